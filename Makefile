@@ -1,0 +1,77 @@
+# notifier: every target creates .venv and installs on first use, so each is one command on a
+# fresh machine. Dependencies are pinned by constraints.txt (also used by CI and the Dockerfile).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PRISM_VERSION := 5.14.2
+PRISM  := .prism/node_modules/.bin/prism
+ENV_FILE ?= settings.example.env
+PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run demo test lint typecheck fmt bench lock clean container-check
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+# Stoplight Prism for the Twilio contract test, from npm into an ignored folder. Without npm the
+# contract tests are skipped locally (CI requires them).
+$(PRISM):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .prism @stoplight/prism-cli@$(PRISM_VERSION); \
+	else echo "npm not found: the Prism contract tests will be skipped"; fi
+
+# The service on embedded defaults (SQLite file, console SMS) with the example roster. One
+# individual session is added two hours and two minutes from now, so a reminder appears on
+# the console within about two minutes (inside quiet hours it waits for the morning).
+run: $(STAMP)
+	$(BIN)/notifier --env-file $(ENV_FILE) db upgrade
+	$(BIN)/notifier --env-file $(ENV_FILE) clients import notifier/examples/roster.csv
+	$(BIN)/notifier --env-file $(ENV_FILE) sessions add --client C001 --location "Room 2" \
+	  --at $$($(BIN)/python -c 'import datetime as d; print((d.datetime.now(d.UTC)+d.timedelta(hours=2,minutes=2)).strftime("%Y-%m-%dT%H:%MZ"))')
+	$(BIN)/notifier --env-file $(ENV_FILE) run
+
+demo: $(STAMP)
+	$(BIN)/notifier demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# ruff, mypy, then every test. PostgreSQL tests run when NOTIFIER_TEST_POSTGRES_URL is set, or
+# when a local PostgreSQL answers at 127.0.0.1:5432 as user postgres; otherwise they skip.
+test: $(STAMP) $(PRISM) lint typecheck
+	@if [ -z "$$NOTIFIER_TEST_POSTGRES_URL" ] && command -v psql >/dev/null 2>&1 && \
+	   psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then \
+	  export NOTIFIER_TEST_POSTGRES_URL=$(PG_DEFAULT); \
+	  echo "PostgreSQL found at 127.0.0.1:5432: running the PostgreSQL tests too"; \
+	fi; \
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-pin every dependency (run after changing pyproject.toml, then commit constraints.txt).
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet --upgrade pip
+	.lockvenv/bin/pip install --quiet -e '.[dev]'
+	.lockvenv/bin/pip freeze --exclude-editable | grep -v '^notifier' > constraints.txt
+	rm -rf .lockvenv
+
+container-check:
+	../shared/tools/container-check
+
+clean:
+	rm -rf $(VENV) .prism .mypy_cache .ruff_cache .pytest_cache .hypothesis notifier.db*

@@ -1,0 +1,5 @@
+"""APScheduler wiring: which loop step runs when. Nothing else lives here."""
+
+from jobs.scheduler import build_scheduler
+
+__all__ = ["build_scheduler"]

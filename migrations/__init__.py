@@ -1,0 +1,1 @@
+"""Alembic migrations for notifier (run with `notifier db upgrade`)."""

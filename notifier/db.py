@@ -1,0 +1,183 @@
+"""Engine and session setup for SQLite (embedded default) and PostgreSQL (several replicas).
+
+No global engine: :class:`Database` is built from settings and passed to whoever needs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _migrations_dir() -> Path:
+    # Installed as the top-level package "migrations" next to "notifier" (see pyproject).
+    try:
+        import migrations
+
+        return Path(migrations.__file__).resolve().parent
+    except ImportError:  # pragma: no cover - running from a source tree without install
+        return MIGRATIONS_DIR
+
+
+class Database:
+    """An engine, a session factory and the few dialect-specific operations we need."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = url
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).expanduser().resolve().parent.mkdir(
+                    parents=True, exist_ok=True
+                )
+            self.engine: Engine = create_engine(
+                url,
+                connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                pool_size=pool_size,
+                max_overflow=pool_size,
+            )
+            _configure_sqlite(self.engine)
+        else:
+            self.engine = create_engine(
+                url,
+                pool_pre_ping=True,  # survive a PostgreSQL restart without a stale-pool error
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_recycle=1800,
+            )
+        # On SQLite a transaction that reads and then writes can fail at once with "database is
+        # locked" when another writer committed in between (its snapshot is stale; the busy
+        # timeout does not apply). Write transactions therefore take the lock up front.
+        writer = (
+            self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            if self.is_sqlite_url(url)
+            else self.engine
+        )
+        self.sessions = sessionmaker(writer, expire_on_commit=False)
+        self.readers = sessionmaker(self.engine, expire_on_commit=False)
+
+    @staticmethod
+    def is_sqlite_url(url: str) -> bool:
+        return make_url(url).get_backend_name() == "sqlite"
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (never takes SQLite's write lock)."""
+        with self.readers() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[Connection]:
+        """A connection in a transaction that holds the write lock from its first statement.
+
+        On SQLite this is ``BEGIN IMMEDIATE``: two workers claiming rows at once serialise here
+        instead of both reading the same rows and one failing on upgrade to a write lock.
+        PostgreSQL gets a plain transaction; its claims use ``FOR UPDATE SKIP LOCKED``.
+        """
+        conn = self.engine.connect()
+        try:
+            if self.is_sqlite:
+                conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            with conn.begin():
+                yield conn
+        finally:
+            conn.close()
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def rowcount(result: object) -> int:
+    """Rows an UPDATE/DELETE touched (drivers may report -1 for "unknown": treated as 0)."""
+    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module so that BEGIN IMMEDIATE works.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_migrations_dir()))
+    # ConfigParser treats "%" as interpolation; URLs with escaped passwords contain it.
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str) -> None:
+    """Bring the schema to the newest revision (safe to run from several replicas at once)."""
+    command.upgrade(alembic_config(url), "head")
+
+
+@functools.lru_cache(maxsize=1)
+def _head() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def head_revision() -> str | None:
+    return _head()
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def is_migrated(db: Database) -> bool:
+    try:
+        return current_revision(db) == head_revision()
+    except SQLAlchemyError:
+        return False

@@ -1,0 +1,444 @@
+"""Claim due rows, send them, record what happened; retry, fail or expire.
+
+One dispatch step:
+1. expire: pending rows past their freshness become ``expired`` (never blasted after downtime);
+2. claim: a batch of due rows moves to ``sending`` in one statement. SQLite serialises claims
+   with ``BEGIN IMMEDIATE``; PostgreSQL uses ``FOR UPDATE SKIP LOCKED`` so several replicas
+   take disjoint rows. A claim is a lease: rows of a worker that died go back into play after
+   ``NOTIFIER_CLAIM_LEASE`` and are looked up at the provider before any resend;
+3. send: up to ``NOTIFIER_SEND_CONCURRENCY`` at once, each recorded in its own short
+   transaction as soon as it completes, so one slow API call holds up nothing else.
+
+Every write after the claim is guarded by ``status='sending' AND claimed_by=<me>``: a worker
+that lost its lease cannot overwrite what the new owner recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time as _time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from notifier.db import Database, rowcount
+from notifier.models import (
+    ALERT,
+    CANCELED,
+    EXPIRED,
+    FAILED,
+    MESSAGES,
+    PENDING,
+    REPLY,
+    SENDING,
+    SENT,
+    SKIPPED,
+    Client,
+    Message,
+)
+from notifier.schedule import in_quiet_hours, quiet_window_end
+from notifier.settings import Settings
+from notifier.transports.base import ProviderMessage, Transport, TransportError
+from notifier.transports.errors import OPTED_OUT_CODE
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=15)
+# Replies to the client's own message go out whatever the hour and even after an opt-out
+# (the opt-out confirmation itself, HELP, a crisis response). Everything else waits.
+ALWAYS_ALLOWED_REPLIES = frozenset({"opt_out_confirm", "opt_in_confirm", "help", "crisis"})
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class DispatchResult:
+    claimed: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    expired: int = 0
+
+    @property
+    def did_work(self) -> bool:
+        return bool(self.claimed or self.expired)
+
+    def __str__(self) -> str:
+        parts = [f"claimed={self.claimed}", f"expired={self.expired}"]
+        parts += [f"{k}={v}" for k, v in sorted(self.outcomes.items())]
+        return " ".join(parts)
+
+
+class RateLimiter:
+    """A token bucket shared by the send threads of this process (messages per second)."""
+
+    def __init__(self, rate: float, burst: float | None = None) -> None:
+        self.rate = rate
+        self.capacity = burst if burst is not None else max(1.0, rate)
+        self.tokens = 1.0
+        self.updated = _time.monotonic()
+        self.lock = threading.Lock()
+
+    def acquire(self, stop: threading.Event | None = None) -> bool:
+        while True:
+            with self.lock:
+                now = _time.monotonic()
+                self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+                self.updated = now
+                if self.tokens >= 1:
+                    self.tokens -= 1
+                    return True
+                wait = (1 - self.tokens) / self.rate
+            if stop is not None and stop.wait(wait):
+                return False
+            if stop is None:
+                _time.sleep(wait)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    kind: str
+    label: str | None
+    body: str
+    recipient: str | None
+    not_after: datetime
+    needs_lookup: bool
+    lookup_since: datetime | None
+    claimed_at: datetime
+    attempts: int
+    client_id: int | None
+    phone: str | None
+    tz: str | None
+    client_active: bool
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        transport: Transport,
+        settings: Settings,
+        *,
+        clock: Clock = utcnow,
+        worker_id: str | None = None,
+        rng: random.Random | None = None,
+        metrics: object | None = None,
+    ) -> None:
+        self.db = db
+        self.transport = transport
+        self.settings = settings
+        self.clock = clock
+        self.worker_id = worker_id or f"w-{uuid.uuid4().hex[:12]}"
+        self.rng = rng or random.Random()
+        self.metrics = metrics
+        self.stopping = threading.Event()
+        self.limiter = RateLimiter(settings.max_send_rate) if settings.max_send_rate > 0 else None
+        self.pool = ThreadPoolExecutor(
+            max_workers=settings.send_concurrency, thread_name_prefix="send"
+        )
+
+    # ----------------------------------------------------------------------------------------
+    def expire(self, now: datetime | None = None) -> int:
+        """Pending rows whose freshness ran out become ``expired``. Rows whose last send has
+        an unknown outcome are not touched: they get their lookup first (see claim)."""
+        now = now or self.clock()
+        with self.db.session() as s:
+            res = s.execute(
+                update(Message)
+                .where(
+                    Message.status == PENDING,
+                    Message.not_after <= now,
+                    Message.needs_lookup.is_(False),
+                )
+                .values(status=EXPIRED, reason="stale", status_at=now)
+            )
+            count = rowcount(res)
+        if count:
+            log.info("expired stale messages", extra={"event": "expire", "count": count})
+        return count
+
+    def claim(self, now: datetime, limit: int) -> list[int]:
+        m = MESSAGES.c
+        lease_cutoff = now - self.settings.claim_lease
+        due = and_(
+            m.status == PENDING,
+            m.due_at <= now,
+            or_(m.next_attempt_at.is_(None), m.next_attempt_at <= now),
+            or_(m.not_after > now, m.needs_lookup.is_(True)),
+        )
+        abandoned = and_(m.status == SENDING, m.claimed_at < lease_cutoff)
+        pick = select(m.id).where(or_(due, abandoned)).order_by(m.due_at, m.id).limit(limit)
+        if not self.db.is_sqlite:
+            pick = pick.with_for_update(skip_locked=True)
+        stmt = (
+            update(MESSAGES)
+            .where(m.id.in_(pick.scalar_subquery()))
+            .values(
+                status=SENDING,
+                claimed_by=self.worker_id,
+                claimed_at=now,
+                attempts=m.attempts + 1,
+                # A row whose owner vanished mid-send may have reached the provider.
+                needs_lookup=case((m.status == SENDING, True), else_=m.needs_lookup),
+                lookup_since=case(
+                    (m.status == SENDING, m.claimed_at),
+                    (m.needs_lookup.is_(True), m.lookup_since),
+                    else_=None,
+                ),
+            )
+            .returning(m.id)
+        )
+        with self.db.write_lock() as conn:
+            return [row[0] for row in conn.execute(stmt)]
+
+    def _load(self, ids: list[int]) -> list[_Claimed]:
+        with self.db.session() as s:
+            rows = s.execute(
+                select(Message, Client)
+                .outerjoin(Client, Client.id == Message.client_id)
+                .where(Message.id.in_(ids), Message.claimed_by == self.worker_id)
+                .order_by(Message.due_at, Message.id)
+            ).all()
+            out = []
+            for msg, client in rows:
+                active = bool(
+                    client is not None
+                    and client.consent_at is not None
+                    and client.opted_out_at is None
+                    and client.discharged_at is None
+                )
+                out.append(
+                    _Claimed(
+                        msg.id,
+                        msg.kind,
+                        msg.label,
+                        msg.body,
+                        msg.recipient,
+                        msg.not_after,
+                        msg.needs_lookup,
+                        msg.lookup_since,
+                        msg.claimed_at or utcnow(),
+                        msg.attempts,
+                        msg.client_id,
+                        client.phone if client else None,
+                        client.timezone if client else None,
+                        active,
+                    )
+                )
+            return out
+
+    # ----------------------------------------------------------------------------------------
+    def run_once(self, now: datetime | None = None, limit: int | None = None) -> DispatchResult:
+        """Expire, claim one batch and send it. Returns what happened."""
+        now = now or self.clock()
+        result = DispatchResult()
+        result.expired = self.expire(now)
+        if self.stopping.is_set():
+            return result
+        ids = self.claim(now, limit or self.settings.dispatch_batch)
+        result.claimed = len(ids)
+        if not ids:
+            return result
+        claimed = self._load(ids)
+        for outcome in self.pool.map(lambda c: self._process(c, now), claimed):
+            result.outcomes[outcome] += 1
+        if result.claimed:
+            log.info(
+                "dispatched batch",
+                extra={"event": "dispatch", "claimed": result.claimed, **result.outcomes},
+            )
+        return result
+
+    def drain(self, now: datetime | None = None, max_batches: int = 10_000) -> DispatchResult:
+        """Run batches until nothing due is left (or we are asked to stop)."""
+        total = DispatchResult()
+        for _ in range(max_batches):
+            step = self.run_once(now)
+            total.claimed += step.claimed
+            total.expired += step.expired
+            total.outcomes.update(step.outcomes)
+            if not step.claimed or self.stopping.is_set():
+                break
+        return total
+
+    def stop(self, wait: bool = True) -> None:
+        """Stop claiming; sends already under way finish and are recorded."""
+        self.stopping.set()
+        self.pool.shutdown(wait=wait, cancel_futures=False)
+        self.transport.close()
+
+    # ----------------------------------------------------------------------------------------
+    def _process(self, c: _Claimed, batch_now: datetime) -> str:
+        try:
+            return self._process_inner(c, batch_now)
+        except Exception:
+            # Never leave a row in `sending` because of our own bug: back to pending, retried.
+            log.exception("dispatch error", extra={"event": "dispatch.error", "message_id": c.id})
+            self._record(c, status=PENDING, next_attempt_at=batch_now + self.settings.retry_backoff)
+            return "error"
+
+    def _now(self, batch_now: datetime) -> datetime:
+        # The clock, but never before the instant the batch was claimed for (a simulation or
+        # `tick --now` passes that instant explicitly).
+        return max(batch_now, self.clock())
+
+    def _process_inner(self, c: _Claimed, batch_now: datetime) -> str:
+        if self.stopping.is_set():
+            self._release(c)
+            return "released"
+        to = c.recipient if c.kind == ALERT else c.phone
+        if not to:
+            self._record(c, status=FAILED, error_code="no_recipient", reason="no_recipient")
+            return "failed"
+        if c.needs_lookup:
+            # The last attempt may have reached the provider: find out before anything else.
+            found = self._lookup(c, to)
+            if found == "error":
+                return self._retry(c, None, self._now(batch_now), "lookup failed")
+            if isinstance(found, ProviderMessage):
+                return self._sent(c, found.sid, self._now(batch_now), via="lookup")
+        now = self._now(batch_now)
+        if now >= c.not_after:
+            self._record(c, status=EXPIRED, reason="stale")
+            return "expired"
+        exempt = c.kind == ALERT or (c.kind == REPLY and c.label in ALWAYS_ALLOWED_REPLIES)
+        if not exempt and not c.client_active:
+            # Opt-out is sacred: checked again at the last moment, not only when planning.
+            self._record(c, status=CANCELED, reason="client_inactive", attempts_delta=-1)
+            return "canceled"
+        tz = ZoneInfo(c.tz) if c.tz else self.settings.timezone
+        quiet = self.settings.quiet_hours
+        if not exempt and in_quiet_hours(now, tz, quiet):
+            assert quiet is not None
+            moved = quiet_window_end(now, tz, quiet)
+            if c.kind == REPLY or moved >= c.not_after:
+                self._record(c, status=SKIPPED, reason="quiet_hours", attempts_delta=-1)
+                return "skipped"
+            self._record(c, status=PENDING, due_at=moved, attempts_delta=-1)
+            return "deferred"
+        if self.limiter is not None and not self.limiter.acquire(self.stopping):
+            self._release(c)
+            return "released"
+        valid_for = (c.not_after - now).total_seconds()
+        try:
+            result = self.transport.send(to, c.body, message_id=c.id, valid_for=valid_for)
+        except TransportError as exc:
+            return self._failed(c, exc, now)
+        return self._sent(c, result.provider_sid, self._now(batch_now))
+
+    def _lookup(self, c: _Claimed, to: str) -> ProviderMessage | str | None:
+        try:
+            return self.transport.lookup(to, c.body, c.lookup_since or c.claimed_at)
+        except TransportError:
+            return "error"
+
+    def _sent(self, c: _Claimed, sid: str, now: datetime, via: str = "send") -> str:
+        try:
+            self._record(
+                c, status=SENT, provider_sid=sid, sent_at=now, needs_lookup=False, error_code=None
+            )
+        except IntegrityError:
+            # The provider's sid is already on another row: a lookup matched the wrong message.
+            log.warning(
+                "duplicate provider sid", extra={"event": "dispatch.dup_sid", "message_id": c.id}
+            )
+            self._record(c, status=PENDING, needs_lookup=False)
+            return "retry"
+        log.debug("sent", extra={"event": "sent", "message_id": c.id, "via": via})
+        return "sent"
+
+    def _failed(self, c: _Claimed, exc: TransportError, now: datetime) -> str:
+        if exc.permanent:
+            self._record(c, status=FAILED, error_code=exc.code or "permanent", reason="permanent")
+            if exc.code == OPTED_OUT_CODE and c.client_id is not None and c.kind != ALERT:
+                from notifier.consent import opt_out
+
+                opt_out(self.db, c.client_id, now, source="twilio:21610", cancel_pending=True)
+            log.info(
+                "send failed permanently",
+                extra={"event": "send.failed", "message_id": c.id, "code": exc.code},
+            )
+            return "failed"
+        return self._retry(c, exc, now, exc.reason)
+
+    def _retry(self, c: _Claimed, exc: TransportError | None, now: datetime, why: str) -> str:
+        code = exc.code if exc else None
+        unknown = bool(exc and exc.outcome_unknown)
+        if c.attempts >= self.settings.max_attempts:
+            self._record(
+                c,
+                status=FAILED,
+                error_code=code or "retries",
+                reason="max_attempts",
+                needs_lookup=unknown,
+                lookup_since=c.claimed_at if unknown else None,
+            )
+            return "failed"
+        delay = self.backoff(c.attempts, exc.retry_after if exc else None)
+        retry_at = now + delay
+        if retry_at >= c.not_after and not unknown:
+            # Retrying would only send it late: give up now, with the reason recorded.
+            self._record(c, status=FAILED, error_code=code or "transient", reason="stale")
+            return "failed"
+        self._record(
+            c,
+            status=PENDING,
+            next_attempt_at=retry_at,
+            error_code=code,
+            needs_lookup=unknown or c.needs_lookup,
+            lookup_since=(c.lookup_since or c.claimed_at) if (unknown or c.needs_lookup) else None,
+        )
+        log.info(
+            "send will be retried",
+            extra={
+                "event": "send.retry",
+                "message_id": c.id,
+                "code": code,
+                "why": why,
+                "attempt": c.attempts,
+                "delay_s": round(delay.total_seconds(), 1),
+                "outcome_unknown": unknown,
+            },
+        )
+        return "retry"
+
+    def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
+        """Exponential backoff with jitter (half to full delay), at least Retry-After."""
+        base: timedelta = self.settings.retry_backoff * (1 << min(max(attempts - 1, 0), 20))
+        delay: timedelta = min(base, MAX_BACKOFF) * self.rng.uniform(0.5, 1.0)
+        if retry_after is not None:
+            delay = max(delay, timedelta(seconds=retry_after))
+        return delay
+
+    def _release(self, c: _Claimed) -> None:
+        self._record(c, status=PENDING, attempts_delta=-1, claimed_by=None)
+
+    def _record(self, c: _Claimed, *, attempts_delta: int = 0, **values: object) -> bool:
+        values.setdefault("status_at", self.clock())
+        if attempts_delta:
+            values["attempts"] = Message.attempts + attempts_delta
+        if "claimed_by" not in values and values.get("status") != SENDING:
+            values["claimed_by"] = None if values.get("status") == PENDING else self.worker_id
+        with self.db.session() as s:
+            res = s.execute(
+                update(Message)
+                .where(
+                    Message.id == c.id,
+                    Message.status == SENDING,
+                    Message.claimed_by == self.worker_id,
+                )
+                .values(**values)
+            )
+            return bool(rowcount(res))

@@ -1,0 +1,178 @@
+"""The database schema (SQLAlchemy 2.x ORM). Alembic migrations in ``migrations/`` create it.
+
+All times are stored in UTC and come back as aware UTC datetimes on every backend.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names, so migrations can refer to them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Outbox statuses, in the order a message moves through them. Status callbacks only move a
+# message forward in this order, so "delivered" never returns to "sent".
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+DELIVERED, UNDELIVERED, FAILED = "delivered", "undelivered", "failed"
+EXPIRED, SKIPPED, CANCELED = "expired", "skipped", "canceled"
+STATUSES = (PENDING, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, EXPIRED, SKIPPED, CANCELED)
+FINAL_STATUSES = frozenset({DELIVERED, UNDELIVERED, FAILED, EXPIRED, SKIPPED, CANCELED})
+
+# Kinds of outgoing message.
+REMINDER, CHECKIN, REPLY, ALERT = "reminder", "checkin", "reply", "alert"
+KINDS = (REMINDER, CHECKIN, REPLY, ALERT)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out; stored naive-UTC on SQLite, timestamptz on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # raw SQLite text (e.g. from a RETURNING clause)
+            value = datetime.fromisoformat(value)
+        stored: datetime = value
+        if stored.tzinfo is None:
+            return stored.replace(tzinfo=UTC)
+        return stored.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(32))
+    group_name: Mapped[str | None] = mapped_column(String(40), index=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_source: Mapped[str | None] = mapped_column(String(120))
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    discharged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def active_on(self, day: date) -> bool:
+        """Enrolled, consenting, not opted out, not discharged, inside the enrolment dates."""
+        if self.consent_at is None or self.opted_out_at is not None:
+            return False
+        if self.discharged_at is not None:
+            return False
+        if self.start_date is not None and day < self.start_date:
+            return False
+        return self.end_date is None or day <= self.end_date
+
+
+class Appointment(Base):
+    """A session: one occurrence of a group, or an individual session for one client."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "group" | "individual"
+    group_name: Mapped[str | None] = mapped_column(String(40))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str | None] = mapped_column(String(120))
+    canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_sessions_group_start", "group_name", "starts_at"),)
+
+
+class Message(Base):
+    """One row per outgoing text: the outbox. ``dedupe_key`` makes planning idempotent."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
+    # Set only when the recipient is not the client (alerts to on-call staff).
+    recipient: Mapped[str | None] = mapped_column(String(32))
+    label: Mapped[str | None] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    reason: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # A send whose outcome is unknown (timeout, crash after the API call) is looked up at the
+    # provider before it may be sent again.
+    needs_lookup: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the attempt with the unknown outcome began: the lookup only matches messages the
+    # provider created after it, so an older text with the same wording is never mistaken.
+    lookup_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_messages_status_due", "status", "due_at"),)
+
+
+MESSAGES = cast(Table, Message.__table__)
+SESSIONS = cast(Table, Appointment.__table__)
+
+
+class ConsentEvent(Base):
+    """Every change of a client's consent, with time and source, for audits."""
+
+    __tablename__ = "consent_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    event: Mapped[str] = mapped_column(String(24))  # consent | opt_out | opt_in | withdrawn
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(120))

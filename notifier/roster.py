@@ -1,0 +1,308 @@
+"""The client roster: CSV import (all or nothing), listing, discharge.
+
+A roster file with one bad row imports no row: staff get every problem at once, by line and
+column, fix the file and run the import again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from notifier import grammar
+from notifier.db import Database, rowcount
+from notifier.models import ALERT, CANCELED, PENDING, Client, ConsentEvent, Message
+from notifier.settings import Settings, to_e164
+
+log = logging.getLogger(__name__)
+
+COLUMNS = (
+    "external_id",
+    "first_name",
+    "phone",
+    "group",
+    "start_date",
+    "end_date",
+    "timezone",
+    "consent",
+)
+OPTIONAL_COLUMNS = ("language",)
+LANGUAGES = ("en", "es")
+_EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_FIRST_NAME = re.compile(r"^[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-][^\W\d_]+)*\.?$")
+_YES = {"yes", "y", "true", "1", "signed"}
+_NO = {"", "no", "n", "false", "0"}
+
+
+class RosterError(Exception):
+    """The file cannot be imported; ``problems`` lists every bad row by line and column."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    external_id: str
+    first_name: str
+    phone: str
+    group: str | None
+    start_date: date | None
+    end_date: date | None
+    timezone: str
+    consent: bool
+    consent_at: datetime | None
+    language: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    consent_recorded: int = 0
+    consent_withdrawn: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_roster(
+    text: str, settings: Settings, now: datetime, progress: Callable[[int], None] | None = None
+) -> list[RosterRow]:
+    """Validate every row; raise RosterError listing all problems, or return the rows."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise RosterError(
+            [
+                f"line 1 (header): missing column(s) {', '.join(missing)}; expected "
+                f"{','.join(COLUMNS)}[,language]"
+            ]
+        )
+    unknown = [h for h in header if h not in COLUMNS + OPTIONAL_COLUMNS]
+    if unknown:
+        raise RosterError([f"line 1 (header): unknown column(s) {', '.join(unknown)}"])
+    reader.fieldnames = header
+    problems: list[str] = []
+    rows: list[RosterRow] = []
+    seen_ids: dict[str, int] = {}
+    seen_phones: dict[str, int] = {}
+    groups = {g.name for g in settings.groups}
+    for index, raw in enumerate(reader):
+        line = reader.line_num
+        if progress and index % 500 == 0:
+            progress(index)
+        if None in raw:  # more cells than header columns
+            problems.append(f"line {line}: more values than columns in the header")
+            continue
+        values = {k: (v or "").strip() for k, v in raw.items()}
+        if not any(values.values()):
+            continue  # a blank line
+
+        def bad(column: str, why: str, _line: int = line) -> None:
+            problems.append(f"line {_line}, column {column}: {why}")
+
+        ext = values.get("external_id", "")
+        if not _EXTERNAL_ID.match(ext):
+            bad("external_id", "expected 1-64 letters, digits, '.', '_' or '-'")
+        elif ext in seen_ids:
+            bad("external_id", f"{ext!r} already appears on line {seen_ids[ext]}")
+        else:
+            seen_ids[ext] = line
+        first = values.get("first_name", "")
+        if not first or len(first) > 40 or not _FIRST_NAME.match(first):
+            bad("first_name", "expected a first name (letters only, up to 40 characters)")
+        phone = to_e164(values.get("phone", ""), settings.default_region)
+        if phone is None:
+            # The value itself is not echoed: a roster error is still not a place for numbers.
+            bad("phone", f"not a valid phone number for region {settings.default_region}")
+        elif phone in seen_phones:
+            bad("phone", f"same number as line {seen_phones[phone]}")
+        else:
+            seen_phones[phone] = line
+        group = values.get("group", "").lower() or None
+        if group is not None and group not in groups:
+            known = ", ".join(sorted(groups)) or "(none configured in NOTIFIER_GROUPS)"
+            bad("group", f"{group!r} is not one of: {known}")
+        start = _date(values.get("start_date", ""), "start_date", bad)
+        end = _date(values.get("end_date", ""), "end_date", bad)
+        if start and end and end < start:
+            bad("end_date", "is before start_date")
+        tz_name = values.get("timezone", "") or settings.timezone.key
+        try:
+            grammar.parse_zone(tz_name)
+        except ValueError as exc:
+            bad("timezone", str(exc))
+        consent_raw = values.get("consent", "").lower()
+        consent_at: datetime | None = None
+        if consent_raw in _YES:
+            consent, consent_at = True, now
+        elif consent_raw in _NO:
+            consent = False
+        else:
+            try:
+                when = grammar.parse_instant(consent_raw, settings.timezone)
+                consent, consent_at = True, when.astimezone(UTC)
+            except ValueError:
+                consent = False
+                bad("consent", "expected yes, no, or the date consent was given (YYYY-MM-DD)")
+        language = values.get("language", "").lower() or "en"
+        if language not in LANGUAGES:
+            bad("language", f"expected one of {', '.join(LANGUAGES)}")
+        if phone is not None:
+            rows.append(
+                RosterRow(
+                    line,
+                    ext,
+                    first,
+                    phone,
+                    group,
+                    start,
+                    end,
+                    tz_name,
+                    consent,
+                    consent_at,
+                    language,
+                )
+            )
+    if problems:
+        raise RosterError(problems)
+    if not rows:
+        raise RosterError(["the file has a header but no client rows"])
+    return rows
+
+
+def _date(raw: str, column: str, bad: Callable[[str, str], None]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        bad(column, f"expected a date as YYYY-MM-DD, got {raw!r}")
+        return None
+
+
+def import_roster(
+    db: Database,
+    path: Path,
+    settings: Settings,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RosterError([f"{path}: no such file"]) from None
+    except UnicodeDecodeError:
+        raise RosterError([f"{path}: expected a UTF-8 CSV file"]) from None
+    rows = parse_roster(text, settings, now, progress)
+    return apply_rows(db, rows, now, source=f"roster:{path.name}")
+
+
+def apply_rows(db: Database, rows: Iterable[RosterRow], now: datetime, source: str) -> ImportResult:
+    """Upsert by external_id in one transaction. Opt-outs are never undone by an import."""
+    rows = list(rows)
+    result = ImportResult()
+    with db.session() as s:
+        existing = {c.external_id: c for c in s.scalars(select(Client))}
+        by_phone = {c.phone: c.external_id for c in existing.values()}
+        clashes = [
+            f"line {r.line}, column phone: same number as existing client {by_phone[r.phone]}"
+            for r in rows
+            if r.phone in by_phone
+            and by_phone[r.phone] != r.external_id
+            and by_phone[r.phone] not in {x.external_id for x in rows}
+        ]
+        if clashes:
+            raise RosterError(clashes)
+        for r in rows:
+            client = existing.get(r.external_id)
+            if client is None:
+                client = Client(external_id=r.external_id, created_at=now)
+                s.add(client)
+                result.created += 1
+                before = None
+            else:
+                before = _snapshot(client)
+            client.first_name, client.phone, client.group_name = r.first_name, r.phone, r.group
+            client.start_date, client.end_date = r.start_date, r.end_date
+            client.timezone, client.language = r.timezone, r.language
+            consent_event = None
+            if r.consent and client.consent_at is None:
+                client.consent_at, client.consent_source = r.consent_at, source
+                consent_event = "consent"
+                result.consent_recorded += 1
+            elif not r.consent and client.consent_at is not None:
+                client.consent_at, client.consent_source = None, None
+                consent_event = "withdrawn"
+                result.consent_withdrawn += 1
+            if before is not None:
+                if _snapshot(client) == before:
+                    result.unchanged += 1
+                else:
+                    result.updated += 1
+            client.updated_at = now
+            if consent_event:
+                s.flush()
+                at = client.consent_at if consent_event == "consent" and client.consent_at else now
+                s.add(ConsentEvent(client_id=client.id, event=consent_event, at=at, source=source))
+    log.info(
+        "roster imported",
+        extra={
+            "event": "roster.import",
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
+    return result
+
+
+def _snapshot(c: Client) -> tuple[object, ...]:
+    return (
+        c.first_name,
+        c.phone,
+        c.group_name,
+        c.start_date,
+        c.end_date,
+        c.timezone,
+        c.language,
+        c.consent_at,
+    )
+
+
+def discharge(db: Database, external_id: str, now: datetime) -> int:
+    """Discharge a client: no more texts. Returns how many pending messages were canceled."""
+    with db.session() as s:
+        client = s.scalar(select(Client).where(Client.external_id == external_id))
+        if client is None:
+            raise LookupError(f"no client with external_id {external_id!r}")
+        if client.discharged_at is None:
+            client.discharged_at = now
+            client.updated_at = now
+        res = s.execute(
+            update(Message)
+            .where(Message.client_id == client.id, Message.status == PENDING, Message.kind != ALERT)
+            .values(status=CANCELED, reason="discharged", status_at=now)
+        )
+        count = rowcount(res)
+    log.info("client discharged", extra={"event": "roster.discharge", "canceled": count})
+    return count
+
+
+def list_clients(db: Database, group: str | None = None) -> list[Client]:
+    with db.session() as s:
+        q = select(Client).order_by(Client.group_name, Client.external_id)
+        if group:
+            q = q.where(Client.group_name == group)
+        return list(s.scalars(q))

@@ -1,0 +1,98 @@
+"""`notifier run`: migrations, the scheduler and the HTTP server, with a clean SIGTERM.
+
+On SIGTERM or SIGINT: the dispatcher stops claiming (rows claimed but not yet sent are released
+back to pending), sends already under way finish and are recorded, the HTTP server drains,
+the scheduler waits for running jobs, and the process exits 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Generator
+from types import FrameType
+
+import uvicorn
+
+from notifier import db as dbmod
+from notifier.service import Service
+from notifier.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises the captured signal after shutdown (exit status 143 for SIGTERM);
+    we handle it ourselves so a requested stop is a clean exit 0."""
+
+    def __init__(self, config: uvicorn.Config, on_stop: threading.Event) -> None:
+        super().__init__(config)
+        self.on_stop = on_stop
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+        def handle(sig: int, frame: FrameType | None) -> None:
+            log.info("stopping", extra={"event": "shutdown", "signal": signal.Signals(sig).name})
+            self.on_stop.set()
+            self.should_exit = True
+
+        for s in previous:
+            signal.signal(s, handle)
+        try:
+            yield
+        finally:
+            for s, h in previous.items():
+                signal.signal(s, h)
+
+
+def run_service(settings: Settings) -> int:
+    from jobs import build_scheduler
+    from notifier.metrics import Metrics
+    from notifier.web import create_app
+
+    dbmod.upgrade(settings.database_url)
+    service = Service(settings, metrics=Metrics())
+    stop = threading.Event()
+    scheduler = build_scheduler(service)
+    app = create_app(service)
+    config = uvicorn.Config(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=10,
+    )
+    server = _Server(config, stop)
+
+    def stop_sending() -> None:
+        stop.wait()
+        service.dispatcher.stopping.set()  # unstarted sends in a batch go back to pending
+
+    threading.Thread(target=stop_sending, name="stop-watch", daemon=True).start()
+    scheduler.start()
+    log.info(
+        "notifier running",
+        extra={
+            "event": "start",
+            "backend": settings.sms_backend,
+            "port": settings.http_port,
+            "database": "sqlite" if settings.is_sqlite else "postgresql",
+        },
+    )
+    try:
+        server.run()
+    finally:
+        stop.set()
+        scheduler.shutdown(wait=True)
+        service.close()
+        log.info("notifier stopped", extra={"event": "stop"})
+    return 0

@@ -1,0 +1,111 @@
+"""The composition root: settings, database, transport and dispatcher in one place, and the
+loop steps the scheduler runs (each returns what it did, and never raises into the scheduler).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from notifier import db as dbmod
+from notifier.dispatch import Clock, Dispatcher, DispatchResult, utcnow
+from notifier.planner import PlanResult, plan
+from notifier.settings import Settings
+from notifier.transports import Transport, build_transport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobRun:
+    name: str
+    last_start: datetime | None = None
+    last_success: datetime | None = None
+    last_duration: float | None = None
+    last_error: str | None = None
+    runs: int = 0
+    failures: int = 0
+
+
+class Service:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        database: dbmod.Database | None = None,
+        transport: Transport | None = None,
+        clock: Clock = utcnow,
+        worker_id: str | None = None,
+        metrics: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.db = database or dbmod.Database(settings.database_url)
+        self.transport = transport or build_transport(settings)
+        self.clock = clock
+        self.metrics = metrics
+        self.dispatcher = Dispatcher(
+            self.db, self.transport, settings, clock=clock, worker_id=worker_id, metrics=metrics
+        )
+        self.jobs: dict[str, JobRun] = {}
+
+    # --- steps --------------------------------------------------------------------------
+    def plan_step(self, now: datetime | None = None) -> PlanResult:
+        return plan(self.db, self.settings, now or self.clock())
+
+    def dispatch_step(self, now: datetime | None = None) -> DispatchResult:
+        return self.dispatcher.drain(now)
+
+    def expire_step(self, now: datetime | None = None) -> int:
+        return self.dispatcher.expire(now)
+
+    def tick(self, now: datetime | None = None) -> tuple[PlanResult, DispatchResult]:
+        """One plan + dispatch cycle as of ``now``."""
+        now = now or self.clock()
+        return self.plan_step(now), self.dispatcher.drain(now)
+
+    def extra_jobs(self) -> dict[str, tuple[Callable[[], object], timedelta]]:
+        """Jobs that only some deployments run (name -> (step, interval))."""
+        return {}
+
+    # --- scheduling support ---------------------------------------------------------------
+    def job(self, name: str, step: Callable[[], object]) -> Callable[[], None]:
+        """Wrap a step for the scheduler: timed, recorded, and never raising (a failing job is
+        logged and retried at its next interval; the scheduler keeps running)."""
+        record = self.jobs.setdefault(name, JobRun(name))
+
+        def run() -> None:
+            started = time.monotonic()
+            record.last_start = utcnow()
+            record.runs += 1
+            try:
+                step()
+            except Exception as exc:
+                record.failures += 1
+                record.last_error = type(exc).__name__
+                log.exception("job failed", extra={"event": "job.error", "job": name})
+                if self.metrics is not None:
+                    self.metrics.job_failed(name)
+                return
+            record.last_duration = time.monotonic() - started
+            record.last_success = utcnow()
+            record.last_error = None
+            if self.metrics is not None:
+                self.metrics.job_succeeded(name, record.last_duration)
+
+        run.__name__ = f"job_{name}"
+        return run
+
+    def ready(self) -> tuple[bool, str]:
+        if not self.db.ping():
+            return False, "database unreachable"
+        if not dbmod.is_migrated(self.db):
+            return False, "database not migrated"
+        return True, "ok"
+
+    def close(self) -> None:
+        self.dispatcher.stop(wait=True)
+        self.db.dispose()

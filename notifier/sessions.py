@@ -1,0 +1,121 @@
+"""Staff operations on sessions: add an individual session, cancel one meeting, list them.
+
+Group meetings are materialised from NOTIFIER_GROUPS by the planner; an individual session is
+added here for one client. Canceling either cancels its pending reminders at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from notifier.db import Database
+from notifier.models import CANCELED, PENDING, Appointment, Client, Message
+from notifier.schedule import Occurrence, group_occurrences
+from notifier.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def add_individual(
+    db: Database,
+    external_id: str,
+    starts_at: datetime,
+    duration: timedelta,
+    location: str | None,
+    now: datetime,
+) -> Appointment:
+    if starts_at <= now:
+        raise ValueError("expected a start time in the future")
+    with db.session() as s:
+        client = s.scalar(select(Client).where(Client.external_id == external_id))
+        if client is None:
+            raise LookupError(f"no client with external_id {external_id!r}")
+        row = Appointment(
+            key=f"individual:{uuid.uuid4().hex}",
+            kind="individual",
+            group_name=None,
+            client_id=client.id,
+            starts_at=starts_at,
+            ends_at=starts_at + duration,
+            location=location,
+            created_at=now,
+        )
+        s.add(row)
+    log.info("session added", extra={"event": "session.add", "session_id": row.id})
+    return row
+
+
+def cancel(
+    db: Database,
+    settings: Settings,
+    now: datetime,
+    *,
+    session_id: int | None = None,
+    group: str | None = None,
+    day: date | None = None,
+) -> Appointment:
+    """Cancel one session by id, or one group meeting by group and local date (which need not
+    have been planned yet: it is created canceled, so the planner never schedules it)."""
+    with db.session() as s:
+        if session_id is not None:
+            row = s.get(Appointment, session_id)
+            if row is None:
+                raise LookupError(f"no session with id {session_id}")
+        else:
+            assert group is not None and day is not None
+            spec = settings.group(group)
+            if spec is None:
+                raise LookupError(f"no group {group!r} in NOTIFIER_GROUPS")
+            key = Occurrence(group, day, now, now, None).key
+            row = s.scalar(select(Appointment).where(Appointment.key == key))
+            if row is None:
+                tz = settings.timezone
+                start = datetime.combine(day, spec.start, tz) - timedelta(days=1)
+                found = [
+                    o
+                    for o in group_occurrences(spec, tz, start, start + timedelta(days=3))
+                    if o.day == day
+                ]
+                if not found:
+                    raise LookupError(f"group {group!r} does not meet on {day.isoformat()}")
+                occ = found[0]
+                row = Appointment(
+                    key=key,
+                    kind="group",
+                    group_name=group,
+                    client_id=None,
+                    starts_at=occ.starts_at,
+                    ends_at=occ.ends_at,
+                    location=occ.location,
+                    created_at=now,
+                )
+                s.add(row)
+        if row.canceled_at is None or row.cancel_reason != "staff":
+            row.canceled_at, row.cancel_reason = now, "staff"
+        s.flush()
+        s.execute(
+            update(Message)
+            .where(Message.session_id == row.id, Message.status == PENDING)
+            .values(status=CANCELED, reason="session_canceled", status_at=now)
+        )
+    log.info("session canceled", extra={"event": "session.cancel", "session_id": row.id})
+    return row
+
+
+def list_sessions(
+    db: Database, start: datetime, end: datetime, group: str | None = None
+) -> list[tuple[Appointment, str | None]]:
+    with db.session() as s:
+        q = (
+            select(Appointment, Client.external_id)
+            .outerjoin(Client, Client.id == Appointment.client_id)
+            .where(Appointment.starts_at >= start, Appointment.starts_at < end)
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+        if group:
+            q = q.where(Appointment.group_name == group)
+        return [(a, ext) for a, ext in s.execute(q).all()]

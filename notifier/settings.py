@@ -1,0 +1,432 @@
+"""Every environment variable notifier reads, parsed and validated in one place.
+
+Settings are built by :func:`load_settings` (never at import time) and passed down. Values come
+from the env file (``--env-file``, default ``./settings.env`` when present) with real environment
+variables taking precedence. Any bad value raises :class:`SettingsError` carrying one line that
+names the variable, the value and what was expected; the CLI prints it and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from dotenv import dotenv_values
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from notifier import grammar
+from notifier.schedule import CheckinDays, GroupSpec, Offset, QuietHours
+
+DEFAULT_ENV_FILE = "settings.env"
+DEFAULT_DATABASE_URL = "sqlite:///notifier.db"
+SECRET_FIELDS = frozenset({"staff_token", "twilio_auth_token", "encryption_keys"})
+
+DEFAULT_CHECKIN_QUESTIONS = (
+    "cravings: How strong are cravings today, 0-10? Reply with a number.; "
+    "stress: How stressful has today been, 0-10? Reply with a number.; "
+    "mood: How is your mood today, 0 (low) to 10 (great)? Reply with a number."
+)
+DEFAULT_COPING_SKILLS = (
+    "Try riding the urge like a wave: notice it, breathe, and let it peak and pass.; "
+    "Try the 10-minute delay: wait 10 minutes before deciding anything.; "
+    "Think of someone from group you could call or text today.; "
+    "Check in with yourself: are you Hungry, Angry, Lonely or Tired?; "
+    "Try 4-7-8 breathing: in for 4, hold for 7, out for 8, three times.; "
+    "A short walk or a glass of water can reset the next hour."
+)
+
+
+def _d(text: str) -> timedelta:
+    return grammar.parse_duration(text)
+
+
+def _questions_default() -> tuple[tuple[str, str], ...]:
+    pairs = (item.split(":", 1) for item in DEFAULT_CHECKIN_QUESTIONS.split(";"))
+    return tuple((label.strip(), question.strip()) for label, question in pairs)
+
+
+class SettingsError(Exception):
+    """A bad setting; ``str()`` is the one line shown to the user."""
+
+
+Duration = Annotated[timedelta, NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NOTIFIER_",
+        extra="ignore",
+        case_sensitive=False,
+        validate_default=True,
+        populate_by_name=True,
+        hide_input_in_errors=False,
+    )
+
+    # --- contract of DESIGN.md -------------------------------------------------------------
+    database_url: str = DEFAULT_DATABASE_URL
+    sms_backend: Literal["console", "twilio"] = "console"
+    timezone: Annotated[ZoneInfo, NoDecode] = Field(default=ZoneInfo("America/New_York"))
+    groups: Annotated[tuple[GroupSpec, ...], NoDecode] = ()
+    reminder_offsets: Annotated[tuple[Offset, ...], NoDecode] = grammar.parse_offsets("24h,2h")
+    checkin_days: Annotated[CheckinDays, NoDecode] = CheckinDays("non-session")
+    checkin_time: Annotated[time, NoDecode] = time(12, 0)
+    quiet_hours: Annotated[QuietHours | None, NoDecode] = QuietHours(time(21, 0), time(8, 0))
+    skip_dates: Annotated[tuple[date, ...], NoDecode] = ()
+    oncall_numbers: Annotated[tuple[str, ...], NoDecode] = ()
+    program_phone: str = ""
+    staff_token: SecretStr | None = None
+    public_url: str | None = None
+    default_region: str = "US"
+    twilio_account_sid: str | None = Field(
+        default=None, validation_alias=AliasChoices("TWILIO_ACCOUNT_SID")
+    )
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TWILIO_AUTH_TOKEN")
+    )
+    twilio_messaging_service_sid: str | None = Field(
+        default=None, validation_alias=AliasChoices("TWILIO_MESSAGING_SERVICE_SID")
+    )
+    twilio_from_number: str | None = Field(
+        default=None, validation_alias=AliasChoices("TWILIO_FROM_NUMBER")
+    )
+    twilio_api_base: str | None = None
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+
+    # --- planning and sending --------------------------------------------------------------
+    plan_horizon: Duration = _d("8d")
+    checkin_expiry: Duration = _d("4h")
+    reminder_expiry: Duration = _d("2h")
+    send_concurrency: int = Field(default=4, ge=1, le=64)
+    max_send_rate: float = Field(default=0.0, ge=0.0)
+    max_attempts: int = Field(default=6, ge=1, le=50)
+    retry_backoff: Duration = _d("30s")
+    dispatch_batch: int = Field(default=100, ge=1, le=5000)
+    claim_lease: Duration = _d("5m")
+    twilio_timeout: float = Field(default=15.0, gt=0, le=120)
+    plan_interval: Duration = _d("5m")
+    dispatch_interval: Duration = _d("5s")
+    expire_interval: Duration = _d("1m")
+    poll_interval: Duration = _d("1m")
+
+    # --- replies and follow-up -------------------------------------------------------------
+    reply_window: Duration = _d("48h")
+    high_score: int = Field(default=7, ge=0, le=10)
+    checkin_questions: Annotated[tuple[tuple[str, str], ...], NoDecode] = _questions_default()
+    coping_skills: Annotated[tuple[str, ...], NoDecode] = tuple(
+        x.strip() for x in DEFAULT_COPING_SKILLS.split(";")
+    )
+    crisis_terms: Annotated[tuple[str, ...], NoDecode] = ()
+    reports_dir: Path | None = None
+    report_lead: Duration = _d("2h")
+    webhook_max_bytes: int = Field(default=16384, ge=1024, le=1_048_576)
+
+    # --- privacy ---------------------------------------------------------------------------
+    encryption_keys: Annotated[tuple[str, ...], NoDecode] = ()
+    key_file: Path | None = None
+    retention: Duration = _d("180d")
+    disclosure_words: Annotated[tuple[str, ...], NoDecode] = ()
+
+    # --- operations ------------------------------------------------------------------------
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # ----------------------------------------------------------------------------------------
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _zone(cls, v: Any) -> ZoneInfo:
+        return v if isinstance(v, ZoneInfo) else grammar.parse_zone(str(v))
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _groups(cls, v: Any) -> tuple[GroupSpec, ...]:
+        return tuple(v) if not isinstance(v, str) else grammar.parse_groups(v)
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _offsets(cls, v: Any) -> tuple[Offset, ...]:
+        return tuple(v) if not isinstance(v, str) else grammar.parse_offsets(v)
+
+    @field_validator("checkin_days", mode="before")
+    @classmethod
+    def _checkin_days(cls, v: Any) -> CheckinDays:
+        return v if isinstance(v, CheckinDays) else grammar.parse_checkin_days(str(v))
+
+    @field_validator("checkin_time", mode="before")
+    @classmethod
+    def _checkin_time(cls, v: Any) -> time:
+        return v if isinstance(v, time) else grammar.parse_clock(str(v))
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _quiet(cls, v: Any) -> QuietHours | None:
+        if v is None or isinstance(v, QuietHours):
+            return v
+        return grammar.parse_quiet_hours(str(v))
+
+    @field_validator("skip_dates", mode="before")
+    @classmethod
+    def _skip(cls, v: Any) -> tuple[date, ...]:
+        return tuple(v) if not isinstance(v, str) else grammar.parse_dates(v)
+
+    @field_validator(
+        "plan_horizon",
+        "checkin_expiry",
+        "reminder_expiry",
+        "retry_backoff",
+        "claim_lease",
+        "reply_window",
+        "report_lead",
+        "plan_interval",
+        "dispatch_interval",
+        "poll_interval",
+        "retention",
+        "expire_interval",
+        mode="before",
+    )
+    @classmethod
+    def _duration(cls, v: Any) -> timedelta:
+        if isinstance(v, timedelta):
+            return v
+        value = grammar.parse_duration(str(v))
+        if value <= timedelta(0):
+            raise ValueError("expected a duration greater than zero")
+        return value
+
+    @field_validator("checkin_questions", mode="before")
+    @classmethod
+    def _questions(cls, v: Any) -> tuple[tuple[str, str], ...]:
+        if not isinstance(v, str):
+            return tuple(tuple(x) for x in v)
+        found: list[tuple[str, str]] = []
+        for item in (p.strip() for p in v.split(";")):
+            if not item:
+                continue
+            label, sep, question = item.partition(":")
+            label = label.strip().lower()
+            if not sep or not label.isidentifier() or not question.strip():
+                raise ValueError(
+                    "expected 'label: question' entries separated by ';' "
+                    f"(e.g. 'cravings: How strong are cravings today, 0-10?'), got {item!r}"
+                )
+            found.append((label, question.strip()))
+        if not found:
+            raise ValueError("expected at least one 'label: question'")
+        return tuple(found)
+
+    @field_validator("coping_skills", "disclosure_words", mode="before")
+    @classmethod
+    def _semicolon_list(cls, v: Any) -> tuple[str, ...]:
+        if not isinstance(v, str):
+            return tuple(v)
+        sep = ";" if ";" in v else ","
+        return tuple(p.strip() for p in v.split(sep) if p.strip())
+
+    @field_validator("crisis_terms", "encryption_keys", mode="before")
+    @classmethod
+    def _comma_list(cls, v: Any) -> tuple[str, ...]:
+        if not isinstance(v, str):
+            return tuple(v)
+        return tuple(p.strip() for p in v.split(",") if p.strip())
+
+    @field_validator("oncall_numbers", mode="before")
+    @classmethod
+    def _oncall_split(cls, v: Any) -> tuple[str, ...]:
+        # E.164 normalisation happens in the model validator, which knows the default region.
+        if not isinstance(v, str):
+            return tuple(v)
+        return tuple(p.strip() for p in v.split(",") if p.strip())
+
+    @field_validator("default_region", mode="before")
+    @classmethod
+    def _region(cls, v: Any) -> str:
+        region = str(v).strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("expected a two-letter region code such as US or CA")
+        return region
+
+    @field_validator(
+        "reports_dir",
+        "key_file",
+        "staff_token",
+        "twilio_account_sid",
+        "twilio_auth_token",
+        "twilio_messaging_service_sid",
+        "twilio_from_number",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, v: Any) -> Any:
+        # `NAME=` in an env file means "not set", not "the empty path/string".
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("public_url", "twilio_api_base", mode="before")
+    @classmethod
+    def _url(cls, v: Any) -> str | None:
+        if v is None or not str(v).strip():
+            return None
+        url = str(v).strip().rstrip("/")
+        parsed = urlparse(url)
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+            raise ValueError("expected an http(s) URL such as https://notifier.example.org")
+        return url
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _db_url(cls, v: Any) -> str:
+        url = str(v).strip()
+        if not url.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                "expected sqlite:///path/to/file.db or postgresql+psycopg://user@host/db"
+            )
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Settings:
+        parsed: list[str] = []
+        for raw in self.oncall_numbers:
+            e164 = to_e164(raw, self.default_region)
+            if e164 is None:
+                raise _FieldError("oncall_numbers", raw, "expected phone numbers, comma-separated")
+            parsed.append(e164)
+        object.__setattr__(self, "oncall_numbers", tuple(parsed))
+        if self.program_phone and to_e164(self.program_phone, self.default_region) is None:
+            raise _FieldError("program_phone", self.program_phone, "expected a phone number")
+        if self.twilio_from_number:
+            e164 = to_e164(self.twilio_from_number, self.default_region)
+            if e164 is None:
+                raise _FieldError(
+                    "twilio_from_number", self.twilio_from_number, "expected a phone number"
+                )
+            object.__setattr__(self, "twilio_from_number", e164)
+        if self.sms_backend == "twilio":
+            missing = [
+                env_name(f)
+                for f in ("twilio_account_sid", "twilio_auth_token", "public_url")
+                if not getattr(self, f)
+            ]
+            if not (self.twilio_messaging_service_sid or self.twilio_from_number):
+                missing.append("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
+            if missing:
+                raise _FieldError(
+                    "sms_backend", "twilio", "expected these to be set too: " + ", ".join(missing)
+                )
+        group_names = [g.name for g in self.groups]
+        if len(set(group_names)) != len(group_names):
+            raise _FieldError("groups", ",".join(group_names), "expected unique group names")
+        return self
+
+    # ----------------------------------------------------------------------------------------
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def group(self, name: str) -> GroupSpec | None:
+        return next((g for g in self.groups if g.name == name), None)
+
+    def secret(self, field: str) -> str | None:
+        value = getattr(self, field)
+        return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+class _FieldError(ValueError):
+    def __init__(self, field: str, value: str, expected: str) -> None:
+        super().__init__(expected)
+        self.field, self.value, self.expected = field, value, expected
+
+
+def to_e164(raw: str, region: str) -> str | None:
+    """A phone number in E.164, or None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(str(raw), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def env_name(field: str) -> str:
+    info = Settings.model_fields[field]
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"NOTIFIER_{field.upper()}"
+
+
+def known_env_names() -> frozenset[str]:
+    return frozenset(env_name(f) for f in Settings.model_fields)
+
+
+def _shown(field: str, value: object) -> str:
+    if field in SECRET_FIELDS:
+        return "'***'"
+    text = re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", str(value))  # a password in a URL
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return repr(text)
+
+
+def _one_line(err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc = first.get("loc") or ()
+    field = str(loc[0]) if loc else ""
+    ctx = first.get("ctx") or {}
+    inner = ctx.get("error")
+    if isinstance(inner, _FieldError):
+        return f"{env_name(inner.field)}={_shown(inner.field, inner.value)}: {inner.expected}"
+    msg = str(first.get("msg", "invalid value"))
+    msg = msg.removeprefix("Value error, ").removeprefix("Input should be ")
+    if not msg.startswith("expected"):
+        msg = "expected " + msg[0].lower() + msg[1:] if msg else "invalid value"
+    name = env_name(field) if field in Settings.model_fields else field
+    return f"{name}={_shown(field, first.get('input'))}: {msg}"
+
+
+def load_settings(
+    env_file: str | Path | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings from an env file and the environment.
+
+    ``env_file=None`` uses ``./settings.env`` when it exists. An explicitly named file that does
+    not exist is an error. Unknown ``NOTIFIER_*`` names in the file are reported, since a typo
+    there would otherwise silently fall back to a default.
+    """
+    if env_file is None:
+        path: Path | None = Path(DEFAULT_ENV_FILE) if Path(DEFAULT_ENV_FILE).is_file() else None
+    else:
+        path = Path(env_file)
+        if not path.is_file():
+            raise SettingsError(f"--env-file {str(path)!r}: expected an existing env file")
+    if path is not None:
+        known = known_env_names()
+        for key in dotenv_values(path):
+            if key.upper().startswith("NOTIFIER_") and key.upper() not in known:
+                raise SettingsError(
+                    f"{key} (in {path}): expected one of the documented NOTIFIER_ variables "
+                    "(see settings.example.env)"
+                )
+    try:
+        return Settings(_env_file=path, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc)) from None
+    except _FieldError as exc:
+        raise SettingsError(
+            f"{env_name(exc.field)}={_shown(exc.field, exc.value)}: {exc.expected}"
+        ) from None

@@ -1,0 +1,176 @@
+"""Shared fixtures: settings built per test, and the same database tests on SQLite and on a
+real PostgreSQL (``NOTIFIER_TEST_POSTGRES_URL``). ``.ci/run`` sets ``NOTIFIER_REQUIRE_POSTGRES=1``,
+which turns a skipped PostgreSQL test into a failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from notifier import db as dbmod
+from notifier.settings import Settings
+
+PG_ENV = "NOTIFIER_TEST_POSTGRES_URL"
+TABLES = (
+    "replies",
+    "consent_events",
+    "messages",
+    "sessions",
+    "clients",
+    "service_state",
+    "job_runs",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec and callspec.params.get("database") == "postgres":
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if (
+        os.environ.get("NOTIFIER_REQUIRE_POSTGRES") == "1"
+        and report.skipped
+        and item.get_closest_marker("postgres") is not None
+    ):
+        report.outcome = "failed"
+        report.longrepr = "PostgreSQL test skipped but NOTIFIER_REQUIRE_POSTGRES=1 (CI)"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No NOTIFIER_*/TWILIO_* from the developer's shell or ./settings.env leaks into a test."""
+    for key in list(os.environ):
+        if (
+            key.startswith("NOTIFIER_")
+            and not key.startswith("NOTIFIER_TEST_")
+            and key
+            not in (
+                "NOTIFIER_REQUIRE_POSTGRES",
+                "NOTIFIER_REQUIRE_CONTRACT",
+                "NOTIFIER_PRISM_BIN",
+                "NOTIFIER_TWILIO_SPEC",
+            )
+        ) or (key.startswith("TWILIO_")):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+# --- PostgreSQL: one scratch database per test session -------------------------------------
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str | None]:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        yield None
+        return
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    name = f"notifier_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    scratch = make_url(url).set(database=name).render_as_string(hide_password=False)
+    dbmod.upgrade(scratch)
+    try:
+        yield scratch
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating per test is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    dbmod.upgrade(f"sqlite:///{path}")
+    return path
+
+
+def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        existing = {
+            r[0]
+            for r in conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+        }
+        names = [t for t in TABLES if t in existing]
+        if names:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, pg_url: str | None
+) -> str:
+    """The URL of an empty, migrated database; each test runs once per backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "notifier.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    if pg_url is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}")
+    _truncate(pg_url)
+    return pg_url
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[dbmod.Database]:
+    d = dbmod.Database(database_url)
+    yield d
+    d.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    path = tmp_path / "notifier.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+# --- settings ------------------------------------------------------------------------------
+BASE_SETTINGS: dict[str, Any] = {
+    "sms_backend": "console",
+    "timezone": "America/New_York",
+    "groups": "evening: mon,wed,thu 18:00-21:00 @ Suite 200; morning: tue,thu,fri 09:00-12:00",
+    "reminder_offsets": "24h,2h",
+    "checkin_days": "non-session",
+    "checkin_time": "12:00",
+    "quiet_hours": "21:00-08:00",
+    "oncall_numbers": "(312) 555-0190",
+    "program_phone": "(312) 555-0100",
+    "staff_token": "staff-secret",
+    "retry_backoff": "30s",
+    "send_concurrency": 4,
+    "log_format": "json",
+}
+
+
+@pytest.fixture
+def make_settings() -> Callable[..., Settings]:
+    def build(**overrides: Any) -> Settings:
+        values = {"database_url": "sqlite:///unused.db", **BASE_SETTINGS, **overrides}
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return build
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]

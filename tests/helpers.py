@@ -1,0 +1,54 @@
+"""Small builders shared by tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from notifier.db import Database
+from notifier.models import Client, Message
+from notifier.roster import RosterRow, apply_rows
+
+
+def add_client(
+    db: Database,
+    external_id: str,
+    *,
+    first_name: str = "Ana",
+    phone: str = "+13125550101",
+    group: str | None = "evening",
+    tz: str = "America/New_York",
+    consent: bool = True,
+    start: date | None = None,
+    end: date | None = None,
+    language: str = "en",
+    now: datetime,
+    consent_at: datetime | None = None,
+) -> Client:
+    row = RosterRow(
+        1,
+        external_id,
+        first_name,
+        phone,
+        group,
+        start,
+        end,
+        tz,
+        consent,
+        consent_at or (now if consent else None),
+        language,
+    )
+    apply_rows(db, [row], now, source="test")
+    with db.session() as s:
+        client = s.scalar(select(Client).where(Client.external_id == external_id))
+        assert client is not None
+        return client
+
+
+def messages(db: Database, **filters: object) -> list[Message]:
+    with db.session() as s:
+        q = select(Message).order_by(Message.due_at, Message.id)
+        for key, value in filters.items():
+            q = q.where(getattr(Message, key) == value)
+        return list(s.scalars(q))
