@@ -260,7 +260,7 @@ def apply_rows(db: Database, rows: Iterable[RosterRow], now: datetime, source: s
         "roster imported",
         extra={
             "event": "roster.import",
-            "created": result.created,
+            "new": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
         },

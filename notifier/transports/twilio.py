@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -39,6 +39,8 @@ class ApiBaseHttpClient(TwilioHttpClient):  # type: ignore[misc]  # the SDK is u
         super().__init__(pool_connections=True, timeout=read_timeout, logger=_sdk_log)
         self.api_base = api_base.rstrip("/") if api_base else None
         self.split_timeout = (CONNECT_TIMEOUT, read_timeout)
+        # The SDK compares a per-call timeout with 0, so a tuple must come in as the default.
+        self.timeout = self.split_timeout
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
         assert self.session is not None
         self.session.mount("https://", adapter)
@@ -64,7 +66,7 @@ class ApiBaseHttpClient(TwilioHttpClient):  # type: ignore[misc]  # the SDK is u
             data=data,
             headers=headers,
             auth=auth,
-            timeout=self.split_timeout,  # requests takes a (connect, read) tuple
+            timeout=None,  # -> self.timeout, the (connect, read) tuple
             allow_redirects=allow_redirects,
         )
 
@@ -136,6 +138,9 @@ class TwilioTransport:
             raise TransportError(
                 type(exc).__name__, permanent=False, outcome_unknown=True
             ) from None
+        if not msg.sid:
+            # Accepted without a SID we could record: settle it by lookup, never resend blind.
+            raise TransportError("no sid in response", permanent=False, outcome_unknown=True)
         return SendResult(provider_sid=str(msg.sid))
 
     def lookup(self, to: str, body: str, since: datetime) -> ProviderMessage | None:
@@ -148,6 +153,8 @@ class TwilioTransport:
             candidates = self.client.messages.list(to=to, page_size=50, limit=100)
         except (TwilioRestException, TwilioServiceException) as exc:
             raise _from_twilio(exc) from None
+        except TwilioException as exc:  # a list page that is not 200 raises the base class
+            raise _from_page_error(exc) from None
         except requests.exceptions.RequestException as exc:
             raise TransportError(type(exc).__name__, permanent=False) from None
         for m in sorted(
@@ -165,12 +172,14 @@ class TwilioTransport:
         try:
             found = self.client.messages.list(
                 to=our if our else None,  # a Messaging Service may have several numbers
-                date_sent_after=since - timedelta(days=1),
+                date_sent_after=(since - timedelta(days=1)).astimezone(UTC),
                 page_size=100,
                 limit=1000,
             )
         except (TwilioRestException, TwilioServiceException) as exc:
             raise _from_twilio(exc) from None
+        except TwilioException as exc:  # a list page that is not 200 raises the base class
+            raise _from_page_error(exc) from None
         except requests.exceptions.RequestException as exc:
             raise TransportError(type(exc).__name__, permanent=False) from None
         inbound = [
@@ -186,6 +195,8 @@ class TwilioTransport:
             return _provider_message(self.client.messages(sid).fetch())
         except (TwilioRestException, TwilioServiceException) as exc:
             raise _from_twilio(exc) from None
+        except TwilioException as exc:  # a list page that is not 200 raises the base class
+            raise _from_page_error(exc) from None
         except requests.exceptions.RequestException as exc:
             raise TransportError(type(exc).__name__, permanent=False) from None
 
@@ -218,6 +229,13 @@ def _from_twilio(exc: TwilioRestException | TwilioServiceException) -> Transport
     return TransportError(
         reason, permanent=permanent, code=code, outcome_unknown=unknown, retry_after=retry_after
     )
+
+
+def _from_page_error(exc: TwilioException) -> TransportError:
+    # Page.process_response raises TwilioException("Unable to fetch page", response).
+    response = exc.args[1] if len(exc.args) > 1 else None
+    status = getattr(response, "status_code", None)
+    return TransportError(f"list page: HTTP {status}", permanent=False)
 
 
 def _from_connection_error(exc: requests.exceptions.ConnectionError) -> TransportError:
