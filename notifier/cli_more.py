@@ -2,9 +2,137 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
+
+from notifier import output
+from notifier.cli import UsageError, _database, _emit, _now, _print
+from notifier.models import Client, Reply
+from notifier.settings import Settings, to_e164
+
+CATEGORIES = ("opt_out", "opt_in", "help", "confirm", "decline", "checkin_answer", "crisis",
+              "free_text")  # fmt: skip
+
+
+def cmd_inbound(args: argparse.Namespace, settings: Settings) -> int:
+    """The same handling as the webhook, for a reply typed at the terminal."""
+    from notifier.service import Service
+
+    if to_e164(args.from_, settings.default_region) is None:
+        raise UsageError(f"--from: expected a phone number, got {args.from_!r}")
+    now = _now(args, settings)
+    service = Service(settings, database=_database(settings), clock=lambda: now)
+    try:
+        result = service.receive(
+            from_phone=args.from_, body=args.body, provider_sid=args.sid, source="cli", now=now
+        )
+        sent = service.send_now(now) if result.queued else None
+    finally:
+        service.close()
+    if result.duplicate:
+        _print(f"reply {args.sid} was already recorded; nothing done")
+        return 0
+    who = "a known client" if result.known_client else "an unknown number (stored, no answer)"
+    score = f", score {result.score}" if result.score is not None else ""
+    queued = ", ".join(result.queued) or "nothing"
+    _print(
+        f"reply {result.reply_id} from {who}: {result.category}{score}; queued: {queued}"
+        + (f"; dispatch: {sent}" if sent else "")
+    )
+    return 0
+
+
+def reply_row(r: Reply, external_id: str | None) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "client": external_id,
+        "received_at": r.received_at,
+        "body": r.body,
+        "category": r.category,
+        "score": r.score,
+        "in_reply_to": r.in_reply_to,
+        "label": r.label,
+        "session_id": r.session_id,
+        "source": r.source,
+        "provider_sid": r.provider_sid,
+    }
+
+
+def cmd_replies(args: argparse.Namespace, settings: Settings) -> int:
+    if args.category and args.category not in CATEGORIES:
+        raise UsageError(f"--category: expected one of {', '.join(CATEGORIES)}")
+    database = _database(settings)
+    with database.read() as s:
+        q = select(Reply, Client.external_id).outerjoin(Client, Client.id == Reply.client_id)
+        if args.client:
+            q = q.where(Client.external_id == args.client)
+        if args.category:
+            q = q.where(Reply.category == args.category)
+        q = q.order_by(Reply.received_at.desc(), Reply.id.desc()).limit(args.limit)
+        rows = [reply_row(r, ext) for r, ext in s.execute(q).all()]
+    if args.format != "json":
+        for r in rows:
+            r["received_at"] = r["received_at"].astimezone(settings.timezone)
+    _emit(
+        args,
+        rows,
+        ["id", "client", "received_at", "category", "score", "in_reply_to", "body"],
+        widths={"body": 60},
+    )
+    return 0
+
+
+def cmd_followup(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.followup import NoSession, build_digest
+    from notifier.followup_render import as_dict, csv_text, page, table
+
+    database = _database(settings)
+    try:
+        digest = build_digest(database, settings, args.group, _now(args, settings))
+    except NoSession as exc:
+        raise UsageError(f"followup: {exc}") from None
+    tz = settings.timezone
+    if args.format == "json":
+        text = output.dumps(as_dict(digest))
+    elif args.format == "csv":
+        text = csv_text(digest, tz)
+    elif args.format == "html":
+        text = page(digest, tz)
+    else:
+        text = table(digest, tz)
+    if args.output:
+        path = Path(args.output)
+        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        path.chmod(0o600)  # health information: owner only
+        sys.stderr.write(f"wrote {path} ({len(digest.clients)} clients)\n")
+    else:
+        _print(text)
+    return 0
 
 
 def register(sub: Any, fmt: Callable[..., None], now: Callable[..., None]) -> None:
-    return None
+    i = sub.add_parser("inbound", help="handle a reply as if it came through the webhook")
+    i.add_argument("--from", dest="from_", required=True, metavar="PHONE")
+    i.add_argument("--body", required=True)
+    i.add_argument("--sid", help="provider MessageSid (replies with the same sid count once)")
+    now(i)
+    i.set_defaults(func=cmd_inbound)
+
+    r = sub.add_parser("replies", help="replies received, newest first")
+    r.add_argument("--client", help="external_id")
+    r.add_argument("--category", help=f"one of {', '.join(CATEGORIES)}")
+    r.add_argument("--limit", type=int, default=500)
+    fmt(r)
+    r.set_defaults(func=cmd_replies)
+
+    f = sub.add_parser("followup", help="the follow-up list for a group's next session")
+    f.add_argument("group")
+    now(f)
+    fmt(f, ("table", "json", "csv", "html"))
+    f.add_argument("--output", help="write to this file (mode 600) instead of stdout")
+    f.set_defaults(func=cmd_followup)

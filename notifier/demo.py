@@ -81,6 +81,56 @@ def staff_script() -> list[Scripted]:
     ]
 
 
+PHONES = {
+    "Ana": "(312) 555-0101", "Ben": "(312) 555-0102", "Carla": "(602) 555-0103",
+    "Dev": "(312) 555-0104", "Erin": "(312) 555-0105", "Frank": "(312) 555-0106",
+}  # fmt: skip
+
+# (local time in New York, who, what they text back)
+REPLIES: list[tuple[datetime, str, str]] = [
+    (datetime(2026, 10, 26, 16, 10, tzinfo=PROGRAM_TZ), "Ana", "1"),
+    (datetime(2026, 10, 26, 16, 30, tzinfo=PROGRAM_TZ), "Carla", "si, ahi estare"),
+    (datetime(2026, 10, 27, 12, 20, tzinfo=PROGRAM_TZ), "Ana", "3"),
+    (datetime(2026, 10, 27, 12, 45, tzinfo=PROGRAM_TZ), "Ben", "5"),
+    (datetime(2026, 10, 30, 12, 15, tzinfo=PROGRAM_TZ), "Ana", "4"),
+    (datetime(2026, 10, 31, 12, 30, tzinfo=PROGRAM_TZ), "Ana", "like a 6"),
+    (datetime(2026, 10, 31, 13, 0, tzinfo=PROGRAM_TZ), "Frank", "2"),
+    (datetime(2026, 11, 1, 12, 5, tzinfo=PROGRAM_TZ), "Ana", "7/10"),
+    (datetime(2026, 11, 1, 18, 20, tzinfo=PROGRAM_TZ), "Ana", "see you there"),
+    (datetime(2026, 11, 4, 12, 5, tzinfo=PROGRAM_TZ), "Erin", "STOP"),
+    (datetime(2026, 11, 6, 12, 10, tzinfo=PROGRAM_TZ), "Ana", "8"),
+    (datetime(2026, 11, 6, 12, 40, tzinfo=PROGRAM_TZ), "Ana", "rough weekend coming, family stuff"),
+    (datetime(2026, 11, 7, 9, 30, tzinfo=PROGRAM_TZ), "Dev", "HELP"),
+    (datetime(2026, 11, 7, 12, 15, tzinfo=PROGRAM_TZ), "Ana", "9 honestly"),
+    (
+        datetime(2026, 11, 7, 23, 10, tzinfo=PROGRAM_TZ),
+        "Ben",
+        "i dont want to be here anymore, i want to die",
+    ),
+    (datetime(2026, 11, 8, 18, 30, tzinfo=PROGRAM_TZ), "Carla", "no puedo ir el lunes"),
+]
+
+
+def reply_script() -> list[Scripted]:
+    def make(who: str, body: str) -> Callable[[Service, datetime], str]:
+        def act(svc: Service, now: datetime) -> str:
+            r = svc.receive(from_phone=PHONES[who], body=body, now=now, source="demo")
+            score = f" {r.score}" if r.score is not None else ""
+            answered = f"; sent back: {', '.join(r.queued)}" if r.queued else ""
+            return f'{who} replies "{body}" -> {r.category}{score}{answered}'
+
+        return act
+
+    return [Scripted(at, "reply", make(who, body)) for at, who, body in REPLIES]
+
+
+def print_followups(svc: Service, now: datetime, out: TextIO) -> None:
+    from notifier.followup_render import table
+
+    for group in ("evening", "morning"):
+        out.write("\n" + table(svc.followup(group, now), PROGRAM_TZ) + "\n")
+
+
 def run_demo(
     out: TextIO,
     *,
@@ -99,10 +149,10 @@ def run_demo(
         roster = resources.files("notifier") / "examples" / "roster.csv"
         with resources.as_file(roster) as roster_path:
             import_roster(service.db, roster_path, settings, now_box[0])
-        _simulate(service, now_box, days, out, staff_script() + (extra_script or []))
-        if epilogue is not None:
-            epilogue(service, now_box[0], out)
+        script = staff_script() + reply_script() + (extra_script or [])
+        _simulate(service, now_box, days, out, script)
         _summary(service, out)
+        (epilogue or print_followups)(service, now_box[0], out)
     finally:
         service.close()
         if keep:
@@ -170,7 +220,9 @@ def _timeline(
             .outerjoin(Appointment, Appointment.id == Message.session_id)
             .where(Message.due_at >= start, Message.due_at < end)
         ).all()
-    events: list[tuple[datetime, str]] = [(t, f"  ** {text}") for t, text in notes]
+    events: list[tuple[datetime, str]] = [
+        (t, f"  {t.astimezone(PROGRAM_TZ):%H:%M}  ** {text}") for t, text in notes
+    ]
     for m, c, a in rows:
         when = m.sent_at or m.due_at
         name = c.first_name if c else "?"
@@ -189,7 +241,7 @@ def _timeline(
         else:
             what = f"reply         {name:<6} ({m.label})"
         status = "" if m.status in ("sent", "delivered") else f"  [{m.status}: {m.reason}]"
-        if m.status == "canceled" and m.reason == "replanned":
+        if m.status == "canceled" and m.reason in ("replanned", "opted_out"):
             continue  # superseded plans are noise in a timeline
         events.append((when, f"  {when.astimezone(PROGRAM_TZ):%H:%M}  {what}{local_note}{status}"))
     events.sort(key=lambda e: e[0])
@@ -213,7 +265,7 @@ def _summary(service: Service, out: TextIO) -> None:
     counts: Counter[tuple[str, str]] = Counter({(k, st): n for k, st, n in rows})
     kinds = sorted({k for k, _ in counts})
     statuses = sorted({st for _, st in counts})
-    out.write("\nmessages by kind and status\n")
+    out.write("\nmessages by kind and status (pending ones are planned for after the fortnight)\n")
     out.write(
         "  " + "kind".ljust(10) + "".join(st.rjust(10) for st in statuses) + "total".rjust(8) + "\n"
     )

@@ -31,6 +31,7 @@ from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from notifier.db import Database, rowcount
+from notifier.metrics import Metrics
 from notifier.models import (
     ALERT,
     CANCELED,
@@ -134,7 +135,7 @@ class Dispatcher:
         clock: Clock = utcnow,
         worker_id: str | None = None,
         rng: random.Random | None = None,
-        metrics: object | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.transport = transport
@@ -169,7 +170,9 @@ class Dispatcher:
             log.info("expired stale messages", extra={"event": "expire", "count": count})
         return count
 
-    def claim(self, now: datetime, limit: int) -> list[int]:
+    def claim(self, now: datetime, limit: int, *, only_unknown: bool = False) -> list[int]:
+        """Move up to ``limit`` due rows to ``sending`` for this worker; returns their ids.
+        ``only_unknown``: just the rows whose last send has an unknown outcome."""
         m = MESSAGES.c
         lease_cutoff = now - self.settings.claim_lease
         due = and_(
@@ -179,6 +182,8 @@ class Dispatcher:
             or_(m.not_after > now, m.needs_lookup.is_(True)),
         )
         abandoned = and_(m.status == SENDING, m.claimed_at < lease_cutoff)
+        if only_unknown:
+            due = and_(m.status == PENDING, m.needs_lookup.is_(True))
         pick = select(m.id).where(or_(due, abandoned)).order_by(m.due_at, m.id).limit(limit)
         if not self.db.is_sqlite:
             pick = pick.with_for_update(skip_locked=True)
@@ -260,6 +265,29 @@ class Dispatcher:
                 extra={"event": "dispatch", "claimed": result.claimed, **result.outcomes},
             )
         return result
+
+    def settle_unknown(self, now: datetime | None = None, limit: int = 200) -> int:
+        """Look up every send whose outcome is unknown (a timeout, a crash between the API
+        call and the commit) instead of sending it again. Found: recorded as sent. Not found:
+        handed back to the dispatcher to send (or expired if too late). Returns rows settled."""
+        now = now or self.clock()
+        settled = 0
+        for c in self._load(self.claim(now, limit, only_unknown=True)):
+            to = c.recipient if c.kind == ALERT else c.phone
+            found = self._lookup(c, to or "")
+            if found == "error":
+                self._record(c, status=PENDING, attempts_delta=-1)
+                continue
+            settled += 1
+            if isinstance(found, ProviderMessage):
+                self._sent(c, found.sid, now, via="lookup")
+            elif now >= c.not_after:
+                self._record(c, status=EXPIRED, reason="stale", needs_lookup=False)
+            else:
+                self._record(
+                    c, status=PENDING, attempts_delta=-1, needs_lookup=False, lookup_since=None
+                )
+        return settled
 
     def drain(self, now: datetime | None = None, max_batches: int = 10_000) -> DispatchResult:
         """Run batches until nothing due is left (or we are asked to stop)."""
@@ -441,4 +469,12 @@ class Dispatcher:
                 )
                 .values(**values)
             )
-            return bool(rowcount(res))
+            done = bool(rowcount(res))
+        if done and self.metrics is not None:
+            status = str(values.get("status"))
+            code = values.get("error_code")
+            if status != PENDING:
+                self.metrics.message_outcome(c.kind, status)
+            if code and status in (PENDING, FAILED):
+                self.metrics.send_error(str(code))
+        return done

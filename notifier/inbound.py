@@ -710,7 +710,7 @@ _LEAD = (
     "|honestly|tbh|idk|um+|u+h+|h+m+|well|so|ok|okay|yeah|i|i'?d|would|say|said|think|guess"
     "|it'?s|it|is|was|i'?m|am|at|feeling|feel|cravings?|urges?|my|are|level|today'?s|today"
     "|tonight|right|now|rn|currently|still|only|just|solid|more|close|to|somewhere|pretty|much"
-    "|the|number|score|rating|answer|between|hey|hi|lol"
+    "|the|number|score|rating|answer|between|hey|hi|lol|actually|make|that|sorry|oops|correction"
     "|un|unos|como|mas|menos|o|tipo|creo|que|yo|diria|digo|estoy|en|es|son|hoy|ahorita|ahora"
     "|los|las|mis|mi|nivel|de|pues|bueno|eh|este|alrededor|cerca|casi|aproximadamente|entre"
     "|ganas|antojos|la|el|numero|ya|si"

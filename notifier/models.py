@@ -162,6 +162,53 @@ class Message(Base):
     __table_args__ = (Index("ix_messages_status_due", "status", "due_at"),)
 
 
+class Reply(Base):
+    """One message a client (or an unknown number) sent us, classified and attributed."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    # Twilio retries a webhook it thinks failed; the MessageSid makes each reply count once.
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # For a number no client has: a one-way reference, never the number itself.
+    from_ref: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str | None] = mapped_column(String(40))
+    in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))  # webhook | poller | cli
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ServiceState(Base):
+    """Small pieces of shared state: the poller's cursor, reports already written."""
+
+    __tablename__ = "service_state"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class JobRunRow(Base):
+    """Each job's last run, shared by every replica (for `notifier status`)."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_duration_ms: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(120))
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(64))
+
+
 MESSAGES = cast(Table, Message.__table__)
 SESSIONS = cast(Table, Appointment.__table__)
 

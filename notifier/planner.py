@@ -315,12 +315,12 @@ def sync_group_sessions(
             row.canceled_at, row.cancel_reason = now, "schedule_changed"
             removed += 1
     if new_rows:
-        added = _insert_ignore(session, SESSIONS, new_rows, "key")
+        added = insert_ignore(session, SESSIONS, new_rows, "key")
     session.flush()
     return added, changed, removed
 
 
-def _insert_ignore(
+def insert_ignore(
     session: Session, table: Table, rows: Sequence[Mapping[str, Any]], key: str
 ) -> int:
     """INSERT ... ON CONFLICT (key) DO NOTHING; returns how many rows were inserted."""
@@ -421,7 +421,7 @@ def plan(db: Database, settings: Settings, now: datetime) -> PlanResult:
             if c.dedupe_key not in existing
         ]
         if rows:
-            result.messages_added = _insert_ignore(s, MESSAGES, rows, "dedupe_key")
+            result.messages_added = insert_ignore(s, MESSAGES, rows, "dedupe_key")
         result.skipped_quiet_hours = sum(1 for r in rows if r["status"] == SKIPPED)
         # Pending planned rows that are no longer wanted: the client stopped, was discharged or
         # moved, the session was canceled or moved, the schedule or its settings changed.

@@ -9,11 +9,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from notifier import db as dbmod
+from notifier import delivery, poller, replies, reports
 from notifier.dispatch import Clock, Dispatcher, DispatchResult, utcnow
+from notifier.followup import Digest, build_digest
+from notifier.metrics import Metrics
 from notifier.planner import PlanResult, plan
+from notifier.replies import InboundResult
 from notifier.settings import Settings
 from notifier.transports import Transport, build_transport
 
@@ -40,7 +43,7 @@ class Service:
         transport: Transport | None = None,
         clock: Clock = utcnow,
         worker_id: str | None = None,
-        metrics: Any = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
         self.db = database or dbmod.Database(settings.database_url)
@@ -69,7 +72,63 @@ class Service:
 
     def extra_jobs(self) -> dict[str, tuple[Callable[[], object], timedelta]]:
         """Jobs that only some deployments run (name -> (step, interval))."""
-        return {}
+        jobs: dict[str, tuple[Callable[[], object], timedelta]] = {}
+        if self.settings.sms_backend == "twilio":
+            jobs["poll"] = (self.poll_step, self.settings.poll_interval)
+        if self.settings.reports_dir is not None:
+            jobs["reports"] = (self.report_step, timedelta(minutes=5))
+        return jobs
+
+    # --- two-way ------------------------------------------------------------------------
+    def receive(
+        self,
+        *,
+        from_phone: str,
+        body: str,
+        provider_sid: str | None = None,
+        opt_out_type: str | None = None,
+        source: str = "webhook",
+        now: datetime | None = None,
+    ) -> InboundResult:
+        result = replies.receive(
+            self.db,
+            self.settings,
+            from_phone=from_phone,
+            body=body,
+            now=now or self.clock(),
+            provider_sid=provider_sid,
+            opt_out_type=opt_out_type,
+            source=source,
+        )
+        if self.metrics is not None and not result.duplicate:
+            self.metrics.reply_received(result.category, result.queued)
+        return result
+
+    def send_now(self, now: datetime | None = None) -> DispatchResult:
+        """Send what is due right away (a crisis response should not wait for the next tick)."""
+        return self.dispatcher.drain(now)
+
+    def status_callback(self, sid: str, status: str, error_code: str | None) -> str:
+        return delivery.apply_status(self.db, sid, status, error_code, self.clock())
+
+    def poll_step(self, now: datetime | None = None) -> int:
+        """Replies that arrived while the webhook was down, and sends of unknown outcome."""
+        return poller.poll(self, now or self.clock())
+
+    def report_step(self, now: datetime | None = None) -> list[str]:
+        return reports.write_due_reports(self, now or self.clock())
+
+    def followup(self, group: str, now: datetime | None = None) -> Digest:
+        return build_digest(self.db, self.settings, group, now or self.clock())
+
+    def observe_webhook(self, name: str, seconds: float) -> None:
+        if self.metrics is not None:
+            self.metrics.webhook_latency(name, seconds)
+
+    def metrics_text(self) -> bytes:
+        if self.metrics is None:
+            return b""
+        return bytes(self.metrics.render(self.db))
 
     # --- scheduling support ---------------------------------------------------------------
     def job(self, name: str, step: Callable[[], object]) -> Callable[[], None]:

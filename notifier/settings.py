@@ -125,6 +125,7 @@ class Settings(BaseSettings):
     # --- replies and follow-up -------------------------------------------------------------
     reply_window: Duration = _d("48h")
     high_score: int = Field(default=7, ge=0, le=10)
+    low_score_labels: Annotated[tuple[str, ...], NoDecode] = ("mood",)
     checkin_questions: Annotated[tuple[tuple[str, str], ...], NoDecode] = _questions_default()
     coping_skills: Annotated[tuple[str, ...], NoDecode] = tuple(
         x.strip() for x in DEFAULT_COPING_SKILLS.split(";")
@@ -235,7 +236,7 @@ class Settings(BaseSettings):
         sep = ";" if ";" in v else ","
         return tuple(p.strip() for p in v.split(sep) if p.strip())
 
-    @field_validator("crisis_terms", "encryption_keys", mode="before")
+    @field_validator("crisis_terms", "encryption_keys", "low_score_labels", mode="before")
     @classmethod
     def _comma_list(cls, v: Any) -> tuple[str, ...]:
         if not isinstance(v, str):

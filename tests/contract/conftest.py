@@ -175,16 +175,28 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrismServer]:
     port = _free_port()
     log_path = tmp_path_factory.mktemp("prism") / "prism.log"
     cmd = [
-        str(binary), "mock", "-d", "--seed", PRISM_SEED,
-        "-h", "127.0.0.1", "-p", str(port), str(spec),
-    ]  # fmt: skip
+        str(binary),
+        "mock",
+        "-d",
+        "--seed",
+        PRISM_SEED,
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        str(spec),
+    ]
     # Plain text whatever the CI environment says about colours, so the log is easy to match.
     env = {**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"}
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
             start_new_session=True,
-        )  # fmt: skip
+        )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while "Prism is listening" not in log_path.read_text("utf-8", errors="replace"):

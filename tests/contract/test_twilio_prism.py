@@ -102,9 +102,12 @@ def raw_get(prism: PrismServer, path: str, params: dict[str, str]) -> tuple[int,
 @pytest.fixture()
 def from_transport(prism: PrismServer) -> Iterator[TwilioTransport]:
     transport = TwilioTransport(
-        ACCOUNT_SID, AUTH_TOKEN, from_number=FROM, status_callback=STATUS_CALLBACK,
+        ACCOUNT_SID,
+        AUTH_TOKEN,
+        from_number=FROM,
+        status_callback=STATUS_CALLBACK,
         api_base=prism.base_url,
-    )  # fmt: skip
+    )
     yield transport
     transport.close()
 

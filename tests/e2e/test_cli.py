@@ -20,10 +20,13 @@ HEADER = "external_id,first_name,phone,group,start_date,end_date,timezone,consen
 def env_file(tmp_path: Path, sqlite_url: str) -> Path:
     env = tmp_path / "settings.env"
     env.write_text(
-        (ROOT / "settings.example.env").read_text()
-        .replace("NOTIFIER_DATABASE_URL=sqlite:///notifier.db", f"NOTIFIER_DATABASE_URL={sqlite_url}")
+        (ROOT / "settings.example.env")
+        .read_text()
+        .replace(
+            "NOTIFIER_DATABASE_URL=sqlite:///notifier.db", f"NOTIFIER_DATABASE_URL={sqlite_url}"
+        )
         .replace("NOTIFIER_LOG_FORMAT=auto", "NOTIFIER_LOG_FORMAT=json")
-    )  # fmt: skip
+    )
     return env
 
 
@@ -35,8 +38,9 @@ def out_json(capsys: pytest.CaptureFixture[str]) -> object:
     return json.loads(capsys.readouterr().out)
 
 
-def test_clients_import_and_list_json_keys(env_file: Path, capsys: pytest.CaptureFixture[str]
-                                           ) -> None:  # fmt: skip
+def test_clients_import_and_list_json_keys(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00") == 0
     assert "6 new" in capsys.readouterr().out
     assert run(env_file, "clients", "list", "--format", "json") == 0
@@ -53,8 +57,9 @@ def test_clients_import_and_list_json_keys(env_file: Path, capsys: pytest.Captur
     assert "+16025550103" not in table and "03" in table
 
 
-def test_reimport_updates_by_external_id(env_file: Path, tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_reimport_updates_by_external_id(
+    env_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run(env_file, "clients", "import", str(ROSTER))
     changed = tmp_path / "changed.csv"
     changed.write_text(HEADER + "\nC001,Anna,(312) 555-0101,morning,,,America/New_York,yes\n")
@@ -77,7 +82,7 @@ def test_rule_bad_input_roster_with_bad_rows_imports_nothing_and_lists_each(
         "C003,Carla,(312) 555-0103,evenng,,,America/New_York,yes\n"
         "C004,Dev,(312) 555-0104,morning,2026-13-01,,Mars/Base,maybe\n"
         "C001,Ana,(312) 555-0105,evening,,,America/New_York,yes\n"
-    )  # fmt: skip
+    )
     assert run(env_file, "clients", "import", str(bad)) == 2
     err = capsys.readouterr().err
     assert "line 3, column phone: not a valid phone number" in err
@@ -92,8 +97,9 @@ def test_rule_bad_input_roster_with_bad_rows_imports_nothing_and_lists_each(
     assert out_json(capsys) == []  # the good row was not imported either
 
 
-def test_rule_bad_input_roster_header_and_missing_file(env_file: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_rule_bad_input_roster_header_and_missing_file(
+    env_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "h.csv"
     bad.write_text("id,name,phone\n1,Ana,3125550101\n")
     assert run(env_file, "clients", "import", str(bad)) == 2
@@ -102,8 +108,9 @@ def test_rule_bad_input_roster_header_and_missing_file(env_file: Path, tmp_path:
     assert "no such file" in capsys.readouterr().err
 
 
-def test_tick_plans_and_sends_then_outbox_json_keys(env_file: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_tick_plans_and_sends_then_outbox_json_keys(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00")
     capsys.readouterr()
     assert run(env_file, "tick", "--now", "2026-11-30T16:00") == 0  # Mon: 2h evening reminders
@@ -112,8 +119,17 @@ def test_tick_plans_and_sends_then_outbox_json_keys(env_file: Path,
     assert run(env_file, "outbox", "--status", "sent", "--format", "json") == 0
     rows = out_json(capsys)
     assert isinstance(rows, list) and rows
-    keys = {"id", "client", "kind", "due_at", "status", "body", "sent_at", "provider_sid",
-            "error_code"}  # fmt: skip
+    keys = {
+        "id",
+        "client",
+        "kind",
+        "due_at",
+        "status",
+        "body",
+        "sent_at",
+        "provider_sid",
+        "error_code",
+    }
     assert keys <= set(rows[0])
     assert {r["client"] for r in rows} == {"C001", "C002", "C003"}
     assert all(r["kind"] == "reminder" and r["status"] == "sent" for r in rows)
@@ -128,12 +144,26 @@ def test_tick_plans_and_sends_then_outbox_json_keys(env_file: Path,
 def test_sessions_add_cancel_list(env_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00")
     now = ["--now", "2026-11-29T10:00"]
-    assert run(env_file, "sessions", "add", "--client", "C004", "--at", "2026-12-01T15:00",
-               "--location", "Room 2", *now) == 0  # fmt: skip
+    assert (
+        run(
+            env_file,
+            "sessions",
+            "add",
+            "--client",
+            "C004",
+            "--at",
+            "2026-12-01T15:00",
+            "--location",
+            "Room 2",
+            *now,
+        )
+        == 0
+    )
     assert "added for C004 at Tue 2026-12-01 15:00 EST" in capsys.readouterr().out
     assert run(env_file, "tick", *now) == 0
-    assert run(env_file, "sessions", "cancel", "--group", "evening", "--date", "2026-12-02",
-               *now) == 0  # fmt: skip
+    assert (
+        run(env_file, "sessions", "cancel", "--group", "evening", "--date", "2026-12-02", *now) == 0
+    )
     assert "canceled" in capsys.readouterr().out
     assert run(env_file, "sessions", "list", "--format", "json", *now) == 0
     rows = out_json(capsys)
@@ -142,11 +172,13 @@ def test_sessions_add_cancel_list(env_file: Path, capsys: pytest.CaptureFixture[
     assert indiv and indiv[0]["client"] == "C004" and indiv[0]["location"] == "Room 2"
     wed = [r for r in rows if r["group"] == "evening" and r["starts_at"].startswith("2026-12-02")]
     assert wed and wed[0]["canceled"] is True
-    assert run(env_file, "sessions", "add", "--client", "NOPE", "--at", "2026-12-01T15:00",
-               *now) == 2  # fmt: skip
+    assert (
+        run(env_file, "sessions", "add", "--client", "NOPE", "--at", "2026-12-01T15:00", *now) == 2
+    )
     assert "no client with external_id 'NOPE'" in capsys.readouterr().err
-    assert run(env_file, "sessions", "cancel", "--group", "evening", "--date", "2026-12-01",
-               *now) == 2  # fmt: skip
+    assert (
+        run(env_file, "sessions", "cancel", "--group", "evening", "--date", "2026-12-01", *now) == 2
+    )
     assert "does not meet on 2026-12-01" in capsys.readouterr().err
 
 
@@ -174,8 +206,13 @@ def test_database_unreachable_is_exit_1(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_python_dash_m_and_demo_run_as_commands(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "notifier", "demo"], capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "notifier", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Sun 01 Nov (clocks fell back at 02:00)" in out

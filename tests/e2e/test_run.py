@@ -35,13 +35,22 @@ def wait_for(url: str, proc: subprocess.Popen[str], timeout: float = 30) -> int:
 
 def test_run_serves_health_and_exits_0_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
-    env = dict(os.environ, NOTIFIER_DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
-               NOTIFIER_HTTP_HOST="127.0.0.1", NOTIFIER_HTTP_PORT=str(port),
-               NOTIFIER_LOG_FORMAT="json", NOTIFIER_DISPATCH_INTERVAL="1s")  # fmt: skip
+    env = dict(
+        os.environ,
+        NOTIFIER_DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+        NOTIFIER_HTTP_HOST="127.0.0.1",
+        NOTIFIER_HTTP_PORT=str(port),
+        NOTIFIER_LOG_FORMAT="json",
+        NOTIFIER_DISPATCH_INTERVAL="1s",
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "notifier", "--env-file", str(ROOT / "settings.example.env"),
-         "run"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "notifier", "--env-file", str(ROOT / "settings.example.env"), "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert wait_for(f"http://127.0.0.1:{port}/healthz", proc) == 200
         assert wait_for(f"http://127.0.0.1:{port}/readyz", proc) == 200

@@ -30,9 +30,14 @@ def fake() -> Iterator[FakeTwilio]:
 
 
 def make(fake: FakeTwilio, timeout: float = 5.0) -> TwilioTransport:
-    return TwilioTransport(SID, TOKEN, from_number="+13125550100", api_base=fake.base_url,
-                           status_callback="https://n.example.org/twilio/status",
-                           timeout=timeout)  # fmt: skip
+    return TwilioTransport(
+        SID,
+        TOKEN,
+        from_number="+13125550100",
+        api_base=fake.base_url,
+        status_callback="https://n.example.org/twilio/status",
+        timeout=timeout,
+    )
 
 
 def test_send_reaches_the_api_base(fake: FakeTwilio) -> None:

@@ -108,11 +108,27 @@ def test_create_fetch_and_message_shape(fake: FakeTwilio, client: Client) -> Non
     [stored] = fake.messages()
     # Field set of the spec's api.v2010.account.message.
     assert set(stored) == {
-        "account_sid", "api_version", "body", "date_created", "date_sent", "date_updated",
-        "direction", "error_code", "error_message", "from", "messaging_service_sid",
-        "num_media", "num_segments", "price", "price_unit", "sid", "status",
-        "subresource_uris", "to", "uri",
-    }  # fmt: skip
+        "account_sid",
+        "api_version",
+        "body",
+        "date_created",
+        "date_sent",
+        "date_updated",
+        "direction",
+        "error_code",
+        "error_message",
+        "from",
+        "messaging_service_sid",
+        "num_media",
+        "num_segments",
+        "price",
+        "price_unit",
+        "sid",
+        "status",
+        "subresource_uris",
+        "to",
+        "uri",
+    }
     assert stored["uri"] == f"/2010-04-01/Accounts/{SID}/Messages/{msg.sid}.json"
     assert fake.requests_log[0] == ("POST", f"/2010-04-01/Accounts/{SID}/Messages.json", 201)
 
@@ -376,9 +392,18 @@ def _read_line(proc: subprocess.Popen[str], timeout: float) -> str:
 def test_standalone_process(tmp_path: Path) -> None:
     state = tmp_path / "state.jsonl"
     argv = [
-        sys.executable, "-m", "tests.fakes.twilio_server", "--port", "0",
-        "--account-sid", SID, "--auth-token", TOKEN, "--state-file", str(state),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "tests.fakes.twilio_server",
+        "--port",
+        "0",
+        "--account-sid",
+        SID,
+        "--auth-token",
+        TOKEN,
+        "--state-file",
+        str(state),
+    ]
     # Popen as a context manager closes the stdout pipe (no ResourceWarning) and reaps the child.
     with subprocess.Popen(argv, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True) as proc:
         try:

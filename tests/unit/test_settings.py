@@ -135,7 +135,9 @@ def test_secrets_are_never_echoed_in_errors(monkeypatch: pytest.MonkeyPatch) -> 
 def test_unknown_notifier_variable_in_env_file_is_reported(tmp_path: Path) -> None:
     env = tmp_path / "typo.env"
     env.write_text("NOTIFIER_QUIET_HOUR=22:00-07:00\n")
-    with pytest.raises(SettingsError, match=r"NOTIFIER_QUIET_HOUR .*expected one of the documented"):
+    with pytest.raises(
+        SettingsError, match=r"NOTIFIER_QUIET_HOUR .*expected one of the documented"
+    ):
         load_settings(env)
 
 

@@ -18,10 +18,16 @@ from notifier.transports.twilio import TwilioTransport
 
 SID = "AC" + "a" * 32
 MSG = {
-    "sid": "SM" + "b" * 32, "account_sid": SID, "to": "+13125550101", "from": "+13125550100",
-    "body": "hi", "status": "queued", "direction": "outbound-api", "error_code": None,
+    "sid": "SM" + "b" * 32,
+    "account_sid": SID,
+    "to": "+13125550101",
+    "from": "+13125550100",
+    "body": "hi",
+    "status": "queued",
+    "direction": "outbound-api",
+    "error_code": None,
     "date_created": "Tue, 01 Dec 2026 17:00:00 +0000",
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -42,10 +48,17 @@ class ScriptedHttpClient(HttpClient):  # type: ignore[misc]
     def __post_init__(self) -> None:
         super().__init__(logger=None, is_async=False, timeout=None)
 
-    def request(self, method: str, url: str, params: dict[str, Any] | None = None,
-                data: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
-                auth: tuple[str, str] | None = None, timeout: float | None = None,
-                allow_redirects: bool = False) -> Response:  # fmt: skip
+    def request(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
+    ) -> Response:
         self.calls.append(Call(method, url, params, data))
         item = self.script.pop(0) if self.script else Response(201, json.dumps(MSG))
         if isinstance(item, Exception):
@@ -54,8 +67,10 @@ class ScriptedHttpClient(HttpClient):  # type: ignore[misc]
 
 
 def transport(http: ScriptedHttpClient, **kw: Any) -> TwilioTransport:
-    options: dict[str, Any] = {"from_number": "+13125550100",
-                               "status_callback": "https://n.example.org/twilio/status"}  # fmt: skip
+    options: dict[str, Any] = {
+        "from_number": "+13125550100",
+        "status_callback": "https://n.example.org/twilio/status",
+    }
     options.update(kw)
     return TwilioTransport(SID, "token", http_client=http, **options)
 
@@ -85,8 +100,9 @@ def test_send_posts_to_messages_with_status_callback_and_validity() -> None:
 def test_send_prefers_the_messaging_service() -> None:
     http = ScriptedHttpClient()
     mg = "MG" + "c" * 32
-    transport(http, messaging_service_sid=mg, from_number=None).send("+13125550101", "x",
-                                                                     message_id=1)  # fmt: skip
+    transport(http, messaging_service_sid=mg, from_number=None).send(
+        "+13125550101", "x", message_id=1
+    )
     assert http.calls[0].data is not None
     assert http.calls[0].data["MessagingServiceSid"] == mg and "From" not in http.calls[0].data
 
@@ -119,8 +135,9 @@ def test_long_freshness_sends_no_validity_period() -> None:
         (404, 20404, True, False),
     ],
 )
-def test_rule_sending_twilio_errors_are_classified(status: int, code: int | None,
-                                                   permanent: bool, unknown: bool) -> None:  # fmt: skip
+def test_rule_sending_twilio_errors_are_classified(
+    status: int, code: int | None, permanent: bool, unknown: bool
+) -> None:
     http = ScriptedHttpClient(script=[error(status, code)])
     with pytest.raises(TransportError) as err:
         transport(http).send("+13125550101", "x", message_id=1)
@@ -136,10 +153,12 @@ def test_rule_sending_twilio_errors_are_classified(status: int, code: int | None
         (requests.exceptions.ReadTimeout("read timed out"), True),
         (requests.exceptions.ConnectTimeout("connect timed out"), False),
         (requests.exceptions.ConnectionError("Connection refused"), False),
-        (requests.exceptions.ConnectionError("RemoteDisconnected('closed without response')"),
-         True),
+        (
+            requests.exceptions.ConnectionError("RemoteDisconnected('closed without response')"),
+            True,
+        ),
     ],
-)  # fmt: skip
+)
 def test_rule_sending_network_failures_are_transient_and_marked_unknown_when_sent(
     exc: Exception, unknown: bool
 ) -> None:
@@ -152,26 +171,52 @@ def test_rule_sending_network_failures_are_transient_and_marked_unknown_when_sen
 
 def test_lookup_matches_number_body_and_time() -> None:
     older = dict(MSG, sid="SM" + "1" * 32, date_created="Mon, 30 Nov 2026 17:00:00 +0000")
-    match = dict(MSG, sid="SM" + "2" * 32, body="hi", date_created="Tue, 01 Dec 2026 17:00:05 +0000")
+    match = dict(
+        MSG, sid="SM" + "2" * 32, body="hi", date_created="Tue, 01 Dec 2026 17:00:05 +0000"
+    )
     other = dict(MSG, sid="SM" + "3" * 32, body="other")
-    page = {"messages": [other, match, older], "next_page_uri": None, "page": 0,
-            "page_size": 50, "uri": "/x", "first_page_uri": "/x", "previous_page_uri": None,
-            "start": 0, "end": 2}  # fmt: skip
+    page = {
+        "messages": [other, match, older],
+        "next_page_uri": None,
+        "page": 0,
+        "page_size": 50,
+        "uri": "/x",
+        "first_page_uri": "/x",
+        "previous_page_uri": None,
+        "start": 0,
+        "end": 2,
+    }
     http = ScriptedHttpClient(script=[Response(200, json.dumps(page))])
     found = transport(http).lookup("+13125550101", "hi", datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
     assert found is not None and found.sid == match["sid"]
     assert http.calls[0].params is not None and http.calls[0].params["To"] == "+13125550101"
     # A message with the same words from an earlier day is never mistaken for this one.
     http2 = ScriptedHttpClient(script=[Response(200, json.dumps(dict(page, messages=[older])))])
-    assert transport(http2).lookup("+13125550101", "hi",
-                                   datetime(2026, 12, 1, 17, 0, tzinfo=UTC)) is None  # fmt: skip
+    assert (
+        transport(http2).lookup("+13125550101", "hi", datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
+        is None
+    )
 
 
 def test_list_inbound_keeps_only_inbound_newer_than_since() -> None:
-    inbound = dict(MSG, sid="SM" + "4" * 32, direction="inbound", body="7",
-                   date_created="Tue, 01 Dec 2026 18:00:00 +0000")  # fmt: skip
-    page = {"messages": [inbound, MSG], "next_page_uri": None, "page": 0, "page_size": 100,
-            "uri": "/x", "first_page_uri": "/x", "previous_page_uri": None, "start": 0, "end": 1}  # fmt: skip
+    inbound = dict(
+        MSG,
+        sid="SM" + "4" * 32,
+        direction="inbound",
+        body="7",
+        date_created="Tue, 01 Dec 2026 18:00:00 +0000",
+    )
+    page = {
+        "messages": [inbound, MSG],
+        "next_page_uri": None,
+        "page": 0,
+        "page_size": 100,
+        "uri": "/x",
+        "first_page_uri": "/x",
+        "previous_page_uri": None,
+        "start": 0,
+        "end": 1,
+    }
     http = ScriptedHttpClient(script=[Response(200, json.dumps(page))])
     got = transport(http).list_inbound(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
     assert [m.sid for m in got] == [inbound["sid"]]

@@ -12,8 +12,9 @@ from notifier.settings import Settings
 from notifier.web import create_app
 
 
-def test_healthz_and_readyz_on_a_migrated_database(database_url: str,
-                                                   make_settings: Callable[..., Settings]) -> None:
+def test_healthz_and_readyz_on_a_migrated_database(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
     svc = Service(make_settings(database_url=database_url))
     client = TestClient(create_app(svc))
     assert client.get("/healthz").json() == {"status": "ok"}
@@ -22,8 +23,9 @@ def test_healthz_and_readyz_on_a_migrated_database(database_url: str,
     svc.close()
 
 
-def test_readyz_is_503_when_not_migrated(tmp_path: Path, make_settings: Callable[..., Settings]
-                                         ) -> None:
+def test_readyz_is_503_when_not_migrated(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
     svc = Service(make_settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))
     client = TestClient(create_app(svc))
     assert client.get("/healthz").status_code == 200
@@ -32,8 +34,9 @@ def test_readyz_is_503_when_not_migrated(tmp_path: Path, make_settings: Callable
     svc.close()
 
 
-def test_readyz_is_503_when_the_database_is_unreachable(make_settings: Callable[..., Settings]
-                                                        ) -> None:
+def test_readyz_is_503_when_the_database_is_unreachable(
+    make_settings: Callable[..., Settings],
+) -> None:
     url = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1"
     svc = Service(make_settings(database_url=url))
     client = TestClient(create_app(svc))

@@ -1,0 +1,364 @@
+"""The follow-up list for a group's next session: who needs the facilitator's attention.
+
+:func:`build_digest` reads the database once and hands the rows to :func:`digest_from_rows`,
+which is pure (rows and ``now`` in, a :class:`Digest` out). Renderers live in
+``followup_render.py``.
+
+The window is the time since the group's previous meeting (a week when there is none); scores
+are compared with the window before it. Clients come most urgent first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from notifier.db import Database
+from notifier.models import CHECKIN, DELIVERED, REMINDER, SENT, Appointment, Client, Message, Reply
+from notifier.schedule import group_occurrences
+from notifier.settings import Settings
+
+# DESIGN.md's flags, most urgent first; the list is sorted by the first flag each client has.
+FLAGS = ("crisis", "help", "high_craving", "declined", "no_reply", "opted_out", "confirmed")
+VERBATIM = ("free_text", "crisis", "help", "decline", "opt_out")
+
+
+class NoSession(LookupError):
+    """The group has no upcoming meeting to prepare for."""
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    at: datetime
+    score: int
+
+
+@dataclass
+class ScoreSummary:
+    label: str
+    values: list[ScorePoint]
+    previous_average: float | None
+
+    @property
+    def latest(self) -> int | None:
+        return self.values[-1].score if self.values else None
+
+    @property
+    def highest(self) -> int | None:
+        return max((p.score for p in self.values), default=None)
+
+    @property
+    def average(self) -> float | None:
+        if not self.values:
+            return None
+        return sum(p.score for p in self.values) / len(self.values)
+
+    @property
+    def change(self) -> float | None:
+        """Average in this window minus the average in the previous one."""
+        if self.average is None or self.previous_average is None:
+            return None
+        return round(self.average - self.previous_average, 1)
+
+
+@dataclass(frozen=True)
+class ReplyItem:
+    received_at: datetime
+    category: str
+    body: str
+    score: int | None
+    label: str | None
+
+
+@dataclass
+class ClientDigest:
+    external_id: str
+    first_name: str
+    flags: list[str]
+    attendance: str | None  # confirmed | declined | None
+    checkins_sent: int
+    checkins_answered: int
+    scores: dict[str, ScoreSummary]
+    replies: list[ReplyItem]
+    last_reply_at: datetime | None
+    opted_out: bool = False
+    concerning_score: int = 0  # how far the worst score of the window goes past the threshold
+
+
+@dataclass
+class Digest:
+    group: str
+    session_start: datetime
+    session_end: datetime | None
+    location: str | None
+    window_start: datetime
+    generated_at: datetime
+    high_score: int
+    clients: list[ClientDigest] = field(default_factory=list)
+
+
+# --- the pure part ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClientRow:
+    id: int
+    external_id: str
+    first_name: str
+    opted_out_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ReplyRow:
+    client_id: int
+    received_at: datetime
+    category: str
+    body: str
+    score: int | None
+    label: str | None
+    session_id: int | None
+    in_reply_to: int | None = None
+
+
+@dataclass(frozen=True)
+class SentRow:
+    client_id: int
+    kind: str
+    sent_at: datetime
+    message_id: int
+
+
+def digest_from_rows(
+    *,
+    group: str,
+    session: tuple[int | None, datetime, datetime | None, str | None],
+    window_start: datetime,
+    previous_start: datetime,
+    now: datetime,
+    clients: Sequence[ClientRow],
+    replies: Iterable[ReplyRow],
+    sent: Iterable[SentRow],
+    settings: Settings,
+) -> Digest:
+    session_id, start, end, location = session
+    digest = Digest(group, start, end, location, window_start, now, settings.high_score)
+    cutoff = min(now, start)
+    by_client_replies: dict[int, list[ReplyRow]] = defaultdict(list)
+    for r in replies:
+        by_client_replies[r.client_id].append(r)
+    by_client_sent: dict[int, list[SentRow]] = defaultdict(list)
+    for m in sent:
+        by_client_sent[m.client_id].append(m)
+
+    for c in clients:
+        mine = sorted(by_client_replies.get(c.id, []), key=lambda r: r.received_at)
+        current = [r for r in mine if window_start <= r.received_at < cutoff]
+        previous = [r for r in mine if previous_start <= r.received_at < window_start]
+        prompts = [m for m in by_client_sent.get(c.id, []) if window_start <= m.sent_at < cutoff]
+        checkins = [m for m in prompts if m.kind == CHECKIN]
+        answered_ids = {r.in_reply_to for r in current if r.category == "checkin_answer"}
+        scores = _scores(current, previous)
+        attendance = None
+        for r in current + [r for r in mine if r.received_at >= cutoff]:
+            if session_id is not None and r.session_id == session_id:
+                attendance = "confirmed" if r.category == "confirm" else "declined"
+        worst = 0
+        for summary in scores.values():
+            for point in summary.values:
+                worst = max(worst, _excess(summary.label, point.score, settings))
+        flags: list[str] = []
+        categories = {r.category for r in current}
+        if "crisis" in categories:
+            flags.append("crisis")
+        if "help" in categories:
+            flags.append("help")
+        if any(
+            _excess(s.label, p.score, settings) > 0 and s.label not in settings.low_score_labels
+            for s in scores.values()
+            for p in s.values
+        ):
+            flags.append("high_craving")
+        if attendance == "declined":
+            flags.append("declined")
+        if prompts and not current:
+            flags.append("no_reply")
+        if c.opted_out_at is not None:
+            flags.append("opted_out")
+        if attendance == "confirmed":
+            flags.append("confirmed")
+        digest.clients.append(
+            ClientDigest(
+                external_id=c.external_id,
+                first_name=c.first_name,
+                flags=flags,
+                attendance=attendance,
+                checkins_sent=len(checkins),
+                checkins_answered=len(answered_ids & {m.message_id for m in checkins}),
+                scores=scores,
+                replies=[
+                    ReplyItem(r.received_at, r.category, r.body, r.score, r.label)
+                    for r in current
+                    if r.category in VERBATIM
+                ],
+                last_reply_at=mine[-1].received_at if mine else None,
+                opted_out=c.opted_out_at is not None,
+                concerning_score=worst,
+            )
+        )
+    digest.clients.sort(key=_urgency)
+    return digest
+
+
+def _excess(label: str | None, score: int, settings: Settings) -> int:
+    """How far past the threshold a score is (0 = not concerning)."""
+    if label in settings.low_score_labels:
+        limit = 10 - settings.high_score
+        return limit - score + 1 if score <= limit else 0
+    return score - settings.high_score + 1 if score >= settings.high_score else 0
+
+
+def _scores(current: list[ReplyRow], previous: list[ReplyRow]) -> dict[str, ScoreSummary]:
+    out: dict[str, ScoreSummary] = {}
+    labels = {r.label for r in current if r.score is not None and r.label}
+    for label in sorted(labels):
+        values = [
+            ScorePoint(r.received_at, r.score)
+            for r in current
+            if r.label == label and r.score is not None
+        ]
+        before = [r.score for r in previous if r.label == label and r.score is not None]
+        avg = sum(before) / len(before) if before else None
+        out[label] = ScoreSummary(label, values, avg)
+    return out
+
+
+def _urgency(c: ClientDigest) -> tuple[int, int, str]:
+    rank = min((FLAGS.index(f) for f in c.flags), default=len(FLAGS))
+    return (rank, -c.concerning_score, c.first_name.lower())
+
+
+# --- the database part -----------------------------------------------------------------------
+def next_session(
+    db: Database, settings: Settings, group: str, now: datetime
+) -> tuple[int | None, datetime, datetime | None, str | None]:
+    """(session id, start, end, location) of the group's next meeting after ``now``."""
+    spec = settings.group(group)
+    if spec is None:
+        known = ", ".join(g.name for g in settings.groups) or "none configured"
+        raise NoSession(f"no group {group!r} (groups: {known})")
+    with db.read() as s:
+        rows = (
+            s.execute(
+                select(Appointment)
+                .where(
+                    Appointment.kind == "group",
+                    Appointment.group_name == group,
+                    Appointment.starts_at > now,
+                    Appointment.starts_at < now + timedelta(days=60),
+                )
+                .order_by(Appointment.starts_at)
+            )
+            .scalars()
+            .all()
+        )
+    canceled = {a.key for a in rows if a.canceled_at is not None}
+    planned = [a for a in rows if a.canceled_at is None]
+    # Meetings the planner has not materialised yet come straight from the schedule.
+    for occ in group_occurrences(
+        spec, settings.timezone, now, now + timedelta(days=60), settings.skip_dates
+    ):
+        if occ.key in canceled:
+            continue
+        if planned and planned[0].starts_at <= occ.starts_at:
+            a = planned[0]
+            return a.id, a.starts_at, a.ends_at, a.location
+        return None, occ.starts_at, occ.ends_at, occ.location
+    if planned:
+        a = planned[0]
+        return a.id, a.starts_at, a.ends_at, a.location
+    raise NoSession(f"group {group!r} has no meeting in the next 60 days")
+
+
+def previous_meeting(db: Database, settings: Settings, group: str, before: datetime) -> datetime:
+    spec = settings.group(group)
+    assert spec is not None
+    with db.read() as s:
+        last = s.scalar(
+            select(Appointment.starts_at)
+            .where(
+                Appointment.kind == "group",
+                Appointment.group_name == group,
+                Appointment.canceled_at.is_(None),
+                Appointment.starts_at < before,
+            )
+            .order_by(Appointment.starts_at.desc())
+            .limit(1)
+        )
+    scheduled = [
+        o.starts_at
+        for o in group_occurrences(
+            spec, settings.timezone, before - timedelta(days=14), before, settings.skip_dates
+        )
+    ]
+    candidates = [t for t in (last, scheduled[-1] if scheduled else None) if t is not None]
+    return max(candidates) if candidates else before - timedelta(days=7)
+
+
+def build_digest(db: Database, settings: Settings, group: str, now: datetime) -> Digest:
+    session = next_session(db, settings, group, now)
+    start = session[1]
+    window_start = previous_meeting(db, settings, group, start)
+    if window_start >= now:  # asked right after the previous meeting began: use a full week
+        window_start = start - timedelta(days=7)
+    previous_start = window_start - (start - window_start)
+    session_day: date = start.astimezone(settings.timezone).date()
+    with db.read() as s:
+        members = [
+            ClientRow(c.id, c.external_id, c.first_name, c.opted_out_at)
+            for c in s.scalars(
+                select(Client).where(Client.group_name == group, Client.discharged_at.is_(None))
+            )
+            if (c.start_date is None or c.start_date <= session_day)
+            and (c.end_date is None or c.end_date >= session_day)
+            and (c.consent_at is not None or c.opted_out_at is not None)
+        ]
+        ids = [c.id for c in members]
+        replies = [
+            ReplyRow(
+                r.client_id or 0,
+                r.received_at,
+                r.category,
+                r.body,
+                r.score,
+                r.label,
+                r.session_id,
+                r.in_reply_to,
+            )
+            for r in s.scalars(
+                select(Reply).where(Reply.client_id.in_(ids), Reply.received_at >= previous_start)
+            )
+        ]
+        sent = [
+            SentRow(m.client_id or 0, m.kind, m.sent_at or m.due_at, m.id)
+            for m in s.scalars(
+                select(Message).where(
+                    Message.client_id.in_(ids),
+                    Message.kind.in_((CHECKIN, REMINDER)),
+                    Message.status.in_((SENT, DELIVERED)),
+                    Message.sent_at >= window_start,
+                )
+            )
+        ]
+    return digest_from_rows(
+        group=group,
+        session=session,
+        window_start=window_start,
+        previous_start=previous_start,
+        now=now,
+        clients=members,
+        replies=replies,
+        sent=sent,
+        settings=settings,
+    )

@@ -1,0 +1,361 @@
+"""The one inbound path: the webhook, `notifier inbound` and the poller all call :func:`receive`.
+
+A reply is stored once (de-duplicated on the provider's MessageSid, since Twilio retries a
+webhook it thinks failed), classified, attributed to the prompt it answers, and acted on:
+opt-out and opt-in, HELP, a crisis response with staff alerts, a coping acknowledgement.
+Everything we send back is queued in the outbox like any other text and sent at once by the
+caller; the outbox's dedupe keys make "exactly one confirmation" and "at most one
+acknowledgement per check-in" hold even when the same reply is processed twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from notifier import consent
+from notifier.db import Database
+from notifier.inbound import DEFAULT_CRISIS_TERMS, Classification, classify
+from notifier.logs import phone_ref
+from notifier.models import (
+    ALERT,
+    CHECKIN,
+    DELIVERED,
+    MESSAGES,
+    PENDING,
+    REMINDER,
+    REPLY,
+    SENT,
+    Client,
+    Message,
+    Reply,
+)
+from notifier.planner import insert_ignore
+from notifier.schedule import in_quiet_hours
+from notifier.settings import Settings, to_e164
+from notifier.templates import DEFAULT_SKILLS_ES, Templates, clock_text
+
+log = logging.getLogger(__name__)
+
+REPLY_FRESHNESS = timedelta(hours=1)
+URGENT_FRESHNESS = timedelta(hours=6)  # crisis responses and staff alerts keep trying longer
+
+
+@dataclass
+class InboundResult:
+    reply_id: int | None
+    category: str
+    duplicate: bool = False
+    known_client: bool = False
+    queued: list[str] = field(default_factory=list)  # labels of texts queued in response
+    score: int | None = None
+
+
+@dataclass(frozen=True)
+class _Prompt:
+    id: int
+    kind: str
+    label: str | None
+    session_id: int | None
+
+
+def receive(
+    db: Database,
+    settings: Settings,
+    *,
+    from_phone: str,
+    body: str,
+    now: datetime,
+    provider_sid: str | None = None,
+    opt_out_type: str | None = None,
+    source: str = "webhook",
+    templates: Templates | None = None,
+) -> InboundResult:
+    templates = templates or Templates()
+    if provider_sid:
+        with db.read() as s:
+            seen = s.scalar(select(Reply.id).where(Reply.provider_sid == provider_sid))
+        if seen is not None:
+            return InboundResult(seen, "duplicate", duplicate=True)
+    phone = to_e164(from_phone, settings.default_region) or from_phone.strip()
+    terms = DEFAULT_CRISIS_TERMS + settings.crisis_terms
+    with db.read() as s:
+        client = s.scalar(select(Client).where(Client.phone == phone))
+        prompts = _open_prompts(s, client.id, now, settings) if client else []
+    if client is None:
+        return _unknown_sender(
+            db, settings, phone, body, now, provider_sid, source, terms, templates
+        )
+
+    opted_out = client.opted_out_at is not None
+    result = classify(
+        body, opted_out=opted_out, open_prompts=[p.kind for p in prompts], crisis_terms=terms
+    )
+    answered = _attribute(result, prompts)
+    try:
+        with db.session() as s:
+            reply = Reply(
+                client_id=client.id,
+                provider_sid=provider_sid,
+                from_ref=None,
+                received_at=now,
+                body=body,
+                category=result.category,
+                score=result.score,
+                label=answered.label if answered and answered.kind == CHECKIN else None,
+                in_reply_to=answered.id if answered else None,
+                session_id=answered.session_id if answered and answered.kind == REMINDER else None,
+                source=source,
+                created_at=now,
+            )
+            s.add(reply)
+            s.flush()
+            reply_id = reply.id
+    except IntegrityError:
+        # The same MessageSid arrived twice at once (a retry racing the original).
+        return InboundResult(None, "duplicate", duplicate=True)
+
+    out = InboundResult(reply_id, result.category, known_client=True, score=result.score)
+    zone = ZoneInfo(client.timezone)
+    quiet = in_quiet_hours(now, zone, settings.quiet_hours)
+    lang = client.language
+    name = client.first_name
+    queue: list[dict[str, object]] = []
+
+    def respond(
+        label: str, body_text: str, key: str, freshness: timedelta = REPLY_FRESHNESS
+    ) -> None:
+        queue.append(_row(REPLY, client.id, label, body_text, key, now, freshness))
+        out.queued.append(label)
+
+    # Twilio's Advanced Opt-Out answers STOP/START/HELP itself and says so in OptOutType:
+    # we record the change but do not send a second confirmation.
+    twilio_answered = bool(opt_out_type)
+
+    def opt_out() -> None:
+        if consent.opt_out(db, client.id, now, source=f"sms:{source}") and not twilio_answered:
+            respond(
+                "opt_out_confirm",
+                templates.render("opt_out_confirm", lang),
+                f"optout:{client.id}:{reply_id}",
+            )
+
+    if result.category == "crisis":
+        respond(
+            "crisis",
+            templates.render("crisis", lang, first_name=name, program_phone=settings.program_phone),
+            f"crisis:{reply_id}",
+            URGENT_FRESHNESS,
+        )
+        for number in settings.oncall_numbers:
+            queue.append(
+                _row(
+                    ALERT,
+                    client.id,
+                    "crisis_alert",
+                    templates.render(
+                        "alert",
+                        "en",
+                        first_name=name,
+                        external_id=client.external_id,
+                        time=clock_text(now, settings.timezone, "en"),
+                    ),
+                    f"alert:{reply_id}:{number}",
+                    now,
+                    URGENT_FRESHNESS,
+                    recipient=number,
+                )
+            )
+            out.queued.append("crisis_alert")
+        if result.revokes and not opted_out:
+            opt_out()
+    elif result.category == "opt_out":
+        opt_out()
+    elif result.category == "opt_in":
+        if consent.opt_in(db, client.id, now, source=f"sms:{source}") and not twilio_answered:
+            respond(
+                "opt_in_confirm",
+                templates.render("opt_in_confirm", lang, first_name=name),
+                f"optin:{reply_id}",
+            )
+    elif result.category == "help" and not twilio_answered:
+        respond(
+            "help",
+            templates.render("help", lang, first_name=name, program_phone=settings.program_phone),
+            f"help:{reply_id}",
+        )
+    elif result.category == "checkin_answer" and answered is not None and not quiet:
+        with db.read() as s:
+            acks = s.scalar(
+                select(func.count())
+                .select_from(Message)
+                .where(Message.client_id == client.id, Message.label.in_(("ack", "ack_high")))
+            )
+        skills = _skills(settings, lang)
+        skill = skills[int(acks or 0) % len(skills)]
+        high = result.score is not None and concerning(answered.label, result.score, settings)
+        label = "ack_high" if high else "ack"
+        respond(
+            label,
+            templates.render(
+                label, lang, first_name=name, skill=skill, program_phone=settings.program_phone
+            ),
+            f"ack:{answered.id}",
+        )  # the key allows one acknowledgement per check-in
+
+    if queue:
+        with db.session() as s:
+            insert_ignore(s, MESSAGES, queue, "dedupe_key")
+    log.info(
+        "reply received",
+        extra={
+            "event": "reply",
+            "reply_id": reply_id,
+            "client_id": client.id,
+            "category": result.category,
+            "source": source,
+            "queued": ",".join(out.queued),
+            "in_reply_to": answered.id if answered else None,
+        },
+    )
+    return out
+
+
+def concerning(label: str | None, score: int, settings: Settings) -> bool:
+    """A score staff should look at: high on most scales, low on mood (where 10 is great)."""
+    if label in settings.low_score_labels:
+        return score <= 10 - settings.high_score
+    return score >= settings.high_score
+
+
+def _skills(settings: Settings, language: str) -> tuple[str, ...]:
+    if (
+        language == "es"
+        and settings.coping_skills == Settings.model_fields["coping_skills"].default
+    ):
+        return DEFAULT_SKILLS_ES
+    return settings.coping_skills
+
+
+def _open_prompts(s: Session, client_id: int, now: datetime, settings: Settings) -> list[_Prompt]:
+    rows = s.execute(
+        select(Message.id, Message.kind, Message.label, Message.session_id)
+        .where(
+            Message.client_id == client_id,
+            Message.kind.in_((REMINDER, CHECKIN)),
+            Message.status.in_((SENT, DELIVERED)),
+            Message.sent_at >= now - settings.reply_window,
+            Message.sent_at <= now,
+        )
+        .order_by(Message.sent_at.desc(), Message.id.desc())
+    ).all()
+    return [_Prompt(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def _attribute(result: Classification, prompts: list[_Prompt]) -> _Prompt | None:
+    """The most recent open prompt of the kind this reply answers."""
+    kind = {"confirm": REMINDER, "decline": REMINDER, "checkin_answer": CHECKIN}.get(
+        result.category
+    )
+    if kind is None:
+        return None
+    return next((p for p in prompts if p.kind == kind), None)
+
+
+def _row(
+    kind: str,
+    client_id: int | None,
+    label: str,
+    body: str,
+    key: str,
+    now: datetime,
+    freshness: timedelta,
+    recipient: str | None = None,
+) -> dict[str, object]:
+    return {
+        "kind": kind,
+        "client_id": client_id,
+        "session_id": None,
+        "recipient": recipient,
+        "label": label,
+        "body": body,
+        "dedupe_key": key,
+        "due_at": now,
+        "not_after": now + freshness,
+        "status": PENDING,
+        "reason": None,
+        "attempts": 0,
+        "needs_lookup": False,
+        "created_at": now,
+    }
+
+
+def _unknown_sender(
+    db: Database,
+    settings: Settings,
+    phone: str,
+    body: str,
+    now: datetime,
+    provider_sid: str | None,
+    source: str,
+    terms: tuple[str, ...],
+    templates: Templates,
+) -> InboundResult:
+    """Stored unlinked and never answered: nothing about the program reaches a stranger. A
+    crisis message still alerts on-call staff (it may be a client on a new phone)."""
+    result = classify(body, crisis_terms=terms)
+    try:
+        with db.session() as s:
+            reply = Reply(
+                client_id=None,
+                provider_sid=provider_sid,
+                from_ref=phone_ref(phone),
+                received_at=now,
+                body=body,
+                category=result.category,
+                score=None,
+                label=None,
+                in_reply_to=None,
+                session_id=None,
+                source=source,
+                created_at=now,
+            )
+            s.add(reply)
+            s.flush()
+            reply_id = reply.id
+            if result.category == "crisis":
+                alerts = [
+                    _row(
+                        ALERT,
+                        None,
+                        "crisis_alert",
+                        templates.render(
+                            "alert",
+                            "en",
+                            first_name="An unknown number",
+                            external_id="not on the roster",
+                            time=clock_text(now, settings.timezone, "en"),
+                        ),
+                        f"alert:{reply_id}:{n}",
+                        now,
+                        URGENT_FRESHNESS,
+                        recipient=n,
+                    )
+                    for n in settings.oncall_numbers
+                ]
+                if alerts:
+                    insert_ignore(s, MESSAGES, alerts, "dedupe_key")
+    except IntegrityError:
+        return InboundResult(None, "duplicate", duplicate=True)
+    log.info(
+        "reply from an unknown number",
+        extra={"event": "reply.unknown", "reply_id": reply_id, "category": result.category},
+    )
+    queued = ["crisis_alert"] * len(settings.oncall_numbers) if result.category == "crisis" else []
+    return InboundResult(reply_id, result.category, queued=queued)
