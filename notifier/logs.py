@@ -14,7 +14,12 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
+# An international number (+ and 7-15 digits, maybe spaced) or a North American one written
+# any usual way ((312) 555-0101, 312.555.0101, 3125550101). Dates, times and IP addresses
+# do not have these shapes.
+PHONE_LIKE = re.compile(
+    r"(?<![\w.+])(?:\+\d(?:[\s().-]?\d){6,14}|\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4})(?![\w.])"
+)
 # Standard LogRecord attributes; everything else passed via `extra=` is a structured field.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 # Fields whose values are identifiers that may legitimately contain long digit runs.

@@ -210,6 +210,7 @@ class JobRunRow(Base):
 
 
 MESSAGES = cast(Table, Message.__table__)
+CLIENTS = cast(Table, Client.__table__)
 SESSIONS = cast(Table, Appointment.__table__)
 
 

@@ -78,6 +78,8 @@ def receive(
     templates: Templates | None = None,
 ) -> InboundResult:
     templates = templates or Templates()
+    # A NUL cannot be stored in PostgreSQL text; it carries nothing a person wrote.
+    body = body.replace("\x00", "")
     if provider_sid:
         with db.read() as s:
             seen = s.scalar(select(Reply.id).where(Reply.provider_sid == provider_sid))

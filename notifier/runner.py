@@ -8,6 +8,7 @@ the scheduler waits for running jobs, and the process exits 0.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import logging
 import signal
 import threading
@@ -57,6 +58,9 @@ def run_service(settings: Settings) -> int:
     from notifier.metrics import Metrics
     from notifier.web import create_app
 
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: how ops see what a stuck
+    # process is doing without a debugger.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     dbmod.upgrade(settings.database_url)
     service = Service(settings, metrics=Metrics())
     stop = threading.Event()

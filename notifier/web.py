@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 import time
 from typing import Any
 from urllib.parse import parse_qsl
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 FORM_TYPE = "application/x-www-form-urlencoded"
+SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
@@ -128,6 +130,13 @@ def create_app(service: Service) -> FastAPI:
         missing += [n for n in names if n == "Body" and n not in form]
         if missing:
             raise HTTPException(400, f"missing field(s): {', '.join(missing)}")
+        # Values that go into fixed-size columns are checked here, so a malformed (but
+        # signed) request is a 400, never a database error.
+        if not SID.fullmatch(form["MessageSid"]):
+            raise HTTPException(400, "MessageSid is not a Twilio message SID")
+        code = form.get("ErrorCode")
+        if code and not (code.isascii() and code.isdigit() and len(code) <= 16):
+            raise HTTPException(400, "ErrorCode is not a Twilio error code")
 
     @app.post(
         "/twilio/inbound",
