@@ -19,9 +19,11 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from notifier import db as dbmod
 from notifier import grammar, output
+from notifier.keys import KeysError
 from notifier.logs import setup_logging
 from notifier.models import STATUSES, Client, Message
 from notifier.settings import Settings, SettingsError, load_settings
+from notifier.templates import TemplatesError
 
 log = logging.getLogger("notifier.cli")
 
@@ -41,10 +43,9 @@ def _now(args: argparse.Namespace, settings: Settings) -> datetime:
 
 
 def _database(settings: Settings) -> dbmod.Database:
-    database = dbmod.Database(settings.database_url)
-    if not dbmod.is_migrated(database):
-        dbmod.upgrade(settings.database_url)
-    return database
+    from notifier.keys import open_database
+
+    return open_database(settings)
 
 
 def _print(text: str) -> None:
@@ -69,8 +70,7 @@ def _emit(
 
 # --- db ------------------------------------------------------------------------------------
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    dbmod.upgrade(settings.database_url)
-    database = dbmod.Database(settings.database_url)
+    database = _database(settings)
     _print(f"database at revision {dbmod.current_revision(database)} (head)")
     database.dispose()
     return 0
@@ -416,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging("auto", "WARNING")
     try:
         return int(args.func(args, settings))
-    except UsageError as exc:
+    except (UsageError, KeysError, TemplatesError) as exc:
         sys.stderr.write(f"notifier: {exc}\n")
         return 2
     except OperationalError as exc:

@@ -115,6 +115,97 @@ def cmd_followup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_keys_new(args: argparse.Namespace, settings: Settings | None) -> int:
+    from notifier.crypto import new_key
+
+    _print(new_key())
+    return 0
+
+
+def cmd_keys_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Put a new key first in the key file (then run `keys rotate`)."""
+    from notifier.crypto import new_key
+    from notifier.keys import key_file, read_key_file, write_key_file
+
+    if settings.encryption_keys:
+        raise UsageError(
+            "keys add: keys come from NOTIFIER_ENCRYPTION_KEYS; put a new key "
+            "(`notifier keys new`) first in that list instead"
+        )
+    path = key_file(settings)
+    if not path.exists():
+        raise UsageError(f"keys add: no key file at {path}")
+    write_key_file(path, [new_key(), *read_key_file(path)])
+    _print(f"added a new key to {path}; now run `notifier keys rotate`")
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.keys import rotate
+
+    database = _database(settings)
+    assert database.crypto is not None
+    bars: dict[str, output.Progress] = {}
+
+    def progress(table: str, done: int, total: int) -> None:
+        bar = bars.setdefault(table, output.Progress(total, f"re-encrypting {table}"))
+        bar.update(done)
+
+    changed = rotate(database, database.crypto, batch=args.batch, progress=progress)
+    for bar in bars.values():
+        bar.done()
+    older = len(database.crypto.keys) - 1
+    _print(
+        "re-encrypted under the newest key: "
+        + ", ".join(f"{t} {n}" for t, n in changed.items())
+        + (f"; the {older} older key(s) can now be removed" if older else "")
+    )
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.retention import purge
+
+    result = purge(_database(settings), settings, _now(args, settings))
+    _print(
+        f"erased bodies older than {result.cutoff:%Y-%m-%d %H:%M} UTC: "
+        f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies)"
+    )
+    return 0
+
+
+def cmd_check_templates(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.wording import check
+
+    findings = check(settings)
+    rows = [{"where": f.where, "severity": f.severity, "problem": f.problem} for f in findings]
+    if args.format == "json":
+        _print(output.dumps(rows))
+    elif not rows:
+        _print(
+            "all templates pass: no disclosing words, one GSM-7 segment each, known placeholders"
+        )
+    else:
+        _print(output.table(rows, ["severity", "where", "problem"], widths={"problem": 90}))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def cmd_consent_export(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.consent import events
+
+    rows = [{"external_id": e, "event": ev, "at": at, "source": src}
+            for e, ev, at, src in events(_database(settings))]  # fmt: skip
+    text = output.csv_text(rows, ["external_id", "event", "at", "source"])
+    if args.output:
+        path = Path(args.output)
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o600)
+        sys.stderr.write(f"wrote {len(rows)} consent event(s) to {path}\n")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def register(sub: Any, fmt: Callable[..., None], now: Callable[..., None]) -> None:
     i = sub.add_parser("inbound", help="handle a reply as if it came through the webhook")
     i.add_argument("--from", dest="from_", required=True, metavar="PHONE")
@@ -136,3 +227,29 @@ def register(sub: Any, fmt: Callable[..., None], now: Callable[..., None]) -> No
     fmt(f, ("table", "json", "csv", "html"))
     f.add_argument("--output", help="write to this file (mode 600) instead of stdout")
     f.set_defaults(func=cmd_followup)
+
+    k = sub.add_parser("keys", help="encryption keys").add_subparsers(
+        dest="keys_command", metavar="SUBCOMMAND", required=True
+    )
+    k.add_parser("new", help="print a new key (for NOTIFIER_ENCRYPTION_KEYS)").set_defaults(
+        func=cmd_keys_new, no_settings=True
+    )
+    k.add_parser("add", help="put a new key first in the key file").set_defaults(func=cmd_keys_add)
+    kr = k.add_parser("rotate", help="re-encrypt every row under the newest key (resumable)")
+    kr.add_argument("--batch", type=int, default=500)
+    kr.set_defaults(func=cmd_keys_rotate)
+
+    p = sub.add_parser("purge", help="erase message and reply bodies older than the retention")
+    now(p)
+    p.set_defaults(func=cmd_purge)
+
+    ct = sub.add_parser("check-templates", help="check every text for safe wording and length")
+    fmt(ct)
+    ct.set_defaults(func=cmd_check_templates)
+
+    c = sub.add_parser("consent", help="consent records").add_subparsers(
+        dest="consent_command", metavar="SUBCOMMAND", required=True
+    )
+    ce = c.add_parser("export", help="every consent event as CSV, for audits")
+    ce.add_argument("--output", help="write to this file (mode 600) instead of stdout")
+    ce.set_defaults(func=cmd_consent_export)

@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from notifier.crypto import Crypto
+
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -40,8 +42,9 @@ def _migrations_dir() -> Path:
 class Database:
     """An engine, a session factory and the few dialect-specific operations we need."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, crypto: Crypto | None = None, pool_size: int = 10) -> None:
         self.url = url
+        self.crypto = crypto
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
@@ -63,6 +66,8 @@ class Database:
                 max_overflow=pool_size,
                 pool_recycle=1800,
             )
+        # Encrypted columns find their key on the engine's dialect (one per engine, no global).
+        self.engine.dialect.notifier_crypto = crypto  # type: ignore[attr-defined]
         # On SQLite a transaction that reads and then writes can fail at once with "database is
         # locked" when another writer committed in between (its snapshot is stale; the busy
         # timeout does not apply). Write transactions therefore take the lock up front.
@@ -149,17 +154,19 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, crypto: Crypto | None = None) -> Config:
     cfg = Config()
+    # Data migrations that encrypt existing rows need the key.
+    cfg.attributes["crypto"] = crypto
     cfg.set_main_option("script_location", str(_migrations_dir()))
     # ConfigParser treats "%" as interpolation; URLs with escaped passwords contain it.
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
-def upgrade(url: str) -> None:
+def upgrade(url: str, crypto: Crypto | None = None) -> None:
     """Bring the schema to the newest revision (safe to run from several replicas at once)."""
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url, crypto), "head")
 
 
 @functools.lru_cache(maxsize=1)

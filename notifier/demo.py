@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from notifier import db as dbmod
+from notifier.crypto import new_key
 from notifier.models import Appointment, Client, Message
 from notifier.roster import discharge, import_roster
 from notifier.service import Service
@@ -40,6 +40,7 @@ def demo_settings(database_url: str) -> Settings:
     return Settings.model_validate(
         dict(
             database_url=database_url,
+            encryption_keys=new_key(),  # a throwaway key for a throwaway database
             sms_backend="console",
             timezone="America/New_York",
             groups="evening: mon,wed,thu 18:00-21:00 @ Suite 200; morning: tue,thu,fri 09:00-12:00",
@@ -142,7 +143,6 @@ def run_demo(
     workdir = Path(tempfile.mkdtemp(prefix="notifier-demo-"))
     url = f"sqlite:///{workdir / 'demo.db'}"
     settings = demo_settings(url)
-    dbmod.upgrade(url)
     now_box = [START.astimezone(UTC)]
     service = Service(settings, clock=lambda: now_box[0], worker_id="demo")
     try:

@@ -88,8 +88,21 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class _CurrentStderr:
+    """Whatever sys.stderr is at the moment of writing (it may be replaced after set-up)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(sys.stderr, "isatty", bool)())
+
+
 def setup_logging(fmt: str = "auto", level: str = "INFO", stream: Any = None) -> None:
-    stream = stream or sys.stderr
+    stream = stream or _CurrentStderr()
     use_json = fmt == "json" or (fmt == "auto" and not getattr(stream, "isatty", bool)())
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter() if use_json else TextFormatter())

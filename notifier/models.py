@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from notifier.crypto import Crypto
+
 # Stable constraint names, so migrations can refer to them on SQLite and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -71,6 +73,35 @@ class UTCDateTime(TypeDecorator[datetime]):
         return stored.astimezone(UTC)
 
 
+class EncryptedText(TypeDecorator[str]):
+    """Text stored as a Fernet token. The key travels with the engine (``dialect``), set by
+    :class:`notifier.db.Database`; an engine without one refuses to read or write these columns,
+    so plaintext can never be written by mistake. The empty string (a purged body) is kept as is.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None or value == "":
+            return value
+        return _crypto(dialect).encrypt(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value == "":
+            return ""
+        return _crypto(dialect).decrypt(str(value))
+
+
+def _crypto(dialect: Dialect) -> Crypto:
+    crypto = getattr(dialect, "notifier_crypto", None)
+    if crypto is None:
+        raise RuntimeError("this database engine has no encryption key (see notifier.keys)")
+    return cast(Crypto, crypto)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -81,7 +112,9 @@ class Client(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
     first_name: Mapped[str] = mapped_column(String(80))
-    phone: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str] = mapped_column(EncryptedText)
+    # Inbound replies find their client by this keyed hash, never by decrypting every row.
+    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
     group_name: Mapped[str | None] = mapped_column(String(40), index=True)
     timezone: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8), default="en")
@@ -135,9 +168,9 @@ class Message(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
     # Set only when the recipient is not the client (alerts to on-call staff).
-    recipient: Mapped[str | None] = mapped_column(String(32))
+    recipient: Mapped[str | None] = mapped_column(EncryptedText)
     label: Mapped[str | None] = mapped_column(String(40))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     not_after: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -171,10 +204,10 @@ class Reply(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     # Twilio retries a webhook it thinks failed; the MessageSid makes each reply count once.
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # For a number no client has: a one-way reference, never the number itself.
+    # For a number no client has: a keyed hash, never the number itself.
     from_ref: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
     category: Mapped[str] = mapped_column(String(16))
     score: Mapped[int | None] = mapped_column(Integer)
     label: Mapped[str | None] = mapped_column(String(40))

@@ -368,7 +368,9 @@ def load_views(
     return clients, sessions
 
 
-def plan(db: Database, settings: Settings, now: datetime) -> PlanResult:
+def plan(
+    db: Database, settings: Settings, now: datetime, templates: Templates | None = None
+) -> PlanResult:
     """One planning pass as of ``now``. Safe to run concurrently and repeatedly."""
     result = PlanResult()
     horizon_end = now + settings.plan_horizon
@@ -388,7 +390,7 @@ def plan(db: Database, settings: Settings, now: datetime) -> PlanResult:
         )
     with db.session() as s:
         clients, sessions = load_views(s, settings, now - timedelta(days=1), session_end)
-    candidates = plan_messages(clients, sessions, settings, now)
+    candidates = plan_messages(clients, sessions, settings, now, templates)
     result.candidates = len(candidates)
     wanted_keys = {c.dedupe_key for c in candidates}
     window_start = now - lookback - timedelta(days=2)

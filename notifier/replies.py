@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from notifier import consent
 from notifier.db import Database
 from notifier.inbound import DEFAULT_CRISIS_TERMS, Classification, classify
-from notifier.logs import phone_ref
 from notifier.models import (
     ALERT,
     CHECKIN,
@@ -87,8 +86,12 @@ def receive(
             return InboundResult(seen, "duplicate", duplicate=True)
     phone = to_e164(from_phone, settings.default_region) or from_phone.strip()
     terms = DEFAULT_CRISIS_TERMS + settings.crisis_terms
+    assert db.crypto is not None, "replies need an encrypting database"
     with db.read() as s:
-        client = s.scalar(select(Client).where(Client.phone == phone))
+        # By keyed hash (under every configured key, in case a rotation is half done).
+        client = s.scalar(
+            select(Client).where(Client.phone_hash.in_(db.crypto.lookup_hashes(phone)))
+        )
         prompts = _open_prompts(s, client.id, now, settings) if client else []
     if client is None:
         return _unknown_sender(
@@ -155,7 +158,7 @@ def receive(
             f"crisis:{reply_id}",
             URGENT_FRESHNESS,
         )
-        for number in settings.oncall_numbers:
+        for i, number in enumerate(settings.oncall_numbers):
             queue.append(
                 _row(
                     ALERT,
@@ -168,7 +171,7 @@ def receive(
                         external_id=client.external_id,
                         time=clock_text(now, settings.timezone, "en"),
                     ),
-                    f"alert:{reply_id}:{number}",
+                    f"alert:{reply_id}:{i}",  # never the number: keys are stored in clear
                     now,
                     URGENT_FRESHNESS,
                     recipient=number,
@@ -314,10 +317,11 @@ def _unknown_sender(
     result = classify(body, crisis_terms=terms)
     try:
         with db.session() as s:
+            assert db.crypto is not None
             reply = Reply(
                 client_id=None,
                 provider_sid=provider_sid,
-                from_ref=phone_ref(phone),
+                from_ref=db.crypto.lookup_hash(phone),
                 received_at=now,
                 body=body,
                 category=result.category,
@@ -344,12 +348,12 @@ def _unknown_sender(
                             external_id="not on the roster",
                             time=clock_text(now, settings.timezone, "en"),
                         ),
-                        f"alert:{reply_id}:{n}",
+                        f"alert:{reply_id}:{i}",
                         now,
                         URGENT_FRESHNESS,
                         recipient=n,
                     )
-                    for n in settings.oncall_numbers
+                    for i, n in enumerate(settings.oncall_numbers)
                 ]
                 if alerts:
                     insert_ignore(s, MESSAGES, alerts, "dedupe_key")

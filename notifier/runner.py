@@ -12,14 +12,18 @@ import faulthandler
 import logging
 import signal
 import threading
+import time
 from collections.abc import Generator
 from types import FrameType
 
 import uvicorn
+from sqlalchemy.exc import OperationalError
 
-from notifier import db as dbmod
+from notifier.db import Database
+from notifier.keys import open_database
 from notifier.service import Service
 from notifier.settings import Settings
+from notifier.wording import check
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,24 @@ class _Server(uvicorn.Server):
                 signal.signal(s, h)
 
 
+def _open_with_retry(settings: Settings, patience: float = 60.0) -> Database:
+    """The database may start after us (compose, a restart): wait for it a while."""
+    delay, waited = 1.0, 0.0
+    while True:
+        try:
+            return open_database(settings)
+        except OperationalError:
+            if waited >= patience:
+                raise
+            log.warning(
+                "database unreachable at start, retrying",
+                extra={"event": "start.db_wait", "retry_in_s": delay},
+            )
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 10.0)
+
+
 def run_service(settings: Settings) -> int:
     from jobs import build_scheduler
     from notifier.metrics import Metrics
@@ -61,8 +83,17 @@ def run_service(settings: Settings) -> int:
     # `kill -USR1 <pid>` prints every thread's stack to stderr: how ops see what a stuck
     # process is doing without a debugger.
     faulthandler.register(signal.SIGUSR1, all_threads=True)
-    dbmod.upgrade(settings.database_url)
-    service = Service(settings, metrics=Metrics())
+    service = Service(settings, database=_open_with_retry(settings), metrics=Metrics())
+    for finding in check(settings, service.templates):  # check-templates, as warnings
+        log.warning(
+            "template check",
+            extra={
+                "event": "templates.check",
+                "where": finding.where,
+                "severity": finding.severity,
+                "problem": finding.problem,
+            },
+        )
     stop = threading.Event()
     scheduler = build_scheduler(service)
     app = create_app(service)

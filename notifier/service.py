@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from notifier import db as dbmod
-from notifier import delivery, poller, replies, reports
+from notifier import delivery, poller, replies, reports, retention, state
 from notifier.dispatch import Clock, Dispatcher, DispatchResult, utcnow
 from notifier.followup import Digest, build_digest
+from notifier.keys import open_database
 from notifier.metrics import Metrics
 from notifier.planner import PlanResult, plan
 from notifier.replies import InboundResult
 from notifier.settings import Settings
+from notifier.templates import Templates
 from notifier.transports import Transport, build_transport
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ class Service:
         metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
-        self.db = database or dbmod.Database(settings.database_url)
+        self.db = database or open_database(settings)
         self.transport = transport or build_transport(settings)
         self.clock = clock
         self.metrics = metrics
@@ -54,10 +56,11 @@ class Service:
             self.db, self.transport, settings, clock=clock, worker_id=worker_id, metrics=metrics
         )
         self.jobs: dict[str, JobRun] = {}
+        self.templates = Templates.from_settings(settings)
 
     # --- steps --------------------------------------------------------------------------
     def plan_step(self, now: datetime | None = None) -> PlanResult:
-        return plan(self.db, self.settings, now or self.clock())
+        return plan(self.db, self.settings, now or self.clock(), self.templates)
 
     def dispatch_step(self, now: datetime | None = None) -> DispatchResult:
         return self.dispatcher.drain(now)
@@ -77,7 +80,14 @@ class Service:
             jobs["poll"] = (self.poll_step, self.settings.poll_interval)
         if self.settings.reports_dir is not None:
             jobs["reports"] = (self.report_step, timedelta(minutes=5))
+        jobs["purge"] = (self.purge_step, timedelta(hours=6))
         return jobs
+
+    def purge_step(self, now: datetime | None = None) -> object:
+        with state.singleton(self.db, "purge") as mine:
+            if not mine:
+                return None
+            return retention.purge(self.db, self.settings, now or self.clock())
 
     # --- two-way ------------------------------------------------------------------------
     def receive(
@@ -99,6 +109,7 @@ class Service:
             provider_sid=provider_sid,
             opt_out_type=opt_out_type,
             source=source,
+            templates=self.templates,
         )
         if self.metrics is not None and not result.duplicate:
             self.metrics.reply_received(result.category, result.queued)

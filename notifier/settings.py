@@ -140,6 +140,7 @@ class Settings(BaseSettings):
     key_file: Path | None = None
     retention: Duration = _d("180d")
     disclosure_words: Annotated[tuple[str, ...], NoDecode] = ()
+    templates_file: Path | None = None
 
     # --- operations ------------------------------------------------------------------------
     log_format: Literal["auto", "json", "text"] = "auto"
@@ -262,6 +263,7 @@ class Settings(BaseSettings):
     @field_validator(
         "reports_dir",
         "key_file",
+        "templates_file",
         "staff_token",
         "twilio_account_sid",
         "twilio_auth_token",

@@ -8,11 +8,19 @@ program's nature (no drugs, alcohol, addiction, recovery or treatment) and uses 
 from __future__ import annotations
 
 import string
+import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
+
+from notifier import gsm
+
+if TYPE_CHECKING:
+    from notifier.settings import Settings
 
 LANGUAGES = ("en", "es")
 
@@ -74,7 +82,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
             "Pueden aplicarse tarifas."
         ),
         "crisis": (
-            "Si piensa hacerse dano o esta en peligro, llame o envie un texto al 988 ahora "
+            "Si piensa hacerse daño o esta en peligro, llame o envie un texto al 988 ahora "
             "(linea de crisis 24/7) o llame al 911. Ya avisamos a nuestro equipo."
         ),
         "ack": "Gracias, {first_name}. {skill}",
@@ -122,6 +130,10 @@ def placeholders_in(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}
 
 
+class TemplatesError(ValueError):
+    """A templates file that cannot be read; ``str()`` is the one line shown."""
+
+
 class Templates:
     """The default texts with any staff overrides laid over them."""
 
@@ -130,6 +142,33 @@ class Templates:
             (lang, name): text for lang, names in DEFAULTS.items() for name, text in names.items()
         }
         self.texts.update(overrides or {})
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Templates:
+        """Defaults, overridden by NOTIFIER_TEMPLATES_FILE (TOML: a table per language)."""
+        path = settings.templates_file
+        if path is None:
+            return cls()
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise TemplatesError(f"NOTIFIER_TEMPLATES_FILE={str(path)!r}: no such file") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise TemplatesError(
+                f"NOTIFIER_TEMPLATES_FILE={str(path)!r}: expected TOML "
+                f'([en] / [es] tables of name = "text"): {exc}'
+            ) from None
+        overrides: dict[tuple[str, str], str] = {}
+        for lang, table in data.items():
+            if lang not in LANGUAGES or not isinstance(table, dict):
+                raise TemplatesError(
+                    f"NOTIFIER_TEMPLATES_FILE: expected tables [en] and/or [es], got {lang!r}"
+                )
+            for name, text in table.items():
+                if not isinstance(text, str):
+                    raise TemplatesError(f"NOTIFIER_TEMPLATES_FILE [{lang}] {name}: expected text")
+                overrides[(lang, name)] = text
+        return cls(overrides)
 
     def get(self, name: str, language: str) -> str:
         lang = language if language in LANGUAGES else "en"
@@ -155,8 +194,9 @@ def when_text(start_utc: datetime, sent_at_utc: datetime, tz: ZoneInfo, language
         if days == 0:
             return f"hoy a las {clock}"
         if days == 1:
-            return f"manana a las {clock}"
-        return f"el {format_date(local.date(), 'EEEE d MMM', locale='es')} a las {clock}"
+            return f"mañana a las {clock}"
+        day_text = format_date(local.date(), "EEEE d MMM", locale="es")
+        return f"el {gsm.fold(day_text)} a las {clock}"  # miércoles -> miercoles: GSM-7
     if days == 0:
         return f"today at {clock}"
     if days == 1:

@@ -17,9 +17,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from notifier import db as dbmod
+from notifier.crypto import Crypto
 from notifier.settings import Settings
 
 PG_ENV = "NOTIFIER_TEST_POSTGRES_URL"
+# A fixed test key, so every Database and Service a test builds can read what the others wrote.
+TEST_KEY = "3q2zPBc9xqN_a9xYpQhqz7bY0bq1mD6Yv0vK8o9jW5c="
+TEST_CRYPTO = Crypto([TEST_KEY])
 TABLES = (
     "replies",
     "consent_events",
@@ -133,7 +137,7 @@ def database_url(
 
 @pytest.fixture
 def database(database_url: str) -> Iterator[dbmod.Database]:
-    d = dbmod.Database(database_url)
+    d = dbmod.Database(database_url, crypto=TEST_CRYPTO)
     yield d
     d.dispose()
 
@@ -160,6 +164,7 @@ BASE_SETTINGS: dict[str, Any] = {
     "retry_backoff": "30s",
     "send_concurrency": 4,
     "log_format": "json",
+    "encryption_keys": TEST_KEY,
 }
 
 

@@ -28,6 +28,7 @@ from notifier.models import (
 )
 from notifier.planner import plan
 from notifier.settings import Settings
+from tests.conftest import TEST_CRYPTO
 from tests.fakes.transport import FakeTransport, accepted_but_lost, permanent, transient
 from tests.helpers import add_client, messages
 
@@ -115,7 +116,9 @@ def test_rule_sending_backoff_has_jitter(
     make_settings: Callable[..., Settings], sqlite_url: str
 ) -> None:
     s = make_settings(retry_backoff="30s")
-    d = Dispatcher(Database(sqlite_url), FakeTransport(), s, rng=random.Random(1))
+    d = Dispatcher(
+        Database(sqlite_url, crypto=TEST_CRYPTO), FakeTransport(), s, rng=random.Random(1)
+    )
     delays = {d.backoff(3).total_seconds() for _ in range(20)}
     assert len(delays) > 10 and all(60 <= x <= 120 for x in delays)
     assert d.backoff(30).total_seconds() <= 15 * 60  # capped

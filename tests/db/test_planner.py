@@ -16,6 +16,7 @@ from notifier.planner import plan
 from notifier.roster import discharge
 from notifier.sessions import add_individual, cancel
 from notifier.settings import Settings
+from tests.conftest import TEST_CRYPTO
 from tests.helpers import add_client, messages
 
 NY = ZoneInfo("America/New_York")
@@ -47,12 +48,14 @@ def test_planning_after_a_restart_adds_nothing(
     database_url: str, make_settings: Callable[..., Settings]
 ) -> None:
     s = make_settings()
-    db1 = Database(database_url)
+    db1 = Database(database_url, crypto=TEST_CRYPTO)
     add_client(db1, "C1", now=NOW)
     plan(db1, s, NOW)
     before = count(db1)
     db1.dispose()
-    db2 = Database(database_url)  # a new process, as far as the database can tell
+    db2 = Database(
+        database_url, crypto=TEST_CRYPTO
+    )  # a new process, as far as the database can tell
     assert plan(db2, s, NOW).messages_added == 0
     assert count(db2) == before
     db2.dispose()

@@ -17,9 +17,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 
+from notifier.db import Database
 from notifier.models import CLIENTS, MESSAGES
+from tests.conftest import TEST_CRYPTO, TEST_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT_SID = "AC" + "0" * 32
@@ -200,6 +202,7 @@ def twilio_env(db_url: str, fake: FakeTwilioProcess, **extra: str) -> dict[str, 
         "NOTIFIER_CLAIM_LEASE": "5s",
         "NOTIFIER_SEND_CONCURRENCY": "4",
         "NOTIFIER_TWILIO_TIMEOUT": "2",
+        "NOTIFIER_ENCRYPTION_KEYS": TEST_KEY,
     }
     env.update(extra)
     return env
@@ -222,7 +225,7 @@ def seed_outbox(
     """``clients`` consenting clients and ``n`` due messages spread over them."""
     now = datetime.now(UTC)
     due = due or now - timedelta(seconds=1)
-    engine = create_engine(db_url)
+    engine = Database(db_url, crypto=TEST_CRYPTO).engine  # encrypted columns need the key
     with engine.begin() as conn:
         if clients:
             conn.execute(
@@ -232,6 +235,7 @@ def seed_outbox(
                         "external_id": f"P{i:05d}",
                         "first_name": "Test",
                         "phone": phone(i),
+                        "phone_hash": TEST_CRYPTO.lookup_hash(phone(i)),
                         "group_name": None,
                         "timezone": "America/New_York",
                         "language": "en",
@@ -270,7 +274,7 @@ def seed_outbox(
 
 
 def outbox(db_url: str) -> list[dict[str, Any]]:
-    engine = create_engine(db_url)
+    engine = Database(db_url, crypto=TEST_CRYPTO).engine
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(select(MESSAGES))]
     engine.dispose()

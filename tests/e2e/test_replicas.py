@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import _truncate
+from tests.conftest import TEST_KEY, _truncate
 from tests.e2e.harness import (
     ROOT,
     FakeTwilioProcess,
@@ -92,6 +92,7 @@ def test_three_planners_at_once_make_no_duplicate_rows(pg: str, tmp_path: Path) 
         (ROOT / "settings.example.env")
         .read_text()
         .replace("NOTIFIER_DATABASE_URL=sqlite:///notifier.db", f"NOTIFIER_DATABASE_URL={pg}")
+        .replace("NOTIFIER_ENCRYPTION_KEYS=", f"NOTIFIER_ENCRYPTION_KEYS={TEST_KEY}")
     )
     roster = tmp_path / "roster.csv"
     lines = ["external_id,first_name,phone,group,start_date,end_date,timezone,consent"]

@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from apscheduler.executors.debug import DebugExecutor
@@ -45,6 +46,9 @@ class CountingService(Service):
 
     def expire_step(self, now: datetime | None = None) -> None:  # type: ignore[override]
         self._step("expire")
+
+    def extra_jobs(self) -> dict[str, tuple[Callable[[], object], timedelta]]:
+        return {}  # the optional jobs are checked on their own below
 
     def wait_for(self, expected: dict[str, int]) -> Counter[str]:
         # Bounded by a count of real waits, not by the clock: freezegun stops time.monotonic.
@@ -121,3 +125,35 @@ def test_a_job_that_raises_is_logged_and_the_scheduler_keeps_running(
         r.getMessage() == "job failed" and getattr(r, "job", "") == "dispatch"
         for r in caplog.records
     )
+
+
+def test_optional_jobs_follow_the_settings(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    console = Service(make_settings(database_url=f"sqlite:///{tmp_path / 'a.db'}"))
+    assert set(console.extra_jobs()) == {"purge"}
+    twilio = Service(
+        make_settings(
+            database_url=f"sqlite:///{tmp_path / 'b.db'}",
+            sms_backend="twilio",
+            twilio_account_sid="AC" + "1" * 32,
+            twilio_auth_token="t",
+            twilio_from_number="+13125550100",
+            public_url="https://n.example.org",
+            reports_dir=str(tmp_path / "reports"),
+        )
+    )
+    jobs = twilio.extra_jobs()
+    assert set(jobs) == {"poll", "reports", "purge"}
+    assert jobs["poll"][1] == timedelta(minutes=1)
+    sched = build_scheduler(twilio, executor=DebugExecutor(), start_now=T0)
+    assert {j.id for j in sched.get_jobs()} == {
+        "plan",
+        "dispatch",
+        "expire",
+        "poll",
+        "reports",
+        "purge",
+    }
+    console.close()
+    twilio.close()

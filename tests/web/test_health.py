@@ -7,9 +7,11 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from notifier.db import Database
 from notifier.service import Service
 from notifier.settings import Settings
 from notifier.web import create_app
+from tests.conftest import TEST_CRYPTO
 
 
 def test_healthz_and_readyz_on_a_migrated_database(
@@ -26,7 +28,8 @@ def test_healthz_and_readyz_on_a_migrated_database(
 def test_readyz_is_503_when_not_migrated(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> None:
-    svc = Service(make_settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    svc = Service(make_settings(database_url=url), database=Database(url, crypto=TEST_CRYPTO))
     client = TestClient(create_app(svc))
     assert client.get("/healthz").status_code == 200
     ready = client.get("/readyz")
@@ -38,7 +41,7 @@ def test_readyz_is_503_when_the_database_is_unreachable(
     make_settings: Callable[..., Settings],
 ) -> None:
     url = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1"
-    svc = Service(make_settings(database_url=url))
+    svc = Service(make_settings(database_url=url), database=Database(url, crypto=TEST_CRYPTO))
     client = TestClient(create_app(svc))
     assert client.get("/healthz").status_code == 200
     ready = client.get("/readyz")

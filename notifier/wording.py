@@ -1,0 +1,142 @@
+"""Safe wording: what `notifier check-templates` checks in every text we can send.
+
+- words that disclose the program's nature (drugs, alcohol, addiction, recovery, treatment, ...):
+  a lock-screen preview can be read by anyone nearby;
+- more than one SMS segment (each costs money and may arrive out of order);
+- characters outside the GSM-7 alphabet (one such character halves the segment size);
+- unknown placeholders (an error: the text would go out with a hole in it).
+
+Texts are measured rendered with long but realistic sample values, so a template that fits
+with "Ana" but not with "Christopher" is caught.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from notifier import gsm
+from notifier.settings import Settings
+from notifier.templates import (
+    DEFAULT_QUESTIONS_ES,
+    DEFAULT_SKILLS_ES,
+    PLACEHOLDERS,
+    Templates,
+    placeholders_in,
+    when_text,
+)
+
+DEFAULT_DISCLOSURE_WORDS = (
+    "drug", "drugs", "alcohol", "alcoholic", "addiction", "addict", "addicted", "recovery",
+    "treatment", "rehab", "rehabilitation", "sober", "sobriety", "relapse", "iop",
+    "substance", "detox", "methadone", "suboxone", "buprenorphine", "opioid", "opioids",
+    "narcotics", "narcotic", "12-step", "aa meeting", "na meeting", "intensive outpatient",
+    "drogas", "droga", "alcohol", "adiccion", "adicto", "recuperacion", "tratamiento",
+    "rehabilitacion", "sobriedad", "recaida", "sustancias",
+)  # fmt: skip
+
+GSM7_BASIC = gsm.BASIC
+GSM7_EXTENSION = gsm.EXTENSION
+
+SAMPLE_VALUES = {
+    "first_name": "Christopher",
+    "when": "on Wed, Dec 30 at 12:30 PM",
+    "at_place": " at Suite 200",
+    "program_phone": "(312) 555-0100",
+    "external_id": "C000123",
+    "time": "12:30 PM",
+}
+SAMPLE_VALUES_ES = dict(
+    SAMPLE_VALUES,
+    when=when_text(
+        datetime(2026, 12, 30, 17, 30, tzinfo=UTC),
+        datetime(2026, 12, 1, tzinfo=UTC),
+        ZoneInfo("America/New_York"),
+        "es",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    where: str  # e.g. "template en/reminder_group" or "NOTIFIER_COPING_SKILLS #3"
+    severity: str  # "error" | "warning"
+    problem: str
+
+
+def segments(text: str) -> tuple[str, int]:
+    """(encoding, number of SMS segments) for a text."""
+    if all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text):
+        septets = len(text) + sum(1 for c in text if c in GSM7_EXTENSION)
+        return "GSM-7", 1 if septets <= 160 else math.ceil(septets / 153)
+    units = len(text.encode("utf-16-le")) // 2
+    return "UCS-2", 1 if units <= 70 else math.ceil(units / 67)
+
+
+def non_gsm(text: str) -> list[str]:
+    return sorted({c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENSION})
+
+
+def disclosing(text: str, words: Iterable[str]) -> list[str]:
+    lowered = text.lower()
+    return [w for w in words if re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", lowered)]
+
+
+def _check_text(where: str, text: str, words: tuple[str, ...]) -> list[Finding]:
+    found: list[Finding] = []
+    bad_words = disclosing(text, words)
+    if bad_words:
+        found.append(Finding(where, "warning", "discloses the program's nature: "
+                             + ", ".join(repr(w) for w in bad_words)))  # fmt: skip
+    odd = non_gsm(text)
+    if odd:
+        found.append(Finding(where, "warning", "characters outside GSM-7 (halve the segment "
+                             "size): " + " ".join(repr(c) for c in odd)))  # fmt: skip
+    encoding, count = segments(text)
+    if count > 1:
+        found.append(Finding(where, "warning", f"{count} SMS segments ({encoding}, "
+                             f"{len(text)} characters with sample values)"))  # fmt: skip
+    return found
+
+
+def check(settings: Settings, templates: Templates | None = None) -> list[Finding]:
+    templates = templates or Templates.from_settings(settings)
+    words = DEFAULT_DISCLOSURE_WORDS + tuple(w.lower() for w in settings.disclosure_words)
+    findings: list[Finding] = []
+    questions = [q for _, q in settings.checkin_questions]
+    longest_question = max(questions, key=len, default="")
+    longest_skill = max(settings.coping_skills, key=len, default="")
+    for (lang, name), text in sorted(templates.texts.items()):
+        where = f"template {lang}/{name}"
+        allowed = PLACEHOLDERS.get(name)
+        if allowed is None:
+            findings.append(Finding(where, "error", f"unknown template name {name!r}; known: "
+                                    + ", ".join(sorted(PLACEHOLDERS))))  # fmt: skip
+            continue
+        unknown = placeholders_in(text) - allowed
+        if unknown:
+            findings.append(Finding(where, "error", "unknown placeholder(s) "
+                                    + ", ".join("{" + u + "}" for u in sorted(unknown))
+                                    + "; allowed: " + ", ".join(sorted(allowed))))  # fmt: skip
+            continue
+        samples = dict(SAMPLE_VALUES_ES if lang == "es" else SAMPLE_VALUES)
+        if lang == "es":
+            samples["question"] = max(DEFAULT_QUESTIONS_ES.values(), key=len)
+            samples["skill"] = max(DEFAULT_SKILLS_ES, key=len)
+        else:
+            samples["question"], samples["skill"] = longest_question, longest_skill
+        findings += _check_text(where, templates.render(name, lang, **samples), words)
+    for i, (label, question) in enumerate(settings.checkin_questions, 1):
+        findings += [
+            f
+            for f in _check_text(f"NOTIFIER_CHECKIN_QUESTIONS #{i} ({label})", question, words)
+            if "segments" not in f.problem
+        ]
+    for i, skill in enumerate(settings.coping_skills, 1):
+        findings += [f for f in _check_text(f"NOTIFIER_COPING_SKILLS #{i}", skill, words)
+                     if "segments" not in f.problem]  # fmt: skip
+    return findings

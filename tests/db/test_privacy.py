@@ -1,0 +1,302 @@
+"""Privacy: encryption at rest, keys and rotation, retention, the consent record."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from notifier import db as dbmod
+from notifier.cli import main
+from notifier.crypto import Crypto, new_key
+from notifier.db import Database
+from notifier.dispatch import Dispatcher
+from notifier.followup import build_digest
+from notifier.keys import KeysError, load_crypto, open_database, rotate
+from notifier.models import SENT, Message, Reply
+from notifier.retention import purge
+from notifier.service import Service
+from notifier.settings import Settings
+from tests.conftest import TEST_CRYPTO, TEST_KEY
+from tests.fakes.transport import FakeTransport
+from tests.helpers import add_client, messages
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)  # Sat 12:00 New York
+SECRET_WORDS = "my brother relapsed and I am scared"
+
+
+def example_env(tmp_path: Path, keys: str = "") -> Path:
+    env = tmp_path / "s.env"
+    env.write_text(
+        (ROOT / "settings.example.env")
+        .read_text()
+        .replace(
+            "NOTIFIER_DATABASE_URL=sqlite:///notifier.db",
+            f"NOTIFIER_DATABASE_URL=sqlite:///{tmp_path / 'n.db'}",
+        )
+        .replace("NOTIFIER_ENCRYPTION_KEYS=", f"NOTIFIER_ENCRYPTION_KEYS={keys}")
+    )
+    return env
+
+
+def raw_dump(url: str) -> str:
+    """Every cell of every table, read with the raw driver (no SQLAlchemy types)."""
+    tables = ["clients", "messages", "replies", "consent_events", "sessions", "service_state"]
+    cells: list[str] = []
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        path = url.split(":///", 1)[1]
+        with sqlite3.connect(path) as conn:
+            for t in tables:
+                cells += [repr(row) for row in conn.execute(f"SELECT * FROM {t}")]
+        # And the bytes of the file and its write-ahead log, in case anything is lying around.
+        for suffix in ("", "-wal"):
+            if os.path.exists(path + suffix):
+                cells.append(Path(path + suffix).read_bytes().decode("latin-1"))
+    else:
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(dsn) as conn:
+            for t in tables:
+                cells += [repr(row) for row in conn.execute(f"SELECT * FROM {t}")]  # type: ignore[call-overload]
+    return "\n".join(cells)
+
+
+def test_rule_privacy_rows_on_disk_hold_no_plaintext_phone_or_body(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    svc = Service(make_settings(database_url=database_url, checkin_days="daily"),
+                  transport=FakeTransport(), clock=lambda: NOW)  # fmt: skip
+    add_client(svc.db, "C1", phone="+13125550101", now=NOW - timedelta(days=1))
+    svc.tick(NOW)
+    svc.receive(from_phone="+13125550101", body=SECRET_WORDS, now=NOW)
+    svc.receive(from_phone="+13125550101", body="i want to die", now=NOW)  # alert to on-call
+    svc.receive(from_phone="+13125550177", body="stranger " + SECRET_WORDS, now=NOW)
+    svc.send_now(NOW)
+    svc.close()
+    dump = raw_dump(database_url)
+    for secret in ("3125550101", "555-0101", "3125550190", "3125550177", SECRET_WORDS,
+                   "i want to die", "Hi Ana", "quick check-in", "988"):  # fmt: skip
+        assert secret not in dump, secret
+    assert "gAAAAA" in dump  # Fernet tokens are what is there
+    # ...and through the application, everything reads back.
+    d = Database(database_url, crypto=TEST_CRYPTO)
+    with d.read() as s:
+        bodies = [r.body for r in s.scalars(select(Reply))]
+    assert SECRET_WORDS in bodies
+    assert any(m.body.startswith("Hi Ana") for m in messages(d))
+    d.dispose()
+
+
+def test_inbound_lookup_uses_the_keyed_hash(database: Database) -> None:
+    c = add_client(database, "C1", phone="+13125550101", now=NOW)
+    assert c.phone_hash == TEST_CRYPTO.lookup_hash("+13125550101")
+    assert "3125550101" not in c.phone_hash
+    other = Crypto([new_key()])
+    assert other.lookup_hash("+13125550101") != c.phone_hash  # keyed: not a plain hash
+
+
+def test_rotation_under_a_concurrent_dispatcher_loses_nothing(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    old = Database(database_url, crypto=TEST_CRYPTO)
+    c = add_client(old, "C1", phone="+13125550101", now=NOW)
+    with old.session() as s:
+        for i in range(300):
+            s.add(
+                Message(
+                    kind="reply",
+                    client_id=c.id,
+                    label="bulk",
+                    body=f"text {i}",
+                    dedupe_key=f"rot:{i}",
+                    due_at=NOW,
+                    not_after=NOW + timedelta(hours=1),
+                    status="pending",
+                    attempts=0,
+                    needs_lookup=False,
+                    created_at=NOW,
+                )
+            )
+    old.dispose()
+    new = new_key()
+    both = Crypto([new, TEST_KEY])  # the new key first: it encrypts, both decrypt
+    running = Database(database_url, crypto=both)
+    fake = FakeTransport(delay=0.002)
+    dispatcher = Dispatcher(running, fake, make_settings(dispatch_batch=20, quiet_hours="off"),
+                            clock=lambda: NOW, worker_id="w")  # fmt: skip
+    sender = threading.Thread(target=dispatcher.drain)
+    sender.start()
+    result = rotate(Database(database_url, crypto=both), both, batch=25)
+    sender.join()
+    dispatcher.stop()
+    assert sorted(a.body for a in fake.accepted) == sorted(f"text {i}" for i in range(300))
+    assert {m.status for m in messages(running)} == {SENT}
+    assert result["messages"] == 300 and result["clients"] == 1
+    # The old key can go: everything reads with the new one alone.
+    only_new = Database(database_url, crypto=Crypto([new]))
+    assert len(messages(only_new)) == 300
+    with only_new.read() as s:
+        from notifier.models import Client
+
+        client = s.scalar(select(Client))
+        assert client is not None and client.phone == "+13125550101"
+        assert client.phone_hash == Crypto([new]).lookup_hash("+13125550101")
+    only_new.dispose()
+    running.dispose()
+
+
+def test_rotation_is_resumable(database_url: str) -> None:
+    d = Database(database_url, crypto=TEST_CRYPTO)
+    for i in range(12):
+        add_client(d, f"C{i}", phone=f"+1312555{i:04d}", now=NOW)
+    d.dispose()
+    both = Crypto([new_key(), TEST_KEY])
+    target = Database(database_url, crypto=both)
+    calls: list[int] = []
+
+    def interrupt(table: str, done: int, total: int) -> None:
+        calls.append(done)
+        if table == "clients" and done == 5:
+            raise KeyboardInterrupt  # ops pressed Ctrl-C half way
+
+    with pytest.raises(KeyboardInterrupt):
+        rotate(target, both, batch=5, progress=interrupt)
+    resumed = rotate(target, both, batch=5)
+    assert resumed["clients"] == 7  # only what was left
+    assert rotate(target, both, batch=5)["clients"] == 0  # finished: nothing more to do
+    target.dispose()
+
+
+def test_missing_or_wrong_key_stops_with_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = example_env(tmp_path)
+    roster = ROOT / "notifier" / "examples" / "roster.csv"
+    assert main(["--env-file", str(env), "clients", "import", str(roster)]) == 0
+    key_path = tmp_path / "n.key"
+    err = capsys.readouterr().err
+    assert f"generated a new encryption key in {key_path}" in err  # and says where
+    assert stat.S_IMODE(os.stat(key_path).st_mode) == 0o600
+    key_path.rename(tmp_path / "elsewhere.key")
+    assert main(["--env-file", str(env), "clients", "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "holds encrypted data but no key was found" in err
+    assert not key_path.exists()  # no new key was made over the data
+    env.write_text(
+        env.read_text().replace(
+            "NOTIFIER_ENCRYPTION_KEYS=", f"NOTIFIER_ENCRYPTION_KEYS={new_key()}"
+        )
+    )
+    assert main(["--env-file", str(env), "clients", "list"]) == 2
+    assert "cannot read this database" in capsys.readouterr().err
+
+
+def test_postgres_needs_keys_set_explicitly(make_settings: Callable[..., Settings]) -> None:
+    s = make_settings(database_url="postgresql+psycopg://u@127.0.0.1:9/x", encryption_keys="")
+    with pytest.raises(KeysError, match="NOTIFIER_ENCRYPTION_KEYS is required with PostgreSQL"):
+        load_crypto(s)
+
+
+def test_bad_key_is_one_clear_line(make_settings: Callable[..., Settings]) -> None:
+    with pytest.raises(KeysError, match="is not a Fernet key"):
+        load_crypto(make_settings(encryption_keys="not-a-key"))
+
+
+def test_retention_purge_keeps_what_the_followup_list_needs(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    s = make_settings(database_url=database_url, checkin_days="daily", retention="1d")
+    svc = Service(s, transport=FakeTransport(), clock=lambda: NOW)
+    add_client(svc.db, "C1", phone="+13125550101", now=NOW - timedelta(days=3))
+    svc.tick(NOW)
+    svc.receive(from_phone="+13125550101", body="8", now=NOW + timedelta(minutes=10))
+    svc.receive(from_phone="+13125550101", body=SECRET_WORDS, now=NOW + timedelta(minutes=20))
+    svc.send_now(NOW + timedelta(minutes=20))
+    before = build_digest(svc.db, s, "evening", NOW + timedelta(hours=1))
+    later = NOW + timedelta(days=2)
+    first = purge(svc.db, s, later)
+    assert first.reply_bodies == 2 and first.message_bodies >= 2
+    again = purge(svc.db, s, later)
+    assert (again.message_bodies, again.reply_bodies) == (0, 0)  # idempotent
+    after = build_digest(svc.db, s, "evening", NOW + timedelta(hours=1))
+    b, a = before.clients[0], after.clients[0]
+    assert a.flags == b.flags and a.checkins_answered == b.checkins_answered
+    assert {k: v.latest for k, v in a.scores.items()} == {k: v.latest for k, v in b.scores.items()}
+    with svc.db.read() as sess:
+        replies = list(sess.scalars(select(Reply)))
+    assert {r.body for r in replies} == {""} and [r.score for r in replies] == [8, None]
+    assert SECRET_WORDS not in raw_dump(database_url)
+    # Pending messages are never emptied, whatever their age.
+    assert all(m.body for m in messages(svc.db) if m.status == "pending")
+    svc.close()
+
+
+def test_consent_export_lists_every_event(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:  # fmt: skip
+    env = example_env(tmp_path, keys=TEST_KEY)  # fmt: skip
+    roster = ROOT / "notifier" / "examples" / "roster.csv"
+    run = lambda *a: main(["--env-file", str(env), *a])  # noqa: E731
+    run("clients", "import", str(roster), "--now", "2026-11-01T09:00")
+    run("inbound", "--from", "(312) 555-0101", "--body", "STOP", "--now", "2026-11-02T10:00")
+    run("inbound", "--from", "(312) 555-0101", "--body", "START", "--now", "2026-11-03T10:00")
+    run("clients", "discharge", "C006", "--now", "2026-11-04T10:00")
+    capsys.readouterr()
+    out = tmp_path / "consent.csv"
+    assert run("consent", "export", "--output", str(out)) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert list(rows[0]) == ["external_id", "event", "at", "source"]
+    ana = [(r["event"], r["source"]) for r in rows if r["external_id"] == "C001"]
+    assert ana == [("consent", "roster:roster.csv"), ("opt_out", "sms:cli"), ("opt_in", "sms:cli")]
+    assert ("C002", "consent", "2026-09-28T04:00:00+00:00") in [
+        (r["external_id"], r["event"], r["at"]) for r in rows
+    ]  # the date given in the roster
+    assert ("C006", "discharged") in [(r["external_id"], r["event"]) for r in rows]
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+
+
+def test_migration_encrypts_a_database_from_before_encryption(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    cfg = dbmod.alembic_config(url)
+    from alembic import command
+
+    command.upgrade(cfg, "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO clients (id, external_id, first_name, phone, timezone, language, "
+            "created_at, updated_at) VALUES (1, 'C1', 'Ana', '+13125550101', 'UTC', 'en', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO replies (id, client_id, received_at, body, category, source, created_at)"
+            " VALUES (1, 1, '2026-01-01 00:00:00', 'plain words', 'free_text', 'cli', "
+            "'2026-01-01 00:00:00')"))  # fmt: skip
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="encrypts existing rows"):
+        dbmod.upgrade(url)  # without the key it refuses, rather than leave plaintext
+    dbmod.upgrade(url, TEST_CRYPTO)
+    assert "+13125550101" not in raw_dump(url) and "plain words" not in raw_dump(url)
+    d = Database(url, crypto=TEST_CRYPTO)
+    with d.read() as s:
+        assert s.scalar(select(Reply.body)) == "plain words"
+    d.dispose()
+
+
+def test_open_database_writes_a_key_check(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    d = open_database(make_settings(database_url=sqlite_url))
+    from notifier.keys import canary_present
+
+    assert canary_present(d)
+    d.dispose()
