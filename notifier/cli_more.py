@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +207,90 @@ def cmd_consent_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def status_data(settings: Settings, now: datetime) -> dict[str, Any]:
+    from sqlalchemy import func
+
+    from notifier import db as dbmod
+    from notifier import state
+    from notifier.models import STATUSES, Message
+
+    database = _database(settings)
+    with database.read() as s:
+        by_status = dict(s.execute(select(Message.status, func.count())
+                                   .group_by(Message.status)).all())  # fmt: skip
+        next_due = s.execute(
+            select(Message.due_at, Message.kind).where(Message.status == "pending",
+                                                       Message.due_at > now)
+            .order_by(Message.due_at).limit(1)).first()  # fmt: skip
+        overdue = s.scalar(select(func.min(Message.due_at)).where(
+            Message.status == "pending", Message.due_at <= now))  # fmt: skip
+        clients = s.execute(select(
+            func.count(),
+            func.count(Client.opted_out_at),
+            func.count(Client.discharged_at),
+        )).one()  # fmt: skip
+        last_reply = s.scalar(select(func.max(Reply.received_at)))
+    runs = state.job_runs(database)
+    return {
+        "database": "sqlite" if settings.is_sqlite else "postgresql",
+        "revision": dbmod.current_revision(database),
+        "outbox": {st: int(by_status.get(st, 0)) for st in STATUSES},
+        "next_due": {"at": next_due[0], "kind": next_due[1]} if next_due else None,
+        "oldest_overdue": overdue,
+        "clients": {"total": clients[0], "opted_out": clients[1], "discharged": clients[2]},
+        "last_reply_at": last_reply,
+        "jobs": [
+            {"name": r.name, "last_start": r.last_start, "last_success": r.last_success,
+             "last_duration_ms": r.last_duration_ms, "last_error": r.last_error,
+             "runs": r.runs, "failures": r.failures, "worker": r.worker}
+            for r in runs
+        ],
+    }  # fmt: skip
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    now = _now(args, settings)
+    data = status_data(settings, now)
+    if args.format == "json":
+        _print(output.dumps(data))
+        return 0
+    tz = settings.timezone
+
+    def when(value: datetime | None) -> str:
+        return "-" if value is None else f"{value.astimezone(tz):%Y-%m-%d %H:%M %Z}"
+
+    lines = [f"notifier status: {data['database']} at revision {data['revision']}"]
+    lines.append("outbox    " + "  ".join(f"{k} {v}" for k, v in data["outbox"].items()))
+    nd = data["next_due"]
+    lines.append(f"next due  {when(nd['at'])} ({nd['kind']})" if nd else "next due  -")
+    od = data["oldest_overdue"]
+    lines.append("overdue   " + (f"oldest due {int((now - od).total_seconds() // 60)} min ago"
+                                 if od else "none"))  # fmt: skip
+    c = data["clients"]
+    lines.append(
+        f"clients   {c['total']} on the roster, {c['opted_out']} opted out, "
+        f"{c['discharged']} discharged"
+    )
+    lines.append(f"replies   last received {when(data['last_reply_at'])}")
+    if not data["jobs"]:
+        lines.append("jobs      none recorded yet (is `notifier run` running?)")
+    for j in data["jobs"]:
+        state_text = f"failing ({j['last_error']})" if j["last_error"] else "ok"
+        lines.append(
+            f"job {j['name']:<9} {state_text:<22} last ok {when(j['last_success'])}"
+            f"  {j['last_duration_ms'] or 0} ms  runs {j['runs']}  "
+            f"failures {j['failures']}"
+        )
+    _print("\n".join(lines))
+    return 0
+
+
 def register(sub: Any, fmt: Callable[..., None], now: Callable[..., None]) -> None:
+    st = sub.add_parser("status", help="a one-screen summary for ops")
+    now(st)
+    fmt(st)
+    st.set_defaults(func=cmd_status)
+
     i = sub.add_parser("inbound", help="handle a reply as if it came through the webhook")
     i.add_argument("--from", dest="from_", required=True, metavar="PHONE")
     i.add_argument("--body", required=True)

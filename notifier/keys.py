@@ -91,11 +91,17 @@ def load_crypto(settings: Settings, probe: dbmod.Database | None = None) -> Cryp
             return Crypto(read_key_file(path))
     except CryptoError as exc:
         raise KeysError(f"NOTIFIER_ENCRYPTION_KEYS / key file: {exc}") from None
-    has_data = probe is not None and (_canary(probe) is not None or _has_clients(probe))
-    if has_data:
+    if probe is not None and _canary(probe) is not None:
         raise KeysError(
             f"the database holds encrypted data but no key was found: set "
             f"NOTIFIER_ENCRYPTION_KEYS or restore the key file {path}"
+        )
+    if probe is not None and _has_clients(probe):
+        # A database from before encryption: its rows are encrypted by the next upgrade, with
+        # a key the operator chose (and has backed up), not one made up here.
+        raise KeysError(
+            f"the database has client data but no encryption key: set "
+            f"NOTIFIER_ENCRYPTION_KEYS (or write a key file at {path}) to encrypt it"
         )
     if not settings.is_sqlite:
         raise KeysError(

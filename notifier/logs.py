@@ -112,7 +112,7 @@ def setup_logging(fmt: str = "auto", level: str = "INFO", stream: Any = None) ->
     root.addHandler(handler)
     root.setLevel(level)
     # The twilio SDK logs whole requests (numbers and bodies) at INFO: never let it.
-    for noisy in ("twilio", "twilio.http_client", "apscheduler", "urllib3", "httpx"):
+    for noisy in ("twilio", "twilio.http_client", "apscheduler", "urllib3", "httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         lg = logging.getLogger(name)

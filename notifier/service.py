@@ -4,11 +4,14 @@ loop steps the scheduler runs (each returns what it did, and never raises into t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from notifier import db as dbmod
 from notifier import delivery, poller, replies, reports, retention, state
@@ -159,15 +162,23 @@ class Service:
                 log.exception("job failed", extra={"event": "job.error", "job": name})
                 if self.metrics is not None:
                     self.metrics.job_failed(name)
+                self._persist(record)
                 return
             record.last_duration = time.monotonic() - started
             record.last_success = utcnow()
             record.last_error = None
             if self.metrics is not None:
                 self.metrics.job_succeeded(name, record.last_duration)
+            self._persist(record)
 
         run.__name__ = f"job_{name}"
         return run
+
+    def _persist(self, record: JobRun) -> None:
+        """Share the run with every replica (for `notifier status`); best effort."""
+        # When the database is down the job's own failure is already logged.
+        with contextlib.suppress(SQLAlchemyError):
+            state.record_job_run(self.db, record, self.dispatcher.worker_id)
 
     def ready(self) -> tuple[bool, str]:
         if not self.db.ping():

@@ -7,11 +7,13 @@ import contextlib
 import hashlib
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from notifier.db import Database
-from notifier.models import ServiceState
+from notifier.models import JobRunRow, ServiceState
 
 
 def get(db: Database, key: str) -> str | None:
@@ -26,6 +28,31 @@ def put(db: Database, key: str, value: str, now: datetime) -> None:
             s.add(ServiceState(key=key, value=value, updated_at=now))
         else:
             row.value, row.updated_at = value, now
+
+
+def record_job_run(db: Database, run: Any, worker: str) -> None:
+    """Upsert one job's last run (a row per job name, shared by all replicas)."""
+    table = cast(Table, JobRunRow.__table__)
+    insert = postgresql.insert if not db.is_sqlite else sqlite.insert
+    values = {
+        "name": run.name, "last_start": run.last_start, "last_success": run.last_success,
+        "last_duration_ms": None if run.last_duration is None else int(run.last_duration * 1000),
+        "last_error": run.last_error, "runs": run.runs, "failures": run.failures,
+        "worker": worker,
+    }  # fmt: skip
+    stmt = insert(table).values(**values)
+    update: dict[str, Any] = {
+        k: stmt.excluded[k] for k in values if k not in ("name", "last_success")
+    }
+    # A failed run keeps the previous success time.
+    update["last_success"] = func.coalesce(stmt.excluded.last_success, table.c.last_success)
+    with db.session() as s:
+        s.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=update))
+
+
+def job_runs(db: Database) -> list[JobRunRow]:
+    with db.read() as s:
+        return list(s.scalars(select(JobRunRow).order_by(JobRunRow.name)))
 
 
 def lock_id(name: str) -> int:
