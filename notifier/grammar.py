@@ -7,11 +7,13 @@ wrong, so settings errors and CLI errors can be one clear line.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from notifier.schedule import WEEKDAYS, CheckinDays, GroupSpec, Offset, QuietHours
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 _DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)", re.IGNORECASE)
 _DURATION_WHOLE = re.compile(r"^\s*(?:\d+\s*[dhms]\s*)+$", re.IGNORECASE)
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -162,4 +164,7 @@ def parse_instant(text: str, default_tz: ZoneInfo) -> datetime:
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=default_tz)
+    # Schedule math adds and subtracts weeks: stay far from datetime's own limits.
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"expected a time between the years 1900 and 9000, got {raw!r}")
     return value

@@ -197,7 +197,15 @@ def create_app(service: Service) -> FastAPI:
     def metrics() -> Response:
         return Response(service.metrics_text(), media_type="text/plain; version=0.0.4")
 
-    @app.get("/followup/{group}", responses={401: {}, 404: {}})
+    @app.get(
+        "/followup/{group}",
+        responses={
+            200: {"content": {"text/html": {}, "application/json": {}}},
+            400: {"description": "format is not html or json, or now is not a usable time"},
+            401: {"description": "no or wrong staff token"},
+            404: {"description": "unknown group, or no upcoming meeting"},
+        },
+    )
     def followup(
         group: str, request: Request, format: str = "html", now: str | None = None
     ) -> Response:

@@ -35,10 +35,11 @@ TABLES = (
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m postgres` selects on the marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec and callspec.params.get("database") == "postgres":
+        if callspec and callspec.params.get("database_url") == "postgres":
             item.add_marker(pytest.mark.postgres)
 
 
