@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -21,7 +22,7 @@ from notifier import db as dbmod
 from notifier import grammar, output
 from notifier.keys import KeysError
 from notifier.logs import setup_logging
-from notifier.models import STATUSES, Client, Message
+from notifier.models import PENDING, SENDING, STATUSES, Client, Message
 from notifier.settings import Settings, SettingsError, load_settings
 from notifier.templates import TemplatesError
 
@@ -274,8 +275,17 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     database = _database(settings)
     if args.status and args.status not in STATUSES:
         raise UsageError(f"--status: expected one of {', '.join(STATUSES)}, got {args.status!r}")
-    with database.session() as s:
-        q = select(Message, Client.external_id).outerjoin(Client, Client.id == Message.client_id)
+    from notifier.models import Appointment
+    from notifier.render import planned_text
+    from notifier.templates import Templates
+
+    templates = Templates.from_settings(settings)
+    with database.read() as s:
+        q = (
+            select(Message, Client, Appointment)
+            .outerjoin(Client, Client.id == Message.client_id)
+            .outerjoin(Appointment, Appointment.id == Message.session_id)
+        )
         if args.status:
             q = q.where(Message.status == args.status)
         if args.kind:
@@ -283,7 +293,28 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         if args.client:
             q = q.where(Client.external_id == args.client)
         q = q.order_by(Message.due_at, Message.id).limit(args.limit)
-        rows = [outbox_row(m, ext) for m, ext in s.execute(q).all()]
+        rows = []
+        for m, c, a in s.execute(q).all():
+            row = outbox_row(m, c.external_id if c else None)
+            if not m.body and m.status in (PENDING, SENDING) and c is not None:
+                # Planned rows get their words when sent; show what they would say now.
+                row["body"] = (
+                    planned_text(
+                        templates,
+                        settings,
+                        kind=m.kind,
+                        label=m.label,
+                        first_name=c.first_name,
+                        language=c.language,
+                        tz=ZoneInfo(c.timezone),
+                        due_at=m.due_at,
+                        session_kind=a.kind if a else None,
+                        starts_at=a.starts_at if a else None,
+                        location=a.location if a else None,
+                    )
+                    or ""
+                )
+            rows.append(row)
     if args.format != "json":
         for r in rows:
             r["due_at"] = r["due_at"].astimezone(settings.timezone)

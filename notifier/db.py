@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +16,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifier.crypto import Crypto
+from notifier.models import EncryptedText
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,67 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def bulk_insert_ignore(
+    conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], key: str
+) -> int:
+    """INSERT ... ON CONFLICT (key) DO NOTHING for many rows at once; returns rows inserted.
+
+    The values go through each column's own bind processor (so encryption and UTC storage are
+    exactly what the ORM does) and then straight to the driver's executemany: for 100,000
+    planned messages this is several times faster than a Core insert, which does the same
+    conversions with much more bookkeeping per row. SQLite (3.24+) and PostgreSQL share the
+    syntax.
+    """
+    if not rows:
+        return 0
+    dialect = conn.dialect
+    columns = [c for c in table.columns if c.name in rows[0]]
+    # The dialect's own processor (e.g. SQLite's fixed datetime text format, so that stored
+    # times compare correctly as strings), wrapped by ours (UTC, encryption).
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))}) ON CONFLICT ({key}) DO NOTHING"
+    )
+    names = [c.name for c in columns]
+    # Times repeat across rows (a whole group shares one due time): convert each once.
+    # Encrypted values are never shared: each gets its own random IV.
+    memos: list[dict[Any, Any] | None] = [
+        None if isinstance(c.type, EncryptedText) or p is None else {}
+        for c, p in zip(columns, processors, strict=True)
+    ]
+
+    def convert(value: Any, process: Any, memo: dict[Any, Any] | None) -> Any:
+        if process is None or value is None:
+            return value
+        if memo is None:
+            return process(value)
+        try:
+            return memo[value]
+        except KeyError:
+            memo[value] = out = process(value)
+            return out
+
+    specs = list(zip(names, processors, memos, strict=True))
+    params = [tuple(convert(row[n], p, m) for n, p, m in specs) for row in rows]
+    if dialect.name == "sqlite" or len(params) > 1000:
+        return rowcount(conn.exec_driver_sql(sql, params))
+    # PostgreSQL: one multi-row VALUES statement per chunk is one round trip and far less
+    # driver work than executemany's pipeline of single-row statements.
+    total = 0
+    head = sql.split(" VALUES ", 1)[0]
+    tail = f" ON CONFLICT ({key}) DO NOTHING"
+    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_chunk = max(1, 30_000 // len(columns))  # PostgreSQL allows 65,535 parameters
+    for i in range(0, len(params), per_chunk):
+        chunk = params[i : i + per_chunk]
+        statement = f"{head} VALUES {', '.join([row_marks] * len(chunk))}{tail}"
+        flat = tuple(value for row in chunk for value in row)
+        total += rowcount(conn.exec_driver_sql(statement, flat))
+    return total
 
 
 def rowcount(result: object) -> int:

@@ -22,12 +22,13 @@ import time as _time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from notifier.db import Database, rowcount
@@ -35,6 +36,7 @@ from notifier.metrics import Metrics
 from notifier.models import (
     ALERT,
     CANCELED,
+    CLIENTS,
     EXPIRED,
     FAILED,
     MESSAGES,
@@ -42,18 +44,24 @@ from notifier.models import (
     REPLY,
     SENDING,
     SENT,
+    SESSIONS,
     SKIPPED,
-    Client,
     Message,
 )
+from notifier.render import planned_text
 from notifier.schedule import in_quiet_hours, quiet_window_end
 from notifier.settings import Settings
+from notifier.templates import Templates
 from notifier.transports.base import ProviderMessage, Transport, TransportError
 from notifier.transports.errors import OPTED_OUT_CODE
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=15)
+# Outcomes are written every FLUSH_INTERVAL seconds or FLUSH_SIZE outcomes, whichever first.
+FLUSH_INTERVAL = 0.02
+FLUSH_SIZE = 200
+_SENT_KEYS = frozenset({"status", "provider_sid", "sent_at", "status_at", "claimed_by"})
 # Replies to the client's own message go out whatever the hour and even after an opt-out
 # (the opt-out confirmation itself, HELP, a crisis response). Everything else waits.
 ALWAYS_ALLOWED_REPLIES = frozenset({"opt_out_confirm", "opt_in_confirm", "help", "crisis"})
@@ -107,6 +115,42 @@ class RateLimiter:
                 _time.sleep(wait)
 
 
+class Recorder:
+    """Outcomes of one batch, written together.
+
+    Send threads hand their outcome here; the dispatching thread writes whatever has arrived
+    every few milliseconds in one transaction (sent rows as one executemany). One commit per
+    message was the whole cost of dispatching (an fsync each on PostgreSQL, lock hand-offs on
+    SQLite); a send whose record is still waiting here when the process dies is settled by
+    lookup, like any other send of unknown outcome.
+    """
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+        self.lock = threading.Lock()
+        self.items: list[tuple[_Claimed, dict[str, Any]]] = []
+        self.first_at: float | None = None
+
+    def add(self, c: _Claimed, values: dict[str, Any]) -> None:
+        with self.lock:
+            if not self.items:
+                self.first_at = _time.monotonic()
+            self.items.append((c, values))
+
+    def due(self, size: int, interval: float) -> bool:
+        with self.lock:
+            return bool(self.items) and (
+                len(self.items) >= size
+                or (self.first_at is not None and _time.monotonic() - self.first_at >= interval)
+            )
+
+    def flush(self) -> None:
+        with self.lock:
+            items, self.items, self.first_at = self.items, [], None
+        if items:
+            self.dispatcher._write(items)
+
+
 @dataclass(frozen=True)
 class _Claimed:
     id: int
@@ -123,6 +167,8 @@ class _Claimed:
     phone: str | None
     tz: str | None
     client_active: bool
+    sink: Recorder | None = None
+    rendered: bool = False  # the words were rendered now: store them with the outcome
 
 
 class Dispatcher:
@@ -136,6 +182,7 @@ class Dispatcher:
         worker_id: str | None = None,
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
+        templates: Templates | None = None,
     ) -> None:
         self.db = db
         self.transport = transport
@@ -145,6 +192,7 @@ class Dispatcher:
         self.rng = rng or random.Random()
         self.metrics = metrics
         self.stopping = threading.Event()
+        self.templates = templates or Templates.from_settings(settings)
         self.limiter = RateLimiter(settings.max_send_rate) if settings.max_send_rate > 0 else None
         self.pool = ThreadPoolExecutor(
             max_workers=settings.send_concurrency, thread_name_prefix="send"
@@ -208,57 +256,110 @@ class Dispatcher:
         with self.db.write_lock() as conn:
             return [row[0] for row in conn.execute(stmt)]
 
-    def _load(self, ids: list[int]) -> list[_Claimed]:
-        with self.db.session() as s:
+    def _load(self, ids: list[int], sink: Recorder | None = None) -> list[_Claimed]:
+        """The claimed rows with what sending needs (columns, not ORM objects: this runs for
+        every message sent)."""
+        m, c, a = MESSAGES.c, CLIENTS.c, SESSIONS.c
+        with self.db.read() as s:
             rows = s.execute(
-                select(Message, Client)
-                .outerjoin(Client, Client.id == Message.client_id)
-                .where(Message.id.in_(ids), Message.claimed_by == self.worker_id)
-                .order_by(Message.due_at, Message.id)
-            ).all()
-            out = []
-            for msg, client in rows:
-                active = bool(
-                    client is not None
-                    and client.consent_at is not None
-                    and client.opted_out_at is None
-                    and client.discharged_at is None
+                select(
+                    m.id,
+                    m.kind,
+                    m.label,
+                    m.body,
+                    m.recipient,
+                    m.not_after,
+                    m.needs_lookup,
+                    m.lookup_since,
+                    m.claimed_at,
+                    m.attempts,
+                    m.client_id,
+                    m.due_at,
+                    c.phone,
+                    c.timezone,
+                    c.consent_at,
+                    c.opted_out_at,
+                    c.discharged_at,
+                    c.first_name,
+                    c.language,
+                    a.kind.label("session_kind"),
+                    a.starts_at,
+                    a.location,
                 )
-                out.append(
-                    _Claimed(
-                        msg.id,
-                        msg.kind,
-                        msg.label,
-                        msg.body,
-                        msg.recipient,
-                        msg.not_after,
-                        msg.needs_lookup,
-                        msg.lookup_since,
-                        msg.claimed_at or utcnow(),
-                        msg.attempts,
-                        msg.client_id,
-                        client.phone if client else None,
-                        client.timezone if client else None,
-                        active,
+                .select_from(
+                    MESSAGES.outerjoin(CLIENTS, c.id == m.client_id).outerjoin(
+                        SESSIONS, a.id == m.session_id
                     )
                 )
-            return out
+                .where(m.id.in_(ids), m.claimed_by == self.worker_id)
+                .order_by(m.due_at, m.id)
+            ).all()
+        out = []
+        for r in rows:
+            body, rendered = r.body, False
+            if not body and r.first_name is not None:
+                words = planned_text(
+                    self.templates,
+                    self.settings,
+                    kind=r.kind,
+                    label=r.label,
+                    first_name=r.first_name,
+                    language=r.language,
+                    tz=ZoneInfo(r.timezone),
+                    due_at=r.due_at,
+                    session_kind=r.session_kind,
+                    starts_at=r.starts_at,
+                    location=r.location,
+                )
+                if words is not None:
+                    body, rendered = words, True
+            out.append(
+                _Claimed(
+                    r.id,
+                    r.kind,
+                    r.label,
+                    body,
+                    r.recipient,
+                    r.not_after,
+                    r.needs_lookup,
+                    r.lookup_since,
+                    r.claimed_at or utcnow(),
+                    r.attempts,
+                    r.client_id,
+                    r.phone,
+                    r.timezone,
+                    r.consent_at is not None and r.opted_out_at is None and r.discharged_at is None,
+                    sink,
+                    rendered,
+                )
+            )
+        return out
 
     # ----------------------------------------------------------------------------------------
     def run_once(self, now: datetime | None = None, limit: int | None = None) -> DispatchResult:
         """Expire, claim one batch and send it. Returns what happened."""
         now = now or self.clock()
         result = DispatchResult()
-        result.expired = self.expire(now)
         if self.stopping.is_set():
             return result
+        # Stale rows are never claimed (the claim checks not_after); marking them `expired`
+        # is the expire job's, and drain()'s, business.
         ids = self.claim(now, limit or self.settings.dispatch_batch)
         result.claimed = len(ids)
         if not ids:
             return result
-        claimed = self._load(ids)
-        for outcome in self.pool.map(lambda c: self._process(c, now), claimed):
-            result.outcomes[outcome] += 1
+        recorder = Recorder(self)
+        claimed = self._load(ids, recorder)
+        pending = {self.pool.submit(self._process, c, now) for c in claimed}
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=FLUSH_INTERVAL, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result.outcomes[future.result()] += 1
+                if recorder.due(FLUSH_SIZE, FLUSH_INTERVAL):
+                    recorder.flush()
+        finally:
+            recorder.flush()
         if result.claimed:
             log.info(
                 "dispatched batch",
@@ -292,6 +393,7 @@ class Dispatcher:
     def drain(self, now: datetime | None = None, max_batches: int = 10_000) -> DispatchResult:
         """Run batches until nothing due is left (or we are asked to stop)."""
         total = DispatchResult()
+        total.expired = self.expire(now)
         for _ in range(max_batches):
             step = self.run_once(now)
             total.claimed += step.claimed
@@ -373,17 +475,7 @@ class Dispatcher:
             return "error"
 
     def _sent(self, c: _Claimed, sid: str, now: datetime, via: str = "send") -> str:
-        try:
-            self._record(
-                c, status=SENT, provider_sid=sid, sent_at=now, needs_lookup=False, error_code=None
-            )
-        except IntegrityError:
-            # The provider's sid is already on another row: a lookup matched the wrong message.
-            log.warning(
-                "duplicate provider sid", extra={"event": "dispatch.dup_sid", "message_id": c.id}
-            )
-            self._record(c, status=PENDING, needs_lookup=False)
-            return "retry"
+        self._record(c, status=SENT, provider_sid=sid, sent_at=now)
         log.debug("sent", extra={"event": "sent", "message_id": c.id, "via": via})
         return "sent"
 
@@ -453,28 +545,114 @@ class Dispatcher:
     def _release(self, c: _Claimed) -> None:
         self._record(c, status=PENDING, attempts_delta=-1, claimed_by=None)
 
-    def _record(self, c: _Claimed, *, attempts_delta: int = 0, **values: object) -> bool:
+    def _record(self, c: _Claimed, *, attempts_delta: int = 0, **values: Any) -> None:
         values.setdefault("status_at", self.clock())
+        if c.rendered and values.get("status") != CANCELED:
+            # The words that went (or may have gone) out, for the record and for lookups.
+            values["body"] = c.body
         if attempts_delta:
             values["attempts"] = Message.attempts + attempts_delta
         if "claimed_by" not in values and values.get("status") != SENDING:
             values["claimed_by"] = None if values.get("status") == PENDING else self.worker_id
-        with self.db.session() as s:
-            res = s.execute(
-                update(Message)
-                .where(
-                    Message.id == c.id,
-                    Message.status == SENDING,
-                    Message.claimed_by == self.worker_id,
+        if c.sink is not None:
+            c.sink.add(c, values)
+        else:
+            self._write([(c, values)])
+
+    def _write(self, items: list[tuple[_Claimed, dict[str, Any]]]) -> None:
+        """Record outcomes in one transaction. Every write is guarded by ``status='sending'
+        AND claimed_by=<me>``: a worker that lost its lease cannot overwrite the new owner."""
+        m = MESSAGES.c
+        guard = and_(m.status == SENDING, m.claimed_by == self.worker_id)
+        sent = [(c, v) for c, v in items if set(v) == _SENT_KEYS and v.get("status") == SENT]
+        sent_words = [
+            (c, v) for c, v in items if set(v) == _SENT_KEYS | {"body"} and v.get("status") == SENT
+        ]
+        batched = {id(v) for _, v in sent + sent_words}
+        others = [(c, v) for c, v in items if id(v) not in batched]
+        try:
+            with self.db.session() as s:
+                if sent:
+                    s.connection().execute(
+                        update(MESSAGES)
+                        .where(m.id == bindparam("b_id"), guard)
+                        .values(
+                            status=SENT,
+                            provider_sid=bindparam("b_sid"),
+                            sent_at=bindparam("b_sent"),
+                            status_at=bindparam("b_at"),
+                            needs_lookup=False,
+                            error_code=None,
+                            claimed_by=self.worker_id,
+                        ),
+                        [
+                            {
+                                "b_id": c.id,
+                                "b_sid": v["provider_sid"],
+                                "b_sent": v["sent_at"],
+                                "b_at": v["status_at"],
+                            }
+                            for c, v in sent
+                        ],
+                    )
+                if sent_words:
+                    s.connection().execute(
+                        update(MESSAGES)
+                        .where(m.id == bindparam("b_id"), guard)
+                        .values(
+                            status=SENT,
+                            provider_sid=bindparam("b_sid"),
+                            sent_at=bindparam("b_sent"),
+                            status_at=bindparam("b_at"),
+                            body=bindparam("b_body"),
+                            needs_lookup=False,
+                            error_code=None,
+                            claimed_by=self.worker_id,
+                        ),
+                        [
+                            {
+                                "b_id": c.id,
+                                "b_sid": v["provider_sid"],
+                                "b_sent": v["sent_at"],
+                                "b_at": v["status_at"],
+                                "b_body": v["body"],
+                            }
+                            for c, v in sent_words
+                        ],
+                    )
+                for c, values in others:
+                    s.execute(update(Message).where(Message.id == c.id, guard).values(**values))
+        except IntegrityError:
+            if len(items) == 1:
+                c, values = items[0]
+                # The provider's sid is already on another row: a lookup matched the wrong
+                # message. Hand it back to be sent, rather than record a false "sent".
+                log.warning(
+                    "duplicate provider sid",
+                    extra={"event": "dispatch.dup_sid", "message_id": c.id},
                 )
-                .values(**values)
-            )
-            done = bool(rowcount(res))
-        if done and self.metrics is not None:
-            status = str(values.get("status"))
-            code = values.get("error_code")
-            if status != PENDING:
-                self.metrics.message_outcome(c.kind, status)
-            if code and status in (PENDING, FAILED):
-                self.metrics.send_error(str(code))
-        return done
+                self._write(
+                    [
+                        (
+                            c,
+                            {
+                                "status": PENDING,
+                                "needs_lookup": False,
+                                "claimed_by": None,
+                                "status_at": values.get("status_at"),
+                            },
+                        )
+                    ]
+                )
+                return
+            for item in items:  # find the one that broke the batch
+                self._write([item])
+            return
+        if self.metrics is not None:
+            for c, values in items:
+                status = str(values.get("status"))
+                code = values.get("error_code")
+                if status != PENDING:
+                    self.metrics.message_outcome(c.kind, status)
+                if code and status in (PENDING, FAILED):
+                    self.metrics.send_error(str(code))

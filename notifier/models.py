@@ -217,6 +217,30 @@ class Reply(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class InboxItem(Base):
+    """A webhook delivery, stored as received and processed right after the webhook answered.
+
+    The webhook only validates and stores (one insert): Twilio gets its answer in a few
+    milliseconds however busy classification and replies are, and a retry of the same
+    MessageSid is absorbed here by the unique key. Rows are deleted once processed.
+    """
+
+    __tablename__ = "inbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    from_phone: Mapped[str] = mapped_column(EncryptedText)
+    body: Mapped[str] = mapped_column(EncryptedText)
+    opt_out_type: Mapped[str | None] = mapped_column(String(16))
+    # Crisis language (a cheap check at the webhook): processed first, never held back.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(120))
+
+
 class ServiceState(Base):
     """Small pieces of shared state: the poller's cursor, reports already written."""
 
@@ -244,6 +268,8 @@ class JobRunRow(Base):
 
 MESSAGES = cast(Table, Message.__table__)
 CLIENTS = cast(Table, Client.__table__)
+REPLIES = cast(Table, Reply.__table__)
+INBOX = cast(Table, InboxItem.__table__)
 SESSIONS = cast(Table, Appointment.__table__)
 
 

@@ -12,19 +12,22 @@ no longer among the candidates, are canceled: "re-planning what is still pending
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, select, update
+from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from notifier.db import Database, rowcount
+from notifier import state
+from notifier.db import Database, bulk_insert_ignore, rowcount
 from notifier.models import (
     CANCELED,
     CHECKIN,
@@ -37,9 +40,12 @@ from notifier.models import (
     Client,
     Message,
 )
+from notifier.render import at_place, question_for
 from notifier.schedule import (
     GroupSpec,
     Occurrence,
+    Offset,
+    QuietHours,
     checkin_instants,
     group_occurrences,
     outside_quiet_hours,
@@ -107,6 +113,7 @@ class PlanResult:
     skipped_quiet_hours: int = 0
     canceled: int = 0
     candidates: int = 0
+    incremental: bool = False
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -116,20 +123,32 @@ def plan_messages(
     settings: Settings,
     now: datetime,
     templates: Templates | None = None,
+    existing: Set[str] = frozenset(),
+    render: bool = True,
+    still_wanted: set[str] | None = None,
+    window_start: datetime | None = None,
 ) -> list[PlannedMessage]:
     """Every reminder and check-in that should exist for [now - lookback, now + horizon).
 
     Rows whose freshness has already run out (``not_after <= now``) are left out: they could
     only ever expire. Rows due in the past but still fresh are kept, so a client imported at
     13:00 still gets the 12:00 check-in that is good until 16:00.
+
+    Bodies are rendered only with ``render=True`` (for a preview, or a test); the planner
+    stores rows without words and the dispatcher renders them when it sends (notifier.render).
+    Keys in ``existing`` never get a body either; with ``still_wanted`` given, they are only
+    added to it (re-planning an unchanged week then builds no rows at all). The time
+    math is shared: everyone in a group, or in one time zone, gets the same instants, so it is
+    computed once per (session, offset, zone) and once per (day, zone), not once per client.
     """
     templates = templates or Templates()
     end = now + settings.plan_horizon
     lookback = max(settings.checkin_expiry, settings.reminder_expiry)
-    start = now - lookback
+    start = now - lookback if window_start is None else window_start
     offsets = settings.reminder_offsets
     quiet = settings.quiet_hours
     out: list[PlannedMessage] = []
+    append = out.append
 
     by_group: dict[str, list[ClientView]] = defaultdict(list)
     by_id: dict[int, ClientView] = {}
@@ -139,6 +158,7 @@ def plan_messages(
             by_group[c.group_name].append(c)
 
     session_days: dict[int, set[date]] = defaultdict(set)  # client id -> local session dates
+    local_day_of: dict[tuple[datetime, ZoneInfo], date] = {}
 
     for s in sessions:
         attendees = (
@@ -149,21 +169,35 @@ def plan_messages(
             else []
         )
         template = "reminder_group" if s.kind == "group" else "reminder_individual"
+        stamp = f"{s.starts_at:%Y%m%dT%H%MZ}"
+        started = s.starts_at <= now
+        # (offset, zone) -> (due, placed, deadline) or None when outside the window.
+        slots: dict[tuple[str, ZoneInfo], tuple[datetime, datetime | None, datetime] | None] = {}
+        whens: dict[tuple[datetime, ZoneInfo, str], str] = {}
         for client in attendees:
-            local_day = s.starts_at.astimezone(client.tz).date()
+            tz = client.tz
+            local_day = local_day_of.get((s.starts_at, tz))
+            if local_day is None:
+                local_day = local_day_of[(s.starts_at, tz)] = s.starts_at.astimezone(tz).date()
             session_days[client.id].add(local_day)
-            if not client.enrolled_on(local_day) or s.starts_at <= now:
+            if started or not client.enrolled_on(local_day):
                 continue
             for offset in offsets:
-                due = offset.before(s.starts_at, settings.timezone)
-                if not start <= due < end:
+                slot_key = (offset.text, tz)
+                if slot_key not in slots:
+                    slots[slot_key] = _reminder_slot(
+                        s.starts_at, offset, tz, quiet, settings, start, end, now
+                    )
+                slot = slots[slot_key]
+                if slot is None:
                     continue
-                # Never after the session starts; never much later than planned.
-                deadline = min(s.starts_at, due + settings.reminder_expiry)
-                key = f"reminder:{client.id}:{s.id}:{s.starts_at:%Y%m%dT%H%MZ}:{offset.text}"
-                placed = outside_quiet_hours(due, s.starts_at, client.tz, quiet)
+                due, placed, deadline = slot
+                key = f"reminder:{client.id}:{s.id}:{stamp}:{offset.text}"
+                if still_wanted is not None and key in existing:
+                    still_wanted.add(key)
+                    continue
                 if placed is None:
-                    out.append(
+                    append(
                         PlannedMessage(
                             key,
                             REMINDER,
@@ -178,44 +212,63 @@ def plan_messages(
                         )
                     )
                     continue
-                if placed != due:
-                    deadline = min(s.starts_at, placed + settings.reminder_expiry)
-                if deadline <= now:
-                    continue
-                body = templates.render(
-                    template,
-                    client.language,
-                    first_name=client.first_name,
-                    when=when_text(s.starts_at, placed, client.tz, client.language),
-                    at_place=f" at {s.location}" if s.location else "",
-                )
-                out.append(
+                body = ""
+                if render and key not in existing:
+                    lang = client.language
+                    when = whens.get((placed, tz, lang))
+                    if when is None:
+                        when = whens[(placed, tz, lang)] = when_text(s.starts_at, placed, tz, lang)
+                    body = templates.render(
+                        template,
+                        lang,
+                        first_name=client.first_name,
+                        when=when,
+                        at_place=at_place(s.location, lang),
+                    )
+                append(
                     PlannedMessage(
                         key, REMINDER, client.id, s.id, offset.text, body, placed, deadline
                     )
                 )
 
     questions = settings.checkin_questions
+    # (zone, session days) -> the check-in instants; clients of one group in one zone share it.
+    # ... with the key text of each instant made once: "2026-12-01:1700Z".
+    instants: dict[tuple[ZoneInfo, frozenset[date]], list[tuple[date, datetime, str]]] = {}
+    placements: dict[tuple[datetime, ZoneInfo], datetime | None] = {}
     for client in clients:
         if not client.active:
             continue
-        for day, due in checkin_instants(
-            client.tz,
-            settings.checkin_time,
-            settings.checkin_days,
-            start,
-            end,
-            session_days.get(client.id, set()),
-            settings.skip_dates,
-        ):
+        tz = client.tz
+        days_key = (tz, frozenset(session_days.get(client.id, ())))
+        found = instants.get(days_key)
+        if found is None:
+            found = instants[days_key] = [
+                (day, due, f"{day.isoformat()}:{due:%H%MZ}")
+                for day, due in checkin_instants(
+                    tz,
+                    settings.checkin_time,
+                    settings.checkin_days,
+                    start,
+                    end,
+                    set(days_key[1]),
+                    settings.skip_dates,
+                )
+            ]
+        for day, due, day_text in found:
             if not client.enrolled_on(day):
                 continue
-            label, question = questions[day.toordinal() % len(questions)]
-            key = f"checkin:{client.id}:{day.isoformat()}:{due:%H%MZ}"
+            label = questions[day.toordinal() % len(questions)][0]
+            key = f"checkin:{client.id}:{day_text}"
+            if still_wanted is not None and key in existing:
+                still_wanted.add(key)
+                continue
             deadline = due + settings.checkin_expiry
-            placed = outside_quiet_hours(due, deadline, client.tz, quiet)
+            if (due, tz) not in placements:
+                placements[(due, tz)] = outside_quiet_hours(due, deadline, tz, quiet)
+            placed = placements[(due, tz)]
             if placed is None:
-                out.append(
+                append(
                     PlannedMessage(
                         key,
                         CHECKIN,
@@ -232,22 +285,43 @@ def plan_messages(
                 continue
             if deadline <= now:
                 continue
-            body = templates.render(
-                "checkin",
-                client.language,
-                first_name=client.first_name,
-                question=localised_question(label, question, client.language),
-            )
-            out.append(PlannedMessage(key, CHECKIN, client.id, None, label, body, placed, deadline))
+            body = ""
+            if render and key not in existing:
+                body = templates.render(
+                    "checkin",
+                    client.language,
+                    first_name=client.first_name,
+                    question=question_for(label, settings, client.language),
+                )
+            append(PlannedMessage(key, CHECKIN, client.id, None, label, body, placed, deadline))
     return out
 
 
-def localised_question(label: str, question: str, language: str) -> str:
-    if language == "es":
-        from notifier.templates import DEFAULT_QUESTIONS_ES
-
-        return DEFAULT_QUESTIONS_ES.get(label, question)
-    return question
+def _reminder_slot(
+    starts_at: datetime,
+    offset: Offset,
+    tz: ZoneInfo,
+    quiet: QuietHours | None,
+    settings: Settings,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> tuple[datetime, datetime | None, datetime] | None:
+    """(due, placed or None if skipped for quiet hours, deadline) of one reminder, or None
+    when it falls outside the planning window or could only expire."""
+    due = offset.before(starts_at, settings.timezone)
+    if not start <= due < end:
+        return None
+    # Never after the session starts; never much later than planned.
+    deadline = min(starts_at, due + settings.reminder_expiry)
+    placed = outside_quiet_hours(due, starts_at, tz, quiet)
+    if placed is None:
+        return due, None, deadline
+    if placed != due:
+        deadline = min(starts_at, placed + settings.reminder_expiry)
+    if deadline <= now:
+        return None
+    return due, placed, deadline
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,23 +415,38 @@ def insert_ignore(
 def load_views(
     session: Session, settings: Settings, start: datetime, end: datetime
 ) -> tuple[list[ClientView], list[SessionView]]:
+    # Only the columns planning needs: no phone number is decrypted to plan a week.
+    c = Client
     clients = [
         ClientView(
-            id=c.id,
-            external_id=c.external_id,
-            first_name=c.first_name,
-            group_name=c.group_name,
-            tz=ZoneInfo(c.timezone),
-            language=c.language,
-            start_date=c.start_date,
-            end_date=c.end_date,
-            active=c.consent_at is not None and c.opted_out_at is None and c.discharged_at is None,
+            id=row.id,
+            external_id=row.external_id,
+            first_name=row.first_name,
+            group_name=row.group_name,
+            tz=ZoneInfo(row.timezone),
+            language=row.language,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            active=row.consent_at is not None and row.opted_out_at is None,
         )
-        for c in session.scalars(select(Client).where(Client.discharged_at.is_(None)))
+        for row in session.execute(
+            select(
+                c.id,
+                c.external_id,
+                c.first_name,
+                c.group_name,
+                c.timezone,
+                c.language,
+                c.start_date,
+                c.end_date,
+                c.consent_at,
+                c.opted_out_at,
+            ).where(c.discharged_at.is_(None))
+        )
     ]
     sessions = [
-        SessionView(s.id, s.kind, s.group_name, s.client_id, s.starts_at, s.location)
-        for s in session.scalars(
+        SessionView(a.id, a.kind, a.group_name, a.client_id, a.starts_at, a.location)
+        for a in session.scalars(
             select(Appointment).where(
                 Appointment.canceled_at.is_(None),
                 Appointment.starts_at >= start,
@@ -368,16 +457,83 @@ def load_views(
     return clients, sessions
 
 
+PLAN_STATE = "plan:last"
+FULL_PLAN_EVERY = timedelta(hours=1)
+
+
+def fingerprint(db: Database, settings: Settings) -> str:
+    """Everything a plan depends on except the clock: the planning settings, what planning
+    reads of the roster, and staff changes to sessions. Equal fingerprints mean the rows
+    already planned are still right. (Reading 10,000 clients' planning columns costs a few
+    tens of milliseconds; planning them costs seconds.)"""
+    c, a = Client, Appointment
+    digest = hashlib.sha256()
+    planning = (
+        settings.timezone.key,
+        settings.groups,
+        settings.reminder_offsets,
+        settings.checkin_days,
+        settings.checkin_time,
+        settings.quiet_hours,
+        settings.skip_dates,
+        settings.plan_horizon,
+        settings.checkin_expiry,
+        settings.reminder_expiry,
+        tuple(label for label, _ in settings.checkin_questions),
+    )
+    digest.update(repr(planning).encode())
+    with db.read() as s:
+        for row in s.execute(
+            select(
+                c.id,
+                c.group_name,
+                c.timezone,
+                c.language,
+                c.start_date,
+                c.end_date,
+                c.consent_at.is_(None),
+                c.opted_out_at.is_(None),
+                c.discharged_at.is_(None),
+            ).order_by(c.id)
+        ):
+            digest.update(repr(tuple(row)).encode())
+        for session_row in s.execute(
+            select(a.id, a.starts_at, a.canceled_at.is_(None), a.location)
+            .where(or_(a.kind == "individual", a.cancel_reason == "staff"))
+            .order_by(a.id)
+        ):
+            digest.update(repr(tuple(session_row)).encode())
+    return digest.hexdigest()[:32]
+
+
 def plan(
     db: Database, settings: Settings, now: datetime, templates: Templates | None = None
 ) -> PlanResult:
-    """One planning pass as of ``now``. Safe to run concurrently and repeatedly."""
+    """One planning pass as of ``now``. Safe to run concurrently and repeatedly.
+
+    When nothing a plan depends on changed since the last one (same fingerprint) and that one
+    is recent, only the slice of time the horizon moved into is planned: an unchanged week is
+    not recomputed every five minutes. A full pass (which also cancels rows no longer wanted)
+    runs on any change, and at least hourly.
+    """
     result = PlanResult()
     horizon_end = now + settings.plan_horizon
     longest = max((o.delta for o in settings.reminder_offsets), default=timedelta(0))
     # Sessions whose reminders fall inside the horizon may start up to `longest` after it.
     session_end = horizon_end + longest + timedelta(days=1)
     lookback = max(settings.checkin_expiry, settings.reminder_expiry)
+    window_start = now - lookback - timedelta(days=2)
+    fp = fingerprint(db, settings)
+    last = json.loads(state.get(db, PLAN_STATE) or "{}")
+    covered = datetime.fromisoformat(last["covered_until"]) if last else None
+    full_at = datetime.fromisoformat(last["full_at"]) if last else None
+    incremental = (
+        last.get("fingerprint") == fp
+        and covered is not None
+        and full_at is not None
+        and full_at <= now < full_at + FULL_PLAN_EVERY
+        and covered - settings.plan_horizon <= now <= covered
+    )
     with db.session() as s:
         # From a day back, so today's earlier meeting counts as a session day for check-ins.
         added, changed, removed = sync_group_sessions(
@@ -388,57 +544,69 @@ def plan(
             changed,
             removed,
         )
-    with db.session() as s:
+    if changed or removed:
+        incremental = False
+    slice_start = covered - lookback if incremental and covered else window_start
+    with db.read() as s:
         clients, sessions = load_views(s, settings, now - timedelta(days=1), session_end)
-    candidates = plan_messages(clients, sessions, settings, now, templates)
-    result.candidates = len(candidates)
-    wanted_keys = {c.dedupe_key for c in candidates}
-    window_start = now - lookback - timedelta(days=2)
-    with db.session() as s:
-        existing = set(
-            s.scalars(
-                select(Message.dedupe_key).where(
-                    Message.kind.in_((REMINDER, CHECKIN)), Message.due_at >= window_start
-                )
+        # What is already planned (keys, and whether still pending): texts are never rendered
+        # or inserted twice, and pending rows that are no longer wanted can be found.
+        planned = s.execute(
+            select(Message.id, Message.dedupe_key, Message.status, Message.not_after).where(
+                Message.kind.in_((REMINDER, CHECKIN)), Message.due_at >= slice_start
             )
-        )
-        rows = [
-            {
-                "kind": c.kind,
-                "client_id": c.client_id,
-                "session_id": c.session_id,
-                "recipient": None,
-                "label": c.label,
-                "body": c.body,
-                "dedupe_key": c.dedupe_key,
-                "due_at": c.due_at,
-                "not_after": c.not_after,
-                "status": c.status,
-                "reason": c.reason,
-                "attempts": 0,
-                "needs_lookup": False,
-                "created_at": now,
-            }
-            for c in candidates
-            if c.dedupe_key not in existing
-        ]
+        ).all()
+    existing = {r.dedupe_key for r in planned}
+    wanted_keys: set[str] = set()
+    candidates = plan_messages(
+        clients,
+        sessions,
+        settings,
+        now,
+        templates,
+        existing,
+        render=False,
+        still_wanted=wanted_keys,
+        window_start=None if not incremental else slice_start,
+    )
+    result.candidates = len(candidates) + len(wanted_keys)
+    wanted_keys.update(c.dedupe_key for c in candidates)
+    rows = [
+        {
+            "kind": c.kind,
+            "client_id": c.client_id,
+            "session_id": c.session_id,
+            "label": c.label,
+            "body": c.body,
+            "dedupe_key": c.dedupe_key,
+            "due_at": c.due_at,
+            "not_after": c.not_after,
+            "status": c.status,
+            "reason": c.reason,
+            "attempts": 0,
+            "needs_lookup": False,
+            "created_at": now,
+        }
+        for c in candidates
+        if c.dedupe_key not in existing
+    ]
+    result.skipped_quiet_hours = sum(1 for r in rows if r["status"] == SKIPPED)
+    with db.session() as s:
         if rows:
-            result.messages_added = insert_ignore(s, MESSAGES, rows, "dedupe_key")
-        result.skipped_quiet_hours = sum(1 for r in rows if r["status"] == SKIPPED)
+            # ON CONFLICT DO NOTHING: a replica planning the same rows at once adds nothing.
+            result.messages_added = bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
         # Pending planned rows that are no longer wanted: the client stopped, was discharged or
         # moved, the session was canceled or moved, the schedule or its settings changed.
-        stale_ids = [
-            mid
-            for mid, key in s.execute(
-                select(Message.id, Message.dedupe_key).where(
-                    Message.status == PENDING,
-                    Message.kind.in_((REMINDER, CHECKIN)),
-                    Message.due_at >= window_start,
-                    Message.not_after > now,  # the rest expire, they are not re-planned
-                )
-            )
-            if key not in wanted_keys
-        ]
+        # (An incremental pass saw only a slice; nothing it did not see is judged.)
+        stale_ids = (
+            []
+            if incremental
+            else [
+                r.id
+                for r in planned
+                if r.status == PENDING and r.not_after > now and r.dedupe_key not in wanted_keys
+            ]
+        )
         for i in range(0, len(stale_ids), INSERT_CHUNK):
             res = s.execute(
                 update(Message)
@@ -448,6 +616,19 @@ def plan(
                 .values(status=CANCELED, reason="replanned", status_at=now)
             )
             result.canceled += rowcount(res)
+    result.incremental = incremental
+    state.put(
+        db,
+        PLAN_STATE,
+        json.dumps(
+            {
+                "fingerprint": fp,
+                "covered_until": horizon_end.isoformat(),
+                "full_at": (full_at if incremental and full_at else now).isoformat(),
+            }
+        ),
+        now,
+    )
     if result.messages_added or result.canceled or added or changed or removed:
         log.info(
             "plan",

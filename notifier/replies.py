@@ -15,27 +15,27 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifier import consent
-from notifier.db import Database
+from notifier.db import Database, bulk_insert_ignore
 from notifier.inbound import DEFAULT_CRISIS_TERMS, Classification, classify
 from notifier.models import (
     ALERT,
     CHECKIN,
+    CLIENTS,
     DELIVERED,
     MESSAGES,
     PENDING,
     REMINDER,
+    REPLIES,
     REPLY,
     SENT,
-    Client,
     Message,
     Reply,
 )
-from notifier.planner import insert_ignore
 from notifier.schedule import in_quiet_hours
 from notifier.settings import Settings, to_e164
 from notifier.templates import DEFAULT_SKILLS_ES, Templates, clock_text
@@ -79,144 +79,187 @@ def receive(
     templates = templates or Templates()
     # A NUL cannot be stored in PostgreSQL text; it carries nothing a person wrote.
     body = body.replace("\x00", "")
-    if provider_sid:
-        with db.read() as s:
-            seen = s.scalar(select(Reply.id).where(Reply.provider_sid == provider_sid))
-        if seen is not None:
-            return InboundResult(seen, "duplicate", duplicate=True)
     phone = to_e164(from_phone, settings.default_region) or from_phone.strip()
     terms = DEFAULT_CRISIS_TERMS + settings.crisis_terms
     assert db.crypto is not None, "replies need an encrypting database"
+    c = CLIENTS.c
+    # One read transaction: is it a retry, who sent it, what is it answering.
     with db.read() as s:
+        if provider_sid:
+            seen = s.scalar(select(REPLIES.c.id).where(REPLIES.c.provider_sid == provider_sid))
+            if seen is not None:
+                return InboundResult(seen, "duplicate", duplicate=True)
         # By keyed hash (under every configured key, in case a rotation is half done).
-        client = s.scalar(
-            select(Client).where(Client.phone_hash.in_(db.crypto.lookup_hashes(phone)))
-        )
-        prompts = _open_prompts(s, client.id, now, settings) if client else []
+        client = s.execute(
+            select(c.id, c.external_id, c.first_name, c.timezone, c.language, c.opted_out_at).where(
+                c.phone_hash.in_(db.crypto.lookup_hashes(phone))
+            )
+        ).first()
+        if client is None:
+            prompts: list[_Prompt] = []
+        else:
+            prompts = _open_prompts(s, client.id, now, settings)
+            result = classify(
+                body,
+                opted_out=client.opted_out_at is not None,
+                open_prompts=[p.kind for p in prompts],
+                crisis_terms=terms,
+            )
+            acks = 0
+            if result.category == "checkin_answer":
+                acks = int(
+                    s.scalar(
+                        select(func.count())
+                        .select_from(MESSAGES)
+                        .where(
+                            MESSAGES.c.client_id == client.id,
+                            MESSAGES.c.label.in_(("ack", "ack_high")),
+                        )
+                    )
+                    or 0
+                )
     if client is None:
         return _unknown_sender(
             db, settings, phone, body, now, provider_sid, source, terms, templates
         )
 
     opted_out = client.opted_out_at is not None
-    result = classify(
-        body, opted_out=opted_out, open_prompts=[p.kind for p in prompts], crisis_terms=terms
-    )
     answered = _attribute(result, prompts)
-    try:
-        with db.session() as s:
-            reply = Reply(
-                client_id=client.id,
-                provider_sid=provider_sid,
-                from_ref=None,
-                received_at=now,
-                body=body,
-                category=result.category,
-                score=result.score,
-                label=answered.label if answered and answered.kind == CHECKIN else None,
-                in_reply_to=answered.id if answered else None,
-                session_id=answered.session_id if answered and answered.kind == REMINDER else None,
-                source=source,
-                created_at=now,
-            )
-            s.add(reply)
-            s.flush()
-            reply_id = reply.id
-    except IntegrityError:
-        # The same MessageSid arrived twice at once (a retry racing the original).
-        return InboundResult(None, "duplicate", duplicate=True)
-
-    out = InboundResult(reply_id, result.category, known_client=True, score=result.score)
-    zone = ZoneInfo(client.timezone)
-    quiet = in_quiet_hours(now, zone, settings.quiet_hours)
-    lang = client.language
-    name = client.first_name
-    queue: list[dict[str, object]] = []
-
-    def respond(
-        label: str, body_text: str, key: str, freshness: timedelta = REPLY_FRESHNESS
-    ) -> None:
-        queue.append(_row(REPLY, client.id, label, body_text, key, now, freshness))
-        out.queued.append(label)
-
+    lang, name = client.language, client.first_name
+    quiet = in_quiet_hours(now, ZoneInfo(client.timezone), settings.quiet_hours)
     # Twilio's Advanced Opt-Out answers STOP/START/HELP itself and says so in OptOutType:
     # we record the change but do not send a second confirmation.
     twilio_answered = bool(opt_out_type)
+    out = InboundResult(None, result.category, known_client=True, score=result.score)
 
-    def opt_out() -> None:
-        if consent.opt_out(db, client.id, now, source=f"sms:{source}") and not twilio_answered:
+    def responses(reply_id: int) -> list[dict[str, object]]:
+        """What goes back at once (everything but consent confirmations, which wait for the
+        consent change itself)."""
+        rows: list[dict[str, object]] = []
+
+        def respond(label: str, text: str, key: str, fresh: timedelta = REPLY_FRESHNESS) -> None:
+            rows.append(_row(REPLY, client.id, label, text, key, now, fresh))
+            out.queued.append(label)
+
+        if result.category == "crisis":
             respond(
-                "opt_out_confirm",
-                templates.render("opt_out_confirm", lang),
-                f"optout:{client.id}:{reply_id}",
+                "crisis",
+                templates.render(
+                    "crisis", lang, first_name=name, program_phone=settings.program_phone
+                ),
+                f"crisis:{reply_id}",
+                URGENT_FRESHNESS,
             )
+            alert = templates.render(
+                "alert",
+                "en",
+                first_name=name,
+                external_id=client.external_id,
+                time=clock_text(now, settings.timezone, "en"),
+            )
+            for i, number in enumerate(settings.oncall_numbers):
+                # The key holds the index, never the number: keys are stored in clear.
+                rows.append(
+                    _row(
+                        ALERT,
+                        client.id,
+                        "crisis_alert",
+                        alert,
+                        f"alert:{reply_id}:{i}",
+                        now,
+                        URGENT_FRESHNESS,
+                        recipient=number,
+                    )
+                )
+                out.queued.append("crisis_alert")
+        elif result.category == "help" and not twilio_answered:
+            respond(
+                "help",
+                templates.render(
+                    "help", lang, first_name=name, program_phone=settings.program_phone
+                ),
+                f"help:{reply_id}",
+            )
+        elif result.category == "checkin_answer" and answered is not None and not quiet:
+            skills = _skills(settings, lang)
+            skill = skills[acks % len(skills)]
+            high = result.score is not None and concerning(answered.label, result.score, settings)
+            label = "ack_high" if high else "ack"
+            # The key allows one acknowledgement per check-in, however often it is answered.
+            respond(
+                label,
+                templates.render(
+                    label, lang, first_name=name, skill=skill, program_phone=settings.program_phone
+                ),
+                f"ack:{answered.id}",
+            )
+        return rows
 
-    if result.category == "crisis":
-        respond(
-            "crisis",
-            templates.render("crisis", lang, first_name=name, program_phone=settings.program_phone),
-            f"crisis:{reply_id}",
-            URGENT_FRESHNESS,
-        )
-        for i, number in enumerate(settings.oncall_numbers):
-            queue.append(
+    reply = {
+        "client_id": client.id,
+        "provider_sid": provider_sid,
+        "from_ref": None,
+        "received_at": now,
+        "body": body,
+        "category": result.category,
+        "score": result.score,
+        "label": answered.label if answered and answered.kind == CHECKIN else None,
+        "in_reply_to": answered.id if answered else None,
+        "session_id": answered.session_id if answered and answered.kind == REMINDER else None,
+        "source": source,
+        "created_at": now,
+    }
+    try:
+        # One write transaction: the reply and what answers it.
+        with db.session() as s:
+            reply_id = int(
+                s.execute(insert(REPLIES).values(**reply).returning(REPLIES.c.id)).scalar_one()
+            )
+            rows = responses(reply_id)
+            if rows:
+                bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
+    except IntegrityError:
+        # The same MessageSid arrived twice at once (a retry racing the original).
+        return InboundResult(None, "duplicate", duplicate=True)
+    out.reply_id = reply_id
+
+    confirmations: list[dict[str, object]] = []
+    revoke = result.category == "opt_out" or (
+        result.category == "crisis" and result.revokes and not opted_out
+    )
+    if revoke:
+        changed = consent.opt_out(db, client.id, now, source=f"sms:{source}")
+        if changed and not twilio_answered:
+            confirmations.append(
                 _row(
-                    ALERT,
+                    REPLY,
                     client.id,
-                    "crisis_alert",
-                    templates.render(
-                        "alert",
-                        "en",
-                        first_name=name,
-                        external_id=client.external_id,
-                        time=clock_text(now, settings.timezone, "en"),
-                    ),
-                    f"alert:{reply_id}:{i}",  # never the number: keys are stored in clear
+                    "opt_out_confirm",
+                    templates.render("opt_out_confirm", lang),
+                    f"optout:{client.id}:{reply_id}",
                     now,
-                    URGENT_FRESHNESS,
-                    recipient=number,
+                    REPLY_FRESHNESS,
                 )
             )
-            out.queued.append("crisis_alert")
-        if result.revokes and not opted_out:
-            opt_out()
-    elif result.category == "opt_out":
-        opt_out()
+            out.queued.append("opt_out_confirm")
     elif result.category == "opt_in":
-        if consent.opt_in(db, client.id, now, source=f"sms:{source}") and not twilio_answered:
-            respond(
-                "opt_in_confirm",
-                templates.render("opt_in_confirm", lang, first_name=name),
-                f"optin:{reply_id}",
+        changed = consent.opt_in(db, client.id, now, source=f"sms:{source}")
+        if changed and not twilio_answered:
+            confirmations.append(
+                _row(
+                    REPLY,
+                    client.id,
+                    "opt_in_confirm",
+                    templates.render("opt_in_confirm", lang, first_name=name),
+                    f"optin:{reply_id}",
+                    now,
+                    REPLY_FRESHNESS,
+                )
             )
-    elif result.category == "help" and not twilio_answered:
-        respond(
-            "help",
-            templates.render("help", lang, first_name=name, program_phone=settings.program_phone),
-            f"help:{reply_id}",
-        )
-    elif result.category == "checkin_answer" and answered is not None and not quiet:
-        with db.read() as s:
-            acks = s.scalar(
-                select(func.count())
-                .select_from(Message)
-                .where(Message.client_id == client.id, Message.label.in_(("ack", "ack_high")))
-            )
-        skills = _skills(settings, lang)
-        skill = skills[int(acks or 0) % len(skills)]
-        high = result.score is not None and concerning(answered.label, result.score, settings)
-        label = "ack_high" if high else "ack"
-        respond(
-            label,
-            templates.render(
-                label, lang, first_name=name, skill=skill, program_phone=settings.program_phone
-            ),
-            f"ack:{answered.id}",
-        )  # the key allows one acknowledgement per check-in
-
-    if queue:
+            out.queued.append("opt_in_confirm")
+    if confirmations:
         with db.session() as s:
-            insert_ignore(s, MESSAGES, queue, "dedupe_key")
+            bulk_insert_ignore(s.connection(), MESSAGES, confirmations, "dedupe_key")
     log.info(
         "reply received",
         extra={
@@ -356,7 +399,7 @@ def _unknown_sender(
                     for i, n in enumerate(settings.oncall_numbers)
                 ]
                 if alerts:
-                    insert_ignore(s, MESSAGES, alerts, "dedupe_key")
+                    bulk_insert_ignore(s.connection(), MESSAGES, alerts, "dedupe_key")
     except IntegrityError:
         return InboundResult(None, "duplicate", duplicate=True)
     log.info(

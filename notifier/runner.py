@@ -114,6 +114,7 @@ def run_service(settings: Settings) -> int:
 
     threading.Thread(target=stop_sending, name="stop-watch", daemon=True).start()
     scheduler.start()
+    service.start_inbox_worker()
     log.info(
         "notifier running",
         extra={

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from notifier import db as dbmod
-from notifier import delivery, poller, replies, reports, retention, state
+from notifier import delivery, inbox, poller, replies, reports, retention, state
 from notifier.dispatch import Clock, Dispatcher, DispatchResult, utcnow
 from notifier.followup import Digest, build_digest
+from notifier.inbound import DEFAULT_CRISIS_TERMS, classify
 from notifier.keys import open_database
 from notifier.metrics import Metrics
 from notifier.planner import PlanResult, plan
@@ -55,11 +59,23 @@ class Service:
         self.transport = transport or build_transport(settings)
         self.clock = clock
         self.metrics = metrics
+        self.templates = Templates.from_settings(settings)
         self.dispatcher = Dispatcher(
-            self.db, self.transport, settings, clock=clock, worker_id=worker_id, metrics=metrics
+            self.db,
+            self.transport,
+            settings,
+            clock=clock,
+            worker_id=worker_id,
+            metrics=metrics,
+            templates=self.templates,
         )
         self.jobs: dict[str, JobRun] = {}
-        self.templates = Templates.from_settings(settings)
+        self.inbox_wakeup = threading.Event()
+        self.inbox_worker: threading.Thread | None = None
+        self.inbox_writer: inbox.InboxWriter | None = None
+        self._writer_lock = threading.Lock()
+        self.last_webhook = 0.0
+        self.crisis_terms = DEFAULT_CRISIS_TERMS + settings.crisis_terms
 
     # --- steps --------------------------------------------------------------------------
     def plan_step(self, now: datetime | None = None) -> PlanResult:
@@ -117,6 +133,81 @@ class Service:
         if self.metrics is not None and not result.duplicate:
             self.metrics.reply_received(result.category, result.queued)
         return result
+
+    def submit_inbound(
+        self, *, provider_sid: str, from_phone: str, body: str, opt_out_type: str | None = None
+    ) -> Future[None]:
+        """The webhook's part: hand the delivery to the inbox writer; the future completes
+        when it is durable. Crisis language is flagged so the worker takes it first."""
+        if self.inbox_writer is None:
+            with self._writer_lock:
+                if self.inbox_writer is None:
+                    self.inbox_writer = inbox.InboxWriter(self.db, self.inbox_wakeup.set)
+        self.last_webhook = time.monotonic()
+        urgent = classify(body, crisis_terms=self.crisis_terms).category == "crisis"
+        return self.inbox_writer.submit(
+            provider_sid=provider_sid,
+            from_phone=from_phone,
+            body=body,
+            opt_out_type=opt_out_type,
+            urgent=urgent,
+            now=self.clock(),
+        )
+
+    def process_inbox(self, now: datetime | None = None, paced: bool = False) -> int:
+        """Turn stored deliveries into replies (and send what answers them)."""
+        total = 0
+        queued = False
+        last_cost = 0.0
+
+        def handle(**kwargs: Any) -> InboundResult:
+            nonlocal queued, last_cost
+            started = time.monotonic()
+            result = self.receive(**kwargs)
+            last_cost = time.monotonic() - started
+            queued = queued or bool(result.queued)
+            if queued and result.category == "crisis":
+                self.send_now()  # the crisis response and the alerts go out at once
+                queued = False
+            return result
+
+        def pace(urgent: bool) -> None:
+            # During a burst of webhooks, ordinary replies take at most about a quarter of
+            # the process, so Twilio keeps getting fast answers; crisis messages never wait.
+            if not urgent and time.monotonic() - self.last_webhook < 0.2:
+                time.sleep(max(3 * last_cost, 0.002))
+
+        while True:
+            n = inbox.process(
+                self.db,
+                self.dispatcher.worker_id,
+                now or self.clock(),
+                handle,
+                pace=pace if paced else None,
+            )
+            total += n
+            if queued:
+                self.send_now()
+                queued = False
+            if n == 0:
+                return total
+
+    def start_inbox_worker(self) -> None:
+        """Process the inbox as deliveries arrive (`notifier run`); also every second, for
+        rows stored by other replicas or left by one that stopped."""
+
+        def loop() -> None:
+            while not self.dispatcher.stopping.is_set():
+                self.inbox_wakeup.wait(1.0)
+                self.inbox_wakeup.clear()
+                try:
+                    self.process_inbox(paced=True)
+                except Exception:
+                    log.exception("inbox worker error", extra={"event": "inbox.worker_error"})
+                    time.sleep(1.0)
+
+        self.inbox_worker = threading.Thread(target=loop, name="inbox", daemon=True)
+        self.inbox_worker.start()
 
     def send_now(self, now: datetime | None = None) -> DispatchResult:
         """Send what is due right away (a crisis response should not wait for the next tick)."""
@@ -188,5 +279,11 @@ class Service:
         return True, "ok"
 
     def close(self) -> None:
+        self.dispatcher.stopping.set()
+        self.inbox_wakeup.set()
+        if self.inbox_worker is not None:
+            self.inbox_worker.join(timeout=30)
+        if self.inbox_writer is not None:
+            self.inbox_writer.close()
         self.dispatcher.stop(wait=True)
         self.db.dispose()

@@ -22,12 +22,17 @@ def get(db: Database, key: str) -> str | None:
 
 
 def put(db: Database, key: str, value: str, now: datetime) -> None:
+    """Set a value (an upsert: replicas may write the same key at the same moment)."""
+    table = cast(Table, ServiceState.__table__)
+    insert = sqlite.insert if db.is_sqlite else postgresql.insert
+    stmt = insert(table).values(key=key, value=value, updated_at=now)
     with db.session() as s:
-        row = s.get(ServiceState, key)
-        if row is None:
-            s.add(ServiceState(key=key, value=value, updated_at=now))
-        else:
-            row.value, row.updated_at = value, now
+        s.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["key"],
+                set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
+            )
+        )
 
 
 def record_job_run(db: Database, run: Any, worker: str) -> None:

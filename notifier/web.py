@@ -7,6 +7,7 @@ anything stored. The answer is an empty TwiML document: replies go out through t
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import re
@@ -123,7 +124,8 @@ def create_app(service: Service) -> FastAPI:
                 extra={"event": "webhook.forbidden", "path": request.url.path},
             )
             raise HTTPException(403, "invalid X-Twilio-Signature")
-        return form
+        # Checked as signed; stored without NULs (PostgreSQL text cannot hold them).
+        return {k: v.replace("\x00", "") for k, v in form.items()}
 
     def require(form: dict[str, str], *names: str) -> None:
         missing = [n for n in names if not form.get(n) and n != "Body"]
@@ -141,22 +143,34 @@ def create_app(service: Service) -> FastAPI:
     @app.post(
         "/twilio/inbound",
         openapi_extra=INBOUND_SCHEMA,
-        responses={200: {"content": {"text/xml": {}}}, 400: {}, 403: {}, 413: {}},
+        responses={
+            200: {"content": {"text/xml": {}}},
+            400: {},
+            403: {},
+            413: {},
+            503: {"description": "the delivery could not be stored; Twilio retries"},
+        },
     )
     async def twilio_inbound(request: Request, background: BackgroundTasks) -> Response:
         started = time.monotonic()
         form = await signed_form(request)
         require(form, "MessageSid", "From", "Body")
-        result = await run_in_threadpool(
-            service.receive,
+        stored = service.submit_inbound(
+            provider_sid=form["MessageSid"],
             from_phone=form["From"],
             body=form["Body"],
-            provider_sid=form["MessageSid"],
-            opt_out_type=form.get("OptOutType") or None,
-            source="webhook",
+            opt_out_type=(form.get("OptOutType") or "")[:16] or None,
         )
-        if result.queued:
-            background.add_task(service.send_now)  # the crisis response cannot wait 5 s
+        try:
+            await asyncio.wrap_future(stored)  # answered once the delivery is durable
+        except Exception:
+            log.exception("inbox write failed", extra={"event": "webhook.store_failed"})
+            # Not stored: Twilio retries on a 5xx, so nothing is lost.
+            return Response("storage unavailable", status_code=503)
+        if service.inbox_worker is None:
+            # No worker thread (an app built without `notifier run`, as in tests): process
+            # right after answering, in this request's background.
+            background.add_task(service.process_inbox)
         service.observe_webhook("inbound", time.monotonic() - started)
         return Response(EMPTY_TWIML, media_type="text/xml")
 

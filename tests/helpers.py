@@ -9,6 +9,7 @@ from sqlalchemy import select
 from notifier.db import Database
 from notifier.models import Client, Message
 from notifier.roster import RosterRow, apply_rows
+from notifier.settings import Settings
 
 
 def add_client(
@@ -52,3 +53,33 @@ def messages(db: Database, **filters: object) -> list[Message]:
         for key, value in filters.items():
             q = q.where(getattr(Message, key) == value)
         return list(s.scalars(q))
+
+
+def words(db: Database, settings: Settings, message: Message) -> str:
+    """What a planned row will say when it is sent (the dispatcher renders it then)."""
+    from zoneinfo import ZoneInfo
+
+    from notifier.models import Appointment
+    from notifier.render import planned_text
+    from notifier.templates import Templates
+
+    if message.body:
+        return message.body
+    with db.read() as s:
+        client = s.get(Client, message.client_id)
+        session = s.get(Appointment, message.session_id) if message.session_id else None
+        assert client is not None
+        text = planned_text(
+            Templates.from_settings(settings),
+            settings,
+            kind=message.kind,
+            label=message.label,
+            first_name=client.first_name,
+            language=client.language,
+            tz=ZoneInfo(client.timezone),
+            due_at=message.due_at,
+            session_kind=session.kind if session else None,
+            starts_at=session.starts_at if session else None,
+            location=session.location if session else None,
+        )
+    return text or ""

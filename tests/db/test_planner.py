@@ -17,7 +17,7 @@ from notifier.roster import discharge
 from notifier.sessions import add_individual, cancel
 from notifier.settings import Settings
 from tests.conftest import TEST_CRYPTO
-from tests.helpers import add_client, messages
+from tests.helpers import add_client, messages, words
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=NY).astimezone(UTC)  # Sun
@@ -147,7 +147,8 @@ def test_changed_group_schedule_replans_what_is_pending(
             local = a.starts_at.astimezone(NY)
             assert (local.hour, local.minute) == (17, 30)
             assert local.weekday() in (0, 3)
-            assert "5:30 PM" in m.body and "Room 4" in m.body
+            text = words(database, new, m)
+            assert "5:30 PM" in text and "Room 4" in text
         # The Wednesday meeting vanished from the schedule: canceled, with the reason.
         wed = sess.scalar(select(Appointment).where(Appointment.key == "group:evening:2026-12-02"))
         assert wed is not None and wed.cancel_reason == "schedule_changed"
@@ -182,7 +183,8 @@ def test_individual_session_gets_reminders(
     plan(database, s, NOW)
     mine = messages(database, session_id=row.id)
     assert [m.label for m in mine] == ["24h", "2h"]
-    assert "appointment" in mine[0].body and "Room 2" in mine[0].body
+    text = words(database, s, mine[0])
+    assert "appointment" in text and "Room 2" in text
 
 
 def test_session_rows_cover_the_horizon(

@@ -68,7 +68,7 @@ def test_rule_privacy_the_whole_demo_logs_no_phone_number_and_no_body() -> None:
     found = [f for p in secrets["phones"] for f in phone_forms(p) if f in text]
     assert found == []
     long_texts = [b for b in secrets["bodies"] + secrets["replies"] if len(b) >= 8]
-    assert len(long_texts) > 150
+    assert len(long_texts) > 100  # every text sent (planned ones get their words then)
     assert [b for b in long_texts if b in text] == []
     # Words only a client wrote never appear either.
     assert "rough weekend" not in text and "no puedo ir" not in text

@@ -246,6 +246,15 @@ def test_2000_signed_replies_from_20_senders_with_retries_recorded_once(
         for t in threads:
             t.join()
         elapsed = time.monotonic() - started
+        # The webhook stores and answers; the inbox worker records the replies just after.
+        engine = create_engine(pg_url)
+
+        def recorded() -> bool:
+            with engine.connect() as conn:
+                return conn.execute(text("SELECT count(*) FROM replies")).scalar() == 2000
+
+        wait_until(recorded, 120, "2000 replies recorded")
+        engine.dispose()
         code = replica.terminate()
     finally:
         replica.stop_quietly()

@@ -1,0 +1,235 @@
+"""The inbox: what the webhook stores, and the worker that turns it into replies.
+
+The webhook checks the signature and hands the delivery to :class:`InboxWriter`, which writes
+whatever has arrived in one transaction every couple of milliseconds (ON CONFLICT DO NOTHING on
+the MessageSid, so Twilio's retries are absorbed) and then lets the waiting requests answer.
+One commit per delivery was most of a webhook's cost; now Twilio gets its answer as soon as
+the delivery is durable, however busy classification and replies are.
+
+:func:`process` claims stored rows (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE SKIP LOCKED``
+on PostgreSQL, with a lease so a replica that dies mid-way loses nothing), hands each to the one
+inbound path (:func:`notifier.replies.receive`, which also de-duplicates on the MessageSid) and
+deletes it. Crisis messages (flagged at the webhook) go first. A row that fails five times is
+kept, with its error, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+
+from notifier.db import Database, bulk_insert_ignore, rowcount
+from notifier.models import INBOX
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 5
+DEAD = "failed"
+BATCH = 256
+LINGER = 0.002  # seconds a batch waits for company before it is written
+
+
+def _row(
+    provider_sid: str,
+    from_phone: str,
+    body: str,
+    opt_out_type: str | None,
+    urgent: bool,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "provider_sid": provider_sid,
+        "from_phone": from_phone,
+        "body": body.replace("\x00", ""),
+        "opt_out_type": opt_out_type,
+        "urgent": urgent,
+        "received_at": now,
+        "claimed_by": None,
+        "claimed_at": None,
+        "attempts": 0,
+        "last_error": None,
+    }
+
+
+def accept(
+    db: Database,
+    *,
+    provider_sid: str,
+    from_phone: str,
+    body: str,
+    opt_out_type: str | None,
+    now: datetime,
+    urgent: bool = False,
+) -> bool:
+    """Store one delivery now; False when this MessageSid was stored already (a retry)."""
+    row = _row(provider_sid, from_phone, body, opt_out_type, urgent, now)
+    with db.session() as s:
+        return bulk_insert_ignore(s.connection(), INBOX, [row], "provider_sid") == 1
+
+
+class InboxWriter:
+    """Group-commits deliveries from many concurrent webhook requests."""
+
+    def __init__(self, db: Database, on_written: Callable[[], None]) -> None:
+        self.db = db
+        self.on_written = on_written
+        self.queue: queue.Queue[tuple[dict[str, Any], Future[None]] | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._loop, name="inbox-writer", daemon=True)
+        self.thread.start()
+
+    def submit(
+        self,
+        *,
+        provider_sid: str,
+        from_phone: str,
+        body: str,
+        opt_out_type: str | None,
+        urgent: bool,
+        now: datetime,
+    ) -> Future[None]:
+        done: Future[None] = Future()
+        self.queue.put((_row(provider_sid, from_phone, body, opt_out_type, urgent, now), done))
+        return done
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            batch = [item]
+            try:
+                while len(batch) < BATCH:
+                    more = self.queue.get(timeout=LINGER)
+                    if more is None:
+                        self.queue.put(None)
+                        break
+                    batch.append(more)
+            except queue.Empty:
+                pass
+            self._write(batch)
+
+    def _write(self, batch: list[tuple[dict[str, Any], Future[None]]]) -> None:
+        # Duplicate MessageSids inside one batch would make the insert itself conflict twice;
+        # keep the first, as a retry is the same message.
+        rows: dict[str, dict[str, Any]] = {}
+        for row, _ in batch:
+            rows.setdefault(row["provider_sid"], row)
+        try:
+            with self.db.session() as s:
+                bulk_insert_ignore(s.connection(), INBOX, list(rows.values()), "provider_sid")
+        except Exception as exc:  # the webhook answers 503 and Twilio retries
+            for _, done in batch:
+                done.set_exception(exc)
+            return
+        for _, done in batch:
+            done.set_result(None)
+        self.on_written()
+
+
+def claim(
+    db: Database, worker: str, now: datetime, limit: int = 50, urgent_only: bool = False
+) -> list[int]:
+    i = INBOX.c
+    free = or_(i.claimed_by.is_(None), and_(i.claimed_by != DEAD, i.claimed_at < now - LEASE))
+    if urgent_only:
+        free = and_(free, i.urgent.is_(True))
+    pick = select(i.id).where(free).order_by(i.urgent.desc(), i.id).limit(limit)
+    if not db.is_sqlite:
+        pick = pick.with_for_update(skip_locked=True)
+    stmt = (
+        update(INBOX)
+        .where(i.id.in_(pick.scalar_subquery()))
+        .values(claimed_by=worker, claimed_at=now, attempts=i.attempts + 1)
+        .returning(i.id)
+    )
+    with db.write_lock() as conn:
+        return [r[0] for r in conn.execute(stmt)]
+
+
+def process(
+    db: Database,
+    worker: str,
+    now: datetime,
+    handle: Callable[..., object],
+    limit: int = 50,
+    pace: Callable[[bool], None] | None = None,
+) -> int:
+    """Process up to ``limit`` stored deliveries, crisis first; returns how many were handled.
+    ``pace(urgent)`` is called before each one (the worker uses it to leave the webhook room
+    during a burst)."""
+    ids = claim(db, worker, now, limit)
+    if not ids:
+        return 0
+    i = INBOX.c
+    with db.read() as s:
+        rows = s.execute(
+            select(
+                i.id,
+                i.provider_sid,
+                i.from_phone,
+                i.body,
+                i.opt_out_type,
+                i.urgent,
+                i.received_at,
+                i.attempts,
+            )
+            .where(i.id.in_(ids), i.claimed_by == worker)
+            .order_by(i.urgent.desc(), i.id)
+        ).all()
+    done = 0
+    for r in rows:
+        if pace is not None:
+            pace(bool(r.urgent))
+        try:
+            handle(
+                from_phone=r.from_phone,
+                body=r.body,
+                provider_sid=r.provider_sid,
+                opt_out_type=r.opt_out_type,
+                source="webhook",
+                now=r.received_at,
+            )
+        except Exception as exc:  # one bad row must not hold up the others
+            dead = r.attempts >= MAX_ATTEMPTS
+            log.exception(
+                "inbox item failed",
+                extra={
+                    "event": "inbox.error",
+                    "inbox_id": r.id,
+                    "attempt": r.attempts,
+                    "gave_up": dead,
+                },
+            )
+            with db.session() as s:
+                s.execute(
+                    update(INBOX)
+                    .where(i.id == r.id, i.claimed_by == worker)
+                    .values(claimed_by=DEAD if dead else None, last_error=type(exc).__name__)
+                )
+            continue
+        with db.session() as s:
+            done += rowcount(s.execute(delete(INBOX).where(i.id == r.id, i.claimed_by == worker)))
+    return done
+
+
+def backlog(db: Database) -> tuple[int, int]:
+    """(waiting, failed) rows."""
+    i = INBOX.c
+    with db.read() as s:
+        waiting = s.scalar(
+            select(func.count()).where(or_(i.claimed_by.is_(None), i.claimed_by != DEAD))
+        )
+        failed = s.scalar(select(func.count()).where(i.claimed_by == DEAD))
+    return int(waiting or 0), int(failed or 0)

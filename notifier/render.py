@@ -1,0 +1,93 @@
+"""The text of a planned reminder or check-in, rendered when it is about to be sent.
+
+The planner stores what a text is about (client, session, offset or question label, due time),
+not the words: planning a week for ten thousand clients then costs no rendering and no
+encryption, the words follow the current templates and settings, and no text about the future
+sits in the database. The dispatcher renders just before sending and stores the words it sent
+(encrypted). Rendering is deterministic (the day words count from the row's due time), so a
+send retried or looked up after a crash matches the first attempt exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from notifier.models import CHECKIN, REMINDER
+from notifier.settings import Settings
+from notifier.templates import DEFAULT_QUESTIONS_ES, Templates, when_text
+
+
+def at_place(location: str | None, language: str) -> str:
+    if not location:
+        return ""
+    return f" en {location}" if language == "es" else f" at {location}"
+
+
+def question_for(label: str | None, settings: Settings, language: str) -> str:
+    questions = dict(settings.checkin_questions)
+    question = questions.get(label or "", next(iter(questions.values()), ""))
+    if language == "es":
+        return DEFAULT_QUESTIONS_ES.get(label or "", question)
+    return question
+
+
+def reminder_text(
+    templates: Templates,
+    *,
+    individual: bool,
+    first_name: str,
+    language: str,
+    tz: ZoneInfo,
+    starts_at: datetime,
+    location: str | None,
+    due_at: datetime,
+) -> str:
+    return templates.render(
+        "reminder_individual" if individual else "reminder_group",
+        language,
+        first_name=first_name,
+        when=when_text(starts_at, due_at, tz, language),
+        at_place=at_place(location, language),
+    )
+
+
+def checkin_text(
+    templates: Templates, settings: Settings, *, first_name: str, language: str, label: str | None
+) -> str:
+    return templates.render(
+        "checkin", language, first_name=first_name, question=question_for(label, settings, language)
+    )
+
+
+def planned_text(
+    templates: Templates,
+    settings: Settings,
+    *,
+    kind: str,
+    label: str | None,
+    first_name: str,
+    language: str,
+    tz: ZoneInfo,
+    due_at: datetime,
+    session_kind: str | None,
+    starts_at: datetime | None,
+    location: str | None,
+) -> str | None:
+    """The words of a planned row, or None when it is not a planned kind."""
+    if kind == CHECKIN:
+        return checkin_text(
+            templates, settings, first_name=first_name, language=language, label=label
+        )
+    if kind == REMINDER and starts_at is not None:
+        return reminder_text(
+            templates,
+            individual=session_kind == "individual",
+            first_name=first_name,
+            language=language,
+            tz=tz,
+            starts_at=starts_at,
+            location=location,
+            due_at=due_at,
+        )
+    return None
