@@ -30,8 +30,15 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
-async def _worker(host: str, port: int, requests: Sequence[bytes], start: int, step: int,
-                  deadline: float, out: LoadResult) -> None:
+async def _worker(
+    host: str,
+    port: int,
+    requests: Sequence[bytes],
+    start: int,
+    step: int,
+    deadline: float,
+    out: LoadResult,
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     i = start
     try:
@@ -59,16 +66,21 @@ async def _worker(host: str, port: int, requests: Sequence[bytes], start: int, s
         writer.close()
 
 
-def run(host: str, port: int, requests: Sequence[bytes], connections: int,
-        seconds: float) -> LoadResult:
+def run(
+    host: str, port: int, requests: Sequence[bytes], connections: int, seconds: float
+) -> LoadResult:
     """Send ``requests`` (each used once) over ``connections`` for at most ``seconds``."""
     out = LoadResult(0, 0.0, {}, [])
 
     async def main() -> None:
         started = time.perf_counter()
         deadline = started + seconds
-        await asyncio.gather(*(_worker(host, port, requests, k, connections, deadline, out)
-                               for k in range(connections)))
+        await asyncio.gather(
+            *(
+                _worker(host, port, requests, k, connections, deadline, out)
+                for k in range(connections)
+            )
+        )
         out.seconds = time.perf_counter() - started
 
     asyncio.run(main())
@@ -76,8 +88,12 @@ def run(host: str, port: int, requests: Sequence[bytes], connections: int,
 
 
 def form_request(path: str, body: bytes, headers: dict[str, str]) -> bytes:
-    head = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1",
-            "Content-Type: application/x-www-form-urlencoded",
-            f"Content-Length: {len(body)}", "Connection: keep-alive"]
+    head = [
+        f"POST {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Type: application/x-www-form-urlencoded",
+        f"Content-Length: {len(body)}",
+        "Connection: keep-alive",
+    ]
     head += [f"{k}: {v}" for k, v in headers.items()]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body

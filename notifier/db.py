@@ -164,21 +164,23 @@ def bulk_insert_ignore(
         for c, p in zip(columns, processors, strict=True)
     ]
 
-    def convert(value: Any, process: Any, memo: dict[Any, Any] | None) -> Any:
-        if process is None or value is None:
-            return value
-        if memo is None:
-            return process(value)
-        try:
-            return memo[value]
-        except KeyError:
-            memo[value] = out = process(value)
-            return out
-
-    specs = list(zip(names, processors, memos, strict=True))
-    params = [tuple(convert(row[n], p, m) for n, p, m in specs) for row in rows]
-    if dialect.name == "sqlite" or len(params) > 1000:
+    # Column by column: a whole column of one time (or kind, or status) converts once.
+    converted: list[list[Any]] = []
+    for name, process, memo in zip(names, processors, memos, strict=True):
+        values = [row[name] for row in rows]
+        if process is not None:
+            if memo is not None:
+                for value in set(values):
+                    memo[value] = None if value is None else process(value)
+                values = [memo[value] for value in values]
+            else:
+                values = [None if value is None else process(value) for value in values]
+        converted.append(values)
+    params = list(zip(*converted, strict=True))
+    if dialect.name == "sqlite":
         return rowcount(conn.exec_driver_sql(sql, params))
+    if len(params) > COPY_THRESHOLD:
+        return _copy_insert_ignore(conn, table, names, params, key)
     # PostgreSQL: one multi-row VALUES statement per chunk is one round trip and far less
     # driver work than executemany's pipeline of single-row statements.
     total = 0
@@ -192,6 +194,32 @@ def bulk_insert_ignore(
         flat = tuple(value for row in chunk for value in row)
         total += rowcount(conn.exec_driver_sql(statement, flat))
     return total
+
+
+COPY_THRESHOLD = 5000
+
+
+def _copy_insert_ignore(
+    conn: Connection, table: Table, names: list[str], params: list[tuple[Any, ...]], key: str
+) -> int:
+    """PostgreSQL, many rows: COPY into a temporary table, then one INSERT ... SELECT ... ON
+    CONFLICT DO NOTHING. COPY streams rows without a statement per row: for a week of
+    100,000 planned messages it is several times faster than executemany."""
+    cols = ", ".join(names)
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE _bulk_{table.name} (LIKE {table.name} INCLUDING DEFAULTS) "
+        "ON COMMIT DROP"
+    )
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY _bulk_{table.name} ({cols}) FROM STDIN") as copy:
+        for row in params:
+            copy.write_row(row)
+    return rowcount(
+        conn.exec_driver_sql(
+            f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM _bulk_{table.name} "
+            f"ON CONFLICT ({key}) DO NOTHING"
+        )
+    )
 
 
 def rowcount(result: object) -> int:
