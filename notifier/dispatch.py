@@ -28,10 +28,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from notifier.db import Database, rowcount
+from notifier.db import Database, mark_sent, rowcount
 from notifier.metrics import Metrics
 from notifier.models import (
     ALERT,
@@ -220,41 +220,53 @@ class Dispatcher:
 
     def claim(self, now: datetime, limit: int, *, only_unknown: bool = False) -> list[int]:
         """Move up to ``limit`` due rows to ``sending`` for this worker; returns their ids.
-        ``only_unknown``: just the rows whose last send has an unknown outcome."""
+        ``only_unknown``: just the rows whose last send has an unknown outcome.
+
+        Two picks, each able to walk the (status, due_at) index instead of sorting the whole
+        outbox: rows abandoned by a worker whose lease ran out (rare), then due rows in due
+        order. On PostgreSQL the picked rows are joined by primary key (UPDATE ... FROM) and
+        locked with SKIP LOCKED, so replicas take disjoint rows without waiting.
+        """
         m = MESSAGES.c
         lease_cutoff = now - self.settings.claim_lease
-        due = and_(
-            m.status == PENDING,
-            m.due_at <= now,
-            or_(m.next_attempt_at.is_(None), m.next_attempt_at <= now),
-            or_(m.not_after > now, m.needs_lookup.is_(True)),
-        )
-        abandoned = and_(m.status == SENDING, m.claimed_at < lease_cutoff)
         if only_unknown:
             due = and_(m.status == PENDING, m.needs_lookup.is_(True))
-        pick = select(m.id).where(or_(due, abandoned)).order_by(m.due_at, m.id).limit(limit)
-        if not self.db.is_sqlite:
-            pick = pick.with_for_update(skip_locked=True)
-        stmt = (
-            update(MESSAGES)
-            .where(m.id.in_(pick.scalar_subquery()))
-            .values(
-                status=SENDING,
-                claimed_by=self.worker_id,
-                claimed_at=now,
-                attempts=m.attempts + 1,
-                # A row whose owner vanished mid-send may have reached the provider.
-                needs_lookup=case((m.status == SENDING, True), else_=m.needs_lookup),
-                lookup_since=case(
-                    (m.status == SENDING, m.claimed_at),
-                    (m.needs_lookup.is_(True), m.lookup_since),
-                    else_=None,
-                ),
+        else:
+            due = and_(
+                m.status == PENDING,
+                m.due_at <= now,
+                or_(m.next_attempt_at.is_(None), m.next_attempt_at <= now),
+                or_(m.not_after > now, m.needs_lookup.is_(True)),
             )
-            .returning(m.id)
-        )
+        abandoned = and_(m.status == SENDING, m.claimed_at < lease_cutoff)
+        values = {
+            "status": SENDING,
+            "claimed_by": self.worker_id,
+            "claimed_at": now,
+            "attempts": m.attempts + 1,
+            # A row whose owner vanished mid-send may have reached the provider.
+            "needs_lookup": case((m.status == SENDING, True), else_=m.needs_lookup),
+            "lookup_since": case(
+                (m.status == SENDING, m.claimed_at),
+                (m.needs_lookup.is_(True), m.lookup_since),
+                else_=None,
+            ),
+        }
+        claimed: list[int] = []
         with self.db.write_lock() as conn:
-            return [row[0] for row in conn.execute(stmt)]
+            for condition in (abandoned, due):
+                room = limit - len(claimed)
+                if room <= 0:
+                    break
+                pick = select(m.id).where(condition).order_by(m.due_at, m.id).limit(room)
+                if self.db.is_sqlite:  # BEGIN IMMEDIATE already serialises claims
+                    stmt = update(MESSAGES).where(m.id.in_(pick.scalar_subquery()))
+                else:
+                    picked = pick.with_for_update(skip_locked=True).cte("picked")
+                    stmt = update(MESSAGES).where(m.id == picked.c.id)
+                rows = conn.execute(stmt.values(**values).returning(m.id))
+                claimed += [row[0] for row in rows]
+        return claimed
 
     def _load(self, ids: list[int], sink: Recorder | None = None) -> list[_Claimed]:
         """The claimed rows with what sending needs (columns, not ORM objects: this runs for
@@ -350,6 +362,15 @@ class Dispatcher:
             return result
         recorder = Recorder(self)
         claimed = self._load(ids, recorder)
+        if getattr(self.transport, "local", False):
+            # A transport that never waits on a network (the console one) gains nothing from
+            # threads, only hand-offs: send in this thread, record in one go.
+            try:
+                for c in claimed:
+                    result.outcomes[self._process(c, now)] += 1
+            finally:
+                recorder.flush()
+            return result
         pending = {self.pool.submit(self._process, c, now) for c in claimed}
         try:
             while pending:
@@ -564,60 +585,22 @@ class Dispatcher:
         AND claimed_by=<me>``: a worker that lost its lease cannot overwrite the new owner."""
         m = MESSAGES.c
         guard = and_(m.status == SENDING, m.claimed_by == self.worker_id)
-        sent = [(c, v) for c, v in items if set(v) == _SENT_KEYS and v.get("status") == SENT]
-        sent_words = [
-            (c, v) for c, v in items if set(v) == _SENT_KEYS | {"body"} and v.get("status") == SENT
+        sent = [
+            (c, v)
+            for c, v in items
+            if v.get("status") == SENT and set(v) in (_SENT_KEYS, _SENT_KEYS | {"body"})
         ]
-        batched = {id(v) for _, v in sent + sent_words}
+        batched = {id(v) for _, v in sent}
         others = [(c, v) for c, v in items if id(v) not in batched]
         try:
             with self.db.session() as s:
                 if sent:
-                    s.connection().execute(
-                        update(MESSAGES)
-                        .where(m.id == bindparam("b_id"), guard)
-                        .values(
-                            status=SENT,
-                            provider_sid=bindparam("b_sid"),
-                            sent_at=bindparam("b_sent"),
-                            status_at=bindparam("b_at"),
-                            needs_lookup=False,
-                            error_code=None,
-                            claimed_by=self.worker_id,
-                        ),
+                    mark_sent(
+                        s.connection(),
+                        self.worker_id,
                         [
-                            {
-                                "b_id": c.id,
-                                "b_sid": v["provider_sid"],
-                                "b_sent": v["sent_at"],
-                                "b_at": v["status_at"],
-                            }
+                            (c.id, v["provider_sid"], v["sent_at"], v["status_at"], v.get("body"))
                             for c, v in sent
-                        ],
-                    )
-                if sent_words:
-                    s.connection().execute(
-                        update(MESSAGES)
-                        .where(m.id == bindparam("b_id"), guard)
-                        .values(
-                            status=SENT,
-                            provider_sid=bindparam("b_sid"),
-                            sent_at=bindparam("b_sent"),
-                            status_at=bindparam("b_at"),
-                            body=bindparam("b_body"),
-                            needs_lookup=False,
-                            error_code=None,
-                            claimed_by=self.worker_id,
-                        ),
-                        [
-                            {
-                                "b_id": c.id,
-                                "b_sid": v["provider_sid"],
-                                "b_sent": v["sent_at"],
-                                "b_at": v["status_at"],
-                                "b_body": v["body"],
-                            }
-                            for c, v in sent_words
                         ],
                     )
                 for c, values in others:

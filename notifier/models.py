@@ -192,7 +192,9 @@ class Message(Base):
     status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_messages_status_due", "status", "due_at"),)
+    # (status, due_at, id): claims read due rows in exactly this order, so even 10,000 rows
+    # due at the same noon are taken 100 at a time without sorting them all.
+    __table_args__ = (Index("ix_messages_claim_order", "status", "due_at", "id"),)
 
 
 class Reply(Base):

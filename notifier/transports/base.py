@@ -53,6 +53,8 @@ class TransportError(Exception):
 
 class Transport(Protocol):
     name: str
+    # Optional class attribute ``local = True``: sending never waits on a network, so the
+    # dispatcher sends in its own thread instead of a pool.
 
     def send(
         self, to: str, body: str, *, message_id: int, valid_for: float | None = None

@@ -15,6 +15,7 @@ log = logging.getLogger("notifier.sms.console")
 
 class ConsoleTransport:
     name = "console"
+    local = True  # sends without waiting on a network: the dispatcher need not use threads
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

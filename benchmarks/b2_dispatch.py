@@ -1,0 +1,154 @@
+"""B2: dispatching 10,000 due messages with a zero-latency transport, against a raw loop of
+claim (UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT k) RETURNING) and
+mark-sent with the same batch size.
+
+    python -m benchmarks.b2_dispatch seed URL N
+    python -m benchmarks.b2_dispatch worker URL OUT       (notifier's dispatcher)
+    python -m benchmarks.b2_dispatch baseline URL OUT     (the raw loop)
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from benchmarks.common import KEY
+
+BATCH = 100
+
+
+def seed(url: str, n: int) -> None:
+    """n due check-ins over 100 clients, stored as the planner stores them (no words yet: the
+    dispatcher renders each one, as it does in production)."""
+    from notifier.crypto import Crypto
+    from notifier.db import Database
+    from notifier.models import CLIENTS, MESSAGES
+
+    crypto = Crypto([KEY])
+    db = Database(url, crypto=crypto)
+    now = datetime.now(UTC)
+    clients = [{"external_id": f"D{i:04d}", "first_name": "Client", "phone": f"+1312555{i:04d}",
+                "phone_hash": crypto.lookup_hash(f"+1312555{i:04d}"), "group_name": None,
+                "timezone": "UTC", "language": "en", "consent_at": now, "consent_source": "b",
+                "created_at": now, "updated_at": now} for i in range(100)]  # fmt: skip
+    with db.engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(insert(CLIENTS).returning(CLIENTS.c.id), clients)]
+        rows = [{"kind": "checkin", "client_id": ids[i % len(ids)], "label": "cravings",
+                 "body": "", "dedupe_key": f"b2:{i}", "due_at": now - timedelta(seconds=1),
+                 "not_after": now + timedelta(hours=2), "status": "pending", "attempts": 0,
+                 "needs_lookup": False, "created_at": now} for i in range(n)]  # fmt: skip
+        for i in range(0, n, 2000):
+            conn.execute(insert(MESSAGES), rows[i : i + 2000])
+    db.dispose()
+
+
+class ZeroLatency:
+    """Accepts at once; remembers which messages it was handed (to count duplicates)."""
+
+    name = "zero-latency"
+    local = True  # like the console transport: no network, so no send threads
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.counter = itertools.count()
+
+    def send(self, to: str, body: str, *, message_id: int, valid_for: float | None = None):  # type: ignore[no-untyped-def]
+        from notifier.transports.base import SendResult
+
+        self.ids.append(message_id)
+        return SendResult(f"SM{os.getpid():08x}{next(self.counter):024x}")
+
+    def lookup(self, to, body, since):  # type: ignore[no-untyped-def]
+        return None
+
+    def list_inbound(self, since):  # type: ignore[no-untyped-def]
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+def worker(url: str, out: Path) -> dict[str, object]:
+    from notifier.crypto import Crypto
+    from notifier.db import Database
+    from notifier.dispatch import Dispatcher
+    from notifier.settings import Settings
+
+    settings = Settings.model_validate({"database_url": url, "quiet_hours": "off",
+                                        "dispatch_batch": BATCH, "send_concurrency": 4,
+                                        "encryption_keys": KEY})  # fmt: skip
+    transport = ZeroLatency()
+    db = Database(url, crypto=Crypto([KEY]))
+    d = Dispatcher(db, transport, settings)  # type: ignore[arg-type]
+    started = time.time()
+    d.drain()
+    ended = time.time()
+    d.stop()
+    out.write_text(json.dumps(transport.ids))
+    return {"started": started, "ended": ended, "sent": len(transport.ids)}
+
+
+def baseline(url: str, out: Path) -> dict[str, object]:
+    from notifier.db import Database
+
+    db = Database(url)
+    raw = db.engine.raw_connection()
+    cur = raw.cursor()
+    sqlite = url.startswith("sqlite")
+    sent: list[int] = []
+    started = time.time()
+    while True:
+        now = datetime.now(UTC)
+        if sqlite:
+            cur.execute("BEGIN IMMEDIATE")
+            cur.execute(
+                "UPDATE messages SET status = 'sending', claimed_by = ?, claimed_at = ? "
+                "WHERE id IN (SELECT id FROM messages WHERE status = 'pending' "
+                "ORDER BY due_at, id LIMIT ?) RETURNING id",
+                (f"raw{os.getpid()}", now.replace(tzinfo=None).isoformat(" "), BATCH),
+            )
+        else:
+            cur.execute(
+                "UPDATE messages SET status = 'sending', claimed_by = %s, claimed_at = %s "
+                "WHERE id IN (SELECT id FROM messages WHERE status = 'pending' "
+                "ORDER BY due_at, id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id",
+                (f"raw{os.getpid()}", now, BATCH),
+            )
+        ids = [r[0] for r in cur.fetchall()]
+        raw.commit()
+        if not ids:
+            break
+        mark = "?" if sqlite else "%s"
+        at = now.replace(tzinfo=None).isoformat(" ") if sqlite else now
+        if sqlite:
+            cur.execute("BEGIN IMMEDIATE")
+        cur.executemany(
+            f"UPDATE messages SET status = 'sent', provider_sid = {mark}, sent_at = {mark} "
+            f"WHERE id = {mark}",
+            [(f"SMraw{os.getpid()}x{i}", at, i) for i in ids],
+        )
+        raw.commit()
+        sent += ids
+    ended = time.time()
+    raw.close()
+    db.dispose()
+    out.write_text(json.dumps(sent))
+    return {"started": started, "ended": ended, "sent": len(sent)}
+
+
+if __name__ == "__main__":
+    command, url = sys.argv[1], sys.argv[2]
+    if command == "seed":
+        seed(url, int(sys.argv[3]))
+        print(json.dumps({"seeded": int(sys.argv[3])}))
+    elif command == "worker":
+        print(json.dumps(worker(url, Path(sys.argv[3]))))
+    else:
+        print(json.dumps(baseline(url, Path(sys.argv[3]))))
