@@ -61,6 +61,8 @@ MAX_BACKOFF = timedelta(minutes=15)
 # Outcomes are written every FLUSH_INTERVAL seconds or FLUSH_SIZE outcomes, whichever first.
 FLUSH_INTERVAL = 0.02
 FLUSH_SIZE = 200
+MAX_REFILLS = 20  # batches claimed while the first is still being sent, per run_once
+LATE_WAKE = 0.005  # seconds of a sleeping sender's lateness the rate limiter absorbs
 _SENT_KEYS = frozenset({"status", "provider_sid", "sent_at", "status_at", "claimed_by"})
 # Replies to the client's own message go out whatever the hour and even after an opt-out
 # (the opt-out confirmation itself, HELP, a crisis response). Everything else waits.
@@ -90,29 +92,36 @@ class DispatchResult:
 
 
 class RateLimiter:
-    """A token bucket shared by the send threads of this process (messages per second)."""
+    """Paces the send threads of this process to ``rate`` messages per second.
 
-    def __init__(self, rate: float, burst: float | None = None) -> None:
-        self.rate = rate
-        self.capacity = burst if burst is not None else max(1.0, rate)
-        self.tokens = 1.0
-        self.updated = _time.monotonic()
+    Sends get evenly spaced time slots, handed out in order (no bursts: a provider that counts
+    sends per sliding second never sees two seconds' worth in one). A thread that wakes a
+    little late does not push the whole schedule back; nothing more is ever made up. The pace
+    is 3% under the configured rate, so timing jitter between here and the provider does not
+    push a second over the limit (a 429).
+    """
+
+    MARGIN = 0.97
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / (rate * self.MARGIN)
+        self.next_slot = _time.monotonic()
         self.lock = threading.Lock()
 
     def acquire(self, stop: threading.Event | None = None) -> bool:
-        while True:
-            with self.lock:
-                now = _time.monotonic()
-                self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-                self.updated = now
-                if self.tokens >= 1:
-                    self.tokens -= 1
-                    return True
-                wait = (1 - self.tokens) / self.rate
-            if stop is not None and stop.wait(wait):
-                return False
-            if stop is None:
-                _time.sleep(wait)
+        with self.lock:
+            now = _time.monotonic()
+            # A thread woken a few milliseconds late does not push the schedule back; but
+            # after a pause nothing is "made up" beyond that, or two sends would bunch.
+            slot = max(self.next_slot, now - min(self.interval / 2, LATE_WAKE))
+            self.next_slot = slot + self.interval
+        wait = slot - _time.monotonic()
+        if wait <= 0:
+            return True
+        if stop is not None:
+            return not stop.wait(wait)
+        _time.sleep(wait)
+        return True
 
 
 class Recorder:
@@ -372,6 +381,7 @@ class Dispatcher:
                 recorder.flush()
             return result
         pending = {self.pool.submit(self._process, c, now) for c in claimed}
+        refills = 0
         try:
             while pending:
                 done, pending = wait(pending, timeout=FLUSH_INTERVAL, return_when=FIRST_COMPLETED)
@@ -379,6 +389,26 @@ class Dispatcher:
                     result.outcomes[future.result()] += 1
                 if recorder.due(FLUSH_SIZE, FLUSH_INTERVAL):
                     recorder.flush()
+                # Keep the send threads busy: when fewer sends are in flight than threads,
+                # claim more now rather than wait for the whole batch to finish (with slow
+                # API calls, each batch boundary would otherwise idle every thread).
+                if (
+                    len(pending) < self.settings.send_concurrency
+                    and refills < MAX_REFILLS
+                    and not self.stopping.is_set()
+                ):
+                    more = self.claim(
+                        now if self.clock() < now else self.clock(), self.settings.dispatch_batch
+                    )
+                    refills += 1
+                    if more:
+                        result.claimed += len(more)
+                        pending |= {
+                            self.pool.submit(self._process, c, now)
+                            for c in self._load(more, recorder)
+                        }
+                    else:
+                        refills = MAX_REFILLS  # nothing more is due: finish this round
         finally:
             recorder.flush()
         if result.claimed:

@@ -172,10 +172,10 @@ class Service:
             return result
 
         def pace(urgent: bool) -> None:
-            # During a burst of webhooks, ordinary replies take at most about a quarter of
+            # During a burst of webhooks, ordinary replies take about a tenth of
             # the process, so Twilio keeps getting fast answers; crisis messages never wait.
             if not urgent and time.monotonic() - self.last_webhook < 0.2:
-                time.sleep(max(3 * last_cost, 0.002))
+                time.sleep(max(9 * last_cost, 0.002))
 
         while True:
             n = inbox.process(

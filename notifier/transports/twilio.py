@@ -91,6 +91,9 @@ class TwilioTransport:
             raise ValueError("a Messaging Service SID or a From number is required")
         self.http_client = http_client or ApiBaseHttpClient(api_base, timeout, pool_size)
         self.client = Client(account_sid, auth_token, http_client=self.http_client)
+        # The SDK imports its API modules on first use (a few hundred milliseconds): do it now,
+        # not inside the first paced send, where the delay would bunch it with the next one.
+        _ = self.client.messages
         self.messaging_service_sid = messaging_service_sid
         self.from_number = from_number
         self.status_callback = status_callback

@@ -1,0 +1,143 @@
+"""B4: signed inbound webhooks at 32 concurrent connections against one uvicorn worker of
+`notifier run` (PostgreSQL), and against a bare endpoint of the same framework that only
+parses the form and answers empty TwiML.
+
+    python -m benchmarks.b4_inbound SECONDS
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from benchmarks.common import KEY, ROOT, drop, scratch
+from benchmarks.loadgen import form_request, run
+
+CONNECTIONS = 32
+SENDERS = 20
+RETRY_EVERY = 20  # every 20th request repeats an earlier MessageSid, as Twilio's retries do
+
+
+def _wait(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def requests(count: int) -> list[bytes]:
+    from twilio.request_validator import RequestValidator
+
+    from tests.e2e.harness import AUTH_TOKEN, phone
+
+    validator = RequestValidator(AUTH_TOKEN)
+    public = "https://notifier.example.org/twilio/inbound"
+    bodies = ["7", "rough day today", "1", "thanks", "like a 4", "can't make it"]
+    built = []
+    for n in range(count):
+        k = n - 7 if n % RETRY_EVERY == 0 and n >= 7 else n
+        form = {
+            "MessageSid": f"SM{k:032x}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": phone(k % SENDERS),
+            "To": "+13125550100",
+            "Body": bodies[k % 6],
+        }
+        signature = validator.compute_signature(public, form)
+        built.append(
+            form_request(
+                "/twilio/inbound",
+                urllib.parse.urlencode(form).encode(),
+                {"X-Twilio-Signature": signature},
+            )
+        )
+    return built
+
+
+def measure(seconds: float) -> dict[str, object]:
+    from tests.e2e.harness import FakeTwilioProcess, seed_outbox, twilio_env
+
+    load = requests(int(seconds * 3000))
+    # The baseline: the same framework, an endpoint that parses the form and answers.
+    port = 8802
+    bare = subprocess.Popen([sys.executable, "-m", "uvicorn", "benchmarks.bare_app:app",
+                             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+                            cwd=ROOT)  # fmt: skip
+    try:
+        _wait(f"http://127.0.0.1:{port}/docs")
+        base = run("127.0.0.1", port, load, CONNECTIONS, seconds)
+    finally:
+        bare.terminate()
+        bare.wait()
+    url = scratch("postgresql")
+    seed_outbox(url, 0, clients=SENDERS)
+    workdir = Path(tempfile.mkdtemp(prefix="notifier-b4-"))
+    fake = FakeTwilioProcess(workdir)
+    env = dict(os.environ, **twilio_env(url, fake))
+    env.update(
+        NOTIFIER_HTTP_HOST="127.0.0.1",
+        NOTIFIER_HTTP_PORT="8801",
+        NOTIFIER_LOG_LEVEL="WARNING",
+        NOTIFIER_ENCRYPTION_KEYS=KEY,
+    )
+    service = subprocess.Popen([sys.executable, "-m", "notifier", "run"], cwd=workdir, env=env,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
+    drained = None
+    try:
+        _wait("http://127.0.0.1:8801/healthz")
+        ours = run("127.0.0.1", 8801, load, CONNECTIONS, seconds)
+        answered = ours.requests
+        sids = {load[i].split(b"MessageSid=")[1].split(b"&")[0] for i in range(answered)}
+        engine = create_engine(url)
+        started = time.monotonic()
+        while time.monotonic() - started < 600:
+            with engine.connect() as conn:
+                recorded = conn.execute(text("SELECT count(*) FROM replies")).scalar()
+            if recorded >= len(sids):
+                drained = time.monotonic() - started
+                break
+            time.sleep(0.5)
+        with engine.connect() as conn:
+            total, distinct = conn.execute(
+                text("SELECT count(*), count(DISTINCT provider_sid) FROM replies")
+            ).one()
+        engine.dispose()
+    finally:
+        service.terminate()
+        service.wait(60)
+        fake.stop()
+        drop(url)
+    return {
+        "bare_rps": base.rps,
+        "bare_p50_ms": base.percentile(0.5) * 1000,
+        "bare_p99_ms": base.percentile(0.99) * 1000,
+        "rps": ours.rps,
+        "p50_ms": ours.percentile(0.5) * 1000,
+        "p99_ms": ours.percentile(0.99) * 1000,
+        "statuses": ours.statuses,
+        "requests": ours.requests,
+        "unique_sids": len(sids),
+        "replies": total,
+        "distinct_replies": distinct,
+        "drain_after_s": drained,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(float(sys.argv[1])), default=str))
