@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -276,7 +275,7 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     if args.status and args.status not in STATUSES:
         raise UsageError(f"--status: expected one of {', '.join(STATUSES)}, got {args.status!r}")
     from notifier.models import Appointment
-    from notifier.render import planned_text
+    from notifier.render import words_of
     from notifier.templates import Templates
 
     templates = Templates.from_settings(settings)
@@ -298,22 +297,7 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
             row = outbox_row(m, c.external_id if c else None)
             if not m.body and m.status in (PENDING, SENDING) and c is not None:
                 # Planned rows get their words when sent; show what they would say now.
-                row["body"] = (
-                    planned_text(
-                        templates,
-                        settings,
-                        kind=m.kind,
-                        label=m.label,
-                        first_name=c.first_name,
-                        language=c.language,
-                        tz=ZoneInfo(c.timezone),
-                        due_at=m.due_at,
-                        session_kind=a.kind if a else None,
-                        starts_at=a.starts_at if a else None,
-                        location=a.location if a else None,
-                    )
-                    or ""
-                )
+                row["body"] = words_of(templates, settings, m, c, a)
             rows.append(row)
     if args.format != "json":
         for r in rows:

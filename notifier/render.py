@@ -11,6 +11,7 @@ send retried or looked up after a crash matches the first attempt exactly.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from notifier.models import CHECKIN, REMINDER
@@ -91,3 +92,25 @@ def planned_text(
             due_at=due_at,
         )
     return None
+
+
+def words_of(
+    templates: Templates, settings: Settings, message: Any, client: Any, session: Any | None
+) -> str:
+    """The words a planned row says (its stored ones once it was sent), from ORM objects."""
+    if message.body:
+        return str(message.body)
+    text = planned_text(
+        templates,
+        settings,
+        kind=message.kind,
+        label=message.label,
+        first_name=client.first_name,
+        language=client.language,
+        tz=ZoneInfo(client.timezone),
+        due_at=message.due_at,
+        session_kind=session.kind if session else None,
+        starts_at=session.starts_at if session else None,
+        location=session.location if session else None,
+    )
+    return text or ""

@@ -57,29 +57,11 @@ def messages(db: Database, **filters: object) -> list[Message]:
 
 def words(db: Database, settings: Settings, message: Message) -> str:
     """What a planned row will say when it is sent (the dispatcher renders it then)."""
-    from zoneinfo import ZoneInfo
-
     from notifier.models import Appointment
-    from notifier.render import planned_text
+    from notifier.render import words_of
     from notifier.templates import Templates
 
-    if message.body:
-        return message.body
     with db.read() as s:
         client = s.get(Client, message.client_id)
         session = s.get(Appointment, message.session_id) if message.session_id else None
-        assert client is not None
-        text = planned_text(
-            Templates.from_settings(settings),
-            settings,
-            kind=message.kind,
-            label=message.label,
-            first_name=client.first_name,
-            language=client.language,
-            tz=ZoneInfo(client.timezone),
-            due_at=message.due_at,
-            session_kind=session.kind if session else None,
-            starts_at=session.starts_at if session else None,
-            location=session.location if session else None,
-        )
-    return text or ""
+        return words_of(Templates.from_settings(settings), settings, message, client, session)

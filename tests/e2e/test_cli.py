@@ -134,6 +134,11 @@ def test_tick_plans_and_sends_then_outbox_json_keys(
     assert {r["client"] for r in rows} == {"C001", "C002", "C003"}
     assert all(r["kind"] == "reminder" and r["status"] == "sent" for r in rows)
     assert all(r["sent_at"].endswith("+00:00") for r in rows)  # ISO 8601 with offset
+    # Planned rows get their words when sent; the outbox shows what they would say now.
+    assert run(env_file, "outbox", "--status", "pending", "--format", "json") == 0
+    pending = out_json(capsys)
+    assert isinstance(pending, list) and pending
+    assert all(r["body"].startswith(("Hi ", "Hola ")) for r in pending)
     # A second tick at the same instant changes nothing.
     run(env_file, "tick", "--now", "2026-11-30T16:00")
     assert "planned 0 new message(s)" in capsys.readouterr().out
