@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from notifier import db as dbmod
@@ -442,16 +442,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-
-
-def count_by_status(database: dbmod.Database) -> dict[str, int]:
-    with database.session() as s:
-        return {
-            k: v
-            for k, v in s.execute(
-                select(Message.status, func.count()).group_by(Message.status)
-            ).all()
-        }
 
 
 if __name__ == "__main__":

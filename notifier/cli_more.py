@@ -211,7 +211,7 @@ def status_data(settings: Settings, now: datetime) -> dict[str, Any]:
     from sqlalchemy import func
 
     from notifier import db as dbmod
-    from notifier import state
+    from notifier import inbox, state
     from notifier.models import STATUSES, Message
 
     database = _database(settings)
@@ -231,6 +231,7 @@ def status_data(settings: Settings, now: datetime) -> dict[str, Any]:
         )).one()  # fmt: skip
         last_reply = s.scalar(select(func.max(Reply.received_at)))
     runs = state.job_runs(database)
+    waiting, failed = inbox.backlog(database)
     return {
         "database": "sqlite" if settings.is_sqlite else "postgresql",
         "revision": dbmod.current_revision(database),
@@ -239,6 +240,7 @@ def status_data(settings: Settings, now: datetime) -> dict[str, Any]:
         "oldest_overdue": overdue,
         "clients": {"total": clients[0], "opted_out": clients[1], "discharged": clients[2]},
         "last_reply_at": last_reply,
+        "inbox": {"waiting": waiting, "failed": failed},
         "jobs": [
             {"name": r.name, "last_start": r.last_start, "last_success": r.last_success,
              "last_duration_ms": r.last_duration_ms, "last_error": r.last_error,
@@ -272,6 +274,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         f"{c['discharged']} discharged"
     )
     lines.append(f"replies   last received {when(data['last_reply_at'])}")
+    ib = data["inbox"]
+    lines.append(
+        f"inbox     {ib['waiting']} waiting, {ib['failed']} failed (kept for a person to look at)"
+    )
     if not data["jobs"]:
         lines.append("jobs      none recorded yet (is `notifier run` running?)")
     for j in data["jobs"]:

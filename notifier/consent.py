@@ -70,11 +70,6 @@ def opt_in(db: Database, client_id: int, now: datetime, *, source: str) -> bool:
     return True
 
 
-def record(db: Database, client_id: int, event: str, now: datetime, source: str) -> None:
-    with db.session() as s:
-        s.add(ConsentEvent(client_id=client_id, event=event, at=now, source=source))
-
-
 def events(db: Database) -> list[tuple[str, str, datetime, str]]:
     with db.session() as s:
         rows = s.execute(

@@ -18,8 +18,6 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-TOKEN_PREFIX = "gAAAAA"  # every Fernet token starts with its version byte and a timestamp
-
 
 class CryptoError(ValueError):
     """A key that is not a Fernet key, or data no configured key can read."""

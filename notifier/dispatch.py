@@ -81,10 +81,6 @@ class DispatchResult:
     outcomes: Counter[str] = field(default_factory=Counter)
     expired: int = 0
 
-    @property
-    def did_work(self) -> bool:
-        return bool(self.claimed or self.expired)
-
     def __str__(self) -> str:
         parts = [f"claimed={self.claimed}", f"expired={self.expired}"]
         parts += [f"{k}={v}" for k, v in sorted(self.outcomes.items())]

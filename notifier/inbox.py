@@ -59,22 +59,6 @@ def _row(
     }
 
 
-def accept(
-    db: Database,
-    *,
-    provider_sid: str,
-    from_phone: str,
-    body: str,
-    opt_out_type: str | None,
-    now: datetime,
-    urgent: bool = False,
-) -> bool:
-    """Store one delivery now; False when this MessageSid was stored already (a retry)."""
-    row = _row(provider_sid, from_phone, body, opt_out_type, urgent, now)
-    with db.session() as s:
-        return bulk_insert_ignore(s.connection(), INBOX, [row], "provider_sid") == 1
-
-
 class InboxWriter:
     """Group-commits deliveries from many concurrent webhook requests."""
 

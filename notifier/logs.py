@@ -6,7 +6,6 @@ message or a string field that looks like a phone number is replaced before it i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -34,11 +33,6 @@ def mask_phone(phone: str | None) -> str:
     keep_head = 1 if phone.startswith("+") else 0
     head = ("+" + digits[:keep_head]) if keep_head else ""
     return head + "*" * max(len(digits) - keep_head - 2, 0) + digits[-2:]
-
-
-def phone_ref(phone: str) -> str:
-    """A short stable reference to a number for correlating log lines (not reversible)."""
-    return hashlib.sha256(phone.encode()).hexdigest()[:10]
 
 
 def scrub(text: str) -> str:

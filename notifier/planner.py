@@ -16,14 +16,13 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from notifier import state
@@ -112,7 +111,6 @@ class PlanResult:
     canceled: int = 0
     candidates: int = 0
     incremental: bool = False
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 def plan_messages(
@@ -387,27 +385,9 @@ def sync_group_sessions(
             row.canceled_at, row.cancel_reason = now, "schedule_changed"
             removed += 1
     if new_rows:
-        added = insert_ignore(session, SESSIONS, new_rows, "key")
+        added = bulk_insert_ignore(session.connection(), SESSIONS, new_rows, "key")
     session.flush()
     return added, changed, removed
-
-
-def insert_ignore(
-    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], key: str
-) -> int:
-    """INSERT ... ON CONFLICT (key) DO NOTHING; returns how many rows were inserted."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    total = 0
-    for i in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[i : i + INSERT_CHUNK]
-        stmt = (
-            insert(table)
-            .on_conflict_do_nothing(index_elements=[key])
-            .returning(table.c.id)  # rowcount of a batched executemany is not reliable
-        )
-        total += len(session.connection().execute(stmt, chunk).all())
-    return total
 
 
 def load_views(

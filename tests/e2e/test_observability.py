@@ -169,10 +169,12 @@ def test_status_summarises_outbox_jobs_clients_and_replies(
     # Saturday noon: five check-ins (Carla's noon is 14:00 here), then Erin's STOP confirmation.
     assert "sent 6" in out and "1 opted out" in out
     assert "last received 2026-11-28 12:30 EST" in out
+    assert "inbox     0 waiting, 0 failed" in out
     assert run("status", "--now", "2026-11-28T13:00", "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["outbox"]["sent"] == 6 and data["clients"]["opted_out"] == 1
     assert set(data) >= {"outbox", "next_due", "jobs", "clients", "last_reply_at"}
+    assert data["inbox"] == {"waiting": 0, "failed": 0}
 
 
 def test_job_runs_are_shared_through_the_database(

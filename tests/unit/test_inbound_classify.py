@@ -8,8 +8,6 @@ numbers only become scores when a check-in asked for one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,44 +21,7 @@ from notifier.inbound import (
     normalise,
     parse_score,
 )
-
-if TYPE_CHECKING:
-    from _pytest.mark import ParameterSet
-
-NONE: tuple[str, ...] = ()
-R = ("reminder",)
-C = ("checkin",)
-RC = ("reminder", "checkin")
-CR = ("checkin", "reminder")
-FIELDS = "body, opted_out, open_prompts, expected_category, expected_score"
-
-
-def case(
-    case_id: str,
-    body: str,
-    category: str,
-    score: int | None = None,
-    *,
-    opted_out: bool = False,
-    prompts: tuple[str, ...] = NONE,
-) -> ParameterSet:
-    return pytest.param(body, opted_out, prompts, category, score, id=case_id)
-
-
-def check(
-    body: str,
-    opted_out: bool,
-    open_prompts: tuple[str, ...],
-    expected_category: str,
-    expected_score: int | None,
-) -> None:
-    result = classify(body, opted_out=opted_out, open_prompts=open_prompts)
-    assert (result.category, result.score) == (expected_category, expected_score)
-    if expected_category == "opt_out":
-        assert result.revokes
-    elif expected_category != "crisis":
-        assert not result.revokes
-
+from tests.unit.classify_cases import CR, FIELDS, RC, C, R, case, check
 
 CRISIS = [
     case("crisis_i_want_to_die", "I want to die", "crisis"),

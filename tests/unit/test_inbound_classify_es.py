@@ -4,47 +4,10 @@ write in Spanish (often without accents or ñ), and opt-out, crisis and scores m
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
 
 from notifier.inbound import classify, parse_score
-
-if TYPE_CHECKING:
-    from _pytest.mark import ParameterSet
-
-NONE: tuple[str, ...] = ()
-R = ("reminder",)
-C = ("checkin",)
-FIELDS = "body, opted_out, open_prompts, expected_category, expected_score"
-
-
-def case(
-    case_id: str,
-    body: str,
-    category: str,
-    score: int | None = None,
-    *,
-    opted_out: bool = False,
-    prompts: tuple[str, ...] = NONE,
-) -> ParameterSet:
-    return pytest.param(body, opted_out, prompts, category, score, id=case_id)
-
-
-def check(
-    body: str,
-    opted_out: bool,
-    open_prompts: tuple[str, ...],
-    expected_category: str,
-    expected_score: int | None,
-) -> None:
-    result = classify(body, opted_out=opted_out, open_prompts=open_prompts)
-    assert (result.category, result.score) == (expected_category, expected_score)
-    if expected_category == "opt_out":
-        assert result.revokes
-    elif expected_category != "crisis":
-        assert not result.revokes
-
+from tests.unit.classify_cases import FIELDS, C, R, case, check
 
 OPT_OUT = [
     case("es_optout_baja", "BAJA", "opt_out"),

@@ -1,0 +1,46 @@
+"""The table shape both reply-classification files (English, Spanish) use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from notifier.inbound import classify
+
+if TYPE_CHECKING:
+    from _pytest.mark import ParameterSet
+
+NONE: tuple[str, ...] = ()
+R = ("reminder",)
+C = ("checkin",)
+RC = ("reminder", "checkin")
+CR = ("checkin", "reminder")
+FIELDS = "body, opted_out, open_prompts, expected_category, expected_score"
+
+
+def case(
+    case_id: str,
+    body: str,
+    category: str,
+    score: int | None = None,
+    *,
+    opted_out: bool = False,
+    prompts: tuple[str, ...] = NONE,
+) -> ParameterSet:
+    return pytest.param(body, opted_out, prompts, category, score, id=case_id)
+
+
+def check(
+    body: str,
+    opted_out: bool,
+    open_prompts: tuple[str, ...],
+    expected_category: str,
+    expected_score: int | None,
+) -> None:
+    result = classify(body, opted_out=opted_out, open_prompts=open_prompts)
+    assert (result.category, result.score) == (expected_category, expected_score)
+    if expected_category == "opt_out":
+        assert result.revokes
+    elif expected_category != "crisis":
+        assert not result.revokes
