@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -24,6 +24,11 @@ from notifier.logs import setup_logging
 from notifier.models import PENDING, SENDING, STATUSES, Client, Message
 from notifier.settings import Settings, SettingsError, load_settings
 from notifier.templates import TemplatesError
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from notifier.planner import ReminderOutlook
 
 log = logging.getLogger("notifier.cli")
 
@@ -159,15 +164,43 @@ def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
         duration = grammar.parse_duration(args.duration)
     except ValueError as exc:
         raise UsageError(f"sessions add: {exc}") from None
+    now = _now(args, settings)
     try:
-        row = add_individual(
-            _database(settings), args.client, starts, duration, args.location, _now(args, settings)
+        added = add_individual(
+            _database(settings), args.client, starts, duration, args.location, now, settings
         )
     except (LookupError, ValueError) as exc:
         raise UsageError(f"sessions add: {exc}") from None
+    row = added.session
     local = row.starts_at.astimezone(settings.timezone)
     _print(f"session {row.id} added for {args.client} at {local:%a %Y-%m-%d %H:%M %Z}")
+    if added.no_reminders:
+        _print(f"  no reminders: {args.client} is {added.no_reminders}")
+    # Say now what the reminders will do: a reminder skipped for quiet hours is otherwise
+    # only visible in the outbox after the next plan, and staff would wait for a text.
+    for o in added.reminders:
+        _print(f"  reminder {o.offset}: {_outlook_text(o, added.client_tz, settings, now)}")
     return 0
+
+
+def _outlook_text(o: ReminderOutlook, tz: ZoneInfo, settings: Settings, now: datetime) -> str:
+    def at(t: datetime) -> str:
+        return f"{t.astimezone(tz):%a %d %b %H:%M %Z}"
+
+    quiet = settings.quiet_hours
+    window = f"{quiet.start:%H:%M}-{quiet.end:%H:%M}" if quiet else ""
+    if o.state == "past":
+        return f"none, its time ({at(o.due)}) has passed"
+    if o.state == "skipped_quiet_hours":
+        return (
+            f"skipped: {at(o.due)} is in the client's quiet hours ({window}),"
+            " which end after the session"
+        )
+    assert o.placed is not None  # "due" and "moved" always have a time
+    when = "now" if o.placed <= now else at(o.placed)
+    if o.state == "moved":
+        return f"due {when}, moved out of the client's quiet hours ({window}) from {at(o.due)}"
+    return f"due {when}"
 
 
 def cmd_sessions_cancel(args: argparse.Namespace, settings: Settings) -> int:

@@ -320,6 +320,40 @@ def _reminder_slot(
     return due, placed, deadline
 
 
+@dataclass(frozen=True)
+class ReminderOutlook:
+    """What will happen to one reminder of a session, for the person who just added it."""
+
+    offset: str
+    due: datetime  # where the offset puts it
+    placed: datetime | None  # when it will be sent; None when it will not be
+    state: str  # "due" | "moved" (out of quiet hours) | "skipped_quiet_hours" | "past"
+
+
+def reminder_outlook(
+    starts_at: datetime, client_tz: ZoneInfo, settings: Settings, now: datetime
+) -> list[ReminderOutlook]:
+    """Each configured reminder of a session starting at ``starts_at``, decided by the same
+    rules as plan_messages (through _reminder_slot), so `sessions add` can say at once that,
+    e.g., a reminder falls in the client's quiet hours and will be skipped."""
+    lookback = max(settings.checkin_expiry, settings.reminder_expiry)
+    out = []
+    for offset in settings.reminder_offsets:
+        due = offset.before(starts_at, settings.timezone)
+        slot = _reminder_slot(
+            starts_at, offset, client_tz, settings.quiet_hours, settings, now - lookback,
+            starts_at + timedelta(days=1), now,
+        )  # fmt: skip
+        if slot is None:
+            out.append(ReminderOutlook(offset.text, due, None, "past"))
+        elif slot[1] is None:
+            out.append(ReminderOutlook(offset.text, due, None, "skipped_quiet_hours"))
+        else:
+            state = "due" if slot[1] == due else "moved"
+            out.append(ReminderOutlook(offset.text, due, slot[1], state))
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # The write side
 

@@ -9,15 +9,27 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
 from notifier.db import Database
 from notifier.models import CANCELED, PENDING, Appointment, Client, Message
+from notifier.planner import ReminderOutlook, reminder_outlook
 from notifier.schedule import Occurrence, group_occurrences
 from notifier.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class Added(NamedTuple):
+    """A new individual session and what will happen to its reminders."""
+
+    session: Appointment
+    client_tz: ZoneInfo
+    no_reminders: str | None  # why the client gets none (opted out, ...), or None
+    reminders: list[ReminderOutlook]
 
 
 def add_individual(
@@ -27,7 +39,8 @@ def add_individual(
     duration: timedelta,
     location: str | None,
     now: datetime,
-) -> Appointment:
+    settings: Settings | None = None,
+) -> Added:
     if starts_at <= now:
         raise ValueError("expected a start time in the future")
     with db.session() as s:
@@ -45,8 +58,23 @@ def add_individual(
             created_at=now,
         )
         s.add(row)
+        tz = ZoneInfo(client.timezone)
+        why = _why_no_reminders(client, starts_at.astimezone(tz).date())
     log.info("session added", extra={"event": "session.add", "session_id": row.id})
-    return row
+    outlook = [] if why or settings is None else reminder_outlook(starts_at, tz, settings, now)
+    return Added(row, tz, why, outlook)
+
+
+def _why_no_reminders(client: Client, day: date) -> str | None:
+    if client.discharged_at is not None:
+        return "discharged"
+    if client.opted_out_at is not None:
+        return "opted out"
+    if client.consent_at is None:
+        return "no consent recorded"
+    if not client.active_on(day):
+        return "not enrolled on that day"
+    return None
 
 
 def cancel(

@@ -187,6 +187,38 @@ def test_sessions_add_cancel_list(env_file: Path, capsys: pytest.CaptureFixture[
     assert "does not meet on 2026-12-01" in capsys.readouterr().err
 
 
+def test_sessions_add_says_what_its_reminders_will_do(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00")
+    capsys.readouterr()
+
+    def add(client: str, at: str, now: str) -> list[str]:
+        assert run(env_file, "sessions", "add", "--client", client, "--at", at, "--now", now) == 0
+        return capsys.readouterr().out.splitlines()[1:]
+
+    # By day: the 2h reminder goes two minutes from now; the 24h one is already past.
+    assert add("C001", "2026-12-01T11:02", "2026-12-01T09:00") == [
+        "  reminder 24h: none, its time (Mon 30 Nov 11:02 EST) has passed",
+        "  reminder 2h: due Tue 01 Dec 09:02 EST",
+    ]
+    # At 21:30 (the quick start run in the evening): quiet hours until 08:00, after the session.
+    assert add("C001", "2026-11-26T23:32", "2026-11-26T21:30")[1] == (
+        "  reminder 2h: skipped: Thu 26 Nov 21:32 EST is in the client's quiet hours"
+        " (21:00-08:00), which end after the session"
+    )
+    # Carla lives in Phoenix: her quiet hours are hers, and the reminder moves to 08:00 there.
+    assert add("C003", "2026-12-02T11:30", "2026-12-01T09:00")[1] == (
+        "  reminder 2h: due Wed 02 Dec 08:00 MST, moved out of the client's quiet hours"
+        " (21:00-08:00) from Wed 02 Dec 07:30 MST"
+    )
+    assert run(env_file, "inbound", "--from", "(312) 555-0102", "--body", "STOP") == 0
+    capsys.readouterr()
+    assert add("C002", "2026-12-03T15:00", "2026-12-01T09:00") == [
+        "  no reminders: C002 is opted out"
+    ]
+
+
 def test_discharge(env_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00")
     run(env_file, "tick", "--now", "2026-11-29T10:00")

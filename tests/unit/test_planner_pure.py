@@ -7,7 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from notifier.models import CHECKIN, PENDING, REMINDER, SKIPPED
-from notifier.planner import ClientView, PlannedMessage, SessionView, plan_messages
+from notifier.planner import (
+    ClientView,
+    PlannedMessage,
+    SessionView,
+    plan_messages,
+    reminder_outlook,
+)
 from notifier.settings import Settings
 
 NY = ZoneInfo("America/New_York")
@@ -211,3 +217,62 @@ def test_spanish_client_gets_spanish_texts(make_settings: Callable[..., Settings
         [client(language="es")], [session(1, ny(2026, 12, 2, 18, 0))], s, ny(2026, 12, 1, 10, 0)
     )
     assert all(r.body.startswith("Hola Ana,") for r in rows)
+
+
+# --- reminder_outlook: what `sessions add` tells staff about the reminders of a new session ---
+
+
+def outlook_matches_plan(settings: Settings, start: datetime, tz: str, now: datetime) -> None:
+    """The outlook must say exactly what the planner will do: same times, same skips."""
+    c = client(tz=tz)
+    individual = SessionView(9, "individual", None, c.id, start, None)
+    planned = {r.label: r for r in only(plan_messages([c], [individual], settings, now), REMINDER)}
+    for o in reminder_outlook(start, ZoneInfo(tz), settings, now):
+        row = planned.get(o.offset)
+        if o.state == "past":
+            assert row is None, o
+        elif o.state == "skipped_quiet_hours":
+            assert row is not None and row.status == SKIPPED, o
+        else:
+            assert row is not None and row.status == PENDING and row.due_at == o.placed, o
+
+
+def test_reminder_outlook_daytime_due_and_past(make_settings: Callable[..., Settings]) -> None:
+    s = make_settings()
+    now = ny(2026, 12, 1, 9, 0)
+    start = ny(2026, 12, 1, 11, 2)
+    got = {o.offset: o for o in reminder_outlook(start, NY, s, now)}
+    assert got["24h"].state == "past" and got["24h"].placed is None
+    assert got["2h"].state == "due" and got["2h"].placed == ny(2026, 12, 1, 9, 2)
+    outlook_matches_plan(s, start, "America/New_York", now)
+
+
+def test_reminder_outlook_at_night_says_quiet_hours_skip(
+    make_settings: Callable[..., Settings],
+) -> None:
+    # `make run` at 21:30 in New York: the 2h reminder would go at 21:32, inside quiet hours
+    # that end after the session, so it is skipped; staff must be told, not left waiting.
+    s = make_settings()
+    now = ny(2026, 11, 26, 21, 30)
+    start = ny(2026, 11, 26, 23, 32)
+    got = {o.offset: o for o in reminder_outlook(start, NY, s, now)}
+    assert got["2h"].state == "skipped_quiet_hours" and got["2h"].placed is None
+    assert got["2h"].due == ny(2026, 11, 26, 21, 32)
+    assert got["24h"].state == "past"
+    outlook_matches_plan(s, start, "America/New_York", now)
+
+
+def test_reminder_outlook_moved_out_of_quiet_hours_in_the_clients_zone(
+    make_settings: Callable[..., Settings],
+) -> None:
+    s = make_settings()
+    now = ny(2026, 12, 1, 9, 0)
+    # 11:30 in New York is 09:30 in Phoenix: the 2h reminder falls at 07:30 there, quiet,
+    # and moves to 08:00 Phoenix time, still before the session.
+    start = ny(2026, 12, 2, 11, 30)
+    phx = ZoneInfo("America/Phoenix")
+    got = {o.offset: o for o in reminder_outlook(start, phx, s, now)}
+    assert got["2h"].state == "moved"
+    assert got["2h"].placed == datetime(2026, 12, 2, 8, 0, tzinfo=phx).astimezone(UTC)
+    assert got["24h"].state == "due" and got["24h"].placed == ny(2026, 12, 1, 11, 30)
+    outlook_matches_plan(s, start, "America/Phoenix", now)
