@@ -399,7 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sessions", help="group meetings and individual sessions").add_subparsers(
         dest="sessions_command", metavar="SUBCOMMAND", required=True
     )
-    sa = s.add_parser("add", help="add an individual session for one client")
+    sa = s.add_parser(
+        "add", help="add an individual session for one client; says when its reminders go"
+    )
     sa.add_argument("--client", required=True, help="the client's external_id")
     sa.add_argument("--at", required=True, help="start, e.g. 2026-12-03T15:00 (program zone)")
     sa.add_argument("--duration", default="50m")
