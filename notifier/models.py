@@ -127,15 +127,20 @@ class Client(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    def active_on(self, day: date) -> bool:
-        """Enrolled, consenting, not opted out, not discharged, inside the enrolment dates."""
-        if self.consent_at is None or self.opted_out_at is not None:
-            return False
+    def inactive_reason(self, day: date) -> str | None:
+        """Why the client gets no texts on ``day`` (discharged, opted out, no consent, outside
+        the enrolment dates), or None when they do."""
         if self.discharged_at is not None:
-            return False
-        if self.start_date is not None and day < self.start_date:
-            return False
-        return self.end_date is None or day <= self.end_date
+            return "discharged"
+        if self.opted_out_at is not None:
+            return "opted out"
+        if self.consent_at is None:
+            return "no consent recorded"
+        if (self.start_date is not None and day < self.start_date) or (
+            self.end_date is not None and day > self.end_date
+        ):
+            return "not enrolled on that day"
+        return None
 
 
 class Appointment(Base):

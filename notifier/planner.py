@@ -139,8 +139,7 @@ def plan_messages(
     """
     templates = templates or Templates()
     end = now + settings.plan_horizon
-    lookback = max(settings.checkin_expiry, settings.reminder_expiry)
-    start = now - lookback if window_start is None else window_start
+    start = now - _lookback(settings) if window_start is None else window_start
     offsets = settings.reminder_offsets
     quiet = settings.quiet_hours
     out: list[PlannedMessage] = []
@@ -336,22 +335,25 @@ def reminder_outlook(
     """Each configured reminder of a session starting at ``starts_at``, decided by the same
     rules as plan_messages (through _reminder_slot), so `sessions add` can say at once that,
     e.g., a reminder falls in the client's quiet hours and will be skipped."""
-    lookback = max(settings.checkin_expiry, settings.reminder_expiry)
     out = []
     for offset in settings.reminder_offsets:
-        due = offset.before(starts_at, settings.timezone)
         slot = _reminder_slot(
-            starts_at, offset, client_tz, settings.quiet_hours, settings, now - lookback,
+            starts_at, offset, client_tz, settings.quiet_hours, settings, now - _lookback(settings),
             starts_at + timedelta(days=1), now,
         )  # fmt: skip
         if slot is None:
+            due = offset.before(starts_at, settings.timezone)
             out.append(ReminderOutlook(offset.text, due, None, "past"))
-        elif slot[1] is None:
-            out.append(ReminderOutlook(offset.text, due, None, "skipped_quiet_hours"))
-        else:
-            state = "due" if slot[1] == due else "moved"
-            out.append(ReminderOutlook(offset.text, due, slot[1], state))
+            continue
+        due, placed, _ = slot
+        state = "skipped_quiet_hours" if placed is None else "due" if placed == due else "moved"
+        out.append(ReminderOutlook(offset.text, due, placed, state))
     return out
+
+
+def _lookback(settings: Settings) -> timedelta:
+    """How far back planning looks: a row due earlier than this could only expire."""
+    return max(settings.checkin_expiry, settings.reminder_expiry)
 
 
 # --------------------------------------------------------------------------------------------
@@ -526,7 +528,7 @@ def plan(
     longest = max((o.delta for o in settings.reminder_offsets), default=timedelta(0))
     # Sessions whose reminders fall inside the horizon may start up to `longest` after it.
     session_end = horizon_end + longest + timedelta(days=1)
-    lookback = max(settings.checkin_expiry, settings.reminder_expiry)
+    lookback = _lookback(settings)
     window_start = now - lookback - timedelta(days=2)
     last = json.loads(state.get(db, PLAN_STATE) or "{}")
     covered = datetime.fromisoformat(last["covered_until"]) if last else None

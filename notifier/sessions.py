@@ -39,7 +39,7 @@ def add_individual(
     duration: timedelta,
     location: str | None,
     now: datetime,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> Added:
     if starts_at <= now:
         raise ValueError("expected a start time in the future")
@@ -59,22 +59,10 @@ def add_individual(
         )
         s.add(row)
         tz = ZoneInfo(client.timezone)
-        why = _why_no_reminders(client, starts_at.astimezone(tz).date())
+        why = client.inactive_reason(starts_at.astimezone(tz).date())
     log.info("session added", extra={"event": "session.add", "session_id": row.id})
-    outlook = [] if why or settings is None else reminder_outlook(starts_at, tz, settings, now)
+    outlook = [] if why else reminder_outlook(starts_at, tz, settings, now)
     return Added(row, tz, why, outlook)
-
-
-def _why_no_reminders(client: Client, day: date) -> str | None:
-    if client.discharged_at is not None:
-        return "discharged"
-    if client.opted_out_at is not None:
-        return "opted out"
-    if client.consent_at is None:
-        return "no consent recorded"
-    if not client.active_on(day):
-        return "not enrolled on that day"
-    return None
 
 
 def cancel(

@@ -179,7 +179,7 @@ def test_individual_session_gets_reminders(
     s = make_settings()
     add_client(database, "C1", group=None, now=NOW)
     start = datetime(2026, 12, 1, 15, 0, tzinfo=NY).astimezone(UTC)
-    row = add_individual(database, "C1", start, timedelta(minutes=50), "Room 2", NOW).session
+    row = add_individual(database, "C1", start, timedelta(minutes=50), "Room 2", NOW, s).session
     plan(database, s, NOW)
     mine = messages(database, session_id=row.id)
     assert [m.label for m in mine] == ["24h", "2h"]

@@ -217,6 +217,15 @@ def test_sessions_add_says_what_its_reminders_will_do(
     assert add("C002", "2026-12-03T15:00", "2026-12-01T09:00") == [
         "  no reminders: C002 is opted out"
     ]
+    # Frank's enrolment ends on 30 Nov; Dev is discharged.
+    assert add("C006", "2026-12-03T15:00", "2026-12-01T09:00") == [
+        "  no reminders: C006 is not enrolled on that day"
+    ]
+    assert run(env_file, "clients", "discharge", "C004", "--now", "2026-12-01T08:00") == 0
+    capsys.readouterr()
+    assert add("C004", "2026-12-03T15:00", "2026-12-01T09:00") == [
+        "  no reminders: C004 is discharged"
+    ]
 
 
 def test_discharge(env_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
