@@ -1,0 +1,64 @@
+"""Helpers every command module uses: errors, the clock, the database, printing, options."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from notifier import db as dbmod
+from notifier import grammar, output
+from notifier.settings import Settings
+
+
+class UsageError(Exception):
+    """Bad input on the command line; the message is the one line shown."""
+
+
+def now_of(args: argparse.Namespace, settings: Settings) -> datetime:
+    """``--now`` when given (tests, replays), else the clock."""
+    raw = getattr(args, "now", None)
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        return grammar.parse_instant(raw, settings.timezone).astimezone(UTC)
+    except ValueError as exc:
+        raise UsageError(f"--now: {exc}") from None
+
+
+def open_db(settings: Settings) -> dbmod.Database:
+    from notifier.keys import open_database
+
+    return open_database(settings)
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def emit(
+    args: argparse.Namespace,
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    widths: dict[str, int] | None = None,
+) -> None:
+    if args.format == "json":
+        say(output.dumps(rows))
+    elif args.format == "csv":
+        say(output.csv_text(rows, columns))
+    elif not rows:
+        say("(none)")
+    else:
+        say(output.table(rows, columns, widths=widths))
+
+
+def add_format(
+    parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "json")
+) -> None:
+    parser.add_argument("--format", choices=choices, default="table")
+
+
+def add_now(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", help="act as of this ISO 8601 time (default: the clock)")

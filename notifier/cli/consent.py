@@ -1,0 +1,40 @@
+"""`notifier consent`: consent records for audits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from notifier import output
+from notifier.cli._common import open_db
+from notifier.settings import Settings
+
+if TYPE_CHECKING:
+    pass
+
+
+def cmd_consent_export(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.consent import events
+
+    rows = [{"external_id": e, "event": ev, "at": at, "source": src}
+            for e, ev, at, src in events(open_db(settings))]  # fmt: skip
+    text = output.csv_text(rows, ["external_id", "event", "at", "source"])
+    if args.output:
+        path = Path(args.output)
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o600)
+        sys.stderr.write(f"wrote {len(rows)} consent event(s) to {path}\n")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def register(sub: Any) -> None:
+    c = sub.add_parser("consent", help="consent records").add_subparsers(
+        dest="consent_command", metavar="SUBCOMMAND", required=True
+    )
+    ce = c.add_parser("export", help="every consent event as CSV, for audits")
+    ce.add_argument("--output", help="write to this file (mode 600) instead of stdout")
+    ce.set_defaults(func=cmd_consent_export)

@@ -1,0 +1,52 @@
+"""`notifier followup`: the list for a group's next session."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from notifier import output
+from notifier.cli._common import UsageError, add_format, add_now, now_of, open_db, say
+from notifier.settings import Settings
+
+if TYPE_CHECKING:
+    pass
+
+
+def cmd_followup(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.followup import NoSession, build_digest
+    from notifier.followup_render import as_dict, csv_text, page, table
+
+    database = open_db(settings)
+    try:
+        digest = build_digest(database, settings, args.group, now_of(args, settings))
+    except NoSession as exc:
+        raise UsageError(f"followup: {exc}") from None
+    tz = settings.timezone
+    if args.format == "json":
+        text = output.dumps(as_dict(digest))
+    elif args.format == "csv":
+        text = csv_text(digest, tz)
+    elif args.format == "html":
+        text = page(digest, tz)
+    else:
+        text = table(digest, tz)
+    if args.output:
+        path = Path(args.output)
+        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        path.chmod(0o600)  # health information: owner only
+        sys.stderr.write(f"wrote {path} ({len(digest.clients)} clients)\n")
+    else:
+        say(text)
+    return 0
+
+
+def register(sub: Any) -> None:
+    f = sub.add_parser("followup", help="the follow-up list for a group's next session")
+    f.add_argument("group")
+    add_now(f)
+    add_format(f, ("table", "json", "csv", "html"))
+    f.add_argument("--output", help="write to this file (mode 600) instead of stdout")
+    f.set_defaults(func=cmd_followup)

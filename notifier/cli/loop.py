@@ -1,0 +1,128 @@
+"""`notifier tick`, `outbox`, `run` and `demo`: the sending loop and the service."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
+from notifier.models import PENDING, SENDING, STATUSES, Client, Message
+from notifier.settings import Settings
+
+if TYPE_CHECKING:
+    pass
+
+
+def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.service import Service
+
+    now = now_of(args, settings)
+    service = Service(settings, database=open_db(settings), clock=lambda: now)
+    try:
+        planned, sent = service.tick(now)
+    finally:
+        service.close()
+    local = now.astimezone(settings.timezone)
+    say(
+        f"tick at {local:%Y-%m-%d %H:%M %Z}: planned {planned.messages_added} new message(s) "
+        f"({planned.skipped_quiet_hours} skipped for quiet hours, {planned.canceled} canceled); "
+        f"dispatch: {sent}"
+    )
+    return 0
+
+
+def outbox_row(m: Message, external_id: str | None) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "client": external_id,
+        "kind": m.kind,
+        "due_at": m.due_at,
+        "status": m.status,
+        "body": m.body,
+        "sent_at": m.sent_at,
+        "provider_sid": m.provider_sid,
+        "error_code": m.error_code,
+        "label": m.label,
+        "not_after": m.not_after,
+        "attempts": m.attempts,
+        "reason": m.reason,
+        "session_id": m.session_id,
+        "status_at": m.status_at,
+    }
+
+
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_db(settings)
+    if args.status and args.status not in STATUSES:
+        raise UsageError(f"--status: expected one of {', '.join(STATUSES)}, got {args.status!r}")
+    from notifier.models import Appointment
+    from notifier.render import words_of
+    from notifier.templates import Templates
+
+    templates = Templates.from_settings(settings)
+    with database.read() as s:
+        q = (
+            select(Message, Client, Appointment)
+            .outerjoin(Client, Client.id == Message.client_id)
+            .outerjoin(Appointment, Appointment.id == Message.session_id)
+        )
+        if args.status:
+            q = q.where(Message.status == args.status)
+        if args.kind:
+            q = q.where(Message.kind == args.kind)
+        if args.client:
+            q = q.where(Client.external_id == args.client)
+        q = q.order_by(Message.due_at, Message.id).limit(args.limit)
+        rows = []
+        for m, c, a in s.execute(q).all():
+            row = outbox_row(m, c.external_id if c else None)
+            if not m.body and m.status in (PENDING, SENDING) and c is not None:
+                # Planned rows get their words when sent; show what they would say now.
+                row["body"] = words_of(templates, settings, m, c, a)
+            rows.append(row)
+    if args.format != "json":
+        for r in rows:
+            r["due_at"] = r["due_at"].astimezone(settings.timezone)
+    emit(
+        args,
+        rows,
+        ["id", "client", "kind", "label", "due_at", "status", "error_code", "body"],
+        widths={"body": 60},
+    )
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.runner import run_service
+
+    return run_service(settings)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
+    from notifier.demo import run_demo
+
+    return run_demo(sys.stdout, keep=args.keep)
+
+
+def register(sub: Any) -> None:
+    t = sub.add_parser("tick", help="one plan + dispatch cycle")
+    add_now(t)
+    t.set_defaults(func=cmd_tick)
+
+    o = sub.add_parser("outbox", help="messages planned, sent and failed")
+    o.add_argument("--status", help=f"one of {', '.join(STATUSES)}")
+    o.add_argument("--kind")
+    o.add_argument("--client", help="external_id")
+    o.add_argument("--limit", type=int, default=1000)
+    add_format(o)
+    o.set_defaults(func=cmd_outbox)
+
+    r = sub.add_parser("run", help="the service: scheduler + HTTP")
+    r.set_defaults(func=cmd_run)
+
+    dm = sub.add_parser("demo", help="a simulated fortnight on a temporary database")
+    dm.add_argument("--keep", action="store_true", help="keep the temporary database")
+    dm.set_defaults(func=cmd_demo, no_settings=True)

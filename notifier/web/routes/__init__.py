@@ -1,0 +1,1 @@
+"""The routers `notifier.web.app` includes, one module per audience."""

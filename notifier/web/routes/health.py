@@ -1,0 +1,30 @@
+"""Liveness, readiness and metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from notifier.web.deps import CurrentService
+
+router = APIRouter()
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up and serving (no dependency checks: that is /readyz)."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "database unreachable or not migrated"}})
+def readyz(service: CurrentService) -> JSONResponse:
+    ok, detail = service.ready()
+    return JSONResponse(
+        {"status": "ok" if ok else "unavailable", "detail": detail},
+        status_code=200 if ok else 503,
+    )
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+def metrics(service: CurrentService) -> Response:
+    return Response(service.metrics_text(), media_type="text/plain; version=0.0.4")
