@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.write_doc:
         args.write_doc.parent.mkdir(parents=True, exist_ok=True)
-        args.write_doc.write_text("\n\n".join(doc + ["## Misses", *miss_sections]) + "\n")
+        args.write_doc.write_text("\n\n".join([*doc, "## Misses", *miss_sections]) + "\n")
     return 0
 
 

@@ -19,7 +19,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def summary_block(title: str, s: Summary) -> str:
-    rows = [[f"category {c}", str(p), str(r)] for c, (p, r) in s.categories.items() if r.total or p.total]
+    rows = [
+        [f"category {c}", str(p), str(r)]
+        for c, (p, r) in s.categories.items()
+        if r.total or p.total
+    ]
     rows += [[f"signal {g}", str(p), str(r)] for g, (p, r) in s.signals.items()]
     risk = [
         ["risk recall (crisis or concern labelled -> crisis or concern)", str(s.risk_recall)],
@@ -49,18 +53,22 @@ def confusion_block(title: str, s: Summary) -> str:
     )
 
 
+def _show(category: str, signals: Sequence[str], urgent: bool, score: int | None) -> str:
+    extra = (" urgent" if urgent else "") + ("" if score is None else f" score {score}")
+    return f"{category} {list(signals)}{extra}"
+
+
 def misses(pairs: Sequence[Pair]) -> list[str]:
     out: list[str] = []
     for item, pred in pairs:
         want = (item.category, tuple(s for s in item.signals if s in SIGNALS), item.urgent)
         got = (pred.category, pred.signals, pred.urgent)
-        score_wrong = item.score != pred.score and (item.score is not None or pred.category == "checkin_answer")
+        score_wrong = item.score != pred.score and (
+            item.score is not None or pred.category == "checkin_answer"
+        )
         if want != got or score_wrong:
             text = item.text.replace("|", "/").replace("\n", " ")
-            out.append(
-                f"| {item.id} | {item.context} | {text} | {item.category} {list(item.signals)}"
-                f"{' urgent' if item.urgent else ''}{'' if item.score is None else f' score {item.score}'} | "
-                f"{pred.category} {list(pred.signals)}{' urgent' if pred.urgent else ''}"
-                f"{'' if pred.score is None else f' score {pred.score}'} | {pred.rule} |"
-            )
+            label = _show(item.category, item.signals, item.urgent, item.score)
+            shown = _show(pred.category, pred.signals, pred.urgent, pred.score)
+            out.append(f"| {item.id} | {item.context} | {text} | {label} | {shown} | {pred.rule} |")
     return out

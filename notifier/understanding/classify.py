@@ -16,7 +16,7 @@ from notifier.understanding import prompts
 from notifier.understanding.lexicon import LANGUAGES, load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
-from notifier.understanding.rules import Hit, run
+from notifier.understanding.rules import Hit, candidates, run
 from notifier.understanding.score import MAX_CHARS, score_of
 from notifier.understanding.terms import DEFAULT_CRISIS_TERMS, custom_terms, fallback_crisis
 from notifier.understanding.view import View
@@ -41,10 +41,13 @@ def _hits(view: View, lang: str, crisis_terms: Sequence[str]) -> list[Hit]:
         m = custom.search(view.text)
         if m:
             hits.append(Hit("crisis.custom_term", "crisis", lang, m.group(0).strip(), False, False))
+    wanted = candidates(view, lexicons)
     # The message's language first, so its rule decides when both languages match.
     for code in sorted(LANGUAGES, key=lambda c: c != lang):
-        for rule in lexicons.languages[code].rules:
-            hits.extend(run(rule, view, lexicons))
+        for r_no, rule in enumerate(lexicons.languages[code].rules):
+            patterns = wanted.get((code, r_no))
+            if patterns:
+                hits.extend(run(rule, patterns, view, lexicons))
     return hits
 
 
@@ -65,7 +68,7 @@ def _classify(
     raw = body[:MAX_CHARS] if isinstance(body, str) else ""
     surf = surface(raw)
     lang = detect_language(surf)
-    view = View.of(full(raw, lang))
+    view = View.of(full(raw, lang, surf))
     hits = _hits(view, lang, crisis_terms)
     kinds = [] if opted_out else _prompt_kinds(open_prompts)
     score = score_of(surf) if "checkin" in kinds else None
@@ -93,7 +96,9 @@ def _classify(
     signals = _signals(None, hits)
     if revoking is not None:
         rule, evidence = revoking
-        return Classification(Category.OPT_OUT.value, None, True, signals, rule, False, lang, evidence)
+        return Classification(
+            Category.OPT_OUT.value, None, True, signals, rule, False, lang, evidence
+        )
     if opted_out and prompts.opt_in(clauses):
         return Classification(Category.OPT_IN.value, signals=signals, rule="optin.keyword",
                               language=lang, evidence=" ".join(clauses.tokens))  # fmt: skip

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from notifier.understanding.patterns import Vocabulary, compile_any
+from notifier.understanding.patterns import Vocabulary, compile_any, compile_each
 
 LANGUAGES: tuple[str, ...] = ("en", "es")
 SIGNALS: tuple[str, ...] = ("crisis", "concern", "use", "callback")
@@ -44,8 +44,8 @@ class Rule:
     name: str
     lang: str
     signal: str
-    regex: re.Pattern[str]
-    anchors: frozenset[str] | None
+    patterns: tuple[re.Pattern[str], ...]
+    anchors: tuple[frozenset[str] | None, ...]  # per pattern: one of these words must occur
     unless: re.Pattern[str] | None
     negated: str
     third_party: str
@@ -59,6 +59,7 @@ class Rule:
 class Context:
     negators: frozenset[str]
     near_miss: frozenset[str]
+    desire: frozenset[str]
     transparent: frozenset[str]
     self_words: frozenset[str]
     third_party: frozenset[str]
@@ -85,6 +86,10 @@ class Language:
 class Lexicons:
     languages: Mapping[str, Language]
     vocabulary: frozenset[str]  # every word the lexicons know (for the letter squeezer)
+    # word -> (language, rule number, pattern number) of the patterns anchored on it, and the
+    # patterns with no anchor (always tried). Most messages wake only a few patterns.
+    index: Mapping[str, tuple[tuple[str, int, int], ...]]
+    unanchored: tuple[tuple[str, int, int], ...]
 
     def rule_names(self) -> frozenset[str]:
         return frozenset(r.name for lang in self.languages.values() for r in lang.rules)
@@ -95,8 +100,8 @@ def _target(value: str, lang: str) -> str:
 
 
 def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
-    regex, anchors = compile_any(raw["patterns"], vocab)
-    unless = compile_any(raw["unless"], vocab)[0] if raw.get("unless") else None
+    compiled = compile_each(raw["patterns"], vocab)
+    unless = compile_any(raw["unless"], vocab) if raw.get("unless") else None
     signal = raw["signal"]
     if signal not in SIGNALS or not raw["name"].startswith(signal + "."):
         raise ValueError(f"rule {raw['name']}: bad signal {signal}")
@@ -104,8 +109,8 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
         name=f"{raw['name']}.{lang}",
         lang=lang,
         signal=signal,
-        regex=regex,
-        anchors=anchors,
+        patterns=tuple(re.compile("(?<= )" + c.regex) for c in compiled),
+        anchors=tuple(c.anchors for c in compiled),
         unless=unless,
         negated=_target(raw.get("negated", DROP), lang),
         third_party=_target(raw.get("third_party", KEEP), lang),
@@ -116,23 +121,23 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
     )
 
 
-def _vocabulary(data: Mapping[str, Any]) -> Vocabulary:
+def _vocabulary(data: Mapping[str, Any], common: frozenset[str]) -> Vocabulary:
     forms = {k: tuple(v.split()) for k, v in data["forms"].items()}
     classes = {
-        k: tuple(v.split()) if isinstance(v, str) else tuple(v)
-        for k, v in data["classes"].items()
+        k: tuple(v.split()) if isinstance(v, str) else tuple(v) for k, v in data["classes"].items()
     }
-    return Vocabulary(forms=forms, classes=classes)
+    return Vocabulary(forms=forms, classes=classes, common=common)
 
 
-def _language(code: str, text: str) -> Language:
+def _language(code: str, text: str, common: frozenset[str]) -> Language:
     data = tomllib.loads(text)
     ctx = data["context"]
-    vocab = _vocabulary(data)
+    vocab = _vocabulary(data, common)
     norm = data["normalise"]
     return Language(
         code=code,
-        markers=words(data["markers"]),
+        # Abbreviations are as telling as common words ("kiero", "xq", "rn").
+        markers=words(data["markers"]) | {k for k in norm["abbreviations"] if len(k) >= 3},
         abbreviations=dict(norm["abbreviations"]),
         phrases=dict(norm["phrases"]),
         emoji={k.replace("\ufe0f", ""): v for k, v in norm["emoji"].items()},
@@ -140,6 +145,7 @@ def _language(code: str, text: str) -> Language:
         context=Context(
             negators=words(ctx["negators"]),
             near_miss=words(ctx["near_miss"]),
+            desire=words(ctx["desire"]),
             transparent=words(ctx["transparent"]),
             self_words=words(ctx["self"]),
             third_party=words(ctx["third_party"]),
@@ -154,15 +160,27 @@ def _language(code: str, text: str) -> Language:
 
 
 def _read(code: str) -> str:
-    return resources.files("notifier.understanding").joinpath(f"lexicons/{code}.toml").read_text(
-        encoding="utf-8"
+    return (
+        resources.files("notifier.understanding")
+        .joinpath(f"lexicons/{code}.toml")
+        .read_text(encoding="utf-8")
     )
 
 
 @cache
 def load() -> Lexicons:
     texts = {code: _read(code) for code in LANGUAGES}
-    languages = {code: _language(code, text) for code, text in texts.items()}
+    common = frozenset(w for text in texts.values() for w in tomllib.loads(text)["markers"].split())
+    languages = {code: _language(code, text, common) for code, text in texts.items()}
+    index: dict[str, list[tuple[str, int, int]]] = {}
+    unanchored: list[tuple[str, int, int]] = []
+    for code, lang in languages.items():
+        for r_no, rule in enumerate(lang.rules):
+            for p_no, anchors in enumerate(rule.anchors):
+                if anchors is None:
+                    unanchored.append((code, r_no, p_no))
+                for word in anchors or ():
+                    index.setdefault(word, []).append((code, r_no, p_no))
     known = frozenset(w for text in texts.values() for w in re.findall(r"[a-z]+", text))
     # A rule may only hand a match to a rule that exists.
     names = {r.name for lang in languages.values() for r in lang.rules}
@@ -171,4 +189,9 @@ def load() -> Lexicons:
             for target in (r.negated, r.third_party, r.history, r.near_miss):
                 if target not in (KEEP, DROP) and target not in names:
                     raise ValueError(f"rule {r.name} refers to unknown rule {target}")
-    return Lexicons(languages=languages, vocabulary=known)
+    return Lexicons(
+        languages=languages,
+        vocabulary=known,
+        index={w: tuple(v) for w, v in index.items()},
+        unanchored=tuple(unanchored),
+    )

@@ -52,22 +52,33 @@ _TOKEN = re.compile(r"[^\W_]+")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
 
 
-def _fold_marks(text: str) -> str:
-    """Drop combining marks (accents), invisible format characters and stray controls."""
-    if text.isascii():
-        return _ASCII_CONTROL.sub("", text)
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFD", text):
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character: per-character work
+    happens once per process, not once per message."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         cat = unicodedata.category(ch)
         if cat in ("Mn", "Me", "Cf", "Cs"):
             # Accents, variation selectors, zero-width joiners/spaces, lone surrogates: a
             # zero-width space inside "S\u200bTOP" must not hide the keyword.
-            continue
-        if cat == "Cc":
-            out.append(" " if ch.isspace() else "")
-            continue
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
+            out = ""
+        elif cat == "Cc":
+            out = " " if ch.isspace() else ""
+        else:
+            out = ch
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+
+
+def _fold_marks(text: str) -> str:
+    """Drop combining marks (accents), invisible format characters and stray controls."""
+    if text.isascii():
+        return _ASCII_CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(_FOLD))
 
 
 def _strip_edges(text: str) -> str:
@@ -99,7 +110,7 @@ def surface(body: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """"es" when more words are Spanish markers than English ones, else "en". Crude on purpose:
+    """ "es" when more words are Spanish markers than English ones, else "en". Crude on purpose:
     it only picks the abbreviation table; every rule of both languages still runs."""
     languages = load().languages
     tokens = _TOKEN.findall(text.replace("'", ""))
@@ -158,9 +169,13 @@ def expand(text: str, code: str) -> str:
     return text
 
 
-def full(raw: str, code: str) -> str:
-    """Meaningful emoji as words, then :func:`surface`, then :func:`expand`."""
-    return expand(surface(raw.translate(_emoji_table(code))), code)
+def full(raw: str, code: str, surfaced: str | None = None) -> str:
+    """Meaningful emoji as words, then :func:`surface`, then :func:`expand`. ``surfaced`` is
+    ``surface(raw)`` when the caller has it (reused when there is no meaningful emoji)."""
+    with_words = raw.translate(_emoji_table(code))
+    if surfaced is None or with_words != raw:
+        surfaced = surface(with_words)
+    return expand(surfaced, code)
 
 
 def normalise(body: str) -> str:

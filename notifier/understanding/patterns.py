@@ -38,6 +38,8 @@ class Vocabulary:
 
     forms: Mapping[str, tuple[str, ...]]
     classes: Mapping[str, tuple[str, ...]]
+    # Frequent words ("i", "to", "que"): a poor pre-filter, so anchors avoid them.
+    common: frozenset[str] = frozenset()
 
 
 def _phrase(words: str) -> str:
@@ -81,7 +83,8 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
     if not items:
         raise PatternError("empty pattern")
     out: list[str] = []
-    anchors: frozenset[str] | None = None
+    # Candidate anchors: the first words of each mandatory item; the best is kept below.
+    candidates: list[frozenset[str]] = []
     for item in items:
         if item in ("...", "...?"):
             out.append(GAP)
@@ -106,20 +109,21 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
             out.append(alternation + "?")
         else:
             out.append(alternation)
-            if anchors is None and starts and len(starts) == len(branches):
-                anchors = frozenset(starts)
+            if starts and len(starts) == len(branches):
+                candidates.append(frozenset(starts))
+    # Any mandatory item must be in the text; the one with the fewest frequent words filters best
+    # (later items win ties: they are usually the content word, "want to <die>").
+    anchors = None
+    if candidates:
+        anchors = min(reversed(candidates), key=lambda c: len(c & vocab.common))
     return Compiled("".join(out), anchors)
 
 
-def compile_any(patterns: Sequence[str], vocab: Vocabulary) -> tuple[re.Pattern[str], frozenset[str] | None]:
-    """One regex for a list of patterns, and the union of their anchors (None if any pattern
-    has none, so the rule must always run)."""
-    compiled = [compile_pattern(p, vocab) for p in patterns]
-    anchors: set[str] | None = set()
-    for c in compiled:
-        if c.anchors is None or anchors is None:
-            anchors = None
-        else:
-            anchors |= c.anchors
-    regex = re.compile("(?<= )(?:" + "|".join(f"(?:{c.regex})" for c in compiled) + ")")
-    return regex, None if anchors is None else frozenset(anchors)
+def compile_each(patterns: Sequence[str], vocab: Vocabulary) -> tuple[Compiled, ...]:
+    return tuple(compile_pattern(p, vocab) for p in patterns)
+
+
+def compile_any(patterns: Sequence[str], vocab: Vocabulary) -> re.Pattern[str]:
+    """One regex for a list of patterns (used for exceptions, run only after a match)."""
+    compiled = compile_each(patterns, vocab)
+    return re.compile("(?<= )(?:" + "|".join(f"(?:{c.regex})" for c in compiled) + ")")

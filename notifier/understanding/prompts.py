@@ -283,7 +283,7 @@ _EMOJI_NOISE = re.compile("[\\s\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
 
 
 def reminder_answer(c: Clauses, raw: str) -> str | None:
-    """"confirm", "decline" or None for a reply to an open session reminder."""
+    """ "confirm", "decline" or None for a reply to an open session reminder."""
     v = vocab()
     if not c.tokens:
         # "👍" or "👍🏽!": the whole reply was emoji, which normalisation strips. Skin tones,

@@ -62,11 +62,12 @@ def third_party(before: list[str], ctx: Context) -> bool:
     return i > 0 and before[i - 1] in ctx.possessives
 
 
-def near_miss(before: list[str], ctx: Context) -> bool:
+def near_miss(before: list[str], ctx: Context, use: bool) -> bool:
+    """ "almost", "scared" just before; for use also wanting it ("really wanting to use")."""
     for word in reversed(before[-_NEAR_MISS_WINDOW:]):
         if word == "|":
             return False
-        if word in ctx.near_miss:
+        if word in ctx.near_miss or (use and word in ctx.desire):
             return True
     return False
 
@@ -76,11 +77,11 @@ def _resolve(rule: Rule, view: View, start: int, end: int, ctx: Context) -> str:
     before = view.text[:start].split()
     if negated(before, ctx):
         return rule.negated
-    if rule.near_miss != KEEP and near_miss(before, ctx):
+    if rule.near_miss != KEEP and near_miss(before, ctx, rule.signal == "use"):
         return rule.near_miss
-    if rule.history != KEEP and ctx.history is not None:
-        if ctx.history.search(view.sentence(start, end)):
-            return rule.history
+    history = ctx.history
+    if rule.history != KEEP and history is not None and history.search(view.sentence(start, end)):
+        return rule.history
     if rule.third_party != KEEP and third_party(before, ctx):
         return rule.third_party
     return KEEP
@@ -92,14 +93,25 @@ def _unless_spans(rule: Rule, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in rule.unless.finditer(text)]
 
 
-def run(rule: Rule, view: View, lexicons: Lexicons) -> Iterator[Hit]:
-    """The surviving hits of one rule (a rule can yield at most one hit per outcome)."""
-    if rule.anchors is not None and rule.anchors.isdisjoint(view.words):
-        return
+def candidates(view: View, lexicons: Lexicons) -> dict[tuple[str, int], list[int]]:
+    """(language, rule number) -> pattern numbers worth trying on this text, via the anchor
+    index: a pattern is only run when one of its anchor words occurs."""
+    out: dict[tuple[str, int], set[int]] = {}
+    for code, r_no, p_no in lexicons.unanchored:
+        out.setdefault((code, r_no), set()).add(p_no)
+    for word in view.words:
+        for code, r_no, p_no in lexicons.index.get(word, ()):
+            out.setdefault((code, r_no), set()).add(p_no)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def run(rule: Rule, patterns: list[int], view: View, lexicons: Lexicons) -> Iterator[Hit]:
+    """The surviving hits of one rule, trying only the given pattern numbers."""
     text = view.text
-    matches = list(rule.regex.finditer(text))
+    matches = [m for p in patterns for m in rule.patterns[p].finditer(text)]
     if not matches:
         return
+    matches.sort(key=lambda m: m.start())
     lang = lexicons.languages[rule.lang]
     ctx = lang.context
     unless = _unless_spans(rule, text)

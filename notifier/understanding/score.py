@@ -61,6 +61,9 @@ class _Grammar:
             rf"(?<![\w.,/-])(?:(?P<a>{num})\s*(?:-|~|to|or|o|a)\s*)?(?P<b>{num}){_OUT_OF}"
             r"(?![0-9]|[.,][0-9])"
         )
+        # "9 its bad today", "10. ive got the pills", "like a seven and i keep...": a score
+        # leading a longer reply. Not "2 kids sick" (a count), "6:30" or "7.5".
+        self.leading = re.compile(rf"(?:(?:{_LEAD}){_GAP})*{core}(?=[,.!?;:]*(?:\s|$)|[,.!?;]+)")
         self.any_number = re.compile(rf"[0-9]|(?<![^\W_])(?:{'|'.join(numbers)})(?![^\W_])")
 
     def number(self, text: str | None) -> int | None:
@@ -70,7 +73,9 @@ class _Grammar:
 
     def value(self, m: re.Match[str]) -> int | None:
         """The higher end of a range; None if any end is past 10."""
-        values = [v for v in (self.number(m.group("a")), self.number(m.group("b"))) if v is not None]
+        values = [
+            v for v in (self.number(m.group("a")), self.number(m.group("b"))) if v is not None
+        ]
         if any(v > 10 for v in values):
             return None
         return max(values)
@@ -99,14 +104,82 @@ def score_of(norm: str) -> int | None:
     # sentence has a number in it. "2 kids sick" and "call me at 555 1234" fail here.
     pieces = [p.strip() for p in _CLAUSE_SPLIT.split(norm) if p.strip()]
     if len(pieces) < 2:
-        return None
+        return _leading(norm, g)
     hits = [(p, m) for p in pieces if (m := g.whole.fullmatch(p))]
     if len(hits) != 1:
         return None
+        return _leading(norm, g)
     hit_piece, hit = hits[0]
     if any(g.any_number.search(p) for p in pieces if p is not hit_piece):
-        return None
+        return _leading(norm, g)  # "1. sober 45 days": the number first is the answer
     return g.value(hit)
+
+
+# Words after a leading number that make it a count, not a score: "2 kids sick".
+_COUNTS = frozenset(
+    [
+        "kids",
+        "children",
+        "people",
+        "times",
+        "days",
+        "weeks",
+        "months",
+        "years",
+        "hours",
+        "hrs",
+        "mins",
+        "minutes",
+        "beers",
+        "drinks",
+        "shots",
+        "pills",
+        "dollars",
+        "bucks",
+        "am",
+        "pm",
+        "oclock",
+        "of",
+        "out",
+        "ninos",
+        "hijos",
+        "dias",
+        "semanas",
+        "meses",
+        "anos",
+        "horas",
+        "veces",
+        "cervezas",
+        "pastillas",
+        "personas",
+        "pesos",
+        "dolares",
+        "thirty",
+        "fifteen",
+        "forty",
+        "twenty",
+        "fifty",
+        "oclock",
+        "o'clock",
+        "treinta",
+        "quince",
+        "cuarenta",
+        "veinte",
+        "media",
+        "punto",
+    ]
+)
+
+
+def _leading(norm: str, g: _Grammar) -> int | None:
+    m = g.leading.match(norm)
+    if m is None or m.end() >= len(norm):
+        return None
+    rest = norm[m.end() :].lstrip(" ,.!?;:").split()
+    # A count ("2 kids"), a time ("six thirty") or more numbers ("7 7 7") is not an answer.
+    if rest and (rest[0] in _COUNTS or g.any_number.fullmatch(rest[0]) or rest[0][0].isdigit()):
+        return None
+    return g.value(m)
 
 
 def parse_score(text: str) -> int | None:
