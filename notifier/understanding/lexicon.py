@@ -32,7 +32,11 @@ def _phrases_regex(phrases: list[str]) -> re.Pattern[str] | None:
     """Whole-word phrases over a view sentence (words separated by single spaces)."""
     if not phrases:
         return None
-    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    # "re:" marks a regular expression ("re:hace [0-9]+ anos"); everything else is literal.
+    alternation = "|".join(
+        p[3:] if p.startswith("re:") else re.escape(p)
+        for p in sorted(phrases, key=len, reverse=True)
+    )
     return re.compile(rf"(?<![^ ])(?:{alternation})(?![^ ])")
 
 
@@ -137,7 +141,8 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
     return Language(
         code=code,
         # Abbreviations are as telling as common words ("kiero", "xq", "rn").
-        markers=words(data["markers"]) | {k for k in norm["abbreviations"] if len(k) >= 3},
+        markers=words(data["markers"])
+        | {k for k in norm["abbreviations"] if len(k) >= 2 or k == "q"},
         abbreviations=dict(norm["abbreviations"]),
         phrases=dict(norm["phrases"]),
         emoji={k.replace("\ufe0f", ""): v for k, v in norm["emoji"].items()},

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 WORD = r"[^ |,]+ "
-GAP = r"(?:[^ |,]+ ){0,3}"
+GAP = r"(?:[^ |]+ ){0,3}"  # may cross a comma, never a sentence end
 START = r"(?<=[|,] )"
 END = r"(?=[|,] )"
 

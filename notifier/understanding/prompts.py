@@ -296,6 +296,13 @@ def reminder_answer(c: Clauses, raw: str) -> str | None:
         return None
     text = " ".join(c.tokens)
     unclocked = _CLOCK.sub(" ", text).split()
+    if len(c.clauses) > 1 and not v.decline_anywhere.search(text):
+        # "yes. can someone call me before group": an answer as the first sentence.
+        first = _CLOCK.sub(" ", " ".join(c.clauses[0])).split()
+        if v.decline.covers(first):
+            return "decline"
+        if v.confirm.covers(first):
+            return "confirm"
     if v.decline.covers(unclocked) or v.decline_anywhere.search(text):
         return "decline"
     if v.confirm.covers(unclocked):

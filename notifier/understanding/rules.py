@@ -27,6 +27,8 @@ from notifier.understanding.view import View
 _BREAKS = frozenset(("|", ","))
 # How far back a near-miss word still counts ("almost went and used").
 _NEAR_MISS_WINDOW = 4
+# Worry reaches further: "worried my roommate from work will OD".
+_WORRY_WINDOW = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +66,10 @@ def third_party(before: list[str], ctx: Context) -> bool:
 
 def near_miss(before: list[str], ctx: Context, use: bool) -> bool:
     """ "almost", "scared" just before; for use also wanting it ("really wanting to use")."""
-    for word in reversed(before[-_NEAR_MISS_WINDOW:]):
+    for back, word in enumerate(reversed(before[-_WORRY_WINDOW:])):
         if word == "|":
             return False
-        if word in ctx.near_miss or (use and word in ctx.desire):
+        if word in ctx.near_miss or (use and back < _NEAR_MISS_WINDOW and word in ctx.desire):
             return True
     return False
 

@@ -107,7 +107,7 @@ def score_of(norm: str) -> int | None:
         return _leading(norm, g)
     hits = [(p, m) for p in pieces if (m := g.whole.fullmatch(p))]
     if len(hits) != 1:
-        return None
+        return _leading(norm, g)  # "8 i used, pls call me"
         return _leading(norm, g)
     hit_piece, hit = hits[0]
     if any(g.any_number.search(p) for p in pieces if p is not hit_piece):
@@ -175,9 +175,16 @@ def _leading(norm: str, g: _Grammar) -> int | None:
     m = g.leading.match(norm)
     if m is None or m.end() >= len(norm):
         return None
-    rest = norm[m.end() :].lstrip(" ,.!?;:").split()
-    # A count ("2 kids"), a time ("six thirty") or more numbers ("7 7 7") is not an answer.
-    if rest and (rest[0] in _COUNTS or g.any_number.fullmatch(rest[0]) or rest[0][0].isdigit()):
+    after = norm[m.end() :]
+    rest = after.lstrip(" ,.!?;:").split()
+    # A count ("2 kids"), a time ("six thirty") or more numbers ("7 7 7") is not an answer;
+    # after sentence punctuation anything may follow ("0! 100 days clean").
+    punctuated = after[:1] in (",", ".", "!", "?", ";", ":")
+    if (
+        not punctuated
+        and rest
+        and (rest[0] in _COUNTS or g.any_number.fullmatch(rest[0]) or rest[0][0].isdigit())
+    ):
         return None
     return g.value(m)
 
