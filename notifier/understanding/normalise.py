@@ -162,11 +162,11 @@ def _expand_word(word: str, lang: Language) -> str:
 def expand(text: str, code: str) -> str:
     """Word-level expansion of a surface-normalised text in language ``code``."""
     lang = load().languages[code]
-    text = _WORD.sub(lambda m: _expand_word(m.group(0), lang), text)
+    # Phrases first: "w/o" must not become "with/o".
     phrases = _phrase_regex(code)
     if phrases is not None:
         text = phrases.sub(lambda m: lang.phrases[m.group(0)], text)
-    return text
+    return _WORD.sub(lambda m: _expand_word(m.group(0), lang), text)
 
 
 def full(raw: str, code: str, surfaced: str | None = None) -> str:

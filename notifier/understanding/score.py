@@ -63,7 +63,9 @@ class _Grammar:
         )
         # "9 its bad today", "10. ive got the pills", "like a seven and i keep...": a score
         # leading a longer reply. Not "2 kids sick" (a count), "6:30" or "7.5".
-        self.leading = re.compile(rf"(?:(?:{_LEAD}){_GAP})*{core}(?=[,.!?;:]*(?:\s|$)|[,.!?;]+)")
+        self.leading = re.compile(
+            rf"(?:(?:{_LEAD}){_GAP})*{core}(?=[,.!?;:]*(?:\s|$)|[,.!?;]+(?![0-9]))"
+        )
         self.any_number = re.compile(rf"[0-9]|(?<![^\W_])(?:{'|'.join(numbers)})(?![^\W_])")
 
     def number(self, text: str | None) -> int | None:

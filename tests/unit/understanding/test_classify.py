@@ -546,3 +546,121 @@ def test_safety_net_is_not_hiding_bugs(body: str, opted_out: bool) -> None:
     # the code underneath does not rely on that (a swallowed error could hide a crisis).
     result = _classify(body, opted_out, CR, DEFAULT_CRISIS_TERMS)
     assert result.category in CATEGORIES
+
+
+# --- the new policy: priority, signals, rule names, urgent, language --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "category", "rule"),
+    [
+        pytest.param("STOP", {}, "opt_out", "optout.keyword", id="optout_keyword"),
+        pytest.param("stop texting me", {}, "opt_out", "optout.revocation.en", id="revocation"),
+        pytest.param("ya no quiero mensajes", {}, "opt_out", "optout.revocation.es", id="es_rev"),
+        pytest.param("START", {"opted_out": True}, "opt_in", "optin.keyword", id="optin"),
+        pytest.param("HELP", {}, "help", "help.keyword", id="help"),
+        pytest.param("yes", {"open_prompts": R}, "confirm", "confirm.reminder", id="confirm"),
+        pytest.param("no", {"open_prompts": R}, "decline", "decline.reminder", id="decline"),
+        pytest.param("7", {"open_prompts": C}, "checkin_answer", "score.checkin", id="score"),
+        pytest.param("hello", {}, "free_text", "free_text.default", id="free_text"),
+        pytest.param("sure", {"opted_out": True}, "free_text", "free_text.opted_out", id="opted"),
+    ],
+)
+def test_every_category_names_its_rule(
+    text: str, kwargs: dict[str, object], category: str, rule: str
+) -> None:
+    result = classify(text, **kwargs)  # type: ignore[arg-type]
+    assert (result.category, result.rule) == (category, rule)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "category", "signals", "score"),
+    [
+        ("en", "8, honestly i want to die", "crisis", ("crisis",), 8),
+        ("es", "8, la verdad quiero morir", "crisis", ("crisis",), 8),
+        (
+            "en",
+            "6 i used last night, can someone call me",
+            "checkin_answer",
+            ("use", "callback"),
+            6,
+        ),
+        ("es", "6 consumi anoche, llamenme por favor", "checkin_answer", ("use", "callback"), 6),
+        ("en", "relapsed and i want to die", "crisis", ("crisis", "use"), 3),
+        (
+            "en",
+            "what's the point anymore, please call me",
+            "concern",
+            ("concern", "callback"),
+            None,
+        ),
+        ("es", "ya nada tiene sentido, llamenme", "concern", ("concern", "callback"), None),
+    ],
+)
+def test_category_and_independent_signals(
+    lang: str, text: str, category: str, signals: tuple[str, ...], score: int | None
+) -> None:
+    result = classify(text, open_prompts=C)
+    expected_score = score if text[0].isdigit() else None
+    assert (result.category, result.signals, result.score) == (category, signals, expected_score)
+    assert result.language == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs"),
+    [
+        ("I want to die. STOP", {}),
+        ("I want to die", {"opted_out": True}),
+        ("yes. I want to die", {"open_prompts": R}),
+        ("HELP I want to die", {}),
+        ("quiero morir. BAJA", {}),
+    ],
+)
+def test_crisis_beats_every_other_category(text: str, kwargs: dict[str, object]) -> None:
+    assert classify(text, **kwargs).category == "crisis"  # type: ignore[arg-type]
+
+
+def test_concern_beats_opt_out_and_still_revokes() -> None:
+    result = classify("what's the point anymore. STOP")
+    assert (result.category, result.revokes) == ("concern", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        ("I took all my pills", True),
+        ("my friend isn't breathing", True),
+        ("I cut deep and it won't stop bleeding", True),
+        ("gun in my hand", True),
+        ("I want to kill myself", False),
+        ("been saving my pills", False),
+        ("my friend OD'd last night", False),
+    ],
+)
+def test_urgent_only_when_life_is_in_danger_now(text: str, urgent: bool) -> None:
+    result = classify(text)
+    assert result.category == "crisis"
+    assert result.urgent is urgent
+
+
+def test_signals_are_plain_strings_in_order() -> None:
+    result = classify("took all my pills, please call me")
+    assert result.signals == ("crisis", "use", "callback")
+    assert all(type(s) is str for s in result.signals)
+    assert type(result.category) is str
+
+
+def test_internal_error_still_tries_crisis_then_is_free_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    module = importlib.import_module("notifier.understanding.classify")
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(module, "_classify", boom)
+    crisis = classify("i want to die")
+    assert (crisis.category, crisis.rule) == ("crisis", "crisis.fallback_term")
+    assert (classify("hello").category, classify("hello").rule) == ("free_text", "error")
