@@ -10,7 +10,7 @@ PRISM  := .prism/node_modules/.bin/prism
 ENV_FILE ?= settings.example.env
 PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run demo test lint typecheck fmt bench lock clean container-check
+.PHONY: run demo test lint typecheck fmt bench eval lock clean container-check
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ test: $(STAMP) $(PRISM) lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Reply classification against the labelled corpus (evaluation/corpus); a report, exit 0 even
+# when a target is missed. Writes docs/classification.md with the misses.
+eval: $(STAMP)
+	$(BIN)/python -m evaluation --write-doc docs/classification.md
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,4 +1,4 @@
-"""`python -m benchmarks [--only B1,B2,B3,B4] [--quick] [--markdown FILE]`: every benchmark
+"""`python -m benchmarks [--only B1,B2,B3,B4,B5] [--quick] [--markdown FILE]`: every benchmark
 beside its baseline, in one run, with the ratio. Absolute numbers vary with the machine and
 its load; ratios measured in the same run hold."""
 
@@ -96,9 +96,20 @@ def b4(quick: bool) -> str:
     )
 
 
+def b5(quick: bool) -> str:
+    r = child("benchmarks.classify")
+    rows = [[f"{r['messages']} ({r['source']})", "every call", f"{float(r['p50_us']):.0f} us",
+             f"{float(r['p99_us']):.0f} us (< 200 us)", f"{float(r['max_us']):.0f} us"],
+            ["", "best call per message", f"{float(r['best_p50_us']):.0f} us",
+             f"{float(r['best_p99_us']):.0f} us (< 200 us)",
+             f"{float(r['best_max_us']):.0f} us"]]  # fmt: skip
+    return table("B5 classify: one reply, pure function, per message",
+                 ["messages", "timing", "p50", "p99", "max"], rows)  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--only", default="B1,B2,B3,B4")
+    parser.add_argument("--only", default="B1,B2,B3,B4,B5")
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
     parser.add_argument("--markdown", help="also write the tables to this file")
     args = parser.parse_args()
@@ -106,7 +117,7 @@ def main() -> int:
     header = f"notifier benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\nmachine: {machine()}"
     print(header, flush=True)
     out = [header]
-    for name, fn in (("B1", b1), ("B2", b2), ("B3", b3), ("B4", b4)):
+    for name, fn in (("B1", b1), ("B2", b2), ("B3", b3), ("B4", b4), ("B5", b5)):
         if name in chosen:
             text = fn(args.quick)
             print(text, flush=True)

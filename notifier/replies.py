@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from notifier import consent
 from notifier.db import Database, bulk_insert_ignore
-from notifier.inbound import DEFAULT_CRISIS_TERMS, Classification, classify
 from notifier.models import (
     ALERT,
     CHECKIN,
@@ -39,6 +38,7 @@ from notifier.models import (
 from notifier.schedule import in_quiet_hours
 from notifier.settings import Settings, to_e164
 from notifier.templates import DEFAULT_SKILLS_ES, Templates, clock_text
+from notifier.understanding import DEFAULT_CRISIS_TERMS, Classification, classify
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The table shape both reply-classification files (English, Spanish) use."""
+"""The table shape of the reply-classification contract tables (English and Spanish)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from notifier.inbound import classify
+from notifier.understanding import classify
 
 if TYPE_CHECKING:
     from _pytest.mark import ParameterSet
@@ -40,7 +40,8 @@ def check(
 ) -> None:
     result = classify(body, opted_out=opted_out, open_prompts=open_prompts)
     assert (result.category, result.score) == (expected_category, expected_score)
+    assert result.rule, "every result names the rule that decided it"
     if expected_category == "opt_out":
         assert result.revokes
-    elif expected_category != "crisis":
+    elif expected_category not in ("crisis", "concern"):
         assert not result.revokes

@@ -1,4 +1,5 @@
-"""English reply classification: the table is the spec (see notifier/inbound.py for the rules).
+"""Reply classification contract, English: the table is the spec (rules in
+notifier/understanding, words in notifier/understanding/lexicons/en.toml).
 
 Each row is (body, opted_out, open_prompts, expected_category, expected_score) with an id that
 says what it proves. The tables are grouped by rule so a failure names the broken promise:
@@ -12,16 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notifier import inbound
-from notifier.inbound import (
-    CATEGORIES,
+from notifier.understanding import (
     DEFAULT_CRISIS_TERMS,
     MAX_CHARS,
+    Category,
     classify,
     normalise,
     parse_score,
 )
-from tests.unit.classify_cases import CR, FIELDS, RC, C, R, case, check
+from notifier.understanding.classify import _classify
+from tests.unit.understanding.cases import CR, FIELDS, RC, C, R, case, check
+
+CATEGORIES = tuple(c.value for c in Category)
 
 CRISIS = [
     case("crisis_i_want_to_die", "I want to die", "crisis"),
@@ -40,12 +43,16 @@ CRISIS = [
     case("crisis_took_too_many_pills", "took too many pills", "crisis"),
     case("crisis_no_reason_to_live", "there's no reason to live", "crisis"),
     case("crisis_better_off_dead", "I'm better off dead", "crisis"),
-    case("crisis_cant_go_on_without_apostrophe", "i cant go on like this", "crisis"),
-    case("crisis_grey_area_kill_me", "ugh kill me", "crisis"),
+    # Changed with the new policy: "can't go on" is hopelessness (concern), not crisis.
+    case("concern_cant_go_on_without_apostrophe", "i cant go on like this", "concern"),
+    # Changed: "kill me" alone is hyperbole-or-not: concern ("kill myself" stays crisis).
+    case("concern_grey_area_kill_me", "ugh kill me", "concern"),
     case("crisis_grey_area_want_to_die_lol", "want to die lol", "crisis"),
-    case("crisis_conservative_negation_not_honoured", "I'm not suicidal, just tired", "crisis"),
+    # Changed: a denial that names the risk is a concern (same-day follow-up), not a crisis.
+    case("concern_denial_names_risk", "I'm not suicidal, just tired", "concern"),
     case("crisis_from_opted_out_client", "I want to die", "crisis", opted_out=True),
-    case("crisis_beats_checkin_score", "8/10 and I want to die", "crisis", prompts=C),
+    # Changed: the score is recorded on a crisis too when a check-in is open.
+    case("crisis_beats_checkin_score", "8/10 and I want to die", "crisis", 8, prompts=C),
     case("crisis_beats_confirm", "yes. took too many pills", "crisis", prompts=R),
     case("crisis_beats_help_keyword", "HELP I overdosed", "crisis"),
     case("crisis_with_emoji", "i want to die \U0001f62d\U0001f62d", "crisis"),
@@ -132,7 +139,8 @@ NOT_OPT_OUT = [
     case("not_optout_quit_drinking", "I want to quit drinking", "free_text"),
     case("not_optout_end_of_the_week", "end of the week is hard", "free_text", prompts=C),
     case("not_optout_i_quit_goes_to_a_person", "I quit", "free_text"),
-    case("not_optout_end_it_goes_to_a_person", "end it", "free_text"),
+    # Changed: "end it" alone is ambiguous risk language: concern (still not an opt-out).
+    case("not_optout_end_it_is_concern", "end it", "concern"),
     case("not_optout_dealer_wont_stop_texting", "my dealer won't stop texting me", "free_text"),
     case("not_optout_dont_stop_texting", "please don't stop texting me, it helps", "free_text"),
     case("not_optout_reported_speech", "told him to stop texting me", "free_text"),
@@ -162,7 +170,8 @@ HELP = [
     case("help_info", "INFO", "help"),
     case("help_when_opted_out", "help", "help", opted_out=True),
     case("help_beats_open_reminder", "Help", "help", prompts=R),
-    case("help_i_need_help", "I need help", "help"),
+    # Changed: "I need help" is a plea to a person (callback signal), not the HELP keyword.
+    case("not_help_i_need_help_is_a_plea", "I need help", "free_text"),
 ]
 
 REMINDER = [
@@ -406,9 +415,13 @@ def test_every_default_crisis_term_is_crisis(term: str) -> None:
 
 
 def test_crisis_terms_are_configurable() -> None:
-    assert classify("I feel hopeless").category == "free_text"
-    assert classify("I feel HOPELESS", crisis_terms=["hopeless"]).category == "crisis"
-    assert classify("suicide", crisis_terms=()).category == "free_text"
+    # Changed: "hopeless" is now a concern by rule, and an empty list cannot switch off the
+    # crisis rules (the terms only add to them).
+    assert classify("I feel hopeless").category == "concern"
+    assert classify("I feel fragile").category == "free_text"
+    custom = classify("I feel FRAGILE", crisis_terms=["fragile"])
+    assert (custom.category, custom.rule) == ("crisis", "crisis.custom_term")
+    assert classify("suicide", crisis_terms=()).category == "crisis"
     # A blank or punctuation-only term in a settings file must not turn every reply into crisis.
     assert classify("hello", crisis_terms=("", "  ", "!!")).category == "free_text"
     assert classify("hello", crisis_terms="hello").category == "crisis"  # one term, not letters
@@ -510,11 +523,18 @@ def test_classify_never_raises_and_stays_in_contract(
     result = classify(body, opted_out=opted_out, open_prompts=prompts)
     assert result.category in CATEGORIES
     assert result.score is None or 0 <= result.score <= 10
-    assert (result.score is not None) == (result.category == "checkin_answer")
+    # Changed: a score is also recorded on crisis/concern when a check-in is open.
+    if result.category == "checkin_answer":
+        assert result.score is not None
+    elif result.category not in ("crisis", "concern"):
+        assert result.score is None
+    assert result.rule and result.rule != "error"
+    assert result.language in ("en", "es")
+    assert set(result.signals) <= {"crisis", "concern", "use", "callback"}
     if result.category == "opt_out":
         assert result.revokes
     if opted_out:
-        assert result.category in ("crisis", "opt_out", "opt_in", "help", "free_text")
+        assert result.category in ("crisis", "concern", "opt_out", "opt_in", "help", "free_text")
     score = parse_score(body)
     assert score is None or 0 <= score <= 10
 
@@ -524,5 +544,123 @@ def test_classify_never_raises_and_stays_in_contract(
 def test_safety_net_is_not_hiding_bugs(body: str, opted_out: bool) -> None:
     # classify() turns any internal error into free_text so the webhook never fails; this checks
     # the code underneath does not rely on that (a swallowed error could hide a crisis).
-    result = inbound._classify(body, opted_out, CR, DEFAULT_CRISIS_TERMS)
+    result = _classify(body, opted_out, CR, DEFAULT_CRISIS_TERMS)
     assert result.category in CATEGORIES
+
+
+# --- the new policy: priority, signals, rule names, urgent, language --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "category", "rule"),
+    [
+        pytest.param("STOP", {}, "opt_out", "optout.keyword", id="optout_keyword"),
+        pytest.param("stop texting me", {}, "opt_out", "optout.revocation.en", id="revocation"),
+        pytest.param("ya no quiero mensajes", {}, "opt_out", "optout.revocation.es", id="es_rev"),
+        pytest.param("START", {"opted_out": True}, "opt_in", "optin.keyword", id="optin"),
+        pytest.param("HELP", {}, "help", "help.keyword", id="help"),
+        pytest.param("yes", {"open_prompts": R}, "confirm", "confirm.reminder", id="confirm"),
+        pytest.param("no", {"open_prompts": R}, "decline", "decline.reminder", id="decline"),
+        pytest.param("7", {"open_prompts": C}, "checkin_answer", "score.checkin", id="score"),
+        pytest.param("hello", {}, "free_text", "free_text.default", id="free_text"),
+        pytest.param("sure", {"opted_out": True}, "free_text", "free_text.opted_out", id="opted"),
+    ],
+)
+def test_every_category_names_its_rule(
+    text: str, kwargs: dict[str, object], category: str, rule: str
+) -> None:
+    result = classify(text, **kwargs)  # type: ignore[arg-type]
+    assert (result.category, result.rule) == (category, rule)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "category", "signals", "score"),
+    [
+        ("en", "8, honestly i want to die", "crisis", ("crisis",), 8),
+        ("es", "8, la verdad quiero morir", "crisis", ("crisis",), 8),
+        (
+            "en",
+            "6 i used last night, can someone call me",
+            "checkin_answer",
+            ("use", "callback"),
+            6,
+        ),
+        ("es", "6 consumi anoche, llamenme por favor", "checkin_answer", ("use", "callback"), 6),
+        ("en", "relapsed and i want to die", "crisis", ("crisis", "use"), 3),
+        (
+            "en",
+            "what's the point anymore, please call me",
+            "concern",
+            ("concern", "callback"),
+            None,
+        ),
+        ("es", "ya nada tiene sentido, llamenme", "concern", ("concern", "callback"), None),
+    ],
+)
+def test_category_and_independent_signals(
+    lang: str, text: str, category: str, signals: tuple[str, ...], score: int | None
+) -> None:
+    result = classify(text, open_prompts=C)
+    expected_score = score if text[0].isdigit() else None
+    assert (result.category, result.signals, result.score) == (category, signals, expected_score)
+    assert result.language == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs"),
+    [
+        ("I want to die. STOP", {}),
+        ("I want to die", {"opted_out": True}),
+        ("yes. I want to die", {"open_prompts": R}),
+        ("HELP I want to die", {}),
+        ("quiero morir. BAJA", {}),
+    ],
+)
+def test_crisis_beats_every_other_category(text: str, kwargs: dict[str, object]) -> None:
+    assert classify(text, **kwargs).category == "crisis"  # type: ignore[arg-type]
+
+
+def test_concern_beats_opt_out_and_still_revokes() -> None:
+    result = classify("what's the point anymore. STOP")
+    assert (result.category, result.revokes) == ("concern", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        ("I took all my pills", True),
+        ("my friend isn't breathing", True),
+        ("I cut deep and it won't stop bleeding", True),
+        ("gun in my hand", True),
+        ("I want to kill myself", False),
+        ("been saving my pills", False),
+        ("my friend OD'd last night", False),
+    ],
+)
+def test_urgent_only_when_life_is_in_danger_now(text: str, urgent: bool) -> None:
+    result = classify(text)
+    assert result.category == "crisis"
+    assert result.urgent is urgent
+
+
+def test_signals_are_plain_strings_in_order() -> None:
+    result = classify("took all my pills, please call me")
+    assert result.signals == ("crisis", "use", "callback")
+    assert all(type(s) is str for s in result.signals)
+    assert type(result.category) is str
+
+
+def test_internal_error_still_tries_crisis_then_is_free_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    module = importlib.import_module("notifier.understanding.classify")
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(module, "_classify", boom)
+    crisis = classify("i want to die")
+    assert (crisis.category, crisis.rule) == ("crisis", "crisis.fallback_term")
+    assert (classify("hello").category, classify("hello").rule) == ("free_text", "error")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from notifier.inbound import classify, parse_score
-from tests.unit.classify_cases import FIELDS, C, R, case, check
+from notifier.understanding import classify, parse_score
+from tests.unit.understanding.cases import FIELDS, C, R, case, check
 
 OPT_OUT = [
     case("es_optout_baja", "BAJA", "opt_out"),
@@ -51,7 +51,8 @@ NOT_OPT_OUT = [
 HELP = [
     case("es_help_ayuda", "AYUDA", "help"),
     case("es_help_ayuda_por_favor", "ayuda por favor", "help"),
-    case("es_help_necesito_ayuda", "necesito ayuda", "help"),
+    # Changed: "necesito ayuda" is a plea to a person (callback signal), not the AYUDA keyword.
+    case("es_not_help_necesito_ayuda_is_a_plea", "necesito ayuda", "free_text"),
     case("es_help_when_opted_out", "Ayuda", "help", opted_out=True),
 ]
 
@@ -67,9 +68,11 @@ CRISIS = [
     case("es_crisis_sobredosis", "tuve una sobredosis", "crisis"),
     case("es_crisis_sobredosis_shouting", "SOBREDOSIS!!", "crisis"),
     case("es_crisis_no_quiero_vivir", "ya no quiero vivir", "crisis"),
-    case("es_crisis_ya_no_puedo_mas", "ya no puedo m\u00e1s", "crisis"),
+    # Changed: "ya no puedo más" is hopelessness (concern), not crisis.
+    case("es_concern_ya_no_puedo_mas", "ya no puedo m\u00e1s", "concern"),
     case("es_crisis_from_opted_out_client", "me quiero morir", "crisis", opted_out=True),
-    case("es_crisis_beats_score", "un 9, quiero morir", "crisis", prompts=C),
+    # Changed: the score is recorded on a crisis too when a check-in is open.
+    case("es_crisis_beats_score", "un 9, quiero morir", "crisis", 9, prompts=C),
     case("es_crisis_with_baja", "quiero morir. BAJA", "crisis"),
 ]
 

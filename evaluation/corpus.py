@@ -1,0 +1,99 @@
+"""Reading and validating the corpus files."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+CATEGORIES = (
+    "crisis",
+    "concern",
+    "opt_out",
+    "opt_in",
+    "help",
+    "confirm",
+    "decline",
+    "checkin_answer",
+    "free_text",
+)
+SIGNALS = ("crisis", "concern", "use", "callback")
+CONTEXTS = ("none", "checkin", "reminder", "checkin+reminder", "opted_out")
+PARTS = (("dev", "dev.jsonl"), ("held-out", "heldout.jsonl"))
+
+
+class CorpusError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    text: str
+    lang: str
+    context: str
+    category: str
+    signals: tuple[str, ...]
+    urgent: bool
+    score: int | None
+    kind: str
+
+
+def arguments(context: str) -> tuple[bool, tuple[str, ...]]:
+    """(opted_out, open_prompts) for a corpus context; the most recent prompt first."""
+    return {
+        "none": (False, ()),
+        "checkin": (False, ("checkin",)),
+        "reminder": (False, ("reminder",)),
+        "checkin+reminder": (False, ("checkin", "reminder")),
+        "opted_out": (True, ()),
+    }[context]
+
+
+def _item(raw: object, where: str) -> Item:
+    if not isinstance(raw, dict):
+        raise CorpusError(f"{where}: not an object")
+    try:
+        item = Item(
+            id=str(raw["id"]),
+            text=str(raw["text"]),
+            lang=str(raw["lang"]),
+            context=str(raw["context"]),
+            category=str(raw["category"]),
+            signals=tuple(str(s) for s in raw["signals"]),
+            urgent=bool(raw["urgent"]),
+            score=None if raw["score"] is None else int(raw["score"]),
+            kind=str(raw.get("kind", "")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CorpusError(f"{where}: bad or missing field ({exc})") from exc
+    if item.lang not in ("en", "es"):
+        raise CorpusError(f"{where}: lang {item.lang!r}")
+    if item.context not in CONTEXTS:
+        raise CorpusError(f"{where}: context {item.context!r}")
+    if item.category not in CATEGORIES:
+        raise CorpusError(f"{where}: category {item.category!r}")
+    if any(s not in SIGNALS for s in item.signals):
+        raise CorpusError(f"{where}: signals {item.signals!r}")
+    return item
+
+
+def read(path: Path) -> list[Item]:
+    if not path.is_file():
+        raise CorpusError(f"corpus file missing: {path}")
+    items: list[Item] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: unreadable ({exc})") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{path.name}:{n}: invalid JSON ({exc.msg})") from exc
+        items.append(_item(raw, f"{path.name}:{n}"))
+    if not items:
+        raise CorpusError(f"{path}: empty")
+    return items

@@ -1,0 +1,145 @@
+"""The priority order, and nothing else: crisis > concern > opt_out > opt_in > help > prompt
+answers (confirm / decline / checkin_answer) > free_text. Signals are collected independently
+of the category (a check-in score of 8 can carry ``use`` and ``callback``).
+
+Crisis and concern come first and apply to every client, opted out or not: a missed crisis
+costs far more than a false alarm. ``revokes`` still says whether the same text asks us to
+stop texting, so the caller can do both. An opted-out client's other texts are free text:
+nothing but an explicit keyword resumes texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from notifier.understanding import prompts
+from notifier.understanding.lexicon import LANGUAGES, load
+from notifier.understanding.normalise import detect_language, full, surface
+from notifier.understanding.result import Category, Classification, Signal
+from notifier.understanding.rules import Hit, candidates, run
+from notifier.understanding.score import MAX_CHARS, score_of
+from notifier.understanding.terms import DEFAULT_CRISIS_TERMS, custom_terms, fallback_crisis
+from notifier.understanding.view import View
+
+
+def _prompt_kinds(open_prompts: Sequence[str]) -> list[str]:
+    if isinstance(open_prompts, str):
+        open_prompts = (open_prompts,)
+    kinds: list[str] = []
+    for prompt in open_prompts:
+        kind = str(prompt).strip().lower()
+        if kind in ("reminder", "checkin") and kind not in kinds:
+            kinds.append(kind)
+    return kinds
+
+
+def _hits(view: View, lang: str, crisis_terms: Sequence[str]) -> list[Hit]:
+    lexicons = load()
+    hits: list[Hit] = []
+    custom = custom_terms(crisis_terms)
+    if custom is not None:
+        m = custom.search(view.text)
+        if m:
+            hits.append(Hit("crisis.custom_term", "crisis", lang, m.group(0).strip(), False, False))
+    wanted = candidates(view, lexicons)
+    # The message's language first, so its rule decides when both languages match.
+    for code in sorted(LANGUAGES, key=lambda c: c != lang):
+        for r_no, rule in enumerate(lexicons.languages[code].rules):
+            patterns = wanted.get((code, r_no))
+            if patterns:
+                hits.extend(run(rule, patterns, view, lexicons))
+    return hits
+
+
+def _signals(risk: str | None, hits: list[Hit]) -> tuple[str, ...]:
+    out: list[str] = []
+    if risk is not None:
+        out.append(risk)
+    if any(h.signal == Signal.USE or h.use for h in hits):
+        out.append(Signal.USE.value)
+    if any(h.signal == Signal.CALLBACK for h in hits):
+        out.append(Signal.CALLBACK.value)
+    return tuple(out)
+
+
+def _classify(
+    body: str, opted_out: bool, open_prompts: Sequence[str], crisis_terms: Sequence[str]
+) -> Classification:
+    raw = body[:MAX_CHARS] if isinstance(body, str) else ""
+    surf = surface(raw)
+    lang = detect_language(surf)
+    view = View.of(full(raw, lang, surf))
+    hits = _hits(view, lang, crisis_terms)
+    kinds = [] if opted_out else _prompt_kinds(open_prompts)
+    score = score_of(surf) if "checkin" in kinds else None
+    clauses = prompts.Clauses.of(surf)
+    revoking = prompts.revocation(clauses)
+
+    crisis = [h for h in hits if h.signal == Signal.CRISIS]
+    concern = [h for h in hits if h.signal == Signal.CONCERN]
+    if crisis or concern:
+        tier = (Category.CRISIS if crisis else Category.CONCERN).value
+        chosen = crisis if crisis else concern
+        urgent = [h for h in chosen if h.urgent]
+        hit = urgent[0] if urgent else chosen[0]
+        return Classification(
+            category=tier,
+            score=score,
+            revokes=revoking is not None,
+            signals=_signals(tier, hits),
+            rule=hit.rule,
+            urgent=bool(urgent),
+            language=hit.lang,
+            evidence=hit.evidence,
+        )
+
+    signals = _signals(None, hits)
+    if revoking is not None:
+        rule, evidence = revoking
+        return Classification(
+            Category.OPT_OUT.value, None, True, signals, rule, False, lang, evidence
+        )
+    if opted_out and prompts.opt_in(clauses):
+        return Classification(Category.OPT_IN.value, signals=signals, rule="optin.keyword",
+                              language=lang, evidence=" ".join(clauses.tokens))  # fmt: skip
+    if prompts.help_keyword(clauses):
+        return Classification(Category.HELP.value, signals=signals, rule="help.keyword",
+                              language=lang, evidence=" ".join(clauses.tokens))  # fmt: skip
+    if opted_out:
+        return Classification(Category.FREE_TEXT.value, signals=signals, rule="free_text.opted_out",
+                              language=lang)  # fmt: skip
+    # Most recent prompt first; an answer that only fits an older open prompt still counts.
+    for kind in kinds:
+        if kind == "reminder":
+            answer = prompts.reminder_answer(clauses, raw)
+            if answer is not None:
+                return Classification(answer, signals=signals, rule=f"{answer}.reminder",
+                                      language=lang, evidence=surf)  # fmt: skip
+        elif score is not None:
+            return Classification(Category.CHECKIN_ANSWER.value, score, signals=signals,
+                                  rule="score.checkin", language=lang, evidence=surf)  # fmt: skip
+    return Classification(Category.FREE_TEXT.value, signals=signals, language=lang)
+
+
+def classify(
+    body: str,
+    *,
+    opted_out: bool = False,
+    open_prompts: Sequence[str] = (),
+    crisis_terms: Sequence[str] = DEFAULT_CRISIS_TERMS,
+) -> Classification:
+    """Classify one inbound SMS body. ``open_prompts`` are the kinds of prompt awaiting an
+    answer from this client, most recent first (``"reminder"``, ``"checkin"``). Reads only the
+    first MAX_CHARS characters. Pure and never raises: on an internal error the result is
+    free text with rule ``"error"`` (a person reads it), after a last plain-phrase crisis check."""
+    try:
+        return _classify(body, opted_out, open_prompts, crisis_terms)
+    except Exception:  # the webhook must always record the reply; free text reaches a human
+        try:
+            evidence = fallback_crisis(body[:MAX_CHARS] if isinstance(body, str) else "")
+        except Exception:
+            evidence = None
+        if evidence is not None:
+            return Classification(Category.CRISIS.value, signals=(Signal.CRISIS.value,),
+                                  rule="crisis.fallback_term", evidence=evidence)  # fmt: skip
+        return Classification(Category.FREE_TEXT.value, rule="error")

@@ -1,0 +1,202 @@
+"""Loading ``lexicons/*.toml`` once into compiled, immutable structures.
+
+The TOML files are the reviewable source of every word and phrase; this module only turns them
+into sets and compiled regular expressions. Loaded at first use and cached for the life of the
+process: classification is pure and never reads a file after that.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from notifier.understanding.patterns import Vocabulary, compile_any, compile_each
+
+LANGUAGES: tuple[str, ...] = ("en", "es")
+SIGNALS: tuple[str, ...] = ("crisis", "concern", "use", "callback")
+# What a context check may do to a match: keep it, drop it, or hand it to another rule.
+KEEP, DROP = "keep", "drop"
+
+
+def words(text: str) -> frozenset[str]:
+    """Word lists are written as one string in the TOML: easier to read than a list."""
+    return frozenset(text.split())
+
+
+def _phrases_regex(phrases: list[str]) -> re.Pattern[str] | None:
+    """Whole-word phrases over a view sentence (words separated by single spaces)."""
+    if not phrases:
+        return None
+    # "re:" marks a regular expression ("re:hace [0-9]+ anos"); everything else is literal.
+    alternation = "|".join(
+        p[3:] if p.startswith("re:") else re.escape(p)
+        for p in sorted(phrases, key=len, reverse=True)
+    )
+    return re.compile(rf"(?<![^ ])(?:{alternation})(?![^ ])")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named rule: patterns for one signal plus what negation, a third-party subject, a
+    history marker or a near miss does to a match."""
+
+    name: str
+    lang: str
+    signal: str
+    patterns: tuple[re.Pattern[str], ...]
+    anchors: tuple[frozenset[str] | None, ...]  # per pattern: one of these words must occur
+    unless: re.Pattern[str] | None
+    negated: str
+    third_party: str
+    history: str
+    near_miss: str
+    urgent: bool
+    use: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    negators: frozenset[str]
+    near_miss: frozenset[str]
+    desire: frozenset[str]
+    transparent: frozenset[str]
+    self_words: frozenset[str]
+    third_party: frozenset[str]
+    possessives: frozenset[str]
+    history: re.Pattern[str] | None
+    past_time: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str
+    markers: frozenset[str]
+    abbreviations: Mapping[str, str]
+    phrases: Mapping[str, str]
+    emoji: Mapping[str, str]
+    numbers: Mapping[str, int]
+    context: Context
+    rules: tuple[Rule, ...]
+    crisis_terms: tuple[str, ...]
+    data: Mapping[str, Any]  # the raw tables, for the opt-out/confirm lexicons
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicons:
+    languages: Mapping[str, Language]
+    vocabulary: frozenset[str]  # every word the lexicons know (for the letter squeezer)
+    # word -> (language, rule number, pattern number) of the patterns anchored on it, and the
+    # patterns with no anchor (always tried). Most messages wake only a few patterns.
+    index: Mapping[str, tuple[tuple[str, int, int], ...]]
+    unanchored: tuple[tuple[str, int, int], ...]
+
+    def rule_names(self) -> frozenset[str]:
+        return frozenset(r.name for lang in self.languages.values() for r in lang.rules)
+
+
+def _target(value: str, lang: str) -> str:
+    return value if value in (KEEP, DROP) else f"{value}.{lang}"
+
+
+def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
+    compiled = compile_each(raw["patterns"], vocab)
+    unless = compile_any(raw["unless"], vocab) if raw.get("unless") else None
+    signal = raw["signal"]
+    if signal not in SIGNALS or not raw["name"].startswith(signal + "."):
+        raise ValueError(f"rule {raw['name']}: bad signal {signal}")
+    return Rule(
+        name=f"{raw['name']}.{lang}",
+        lang=lang,
+        signal=signal,
+        patterns=tuple(re.compile("(?<= )" + c.regex) for c in compiled),
+        anchors=tuple(c.anchors for c in compiled),
+        unless=unless,
+        negated=_target(raw.get("negated", DROP), lang),
+        third_party=_target(raw.get("third_party", KEEP), lang),
+        history=_target(raw.get("history", KEEP), lang),
+        near_miss=_target(raw.get("near_miss", KEEP), lang),
+        urgent=bool(raw.get("urgent", False)),
+        use=bool(raw.get("use", False)),
+    )
+
+
+def _vocabulary(data: Mapping[str, Any], common: frozenset[str]) -> Vocabulary:
+    forms = {k: tuple(v.split()) for k, v in data["forms"].items()}
+    classes = {
+        k: tuple(v.split()) if isinstance(v, str) else tuple(v) for k, v in data["classes"].items()
+    }
+    return Vocabulary(forms=forms, classes=classes, common=common)
+
+
+def _language(code: str, text: str, common: frozenset[str]) -> Language:
+    data = tomllib.loads(text)
+    ctx = data["context"]
+    vocab = _vocabulary(data, common)
+    norm = data["normalise"]
+    return Language(
+        code=code,
+        # Abbreviations are as telling as common words ("kiero", "xq", "rn").
+        markers=words(data["markers"])
+        | {k for k in norm["abbreviations"] if len(k) >= 2 or k == "q"},
+        abbreviations=dict(norm["abbreviations"]),
+        phrases=dict(norm["phrases"]),
+        emoji={k.replace("\ufe0f", ""): v for k, v in norm["emoji"].items()},
+        numbers=dict(data["numbers"]),
+        context=Context(
+            negators=words(ctx["negators"]),
+            near_miss=words(ctx["near_miss"]),
+            desire=words(ctx["desire"]),
+            transparent=words(ctx["transparent"]),
+            self_words=words(ctx["self"]),
+            third_party=words(ctx["third_party"]),
+            possessives=words(ctx["possessives"]),
+            history=_phrases_regex(ctx["history"]),
+            past_time=_phrases_regex(ctx["past_time"]),
+        ),
+        rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
+        crisis_terms=tuple(data["crisis_terms"]["terms"]),
+        data=data,
+    )
+
+
+def _read(code: str) -> str:
+    return (
+        resources.files("notifier.understanding")
+        .joinpath(f"lexicons/{code}.toml")
+        .read_text(encoding="utf-8")
+    )
+
+
+@cache
+def load() -> Lexicons:
+    texts = {code: _read(code) for code in LANGUAGES}
+    common = frozenset(w for text in texts.values() for w in tomllib.loads(text)["markers"].split())
+    languages = {code: _language(code, text, common) for code, text in texts.items()}
+    index: dict[str, list[tuple[str, int, int]]] = {}
+    unanchored: list[tuple[str, int, int]] = []
+    for code, lang in languages.items():
+        for r_no, rule in enumerate(lang.rules):
+            for p_no, anchors in enumerate(rule.anchors):
+                if anchors is None:
+                    unanchored.append((code, r_no, p_no))
+                for word in anchors or ():
+                    index.setdefault(word, []).append((code, r_no, p_no))
+    known = frozenset(w for text in texts.values() for w in re.findall(r"[a-z]+", text))
+    # A rule may only hand a match to a rule that exists.
+    names = {r.name for lang in languages.values() for r in lang.rules}
+    for lang in languages.values():
+        for r in lang.rules:
+            for target in (r.negated, r.third_party, r.history, r.near_miss):
+                if target not in (KEEP, DROP) and target not in names:
+                    raise ValueError(f"rule {r.name} refers to unknown rule {target}")
+    return Lexicons(
+        languages=languages,
+        vocabulary=known,
+        index={w: tuple(v) for w, v in index.items()},
+        unanchored=tuple(unanchored),
+    )

@@ -1,0 +1,185 @@
+"""SMS normalisation: the text as the rules read it.
+
+Two layers, because two kinds of reader depend on them:
+
+* :func:`surface` - case, Unicode compatibility forms, accents, curly apostrophes, dashes,
+  whitespace, punctuation and emoji at the edges. Exactly what the opt-out / confirm / score
+  contract was specified against, so those answers do not move when the word tables grow.
+* :func:`normalise` - the surface form plus what SMS writers do to words: meaningful emoji
+  become words ("💊" -> "pills"), repeated letters are squeezed ("sooo" -> "so", keeping real
+  double letters: "killlll" -> "kill"), abbreviations and misspellings are written out per
+  language ("u" -> "you", "kiero" -> "quiero"). Number words are left alone: the score parser
+  reads them (a "one" is not always a score).
+
+The expansion tables are data in ``lexicons/<lang>.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from notifier.understanding.lexicon import Language, load
+
+# Applied before *and* after NFKC: "´" must become "'" before NFKC turns it into a space plus a
+# combining accent, and NFKC itself produces U+2010 from U+2011.
+_PUNCT_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\ufe63": "-",
+        "\uff0d": "-",
+    }
+)
+_WS = re.compile(r"\s+")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_TOKEN = re.compile(r"[^\W_]+")
+_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character: per-character work
+    happens once per process, not once per message."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        cat = unicodedata.category(ch)
+        if cat in ("Mn", "Me", "Cf", "Cs"):
+            # Accents, variation selectors, zero-width joiners/spaces, lone surrogates: a
+            # zero-width space inside "S\u200bTOP" must not hide the keyword.
+            out = ""
+        elif cat == "Cc":
+            out = " " if ch.isspace() else ""
+        else:
+            out = ch
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+
+
+def _fold_marks(text: str) -> str:
+    """Drop combining marks (accents), invisible format characters and stray controls."""
+    if text.isascii():
+        return _ASCII_CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(_FOLD))
+
+
+def _strip_edges(text: str) -> str:
+    """Strip anything that is not a letter or digit from both ends (punctuation, emoji), but
+    keep a minus sign that starts a number: "-3" must stay an out-of-range score, not a 3."""
+    n = len(text)
+    start = 0
+    while start < n and not text[start].isalnum():
+        if text[start] == "-" and start + 1 < n and text[start + 1].isdigit():
+            break
+        start += 1
+    end = n
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
+
+
+def surface(body: str) -> str:
+    """Lower-case (casefold), NFKC (fullwidth/stylised letters become plain ones), accents
+    folded (every combining mark: "sí"->"si", "ñ"->"n" - many phones have no Spanish keyboard,
+    so clients write "dano" anyway), curly apostrophes and dashes made ASCII, whitespace
+    collapsed, punctuation and emoji stripped from both ends. Inner punctuation is kept
+    ("7/10", "can't", "opt-out")."""
+    text = body.translate(_PUNCT_MAP)
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT_MAP)
+    text = _fold_marks(text.casefold())
+    text = _WS.sub(" ", text)
+    return _strip_edges(text)
+
+
+def detect_language(text: str) -> str:
+    """ "es" when more words are Spanish markers than English ones, else "en". Crude on purpose:
+    it only picks the abbreviation table; every rule of both languages still runs."""
+    languages = load().languages
+    tokens = _TOKEN.findall(text.replace("'", ""))
+    en = sum(t in languages["en"].markers for t in tokens)
+    es = sum(t in languages["es"].markers for t in tokens)
+    return "es" if es > en else "en"
+
+
+@cache
+def _emoji_table(code: str) -> dict[int, str]:
+    return {ord(k): f" {v} " for k, v in load().languages[code].emoji.items() if len(k) == 1}
+
+
+@cache
+def _phrase_regex(code: str) -> re.Pattern[str] | None:
+    phrases = load().languages[code].phrases
+    if not phrases:
+        return None
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w/])(?:{alternation})(?![\w/])")
+
+
+def _squeeze(word: str) -> str:
+    """ "sooo" -> "so", "killlll" -> "kill", "goood" -> "good": a run of three or more letters
+    becomes two when that is a word the lexicons know, else one (most elongations are vowels
+    in short words: "nooo", "pleeease")."""
+    known = load().vocabulary
+    double = _REPEAT.sub(r"\1\1", word)
+    if double in known:
+        return double
+    return _REPEAT.sub(r"\1", word)
+
+
+def _expand_word(word: str, lang: Language) -> str:
+    if _REPEAT.search(word):
+        word = _squeeze(word)
+    table = lang.abbreviations
+    if word in table:
+        return table[word]
+    bare = word.replace("'", "")
+    if bare in table:
+        return table[bare]
+    # "killin", "usin", "drinkin": a dropped g.
+    if bare.endswith("in") and bare + "g" in load().vocabulary and bare not in load().vocabulary:
+        return bare + "g"
+    return word
+
+
+def expand(text: str, code: str) -> str:
+    """Word-level expansion of a surface-normalised text in language ``code``."""
+    lang = load().languages[code]
+    # Phrases first: "w/o" must not become "with/o".
+    phrases = _phrase_regex(code)
+    if phrases is not None:
+        text = phrases.sub(lambda m: lang.phrases[m.group(0)], text)
+    return _WORD.sub(lambda m: _expand_word(m.group(0), lang), text)
+
+
+def full(raw: str, code: str, surfaced: str | None = None) -> str:
+    """Meaningful emoji as words, then :func:`surface`, then :func:`expand`. ``surfaced`` is
+    ``surface(raw)`` when the caller has it (reused when there is no meaningful emoji)."""
+    with_words = raw.translate(_emoji_table(code))
+    if surfaced is None or with_words != raw:
+        surfaced = surface(with_words)
+    return expand(surfaced, code)
+
+
+def normalise(body: str) -> str:
+    """The text as the rules read it: :func:`surface` normalisation, meaningful emoji as words,
+    repeated letters squeezed, abbreviations and misspellings written out for the message's
+    language. Inner punctuation is kept ("7/10", "can't")."""
+    return full(body, detect_language(surface(body)))

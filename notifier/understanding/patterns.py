@@ -1,0 +1,129 @@
+"""The pattern grammar the lexicons are written in, compiled to regular expressions.
+
+A pattern is a sequence of items separated by spaces and matched on whole words of the
+*view* string (see :mod:`notifier.understanding.view`): every word is followed by one space
+and sentences are separated by ``|`` (commas by ``,``), e.g. ``"| i want to die , honestly | "``.
+
+Items (documented for reviewers at the top of ``lexicons/en.toml``)::
+
+    word        the word itself                  <lemma>   any form listed in [forms]
+    {class}     any entry of [classes]           a|b|c     one of the alternatives
+    item?       optional                         _         exactly one word
+    ...         zero to three words              !item     next word is NOT item (lookahead)
+    ^ / $       start / end of a sentence        a_b       inside an alternative: "a b"
+
+Writing rules this way rather than as raw regular expressions keeps them reviewable by a
+clinician and makes it impossible to match half a word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+WORD = r"[^ |,]+ "
+GAP = r"(?:[^ |]+ ){0,3}"  # may cross a comma, never a sentence end
+START = r"(?<=[|,] )"
+END = r"(?=[|,] )"
+
+
+class PatternError(ValueError):
+    """A lexicon pattern that does not parse (caught by tests/unit/understanding)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """What ``<lemma>`` and ``{class}`` refer to, for one language."""
+
+    forms: Mapping[str, tuple[str, ...]]
+    classes: Mapping[str, tuple[str, ...]]
+    # Frequent words ("i", "to", "que"): a poor pre-filter, so anchors avoid them.
+    common: frozenset[str] = frozenset()
+
+
+def _phrase(words: str) -> str:
+    return "".join(re.escape(w) + " " for w in words.split())
+
+
+def _alternative(alt: str, vocab: Vocabulary) -> tuple[list[str], list[str]]:
+    """Regex branches for one alternative, and the words it can start with (for the anchor
+    pre-filter)."""
+    if alt == "$":
+        return [END], []
+    if alt == "^":
+        return [START], []
+    if alt.startswith("<") and alt.endswith(">"):
+        lemma = alt[1:-1]
+        if lemma not in vocab.forms:
+            raise PatternError(f"unknown lemma <{lemma}>")
+        forms = vocab.forms[lemma]
+        return [_phrase(f) for f in forms], [f.split()[0] for f in forms]
+    if alt.startswith("{") and alt.endswith("}"):
+        name = alt[1:-1]
+        if name not in vocab.classes:
+            raise PatternError(f"unknown class {{{name}}}")
+        entries = vocab.classes[name]
+        return [_phrase(e) for e in entries], [e.split()[0] for e in entries]
+    if not alt or any(c in alt for c in "<>{}!?"):
+        raise PatternError(f"bad alternative {alt!r}")
+    words = alt.replace("_", " ")
+    return [_phrase(words)], [words.split()[0]]
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    regex: str
+    # Words one of which must be in the text for the pattern to match; None = cannot tell.
+    anchors: frozenset[str] | None
+
+
+def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
+    items = pattern.split()
+    if not items:
+        raise PatternError("empty pattern")
+    out: list[str] = []
+    # Candidate anchors: the first words of each mandatory item; the best is kept below.
+    candidates: list[frozenset[str]] = []
+    for item in items:
+        if item in ("...", "...?"):
+            out.append(GAP)
+            continue
+        if item == "_":
+            out.append(WORD)
+            continue
+        negative = item.startswith("!")
+        optional = item.endswith("?") and len(item) > 1
+        body = item[1 if negative else 0 : -1 if optional else None]
+        branches: list[str] = []
+        starts: list[str] = []
+        for alt in body.split("|"):
+            b, s = _alternative(alt, vocab)
+            branches += b
+            starts += s
+        # Longest first so the evidence span is the fullest reading.
+        alternation = "(?:" + "|".join(sorted(set(branches), key=lambda b: -len(b))) + ")"
+        if negative:
+            out.append(f"(?!{alternation})")
+        elif optional:
+            out.append(alternation + "?")
+        else:
+            out.append(alternation)
+            if starts and len(starts) == len(branches):
+                candidates.append(frozenset(starts))
+    # Any mandatory item must be in the text; the one with the fewest frequent words filters best
+    # (later items win ties: they are usually the content word, "want to <die>").
+    anchors = None
+    if candidates:
+        anchors = min(reversed(candidates), key=lambda c: len(c & vocab.common))
+    return Compiled("".join(out), anchors)
+
+
+def compile_each(patterns: Sequence[str], vocab: Vocabulary) -> tuple[Compiled, ...]:
+    return tuple(compile_pattern(p, vocab) for p in patterns)
+
+
+def compile_any(patterns: Sequence[str], vocab: Vocabulary) -> re.Pattern[str]:
+    """One regex for a list of patterns (used for exceptions, run only after a match)."""
+    compiled = compile_each(patterns, vocab)
+    return re.compile("(?<= )(?:" + "|".join(f"(?:{c.regex})" for c in compiled) + ")")

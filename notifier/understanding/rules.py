@@ -1,0 +1,136 @@
+"""Running the named rules of the lexicons over a :class:`View`.
+
+A pattern match is only the start: the words around it decide what it means.
+
+* negation scope - a negator right before the match, with only "transparent" words between
+  ("I'm not going to kill myself", "no quiero morir"), makes a denial;
+* subject - a third person right before the verb ("my boss is going to kill me", "mi jefe me
+  va a matar") makes it about someone else; "I" stops the search;
+* tense / aspect - a history marker in the same sentence ("years ago", "used to", "hace años")
+  makes it the past, a near-miss word just before ("almost", "wanted", "casi") makes it a
+  thing that did not happen;
+* exceptions - a figurative or benign phrase overlapping the match ("dying to see", "took all
+  my meds today") cancels it.
+
+Each rule's TOML entry says what each of these does to it: keep the match, drop it, or hand it
+to another named rule (a negated crisis becomes ``concern.denial_names_risk``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from notifier.understanding.lexicon import DROP, KEEP, Context, Lexicons, Rule
+from notifier.understanding.view import View
+
+_BREAKS = frozenset(("|", ","))
+# How far back a near-miss word still counts ("almost went and used").
+_NEAR_MISS_WINDOW = 4
+# Worry reaches further: "worried my roommate from work will OD".
+_WORRY_WINDOW = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: str  # full rule name, e.g. "concern.denial_names_risk.en"
+    signal: str
+    lang: str
+    evidence: str
+    urgent: bool
+    use: bool  # the client's own substance use (an overdose)
+
+
+def _first_content(before: list[str], ctx: Context) -> int:
+    """Index of the first word before the match that is not transparent (-1 if none)."""
+    i = len(before) - 1
+    while i >= 0 and before[i] not in _BREAKS and before[i] in ctx.transparent:
+        i -= 1
+    return i
+
+
+def negated(before: list[str], ctx: Context) -> bool:
+    i = _first_content(before, ctx)
+    return i >= 0 and before[i] in ctx.negators
+
+
+def third_party(before: list[str], ctx: Context) -> bool:
+    i = _first_content(before, ctx)
+    if i < 0 or before[i] in _BREAKS or before[i] in ctx.self_words:
+        return False
+    if before[i] in ctx.third_party:
+        return True
+    # "my roommate will", "mi hermano quiere": a possessed noun as the subject.
+    return i > 0 and before[i - 1] in ctx.possessives
+
+
+def near_miss(before: list[str], ctx: Context, use: bool) -> bool:
+    """ "almost", "scared" just before; for use also wanting it ("really wanting to use")."""
+    for back, word in enumerate(reversed(before[-_WORRY_WINDOW:])):
+        if word == "|":
+            return False
+        if word in ctx.near_miss or (use and back < _NEAR_MISS_WINDOW and word in ctx.desire):
+            return True
+    return False
+
+
+def _resolve(rule: Rule, view: View, start: int, end: int, ctx: Context) -> str:
+    """KEEP, DROP or the name of the rule this match is handed to."""
+    before = view.text[:start].split()
+    if negated(before, ctx):
+        return rule.negated
+    if rule.near_miss != KEEP and near_miss(before, ctx, rule.signal == "use"):
+        return rule.near_miss
+    history = ctx.history
+    if rule.history != KEEP and history is not None and history.search(view.sentence(start, end)):
+        return rule.history
+    if rule.third_party != KEEP and third_party(before, ctx):
+        return rule.third_party
+    return KEEP
+
+
+def _unless_spans(rule: Rule, text: str) -> list[tuple[int, int]]:
+    if rule.unless is None:
+        return []
+    return [(m.start(), m.end()) for m in rule.unless.finditer(text)]
+
+
+def candidates(view: View, lexicons: Lexicons) -> dict[tuple[str, int], list[int]]:
+    """(language, rule number) -> pattern numbers worth trying on this text, via the anchor
+    index: a pattern is only run when one of its anchor words occurs."""
+    out: dict[tuple[str, int], set[int]] = {}
+    for code, r_no, p_no in lexicons.unanchored:
+        out.setdefault((code, r_no), set()).add(p_no)
+    for word in view.words:
+        for code, r_no, p_no in lexicons.index.get(word, ()):
+            out.setdefault((code, r_no), set()).add(p_no)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def run(rule: Rule, patterns: list[int], view: View, lexicons: Lexicons) -> Iterator[Hit]:
+    """The surviving hits of one rule, trying only the given pattern numbers."""
+    text = view.text
+    matches = [m for p in patterns for m in rule.patterns[p].finditer(text)]
+    if not matches:
+        return
+    matches.sort(key=lambda m: m.start())
+    lang = lexicons.languages[rule.lang]
+    ctx = lang.context
+    unless = _unless_spans(rule, text)
+    past = lang.context.past_time is not None and lang.context.past_time.search(text) is not None
+    for m in matches:
+        start, end = m.start(), m.end()
+        if end <= start:
+            continue
+        if any(s < end and start < e for s, e in unless):
+            continue
+        outcome = _resolve(rule, view, start, end, ctx)
+        if outcome == DROP:
+            continue
+        evidence = text[start:end].strip()
+        if outcome == KEEP:
+            own = not third_party(text[:start].split(), ctx)
+            yield Hit(rule.name, rule.signal, rule.lang, evidence, rule.urgent and not past,
+                      rule.use and own)  # fmt: skip
+        else:
+            yield Hit(outcome, outcome.split(".", 1)[0], rule.lang, evidence, False, False)

@@ -1,0 +1,42 @@
+"""The string the rules are matched against: the normalised words, each followed by one space,
+with ``|`` between sentences and ``,`` at commas, e.g. ``"| i want to die , honestly | "``.
+
+Apostrophes are dropped ("can't" -> "cant") so one spelling covers both; sentence punctuation,
+line breaks and leftover emoji end a sentence, so a pattern never joins words across them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BREAK = re.compile(r"[.!?;:\n]+|[^\w\s,'/-]|_|\s-+\s")
+_TOKEN = re.compile(r"[^\W_]+|[|,]")
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    text: str  # "| w w w , w | "
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, normalised: str) -> View:
+        s = _BREAK.sub(" | ", normalised.replace("'", ""))
+        tokens: list[str] = ["|"]
+        for tok in _TOKEN.findall(s):
+            if tok in ("|", ",") and tokens[-1] in ("|", ","):
+                if tok == "|":
+                    tokens[-1] = "|"
+                continue
+            tokens.append(tok)
+        if tokens[-1] == ",":
+            tokens[-1] = "|"
+        elif tokens[-1] != "|":
+            tokens.append("|")
+        return cls(text=" ".join(tokens) + " ", words=frozenset(tokens))
+
+    def sentence(self, start: int, end: int) -> str:
+        """The sentence around a span (between the nearest ``|`` on each side)."""
+        left = self.text.rfind("|", 0, start)
+        right = self.text.find("|", end)
+        return self.text[left + 1 : right if right >= 0 else len(self.text)]

@@ -1,0 +1,66 @@
+"""The lexicon files load, every rule compiles, and every rule name referenced exists."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+import pytest
+
+from notifier.understanding import DEFAULT_CRISIS_TERMS, Signal
+from notifier.understanding.lexicon import DROP, KEEP, LANGUAGES, load
+from notifier.understanding.patterns import PatternError, Vocabulary, compile_pattern
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_file_loads_and_is_shipped_as_package_data(code: str) -> None:
+    path = resources.files("notifier.understanding").joinpath(f"lexicons/{code}.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data["language"] == code
+    assert data["rules"], "every language has rules"
+
+
+def test_loaded_once() -> None:
+    assert load() is load()
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_rule_is_named_for_its_signal_and_language(code: str) -> None:
+    names = [r.name for r in load().languages[code].rules]
+    assert len(names) == len(set(names)), "rule names are unique"
+    for rule in load().languages[code].rules:
+        assert rule.signal in {s.value for s in Signal}
+        assert rule.name.startswith(rule.signal + ".")
+        assert rule.name.endswith("." + code)
+        assert rule.patterns and len(rule.patterns) == len(rule.anchors)
+
+
+def test_every_rule_name_referenced_exists() -> None:
+    names = load().rule_names()
+    for lang in load().languages.values():
+        for rule in lang.rules:
+            for target in (rule.negated, rule.third_party, rule.history, rule.near_miss):
+                assert target in (KEEP, DROP) or target in names, (rule.name, target)
+
+
+def test_both_languages_have_the_same_rule_kinds() -> None:
+    kinds = {
+        code: {r.name.rsplit(".", 1)[0] for r in load().languages[code].rules} for code in LANGUAGES
+    }
+    assert kinds["en"] == kinds["es"]
+
+
+def test_default_crisis_terms_come_from_both_lexicons() -> None:
+    assert "suicide" in DEFAULT_CRISIS_TERMS
+    assert "sobredosis" in DEFAULT_CRISIS_TERMS
+    assert len(DEFAULT_CRISIS_TERMS) == len(set(DEFAULT_CRISIS_TERMS))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["<nosuchlemma> x", "{nosuchclass}", "", "a||b", "!"],
+)
+def test_bad_patterns_are_rejected(bad: str) -> None:
+    vocab = Vocabulary(forms={"kill": ("kill", "kills")}, classes={"self": ("myself",)})
+    with pytest.raises(PatternError):
+        compile_pattern(bad, vocab)
