@@ -289,7 +289,8 @@ def make_private(path: Path) -> None:
     """Create the SQLite file owner-only before SQLite does (it would follow the umask; its
     -wal and -shm then take the file's mode), and tighten one made earlier."""
     path.resolve().parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
+    # Exists already, or cannot be made here: then SQLite's own open says why, as before.
+    with contextlib.suppress(OSError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
     tighten(path)
 
@@ -303,7 +304,7 @@ def tighten(path: Path) -> None:
                 os.chmod(companion, PRIVATE)
         except FileNotFoundError:
             continue
-        except PermissionError:  # another user's file: not ours to change; SQLite may still read
+        except OSError:  # another user's file, a read-only disk: not ours to change
             log.warning("cannot make the database file owner-only", extra={"file": str(companion)})
 
 
