@@ -1,5 +1,12 @@
 # notifier: one image for every replica. SQLite lives in the /data volume by default; set
 # NOTIFIER_DATABASE_URL to a PostgreSQL URL to run several replicas.
+#
+# Keys: the default command (console backend) generates /data/notifier.key beside the database,
+# for trying the image out. With NOTIFIER_SMS_BACKEND=twilio a key under /data is refused (a
+# copy of the volume would carry its own key): mount the key as a secret outside the volume and
+# set NOTIFIER_KEY_FILE=/run/secrets/notifier.key, or pass NOTIFIER_ENCRYPTION_KEYS (README,
+# Docker). NOTIFIER_KEY_FILE is deliberately not set here: with twilio it must be given, outside
+# /data.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -38,7 +38,8 @@ def plan_side(url: str) -> dict[str, object]:
         phone = f"+1312{200 + i // 10000:03d}{i % 10000:04d}"
         rows.append({
             "external_id": f"B{i:05d}", "first_name": "Client", "phone": phone,
-            "phone_hash": crypto.lookup_hash(phone), "group_name": f"g{i % 6 + 1}",
+            "phone_hash": crypto.lookup_hash(phone),
+            "external_id_hash": crypto.external_id_hash(f"B{i:05d}"), "group_name": f"g{i % 6 + 1}",
             "timezone": "America/New_York" if i % 10 else "America/Chicago", "language": "en",
             "consent_at": NOW, "consent_source": "bench", "created_at": NOW, "updated_at": NOW,
         })  # fmt: skip

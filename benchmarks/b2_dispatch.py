@@ -35,7 +35,8 @@ def seed(url: str, n: int) -> None:
     db = Database(url, crypto=crypto)
     now = datetime.now(UTC)
     clients = [{"external_id": f"D{i:04d}", "first_name": "Client", "phone": f"+1312555{i:04d}",
-                "phone_hash": crypto.lookup_hash(f"+1312555{i:04d}"), "group_name": None,
+                "phone_hash": crypto.lookup_hash(f"+1312555{i:04d}"),
+                "external_id_hash": crypto.external_id_hash(f"D{i:04d}"), "group_name": None,
                 "timezone": "UTC", "language": "en", "consent_at": now, "consent_source": "b",
                 "created_at": now, "updated_at": now} for i in range(100)]  # fmt: skip
     with db.engine.begin() as conn:

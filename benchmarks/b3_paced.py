@@ -39,7 +39,8 @@ def run(cap: float, seconds: float) -> dict[str, object]:
     with db.engine.begin() as conn:
         conn.execute(insert(CLIENTS), [{
             "external_id": "P1", "first_name": "Client", "phone": "+13125550101",
-            "phone_hash": crypto.lookup_hash("+13125550101"), "group_name": None,
+            "phone_hash": crypto.lookup_hash("+13125550101"),
+            "external_id_hash": crypto.external_id_hash("P1"), "group_name": None,
             "timezone": "UTC", "language": "en", "consent_at": now, "consent_source": "b",
             "created_at": now, "updated_at": now}])  # fmt: skip
         conn.execute(insert(MESSAGES), [{

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
+from notifier.db import make_private, sqlite_path
 from notifier.models import Base
 
 config = context.config
@@ -31,6 +32,9 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
+    path = sqlite_path(_url())
+    if path is not None:
+        make_private(path)  # a first `db upgrade` creates the file: owner-only from the start
     engine = create_engine(_url(), poolclass=pool.NullPool)
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":

@@ -1,4 +1,4 @@
-"""Encryption at rest for phone numbers and message bodies (42 CFR Part 2, HIPAA).
+"""Encryption at rest for names, ids, phone numbers and message bodies (42 CFR Part 2, HIPAA).
 
 Values are Fernet tokens (AES-128-CBC + HMAC-SHA256) under a MultiFernet: the newest key
 encrypts, every configured key decrypts, so keys rotate without downtime. A number is found by a
@@ -74,6 +74,14 @@ class Crypto:
         """The hash under every configured key (what a lookup may find mid-rotation)."""
         return [_hmac(k, value) for k in self._hash_keys]
 
+    def external_id_hash(self, external_id: str) -> str:
+        """The keyed hash a client is found by from their external id (what is stored)."""
+        return self.lookup_hash(EXTERNAL_ID_DOMAIN + external_id)
+
+    def external_id_hashes(self, external_id: str) -> list[str]:
+        """The external id's hash under every configured key (for lookups mid-rotation)."""
+        return self.lookup_hashes(EXTERNAL_ID_DOMAIN + external_id)
+
     def is_current(self, token: str) -> bool:
         """Whether a token was made with the newest key."""
         try:
@@ -81,6 +89,11 @@ class Crypto:
             return True
         except InvalidToken:
             return False
+
+
+# Hashed ahead of an external id, so its hash can never equal a phone number's (a roster id may
+# be all digits): the two lookups share keys but not values.
+EXTERNAL_ID_DOMAIN = "external_id\x00"
 
 
 def _derive(key: str) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -49,17 +50,16 @@ class Database:
         self.crypto = crypto
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().resolve().parent.mkdir(
-                    parents=True, exist_ok=True
-                )
+            path = sqlite_path(url)
+            if path is not None:
+                make_private(path)
             self.engine: Engine = create_engine(
                 url,
                 connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
                 pool_size=pool_size,
                 max_overflow=pool_size,
             )
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, path)
         else:
             self.engine = create_engine(
                 url,
@@ -271,7 +271,44 @@ def rowcount(result: object) -> int:
     return max(int(getattr(result, "rowcount", 0) or 0), 0)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+# The database file and its -wal and -shm companions hold everything; only the service's own
+# user may read them, whatever the umask of whoever created them (a shell, a library caller).
+PRIVATE = 0o600
+SQLITE_COMPANIONS = ("", "-wal", "-shm")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for an in-memory database or another backend)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def make_private(path: Path) -> None:
+    """Create the SQLite file owner-only before SQLite does (it would follow the umask; its
+    -wal and -shm then take the file's mode), and tighten one made earlier."""
+    path.resolve().parent.mkdir(parents=True, exist_ok=True)
+    # Exists already, or cannot be made here: then SQLite's own open says why, as before.
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    tighten(path)
+
+
+def tighten(path: Path) -> None:
+    """chmod 600 the database and its -wal/-shm files where they are looser."""
+    for suffix in SQLITE_COMPANIONS:
+        companion = Path(f"{path}{suffix}")
+        try:
+            if os.stat(companion).st_mode & 0o077:
+                os.chmod(companion, PRIVATE)
+        except FileNotFoundError:
+            continue
+        except OSError:  # another user's file, a read-only disk: not ours to change
+            log.warning("cannot make the database file owner-only", extra={"file": str(companion)})
+
+
+def _configure_sqlite(engine: Engine, path: Path | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Take transaction control away from the sqlite3 module so that BEGIN IMMEDIATE works.
@@ -282,6 +319,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        if path is not None:
+            tighten(path)  # the -wal and -shm files exist from here on
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

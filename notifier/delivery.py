@@ -3,6 +3,10 @@
 Twilio may deliver callbacks out of order or more than once ("sent" after "delivered"). Each
 status has a rank; a callback updates a message only to a higher rank, so "delivered" never
 returns to "sent" and a late or repeated callback is harmless.
+
+A 21610 ("the recipient has blocked you") opts the client out only when its status update is
+new and the text was sent after the client's last opt-in: a replayed callback, or a late one
+for a text sent before they texted START, must not undo their START.
 """
 
 from __future__ import annotations
@@ -10,11 +14,20 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from notifier import consent
 from notifier.db import Database, rowcount
-from notifier.models import ALERT, CANCELED, DELIVERED, FAILED, SENT, UNDELIVERED, Message
+from notifier.models import (
+    ALERT,
+    CANCELED,
+    DELIVERED,
+    FAILED,
+    SENT,
+    UNDELIVERED,
+    ConsentEvent,
+    Message,
+)
 from notifier.transports.errors import OPTED_OUT_CODE
 
 log = logging.getLogger(__name__)
@@ -48,7 +61,9 @@ def apply_status(
         values["error_code"] = error_code
     with db.session() as s:
         row = s.execute(
-            select(Message.id, Message.client_id, Message.kind).where(Message.provider_sid == sid)
+            select(
+                Message.id, Message.client_id, Message.kind, Message.sent_at, Message.created_at
+            ).where(Message.provider_sid == sid)
         ).first()
         if row is None:
             return "unknown"
@@ -59,7 +74,24 @@ def apply_status(
                 .values(**values)
             )
         )
-    if error_code == OPTED_OUT_CODE and row.client_id is not None and row.kind != ALERT:
+        # The opt-in this text must postdate; read with the status change, in one transaction.
+        opted_in = (
+            s.scalar(
+                select(func.max(ConsentEvent.at)).where(
+                    ConsentEvent.client_id == row.client_id, ConsentEvent.event == "opt_in"
+                )
+            )
+            if row.client_id is not None
+            else None
+        )
+    sent_at = row.sent_at or row.created_at
+    if (
+        error_code == OPTED_OUT_CODE
+        and changed
+        and row.client_id is not None
+        and row.kind != ALERT
+        and (opted_in is None or sent_at > opted_in)
+    ):
         consent.opt_out(db, row.client_id, now, source="twilio:status:21610")
     log.info(
         "delivery status",

@@ -2,7 +2,10 @@
 
 Keys: ``NOTIFIER_ENCRYPTION_KEYS`` (newest first), else the key file (``NOTIFIER_KEY_FILE``;
 by default ``<database>.key`` next to a SQLite file, else ``./notifier.key``). The embedded
-default (SQLite) generates a key file on first use and says where it is. A database remembers a
+default (SQLite) generates a key file on first use and says where it is. With real texts
+(``NOTIFIER_SMS_BACKEND=twilio``) the key must be kept apart from the data: a key file in the
+database's directory or the image's data volume is refused, since a copy of the data would
+carry its own key (docs/data-at-rest.md). A database remembers a
 canary encrypted with its key, so a missing or wrong key stops start-up with one clear line
 instead of failing on the first row it reads, and a missing key is never silently replaced by
 a new one once there is data to protect.
@@ -15,8 +18,9 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Connection, Row, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from notifier import db as dbmod
@@ -41,6 +45,42 @@ def key_file(settings: Settings) -> Path:
         if db_path and db_path != ":memory:":
             return Path(db_path).expanduser().with_suffix(".key")
     return Path("notifier.key")
+
+
+# The container image's data volume (Dockerfile: VOLUME /data): a copy of it must not carry
+# the key that opens it.
+DATA_VOLUMES = (Path("/data"),)
+KEEP_APART = (
+    "with NOTIFIER_SMS_BACKEND=twilio the key must be kept apart from the data (a copy of the "
+    "data must not carry its own key): set NOTIFIER_ENCRYPTION_KEYS, or NOTIFIER_KEY_FILE to a "
+    "mounted secret such as /run/secrets/notifier.key"
+)
+
+
+def refuse_key_beside_data(
+    path: Path, database: Path | None, *, volumes: tuple[Path, ...] = DATA_VOLUMES
+) -> None:
+    """Raise KeysError if the key file is in the SQLite database's directory (or below it) or
+    in a data volume. Symlinks are resolved: a link elsewhere to a key beside the data counts
+    as beside the data."""
+    key = path.expanduser().resolve()
+    places = [v.resolve() for v in volumes]
+    if database is not None:
+        places.append(database.expanduser().resolve().parent)
+    for place in places:
+        if key == place or place in key.parents:
+            raise KeysError(f"NOTIFIER_KEY_FILE: {path} is inside {place}, with the data; " +
+                            KEEP_APART)  # fmt: skip
+
+
+def _check_key_location(settings: Settings, path: Path) -> None:
+    if settings.sms_backend != "twilio":
+        return  # the console backend (local use, demos) may keep its key beside SQLite
+    if settings.key_file is None:
+        raise KeysError(f"NOTIFIER_KEY_FILE: not set, and the default {path} sits beside the "
+                        "database; " + KEEP_APART)  # fmt: skip
+    database = dbmod.sqlite_path(settings.database_url) if settings.is_sqlite else None
+    refuse_key_beside_data(path, database)
 
 
 def read_key_file(path: Path) -> list[str]:
@@ -87,6 +127,7 @@ def load_crypto(settings: Settings, probe: dbmod.Database | None = None) -> Cryp
         if settings.encryption_keys:
             return Crypto(settings.encryption_keys)
         path = key_file(settings)
+        _check_key_location(settings, path)
         if path.exists():
             return Crypto(read_key_file(path))
     except CryptoError as exc:
@@ -177,7 +218,52 @@ def canary_present(database: dbmod.Database) -> bool:
 
 
 # --- rotation ----------------------------------------------------------------------------------
-ENCRYPTED = (("clients", ("phone",)), ("messages", ("body", "recipient")), ("replies", ("body",)))
+def encrypted_columns() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every table with encrypted columns, and those columns, read off the models: a table
+    added later is rotated without anyone having to remember it here."""
+    from notifier.models import Base, EncryptedText
+
+    found = []
+    for table in Base.metadata.sorted_tables:
+        columns = tuple(c.name for c in table.columns if isinstance(c.type, EncryptedText))
+        if columns:
+            found.append((table.name, columns))
+    return tuple(found)
+
+
+ENCRYPTED = encrypted_columns()
+# Keyed hashes kept beside an encrypted value (hash column -> its value's column and how it is
+# hashed): recomputed under the newest key as the value is re-encrypted.
+HASHED: dict[str, dict[str, tuple[str, Callable[[Crypto, str], str]]]] = {
+    "clients": {
+        "phone_hash": ("phone", Crypto.lookup_hash),
+        "external_id_hash": ("external_id", Crypto.external_id_hash),
+    }
+}
+
+
+def _rotate_row(
+    conn: Connection, crypto: Crypto, table: str, columns: tuple[str, ...], row: Row[Any]
+) -> int:
+    """Re-encrypt one row's values (and recompute its hashes) under the newest key, if its
+    ciphertext is still what was read. Returns 1 if the row was rewritten."""
+    tokens: dict[str, str | None] = dict(zip(columns, row[1:], strict=True))
+    values: dict[str, object] = {
+        column: crypto.rotate(token)
+        for column, token in tokens.items()
+        if token and not crypto.is_current(token)
+    }
+    for hash_column, (source, hashed) in HASHED.get(table, {}).items():
+        token = tokens[source]
+        if token:
+            values[hash_column] = hashed(crypto, crypto.decrypt(token))
+    if not values:
+        return 0
+    guarded = [c for c in columns if c in values]
+    where = " AND ".join(["id = :id", *(f"{c} = :old_{c}" for c in guarded)])
+    sets = ", ".join(f"{c} = :{c}" for c in values)
+    params = dict(values, id=row[0], **{f"old_{c}": tokens[c] for c in guarded})
+    return rowcount(conn.execute(text(f"UPDATE {table} SET {sets} WHERE {where}"), params))
 
 
 def fingerprint(crypto: Crypto) -> str:
@@ -227,25 +313,7 @@ def rotate(
                     {"c": cursor, "n": batch},
                 ).all()
                 for row in rows:
-                    values: dict[str, object] = {}
-                    for column, token in zip(columns, row[1:], strict=True):
-                        if token and not crypto.is_current(token):
-                            values[column] = crypto.rotate(token)
-                    if table == "clients" and row[1]:
-                        values["phone_hash"] = crypto.lookup_hash(crypto.decrypt(row[1]))
-                    if not values:
-                        continue
-                    guard = " AND ".join(f"{c} = :old_{c}" for c in columns if c in values)
-                    sets = ", ".join(f"{c} = :{c}" for c in values)
-                    params = dict(
-                        values,
-                        id=row[0],
-                        **{f"old_{c}": row[1 + columns.index(c)] for c in columns if c in values},
-                    )
-                    where = f"id = :id AND {guard}" if guard else "id = :id"
-                    changed += rowcount(
-                        conn.execute(text(f"UPDATE {table} SET {sets} WHERE {where}"), params)
-                    )
+                    changed += _rotate_row(conn, crypto, table, columns, row)
             if not rows:
                 break
             cursor = int(rows[-1][0])

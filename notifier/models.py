@@ -110,8 +110,12 @@ class Client(Base):
     __tablename__ = "clients"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(64), unique=True)
-    first_name: Mapped[str] = mapped_column(String(80))
+    # Name and roster id are encrypted like the phone: with categories in clear, a copied
+    # database must not say whose crisis it was. Found by its keyed hash (one client per id):
+    # notifier.roster.client_by_external_id / external_id_filter.
+    external_id: Mapped[str] = mapped_column(EncryptedText)
+    external_id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    first_name: Mapped[str] = mapped_column(EncryptedText)
     phone: Mapped[str] = mapped_column(EncryptedText)
     # Inbound replies find their client by this keyed hash, never by decrypting every row.
     phone_hash: Mapped[str] = mapped_column(String(64), unique=True)

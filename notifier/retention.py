@@ -1,8 +1,10 @@
 """Retention: message and reply bodies older than NOTIFIER_RETENTION are erased.
 
 What the follow-up list needs (scores, categories, labels, timestamps, statuses) stays; the
-words people wrote and the texts we sent do not. Purging is idempotent (an erased body is the
-empty string and is skipped) and is logged as counts only.
+words people wrote and the texts we sent do not. Webhook deliveries that failed processing
+(kept in the inbox for a person to look at) are deleted once older than the retention too.
+Purging is idempotent (an erased body is the empty string and is skipped) and is logged as
+counts only.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from notifier.db import Database, rowcount
-from notifier.models import FINAL_STATUSES, Message, Reply
+from notifier.inbox import DEAD
+from notifier.models import FINAL_STATUSES, InboxItem, Message, Reply
 from notifier.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,6 +28,7 @@ class PurgeResult:
     cutoff: datetime
     message_bodies: int
     reply_bodies: int
+    inbox_rows: int = 0  # failed webhook deliveries deleted
 
 
 def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
@@ -46,9 +50,17 @@ def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
                 update(Reply).where(Reply.received_at < cutoff, Reply.body != "").values(body="")
             )
         )
+        # Only rows given up on: a row still waiting is the backlog, processed (and deleted) next.
+        inbox = rowcount(
+            s.execute(
+                delete(InboxItem).where(
+                    InboxItem.claimed_by == DEAD, InboxItem.received_at < cutoff
+                )
+            )
+        )
     log.info(
         "purged old bodies",
-        extra={"event": "purge", "messages": messages, "replies": replies,
+        extra={"event": "purge", "messages": messages, "replies": replies, "inbox": inbox,
                "cutoff": cutoff.isoformat()},
     )  # fmt: skip
-    return PurgeResult(cutoff, messages, replies)
+    return PurgeResult(cutoff, messages, replies, inbox)

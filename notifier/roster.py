@@ -1,7 +1,11 @@
-"""The client roster: CSV import (all or nothing), listing, discharge.
+"""The client roster: CSV import (all or nothing), listing, discharge, finding a client.
 
 A roster file with one bad row imports no row: staff get every problem at once, by line and
 column, fix the file and run the import again.
+
+External ids are encrypted at rest: a client is found by the keyed hash of the id
+(:func:`external_id_filter`, :func:`client_by_external_id`), never by comparing the column, and
+lists are sorted here in Python, since ciphertext has no useful order.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import Session
 
 from notifier import grammar
+from notifier.crypto import Crypto
 from notifier.db import Database, rowcount
 from notifier.models import ALERT, CANCELED, PENDING, Client, ConsentEvent, Message
 from notifier.settings import Settings, to_e164
@@ -40,6 +46,28 @@ _EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _FIRST_NAME = re.compile(r"^[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-][^\W\d_]+)*\.?$")
 _YES = {"yes", "y", "true", "1", "signed"}
 _NO = {"", "no", "n", "false", "0"}
+
+
+def external_id_filter(crypto: Crypto | None, external_id: str) -> ColumnElement[bool]:
+    """A WHERE clause matching the client with this external id (exact, as typed).
+
+    By the keyed hash under every configured key, so a lookup also works half-way through a
+    key rotation. Use it wherever a query filters or joins on an external id."""
+    if crypto is None:
+        raise RuntimeError("finding a client needs the database's keys (notifier.keys)")
+    return Client.external_id_hash.in_(crypto.external_id_hashes(external_id))
+
+
+def client_by_external_id(
+    session: Session, crypto: Crypto | None, external_id: str
+) -> Client | None:
+    """The client with this external id, or None."""
+    return session.scalar(select(Client).where(external_id_filter(crypto, external_id)))
+
+
+def roster_order(client: Client) -> tuple[str, str]:
+    """How client lists are shown: by group (none first), then external id."""
+    return (client.group_name or "", client.external_id)
 
 
 class RosterError(Exception):
@@ -231,7 +259,11 @@ def apply_rows(db: Database, rows: Iterable[RosterRow], now: datetime, source: s
         for r in rows:
             client = existing.get(r.external_id)
             if client is None:
-                client = Client(external_id=r.external_id, created_at=now)
+                client = Client(
+                    external_id=r.external_id,
+                    external_id_hash=crypto.external_id_hash(r.external_id),
+                    created_at=now,
+                )
                 s.add(client)
                 result.created += 1
                 before = None
@@ -288,7 +320,7 @@ def _snapshot(c: Client) -> tuple[object, ...]:
 def discharge(db: Database, external_id: str, now: datetime) -> int:
     """Discharge a client: no more texts. Returns how many pending messages were canceled."""
     with db.session() as s:
-        client = s.scalar(select(Client).where(Client.external_id == external_id))
+        client = client_by_external_id(s, db.crypto, external_id)
         if client is None:
             raise LookupError(f"no client with external_id {external_id!r}")
         if client.discharged_at is None:
@@ -308,7 +340,7 @@ def discharge(db: Database, external_id: str, now: datetime) -> int:
 
 def list_clients(db: Database, group: str | None = None) -> list[Client]:
     with db.session() as s:
-        q = select(Client).order_by(Client.group_name, Client.external_id)
+        q = select(Client)
         if group:
             q = q.where(Client.group_name == group)
-        return list(s.scalars(q))
+        return sorted(s.scalars(q), key=roster_order)

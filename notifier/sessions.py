@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from notifier.db import Database
 from notifier.models import CANCELED, PENDING, Appointment, Client, Message
 from notifier.planner import ReminderOutlook, reminder_outlook
+from notifier.roster import client_by_external_id
 from notifier.schedule import Occurrence, group_occurrences
 from notifier.settings import Settings
 
@@ -44,7 +45,7 @@ def add_individual(
     if starts_at <= now:
         raise ValueError("expected a start time in the future")
     with db.session() as s:
-        client = s.scalar(select(Client).where(Client.external_id == external_id))
+        client = client_by_external_id(s, db.crypto, external_id)
         if client is None:
             raise LookupError(f"no client with external_id {external_id!r}")
         row = Appointment(

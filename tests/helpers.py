@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from notifier.db import Database
 from notifier.models import Client, Message
-from notifier.roster import RosterRow, apply_rows
+from notifier.roster import RosterRow, apply_rows, external_id_filter
 from notifier.settings import Settings
 
 
@@ -42,7 +42,7 @@ def add_client(
     )
     apply_rows(db, [row], now, source="test")
     with db.session() as s:
-        client = s.scalar(select(Client).where(Client.external_id == external_id))
+        client = s.scalar(select(Client).where(external_id_filter(db.crypto, external_id)))
         assert client is not None
         return client
 

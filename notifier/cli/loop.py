@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
 from notifier.models import PENDING, SENDING, STATUSES, Client, Message
+from notifier.roster import external_id_filter
 from notifier.settings import Settings
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         if args.kind:
             q = q.where(Message.kind == args.kind)
         if args.client:
-            q = q.where(Client.external_id == args.client)
+            q = q.where(external_id_filter(database.crypto, args.client))
         q = q.order_by(Message.due_at, Message.id).limit(args.limit)
         rows = []
         for m, c, a in s.execute(q).all():

@@ -24,7 +24,8 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     result = purge(open_db(settings), settings, now_of(args, settings))
     say(
         f"erased bodies older than {result.cutoff:%Y-%m-%d %H:%M} UTC: "
-        f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies)"
+        f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies); deleted "
+        f"{result.inbox_rows} failed inbox row(s)"
     )
     return 0
 
@@ -131,7 +132,7 @@ def register(sub: Any) -> None:
     add_format(st)
     st.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("purge", help="erase message and reply bodies older than the retention")
+    p = sub.add_parser("purge", help="erase bodies and failed inbox rows older than the retention")
     add_now(p)
     p.set_defaults(func=cmd_purge)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
 from notifier.models import Client, Reply
+from notifier.roster import external_id_filter
 from notifier.settings import Settings, to_e164
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def cmd_replies(args: argparse.Namespace, settings: Settings) -> int:
     with database.read() as s:
         q = select(Reply, Client.external_id).outerjoin(Client, Client.id == Reply.client_id)
         if args.client:
-            q = q.where(Client.external_id == args.client)
+            q = q.where(external_id_filter(database.crypto, args.client))
         if args.category:
             q = q.where(Reply.category == args.category)
         q = q.order_by(Reply.received_at.desc(), Reply.id.desc()).limit(args.limit)

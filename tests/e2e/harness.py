@@ -236,6 +236,7 @@ def seed_outbox(
                         "first_name": "Test",
                         "phone": phone(i),
                         "phone_hash": TEST_CRYPTO.lookup_hash(phone(i)),
+                        "external_id_hash": TEST_CRYPTO.external_id_hash(f"P{i:05d}"),
                         "group_name": None,
                         "timezone": "America/New_York",
                         "language": "en",

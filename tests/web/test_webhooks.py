@@ -38,6 +38,7 @@ from notifier.models import (
     Message,
     Reply,
 )
+from notifier.roster import external_id_filter
 from notifier.service import Service
 from notifier.settings import Settings
 from notifier.web import EMPTY_TWIML, create_app
@@ -163,7 +164,7 @@ def reply_rows(db: Database) -> list[Reply]:
 
 def client_row(db: Database, external_id: str) -> Client:
     with db.session() as s:
-        c = s.scalar(select(Client).where(Client.external_id == external_id))
+        c = s.scalar(select(Client).where(external_id_filter(db.crypto, external_id)))
         assert c is not None
         return c
 
