@@ -298,3 +298,25 @@ def test_trickled_body_is_cut_off_at_the_body_deadline_with_408(
     )
     assert status == 408
     assert 0.9 < time.monotonic() - started < 5
+
+
+# Twilio's webhook spelling of a MessageInstance property, where it is not plain CamelCase.
+SPEC_RENAMES = {"sid": "MessageSid", "status": "MessageStatus"}
+
+
+def test_status_allowlist_covers_every_message_instance_field_of_twilios_spec() -> None:
+    """The status callback carries MessageInstance's fields (twilio_api_v2010.json, read from
+    ../shared as the contract tests do; the app embeds the names as data)."""
+    import json
+
+    from tests.contract.conftest import DEFAULT_SPEC
+
+    if not DEFAULT_SPEC.is_file():
+        pytest.skip(f"Twilio's spec not found at {DEFAULT_SPEC}")
+    spec = json.loads(DEFAULT_SPEC.read_text())
+    properties = spec["components"]["schemas"]["api.v2010.account.message"]["properties"]
+    names = {
+        SPEC_RENAMES.get(p, "".join(part.capitalize() for part in p.split("_"))) for p in properties
+    }
+    assert len(names) >= 20
+    assert names - STATUS_FIELDS == set()
