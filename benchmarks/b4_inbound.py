@@ -93,6 +93,7 @@ def measure(seconds: float) -> dict[str, object]:
     env.update(
         NOTIFIER_HTTP_HOST="127.0.0.1",
         NOTIFIER_HTTP_PORT="8801",
+        NOTIFIER_METRICS_PORT="0",
         NOTIFIER_LOG_LEVEL="WARNING",
         NOTIFIER_ENCRYPTION_KEYS=KEY,
     )

@@ -35,7 +35,7 @@ def run_migrations_online() -> None:
     path = sqlite_path(_url())
     if path is not None:
         make_private(path)  # a first `db upgrade` creates the file: owner-only from the start
-    engine = create_engine(_url(), poolclass=pool.NullPool)
+    engine = create_engine(_url(), poolclass=pool.NullPool, hide_parameters=True)
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})

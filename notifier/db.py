@@ -58,6 +58,7 @@ class Database:
                 connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
                 pool_size=pool_size,
                 max_overflow=pool_size,
+                hide_parameters=True,  # an exception's text must not carry names or numbers
             )
             _configure_sqlite(self.engine, path)
         else:
@@ -67,6 +68,7 @@ class Database:
                 pool_size=pool_size,
                 max_overflow=pool_size,
                 pool_recycle=1800,
+                hide_parameters=True,
             )
         # Encrypted columns find their key on the engine's dialect (one per engine, no global).
         self.engine.dialect.notifier_crypto = crypto  # type: ignore[attr-defined]

@@ -25,6 +25,42 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 _ID_FIELDS = frozenset({"sid", "provider_sid", "worker", "ts", "duration_ms", "dedupe_key"})
 
 
+# What SQLAlchemy and the drivers put in an exception's text: the statement, its bound values
+# ("[parameters: ('Ben', 'C002')]"), and PostgreSQL's DETAIL with a key's value or a whole
+# failing row. Engines are built with hide_parameters=True; this catches anything else.
+SQL_DUMPS = (
+    (re.compile(r"\[parameters: [^\n]*"), "[parameters: hidden]"),
+    (re.compile(r"\[SQL: .*?\](?=\s*(?:\n|\(Background|$))", re.S), "[SQL: hidden]"),
+    (re.compile(r"^(\s*DETAIL:).*$", re.M), r"\1 hidden"),
+    (re.compile(r"Failing row contains \(.*?\)(?=\.?\s*(?:\n|$))", re.S), "Failing row hidden"),
+)
+
+
+def scrub_sql(text: str) -> str:
+    for pattern, replacement in SQL_DUMPS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class ScrubSqlFilter(logging.Filter):
+    """Removes SQL statements, bound parameters and row dumps from every record's message,
+    string fields and exception text, whichever logger it came from."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub_sql(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        for key, value in vars(record).items():
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, scrub_sql(value))
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub_sql(record.exc_text)
+        return True
+
+
 def mask_phone(phone: str | None) -> str:
     """``+13125550142`` -> ``+1*******42``: enough to tell two numbers apart, not to call one."""
     if not phone:
@@ -64,7 +100,8 @@ class JsonFormatter(logging.Formatter):
             # Exception text can quote data (an SQL parameter, a request body): type only.
             exc_type = record.exc_info[0]
             payload["error"] = exc_type.__name__ if exc_type else "error"
-            payload["trace"] = scrub(self.formatException(record.exc_info))[-2000:]
+            trace = record.exc_text or self.formatException(record.exc_info)
+            payload["trace"] = scrub(scrub_sql(trace))[-2000:]
         return json.dumps(payload, default=str, ensure_ascii=False)
 
 
@@ -78,7 +115,8 @@ class TextFormatter(logging.Formatter):
         if fields:
             line += f"  {fields}"
         if record.exc_info:
-            line += "\n" + scrub(self.formatException(record.exc_info))
+            trace = record.exc_text or self.formatException(record.exc_info)
+            line += "\n" + scrub(scrub_sql(trace))
         return line
 
 
@@ -100,6 +138,7 @@ def setup_logging(fmt: str = "auto", level: str = "INFO", stream: Any = None) ->
     use_json = fmt == "json" or (fmt == "auto" and not getattr(stream, "isatty", bool)())
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter() if use_json else TextFormatter())
+    handler.addFilter(ScrubSqlFilter())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -282,6 +283,17 @@ CLIENTS = cast(Table, Client.__table__)
 REPLIES = cast(Table, Reply.__table__)
 INBOX = cast(Table, InboxItem.__table__)
 SESSIONS = cast(Table, Appointment.__table__)
+
+
+class ThrottleBucket(Base):
+    """A token bucket of :mod:`notifier.throttle`, shared by every replica. ``key`` is the
+    bucket's name and a keyed hash of who is limited (never a raw address or name)."""
+
+    __tablename__ = "throttle"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class ConsentEvent(Base):

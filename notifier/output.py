@@ -1,13 +1,18 @@
-"""Rendering rows for the terminal: aligned tables, JSON arrays, CSV; and a progress line."""
+"""Rendering rows for the terminal: aligned tables, JSON arrays, CSV; a progress line; and
+writing a private file (health information: owner only, never through a symlink)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 
@@ -104,3 +109,42 @@ class Progress:
             self.update(self.total)
             self.stream.write("\n")
             self.stream.flush()
+
+
+class OutputError(ValueError):
+    """A file we were asked to write cannot be written safely; ``str()`` is one line."""
+
+
+def write_private(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` readable by its owner only (0600), from the first byte.
+
+    The text goes to a new temporary file beside ``path`` (created O_EXCL with mode 0600, so
+    it is never readable by others, not even for an instant) and is renamed over ``path``. A
+    symlink at ``path`` is refused, never followed; so is anything but a regular file. An
+    existing regular file is replaced atomically (a rerun of ``followup --output`` overwrites
+    its last output; a reader sees the old file or the new one, never half of one)."""
+    target = Path(path)
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        pass
+    else:
+        if stat.S_ISLNK(st.st_mode):
+            raise OutputError(f"{target}: is a symbolic link; expected a regular file path")
+        if not stat.S_ISREG(st.st_mode):
+            raise OutputError(f"{target}: exists and is not a regular file")
+    directory = target.parent
+    if not directory.is_dir():
+        raise OutputError(f"{target}: expected an existing directory {str(directory)!r}")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)  # mkstemp's default, stated: owner only
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)  # renames over a path; never writes through a link
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -7,8 +7,6 @@ not write it again), atomically, readable by its owner only: it holds health inf
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +14,7 @@ from typing import TYPE_CHECKING
 from notifier import state
 from notifier.followup import NoSession, next_session
 from notifier.followup_render import page
+from notifier.output import write_private
 
 if TYPE_CHECKING:
     from notifier.service import Service
@@ -44,7 +43,8 @@ def write_due_reports(service: Service, now: datetime) -> list[str]:
                 continue
             local = start.astimezone(settings.timezone)
             path = Path(target) / f"followup-{group.name}-{local:%Y-%m-%d-%H%M}.html"
-            _write_private(path, page(service.followup(group.name, now), settings.timezone))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_private(path, page(service.followup(group.name, now), settings.timezone))
             state.put(service.db, key, path.name, now)
             written.append(str(path))
             log.info(
@@ -52,16 +52,3 @@ def write_due_reports(service: Service, now: datetime) -> list[str]:
                 extra={"event": "report", "group": group.name, "file": path.name},
             )
     return written
-
-
-def _write_private(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".followup-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -18,6 +18,7 @@ from collections.abc import Generator
 from types import FrameType
 
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.exc import OperationalError
 
 from notifier.db import Database
@@ -74,6 +75,79 @@ class _Server(uvicorn.Server):
                 signal.signal(s, h)
 
 
+class _MetricsServer(uvicorn.Server):
+    """The /metrics listener, in a thread of its own; the main server owns the signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def http_config(settings: Settings, app: FastAPI) -> uvicorn.Config:
+    """The public listener, hardened against slow and greedy clients: a request head must
+    arrive within NOTIFIER_HTTP_HEADER_TIMEOUT (and be at most 16 KB), at most
+    NOTIFIER_HTTP_MAX_CONNECTIONS connections at once (a request beyond gets 503)."""
+    from notifier.web.protocol import MAX_HEAD_BYTES, with_header_timeout
+
+    return uvicorn.Config(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=10,
+        http=with_header_timeout(settings.http_header_timeout.total_seconds()),
+        limit_concurrency=settings.http_max_connections,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+    )
+
+
+def metrics_config(settings: Settings, app: FastAPI) -> uvicorn.Config:
+    """The private listener for /metrics: a few scrapers, so few connections."""
+    from notifier.web.protocol import MAX_HEAD_BYTES, with_header_timeout
+
+    return uvicorn.Config(
+        app,
+        host=settings.metrics_host,
+        port=settings.metrics_port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        http=with_header_timeout(settings.http_header_timeout.total_seconds()),
+        limit_concurrency=16,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+    )
+
+
+def start_metrics(settings: Settings, service: Service) -> uvicorn.Server | None:
+    """Serve /metrics on NOTIFIER_METRICS_HOST:PORT in a thread (None when the port is 0, or
+    when it cannot listen: that is logged, and the service runs on without metrics)."""
+    from notifier.web import create_metrics_app
+
+    if not settings.metrics_port:
+        return None
+    server = _MetricsServer(metrics_config(settings, create_metrics_app(service)))
+
+    def serve() -> None:
+        with contextlib.suppress(SystemExit):  # uvicorn exits when it cannot listen
+            server.run()
+
+    thread = threading.Thread(target=serve, name="metrics-http", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not server.started:
+        log.error(
+            "metrics listener did not start",
+            extra={"event": "metrics.unavailable", "port": settings.metrics_port},
+        )
+        server.should_exit = True
+        return None
+    return server
+
+
 def _open_with_retry(settings: Settings, patience: float = 60.0) -> Database:
     """The database may start after us (compose, a restart): wait for it a while."""
     delay, waited = 1.0, 0.0
@@ -113,23 +187,14 @@ def run_service(settings: Settings) -> int:
         )
     stop = threading.Event()
     scheduler = build_scheduler(service)
-    app = create_app(service)
-    config = uvicorn.Config(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        lifespan="off",
-        timeout_graceful_shutdown=10,
-    )
-    server = _Server(config, stop)
+    server = _Server(http_config(settings, create_app(service)), stop)
 
     def stop_sending() -> None:
         stop.wait()
         service.dispatcher.stopping.set()  # unstarted sends in a batch go back to pending
 
     threading.Thread(target=stop_sending, name="stop-watch", daemon=True).start()
+    metrics_server = start_metrics(settings, service)
     scheduler.start()
     service.start_inbox_worker()
     log.info(
@@ -138,6 +203,7 @@ def run_service(settings: Settings) -> int:
             "event": "start",
             "backend": settings.sms_backend,
             "port": settings.http_port,
+            "metrics_port": settings.metrics_port if metrics_server else None,
             "database": "sqlite" if settings.is_sqlite else "postgresql",
         },
     )
@@ -146,6 +212,8 @@ def run_service(settings: Settings) -> int:
         server.run()
     finally:
         stop.set()
+        if metrics_server is not None:
+            metrics_server.should_exit = True
         scheduler.shutdown(wait=True)
         service.close()
         log.info("notifier stopped", extra={"event": "stop"})

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from notifier import db as dbmod
-from notifier import delivery, inbox, poller, replies, reports, retention, state
+from notifier import delivery, inbox, poller, replies, reports, retention, state, throttle
 from notifier.dispatch import Clock, Dispatcher, DispatchResult, utcnow
 from notifier.followup import Digest, build_digest
 from notifier.keys import open_database
@@ -106,7 +106,9 @@ class Service:
         with state.singleton(self.db, "purge") as mine:
             if not mine:
                 return None
-            return retention.purge(self.db, self.settings, now or self.clock())
+            when = now or self.clock()
+            throttle.prune(self.db, when - throttle.IDLE_AFTER)
+            return retention.purge(self.db, self.settings, when)
 
     # --- two-way ------------------------------------------------------------------------
     def receive(

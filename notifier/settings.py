@@ -8,6 +8,7 @@ names the variable, the value and what was expected; the CLI prints it and exits
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -47,6 +48,36 @@ DEFAULT_COPING_SKILLS = (
     "Try 4-7-8 breathing: in for 4, hold for 7, out for 8, three times.; "
     "A short walk or a glass of water can reset the next hour."
 )
+
+
+# A staff token that a stranger could guess is no token: the old example value, and the words
+# people leave in templates. Compared case-insensitively; the *_PREFIXES also catch
+# "change-me-to-a-long-random-string" and "example-token-1234...".
+OLD_EXAMPLE_STAFF_TOKEN = "change-me-to-a-long-random-string"
+PLACEHOLDER_TOKENS = frozenset(
+    {OLD_EXAMPLE_STAFF_TOKEN, "changeme", "change-me", "secret", "token", "password", "placeholder"}
+)
+PLACEHOLDER_PREFIXES = ("change-me", "change_me", "changeme", "example", "placeholder", "replace")
+MIN_STAFF_TOKEN = 32
+MAKE_TOKEN = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
+
+
+def is_placeholder_token(token: str) -> bool:
+    lowered = token.strip().lower()
+    return lowered in PLACEHOLDER_TOKENS or lowered.startswith(PLACEHOLDER_PREFIXES)
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """127.0.0.0/8, ::1 and localhost: where a local mock of Twilio may listen over http."""
+    if not host:
+        return False
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _d(text: str) -> timedelta:
@@ -105,6 +136,14 @@ class Settings(BaseSettings):
     twilio_api_base: str | None = None
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8000, ge=1, le=65535)
+    # Slow clients: a request's headers, and a webhook's body, must arrive within these; at most
+    # this many connections at once (more get 503).
+    http_header_timeout: Duration = _d("10s")
+    http_body_timeout: Duration = _d("10s")
+    http_max_connections: int = Field(default=200, ge=1, le=100_000)
+    # /metrics is served here only (not on the public port). Port 0 turns it off.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9100, ge=0, le=65535)
 
     # --- planning and sending --------------------------------------------------------------
     plan_horizon: Duration = _d("8d")
@@ -197,6 +236,8 @@ class Settings(BaseSettings):
         "poll_interval",
         "retention",
         "expire_interval",
+        "http_header_timeout",
+        "http_body_timeout",
         mode="before",
     )
     @classmethod
@@ -276,6 +317,21 @@ class Settings(BaseSettings):
         # `NAME=` in an env file means "not set", not "the empty path/string".
         return None if isinstance(v, str) and not v.strip() else v
 
+    @field_validator("staff_token", mode="after")
+    @classmethod
+    def _staff_token(cls, v: SecretStr | None) -> SecretStr | None:
+        # Unset stays allowed (the page then answers 401 to everyone); a set token must be one
+        # nobody can guess: the page shows clients' health information.
+        if v is None:
+            return v
+        token = v.get_secret_value()
+        if len(token.strip()) < MIN_STAFF_TOKEN or is_placeholder_token(token):
+            raise ValueError(
+                f"expected a random token of at least {MIN_STAFF_TOKEN} characters, not a "
+                f"placeholder (make one with: {MAKE_TOKEN}), or leave it empty to disable the page"
+            )
+        return v
+
     @field_validator("public_url", "twilio_api_base", mode="before")
     @classmethod
     def _url(cls, v: Any) -> str | None:
@@ -329,6 +385,7 @@ class Settings(BaseSettings):
                 raise _FieldError(
                     "sms_backend", "twilio", "expected these to be set too: " + ", ".join(missing)
                 )
+            _require_https(self.public_url or "")
         group_names = [g.name for g in self.groups]
         if len(set(group_names)) != len(group_names):
             raise _FieldError("groups", ",".join(group_names), "expected unique group names")
@@ -345,6 +402,19 @@ class Settings(BaseSettings):
     def secret(self, field: str) -> str | None:
         value = getattr(self, field)
         return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def _require_https(url: str) -> None:
+    """Twilio signs the URL it calls and sends clients' texts there: plain http would show them
+    to anyone on the path. Loopback stays allowed for a local mock."""
+    parsed = urlparse(url)
+    if parsed.scheme != "https" and not is_loopback_host(parsed.hostname):
+        raise _FieldError(
+            "public_url",
+            url,
+            "expected an https:// URL with NOTIFIER_SMS_BACKEND=twilio "
+            "(http only for a loopback mock: 127.0.0.1, ::1, localhost)",
+        )
 
 
 class _FieldError(ValueError):

@@ -10,6 +10,7 @@ builds the parser from them and maps errors to exit codes.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything the service creates (the SQLite file and its -wal/-shm, the key file, reports,
+    # exports) is for its owner only, whatever umask it was started with.
+    os.umask(0o077)
     parser = build_parser()
     args = parser.parse_args(argv)
     settings: Settings | None = None

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from notifier import db as dbmod
@@ -32,6 +33,14 @@ def open_db(settings: Settings) -> dbmod.Database:
     from notifier.keys import open_database
 
     return open_database(settings)
+
+
+def write_output(path: str, text: str) -> Path:
+    """``--output``: a private file (notifier.output.write_private); a refusal is bad input."""
+    try:
+        return output.write_private(path, text)
+    except output.OutputError as exc:
+        raise UsageError(f"--output {exc}") from None
 
 
 def say(text: str) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notifier import output
-from notifier.cli._common import open_db
+from notifier.cli._common import open_db, write_output
 from notifier.settings import Settings
 
 if TYPE_CHECKING:
@@ -22,9 +21,7 @@ def cmd_consent_export(args: argparse.Namespace, settings: Settings) -> int:
             for e, ev, at, src in events(open_db(settings))]  # fmt: skip
     text = output.csv_text(rows, ["external_id", "event", "at", "source"])
     if args.output:
-        path = Path(args.output)
-        path.write_text(text, encoding="utf-8")
-        path.chmod(0o600)
+        path = write_output(args.output, text)
         sys.stderr.write(f"wrote {len(rows)} consent event(s) to {path}\n")
     else:
         sys.stdout.write(text)
@@ -36,5 +33,8 @@ def register(sub: Any) -> None:
         dest="consent_command", metavar="SUBCOMMAND", required=True
     )
     ce = c.add_parser("export", help="every consent event as CSV, for audits")
-    ce.add_argument("--output", help="write to this file (mode 600) instead of stdout")
+    ce.add_argument(
+        "--output",
+        help="write to this file (mode 600; an existing file is replaced, a symlink refused)",
+    )
     ce.set_defaults(func=cmd_consent_export)

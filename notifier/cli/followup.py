@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notifier import output
-from notifier.cli._common import UsageError, add_format, add_now, now_of, open_db, say
+from notifier.cli._common import (
+    UsageError,
+    add_format,
+    add_now,
+    now_of,
+    open_db,
+    say,
+    write_output,
+)
 from notifier.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,9 +41,7 @@ def cmd_followup(args: argparse.Namespace, settings: Settings) -> int:
     else:
         text = table(digest, tz)
     if args.output:
-        path = Path(args.output)
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        path.chmod(0o600)  # health information: owner only
+        path = write_output(args.output, text if text.endswith("\n") else text + "\n")
         sys.stderr.write(f"wrote {path} ({len(digest.clients)} clients)\n")
     else:
         say(text)
@@ -48,5 +53,8 @@ def register(sub: Any) -> None:
     f.add_argument("group")
     add_now(f)
     add_format(f, ("table", "json", "csv", "html"))
-    f.add_argument("--output", help="write to this file (mode 600) instead of stdout")
+    f.add_argument(
+        "--output",
+        help="write to this file (mode 600; an existing file is replaced, a symlink refused)",
+    )
     f.set_defaults(func=cmd_followup)

@@ -114,6 +114,7 @@ class Replica:
             {
                 "NOTIFIER_HTTP_HOST": "127.0.0.1",
                 "NOTIFIER_HTTP_PORT": str(self.port),
+                "NOTIFIER_METRICS_PORT": "0",  # several replicas on one host
                 "NOTIFIER_LOG_FORMAT": "json",
             }
         )

@@ -22,7 +22,7 @@ from notifier.metrics import Metrics
 from notifier.models import Client, Message, Reply
 from notifier.service import Service
 from notifier.settings import Settings
-from notifier.web import create_app
+from notifier.web import create_app, create_metrics_app
 from tests.fakes.transport import FakeTransport, permanent
 from tests.helpers import add_client
 
@@ -125,7 +125,7 @@ def test_metrics_cover_messages_errors_replies_outbox_jobs_webhooks_and_alerts(
     sig = RequestValidator("tok").compute_signature("https://n.example.org/twilio/inbound", form)
     assert app.post("/twilio/inbound", data=form, headers={"X-Twilio-Signature": sig}
                     ).status_code == 200  # fmt: skip
-    body = app.get("/metrics").text
+    body = TestClient(create_metrics_app(svc)).get("/metrics").text
     assert metric(body, "notifier_messages_total", kind="checkin", status="sent") >= 1
     assert metric(body, "notifier_messages_total", kind="checkin", status="failed") == 1
     assert metric(body, "notifier_send_errors_total", code="21211") == 1

@@ -19,6 +19,7 @@ from notifier.planner import plan
 from notifier.service import Service
 from notifier.settings import Settings
 from notifier.web import create_app
+from tests.conftest import BASE_SETTINGS
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client, messages
 
@@ -28,7 +29,8 @@ NY = ZoneInfo("America/New_York")
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=NY).astimezone(UTC)
 ENROLLED = NOON - timedelta(days=14)
 NEXT_SESSION = datetime(2026, 12, 2, 18, 0, tzinfo=NY)
-AUTH = {"Authorization": "Bearer staff-secret"}
+STAFF_TOKEN = BASE_SETTINGS["staff_token"]
+AUTH = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 ANA, ZOE = "+13125550101", "+13125550102"
 CRISIS_TEXT = "I want to kill myself"
 FREE_TEXT = "Rough week at work, thinking about using"
@@ -119,13 +121,13 @@ def test_no_authorization_header_is_401_with_a_bearer_challenge(
     [
         "Bearer wrong-secret",
         "Bearer staff-secre",
-        "Bearer staff-secret-and-more",
+        f"Bearer {STAFF_TOKEN}-and-more",
         "Bearer ",
         "Bearer",
-        "staff-secret",
+        STAFF_TOKEN,
         "Basic c3RhZmY6c3RhZmYtc2VjcmV0",
-        "Basic staff-secret",
-        "Token staff-secret",
+        f"Basic {STAFF_TOKEN}",
+        f"Token {STAFF_TOKEN}",
     ],
 )
 def test_wrong_token_or_scheme_is_401(start: Callable[..., Staff], authorization: str) -> None:
@@ -139,12 +141,12 @@ def test_wrong_token_or_scheme_is_401(start: Callable[..., Staff], authorization
 
 def test_bearer_scheme_is_case_insensitive(start: Callable[..., Staff]) -> None:
     staff = start()
-    r = staff.get("/followup/evening", headers={"Authorization": "bearer staff-secret"})
+    r = staff.get("/followup/evening", headers={"Authorization": f"bearer {STAFF_TOKEN}"})
     assert r.status_code == 200
 
 
 @pytest.mark.parametrize(
-    "authorization", ["Bearer ", "Bearer staff-secret", "Bearer None", "Basic Og=="]
+    "authorization", ["Bearer ", f"Bearer {STAFF_TOKEN}", "Bearer None", "Basic Og=="]
 )
 def test_staff_token_unset_is_always_401(start: Callable[..., Staff], authorization: str) -> None:
     staff = start(staff_token=None)

@@ -1,9 +1,9 @@
-"""Liveness, readiness and metrics."""
+"""Liveness and readiness (metrics are on their own listener: notifier.web.routes.metrics)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse
 
 from notifier.web.deps import CurrentService
 
@@ -23,8 +23,3 @@ def readyz(service: CurrentService) -> JSONResponse:
         {"status": "ok" if ok else "unavailable", "detail": detail},
         status_code=200 if ok else 503,
     )
-
-
-@router.get("/metrics", response_class=PlainTextResponse)
-def metrics(service: CurrentService) -> Response:
-    return Response(service.metrics_text(), media_type="text/plain; version=0.0.4")

@@ -14,7 +14,13 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from notifier.web.deps import FORM_TYPE, CurrentService, SignedTwilioForm, require_fields
+from notifier.web.deps import (
+    FORM_TYPE,
+    CurrentService,
+    SignedInboundForm,
+    SignedStatusForm,
+    require_fields,
+)
 
 log = logging.getLogger("notifier.web")
 
@@ -77,12 +83,13 @@ STATUS_SCHEMA = _form_schema(
         200: {"content": {"text/xml": {}}},
         400: {},
         403: {},
+        408: {"description": "the body did not arrive within NOTIFIER_HTTP_BODY_TIMEOUT"},
         413: {},
         503: {"description": "the delivery could not be stored; Twilio retries"},
     },
 )
 async def twilio_inbound(
-    form: SignedTwilioForm, service: CurrentService, background: BackgroundTasks
+    form: SignedInboundForm, service: CurrentService, background: BackgroundTasks
 ) -> Response:
     started = time.monotonic()
     require_fields(form, "MessageSid", "From", "Body")
@@ -109,9 +116,9 @@ async def twilio_inbound(
 @router.post(
     "/twilio/status",
     openapi_extra=STATUS_SCHEMA,
-    responses={200: {"content": {"text/xml": {}}}, 400: {}, 403: {}, 413: {}},
+    responses={200: {"content": {"text/xml": {}}}, 400: {}, 403: {}, 408: {}, 413: {}},
 )
-async def twilio_status(form: SignedTwilioForm, service: CurrentService) -> Response:
+async def twilio_status(form: SignedStatusForm, service: CurrentService) -> Response:
     started = time.monotonic()
     require_fields(form, "MessageSid", "MessageStatus")
     outcome = await run_in_threadpool(
