@@ -1,7 +1,7 @@
 """client names and external ids encrypted at rest; external ids found by a keyed hash
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-01
 
 With first_name and external_id in clear beside the reply categories, a copied database said
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

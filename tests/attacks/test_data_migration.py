@@ -20,12 +20,24 @@ from tests.conftest import TEST_CRYPTO, TEST_KEY
 NAMES = ["Ana", "Ben", "Carla", "Dev", "Erin", "Frank", "Gia", "Hal", "Ivy", "Jon"]
 
 
+def _revision_before_0008() -> str:
+    from alembic.script import ScriptDirectory
+
+    down = ScriptDirectory.from_config(dbmod.alembic_config("sqlite://")).get_revision("0008")
+    assert down is not None and isinstance(down.down_revision, str)
+    return down.down_revision
+
+
+# Whatever migration runs just before this one: names and ids were still in clear there.
+BEFORE = _revision_before_0008()
+
+
 @pytest.fixture
 def url_at_0005(database_url: str, tmp_path: object) -> Iterator[str]:
     """A fresh database at revision 0005 (before this change), on each backend."""
     if database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path}/old.db"  # type: ignore[str-bytes-safe]
-        command.upgrade(dbmod.alembic_config(url), "0005")
+        command.upgrade(dbmod.alembic_config(url), BEFORE)
         yield url
         return
     admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
@@ -33,7 +45,7 @@ def url_at_0005(database_url: str, tmp_path: object) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    command.upgrade(dbmod.alembic_config(url), "0005")
+    command.upgrade(dbmod.alembic_config(url), BEFORE)
     try:
         yield url
     finally:
@@ -112,7 +124,7 @@ def test_migration_0008_refuses_without_the_key_and_changes_nothing(url_at_0005:
     fill(url_at_0005)
     with pytest.raises(RuntimeError, match="notifier db upgrade"):
         upgrade(url_at_0005, None)
-    assert revision(url_at_0005) == "0005"
+    assert revision(url_at_0005) == BEFORE
     assert raw(url_at_0005, "SELECT first_name FROM clients WHERE id = 2") == [("Ben",)]
 
 
@@ -136,7 +148,7 @@ def test_migration_0008_resumes_after_being_killed_mid_way(url_at_0005: str) -> 
     # Batches of 3 rows, 2 values each: the crash comes inside the second batch.
     with pytest.raises(KeyboardInterrupt):
         upgrade(url_at_0005, CrashingCrypto(limit=8), batch_size=3)
-    assert revision(url_at_0005) == "0005"  # not recorded as done...
+    assert revision(url_at_0005) == BEFORE  # not recorded as done...
     rows = raw(url_at_0005, "SELECT id, external_id, first_name FROM clients "
                             "WHERE external_id_hash IS NOT NULL ORDER BY id")  # fmt: skip
     assert [r[0] for r in rows] == [1, 2, 3]  # ...but the first batch is kept, encrypted
