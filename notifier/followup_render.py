@@ -261,7 +261,7 @@ def trend_chart(
 def _charts(d: Digest, c: ClientDigest, colors: dict[str, str]) -> str:
     e = html.escape
     if not c.trend:
-        return '<span class="none">no scores in 4 weeks</span>'
+        return _empty_chart(d.trend_weeks)
     return "".join(
         f'<figure class="chart" data-label="{e(label)}">'
         f'<figcaption style="color:{colors[label]}">{e(label)}</figcaption>'
@@ -274,6 +274,22 @@ def _charts(d: Digest, c: ClientDigest, colors: dict[str, str]) -> str:
         )
         + "</figure>"
         for label, points in c.trend.items()
+    )
+
+
+def _empty_chart(weeks: list[date], width: int = 180, height: int = 64) -> str:
+    """The same frame with the weeks and a note, so every row has a chart to read across."""
+    step = (width - 12) / max(len(weeks), 1)
+    labels = "".join(
+        f'<text x="{6 + step * (i + 0.5):.1f}" y="{height - 3}" font-size="9" '
+        f'text-anchor="middle" fill="#666">{w:%d %b}</text>'
+        for i, w in enumerate(weeks)
+    )
+    return (
+        f'<svg class="trend empty" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="no scores in 4 weeks">'
+        f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" font-size="11" text-anchor="middle" '
+        f'fill="#999">no scores in 4 weeks</text>{labels}</svg>'
     )
 
 
