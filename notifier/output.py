@@ -10,6 +10,7 @@ import os
 import stat
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -33,25 +34,49 @@ def dumps(value: Any) -> str:
 def table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], *, widths: dict[str, int] | None = None
 ) -> str:
-    """A plain aligned table; long cells are cut with an ellipsis (use --format json for all)."""
+    """A plain aligned table. A cell longer than its column's width (40 unless ``widths`` says)
+    wraps onto the lines below, at spaces where it can: nothing is ever cut off. A list value
+    shows one item per line."""
     widths = widths or {}
-    cells = [[_cell(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
-    sizes = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    cells = [[_lines(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
+    sizes = [
+        max([len(c)] + [len(line) for row in cells for line in row[i]])
+        for i, c in enumerate(columns)
+    ]
     lines = ["  ".join(c.upper().ljust(sizes[i]) for i, c in enumerate(columns)).rstrip()]
-    lines += ["  ".join(v.ljust(sizes[i]) for i, v in enumerate(row)).rstrip() for row in cells]
+    for row in cells:
+        for n in range(max(len(cell) for cell in row)):
+            parts = [
+                (cell[n] if n < len(cell) else "").ljust(sizes[i]) for i, cell in enumerate(row)
+            ]
+            lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
 
 
-def _cell(value: Any, width: int) -> str:
+def _lines(value: Any, width: int) -> list[str]:
+    """A cell's lines: a list or tuple puts each item on a line of its own."""
+    if isinstance(value, list | tuple):
+        return [line for item in value for line in _wrap(_cell(item), width)] or ["-"]
+    return _wrap(_cell(value), width)
+
+
+def _cell(value: Any) -> str:
     if value is None:
-        text = "-"
-    elif isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, datetime):
-        text = value.strftime("%Y-%m-%d %H:%M")
-    else:
-        text = str(value).replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return " ".join(str(value).split("\n"))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters; words longer than that are split, never dropped."""
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(
+        text, width, break_long_words=True, break_on_hyphens=False, drop_whitespace=True
+    ) or [""]
 
 
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -115,23 +140,26 @@ class OutputError(ValueError):
     """A file we were asked to write cannot be written safely; ``str()`` is one line."""
 
 
-def write_private(path: str | os.PathLike[str], text: str) -> Path:
+def write_private(path: str | os.PathLike[str], text: str, *, replace_links: bool = False) -> Path:
     """Write ``text`` to ``path`` readable by its owner only (0600), from the first byte.
 
     The text goes to a new temporary file beside ``path`` (created O_EXCL with mode 0600, so
     it is never readable by others, not even for an instant) and is renamed over ``path``. A
     symlink at ``path`` is refused, never followed; so is anything but a regular file. An
     existing regular file is replaced atomically (a rerun of ``followup --output`` overwrites
-    its last output; a reader sees the old file or the new one, never half of one)."""
+    its last output; a reader sees the old file or the new one, never half of one).
+
+    ``replace_links`` is for files the service owns (report pages): a symlink planted at the
+    path is replaced by the new file, never written through, so the page stays true."""
     target = Path(path)
     try:
         st = os.lstat(target)
     except FileNotFoundError:
         pass
     else:
-        if stat.S_ISLNK(st.st_mode):
+        if stat.S_ISLNK(st.st_mode) and not replace_links:
             raise OutputError(f"{target}: is a symbolic link; expected a regular file path")
-        if not stat.S_ISREG(st.st_mode):
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISLNK(st.st_mode):
             raise OutputError(f"{target}: exists and is not a regular file")
     directory = target.parent
     if not directory.is_dir():

@@ -1,4 +1,5 @@
-"""Retention: message and reply bodies older than NOTIFIER_RETENTION are erased.
+"""Retention: message and reply bodies older than NOTIFIER_RETENTION are erased, and report
+pages (NOTIFIER_REPORTS_DIR) of meetings older than that are removed.
 
 What the follow-up list needs (scores, categories, labels, timestamps, statuses) stays; the
 words people wrote and the texts we sent do not. Webhook deliveries that failed processing
@@ -18,6 +19,7 @@ from sqlalchemy import delete, update
 from notifier.db import Database, rowcount
 from notifier.inbox import DEAD
 from notifier.models import FINAL_STATUSES, InboxItem, Message, Reply
+from notifier.reports import remove_old_pages
 from notifier.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ class PurgeResult:
     message_bodies: int
     reply_bodies: int
     inbox_rows: int = 0  # failed webhook deliveries deleted
+    report_pages: int = 0  # follow-up pages of old meetings removed
 
 
 def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
@@ -58,9 +61,10 @@ def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
                 )
             )
         )
+    pages = remove_old_pages(settings.reports_dir, cutoff, settings.timezone)
     log.info(
         "purged old bodies",
         extra={"event": "purge", "messages": messages, "replies": replies, "inbox": inbox,
-               "cutoff": cutoff.isoformat()},
+               "report_pages": pages, "cutoff": cutoff.isoformat()},
     )  # fmt: skip
-    return PurgeResult(cutoff, messages, replies, inbox)
+    return PurgeResult(cutoff, messages, replies, inbox, pages)

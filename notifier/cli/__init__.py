@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from notifier.cli import (
+    attendance,
     clients,
     consent,
     db,
@@ -36,7 +37,18 @@ from notifier.templates import TemplatesError
 __all__ = ["UsageError", "build_parser", "main"]
 
 #: In the order `notifier --help` lists them.
-COMMAND_GROUPS = (db, clients, sessions, loop, ops, replies, followup, keys, consent)
+COMMAND_GROUPS = (
+    db,
+    clients,
+    sessions,
+    attendance,
+    loop,
+    ops,
+    replies,
+    followup,
+    keys,
+    consent,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,7 +25,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     say(
         f"erased bodies older than {result.cutoff:%Y-%m-%d %H:%M} UTC: "
         f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies); deleted "
-        f"{result.inbox_rows} failed inbox row(s)"
+        f"{result.inbox_rows} failed inbox row(s); removed {result.report_pages} report page(s)"
     )
     return 0
 
