@@ -63,11 +63,25 @@ class App:
         """A new browser (own cookies) on the same app."""
         return TestClient(self.http.app, base_url="https://testserver", client=(address, 50000))
 
-    def add_staff(self, email: str, *, role: str = "facilitator", groups: str = "",
-                  password: str | None = PASSWORD, now: datetime | None = None) -> str | None:  # fmt: skip
-        return staffmod.add(self.db, self.settings, email=email, name=email.split("@")[0].title(),
-                            role=role, groups=staffmod.parse_groups(groups, self.settings),
-                            now=now or self.clock.now, password=password)  # fmt: skip
+    def add_staff(
+        self,
+        email: str,
+        *,
+        role: str = "facilitator",
+        groups: str = "",
+        password: str | None = PASSWORD,
+        now: datetime | None = None,
+    ) -> str | None:
+        return staffmod.add(
+            self.db,
+            self.settings,
+            email=email,
+            name=email.split("@")[0].title(),
+            role=role,
+            groups=staffmod.parse_groups(groups, self.settings),
+            now=now or self.clock.now,
+            password=password,
+        )
 
     def staff(self, email: str) -> Staff:
         with self.db.read() as s:
@@ -89,8 +103,9 @@ def csrf_of(page: httpx.Response) -> str:
     return found.group(1)
 
 
-def post_form(client: TestClient, path: str, data: dict[str, str], page: str | None = None
-              ) -> httpx.Response:  # fmt: skip
+def post_form(
+    client: TestClient, path: str, data: dict[str, str], page: str | None = None
+) -> httpx.Response:
     """POST a form the way a browser does: the CSRF token from the page that shows it."""
     shown = client.get(page or path, follow_redirects=True)
     response: httpx.Response = client.post(
@@ -99,8 +114,9 @@ def post_form(client: TestClient, path: str, data: dict[str, str], page: str | N
     return response
 
 
-def sign_in_password(client: TestClient, email: str, password: str = PASSWORD,
-                     next_path: str = "/") -> httpx.Response:  # fmt: skip
+def sign_in_password(
+    client: TestClient, email: str, password: str = PASSWORD, next_path: str = "/"
+) -> httpx.Response:
     return post_form(client, "/login", {"email": email, "password": password, "next": next_path})
 
 
@@ -137,7 +153,7 @@ def staff_app(
                 "database_url": database_url,
                 "public_url": "https://notifier.example.org",
                 **overrides,
-            }  # fmt: skip
+            }
         )
         clock = Clock(START)
         service = Service(settings, transport=FakeTransport(), clock=clock)

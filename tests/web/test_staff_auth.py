@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
+from fastapi.testclient import TestClient
 
 from notifier.web.deps import ClientAccess, CsrfForm, CurrentStaff, GroupAccess
 from tests.helpers import add_client
@@ -27,34 +28,39 @@ from tests.web.staffkit import (
 ANA = "ana@clinic.org"
 
 
-def signed_in(app: App, email: str = ANA, **staff: str) -> tuple[object, str]:
+def signed_in(app: App, email: str = ANA, **staff: str) -> tuple[TestClient, str]:
     """An account, enrolled and signed in: (browser, TOTP secret)."""
     app.add_staff(email, **staff)
     browser = app.browser()
     return browser, enrol(browser, email, app.clock.now)
 
 
-def sign_in_with_code(app: App, browser: object, email: str, secret: str) -> None:
-    r = sign_in_password(browser, email)  # type: ignore[arg-type]
+def sign_in_with_code(app: App, browser: TestClient, email: str, secret: str) -> None:
+    r = sign_in_password(browser, email)
     assert r.status_code == 303 and r.headers["location"].startswith("/login/code")
-    page = browser.get("/login/code")  # type: ignore[attr-defined]
-    r = browser.post("/login/code", data={"csrf_token": csrf_of(page),  # type: ignore[attr-defined]
-                     "code": totp_now(secret, app.clock.now)}, follow_redirects=False)  # fmt: skip
+    page = browser.get("/login/code")
+    r = browser.post(
+        "/login/code",
+        data={"csrf_token": csrf_of(page), "code": totp_now(secret, app.clock.now)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
 
 
-# --- sign-in ---------------------------------------------------------------------------------------
+# --- sign-in --------------------------------------------------------------------------------------
 def test_password_then_totp_signs_in_and_is_audited(staff_app: Callable[..., App]) -> None:
     app = staff_app()
     browser, secret = signed_in(app, groups="evening")
-    assert browser.get("/").status_code == 200  # type: ignore[attr-defined]
-    browser.post("/logout", data={"csrf_token": csrf_of(browser.get("/"))})  # type: ignore[attr-defined]
+    assert browser.get("/").status_code == 200
+    browser.post("/logout", data={"csrf_token": csrf_of(browser.get("/"))})
     app.clock.advance(timedelta(minutes=1))  # the next code
     sign_in_with_code(app, browser, ANA, secret)
-    home = browser.get("/", follow_redirects=False)  # type: ignore[attr-defined]
+    home = browser.get("/", follow_redirects=False)
     assert home.status_code == 200 and "evening" in home.text
-    assert [e.detail for e in app.audit("sign_in")] == ["password, code enrolled",
-                                                        "password and code"]  # fmt: skip
+    assert [e.detail for e in app.audit("sign_in")] == [
+        "password, code enrolled",
+        "password and code",
+    ]
     assert app.staff(ANA).last_sign_in_at == app.clock.now
     assert app.staff(ANA).totp_enabled
 
@@ -122,34 +128,35 @@ def test_email_is_case_insensitive(staff_app: Callable[..., App]) -> None:
 
 def test_wrong_totp_code_is_refused(staff_app: Callable[..., App]) -> None:
     app = staff_app()
-    browser, secret = signed_in(app)
-    browser.post("/logout", data={"csrf_token": csrf_of(browser.get("/"))})  # type: ignore[attr-defined]
-    sign_in_password(browser, ANA)  # type: ignore[arg-type]
-    page = browser.get("/login/code")  # type: ignore[attr-defined]
-    r = browser.post("/login/code", data={"csrf_token": csrf_of(page), "code": "123456"})  # type: ignore[attr-defined]
+    browser, _ = signed_in(app)
+    browser.post("/logout", data={"csrf_token": csrf_of(browser.get("/"))})
+    sign_in_password(browser, ANA)
+    page = browser.get("/login/code")
+    r = browser.post("/login/code", data={"csrf_token": csrf_of(page), "code": "123456"})
     assert r.status_code == 401
-    assert browser.get("/", follow_redirects=False).headers["location"] == "/login/code"  # type: ignore[attr-defined]
+    assert browser.get("/", follow_redirects=False).headers["location"] == "/login/code"
     assert app.audit("sign_in_failed")[-1].detail == "wrong code"
 
 
 def test_replayed_totp_code_is_refused(staff_app: Callable[..., App]) -> None:
     app = staff_app()
     browser, secret = signed_in(app)  # enrolment spent this step's code
-    browser.post("/logout", data={"csrf_token": csrf_of(browser.get("/"))})  # type: ignore[attr-defined]
+    browser.post("/logout", data={"csrf_token": csrf_of(browser.get("/"))})
     app.clock.advance(timedelta(seconds=5))  # same 30-second window
-    sign_in_password(browser, ANA)  # type: ignore[arg-type]
-    page = browser.get("/login/code")  # type: ignore[attr-defined]
+    sign_in_password(browser, ANA)
+    page = browser.get("/login/code")
     code = totp_now(secret, app.clock.now)
-    r = browser.post("/login/code", data={"csrf_token": csrf_of(page), "code": code})  # type: ignore[attr-defined]
+    r = browser.post("/login/code", data={"csrf_token": csrf_of(page), "code": code})
     assert r.status_code == 401
     app.clock.advance(timedelta(seconds=30))
     fresh = totp_now(secret, app.clock.now)
-    r = browser.post("/login/code", data={"csrf_token": csrf_of(page), "code": fresh},  # type: ignore[attr-defined]
-                     follow_redirects=False)  # fmt: skip
+    r = browser.post(
+        "/login/code", data={"csrf_token": csrf_of(page), "code": fresh}, follow_redirects=False
+    )
     assert r.status_code == 303
 
 
-# --- throttling ------------------------------------------------------------------------------------
+# --- throttling -----------------------------------------------------------------------------------
 def test_failed_sign_ins_are_throttled_per_account(staff_app: Callable[..., App]) -> None:
     app = staff_app(staff_mfa="optional")
     app.add_staff(ANA)
@@ -176,7 +183,7 @@ def test_failed_sign_ins_are_throttled_per_address(staff_app: Callable[..., App]
     assert app.audit("sign_in_throttled")[-1].address == "192.0.2.7"
 
 
-# --- CSRF ----------------------------------------------------------------------------------------
+# --- CSRF -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("token", [None, "", "forged-token-value"])
 def test_login_post_without_a_valid_csrf_token_is_403(
     staff_app: Callable[..., App], token: str | None
@@ -197,10 +204,10 @@ def test_signed_in_form_needs_the_sessions_own_token(staff_app: Callable[..., Ap
     app = staff_app()
     browser, _ = signed_in(app)
     other, _ = signed_in(app, "bo@clinic.org")
-    foreign = csrf_of(other.get("/"))  # type: ignore[attr-defined]
-    r = browser.post("/logout", data={"csrf_token": foreign}, follow_redirects=False)  # type: ignore[attr-defined]
+    foreign = csrf_of(other.get("/"))
+    r = browser.post("/logout", data={"csrf_token": foreign}, follow_redirects=False)
     assert r.status_code == 403
-    assert browser.get("/", follow_redirects=False).status_code == 200  # type: ignore[attr-defined]
+    assert browser.get("/", follow_redirects=False).status_code == 200
 
 
 def test_every_staff_post_route_checks_csrf(staff_app: Callable[..., App]) -> None:
@@ -210,7 +217,7 @@ def test_every_staff_post_route_checks_csrf(staff_app: Callable[..., App]) -> No
 
     app = staff_app()
     unchecked = []
-    for route in app.http.app.routes:  # type: ignore[attr-defined]
+    for route in app.http.app.routes:
         if not isinstance(route, APIRoute) or "POST" not in route.methods:
             continue
         if route.path.startswith("/twilio/"):
@@ -221,16 +228,16 @@ def test_every_staff_post_route_checks_csrf(staff_app: Callable[..., App]) -> No
     assert unchecked == []
 
 
-# --- sessions ------------------------------------------------------------------------------------
+# --- sessions -------------------------------------------------------------------------------------
 def test_idle_timeout_ends_the_session(staff_app: Callable[..., App]) -> None:
     app = staff_app(staff_idle_timeout="15m")
     browser, _ = signed_in(app)
     app.clock.advance(timedelta(minutes=14))
-    assert browser.get("/", follow_redirects=False).status_code == 200  # type: ignore[attr-defined]
+    assert browser.get("/", follow_redirects=False).status_code == 200
     app.clock.advance(timedelta(minutes=14))  # 14 idle minutes again: still fine
-    assert browser.get("/", follow_redirects=False).status_code == 200  # type: ignore[attr-defined]
+    assert browser.get("/", follow_redirects=False).status_code == 200
     app.clock.advance(timedelta(minutes=15))
-    r = browser.get("/", follow_redirects=False)  # type: ignore[attr-defined]
+    r = browser.get("/", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login"
 
 
@@ -239,17 +246,18 @@ def test_absolute_timeout_ends_a_busy_session(staff_app: Callable[..., App]) -> 
     browser, _ = signed_in(app)
     for _ in range(5):
         app.clock.advance(timedelta(minutes=10))
-        assert browser.get("/", follow_redirects=False).status_code == 200  # type: ignore[attr-defined]
+        assert browser.get("/", follow_redirects=False).status_code == 200
     app.clock.advance(timedelta(minutes=10))
-    assert browser.get("/", follow_redirects=False).status_code == 303  # type: ignore[attr-defined]
+    assert browser.get("/", follow_redirects=False).status_code == 303
 
 
 def test_sign_out_revokes_the_session_row(staff_app: Callable[..., App]) -> None:
     app = staff_app()
     browser, _ = signed_in(app)
-    stolen = dict(browser.cookies)  # type: ignore[attr-defined]
-    r = browser.post("/logout", data={"csrf_token": csrf_of(browser.get("/"))},  # type: ignore[attr-defined]
-                     follow_redirects=False)  # fmt: skip
+    stolen = dict(browser.cookies)
+    r = browser.post(
+        "/logout", data={"csrf_token": csrf_of(browser.get("/"))}, follow_redirects=False
+    )
     assert r.status_code == 303 and r.headers["location"] == "/login"
     replay = app.browser()
     replay.cookies.update(stolen)
@@ -263,7 +271,7 @@ def test_disabled_account_is_refused_at_once(staff_app: Callable[..., App]) -> N
     app = staff_app()
     browser, _ = signed_in(app)
     staff.disable(app.db, ANA, app.clock.now)
-    assert browser.get("/", follow_redirects=False).status_code == 303  # type: ignore[attr-defined]
+    assert browser.get("/", follow_redirects=False).status_code == 303
     r = sign_in_password(app.browser(), ANA)
     assert r.status_code == 401
     assert app.audit("sign_in_failed")[-1].detail == "account disabled"
@@ -289,7 +297,7 @@ def test_next_goes_only_to_a_same_site_path(staff_app: Callable[..., App], next_
     assert r.status_code == 303 and r.headers["location"] == "/"
 
 
-# --- access ----------------------------------------------------------------------------------------
+# --- access ---------------------------------------------------------------------------------------
 def with_route(app: App) -> None:
     """Pages the other staff routes will provide, reduced to their access checks."""
     router = APIRouter()
@@ -306,27 +314,32 @@ def with_route(app: App) -> None:
     def group_note(grant: GroupAccess, form: CsrfForm, staff: CurrentStaff) -> PlainTextResponse:
         return PlainTextResponse("ok")
 
-    app.http.app.include_router(router)  # type: ignore[attr-defined]
+    app.http.app.include_router(router)
 
 
 def test_facilitator_sees_only_their_groups_and_clients(staff_app: Callable[..., App]) -> None:
     app = staff_app()
     with_route(app)
-    add_client(app.db, "E1", first_name="Ana", phone="+13125550101", group="evening",
-               now=app.clock.now)  # fmt: skip
-    add_client(app.db, "M1", first_name="Max", phone="+13125550102", group="morning",
-               now=app.clock.now)  # fmt: skip
+    add_client(
+        app.db, "E1", first_name="Ana", phone="+13125550101", group="evening", now=app.clock.now
+    )
+    add_client(
+        app.db, "M1", first_name="Max", phone="+13125550102", group="morning", now=app.clock.now
+    )
     browser, _ = signed_in(app, "mo@clinic.org", groups="morning")
-    assert browser.get("/groups/morning").text == "morning True"  # type: ignore[attr-defined]
-    assert browser.get("/groups/evening").status_code == 403  # type: ignore[attr-defined]
-    assert browser.get("/groups/nosuch").status_code == 404  # type: ignore[attr-defined]
-    assert browser.get("/clients/M1").status_code == 200  # type: ignore[attr-defined]
-    assert browser.get("/clients/E1").status_code == 404  # type: ignore[attr-defined]
-    assert browser.get("/clients/nobody").status_code == 404  # type: ignore[attr-defined]
-    home = browser.get("/")  # type: ignore[attr-defined]
+    assert browser.get("/groups/morning").text == "morning True"
+    assert browser.get("/groups/evening").status_code == 403
+    assert browser.get("/groups/nosuch").status_code == 404
+    assert browser.get("/clients/M1").status_code == 200
+    assert browser.get("/clients/E1").status_code == 404
+    assert browser.get("/clients/nobody").status_code == 404
+    home = browser.get("/")
     assert 'data-group="morning"' in home.text and 'data-group="evening"' not in home.text
-    views = [(e.action, e.group_name, e.client_id) for e in app.audit()
-             if e.action in ("view_group", "view_client", "access_denied")]  # fmt: skip
+    views = [
+        (e.action, e.group_name, e.client_id)
+        for e in app.audit()
+        if e.action in ("view_group", "view_client", "access_denied")
+    ]
     e1, m1 = app_client_ids(app, "E1", "M1")
     assert views == [
         ("view_group", "morning", None),
@@ -350,30 +363,40 @@ def app_client_ids(app: App, *external_ids: str) -> list[int]:
 def test_admin_sees_every_group(staff_app: Callable[..., App]) -> None:
     app = staff_app()
     with_route(app)
-    add_client(app.db, "E1", first_name="Ana", phone="+13125550101", group="evening",
-               now=app.clock.now)  # fmt: skip
+    add_client(
+        app.db, "E1", first_name="Ana", phone="+13125550101", group="evening", now=app.clock.now
+    )
     browser, _ = signed_in(app, "boss@clinic.org", role="admin")
-    assert browser.get("/groups/evening").status_code == 200  # type: ignore[attr-defined]
-    assert browser.get("/groups/morning").status_code == 200  # type: ignore[attr-defined]
-    assert browser.get("/clients/E1").status_code == 200  # type: ignore[attr-defined]
-    home = browser.get("/")  # type: ignore[attr-defined]
+    assert browser.get("/groups/evening").status_code == 200
+    assert browser.get("/groups/morning").status_code == 200
+    assert browser.get("/clients/E1").status_code == 200
+    home = browser.get("/")
     assert 'data-group="morning"' in home.text and 'data-group="evening"' in home.text
 
 
 def test_home_lists_next_meeting_and_flag_counts(staff_app: Callable[..., App]) -> None:
     app = staff_app()
-    add_client(app.db, "E1", first_name="Ana", phone="+13125550101", group="evening",
-               now=app.clock.now - timedelta(days=14))  # fmt: skip
-    app.service.receive(from_phone="+13125550101", body="I want to kill myself",
-                        now=app.clock.now - timedelta(minutes=5))  # fmt: skip
+    add_client(
+        app.db,
+        "E1",
+        first_name="Ana",
+        phone="+13125550101",
+        group="evening",
+        now=app.clock.now - timedelta(days=14),
+    )
+    app.service.receive(
+        from_phone="+13125550101",
+        body="I want to kill myself",
+        now=app.clock.now - timedelta(minutes=5),
+    )
     browser, _ = signed_in(app, groups="evening")
-    page = browser.get("/").text  # type: ignore[attr-defined]
+    page = browser.get("/").text
     assert "Wed 02 Dec 2026, 18:00" in page and "Suite 200" in page
     assert 'data-flag="crisis">crisis: 1' in page
     assert "kill" not in page  # no message bodies on the start page
 
 
-# --- headers and cookies ---------------------------------------------------------------------------
+# --- headers and cookies --------------------------------------------------------------------------
 @pytest.mark.parametrize("path", ["/login", "/", "/setup/nope", "/nosuchpage"])
 def test_security_headers_on_staff_pages(staff_app: Callable[..., App], path: str) -> None:
     app = staff_app()
@@ -392,8 +415,9 @@ def test_stylesheet_is_served(staff_app: Callable[..., App]) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/css")
 
 
-@pytest.mark.parametrize(("public_url", "secure"), [("https://n.example.org", True),
-                                                     ("http://localhost:8000", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("public_url", "secure"), [("https://n.example.org", True), ("http://localhost:8000", False)]
+)
 def test_session_cookie_flags(staff_app: Callable[..., App], public_url: str, secure: bool) -> None:
     app = staff_app(public_url=public_url, staff_mfa="optional")
     app.add_staff(ANA)
@@ -411,7 +435,7 @@ def test_bearer_follow_up_keeps_working(staff_app: Callable[..., App]) -> None:
     assert "content-security-policy" not in r.headers
 
 
-# --- the set-up link -------------------------------------------------------------------------------
+# --- the set-up link ------------------------------------------------------------------------------
 def test_setup_link_sets_the_password_once(staff_app: Callable[..., App]) -> None:
     app = staff_app(staff_mfa="optional")
     token = app.add_staff(ANA, password=None)
