@@ -82,6 +82,13 @@ class Crypto:
         """The external id's hash under every configured key (for lookups mid-rotation)."""
         return self.lookup_hashes(EXTERNAL_ID_DOMAIN + external_id)
 
+    def derive(self, purpose: bytes) -> bytes:
+        """A 32-byte key for ``purpose`` derived from the newest key (HKDF-SHA256): another
+        key for another job, which reveals nothing about the encryption key."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
+            base64.urlsafe_b64decode(self.keys[0].encode())
+        )
+
     def is_current(self, token: str) -> bool:
         """Whether a token was made with the newest key."""
         try:

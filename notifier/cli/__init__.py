@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from notifier.cli import (
     attendance,
+    audit,
     clients,
     consent,
     db,
@@ -27,6 +28,7 @@ from notifier.cli import (
     ops,
     replies,
     sessions,
+    staff,
 )
 from notifier.cli._common import UsageError
 from notifier.keys import KeysError
@@ -48,6 +50,8 @@ COMMAND_GROUPS = (
     followup,
     keys,
     consent,
+    staff,
+    audit,
 )
 
 
