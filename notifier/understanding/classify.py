@@ -62,6 +62,26 @@ def _signals(risk: str | None, hits: list[Hit]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _keyword_or_answer(
+    clauses: prompts.Clauses,
+    raw: str,
+    kinds: list[str],
+    opted_out: bool,
+    revoking: tuple[str, str] | None,
+) -> bool:
+    """The model never touches opt-out, opt-in, help or a confirm/decline answer: only a
+    named rule may outrank those (a score still leaves room for the model)."""
+    if (
+        revoking is not None
+        or prompts.help_keyword(clauses)
+        or prompts.mentions_revocation(clauses)
+    ):
+        return True
+    if opted_out:
+        return prompts.opt_in(clauses)
+    return "reminder" in kinds and prompts.reminder_answer(clauses, raw) is not None
+
+
 def _models() -> model.Models | None:
     try:
         return model.load()
@@ -73,17 +93,19 @@ def _backstop(view: View, lang: str, hits: list[Hit], models: model.Models) -> l
     """Model hits added where no rule spoke (see :mod:`notifier.understanding.model`): they
     can only raise nothing-to-concern, nothing-to-crisis, and add a missing use/callback."""
     feats = model.features(view.text)
+    if sum(w not in ("|", ",") for w in view.text.split()) < model.MIN_WORDS:
+        return hits
     tasks = models.tasks
     extra: list[Hit] = []
-    if not any(h.signal in (Signal.CRISIS, Signal.CONCERN) for h in hits):
-        if tasks["risk"].fires(feats):
-            # Unsure between crisis and concern -> crisis, unless it reads like concern.
-            strong = tasks["risk"].fires_strongly(feats) and tasks["crisis"].fires(feats)
-            signal = Signal.CRISIS if strong else Signal.CONCERN
-            urgent = signal == Signal.CRISIS and tasks["urgent"].fires(feats)
-            evidence = tasks["risk"].evidence(feats)
-            extra.append(Hit(f"{signal.value}.model.{lang}", signal.value, lang, evidence,
-                             urgent, False))  # fmt: skip
+    spoke = any(h.signal in (Signal.CRISIS, Signal.CONCERN) for h in hits)
+    if not spoke and tasks["risk"].fires(feats):
+        # Unsure between crisis and concern -> crisis, unless it reads like concern.
+        strong = tasks["risk"].fires_strongly(feats) and tasks["crisis"].fires(feats)
+        risk = Signal.CRISIS if strong else Signal.CONCERN
+        urgent = risk == Signal.CRISIS and tasks["urgent"].fires(feats)
+        evidence = tasks["risk"].evidence(feats)
+        extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang, evidence,
+                         urgent, False))  # fmt: skip
     for signal in (Signal.USE, Signal.CALLBACK):
         has = any(h.signal == signal or (signal == Signal.USE and h.use) for h in hits)
         if not has and tasks[signal.value].fires(feats):
@@ -105,12 +127,12 @@ def _classify(
     lang = detect_language(surf)
     view = View.of(full(raw, lang, surf))
     hits = _hits(view, lang, crisis_terms)
-    if models is not None:
-        hits = _backstop(view, lang, hits, models)
     kinds = [] if opted_out else _prompt_kinds(open_prompts)
     score = score_of(surf) if "checkin" in kinds else None
     clauses = prompts.Clauses.of(surf)
     revoking = prompts.revocation(clauses)
+    if models is not None and not _keyword_or_answer(clauses, raw, kinds, opted_out, revoking):
+        hits = _backstop(view, lang, hits, models)
 
     crisis = [h for h in hits if h.signal == Signal.CRISIS]
     concern = [h for h in hits if h.signal == Signal.CONCERN]

@@ -37,11 +37,24 @@ from importlib import resources
 TASKS: tuple[str, ...] = ("risk", "crisis", "urgent", "use", "callback")
 _STEM = 5  # prefix length of the stem features
 _SEP = frozenset(("|",))
+# Replies shorter than this are left to the rules ("lo siento", "ok thanks"): too little for a
+# bag of words to judge.
+MIN_WORDS = 3
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    from notifier.understanding.lexicon import load as load_lexicons
+
+    return frozenset(w for lang in load_lexicons().languages.values() for w in lang.markers)
 
 
 def features(view_text: str) -> list[str]:
     """Unigrams, in-sentence bigrams and prefix stems of a view string (``"| i want , x | "``).
-    Commas do not split bigrams ("took them all, every one"), sentence ends do."""
+    Commas do not split bigrams ("took them all, every one"), sentence ends do. Frequent
+    function words ("i", "and", "lo": the lexicons' language markers) are not features alone,
+    only inside a pair, so a short everyday reply cannot trip the model on them."""
+    stop = _function_words()
     out: list[str] = []
     prev = ""
     for tok in view_text.split():
@@ -50,8 +63,9 @@ def features(view_text: str) -> list[str]:
             continue
         if tok == ",":
             continue
-        out.append(tok)
-        if len(tok) > _STEM:
+        if tok not in stop:
+            out.append(tok)
+        if len(tok) > _STEM and tok not in stop:
             out.append("~" + tok[:_STEM])
         if prev:
             out.append(prev + " " + tok)
@@ -106,8 +120,9 @@ def _read() -> str:
 def from_json(text: str) -> Models:
     data = json.loads(text)
     tasks = {
-        name: Linear(float(t["bias"]), dict(t["weights"]), float(t["threshold"]),
-                     float(t.get("strong", 1.0)))  # fmt: skip
+        name: Linear(
+            float(t["bias"]), dict(t["weights"]), float(t["threshold"]), float(t.get("strong", 1.0))
+        )
         for name, t in data["tasks"].items()
     }
     missing = [t for t in TASKS if t not in tasks]
