@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from notifier.understanding import prompts
+from notifier.understanding import model, prompts
 from notifier.understanding.lexicon import LANGUAGES, load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
@@ -62,8 +62,65 @@ def _signals(risk: str | None, hits: list[Hit]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _keyword_or_answer(
+    clauses: prompts.Clauses,
+    raw: str,
+    kinds: list[str],
+    opted_out: bool,
+    revoking: tuple[str, str] | None,
+) -> bool:
+    """The model never touches opt-out, opt-in, help or a confirm/decline answer: only a
+    named rule may outrank those (a score still leaves room for the model)."""
+    if (
+        revoking is not None
+        or prompts.help_keyword(clauses)
+        or prompts.mentions_revocation(clauses)
+    ):
+        return True
+    if opted_out:
+        return prompts.opt_in(clauses)
+    return "reminder" in kinds and prompts.reminder_answer(clauses, raw) is not None
+
+
+def _models() -> model.Models | None:
+    try:
+        return model.load()
+    except Exception:  # a broken model file must never cost the rules: they still run
+        return None
+
+
+def _backstop(view: View, lang: str, hits: list[Hit], models: model.Models) -> list[Hit]:
+    """Model hits added where no rule spoke (see :mod:`notifier.understanding.model`): they
+    can only raise nothing-to-concern, nothing-to-crisis, and add a missing use/callback."""
+    feats = model.features(view.text)
+    if sum(w not in ("|", ",") for w in view.text.split()) < model.MIN_WORDS:
+        return hits
+    tasks = models.tasks
+    extra: list[Hit] = []
+    spoke = any(h.signal in (Signal.CRISIS, Signal.CONCERN) for h in hits)
+    if not spoke and tasks["risk"].fires(feats):
+        # Unsure between crisis and concern -> crisis, unless it reads like concern.
+        strong = tasks["risk"].fires_strongly(feats) and tasks["crisis"].fires(feats)
+        risk = Signal.CRISIS if strong else Signal.CONCERN
+        urgent = risk == Signal.CRISIS and tasks["urgent"].fires(feats)
+        evidence = tasks["risk"].evidence(feats)
+        extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang, evidence,
+                         urgent, False))  # fmt: skip
+    for signal in (Signal.USE, Signal.CALLBACK):
+        has = any(h.signal == signal or (signal == Signal.USE and h.use) for h in hits)
+        if not has and tasks[signal.value].fires(feats):
+            evidence = tasks[signal.value].evidence(feats)
+            extra.append(Hit(f"{signal.value}.model.{lang}", signal.value, lang, evidence,
+                             False, False))  # fmt: skip
+    return hits + extra
+
+
 def _classify(
-    body: str, opted_out: bool, open_prompts: Sequence[str], crisis_terms: Sequence[str]
+    body: str,
+    opted_out: bool,
+    open_prompts: Sequence[str],
+    crisis_terms: Sequence[str],
+    models: model.Models | None,
 ) -> Classification:
     raw = body[:MAX_CHARS] if isinstance(body, str) else ""
     surf = surface(raw)
@@ -74,6 +131,8 @@ def _classify(
     score = score_of(surf) if "checkin" in kinds else None
     clauses = prompts.Clauses.of(surf)
     revoking = prompts.revocation(clauses)
+    if models is not None and not _keyword_or_answer(clauses, raw, kinds, opted_out, revoking):
+        hits = _backstop(view, lang, hits, models)
 
     crisis = [h for h in hits if h.signal == Signal.CRISIS]
     concern = [h for h in hits if h.signal == Signal.CONCERN]
@@ -127,13 +186,16 @@ def classify(
     opted_out: bool = False,
     open_prompts: Sequence[str] = (),
     crisis_terms: Sequence[str] = DEFAULT_CRISIS_TERMS,
+    backstop: bool = True,
 ) -> Classification:
     """Classify one inbound SMS body. ``open_prompts`` are the kinds of prompt awaiting an
     answer from this client, most recent first (``"reminder"``, ``"checkin"``). Reads only the
     first MAX_CHARS characters. Pure and never raises: on an internal error the result is
-    free text with rule ``"error"`` (a person reads it), after a last plain-phrase crisis check."""
+    free text with rule ``"error"`` (a person reads it), after a last plain-phrase crisis check.
+    ``backstop=False`` runs the named rules alone (training and evaluation of the model)."""
     try:
-        return _classify(body, opted_out, open_prompts, crisis_terms)
+        models = _models() if backstop else None
+        return _classify(body, opted_out, open_prompts, crisis_terms, models)
     except Exception:  # the webhook must always record the reply; free text reaches a human
         try:
             evidence = fallback_crisis(body[:MAX_CHARS] if isinstance(body, str) else "")

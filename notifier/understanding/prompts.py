@@ -264,6 +264,15 @@ def revocation(c: Clauses) -> tuple[str, str] | None:
     return None
 
 
+def mentions_revocation(c: Clauses) -> bool:
+    """A revocation phrase anywhere, even negated or reported ("no quiero que dejen de
+    escribirme"): a message about our texts, left to the rules and a person."""
+    v = vocab()
+    if v.revocation_words.isdisjoint(c.tokens):
+        return False
+    return v.any_revocation.search("\n".join(" ".join(cl) for cl in c.clauses)) is not None
+
+
 def opt_in(c: Clauses) -> bool:
     return vocab().opt_in.covers(c.tokens)
 

@@ -22,6 +22,7 @@ from notifier.understanding import (
     parse_score,
 )
 from notifier.understanding.classify import _classify
+from notifier.understanding.model import load as load_models
 from tests.unit.understanding.cases import CR, FIELDS, RC, C, R, case, check
 
 CATEGORIES = tuple(c.value for c in Category)
@@ -544,7 +545,7 @@ def test_classify_never_raises_and_stays_in_contract(
 def test_safety_net_is_not_hiding_bugs(body: str, opted_out: bool) -> None:
     # classify() turns any internal error into free_text so the webhook never fails; this checks
     # the code underneath does not rely on that (a swallowed error could hide a crisis).
-    result = _classify(body, opted_out, CR, DEFAULT_CRISIS_TERMS)
+    result = _classify(body, opted_out, CR, DEFAULT_CRISIS_TERMS, load_models())
     assert result.category in CATEGORIES
 
 

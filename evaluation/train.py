@@ -1,0 +1,269 @@
+"""`python -m evaluation.train [--exclude-check] [--out FILE]`: train the backstop models.
+
+Reads ONLY evaluation/corpus/dev.jsonl (never the held-out part). Five binary logistic
+regressions over :func:`notifier.understanding.model.features` (risk = crisis or concern,
+crisis, urgent, use, callback), fitted by AdaGrad with an L2 penalty in pure Python so the
+result is reproducible and needs no numerical library.
+
+Thresholds come from k-fold cross-validation on the training lines: the rules run alone, the
+model fills in only where no rule spoke (as in :mod:`notifier.understanding.classify`), and the
+lowest threshold is kept whose out-of-fold false alarms stay within the budget:
+
+* crisis: everyday messages (no risk label) classified crisis <= 1.5%;
+* risk: everyday messages classified crisis or concern <= 5%;
+* urgent: non-urgent messages flagged urgent by the model <= 1% of model crises;
+* use / callback: the signal's precision (rules + model) >= 0.95.
+
+``--exclude-check`` leaves out the dev-check quarter (evaluation/split.py) so the dev-check
+figures stay an honest estimate; the shipped model is trained on all of dev.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import subprocess
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from evaluation.corpus import Item, arguments, read
+from evaluation.split import DEV, is_check
+from notifier.understanding import classify
+from notifier.understanding.lexicon import load as load_lexicons
+from notifier.understanding.model import TASKS, features
+from notifier.understanding.normalise import detect_language, full, surface
+from notifier.understanding.view import View
+
+OUT = Path(__file__).resolve().parent.parent / "notifier/understanding/lexicons/model.json"
+FOLDS = 5
+EPOCHS = 40
+RATE = 0.3
+L2 = 1e-3
+MIN_DF = 2
+GRID = [x / 100 for x in range(30, 100)]
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    item: Item
+    feats: list[str]
+    labels: dict[str, bool]
+    rule_risk: str | None  # crisis / concern / None from the rules alone
+    rule_signals: tuple[str, ...]
+
+
+def _labels(item: Item) -> dict[str, bool]:
+    return {
+        "risk": item.category in ("crisis", "concern"),
+        "crisis": item.category == "crisis",
+        "urgent": item.urgent,
+        "use": "use" in item.signals,
+        "callback": "callback" in item.signals,
+    }
+
+
+def example(item: Item) -> Example:
+    surf = surface(item.text)
+    view = View.of(full(item.text, detect_language(surf), surf))
+    opted_out, prompts = arguments(item.context)
+    rules = classify(item.text, opted_out=opted_out, open_prompts=prompts, backstop=False)
+    risk = rules.category if rules.category in ("crisis", "concern") else None
+    return Example(item, features(view.text), _labels(item), risk, rules.signals)
+
+
+def fit(
+    xs: Sequence[list[str]], ys: Sequence[bool], seed: int = 7
+) -> tuple[float, dict[str, float]]:
+    """Logistic regression by AdaGrad; features present in fewer than MIN_DF messages are
+    ignored (one-off words generalise badly)."""
+    df = Counter(f for x in xs for f in set(x))
+    rows = [sorted({f for f in x if df[f] >= MIN_DF}) for x in xs]
+    w: dict[str, float] = {}
+    g2: dict[str, float] = {}
+    bias, gb = 0.0, 0.0
+    order = list(range(len(rows)))
+    rng = random.Random(seed)
+    for _ in range(EPOCHS):
+        rng.shuffle(order)
+        for i in order:
+            z = bias + sum(w.get(f, 0.0) for f in rows[i])
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            g = p - (1.0 if ys[i] else 0.0)
+            gb += g * g
+            bias -= RATE * g / math.sqrt(gb + 1e-8)
+            for f in rows[i]:
+                wf = w.get(f, 0.0)
+                gf = g + L2 * wf
+                g2[f] = g2.get(f, 0.0) + gf * gf
+                w[f] = wf - RATE * gf / math.sqrt(g2[f] + 1e-8)
+    return bias, {f: round(v, 4) for f, v in w.items() if abs(v) >= 0.005}
+
+
+def probability(bias: float, w: dict[str, float], feats: list[str]) -> float:
+    z = bias + sum(w.get(f, 0.0) for f in set(feats))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def fold_of(item: Item) -> int:
+    return hashlib.sha256(f"fold:{item.id}".encode()).digest()[0] % FOLDS
+
+
+# The crisis model is trained on risk-labelled lines only (crisis or concern?), the urgent
+# model on crisis-labelled lines only (life in danger now?): each answers one question once
+# the one before it said yes.
+SUBSET: dict[str, Callable[[Example], bool]] = {
+    "crisis": lambda e: e.labels["risk"],
+    "urgent": lambda e: e.labels["crisis"],
+}
+
+
+def train_task(task: str, examples: Sequence[Example]) -> tuple[float, dict[str, float]]:
+    chosen = [e for e in examples if SUBSET.get(task, lambda e: True)(e)]
+    return fit([e.feats for e in chosen], [e.labels[task] for e in chosen])
+
+
+def out_of_fold(examples: list[Example]) -> list[dict[str, float]]:
+    probs: list[dict[str, float]] = [{} for _ in examples]
+    for k in range(FOLDS):
+        train = [e for e in examples if fold_of(e.item) != k]
+        for task in TASKS:
+            bias, w = train_task(task, train)
+            for i, e in enumerate(examples):
+                if fold_of(e.item) == k:
+                    probs[i][task] = probability(bias, w, e.feats)
+    return probs
+
+
+def _lowest(ok: Callable[[float], bool], floor: float) -> float:
+    for t in GRID:
+        if t >= floor and ok(t):
+            return t
+    return 0.99
+
+
+def decide(e: Example, p: dict[str, float], th: dict[str, float]) -> str | None:
+    """Rules first; the model only where no rule spoke (as classify does)."""
+    if e.rule_risk is not None:
+        return e.rule_risk
+    if p["risk"] < th["risk"]:
+        return None
+    strong = p["risk"] >= th["strong"] and p["crisis"] >= th["crisis"]
+    return "crisis" if strong else "concern"
+
+
+def thresholds(examples: list[Example], probs: list[dict[str, float]]) -> dict[str, float]:
+    pairs = list(zip(examples, probs, strict=True))
+    everyday = [(e, p) for e, p in pairs if not e.labels["risk"]]
+    n = max(1, len(everyday))
+    # Unsure between crisis and concern -> crisis (policy): the crisis model only turns a
+    # model risk into concern when it leans to concern.
+    th = {"risk": 0.5, "strong": 0.5, "crisis": 0.5, "urgent": 0.5}
+
+    def risk_ok(t: float) -> bool:
+        trial = {**th, "risk": t, "strong": t}
+        return sum(decide(e, p, trial) is not None for e, p in everyday) / n <= 0.05
+
+    th["risk"] = _lowest(risk_ok, 0.65)  # floor: below it short everyday replies trip it
+
+    def crisis_ok(t: float) -> bool:
+        trial = {**th, "strong": t}
+        return sum(decide(e, p, trial) == "crisis" for e, p in everyday) / n <= 0.015
+
+    th["strong"] = _lowest(crisis_ok, th["risk"])
+    model_crisis = [
+        (e, p) for e, p in pairs if e.rule_risk is None and decide(e, p, th) == "crisis"
+    ]
+
+    def urgent_ok(t: float) -> bool:
+        wrong = sum(not e.labels["urgent"] and p["urgent"] >= t for e, p in model_crisis)
+        return wrong <= 0.15 * max(1, len(model_crisis))
+
+    th["urgent"] = _lowest(urgent_ok, 0.5)
+    for sig in ("use", "callback"):
+
+        def precise(t: float, sig: str = sig) -> bool:
+            added = [e for e, p in pairs if sig not in e.rule_signals and p[sig] >= t]
+            return not added or sum(e.labels[sig] for e in added) / len(added) >= 0.85
+
+        th[sig] = _lowest(precise, 0.5)
+    return th
+
+
+def report(
+    examples: list[Example], probs: list[dict[str, float]], th: dict[str, float]
+) -> dict[str, object]:
+    """Out-of-fold figures of rules + model at the chosen thresholds."""
+    pairs = list(zip(examples, probs, strict=True))
+    risky = [(e, p) for e, p in pairs if e.labels["risk"]]
+    crisis = [(e, p) for e, p in risky if e.labels["crisis"]]
+    everyday = [(e, p) for e, p in pairs if not e.labels["risk"]]
+
+    def rate(rows: list[tuple[Example, dict[str, float]]], pred: Callable[..., bool]) -> float:
+        return round(sum(pred(e, p) for e, p in rows) / max(1, len(rows)), 4)
+
+    out: dict[str, object] = {
+        "risk_recall_rules": rate(risky, lambda e, p: e.rule_risk is not None),
+        "risk_recall": rate(risky, lambda e, p: decide(e, p, th) is not None),
+        "crisis_recall_rules": rate(crisis, lambda e, p: e.rule_risk == "crisis"),
+        "crisis_recall": rate(crisis, lambda e, p: decide(e, p, th) == "crisis"),
+        "everyday_crisis": rate(everyday, lambda e, p: decide(e, p, th) == "crisis"),
+        "everyday_risk": rate(everyday, lambda e, p: decide(e, p, th) is not None),
+    }
+    for sig in ("use", "callback"):
+        said = [(e, sig in e.rule_signals or p[sig] >= th[sig]) for e, p in pairs]
+        tp = sum(s and e.labels[sig] for e, s in said)
+        out[f"{sig}_recall"] = round(tp / max(1, sum(e.labels[sig] for e, _ in said)), 4)
+        out[f"{sig}_precision"] = round(tp / max(1, sum(s for _, s in said)), 4)
+    return out
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                             check=True, cwd=DEV.parent)  # fmt: skip
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evaluation.train")
+    parser.add_argument("--exclude-check", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    load_lexicons()
+    items = [i for i in read(DEV) if not (args.exclude_check and is_check(i.id))]
+    examples = [example(i) for i in items]
+    probs = out_of_fold(examples)
+    th = thresholds(examples, probs)
+    cv = report(examples, probs, th)
+    print("thresholds", th)
+    print("cross-validated", cv)
+    tasks = {}
+    for task in TASKS:
+        bias, w = train_task(task, examples)
+        tasks[task] = {"bias": round(bias, 4), "threshold": th[task],
+                       "weights": dict(sorted(w.items()))}  # fmt: skip
+        if task == "risk":
+            tasks[task]["strong"] = th["strong"]
+    data = {
+        "trained_by": "python -m evaluation.train"
+        + (" --exclude-check" if args.exclude_check else ""),
+        "dev_sha256": hashlib.sha256(DEV.read_bytes()).hexdigest(),
+        "dev_lines": len(items),
+        "commit": _commit(),
+        "cross_validated": cv,
+        "tasks": tasks,
+    }
+    args.out.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({sum(len(t['weights']) for t in tasks.values())} weights)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""The learned backstop: small logistic-regression models that may only RAISE a decision.
+
+The named rules decide first. When no crisis/concern rule fired, the risk models read the
+same normalised words and may still flag the reply:
+
+* ``P(risk) >= threshold`` -> the reply is at risk; then, policy "crisis when unsure": category
+  crisis (rule ``crisis.model.<lang>``) when ``P(risk)`` also clears a higher bar and the
+  crisis model (trained on risk replies only: crisis or concern?) does not lean to concern,
+  else concern (rule ``concern.model.<lang>``). ``urgent`` when the urgent model (trained on
+  crisis replies only) clears its own threshold.
+
+The ``use`` and ``callback`` models only add their signal when no rule gave it. The models
+never lower a rule's decision and never touch opt-out, opt-in, help, confirm/decline or scores.
+
+Features are what a reviewer can read: the words of the normalised view (``i``, ``pills``),
+adjacent word pairs within a sentence (``took all``) and a five-letter prefix of longer words
+(``~matar`` covers "matarme", "matarse"; ``~overd`` covers every form of "overdose"). Inference
+is a dict lookup per feature plus a sigmoid, in pure Python. The weights live in
+``lexicons/model.json`` (data, committed with the command and dev commit it was trained on:
+``python -m evaluation.train``); thresholds were chosen by k-fold cross-validation on dev so
+that everyday messages stay well under the false-alarm targets.
+
+How a counselor reads "why": the rule name says it was the model (``concern.model.en``) and the
+evidence is the three features that pushed hardest towards the decision, e.g.
+``"pills | ready | ~pasti"``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+TASKS: tuple[str, ...] = ("risk", "crisis", "urgent", "use", "callback")
+_STEM = 5  # prefix length of the stem features
+_SEP = frozenset(("|",))
+# Replies shorter than this are left to the rules ("lo siento", "ok thanks"): too little for a
+# bag of words to judge.
+MIN_WORDS = 3
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    from notifier.understanding.lexicon import load as load_lexicons
+
+    return frozenset(w for lang in load_lexicons().languages.values() for w in lang.markers)
+
+
+def features(view_text: str) -> list[str]:
+    """Unigrams, in-sentence bigrams and prefix stems of a view string (``"| i want , x | "``).
+    Commas do not split bigrams ("took them all, every one"), sentence ends do. Frequent
+    function words ("i", "and", "lo": the lexicons' language markers) are not features alone,
+    only inside a pair, so a short everyday reply cannot trip the model on them."""
+    stop = _function_words()
+    out: list[str] = []
+    prev = ""
+    for tok in view_text.split():
+        if tok in _SEP:
+            prev = ""
+            continue
+        if tok == ",":
+            continue
+        if tok not in stop:
+            out.append(tok)
+        if len(tok) > _STEM and tok not in stop:
+            out.append("~" + tok[:_STEM])
+        if prev:
+            out.append(prev + " " + tok)
+        prev = tok
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Linear:
+    bias: float
+    weights: Mapping[str, float]
+    threshold: float
+    # risk only: the higher bar P(risk) must clear before the model may say crisis
+    strong: float = 1.0
+
+    def probability(self, feats: list[str]) -> float:
+        z = self.bias
+        w = self.weights
+        for f in set(feats):
+            z += w.get(f, 0.0)
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def fires(self, feats: list[str]) -> bool:
+        return self.probability(feats) >= self.threshold
+
+    def fires_strongly(self, feats: list[str]) -> bool:
+        return self.probability(feats) >= self.strong
+
+    def evidence(self, feats: list[str], n: int = 3) -> str:
+        """The ``n`` present features with the largest positive weights."""
+        w = self.weights
+        ranked = sorted({f for f in feats if w.get(f, 0.0) > 0}, key=lambda f: -w[f])
+        return " | ".join(ranked[:n])
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    tasks: Mapping[str, Linear]
+    meta: Mapping[str, object]
+
+
+def _read() -> str:
+    return (
+        resources.files("notifier.understanding")
+        .joinpath("lexicons/model.json")
+        .read_text(encoding="utf-8")
+    )
+
+
+def from_json(text: str) -> Models:
+    data = json.loads(text)
+    tasks = {
+        name: Linear(
+            float(t["bias"]), dict(t["weights"]), float(t["threshold"]), float(t.get("strong", 1.0))
+        )
+        for name, t in data["tasks"].items()
+    }
+    missing = [t for t in TASKS if t not in tasks]
+    if missing:
+        raise ValueError(f"model.json: missing tasks {missing}")
+    return Models(tasks=tasks, meta={k: v for k, v in data.items() if k != "tasks"})
+
+
+@cache
+def load() -> Models:
+    return from_json(_read())

@@ -1,0 +1,58 @@
+"""The learned backstop: it may only raise, never touches keywords, and explains itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from notifier.understanding import classify
+from notifier.understanding.model import TASKS, features, from_json, load
+
+
+def test_model_file_loads_with_every_task() -> None:
+    models = load()
+    assert set(TASKS) <= set(models.tasks)
+    assert all(0 < t.threshold <= 1 for t in models.tasks.values())
+
+
+def test_features_skip_function_words_alone_but_keep_pairs() -> None:
+    feats = features("| i want to die | ")
+    assert "i" not in feats and "i want" in feats and "die" in feats and "to die" in feats
+
+
+def test_bad_model_file_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        from_json('{"tasks": {}}')
+
+
+@pytest.mark.parametrize(
+    "text", ["STOP", "HELP", "stop texting me", "no quiero que dejen de escribirme"]
+)
+def test_model_never_touches_keywords(text: str) -> None:
+    assert ".model." not in classify(text).rule
+
+
+@pytest.mark.parametrize(
+    "text", ["my phone died", "this traffic is killing me", "dying to see my kids", "lo siento"]
+)
+def test_model_keeps_figurative_talk_out(text: str) -> None:
+    assert classify(text).category == "free_text"
+
+
+def test_model_only_raises_where_no_rule_spoke() -> None:
+    # A rule decision keeps its rule name; the backstop is only for what no rule matched.
+    assert classify("i want to kill myself").rule == "crisis.active_ideation.en"
+    assert classify("im not suicidal").rule == "concern.denial_names_risk.en"
+
+
+def test_rules_alone_when_backstop_is_off() -> None:
+    r = classify(
+        "i keep thinking everyone would move on fine and it would be quiet", backstop=False
+    )
+    assert ".model." not in r.rule
+
+
+def test_model_decision_names_the_model_and_its_evidence_words() -> None:
+    r = classify("honestly i keep picturing my own funeral and feeling calm about it")
+    if ".model." in r.rule:
+        assert r.rule in ("crisis.model.en", "concern.model.en")
+        assert 1 <= len(r.evidence.split(" | ")) <= 3
