@@ -19,12 +19,29 @@ from sqlalchemy import select
 
 from notifier.db import Database
 from notifier.models import CHECKIN, DELIVERED, REMINDER, SENT, Appointment, Client, Message, Reply
+from notifier.replies import signals_of
 from notifier.schedule import group_occurrences
+from notifier.scores import excess, low_end
 from notifier.settings import Settings
 
-# DESIGN.md's flags, most urgent first; the list is sorted by the first flag each client has.
-FLAGS = ("crisis", "help", "high_craving", "declined", "no_reply", "opted_out", "confirmed")
-VERBATIM = ("free_text", "crisis", "help", "decline", "opt_out")
+# The flags, most urgent first; the list is sorted by the first flag each client has.
+# (missed_twice comes from attendance records, which staff keep elsewhere: never raised here.)
+FLAGS = (
+    "crisis",
+    "concern",
+    "use",
+    "callback",
+    "help",
+    "high_craving",
+    "low_score",
+    "missed_twice",
+    "declined",
+    "no_reply",
+    "opted_out",
+    "confirmed",
+)
+VERBATIM = ("free_text", "crisis", "concern", "help", "decline", "opt_out")
+SIGNAL_FLAGS = ("crisis", "concern", "use", "callback")
 
 
 class NoSession(LookupError):
@@ -72,6 +89,16 @@ class ReplyItem:
     body: str
     score: int | None
     label: str | None
+    signals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FlagReply:
+    """The reply that raised a flag, shown beside it."""
+
+    reply_id: int | None
+    received_at: datetime
+    body: str
 
 
 @dataclass
@@ -87,6 +114,7 @@ class ClientDigest:
     last_reply_at: datetime | None
     opted_out: bool = False
     concerning_score: int = 0  # how far the worst score of the window goes past the threshold
+    flag_replies: dict[str, FlagReply] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,6 +148,8 @@ class ReplyRow:
     label: str | None
     session_id: int | None
     in_reply_to: int | None = None
+    id: int | None = None
+    signals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,34 +190,27 @@ def digest_from_rows(
         checkins = [m for m in prompts if m.kind == CHECKIN]
         answered_ids = {r.in_reply_to for r in current if r.category == "checkin_answer"}
         scores = _scores(current, previous)
-        attendance = None
+        attendance, attendance_reply = None, None
         for r in current + [r for r in mine if r.received_at >= cutoff]:
             if session_id is not None and r.session_id == session_id:
                 attendance = "confirmed" if r.category == "confirm" else "declined"
-        worst = 0
-        for summary in scores.values():
-            for point in summary.values:
-                worst = max(worst, _excess(summary.label, point.score, settings))
-        flags: list[str] = []
-        categories = {r.category for r in current}
-        if "crisis" in categories:
-            flags.append("crisis")
-        if "help" in categories:
-            flags.append("help")
-        if any(
-            _excess(s.label, p.score, settings) > 0 and s.label not in settings.low_score_labels
-            for s in scores.values()
-            for p in s.values
-        ):
-            flags.append("high_craving")
-        if attendance == "declined":
-            flags.append("declined")
+                attendance_reply = r
+        worst = max(
+            (excess(s.label, p.score, settings) for s in scores.values() for p in s.values),
+            default=0,
+        )
+        raised = _flag_replies(current, settings)
+        if attendance_reply is not None:
+            raised[str(attendance)] = attendance_reply
+        opt_outs = [r for r in mine if r.category == "opt_out"]
+        if c.opted_out_at is not None and opt_outs:
+            raised["opted_out"] = opt_outs[-1]
+        present = set(raised)
         if prompts and not current:
-            flags.append("no_reply")
+            present.add("no_reply")
         if c.opted_out_at is not None:
-            flags.append("opted_out")
-        if attendance == "confirmed":
-            flags.append("confirmed")
+            present.add("opted_out")
+        flags = [f for f in FLAGS if f in present]
         digest.clients.append(
             ClientDigest(
                 external_id=c.external_id,
@@ -198,25 +221,41 @@ def digest_from_rows(
                 checkins_answered=len(answered_ids & {m.message_id for m in checkins}),
                 scores=scores,
                 replies=[
-                    ReplyItem(r.received_at, r.category, r.body, r.score, r.label)
+                    ReplyItem(r.received_at, r.category, r.body, r.score, r.label, r.signals)
                     for r in current
-                    if r.category in VERBATIM
+                    if r.category in VERBATIM or r.signals
                 ],
                 last_reply_at=mine[-1].received_at if mine else None,
                 opted_out=c.opted_out_at is not None,
                 concerning_score=worst,
+                flag_replies={
+                    f: FlagReply(raised[f].id, raised[f].received_at, raised[f].body)
+                    for f in flags
+                    if f in raised
+                },
             )
         )
     digest.clients.sort(key=_urgency)
     return digest
 
 
-def _excess(label: str | None, score: int, settings: Settings) -> int:
-    """How far past the threshold a score is (0 = not concerning)."""
-    if label in settings.low_score_labels:
-        limit = 10 - settings.high_score
-        return limit - score + 1 if score <= limit else 0
-    return score - settings.high_score + 1 if score >= settings.high_score else 0
+def _flag_replies(current: list[ReplyRow], settings: Settings) -> dict[str, ReplyRow]:
+    """Each flag the window's replies raise, with the reply that raised it: the latest one,
+    or for a score flag the most concerning score (the latest of equals)."""
+    raised: dict[str, ReplyRow] = {}
+    worst: dict[str, int] = {}
+    for r in current:  # oldest first: a later reply replaces an earlier one
+        for flag in SIGNAL_FLAGS:
+            if flag in r.signals or r.category == flag:
+                raised[flag] = r
+        if r.category == "help":
+            raised["help"] = r
+        if r.score is not None and r.label:
+            over = excess(r.label, r.score, settings)
+            flag = "low_score" if low_end(r.label, settings) else "high_craving"
+            if over > 0 and over >= worst.get(flag, 0):
+                raised[flag], worst[flag] = r, over
+    return raised
 
 
 def _scores(current: list[ReplyRow], previous: list[ReplyRow]) -> dict[str, ScoreSummary]:
@@ -335,6 +374,8 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
                 r.label,
                 r.session_id,
                 r.in_reply_to,
+                r.id,
+                tuple(signals_of(r.signals)),
             )
             for r in s.scalars(
                 select(Reply).where(Reply.client_id.in_(ids), Reply.received_at >= previous_start)

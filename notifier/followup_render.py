@@ -18,8 +18,13 @@ from notifier.followup import ClientDigest, Digest, ScoreSummary
 COLORS = ("#b03a2e", "#1f618d", "#117a65", "#7d3c98", "#b9770e")
 FLAG_TEXT = {
     "crisis": "CRISIS",
+    "concern": "concern",
+    "use": "reported use",
+    "callback": "asked for a call",
     "help": "asked for help",
     "high_craving": "high score",
+    "low_score": "low score",
+    "missed_twice": "missed twice",
     "declined": "can't attend",
     "no_reply": "no reply",
     "opted_out": "opted out",
@@ -56,10 +61,16 @@ def _client_dict(c: ClientDigest) -> dict[str, Any]:
                 "body": r.body,
                 "score": r.score,
                 "label": r.label,
+                "signals": list(r.signals),
             }
             for r in c.replies
         ],
         "last_reply_at": c.last_reply_at,
+        # flag -> the reply that raised it (flags such as no_reply have none)
+        "flag_replies": {
+            flag: {"reply_id": r.reply_id, "received_at": r.received_at, "body": r.body}
+            for flag, r in c.flag_replies.items()
+        },
     }
 
 
@@ -84,6 +95,13 @@ def _replies_text(c: ClientDigest, tz: ZoneInfo) -> str:
     return " | ".join(f'{r.received_at.astimezone(tz):%a %H:%M} "{r.body}"' for r in c.replies)
 
 
+def _flagged_by_text(c: ClientDigest, tz: ZoneInfo) -> str:
+    return " | ".join(
+        f'{flag}: {r.received_at.astimezone(tz):%a %H:%M} "{r.body}"'
+        for flag, r in c.flag_replies.items()
+    )
+
+
 def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
     return [
         {
@@ -94,6 +112,7 @@ def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
             "checkins": f"{c.checkins_answered}/{c.checkins_sent}",
             "scores": _scores_text(c),
             "replies": _replies_text(c, tz),
+            "flagged_by": _flagged_by_text(c, tz) or "-",
         }
         for c in d.clients
     ]
@@ -105,8 +124,17 @@ def table(d: Digest, tz: ZoneInfo) -> str:
         return head + "\n(no active clients in this group)"
     body = output.table(
         rows(d, tz),
-        ["first_name", "external_id", "flags", "attendance", "checkins", "scores", "replies"],
-        widths={"replies": 70, "scores": 50},
+        [
+            "first_name",
+            "external_id",
+            "flags",
+            "flagged_by",
+            "attendance",
+            "checkins",
+            "scores",
+            "replies",
+        ],
+        widths={"replies": 70, "scores": 50, "flagged_by": 60},
     )
     return f"{head}\n{body}"
 
@@ -125,6 +153,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
             "checkins_sent": c.checkins_sent,
             "checkins_answered": c.checkins_answered,
             "replies": _replies_text(c, tz),
+            "flag_replies": _flagged_by_text(c, tz),
         }
         for label in labels:
             s = c.scores.get(label)
@@ -144,7 +173,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
     ]
     for label in labels:
         columns += [f"{label}_latest", f"{label}_highest", f"{label}_change"]
-    columns.append("replies")
+    columns += ["replies", "flag_replies"]
     return output.csv_text(out, columns)
 
 
@@ -209,6 +238,11 @@ def page(d: Digest, tz: ZoneInfo) -> str:
             " ".join(f'<span class="flag {e(f)}">{e(FLAG_TEXT.get(f, f))}</span>' for f in c.flags)
             or '<span class="none">-</span>'
         )
+        flags += "".join(
+            f'<div class="why">{e(FLAG_TEXT.get(flag, flag))}: '
+            f"<time>{r.received_at.astimezone(tz):%a %H:%M}</time> &ldquo;{e(r.body)}&rdquo;</div>"
+            for flag, r in c.flag_replies.items()
+        )
         scores = (
             "<br>".join(
                 f"{e(label)}: <b>{s.latest}</b> (max {s.highest}"
@@ -252,7 +286,9 @@ vertical-align:top;text-align:left}} th{{background:#f4f4f4}}
 ul{{margin:0;padding-left:1em}} li{{margin-bottom:.2em}} time{{color:#666}}
 .flag{{display:inline-block;border-radius:3px;padding:0 .35em;margin:0 .2em .2em 0;
 background:#eee;font-size:.85em}} .flag.crisis{{background:#b03a2e;color:#fff;font-weight:bold}}
-.flag.help,.flag.high_craving{{background:#f5cba7}}
+.flag.concern{{background:#e59866;font-weight:bold}}
+.flag.use,.flag.callback,.flag.help,.flag.high_craving,.flag.low_score{{background:#f5cba7}}
+.why{{color:#555;font-size:.8em;margin-top:.15em}} tr.concern td{{background:#fef5e7}}
 .flag.declined,.flag.no_reply{{background:#fcf3cf}}
 .flag.confirmed{{background:#d5f5e3}} tr.crisis td{{background:#fdedec}}
 .cat{{color:#666;font-size:.85em}} .key{{margin-right:1em}}

@@ -305,3 +305,19 @@ def test_rule_reminder_for_started_meeting_is_not_open_without_a_next_meeting(
     r = svc.receive(from_phone="+13125550109", body="2", now=ny(2026, 11, 30, 16, 0))
     assert r.category == "free_text"  # the session started; none ahead: no decline
     svc.close()
+
+
+def test_followup_reads_stored_signals_and_shows_the_reply_behind_each_flag(
+    service: Service,
+) -> None:
+    from notifier.followup import build_digest
+
+    concern = say(service, ANA, "what's the point anymore", ny(2026, 11, 30, 10, 0))
+    use = say(service, ANA, "I relapsed last night", ny(2026, 11, 30, 11, 0))
+    say(service, CARLA, "llamenme por favor", ny(2026, 11, 30, 11, 30))
+    d = build_digest(service.db, service.settings, "evening", ny(2026, 11, 30, 12, 0))
+    ana, carla = d.clients[0], d.clients[1]
+    assert (ana.first_name, ana.flags) == ("Ana", ["concern", "use"])
+    assert ana.flag_replies["concern"].reply_id == concern.reply_id
+    assert ana.flag_replies["use"].reply_id == use.reply_id
+    assert (carla.first_name, carla.flags) == ("Carla", ["callback"])
