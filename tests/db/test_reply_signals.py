@@ -321,3 +321,19 @@ def test_followup_reads_stored_signals_and_shows_the_reply_behind_each_flag(
     assert ana.flag_replies["concern"].reply_id == concern.reply_id
     assert ana.flag_replies["use"].reply_id == use.reply_id
     assert (carla.first_name, carla.flags) == ("Carla", ["callback"])
+
+
+def test_open_alerts_lists_unacknowledged_alerts_once_staff_were_told(service: Service) -> None:
+    from notifier.alerts import open_alerts
+
+    friday_evening = ny(2026, 12, 4, 19, 0)
+    say(service, ANA, "I want to kill myself", friday_evening)
+    say(service, CARLA, "llamenme por favor", friday_evening)
+    say(service, "+13125550177", "i want to die", friday_evening)
+    assert [(a.kind, a.client) for a in open_alerts(service.db, friday_evening)] == [
+        ("crisis", "C1"),
+        ("crisis", None),
+    ]
+    everything = open_alerts(service.db)
+    assert [a.kind for a in everything] == ["crisis", "callback", "crisis"]
+    assert everything[1].notify_at == ny(2026, 12, 7, 9, 0)
