@@ -53,6 +53,7 @@ def _client_dict(c: ClientDigest) -> dict[str, Any]:
                 "body": r.body,
                 "score": r.score,
                 "label": r.label,
+                "signals": list(r.signals),
             }
             for r in c.replies
         ],
@@ -61,6 +62,11 @@ def _client_dict(c: ClientDigest) -> dict[str, Any]:
         "concerning_score": c.concerning_score,
         "attendance_history": [_entry_dict(e) for e in c.attendance_history],
         "trend": {label: [_week_dict(p) for p in points] for label, points in c.trend.items()},
+        # flag -> the reply that raised it (flags such as no_reply have none)
+        "flag_replies": {
+            flag: {"reply_id": r.reply_id, "received_at": r.received_at, "body": r.body}
+            for flag, r in c.flag_replies.items()
+        },
     }
 
 
@@ -97,6 +103,16 @@ def _replies_text(c: ClientDigest, tz: ZoneInfo) -> str:
     return " | ".join(f'{r.received_at.astimezone(tz):%a %H:%M} "{r.body}"' for r in c.replies)
 
 
+def _flagged_by_text(c: ClientDigest, tz: ZoneInfo, *, quote: bool = True) -> str:
+    """Each flag with the reply that raised it. The terminal table points by time only
+    (``quote=False``): the reply itself is in the REPLIES column, whole, and a second wrapped copy
+    beside it would make both hard to read."""
+    return " | ".join(
+        f"{flag}: {r.received_at.astimezone(tz):%a %H:%M}" + (f' "{r.body}"' if quote else "")
+        for flag, r in c.flag_replies.items()
+    )
+
+
 def _meetings_lines(c: ClientDigest) -> list[str]:
     """Two meetings a line, newest first, so a date stays beside its mark."""
     marks = [f"{e.date:%m-%d} {e.status}" for e in c.attendance_history]
@@ -114,6 +130,7 @@ def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
             "scores": _scores_text(c),
             "meetings": _meetings_lines(c),
             "replies": _replies_text(c, tz),
+            "flagged_by": _flagged_by_text(c, tz, quote=False) or "-",
         }
         for c in d.clients
     ]
@@ -130,13 +147,14 @@ def table(d: Digest, tz: ZoneInfo) -> str:
             "first_name",
             "external_id",
             "flags",
+            "flagged_by",
             "attendance",
             "checkins",
             "scores",
             "meetings",
             "replies",
         ],
-        widths={"replies": 70, "scores": 40, "meetings": 30, "flags": 24},
+        widths={"replies": 60, "scores": 40, "meetings": 30, "flags": 24, "flagged_by": 30},
     )
     return f"{head}\n{body}"
 
@@ -158,6 +176,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
                 f"{e.date.isoformat()} {e.status}" for e in c.attendance_history
             ),
             "replies": _replies_text(c, tz),
+            "flag_replies": _flagged_by_text(c, tz),
         }
         for label in labels:
             s = c.scores.get(label)
@@ -177,7 +196,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
     ]
     for label in labels:
         columns += [f"{label}_latest", f"{label}_highest", f"{label}_change"]
-    columns += ["attendance_history", "replies"]
+    columns += ["attendance_history", "replies", "flag_replies"]
     return output.csv_text(out, columns)
 
 
@@ -328,6 +347,12 @@ def _row_html(d: Digest, c: ClientDigest, tz: ZoneInfo, colors: dict[str, str]) 
         " ".join(f'<span class="flag {e(f)}">{e(FLAG_TEXT.get(f, f))}</span>' for f in c.flags)
         or '<span class="none">-</span>'
     )
+    # The reply that raised each flag, so the facilitator sees why without searching.
+    flags += "".join(
+        f'<div class="why">{e(FLAG_TEXT.get(flag, flag))}: '
+        f"<time>{r.received_at.astimezone(tz):%a %H:%M}</time> &ldquo;{e(r.body)}&rdquo;</div>"
+        for flag, r in c.flag_replies.items()
+    )
     replies = "".join(
         f"<li><time>{r.received_at.astimezone(tz):%a %H:%M}</time> "
         f'<span class="cat">{e(r.category.replace("_", " "))}</span> '
@@ -379,14 +404,15 @@ vertical-align:top;text-align:left}} th{{background:#f4f4f4}}
 ul{{margin:0;padding-left:1em}} li{{margin-bottom:.2em}} time{{color:#666}}
 .flag{{display:inline-block;border-radius:3px;padding:0 .35em;margin:0 .2em .2em 0;
 background:#eee;font-size:.85em}} .flag.crisis{{background:#b03a2e;color:#fff;font-weight:bold}}
-.flag.help,.flag.high_craving,.flag.low_score{{background:#f5cba7}}
+.flag.concern{{background:#e59866;font-weight:bold}}
+.flag.use,.flag.callback,.flag.help,.flag.high_craving,.flag.low_score{{background:#f5cba7}}
 .flag.missed_twice,.flag.declined,.flag.no_reply{{background:#fcf3cf}}
 .flag.confirmed{{background:#d5f5e3}} tr.crisis td{{background:#fdedec}}
 .cat{{color:#666;font-size:.85em}} .key{{margin-right:1em}}
 ol.meetings{{margin:0;padding:0;list-style:none;font-size:.85em}}
 ol.meetings li{{margin:0;white-space:nowrap}}
 ol.meetings li.absent{{color:#b03a2e;font-weight:bold}}
-ol.meetings li.unmarked{{color:#999}}
+ol.meetings li.unmarked{{color:#666}}
 figure.chart{{display:inline-block;margin:0 .4em .3em 0}}
 figcaption{{font-size:.8em;font-weight:bold}}
 .note{{color:#666;font-size:.85em;margin-top:1em}}

@@ -1,7 +1,7 @@
 """throttle: token buckets in the database (failed staff authentication, per client address)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-28
 
 A limit kept in one process would reset on restart and multiply by the number of replicas; in
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
