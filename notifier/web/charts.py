@@ -105,9 +105,7 @@ def _series(trend: Trend, n: int) -> list[str]:
     for i, mean in enumerate(trend.means):
         if mean is None:
             runs.append([])
-            parts.append(
-                f'<text class="none" x="{_x(i, n):.1f}" y="{_y(5) + 3.5:.1f}">–</text>'
-            )
+            parts.append(f'<text class="none" x="{_x(i, n):.1f}" y="{_y(5) + 3.5:.1f}">–</text>')
             continue
         x, y = _x(i, n), _y(mean)
         runs[-1].append((x, y))
@@ -117,9 +115,7 @@ def _series(trend: Trend, n: int) -> list[str]:
         label_y = y - 7 if y > TOP + 10 else y + 14
         parts.append(f'<text class="value" x="{x:.1f}" y="{label_y:.1f}">{_num(mean)}</text>')
     lines = [
-        '<polyline class="line" points="'
-        + " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
-        + '"/>'
+        '<polyline class="line" points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in run) + '"/>'
         for run in runs
         if len(run) > 1
     ]
