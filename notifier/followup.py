@@ -11,20 +11,50 @@ are compared with the window before it. Clients come most urgent first.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from notifier import attendance as attendance_mod
+from notifier.attendance import AttendanceEntry
 from notifier.db import Database
 from notifier.models import CHECKIN, DELIVERED, REMINDER, SENT, Appointment, Client, Message, Reply
 from notifier.schedule import group_occurrences
+from notifier.scores import concerning, excess, low_is_bad
 from notifier.settings import Settings
 
-# DESIGN.md's flags, most urgent first; the list is sorted by the first flag each client has.
-FLAGS = ("crisis", "help", "high_craving", "declined", "no_reply", "opted_out", "confirmed")
+# Every flag, most urgent first; a client ranks by their most urgent flag (see RANK).
+FLAGS = (
+    "crisis",
+    "help",
+    "high_craving",
+    "low_score",
+    "missed_twice",
+    "declined",
+    "no_reply",
+    "opted_out",
+    "confirmed",
+)
+# A low score on a low-is-bad label (mood 1) is as urgent as a high one elsewhere (cravings 9):
+# the two flags share a rank, and the score further past its threshold goes first.
+RANK = {f: i for i, f in enumerate(FLAGS)} | {"low_score": FLAGS.index("high_craving")}
+# What each flag means, for pages and printouts.
+FLAG_TEXT = {
+    "crisis": "CRISIS",
+    "help": "asked for help",
+    "high_craving": "high score",
+    "low_score": "low score",
+    "missed_twice": "missed twice",
+    "declined": "can't attend",
+    "no_reply": "no reply",
+    "opted_out": "opted out",
+    "confirmed": "confirmed",
+}
 VERBATIM = ("free_text", "crisis", "help", "decline", "opt_out")
+TREND_WEEKS = 4
 
 
 class NoSession(LookupError):
@@ -42,6 +72,8 @@ class ScoreSummary:
     label: str
     values: list[ScorePoint]
     previous_average: float | None
+    low_is_bad: bool = False  # mood: 0 is the worry, 10 is great
+    concerning: bool = False  # a score in the window at or past the threshold
 
     @property
     def latest(self) -> int | None:
@@ -50,6 +82,14 @@ class ScoreSummary:
     @property
     def highest(self) -> int | None:
         return max((p.score for p in self.values), default=None)
+
+    @property
+    def lowest(self) -> int | None:
+        return min((p.score for p in self.values), default=None)
+
+    @property
+    def worst(self) -> int | None:
+        return self.lowest if self.low_is_bad else self.highest
 
     @property
     def average(self) -> float | None:
@@ -66,6 +106,17 @@ class ScoreSummary:
 
 
 @dataclass(frozen=True)
+class WeekPoint:
+    """One label's scores in one week (Monday to Sunday, program time zone)."""
+
+    week_start: date
+    mean: float | None  # None: no score that week
+    max: int | None
+    min: int | None
+    n: int
+
+
+@dataclass(frozen=True)
 class ReplyItem:
     received_at: datetime
     category: str
@@ -79,7 +130,7 @@ class ClientDigest:
     external_id: str
     first_name: str
     flags: list[str]
-    attendance: str | None  # confirmed | declined | None
+    attendance: str | None  # the RSVP: confirmed | declined | None
     checkins_sent: int
     checkins_answered: int
     scores: dict[str, ScoreSummary]
@@ -87,6 +138,10 @@ class ClientDigest:
     last_reply_at: datetime | None
     opted_out: bool = False
     concerning_score: int = 0  # how far the worst score of the window goes past the threshold
+    # The last meetings (newest first): attended | late | absent | excused | unmarked.
+    attendance_history: list[AttendanceEntry] = field(default_factory=list)
+    # Per label, one point per week of Digest.trend_weeks (oldest first), empty weeks included.
+    trend: dict[str, list[WeekPoint]] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,6 +154,9 @@ class Digest:
     generated_at: datetime
     high_score: int
     clients: list[ClientDigest] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # every label any client has a score for
+    low_score_labels: list[str] = field(default_factory=list)
+    trend_weeks: list[date] = field(default_factory=list)  # Mondays, oldest first
 
 
 # --- the pure part ---------------------------------------------------------------------------
@@ -108,6 +166,7 @@ class ClientRow:
     external_id: str
     first_name: str
     opted_out_at: datetime | None
+    start_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +189,18 @@ class SentRow:
     message_id: int
 
 
+@dataclass(frozen=True)
+class _Window:
+    """What every client's part of the digest is measured against."""
+
+    session_id: int | None
+    window_start: datetime
+    previous_start: datetime
+    cutoff: datetime  # replies up to the meeting (or now, before it)
+    weeks: list[date]
+    settings: Settings
+
+
 def digest_from_rows(
     *,
     group: str,
@@ -141,85 +212,103 @@ def digest_from_rows(
     replies: Iterable[ReplyRow],
     sent: Iterable[SentRow],
     settings: Settings,
+    attendance: Mapping[int, Sequence[AttendanceEntry]] | None = None,
 ) -> Digest:
+    """``replies`` should reach back to the earlier of ``previous_start`` and the first of
+    :func:`trend_weeks`; ``attendance`` is each client's history, newest first."""
     session_id, start, end, location = session
     digest = Digest(group, start, end, location, window_start, now, settings.high_score)
     cutoff = min(now, start)
+    w = _Window(
+        session_id,
+        window_start,
+        previous_start,
+        cutoff,
+        trend_weeks(cutoff, settings.timezone),
+        settings,
+    )
     by_client_replies: dict[int, list[ReplyRow]] = defaultdict(list)
     for r in replies:
         by_client_replies[r.client_id].append(r)
     by_client_sent: dict[int, list[SentRow]] = defaultdict(list)
     for m in sent:
         by_client_sent[m.client_id].append(m)
-
+    history = attendance or {}
     for c in clients:
-        mine = sorted(by_client_replies.get(c.id, []), key=lambda r: r.received_at)
-        current = [r for r in mine if window_start <= r.received_at < cutoff]
-        previous = [r for r in mine if previous_start <= r.received_at < window_start]
-        prompts = [m for m in by_client_sent.get(c.id, []) if window_start <= m.sent_at < cutoff]
-        checkins = [m for m in prompts if m.kind == CHECKIN]
-        answered_ids = {r.in_reply_to for r in current if r.category == "checkin_answer"}
-        scores = _scores(current, previous)
-        attendance = None
-        for r in current + [r for r in mine if r.received_at >= cutoff]:
-            if session_id is not None and r.session_id == session_id:
-                attendance = "confirmed" if r.category == "confirm" else "declined"
-        worst = 0
-        for summary in scores.values():
-            for point in summary.values:
-                worst = max(worst, _excess(summary.label, point.score, settings))
-        flags: list[str] = []
-        categories = {r.category for r in current}
-        if "crisis" in categories:
-            flags.append("crisis")
-        if "help" in categories:
-            flags.append("help")
-        if any(
-            _excess(s.label, p.score, settings) > 0 and s.label not in settings.low_score_labels
-            for s in scores.values()
-            for p in s.values
-        ):
-            flags.append("high_craving")
-        if attendance == "declined":
-            flags.append("declined")
-        if prompts and not current:
-            flags.append("no_reply")
-        if c.opted_out_at is not None:
-            flags.append("opted_out")
-        if attendance == "confirmed":
-            flags.append("confirmed")
         digest.clients.append(
-            ClientDigest(
-                external_id=c.external_id,
-                first_name=c.first_name,
-                flags=flags,
-                attendance=attendance,
-                checkins_sent=len(checkins),
-                checkins_answered=len(answered_ids & {m.message_id for m in checkins}),
-                scores=scores,
-                replies=[
-                    ReplyItem(r.received_at, r.category, r.body, r.score, r.label)
-                    for r in current
-                    if r.category in VERBATIM
-                ],
-                last_reply_at=mine[-1].received_at if mine else None,
-                opted_out=c.opted_out_at is not None,
-                concerning_score=worst,
+            _client(
+                c,
+                sorted(by_client_replies.get(c.id, []), key=lambda r: r.received_at),
+                by_client_sent.get(c.id, []),
+                list(history.get(c.id, [])),
+                w,
             )
         )
     digest.clients.sort(key=_urgency)
+    digest.labels = sorted({label for c in digest.clients for label in (*c.scores, *c.trend)})
+    digest.low_score_labels = [x for x in digest.labels if low_is_bad(x, settings)]
+    digest.trend_weeks = w.weeks
     return digest
 
 
-def _excess(label: str | None, score: int, settings: Settings) -> int:
-    """How far past the threshold a score is (0 = not concerning)."""
-    if label in settings.low_score_labels:
-        limit = 10 - settings.high_score
-        return limit - score + 1 if score <= limit else 0
-    return score - settings.high_score + 1 if score >= settings.high_score else 0
+def _client(
+    c: ClientRow,
+    mine: list[ReplyRow],
+    sent: list[SentRow],
+    history: list[AttendanceEntry],
+    w: _Window,
+) -> ClientDigest:
+    current = [r for r in mine if w.window_start <= r.received_at < w.cutoff]
+    previous = [r for r in mine if w.previous_start <= r.received_at < w.window_start]
+    checkins = [m for m in sent if m.kind == CHECKIN and w.window_start <= m.sent_at < w.cutoff]
+    answered_ids = {r.in_reply_to for r in current if r.category == "checkin_answer"}
+    answered = len(answered_ids & {m.message_id for m in checkins})
+    scores = _scores(current, previous, w.settings)
+    rsvp = None
+    for r in current + [r for r in mine if r.received_at >= w.cutoff]:
+        if w.session_id is not None and r.session_id == w.session_id:
+            rsvp = "confirmed" if r.category == "confirm" else "declined"
+    worst = max(
+        (excess(s.label, p.score, w.settings) for s in scores.values() for p in s.values),
+        default=0,
+    )
+    found = {r.category for r in current} & {"crisis", "help"}
+    if any(s.concerning and not s.low_is_bad for s in scores.values()):
+        found.add("high_craving")
+    if any(s.concerning and s.low_is_bad for s in scores.values()):
+        found.add("low_score")
+    if attendance_mod.missed_twice(history):
+        found.add("missed_twice")
+    if rsvp is not None:
+        found.add(rsvp)
+    if checkins and not answered:  # check-ins, not the RSVP: "1" to a reminder is no answer
+        found.add("no_reply")
+    if c.opted_out_at is not None:
+        found.add("opted_out")
+    return ClientDigest(
+        external_id=c.external_id,
+        first_name=c.first_name,
+        flags=[f for f in FLAGS if f in found],
+        attendance=rsvp,
+        checkins_sent=len(checkins),
+        checkins_answered=answered,
+        scores=scores,
+        replies=[
+            ReplyItem(r.received_at, r.category, r.body, r.score, r.label)
+            for r in current
+            if r.category in VERBATIM
+        ],
+        last_reply_at=mine[-1].received_at if mine else None,
+        opted_out=c.opted_out_at is not None,
+        concerning_score=worst,
+        attendance_history=history,
+        trend=_trend(mine, w),
+    )
 
 
-def _scores(current: list[ReplyRow], previous: list[ReplyRow]) -> dict[str, ScoreSummary]:
+def _scores(
+    current: list[ReplyRow], previous: list[ReplyRow], settings: Settings
+) -> dict[str, ScoreSummary]:
     out: dict[str, ScoreSummary] = {}
     labels = {r.label for r in current if r.score is not None and r.label}
     for label in sorted(labels):
@@ -230,12 +319,52 @@ def _scores(current: list[ReplyRow], previous: list[ReplyRow]) -> dict[str, Scor
         ]
         before = [r.score for r in previous if r.label == label and r.score is not None]
         avg = sum(before) / len(before) if before else None
-        out[label] = ScoreSummary(label, values, avg)
+        out[label] = ScoreSummary(
+            label,
+            values,
+            avg,
+            low_is_bad=low_is_bad(label, settings),
+            concerning=any(concerning(label, p.score, settings) for p in values),
+        )
+    return out
+
+
+def trend_weeks(cutoff: datetime, tz: ZoneInfo, weeks: int = TREND_WEEKS) -> list[date]:
+    """The Mondays of the last ``weeks`` weeks up to ``cutoff`` (its own week last)."""
+    day = cutoff.astimezone(tz).date()
+    monday = day - timedelta(days=day.weekday())
+    return [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+
+
+def trend_start(cutoff: datetime, tz: ZoneInfo) -> datetime:
+    """The first instant the trend covers (midnight local, the first Monday)."""
+    return datetime.combine(trend_weeks(cutoff, tz)[0], time(0), tz)
+
+
+def _trend(mine: list[ReplyRow], w: _Window) -> dict[str, list[WeekPoint]]:
+    tz = w.settings.timezone
+    first = datetime.combine(w.weeks[0], time(0), tz)
+    buckets: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for r in mine:
+        if r.score is None or not r.label or not first <= r.received_at < w.cutoff:
+            continue
+        day = r.received_at.astimezone(tz).date()
+        buckets[r.label][day - timedelta(days=day.weekday())].append(r.score)
+    out: dict[str, list[WeekPoint]] = {}
+    for label in sorted(buckets):
+        points = []
+        for week in w.weeks:
+            got = buckets[label].get(week, [])
+            mean = round(sum(got) / len(got), 1) if got else None
+            points.append(
+                WeekPoint(week, mean, max(got, default=None), min(got, default=None), len(got))
+            )
+        out[label] = points
     return out
 
 
 def _urgency(c: ClientDigest) -> tuple[int, int, str]:
-    rank = min((FLAGS.index(f) for f in c.flags), default=len(FLAGS))
+    rank = min((RANK[f] for f in c.flags), default=len(FLAGS))
     return (rank, -c.concerning_score, c.first_name.lower())
 
 
@@ -314,9 +443,10 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
         window_start = start - timedelta(days=7)
     previous_start = window_start - (start - window_start)
     session_day: date = start.astimezone(settings.timezone).date()
+    since = min(previous_start, trend_start(min(now, start), settings.timezone))
     with db.read() as s:
         members = [
-            ClientRow(c.id, c.external_id, c.first_name, c.opted_out_at)
+            ClientRow(c.id, c.external_id, c.first_name, c.opted_out_at, c.start_date)
             for c in s.scalars(
                 select(Client).where(Client.group_name == group, Client.discharged_at.is_(None))
             )
@@ -337,7 +467,7 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
                 r.in_reply_to,
             )
             for r in s.scalars(
-                select(Reply).where(Reply.client_id.in_(ids), Reply.received_at >= previous_start)
+                select(Reply).where(Reply.client_id.in_(ids), Reply.received_at >= since)
             )
         ]
         sent = [
@@ -351,6 +481,7 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
                 )
             )
         ]
+    history = attendance_mod.history(db, settings, group=group, now=now, client_ids=ids)
     return digest_from_rows(
         group=group,
         session=session,
@@ -361,4 +492,5 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
         replies=replies,
         sent=sent,
         settings=settings,
+        attendance=history,
     )

@@ -8,23 +8,17 @@ and asks not to be cached or indexed.
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from notifier import output
-from notifier.followup import ClientDigest, Digest, ScoreSummary
+from notifier.attendance import AttendanceEntry
+from notifier.followup import FLAG_TEXT, ClientDigest, Digest, ScoreSummary, WeekPoint
+
+__all__ = ["FLAG_TEXT", "as_dict", "csv_text", "page", "rows", "table", "trend_chart"]
 
 COLORS = ("#b03a2e", "#1f618d", "#117a65", "#7d3c98", "#b9770e")
-FLAG_TEXT = {
-    "crisis": "CRISIS",
-    "help": "asked for help",
-    "high_craving": "high score",
-    "declined": "can't attend",
-    "no_reply": "no reply",
-    "opted_out": "opted out",
-    "confirmed": "confirmed",
-}
 
 
 def as_dict(d: Digest) -> dict[str, Any]:
@@ -36,6 +30,9 @@ def as_dict(d: Digest) -> dict[str, Any]:
         "window_start": d.window_start,
         "generated_at": d.generated_at,
         "high_score": d.high_score,
+        "labels": d.labels,
+        "low_score_labels": d.low_score_labels,
+        "trend_weeks": d.trend_weeks,
         "clients": [_client_dict(c) for c in d.clients],
     }
 
@@ -60,6 +57,10 @@ def _client_dict(c: ClientDigest) -> dict[str, Any]:
             for r in c.replies
         ],
         "last_reply_at": c.last_reply_at,
+        "opted_out": c.opted_out,
+        "concerning_score": c.concerning_score,
+        "attendance_history": [_entry_dict(e) for e in c.attendance_history],
+        "trend": {label: [_week_dict(p) for p in points] for label, points in c.trend.items()},
     }
 
 
@@ -67,21 +68,37 @@ def _score_dict(s: ScoreSummary) -> dict[str, Any]:
     return {
         "latest": s.latest,
         "highest": s.highest,
+        "lowest": s.lowest,
         "change": s.change,
+        "low_is_bad": s.low_is_bad,
+        "concerning": s.concerning,
         "values": [{"at": p.at, "score": p.score} for p in s.values],
     }
+
+
+def _entry_dict(e: AttendanceEntry) -> dict[str, Any]:
+    return {"date": e.date, "session_id": e.session_id, "status": e.status}
+
+
+def _week_dict(p: WeekPoint) -> dict[str, Any]:
+    return {"week_start": p.week_start, "mean": p.mean, "max": p.max, "min": p.min, "n": p.n}
 
 
 def _scores_text(c: ClientDigest) -> str:
     parts = []
     for label, s in c.scores.items():
         trend = "" if s.change is None else f" ({s.change:+.1f})"
-        parts.append(f"{label} {s.latest} max {s.highest}{trend}")
+        extreme = f"min {s.lowest}" if s.low_is_bad else f"max {s.highest}"
+        parts.append(f"{label} {s.latest} {extreme}{trend}")
     return "; ".join(parts) or "-"
 
 
 def _replies_text(c: ClientDigest, tz: ZoneInfo) -> str:
     return " | ".join(f'{r.received_at.astimezone(tz):%a %H:%M} "{r.body}"' for r in c.replies)
+
+
+def _meetings_text(c: ClientDigest) -> str:
+    return ", ".join(f"{e.date:%m-%d} {e.status}" for e in c.attendance_history) or "-"
 
 
 def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
@@ -93,6 +110,7 @@ def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
             "attendance": c.attendance or "-",
             "checkins": f"{c.checkins_answered}/{c.checkins_sent}",
             "scores": _scores_text(c),
+            "meetings": _meetings_text(c),
             "replies": _replies_text(c, tz),
         }
         for c in d.clients
@@ -100,13 +118,23 @@ def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
 
 
 def table(d: Digest, tz: ZoneInfo) -> str:
+    """The terminal table; long cells wrap, so a reply is always shown whole."""
     head = _title(d, tz)
     if not d.clients:
         return head + "\n(no active clients in this group)"
     body = output.table(
         rows(d, tz),
-        ["first_name", "external_id", "flags", "attendance", "checkins", "scores", "replies"],
-        widths={"replies": 70, "scores": 50},
+        [
+            "first_name",
+            "external_id",
+            "flags",
+            "attendance",
+            "checkins",
+            "scores",
+            "meetings",
+            "replies",
+        ],
+        widths={"replies": 70, "scores": 40, "meetings": 34, "flags": 24},
     )
     return f"{head}\n{body}"
 
@@ -124,6 +152,9 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
             "attendance": c.attendance or "",
             "checkins_sent": c.checkins_sent,
             "checkins_answered": c.checkins_answered,
+            "attendance_history": "; ".join(
+                f"{e.date.isoformat()} {e.status}" for e in c.attendance_history
+            ),
             "replies": _replies_text(c, tz),
         }
         for label in labels:
@@ -144,7 +175,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
     ]
     for label in labels:
         columns += [f"{label}_latest", f"{label}_highest", f"{label}_change"]
-    columns.append("replies")
+    columns += ["attendance_history", "replies"]
     return output.csv_text(out, columns)
 
 
@@ -158,83 +189,161 @@ def _title(d: Digest, tz: ZoneInfo) -> str:
     )
 
 
-def sparkline(
-    c: ClientDigest, start: datetime, end: datetime, width: int = 160, height: int = 36
+# --- HTML ------------------------------------------------------------------------------------
+def label_colors(d: Digest) -> dict[str, str]:
+    """One colour per label for the whole page: the legend and every chart use this map."""
+    return {label: COLORS[i % len(COLORS)] for i, label in enumerate(d.labels)}
+
+
+def trend_chart(
+    label: str,
+    points: list[WeekPoint],
+    color: str,
+    *,
+    high_score: int,
+    low_is_bad: bool,
+    width: int = 150,
+    height: int = 64,
 ) -> str:
-    """An inline SVG: one line per label, 0-10 bottom to top, time left to right."""
-    span = max((end - start).total_seconds(), 1.0)
-    pad = 3
+    """A small labelled SVG: one dot per week at the week's mean (0 bottom, 10 top), a bar from
+    the week's lowest to highest score, the mean written above, the week's date below, and a
+    dashed line at the threshold."""
+    e = html.escape
+    top, bottom, pad = 12, 14, 6
+    plot = height - top - bottom
+    step = (width - 2 * pad) / max(len(points), 1)
+
+    def y(score: float) -> float:
+        return top + plot - plot * score / 10
+
+    threshold = 10 - high_score if low_is_bad else high_score
+    direction = "low is worse" if low_is_bad else "high is worse"
     parts = [
-        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
-        f' role="img" aria-label="scores">'
+        f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{e(label)}: weekly average, {direction}">',
+        f'<line x1="0" y1="{y(threshold):.1f}" x2="{width}" y2="{y(threshold):.1f}" '
+        'stroke="#bbb" stroke-dasharray="3,2" stroke-width="1"/>',
     ]
-    parts.append(
-        f'<line x1="0" y1="{height - pad}" x2="{width}" y2="{height - pad}" '
-        'stroke="#ccc" stroke-width="1"/>'
-    )
-    for i, (label, s) in enumerate(sorted(c.scores.items())):
-        color = COLORS[i % len(COLORS)]
-        pts = []
-        for p in s.values:
-            px = pad + (width - 2 * pad) * max(0.0, (p.at - start).total_seconds()) / span
-            py = height - pad - (height - 2 * pad) * p.score / 10
-            pts.append(f"{px:.1f},{py:.1f}")
-        if len(pts) > 1:
-            line = " ".join(pts)
+    dots = []
+    for i, p in enumerate(points):
+        cx = pad + step * (i + 0.5)
+        parts.append(
+            f'<text x="{cx:.1f}" y="{height - 3}" font-size="9" text-anchor="middle" '
+            f'fill="#666">{p.week_start:%d %b}</text>'
+        )
+        if p.mean is None or p.min is None or p.max is None:
+            continue
+        if p.max != p.min:
             parts.append(
-                f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{line}">'
-                f"<title>{html.escape(label)}</title></polyline>"
+                f'<line x1="{cx:.1f}" y1="{y(p.max):.1f}" x2="{cx:.1f}" y2="{y(p.min):.1f}" '
+                f'stroke="{color}" stroke-opacity="0.4" stroke-width="3"/>'
             )
-        for pt in pts:
-            x, y = pt.split(",")
-            parts.append(
-                f'<circle cx="{x}" cy="{y}" r="2" fill="{color}">'
-                f"<title>{html.escape(label)}</title></circle>"
-            )
+        dots.append(f"{cx:.1f},{y(p.mean):.1f}")
+        title = f"{label}, week of {p.week_start:%d %b}: mean {p.mean}, {p.min}-{p.max}, n={p.n}"
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{y(p.mean):.1f}" r="3" fill="{color}">'
+            f"<title>{e(title)}</title></circle>"
+            f'<text x="{cx:.1f}" y="{max(y(p.max) - 3, 9):.1f}" font-size="9" '
+            f'text-anchor="middle" fill="{color}">{p.mean:g}</text>'
+        )
+    if len(dots) > 1:
+        parts.insert(
+            2,
+            f'<polyline fill="none" stroke="{color}" stroke-width="1.5" '
+            f'points="{" ".join(dots)}"/>',
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
+def _charts(d: Digest, c: ClientDigest, colors: dict[str, str]) -> str:
+    e = html.escape
+    if not c.trend:
+        return '<span class="none">no scores in 4 weeks</span>'
+    return "".join(
+        f'<figure class="chart" data-label="{e(label)}">'
+        f'<figcaption style="color:{colors[label]}">{e(label)}</figcaption>'
+        + trend_chart(
+            label,
+            points,
+            colors[label],
+            high_score=d.high_score,
+            low_is_bad=label in d.low_score_labels,
+        )
+        + "</figure>"
+        for label, points in c.trend.items()
+    )
+
+
+def _history_html(c: ClientDigest) -> str:
+    e = html.escape
+    if not c.attendance_history:
+        return '<span class="none">no meetings yet</span>'
+    return (
+        '<ol class="meetings">'
+        + "".join(
+            f'<li class="{e(x.status)}"><time datetime="{x.date.isoformat()}">'
+            f"{x.date:%d %b}</time> {e(x.status)}</li>"
+            for x in c.attendance_history
+        )
+        + "</ol>"
+    )
+
+
+def _scores_html(c: ClientDigest) -> str:
+    e = html.escape
+    return (
+        "<br>".join(
+            f"{e(label)}: <b>{s.latest}</b> ("
+            + (f"lowest {s.lowest}" if s.low_is_bad else f"max {s.highest}")
+            + ("" if s.change is None else f", {s.change:+.1f} vs before")
+            + ")"
+            for label, s in c.scores.items()
+        )
+        or "-"
+    )
+
+
+def _row_html(d: Digest, c: ClientDigest, tz: ZoneInfo, colors: dict[str, str]) -> str:
+    e = html.escape
+    flags = (
+        " ".join(f'<span class="flag {e(f)}">{e(FLAG_TEXT.get(f, f))}</span>' for f in c.flags)
+        or '<span class="none">-</span>'
+    )
+    replies = "".join(
+        f"<li><time>{r.received_at.astimezone(tz):%a %H:%M}</time> "
+        f'<span class="cat">{e(r.category.replace("_", " "))}</span> '
+        f"&ldquo;{e(r.body)}&rdquo;</li>"
+        for r in c.replies
+    )
+    return (
+        f'<tr class="{" ".join(e(f) for f in c.flags)}">'
+        f"<td><b>{e(c.first_name)}</b><br><small>{e(c.external_id)}</small></td>"
+        f"<td>{flags}</td>"
+        f"<td>{e(c.attendance or '-')}</td>"
+        f"<td>{_history_html(c)}</td>"
+        f"<td>{c.checkins_answered}/{c.checkins_sent}</td>"
+        f"<td>{_scores_html(c)}</td>"
+        f"<td>{_charts(d, c, colors)}</td>"
+        f"<td><ul>{replies}</ul></td></tr>"
+    )
+
+
+def _weeks_text(weeks: list[date]) -> str:
+    return f"weeks of {weeks[0]:%d %b} to {weeks[-1]:%d %b}" if weeks else "the last 4 weeks"
+
+
 def page(d: Digest, tz: ZoneInfo) -> str:
     e = html.escape
-    end = min(d.generated_at, d.session_start)
-    labels = sorted({label for c in d.clients for label in c.scores})
+    colors = label_colors(d)
     legend = " ".join(
-        f'<span class="key" style="color:{COLORS[i % len(COLORS)]}">&#9632; {e(label)}</span>'
-        for i, label in enumerate(labels)
+        f'<span class="key" data-label="{e(label)}" style="color:{color}">&#9679; {e(label)}'
+        + (" (low is worse)" if label in d.low_score_labels else "")
+        + "</span>"
+        for label, color in colors.items()
     )
-    rows_html = []
-    for c in d.clients:
-        flags = (
-            " ".join(f'<span class="flag {e(f)}">{e(FLAG_TEXT.get(f, f))}</span>' for f in c.flags)
-            or '<span class="none">-</span>'
-        )
-        scores = (
-            "<br>".join(
-                f"{e(label)}: <b>{s.latest}</b> (max {s.highest}"
-                + ("" if s.change is None else f", {s.change:+.1f} vs before")
-                + ")"
-                for label, s in c.scores.items()
-            )
-            or "-"
-        )
-        replies = "".join(
-            f"<li><time>{r.received_at.astimezone(tz):%a %H:%M}</time> "
-            f'<span class="cat">{e(r.category.replace("_", " "))}</span> '
-            f"&ldquo;{e(r.body)}&rdquo;</li>"
-            for r in c.replies
-        )
-        rows_html.append(
-            f'<tr class="{" ".join(e(f) for f in c.flags)}">'
-            f"<td><b>{e(c.first_name)}</b><br><small>{e(c.external_id)}</small></td>"
-            f"<td>{flags}</td>"
-            f"<td>{e(c.attendance or '-')}</td>"
-            f"<td>{c.checkins_answered}/{c.checkins_sent}</td>"
-            f"<td>{scores}</td>"
-            f"<td>{sparkline(c, d.window_start, end)}</td>"
-            f"<td><ul>{replies}</ul></td></tr>"
-        )
-    empty = '<tr><td colspan="7">No active clients in this group.</td></tr>'
+    rows_html = "".join(_row_html(d, c, tz, colors) for c in d.clients)
+    empty = '<tr><td colspan="8">No active clients in this group.</td></tr>'
     when = f"{d.session_start.astimezone(tz):%A %d %B %Y, %H:%M}"
     where = f" @ {e(d.location)}" if d.location else ""
     since = f"{d.window_start.astimezone(tz):%a %d %b %H:%M}"
@@ -252,19 +361,26 @@ vertical-align:top;text-align:left}} th{{background:#f4f4f4}}
 ul{{margin:0;padding-left:1em}} li{{margin-bottom:.2em}} time{{color:#666}}
 .flag{{display:inline-block;border-radius:3px;padding:0 .35em;margin:0 .2em .2em 0;
 background:#eee;font-size:.85em}} .flag.crisis{{background:#b03a2e;color:#fff;font-weight:bold}}
-.flag.help,.flag.high_craving{{background:#f5cba7}}
-.flag.declined,.flag.no_reply{{background:#fcf3cf}}
+.flag.help,.flag.high_craving,.flag.low_score{{background:#f5cba7}}
+.flag.missed_twice,.flag.declined,.flag.no_reply{{background:#fcf3cf}}
 .flag.confirmed{{background:#d5f5e3}} tr.crisis td{{background:#fdedec}}
 .cat{{color:#666;font-size:.85em}} .key{{margin-right:1em}}
+ol.meetings{{margin:0;padding:0;list-style:none;font-size:.85em}}
+ol.meetings li{{margin:0}} ol.meetings li.absent{{color:#b03a2e;font-weight:bold}}
+ol.meetings li.unmarked{{color:#999}}
+figure.chart{{display:inline-block;margin:0 .4em .3em 0}}
+figcaption{{font-size:.8em;font-weight:bold}}
 .note{{color:#666;font-size:.85em;margin-top:1em}}
 @media print{{body{{margin:0}} tr{{page-break-inside:avoid}} .flag{{border:1px solid #999}}}}
 </style></head><body>
 <h1>Follow-up for {e(d.group)}: {when}{where}</h1>
 <div class="meta">Replies since {since}; generated {generated}.
-Most urgent first. Scores 0-10; high at {d.high_score} or more. {legend}</div>
-<table><thead><tr><th>Client</th><th>Flags</th><th>Attendance</th><th>Check-ins answered</th>
-<th>Scores</th><th>Trend</th><th>What they wrote</th></tr></thead>
-<tbody>{"".join(rows_html) or empty}</tbody></table>
+Most urgent first. Scores 0-10; high at {d.high_score} or more, low at {10 - d.high_score} or
+less where low is worse. Charts: the weekly average ({_weeks_text(d.trend_weeks)}), a bar from
+the week's lowest to highest, the dashed line at the threshold. {legend}</div>
+<table><thead><tr><th>Client</th><th>Flags</th><th>RSVP</th><th>Last meetings</th>
+<th>Check-ins answered</th><th>Scores</th><th>Trend</th><th>What they wrote</th></tr></thead>
+<tbody>{rows_html or empty}</tbody></table>
 <p class="note">Confidential: contains health information protected by HIPAA and 42 CFR Part 2.
 Do not forward or leave unattended.</p>
 </body></html>

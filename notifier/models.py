@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -290,3 +291,29 @@ class ConsentEvent(Base):
     event: Mapped[str] = mapped_column(String(24))  # consent | opt_out | opt_in | withdrawn
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(String(120))
+
+
+# How a client's presence at a group meeting is marked, once it has started.
+ATTENDED, LATE, ABSENT, EXCUSED = "attended", "late", "absent", "excused"
+ATTENDANCE_STATUSES = (ATTENDED, LATE, ABSENT, EXCUSED)
+
+
+class Attendance(Base):
+    """Staff's mark of one client at one meeting; marking again changes the row."""
+
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The staff member who marked it (NULL: the CLI). No foreign key yet: staff accounts live
+    # in a table of their own that this one must not depend on.
+    marked_by: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))  # cli | web
+
+    __table_args__ = (UniqueConstraint("session_id", "client_id"),)
+
+
+ATTENDANCE = cast(Table, Attendance.__table__)

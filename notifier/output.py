@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
@@ -28,25 +29,41 @@ def dumps(value: Any) -> str:
 def table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], *, widths: dict[str, int] | None = None
 ) -> str:
-    """A plain aligned table; long cells are cut with an ellipsis (use --format json for all)."""
+    """A plain aligned table. A cell longer than its column's width (40 unless ``widths`` says)
+    wraps onto the lines below, at spaces where it can: nothing is ever cut off."""
     widths = widths or {}
-    cells = [[_cell(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
-    sizes = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    cells = [[_wrap(_cell(r.get(c)), widths.get(c, 40)) for c in columns] for r in rows]
+    sizes = [
+        max([len(c)] + [len(line) for row in cells for line in row[i]])
+        for i, c in enumerate(columns)
+    ]
     lines = ["  ".join(c.upper().ljust(sizes[i]) for i, c in enumerate(columns)).rstrip()]
-    lines += ["  ".join(v.ljust(sizes[i]) for i, v in enumerate(row)).rstrip() for row in cells]
+    for row in cells:
+        for n in range(max(len(cell) for cell in row)):
+            parts = [
+                (cell[n] if n < len(cell) else "").ljust(sizes[i]) for i, cell in enumerate(row)
+            ]
+            lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
 
 
-def _cell(value: Any, width: int) -> str:
+def _cell(value: Any) -> str:
     if value is None:
-        text = "-"
-    elif isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, datetime):
-        text = value.strftime("%Y-%m-%d %H:%M")
-    else:
-        text = str(value).replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return " ".join(str(value).split("\n"))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters; words longer than that are split, never dropped."""
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(
+        text, width, break_long_words=True, break_on_hyphens=False, drop_whitespace=True
+    ) or [""]
 
 
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:

@@ -37,6 +37,7 @@ from notifier.models import (
     Reply,
 )
 from notifier.schedule import in_quiet_hours
+from notifier.scores import concerning
 from notifier.settings import Settings, to_e164
 from notifier.templates import DEFAULT_SKILLS_ES, Templates, clock_text
 
@@ -273,13 +274,6 @@ def receive(
         },
     )
     return out
-
-
-def concerning(label: str | None, score: int, settings: Settings) -> bool:
-    """A score staff should look at: high on most scales, low on mood (where 10 is great)."""
-    if label in settings.low_score_labels:
-        return score <= 10 - settings.high_score
-    return score >= settings.high_score
 
 
 def _skills(settings: Settings, language: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from notifier.db import Database
 from notifier.models import CANCELED, PENDING, Appointment, Client, Message
@@ -83,33 +84,7 @@ def cancel(
                 raise LookupError(f"no session with id {session_id}")
         else:
             assert group is not None and day is not None
-            spec = settings.group(group)
-            if spec is None:
-                raise LookupError(f"no group {group!r} in NOTIFIER_GROUPS")
-            key = Occurrence(group, day, now, now, None).key
-            row = s.scalar(select(Appointment).where(Appointment.key == key))
-            if row is None:
-                tz = settings.timezone
-                start = datetime.combine(day, spec.start, tz) - timedelta(days=1)
-                found = [
-                    o
-                    for o in group_occurrences(spec, tz, start, start + timedelta(days=3))
-                    if o.day == day
-                ]
-                if not found:
-                    raise LookupError(f"group {group!r} does not meet on {day.isoformat()}")
-                occ = found[0]
-                row = Appointment(
-                    key=key,
-                    kind="group",
-                    group_name=group,
-                    client_id=None,
-                    starts_at=occ.starts_at,
-                    ends_at=occ.ends_at,
-                    location=occ.location,
-                    created_at=now,
-                )
-                s.add(row)
+            row = group_meeting(s, settings, group, day, now)
         if row.canceled_at is None or row.cancel_reason != "staff":
             row.canceled_at, row.cancel_reason = now, "staff"
         s.flush()
@@ -119,6 +94,45 @@ def cancel(
             .values(status=CANCELED, reason="session_canceled", status_at=now)
         )
     log.info("session canceled", extra={"event": "session.cancel", "session_id": row.id})
+    return row
+
+
+def group_meeting(
+    s: Session, settings: Settings, group: str, day: date, now: datetime
+) -> Appointment:
+    """The group's meeting on local date ``day``; one the planner has not stored yet (it only
+    stores meetings ahead) is stored now from the schedule. LookupError: no such group, or it
+    does not meet that day."""
+    spec = settings.group(group)
+    if spec is None:
+        known = ", ".join(g.name for g in settings.groups) or "none configured"
+        raise LookupError(f"no group {group!r} in NOTIFIER_GROUPS (groups: {known})")
+    key = Occurrence(group, day, now, now, None).key
+    row = s.scalar(select(Appointment).where(Appointment.key == key))
+    if row is not None:
+        return row
+    tz = settings.timezone
+    start = datetime.combine(day, spec.start, tz) - timedelta(days=1)
+    found = [
+        o
+        for o in group_occurrences(spec, tz, start, start + timedelta(days=3), settings.skip_dates)
+        if o.day == day
+    ]
+    if not found:
+        raise LookupError(f"group {group!r} does not meet on {day.isoformat()}")
+    occ = found[0]
+    row = Appointment(
+        key=key,
+        kind="group",
+        group_name=group,
+        client_id=None,
+        starts_at=occ.starts_at,
+        ends_at=occ.ends_at,
+        location=occ.location,
+        created_at=now,
+    )
+    s.add(row)
+    s.flush()
     return row
 
 

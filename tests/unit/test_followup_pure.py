@@ -81,12 +81,14 @@ def test_followup_flags_and_most_urgent_first(make_settings: Callable[..., Setti
     d = build(make_settings())
     order = [(c.first_name, c.flags) for c in d.clients]  # type: ignore[attr-defined]
     assert order == [
-        ("Ben", ["crisis"]),
+        # no_reply: check-ins were sent since the last meeting and none was answered,
+        # whatever else the client wrote.
+        ("Ben", ["crisis", "no_reply"]),
         ("Frank", ["help"]),
         ("Ana", ["high_craving", "confirmed"]),
-        ("Carla", ["declined"]),
+        ("Carla", ["declined", "no_reply"]),
         ("Dev", ["no_reply"]),
-        ("Erin", ["opted_out"]),
+        ("Erin", ["no_reply", "opted_out"]),
     ]
 
 
@@ -120,8 +122,9 @@ def test_followup_renderers(make_settings: Callable[..., Settings]) -> None:
     assert csv.splitlines()[0].startswith("group,session_start,external_id,first_name,flags")
     assert "cravings_latest" in csv.splitlines()[0]
     html = page(d, NY)  # type: ignore[arg-type]
-    assert html.count("<svg") == len(CLIENTS)
-    assert "<polyline" in html  # Ana's two cravings scores draw a line
+    # One chart per label per client with scores (Ana's and Frank's cravings); the others say so.
+    assert html.count('<figure class="chart" data-label="cravings">') == 2
+    assert html.count("no scores in 4 weeks") == len(CLIENTS) - 2
     assert "http" not in html.split("<body>")[1].lower().replace("https://", "")  # self-contained
     assert "&ldquo;i want to end it all&rdquo;" in html
 
