@@ -367,7 +367,7 @@ background:#eee;font-size:.85em}} .flag.crisis{{background:#b03a2e;color:#fff;fo
 .cat{{color:#666;font-size:.85em}} .key{{margin-right:1em}}
 ol.meetings{{margin:0;padding:0;list-style:none;font-size:.85em}}
 ol.meetings li{{margin:0}} ol.meetings li.absent{{color:#b03a2e;font-weight:bold}}
-ol.meetings li.unmarked{{color:#999}}
+ol.meetings li.unmarked{{color:#666}}
 figure.chart{{display:inline-block;margin:0 .4em .3em 0}}
 figcaption{{font-size:.8em;font-weight:bold}}
 .note{{color:#666;font-size:.85em;margin-top:1em}}

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +36,7 @@ from tests.helpers import messages
 
 NY = ZoneInfo("America/New_York")
 ANCHOR = datetime(2026, 12, 1, 15, 0, tzinfo=NY).astimezone(UTC)
+NOON_NY = time_of_day(12, 0)
 ROSTER = Path(__file__).resolve().parents[2] / "notifier/examples/roster.csv"
 
 # What the seeded clients text (by external id); see :func:`seed`.
@@ -54,8 +56,11 @@ class MovingClock:
         self.anchor = anchor
         self.started = time.monotonic()
         self.offset = timedelta()
+        self.pinned: datetime | None = None  # while seeding: the instant being simulated
 
     def __call__(self) -> datetime:
+        if self.pinned is not None:
+            return self.pinned
         return self.anchor + timedelta(seconds=time.monotonic() - self.started) + self.offset
 
     def advance(self, **delta: float) -> None:
@@ -129,37 +134,48 @@ def seed(service: Service, clock: MovingClock) -> None:
     start = clock() - timedelta(days=29)
     import_roster(db, ROSTER, settings, start)
     phones = _phones(service)
-    day = start
     answered: set[int] = set()
-    # Craving rises for Ben and mood falls for Carla over the weeks; Ana is steady.
-    shape = {
-        "C001": lambda i: 3 + i % 2,
-        "C002": lambda i: min(10, 2 + i // 3),
-        "C003": lambda i: max(1, 8 - i // 3),
-        "C004": lambda i: 4,
-    }
-    for i in range(29):
-        noon = datetime.combine(day.astimezone(NY).date(), settings.checkin_time, NY)
-        noon = noon.astimezone(UTC)
-        if noon < clock():
-            plan(db, settings, noon, service.templates)
-            service.dispatch_step(noon)
+    for i in range(30):
+        noon = datetime.combine((start + timedelta(days=i)).astimezone(NY).date(), NOON_NY, NY)
+        # Two dispatches a day: noon in New York, and noon in Phoenix (Carla) two hours later.
+        for at in (noon.astimezone(UTC), noon.astimezone(UTC) + timedelta(hours=2)):
+            if at + timedelta(minutes=20) >= clock():
+                continue
+            clock.pinned = at  # the dispatcher stamps sent_at from the clock
+            plan(db, settings, at, service.templates)
+            service.dispatch_step(at)
+            clock.pinned = None
             for m in messages(db, kind=CHECKIN, status=SENT):
-                if m.id in answered or m.sent_at != noon:
+                if m.id in answered or m.sent_at != at:
                     continue
                 answered.add(m.id)
                 ext = _external_id(service, m.client_id)
-                if ext in shape and not (ext == "C004" and i % 3 == 0):
-                    score = shape[ext](i)
-                    service.receive(
-                        from_phone=phones[ext], body=str(score), now=noon + timedelta(minutes=20)
-                    )
-        day += timedelta(days=1)
+                score = _score(ext, m.label or "", i / 29)
+                if score is not None:
+                    reply_at = at + timedelta(minutes=20)
+                    service.receive(from_phone=phones[ext], body=str(score), now=reply_at)
     now = clock()
     service.receive(from_phone=phones["C001"], body=LONG_TEXT, now=now - timedelta(hours=15))
     service.receive(from_phone=phones["C003"], body=CONCERN_TEXT, now=now - timedelta(hours=3))
     service.receive(from_phone=phones["C002"], body=CRISIS_TEXT, now=now - timedelta(hours=1))
     service.dispatch_step(now)
+
+
+def _score(external_id: str, label: str, progress: float) -> int | None:
+    """Ben's cravings and stress climb and his mood sinks over the month; Carla's mood sinks;
+    Ana is steady; Dev skips one check-in in three."""
+    p = progress
+    table = {
+        "C001": {"cravings": 2 + round(p), "mood": 7, "stress": 4},
+        "C002": {
+            "cravings": 3 + round(6 * p),
+            "mood": 6 - round(4 * p),
+            "stress": 4 + round(5 * p),
+        },
+        "C003": {"cravings": 4, "mood": 7 - round(5 * p), "stress": 5},
+        "C004": {"cravings": 3, "mood": 6, "stress": 5} if round(p * 29) % 3 else {},
+    }
+    return table.get(external_id, {}).get(label)
 
 
 def _phones(service: Service) -> dict[str, str]:
