@@ -74,6 +74,13 @@ class Crypto:
         """The hash under every configured key (what a lookup may find mid-rotation)."""
         return [_hmac(k, value) for k in self._hash_keys]
 
+    def derive(self, purpose: bytes) -> bytes:
+        """A 32-byte key for ``purpose`` derived from the newest key (HKDF-SHA256): another
+        key for another job, which reveals nothing about the encryption key."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
+            base64.urlsafe_b64decode(self.keys[0].encode())
+        )
+
     def is_current(self, token: str) -> bool:
         """Whether a token was made with the newest key."""
         try:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -317,3 +318,86 @@ class Attendance(Base):
 
 
 ATTENDANCE = cast(Table, Attendance.__table__)
+
+
+# --- staff sign-in and the audit trail (migration 0009) -------------------------------------
+FACILITATOR, ADMIN = "facilitator", "admin"
+ROLES = (FACILITATOR, ADMIN)
+
+
+class Staff(Base):
+    """A person who signs in to the staff pages. Never deleted (the audit trail names them):
+    ``active`` false refuses them at once."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))  # facilitator | admin
+    groups: Mapped[str] = mapped_column(String(400), default="")  # comma-separated names
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The TOTP secret, set at enrolment and usable once ``totp_enabled`` (confirmed by a code).
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The last 30-second step a code was accepted for: the same code is never taken twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # The one-time set-up link: only a SHA-256 of its token is stored.
+    setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    setup_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        return tuple(g for g in self.groups.split(",") if g)
+
+
+class StaffSession(Base):
+    """A signed-in browser. The cookie carries a random token; the row is keyed by its SHA-256,
+    so the table alone cannot be replayed. Deleting the row signs the browser out at once."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    # "mfa" (password given, code due), "enrol" (password given, TOTP to set up), "full".
+    stage: Mapped[str] = mapped_column(String(8))
+    via: Mapped[str] = mapped_column(String(8))  # password | oidc
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Who looked at or changed what, when, from where (42 CFR Part 2 / HIPAA access records).
+
+    Never purged. ``staff_id`` is the person (for ``staff_*`` actions from the CLI: the account
+    changed, with ``address`` "cli"); a sign-in with an unknown e-mail stores no identifier at
+    all. ``client_id`` is the client's integer id (external ids are resolved at export).
+    ``detail`` never holds a message body.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    # No foreign key: an audit row must never stand in the way of anything else.
+    client_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    group_name: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class ThrottleBucket(Base):
+    """A token bucket per (bucket, key) for notifier/throttle.py."""
+
+    __tablename__ = "throttle"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

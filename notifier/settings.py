@@ -32,7 +32,9 @@ from notifier.schedule import CheckinDays, GroupSpec, Offset, QuietHours
 
 DEFAULT_ENV_FILE = "settings.env"
 DEFAULT_DATABASE_URL = "sqlite:///notifier.db"
-SECRET_FIELDS = frozenset({"staff_token", "twilio_auth_token", "encryption_keys"})
+SECRET_FIELDS = frozenset(
+    {"staff_token", "twilio_auth_token", "encryption_keys", "session_secret", "oidc_client_secret"}
+)
 
 DEFAULT_CHECKIN_QUESTIONS = (
     "cravings: How strong are cravings today, 0-10? Reply with a number.; "
@@ -142,6 +144,16 @@ class Settings(BaseSettings):
     disclosure_words: Annotated[tuple[str, ...], NoDecode] = ()
     templates_file: Path | None = None
 
+    # --- staff sign-in (notifier/web/routes/auth.py) ---------------------------------------
+    staff_mfa: Literal["required", "optional"] = "required"
+    staff_idle_timeout: Duration = _d("15m")
+    staff_session_max: Duration = _d("12h")
+    # Signs the staff session cookie; unset = derived from the newest encryption key.
+    session_secret: SecretStr | None = None
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+
     # --- operations ------------------------------------------------------------------------
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -197,6 +209,8 @@ class Settings(BaseSettings):
         "poll_interval",
         "retention",
         "expire_interval",
+        "staff_idle_timeout",
+        "staff_session_max",
         mode="before",
     )
     @classmethod
@@ -269,6 +283,9 @@ class Settings(BaseSettings):
         "twilio_auth_token",
         "twilio_messaging_service_sid",
         "twilio_from_number",
+        "session_secret",
+        "oidc_client_id",
+        "oidc_client_secret",
         mode="before",
     )
     @classmethod
@@ -276,7 +293,7 @@ class Settings(BaseSettings):
         # `NAME=` in an env file means "not set", not "the empty path/string".
         return None if isinstance(v, str) and not v.strip() else v
 
-    @field_validator("public_url", "twilio_api_base", mode="before")
+    @field_validator("public_url", "twilio_api_base", "oidc_issuer", mode="before")
     @classmethod
     def _url(cls, v: Any) -> str | None:
         if v is None or not str(v).strip():
@@ -329,10 +346,41 @@ class Settings(BaseSettings):
                 raise _FieldError(
                     "sms_backend", "twilio", "expected these to be set too: " + ", ".join(missing)
                 )
+        self._check_staff_sign_in()
         group_names = [g.name for g in self.groups]
         if len(set(group_names)) != len(group_names):
             raise _FieldError("groups", ",".join(group_names), "expected unique group names")
         return self
+
+    def _check_staff_sign_in(self) -> None:
+        oidc = ("oidc_issuer", "oidc_client_id", "oidc_client_secret")
+        given = [f for f in oidc if getattr(self, f)]
+        if given and len(given) != len(oidc):
+            missing = [env_name(f) for f in oidc if f not in given]
+            raise _FieldError(
+                given[0],
+                "***" if given[0] == "oidc_client_secret" else str(self.secret(given[0])),
+                "expected all three of NOTIFIER_OIDC_ISSUER, NOTIFIER_OIDC_CLIENT_ID and "
+                "NOTIFIER_OIDC_CLIENT_SECRET, or none; missing: " + ", ".join(missing),
+            )
+        if self.staff_session_max < self.staff_idle_timeout:
+            raise _FieldError(
+                "staff_session_max",
+                str(self.staff_session_max),
+                "expected at least NOTIFIER_STAFF_IDLE_TIMEOUT",
+            )
+        secret = self.secret("session_secret")
+        if secret is not None and len(secret) < 32:
+            raise _FieldError("session_secret", "***", "expected at least 32 characters")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return self.oidc_issuer is not None
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry ``Secure`` when staff reach notifier over https."""
+        return bool(self.public_url and self.public_url.startswith("https://"))
 
     # ----------------------------------------------------------------------------------------
     @property

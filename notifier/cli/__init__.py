@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from notifier.cli import (
+    audit,
     clients,
     consent,
     db,
@@ -25,6 +26,7 @@ from notifier.cli import (
     ops,
     replies,
     sessions,
+    staff,
 )
 from notifier.cli._common import UsageError
 from notifier.keys import KeysError
@@ -35,7 +37,7 @@ from notifier.templates import TemplatesError
 __all__ = ["UsageError", "build_parser", "main"]
 
 #: In the order `notifier --help` lists them.
-COMMAND_GROUPS = (db, clients, sessions, loop, ops, replies, followup, keys, consent)
+COMMAND_GROUPS = (db, clients, sessions, loop, ops, replies, followup, keys, consent, staff, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,24 +1,98 @@
 """The HTTP surface of `notifier run`: it only builds the app and includes the routers.
 
-Routes live in ``notifier.web.routes`` (Twilio webhooks, health, the bearer-token follow-up);
-shared request dependencies in ``notifier.web.deps``.
+Routes live in ``notifier.web.routes`` (Twilio webhooks, health, the bearer-token follow-up,
+staff sign-in and staff pages); shared request dependencies in ``notifier.web.deps``; cookies,
+CSRF and headers in ``notifier.web.security``; templates in ``notifier/web/templates`` and the
+stylesheet at ``/static/notifier.css``.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from twilio.request_validator import RequestValidator
 
 from notifier.service import Service
-from notifier.web.routes import followup, health, twilio
+from notifier.web import security
+from notifier.web.deps import RedirectTo, cookies
+from notifier.web.routes import auth, followup, health, staff, twilio
+from notifier.web.templating import render
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(service: Service) -> FastAPI:
     app = FastAPI(title="notifier", version="0.1.0", docs_url=None, redoc_url=None)
     app.state.service = service
-    token = service.settings.secret("twilio_auth_token")
+    settings = service.settings
+    token = settings.secret("twilio_auth_token")
     # Built once: the validator holds the auth token; None makes every webhook a 403.
     app.state.twilio_validator = RequestValidator(token) if token else None
-    for module in (twilio, health, followup):
+    crypto = service.db.crypto
+    key = security.signing_key(
+        settings, crypto.derive(b"notifier staff session cookie") if crypto else None
+    )
+    app.state.cookies = security.Cookies(key, settings.secure_cookies)
+    app.state.oauth = auth.build_oauth(settings)
+    for module in (twilio, health, followup, auth, staff):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _handlers(app)
+
+    @app.middleware("http")
+    async def staff_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        if security.is_staff_path(request.url.path):
+            for name, value in security.SECURITY_HEADERS.items():
+                response.headers[name] = value
+        return response
+
+    # Authlib keeps an OpenID Connect sign-in's state and nonce in this (signed) cookie; it is
+    # only written while such a sign-in is under way.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=key.hex(),
+        session_cookie=security.OIDC_COOKIE,
+        max_age=600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
     return app
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(RedirectTo)
+    async def redirect(request: Request, exc: RedirectTo) -> Response:
+        response = RedirectResponse(exc.location, status_code=303)
+        if exc.clear_session and request.cookies.get(security.SESSION_COOKIE):
+            cookies(request).clear_session(response)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not security.is_staff_path(request.url.path) or request.url.path.startswith("/static/"):
+            return await http_exception_handler(request, exc)
+        context = {"title": _TITLES.get(exc.status_code, "Error"), "message": str(exc.detail)}
+        # render() may read the session row: off the event loop.
+        page = await run_in_threadpool(render, request, "message.html", context, exc.status_code)
+        return page
+
+
+_TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    410: "Link no longer valid",
+    429: "Too many attempts",
+}

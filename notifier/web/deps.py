@@ -1,4 +1,23 @@
-"""Request dependencies shared by the routes: the service, and a Twilio form that is signed.
+"""Request dependencies shared by the routes: the service, a Twilio form that is signed, and
+the staff pages' sign-in, access checks and CSRF.
+
+Staff pages (the contract other routes build on):
+
+- ``CurrentStaff`` -> :class:`notifier.staff_sessions.SignedIn` (``staff_id``, ``email``,
+  ``name``, ``role``, ``groups``, ``csrf_token``, ...): signed in, account active, second factor
+  done when required; refreshes the idle time. Without a session: 303 to ``/login?next=<path>``.
+- ``GroupAccess`` -> :class:`GroupGrant` ``(group, can_write)`` for a route with a ``{group}``
+  path parameter: 404 when no such group, 403 when it is not one of the person's (an admin has
+  every group). Writes the ``view_group`` audit row itself (``access_denied`` on a 403).
+- ``ClientAccess`` -> :class:`ClientGrant` ``(client_id, external_id, group, can_write)`` for a
+  ``{external_id}`` path parameter: 404 when there is no such client or its group is not one
+  of the person's. Writes ``view_client`` (``access_denied`` on a refusal).
+- ``CsrfForm`` -> ``dict[str, str]``: the POSTed form once its ``csrf_token`` is checked (403
+  otherwise). Every POST route of the staff pages must take it.
+- ``Now`` -> the service clock's aware UTC time; ``address_of(request)`` the remote address.
+
+Write actions (attendance_change, alert_ack, show_phone, staff_text) are recorded by their
+route with ``notifier.audit.record(...)``.
 
 Webhooks are checked in this order: body size (413), signature header present (403), form
 well-formed (400), signature valid for NOTIFIER_PUBLIC_URL + path + query (403). Only then is
@@ -7,14 +26,21 @@ anything stored.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
-from typing import Annotated
-from urllib.parse import parse_qsl
+from datetime import datetime
+from typing import Annotated, NamedTuple, cast
+from urllib.parse import parse_qsl, quote
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy import select
 
+from notifier import audit, staff_sessions
+from notifier.models import Client
 from notifier.service import Service
+from notifier.staff_sessions import ENROL, FULL, MFA, SignedIn
+from notifier.web import security
 
 log = logging.getLogger("notifier.web")
 
@@ -103,3 +129,161 @@ def require_fields(form: dict[str, str], *names: str) -> None:
     code = form.get("ErrorCode")
     if code and not (code.isascii() and code.isdigit() and len(code) <= 16):
         raise HTTPException(400, "ErrorCode is not a Twilio error code")
+
+
+# --- staff pages ---------------------------------------------------------------------------------
+class RedirectTo(Exception):
+    """Answered with a 303 to ``location`` (see ``app.create_app``'s handler)."""
+
+    def __init__(self, location: str, clear_session: bool = False) -> None:
+        super().__init__(location)
+        self.location = location
+        self.clear_session = clear_session
+
+
+class GroupGrant(NamedTuple):
+    group: str
+    can_write: bool
+
+
+class ClientGrant(NamedTuple):
+    client_id: int
+    external_id: str
+    group: str | None
+    can_write: bool
+
+
+def now_of(request: Request) -> datetime:
+    return get_service(request).clock()
+
+
+def address_of(request: Request) -> str | None:
+    return security.client_address(request)
+
+
+def cookies(request: Request) -> security.Cookies:
+    found: security.Cookies = request.app.state.cookies
+    return found
+
+
+_UNSET = object()
+
+
+def session_of(request: Request) -> SignedIn | None:
+    """The request's live session in any stage (looked up once per request), or None."""
+    cached = getattr(request.state, "staff_session", _UNSET)
+    if cached is not _UNSET:
+        return cast(SignedIn | None, cached)
+    found: SignedIn | None = None
+    token = cookies(request).session_token(request)
+    if token is not None:
+        service = get_service(request)
+        now = now_of(request)
+        result = staff_sessions.lookup(service.db, service.settings, token, now)
+        if isinstance(result, SignedIn):
+            found = result
+        elif result == "expired":
+            request.state.session_ended = True
+    request.state.staff_session = found
+    return found
+
+
+def _sign_in_first(request: Request) -> RedirectTo:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    location = "/login" if target == "/" else f"/login?next={quote(target, safe='')}"
+    return RedirectTo(location, clear_session=True)
+
+
+def current_staff(request: Request) -> SignedIn:
+    found = session_of(request)
+    if found is None:
+        raise _sign_in_first(request)
+    if found.stage == MFA:
+        raise RedirectTo("/login/code")
+    settings = get_service(request).settings
+    must_enrol = (
+        settings.staff_mfa == "required" and found.via == "password" and not found.mfa_enrolled
+    )
+    if found.stage == ENROL or (found.stage == FULL and must_enrol):
+        raise RedirectTo("/mfa/setup")
+    return found
+
+
+CurrentStaff = Annotated[SignedIn, Depends(current_staff)]
+
+
+def _detail(request: Request) -> str:
+    return f"{request.method} {request.url.path}"
+
+
+def group_access(group: str, request: Request, staff: CurrentStaff) -> GroupGrant:
+    service = get_service(request)
+    if service.settings.group(group) is None:
+        raise HTTPException(404, "no such group")
+    now, address = now_of(request), address_of(request)
+    if not may_see_group_of(staff, group):
+        audit.record(service.db, action="access_denied", staff_id=staff.staff_id, now=now,
+                     address=address, group=group, detail=_detail(request))  # fmt: skip
+        raise HTTPException(403, "this group is not one of yours")
+    audit.record(service.db, action="view_group", staff_id=staff.staff_id, now=now,
+                 address=address, group=group, detail=_detail(request))  # fmt: skip
+    return GroupGrant(group, True)
+
+
+def may_see_group_of(staff: SignedIn, group: str | None) -> bool:
+    return staff.role == "admin" or (group is not None and group in staff.groups)
+
+
+def find_client(service: Service, external_id: str) -> tuple[int, str, str | None] | None:
+    """(id, external id, group) of a client by external id. One place to change when external
+    ids are stored encrypted (then: by keyed hash)."""
+    if not external_id or len(external_id) > 64:
+        return None
+    with service.db.read() as s:
+        row = s.execute(
+            select(Client.id, Client.external_id, Client.group_name).where(
+                Client.external_id == external_id
+            )
+        ).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def client_access(external_id: str, request: Request, staff: CurrentStaff) -> ClientGrant:
+    service = get_service(request)
+    now, address = now_of(request), address_of(request)
+    found = find_client(service, external_id)
+    if found is None or not may_see_group_of(staff, found[2]):
+        audit.record(service.db, action="access_denied", staff_id=staff.staff_id, now=now,
+                     address=address, client_id=found[0] if found else None,
+                     detail=_detail(request)[:200])  # fmt: skip
+        raise HTTPException(404, "no such client")
+    client_id, ext, group = found
+    audit.record(service.db, action="view_client", staff_id=staff.staff_id, now=now,
+                 address=address, client_id=client_id, group=group,
+                 detail=_detail(request))  # fmt: skip
+    return ClientGrant(client_id, ext, group, True)
+
+
+GroupAccess = Annotated[GroupGrant, Depends(group_access)]
+ClientAccess = Annotated[ClientGrant, Depends(client_access)]
+
+
+def _session_dep(request: Request) -> SignedIn | None:
+    return session_of(request)  # a sync dependency: the lookup runs in the thread pool
+
+
+async def csrf_form(
+    request: Request, found: Annotated[SignedIn | None, Depends(_session_dep)]
+) -> dict[str, str]:
+    """The POSTed form, once its CSRF token matches (403 otherwise)."""
+    async with request.form(max_files=0, max_fields=50) as form:
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+    given = values.get(security.CSRF_FIELD, "")
+    expected = found.csrf_token if found is not None else cookies(request).anonymous_csrf(request)
+    if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(403, "the form has expired or did not come from this site; reload")
+    return values
+
+
+CsrfForm = Annotated[dict[str, str], Depends(csrf_form)]
+Now = Annotated[datetime, Depends(now_of)]

@@ -1,0 +1,396 @@
+"""Staff sign-in: password then TOTP code, first-time TOTP enrolment, the one-time set-up link,
+sign-in with the clinic's identity provider (OpenID Connect), and sign-out.
+
+- ``GET/POST /login``: fields ``email``, ``password`` (and ``next``, ``csrf_token``).
+- ``GET/POST /login/code``: field ``code`` (6 digits) when the account has TOTP.
+- ``GET/POST /mfa/setup``: QR code (an SVG ``data:`` image) and field ``code`` to confirm.
+- ``GET/POST /setup/{token}``: fields ``password``, ``confirm`` (at least 12 characters).
+- ``GET /login/oidc`` -> the provider -> ``GET /login/oidc/callback``: the ``email`` claim
+  (with ``email_verified`` true) must belong to an active account; the provider's own second
+  factor stands in for ours.
+- ``POST /logout``.
+
+Sign-in attempts (password and code) take a token from two buckets: per account (a keyed hash of
+the e-mail; burst 5, then 1 a minute) and per remote address (burst 20, then 5 a minute); an
+empty bucket answers 429 without checking anything. Every outcome is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+from typing import Any
+
+from authlib.integrations.starlette_client import OAuth, OAuthError
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from notifier import audit, mfa, staff_sessions, throttle
+from notifier.models import Staff, StaffSession
+from notifier.settings import Settings
+from notifier.staff import (
+    StaffError,
+    by_setup_token,
+    find,
+    use_setup_token,
+    verify_password,
+)
+from notifier.staff_sessions import ENROL, FULL, MFA, SignedIn
+from notifier.web.deps import (
+    CsrfForm,
+    address_of,
+    cookies,
+    get_service,
+    now_of,
+    session_of,
+)
+from notifier.web.security import safe_next
+from notifier.web.templating import render
+
+log = logging.getLogger("notifier.web")
+router = APIRouter()
+
+ACCOUNT_BURST, ACCOUNT_RATE = 5, 1.0  # attempts, then per minute
+ADDRESS_BURST, ADDRESS_RATE = 20, 5.0
+WRONG = "The e-mail or password is wrong."
+TOO_MANY = "Too many sign-in attempts. Wait a few minutes, then try again."
+
+
+def build_oauth(settings: Settings) -> OAuth | None:
+    """The OpenID Connect client (discovery from the issuer), or None when not configured."""
+    if not settings.oidc_enabled:
+        return None
+    oauth = OAuth()
+    oauth.register(
+        "clinic",
+        client_id=settings.oidc_client_id,
+        client_secret=settings.secret("oidc_client_secret"),
+        server_metadata_url=f"{settings.oidc_issuer}/.well-known/openid-configuration",
+        client_kwargs={"scope": "openid email profile"},
+    )
+    return oauth
+
+
+def _account_key(request: Request, email: str) -> str:
+    crypto = get_service(request).db.crypto
+    value = "staff-email:" + email.strip().lower()
+    if crypto is not None:
+        return crypto.lookup_hash(value)
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _allowed(request: Request, email: str, now: datetime) -> bool:
+    db = get_service(request).db
+    address = address_of(request) or "-"
+    return throttle.allow(
+        db, "signin-address", address, now, ADDRESS_RATE, ADDRESS_BURST
+    ) and throttle.allow(db, "signin-account", _account_key(request, email), now, ACCOUNT_RATE,
+                         ACCOUNT_BURST)  # fmt: skip
+
+
+def _record(request: Request, action: str, staff_id: int | None, detail: str | None) -> None:
+    audit.record(get_service(request).db, action=action, staff_id=staff_id,
+                 now=now_of(request), address=address_of(request), detail=detail)  # fmt: skip
+
+
+def _to(location: str) -> RedirectResponse:
+    return RedirectResponse(location, status_code=303)
+
+
+def _with_next(path: str, next_path: str) -> str:
+    from urllib.parse import quote
+
+    return path if next_path == "/" else f"{path}?next={quote(next_path, safe='')}"
+
+
+# --- password -------------------------------------------------------------------------------------
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    found = session_of(request)
+    if found is not None and found.stage == FULL:
+        return _to(safe_next(next))
+    return render(request, "login.html", {"next": safe_next(next), "error": None, "email": ""})
+
+
+def _login_error(request: Request, email: str, next_path: str, error: str, status: int) -> Response:
+    context = {"next": next_path, "error": error, "email": email}
+    return render(request, "login.html", context, status_code=status)
+
+
+@router.post("/login")
+def login(request: Request, form: CsrfForm) -> Response:
+    service = get_service(request)
+    now = now_of(request)
+    email = form.get("email", "").strip().lower()[:254]
+    password = form.get("password", "")
+    next_path = safe_next(form.get("next"))
+    with service.db.read() as s:
+        staff = find(s, email)
+        known = None if staff is None else (staff.id, staff.password_hash, staff.active,
+                                            staff.totp_enabled)  # fmt: skip
+    staff_id = known[0] if known else None
+    if not _allowed(request, email, now):
+        _record(request, "sign_in_throttled", staff_id, "password")
+        return _login_error(request, email, next_path, TOO_MANY, 429)
+    ok, new_hash = verify_password(known[1] if known else None, password)
+    if not ok or known is None:
+        _record(request, "sign_in_failed", staff_id,
+                "wrong password" if known else "unknown account")  # fmt: skip
+        return _login_error(request, email, next_path, WRONG, 401)
+    staff_id, _, active, enrolled = known
+    if not active:
+        _record(request, "sign_in_failed", staff_id, "account disabled")
+        return _login_error(request, email, next_path, WRONG, 401)
+    if enrolled:
+        stage = MFA
+    elif service.settings.staff_mfa == "required":
+        stage = ENROL
+    else:
+        stage = FULL
+    with service.db.session() as s:
+        row = s.get(Staff, staff_id)
+        assert row is not None
+        if new_hash is not None:
+            row.password_hash = new_hash
+        if stage == FULL:
+            row.last_sign_in_at = now
+            audit.record(s, action="sign_in", staff_id=staff_id, now=now,
+                         address=address_of(request), detail="password")  # fmt: skip
+    token = staff_sessions.start(service.db, staff_id, stage=stage, via="password", now=now)
+    target = {MFA: _with_next("/login/code", next_path),
+              ENROL: _with_next("/mfa/setup", next_path)}.get(stage, next_path)  # fmt: skip
+    response = _to(target)
+    cookies(request).set_session(response, token)
+    return response
+
+
+# --- the TOTP code --------------------------------------------------------------------------------
+@router.get("/login/code")
+def code_page(request: Request, next: str = "/") -> Response:
+    found = session_of(request)
+    if found is None or found.stage != MFA:
+        return _to("/" if found is not None and found.stage == FULL else "/login")
+    return render(request, "login_code.html", {"next": safe_next(next), "error": None})
+
+
+@router.post("/login/code")
+def code(request: Request, form: CsrfForm) -> Response:
+    found = session_of(request)
+    if found is None or found.stage != MFA:
+        return _to("/login")
+    service = get_service(request)
+    now = now_of(request)
+    next_path = safe_next(form.get("next"))
+    if not _allowed(request, found.email, now):
+        _record(request, "sign_in_throttled", found.staff_id, "code")
+        return render(request, "login_code.html", {"next": next_path, "error": TOO_MANY}, 429)
+    with service.db.session() as s:
+        staff = s.get(Staff, found.staff_id)
+        ok = staff is not None and mfa.accept(staff, form.get("code", ""), now)
+        if ok and staff is not None:
+            staff.last_sign_in_at = now
+            row = s.get(StaffSession, found.session_id)
+            if row is not None:
+                row.stage = FULL
+        audit.record(s, action="sign_in" if ok else "sign_in_failed", staff_id=found.staff_id,
+                     now=now, address=address_of(request),
+                     detail="password and code" if ok else "wrong code")  # fmt: skip
+    if not ok:
+        error = "That code is not right (or was already used). Try the next one."
+        return render(request, "login_code.html", {"next": next_path, "error": error}, 401)
+    return _to(next_path)
+
+
+# --- TOTP enrolment -------------------------------------------------------------------------------
+def _enrolling(request: Request) -> SignedIn | Response:
+    """The session that may enrol (password given, no TOTP yet), or where to go instead."""
+    found = session_of(request)
+    if found is None or found.stage == MFA:
+        return _to("/login")
+    if found.mfa_enrolled or found.via != "password":
+        return _to("/")
+    return found
+
+
+@router.get("/mfa/setup")
+def mfa_page(request: Request, next: str = "/") -> Response:
+    found = _enrolling(request)
+    if isinstance(found, Response):
+        return found
+    with get_service(request).db.session() as s:
+        staff = s.get(Staff, found.staff_id)
+        assert staff is not None
+        if not staff.totp_secret:
+            staff.totp_secret = mfa.new_secret()
+        secret = staff.totp_secret
+    return _mfa_form(request, found, secret, safe_next(next), None, 200)
+
+
+def _mfa_form(
+    request: Request, found: SignedIn, secret: str, next_path: str, error: str | None, status: int
+) -> Response:
+    uri = mfa.provisioning_uri(secret, found.email)
+    context: dict[str, Any] = {
+        "qr": mfa.qr_data_uri(uri),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "next": next_path,
+        "error": error,
+    }
+    return render(request, "mfa_setup.html", context, status)
+
+
+@router.post("/mfa/setup")
+def mfa_confirm(request: Request, form: CsrfForm) -> Response:
+    found = _enrolling(request)
+    if isinstance(found, Response):
+        return found
+    service = get_service(request)
+    now = now_of(request)
+    next_path = safe_next(form.get("next"))
+    address = address_of(request)
+    with service.db.session() as s:
+        staff = s.get(Staff, found.staff_id)
+        assert staff is not None
+        secret = staff.totp_secret
+        ok = mfa.accept(staff, form.get("code", ""), now)
+        if ok:
+            staff.totp_enabled = True
+            audit.record(s, action="mfa_enrolled", staff_id=staff.id, now=now, address=address)
+            if found.stage == ENROL:
+                staff.last_sign_in_at = now
+                row = s.get(StaffSession, found.session_id)
+                if row is not None:
+                    row.stage = FULL
+                audit.record(s, action="sign_in", staff_id=staff.id, now=now, address=address,
+                             detail="password, code enrolled")  # fmt: skip
+    if not ok or secret is None:
+        error = "That code is not right. Check the time on your phone and try the next one."
+        return _mfa_form(request, found, secret or "", next_path, error, 400)
+    return _to(next_path)
+
+
+# --- sign-out -------------------------------------------------------------------------------------
+@router.post("/logout")
+def logout(request: Request, form: CsrfForm) -> Response:
+    found = session_of(request)
+    if found is not None:
+        staff_sessions.end(get_service(request).db, found.session_id)
+        _record(request, "sign_out", found.staff_id, None)
+    response = _to("/login")
+    cookies(request).clear_session(response)
+    return response
+
+
+# --- the one-time set-up link ---------------------------------------------------------------------
+GONE = "This link has expired or was already used. Ask an admin for a new one."
+
+
+@router.get("/setup/{token}")
+def setup_page(token: str, request: Request) -> Response:
+    with get_service(request).db.read() as s:
+        staff = by_setup_token(s, token, now_of(request))
+        who = None if staff is None else {"name": staff.name, "email": staff.email}
+    if who is None:
+        return render(request, "message.html", {"title": "Link no longer valid",
+                                                "message": GONE}, 410)  # fmt: skip
+    return render(request, "setup.html", {"who": who, "error": None})
+
+
+@router.post("/setup/{token}")
+def setup(token: str, request: Request, form: CsrfForm) -> Response:
+    service = get_service(request)
+    now = now_of(request)
+    password, confirm = form.get("password", ""), form.get("confirm", "")
+    with service.db.read() as s:
+        staff = by_setup_token(s, token, now)
+        who = None if staff is None else {"name": staff.name, "email": staff.email}
+    if who is None:
+        return render(request, "message.html", {"title": "Link no longer valid",
+                                                "message": GONE}, 410)  # fmt: skip
+    error = None if password == confirm else "The two passwords are not the same."
+    if error is None:
+        try:
+            done = use_setup_token(service.db, token, password, now, address_of(request))
+        except StaffError as exc:
+            error = str(exc)[:1].upper() + str(exc)[1:] + "."
+        else:
+            if done is None:
+                return render(request, "message.html", {"title": "Link no longer valid",
+                                                        "message": GONE}, 410)  # fmt: skip
+            return _to("/login?set=1")
+    return render(request, "setup.html", {"who": who, "error": error}, 400)
+
+
+# --- OpenID Connect -------------------------------------------------------------------------------
+@router.get("/login/oidc")
+async def oidc_start(request: Request, next: str = "/") -> Response:
+    oauth: OAuth | None = request.app.state.oauth
+    if oauth is None:
+        return await run_in_threadpool(render, request, "message.html",
+                                       {"title": "Not found", "message": "not configured"},
+                                       404)  # fmt: skip
+    settings = get_service(request).settings
+    base = settings.public_url or str(request.base_url).rstrip("/")
+    request.session["next"] = safe_next(next)
+    response: Response = await oauth.clinic.authorize_redirect(
+        request, f"{base}/login/oidc/callback"
+    )
+    return response
+
+
+@router.get("/login/oidc/callback")
+async def oidc_callback(request: Request) -> Response:
+    oauth: OAuth | None = request.app.state.oauth
+    if oauth is None:
+        return _to("/login")
+    next_path = safe_next(request.session.pop("next", "/"))
+    try:
+        token = await oauth.clinic.authorize_access_token(request)
+    except OAuthError as exc:
+        log.warning("oidc sign-in failed", extra={"event": "staff.oidc_error",
+                                                   "error": str(exc.error)[:60]})  # fmt: skip
+        await run_in_threadpool(_record, request, "sign_in_failed", None, "oidc: provider error")
+        return await run_in_threadpool(_refusal, request, "The sign-in did not complete.", 400)
+    claims = dict(token.get("userinfo") or {})
+    return await run_in_threadpool(_oidc_finish, request, claims, next_path)
+
+
+def _refusal(request: Request, message: str, status: int) -> Response:
+    return render(request, "message.html", {"title": "Not signed in", "message": message}, status)
+
+
+def _oidc_finish(request: Request, claims: dict[str, Any], next_path: str) -> Response:
+    service = get_service(request)
+    now = now_of(request)
+    email = str(claims.get("email") or "").strip().lower()
+    with service.db.read() as s:
+        staff = s.scalar(select(Staff).where(Staff.email == email)) if email else None
+        known = None if staff is None else (staff.id, staff.active)
+    staff_id = known[0] if known else None
+    reason = None
+    if claims.get("email_verified") is not True:
+        reason = "e-mail not verified"
+    elif known is None:
+        reason = "no account"
+    elif not known[1]:
+        reason = "account disabled"
+    if reason is not None or staff_id is None:
+        _record(request, "sign_in_refused", staff_id, f"oidc: {reason}")
+        message = (
+            "Your organisation signed you in, but there is no active notifier account with a "
+            "verified e-mail for you. Ask an admin to add you."
+        )
+        return _refusal(request, message, 403)
+    with service.db.session() as s:
+        row = s.get(Staff, staff_id)
+        assert row is not None
+        row.last_sign_in_at = now
+        audit.record(s, action="sign_in", staff_id=staff_id, now=now,
+                     address=address_of(request), detail="oidc")  # fmt: skip
+    session_token = staff_sessions.start(service.db, staff_id, stage=FULL, via="oidc", now=now)
+    response = _to(next_path)
+    cookies(request).set_session(response, session_token)
+    return response

@@ -1,0 +1,68 @@
+"""The staff pages' start: ``GET /``, the groups the signed-in person may open, each with its
+next meeting and how many clients carry each follow-up flag (from ``service.followup``).
+
+Group and client pages (``/groups/{group}``, ``/clients/{external_id}``) build on the
+dependencies in ``notifier.web.deps`` (``CurrentStaff``, ``GroupAccess``, ``ClientAccess``,
+``CsrfForm``) and extend ``base.html``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from notifier import audit
+from notifier.followup import FLAGS, NoSession
+from notifier.models import ADMIN
+from notifier.service import Service
+from notifier.web.deps import CurrentStaff, address_of, get_service, now_of
+from notifier.web.templating import render
+
+router = APIRouter()
+
+
+@dataclass
+class GroupSummary:
+    name: str
+    session_start: datetime | None
+    location: str | None
+    clients: int = 0
+    flags: dict[str, int] = field(default_factory=dict)
+
+
+def summaries(service: Service, groups: tuple[str, ...], now: datetime) -> list[GroupSummary]:
+    found = []
+    for name in groups:
+        try:
+            digest = service.followup(name, now)
+        except NoSession:
+            found.append(GroupSummary(name, None, None))
+            continue
+        counts = Counter(flag for c in digest.clients for flag in c.flags)
+        found.append(
+            GroupSummary(
+                name,
+                digest.session_start.astimezone(service.settings.timezone),
+                digest.location,
+                len(digest.clients),
+                {f: counts[f] for f in FLAGS if counts[f]},
+            )
+        )
+    return found
+
+
+@router.get("/")
+def home(request: Request, staff: CurrentStaff) -> Response:
+    service = get_service(request)
+    now = now_of(request)
+    names = tuple(
+        g.name for g in service.settings.groups if staff.role == ADMIN or g.name in staff.groups
+    )
+    audit.record(service.db, action="view_home", staff_id=staff.staff_id, now=now,
+                 address=address_of(request))  # fmt: skip
+    context = {"groups": summaries(service, names, now), "flags": FLAGS}
+    return render(request, "home.html", context)

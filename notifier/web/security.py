@@ -1,0 +1,121 @@
+"""Cookies, CSRF tokens and response headers for the staff pages.
+
+Cookies (HttpOnly, SameSite=Lax, Path=/, ``Secure`` when NOTIFIER_PUBLIC_URL is https):
+
+- ``notifier_session``: the session token, signed with itsdangerous (HMAC-SHA1 over a key
+  derived with SHA-1 from the signing key). The row it names lives in ``staff_sessions``.
+- ``notifier_csrf``: a random value, signed, for the forms shown before sign-in (login,
+  set-up link): double-submit, checked against the hidden field.
+- ``notifier_oidc``: Starlette's SessionMiddleware, only while an OpenID Connect sign-in is
+  under way (Authlib keeps its state and nonce there).
+
+The signing key is NOTIFIER_SESSION_SECRET when set (use the same on every replica), else it is
+derived (HKDF-SHA256, "notifier staff session cookie") from the newest encryption key, which
+every replica already shares. Rotating that key therefore signs everyone out.
+
+CSRF: every POST form carries ``csrf_token``. After sign-in it must equal the session row's
+random token (a synchronizer token, compared with ``hmac.compare_digest``); before sign-in, the
+signed ``notifier_csrf`` cookie's value. We do not use starlette-csrf / fastapi-csrf-protect:
+the first is cookie-only double-submit (not bound to the server-side session, so it would not
+die with sign-out), the second needs a call in every route; and a session row already holds a
+secret per browser, so the check is a few lines (``deps.csrf_form``) every POST route depends on
+(a test walks the app's routes to prove it).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from itsdangerous import BadSignature, Signer
+from starlette.requests import Request
+from starlette.responses import Response
+
+from notifier.settings import Settings
+
+SESSION_COOKIE = "notifier_session"
+CSRF_COOKIE = "notifier_csrf"
+OIDC_COOKIE = "notifier_oidc"
+CSRF_FIELD = "csrf_token"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+# Machine endpoints keep their own answers (the bearer follow-up page has inline styles).
+MACHINE_PREFIXES = ("/twilio/", "/followup/", "/healthz", "/readyz", "/metrics")
+
+
+def is_staff_path(path: str) -> bool:
+    return not path.startswith(MACHINE_PREFIXES)
+
+
+def signing_key(settings: Settings, derived: bytes | None) -> bytes:
+    secret = settings.secret("session_secret")
+    if secret:
+        return secret.encode()
+    if derived is None:
+        raise RuntimeError("no NOTIFIER_SESSION_SECRET and no encryption key to derive one")
+    return derived
+
+
+class Cookies:
+    """Signs and reads the staff cookies for one app."""
+
+    def __init__(self, key: bytes, secure: bool) -> None:
+        self.secure = secure
+        self._session = Signer(key, salt="notifier.staff-session")
+        self._csrf = Signer(key, salt="notifier.csrf")
+
+    def _set(self, response: Response, name: str, value: str) -> None:
+        response.set_cookie(
+            name, value, httponly=True, samesite="lax", secure=self.secure, path="/"
+        )
+
+    def session_token(self, request: Request) -> str | None:
+        return _unsign(self._session, request.cookies.get(SESSION_COOKIE))
+
+    def set_session(self, response: Response, token: str) -> None:
+        self._set(response, SESSION_COOKIE, self._session.sign(token).decode())
+
+    def clear_session(self, response: Response) -> None:
+        response.delete_cookie(
+            SESSION_COOKIE, path="/", secure=self.secure, httponly=True, samesite="lax"
+        )
+
+    def anonymous_csrf(self, request: Request) -> str | None:
+        return _unsign(self._csrf, request.cookies.get(CSRF_COOKIE))
+
+    def set_anonymous_csrf(self, response: Response, value: str) -> None:
+        self._set(response, CSRF_COOKIE, self._csrf.sign(value).decode())
+
+
+def _unsign(signer: Signer, raw: str | None) -> str | None:
+    if not raw or len(raw) > 512:
+        return None
+    try:
+        return signer.unsign(raw).decode()
+    except BadSignature:
+        return None
+
+
+def new_csrf_value() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def safe_next(raw: str | None) -> str:
+    """A same-site relative path to go to after sign-in; anything else is "/"."""
+    if not raw or len(raw) > 500 or not raw.startswith("/") or raw.startswith(("//", "/\\")):
+        return "/"
+    if any(c in raw for c in "\\\r\n\t") or any(ord(c) < 32 for c in raw):
+        return "/"
+    return raw
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
