@@ -18,7 +18,7 @@ from notifier.models import ALERT, CANCELED, PENDING, REPLY, Client, ConsentEven
 log = logging.getLogger(__name__)
 
 # Replies that still go to a client who has just opted out (see dispatch.ALWAYS_ALLOWED_REPLIES).
-KEEP_ON_OPT_OUT = ("opt_out_confirm", "help", "crisis")
+KEEP_ON_OPT_OUT = ("opt_out_confirm", "help", "crisis", "concern")
 
 
 def opt_out(

@@ -66,7 +66,9 @@ LATE_WAKE = 0.005  # seconds of a sleeping sender's lateness the rate limiter ab
 _SENT_KEYS = frozenset({"status", "provider_sid", "sent_at", "status_at", "claimed_by"})
 # Replies to the client's own message go out whatever the hour and even after an opt-out
 # (the opt-out confirmation itself, HELP, a crisis response). Everything else waits.
-ALWAYS_ALLOWED_REPLIES = frozenset({"opt_out_confirm", "opt_in_confirm", "help", "crisis"})
+ALWAYS_ALLOWED_REPLIES = frozenset(
+    {"opt_out_confirm", "opt_in_confirm", "help", "crisis", "concern", "callback"}
+)
 
 Clock = Callable[[], datetime]
 

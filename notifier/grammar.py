@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from notifier.program_hours import OpenWindow, ProgramHours
 from notifier.schedule import WEEKDAYS, CheckinDays, GroupSpec, Offset, QuietHours
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -87,6 +88,41 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
     if not days:
         raise ValueError(f"expected at least one weekday from {','.join(WEEKDAYS)}")
     return tuple(sorted(set(days)))
+
+
+_HOURS_EXAMPLE = "e.g. mon-fri 09:00-17:00 or mon-thu 09:00-19:00; fri 09:00-15:00"
+
+
+def parse_program_hours(text: str) -> ProgramHours:
+    """``mon-fri 09:00-17:00``; several windows separated by ``;``; days as ``mon,wed`` or
+    ranges ``mon-fri`` (a range may wrap: ``sat-sun``, ``fri-mon``)."""
+    windows: list[OpenWindow] = []
+    for chunk in (c.strip() for c in text.split(";")):
+        if not chunk:
+            continue
+        m = re.fullmatch(
+            r"(?P<days>[a-zA-Z, -]+?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})",
+            chunk,
+        )
+        if not m:
+            raise ValueError(f"expected DAYS HH:MM-HH:MM ({_HOURS_EXAMPLE}), got {chunk!r}")
+        days: set[int] = set()
+        for item in (i.strip().lower() for i in m.group("days").split(",")):
+            ends = [e.strip()[:3] for e in item.split("-")]
+            if len(ends) > 2 or any(e not in WEEKDAYS for e in ends):
+                raise ValueError(
+                    f"expected weekdays from {','.join(WEEKDAYS)} or a range such as mon-fri, "
+                    f"got {item!r}"
+                )
+            a, b = WEEKDAYS.index(ends[0]), WEEKDAYS.index(ends[-1])
+            days.update((a + k) % 7 for k in range((b - a) % 7 + 1))
+        start, end = parse_clock(m.group("start")), parse_clock(m.group("end"))
+        if not start < end:
+            raise ValueError(f"expected the opening before the closing time in {chunk!r}")
+        windows.append(OpenWindow(tuple(sorted(days)), start, end))
+    if not windows:
+        raise ValueError(f"expected at least one DAYS HH:MM-HH:MM ({_HOURS_EXAMPLE})")
+    return ProgramHours(tuple(windows), " ".join(text.split()))
 
 
 def parse_groups(text: str) -> tuple[GroupSpec, ...]:

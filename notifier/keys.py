@@ -177,7 +177,12 @@ def canary_present(database: dbmod.Database) -> bool:
 
 
 # --- rotation ----------------------------------------------------------------------------------
-ENCRYPTED = (("clients", ("phone",)), ("messages", ("body", "recipient")), ("replies", ("body",)))
+ENCRYPTED = (
+    ("clients", ("phone",)),
+    ("messages", ("body", "recipient")),
+    ("replies", ("body",)),
+    ("alerts", ("note",)),
+)
 
 
 def fingerprint(crypto: Crypto) -> str:

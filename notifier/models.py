@@ -224,6 +224,39 @@ class Reply(Base):
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
     source: Mapped[str] = mapped_column(String(16))  # webhook | poller | cli
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The understanding's signals as a JSON list ('["use", "callback"]'; NULL on rows from
+    # before they were recorded, read as []) and the name of the rule that decided.
+    signals: Mapped[str | None] = mapped_column(Text)
+    rule: Mapped[str | None] = mapped_column(String(64))
+
+
+# Kinds of staff alert a reply can raise.
+ALERT_CRISIS, ALERT_CONCERN, ALERT_CALLBACK = "crisis", "concern", "callback"
+ALERT_KINDS = (ALERT_CRISIS, ALERT_CONCERN, ALERT_CALLBACK)
+
+
+class Alert(Base):
+    """One staff alert raised by a reply: what staff acknowledge and record an outcome for.
+
+    The texts that tell on-call staff are outbox rows (kind ``alert``) as before; this row is
+    the alert itself. ``notify_at`` is when staff are told (a call-back request outside the
+    program's hours waits for the next opening).
+    """
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # crisis | concern | callback
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    notify_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A staff member's id; no foreign key yet (the staff table comes later).
+    acknowledged_by: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(24))  # reached|left_message|called_911
+    note: Mapped[str | None] = mapped_column(EncryptedText)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InboxItem(Base):
@@ -280,6 +313,7 @@ CLIENTS = cast(Table, Client.__table__)
 REPLIES = cast(Table, Reply.__table__)
 INBOX = cast(Table, InboxItem.__table__)
 SESSIONS = cast(Table, Appointment.__table__)
+ALERTS = cast(Table, Alert.__table__)
 
 
 class ConsentEvent(Base):

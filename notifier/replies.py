@@ -1,29 +1,32 @@
 """The one inbound path: the webhook, `notifier inbound` and the poller all call :func:`receive`.
 
 A reply is stored once (de-duplicated on the provider's MessageSid, since Twilio retries a
-webhook it thinks failed), classified, attributed to the prompt it answers, and acted on:
-opt-out and opt-in, HELP, a crisis response with staff alerts, a coping acknowledgement.
-Everything we send back is queued in the outbox like any other text and sent at once by the
-caller; the outbox's dedupe keys make "exactly one confirmation" and "at most one
-acknowledgement per check-in" hold even when the same reply is processed twice.
+webhook it thinks failed), classified, and handled in two steps: :mod:`notifier.reply_decision`
+decides what to do (pure), and this module reads what the decision needs and writes what it
+says: the reply with its signals and rule, texts back, staff alerts (``alerts`` rows and one
+outbox text per on-call number), consent changes. Everything we send is queued in the outbox
+and sent at once by the caller; the outbox's dedupe keys make "exactly one confirmation" and
+"at most one acknowledgement per check-in" hold even when the same reply is processed twice.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifier import consent
 from notifier.db import Database, bulk_insert_ignore
-from notifier.inbound import DEFAULT_CRISIS_TERMS, Classification, classify
 from notifier.models import (
     ALERT,
+    ALERT_CRISIS,
+    ALERTS,
     CHECKIN,
     CLIENTS,
     DELIVERED,
@@ -33,18 +36,33 @@ from notifier.models import (
     REPLIES,
     REPLY,
     SENT,
+    Alert,
+    Appointment,
     Message,
     Reply,
 )
-from notifier.schedule import in_quiet_hours
+from notifier.reply_decision import (
+    ALERT_WINDOW,
+    URGENT_FRESHNESS,
+    Actions,
+    ClientView,
+    Context,
+    Flood,
+    Meeting,
+    Prompt,
+    decide,
+    decide_unknown,
+    held_summary,
+    open_kinds,
+)
 from notifier.scores import concerning
 from notifier.settings import Settings, to_e164
-from notifier.templates import DEFAULT_SKILLS_ES, Templates, clock_text
+from notifier.templates import Templates
+from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
+
+__all__ = ["InboundResult", "concerning", "receive", "signals_of"]
 
 log = logging.getLogger(__name__)
-
-REPLY_FRESHNESS = timedelta(hours=1)
-URGENT_FRESHNESS = timedelta(hours=6)  # crisis responses and staff alerts keep trying longer
 
 
 @dataclass
@@ -55,14 +73,9 @@ class InboundResult:
     known_client: bool = False
     queued: list[str] = field(default_factory=list)  # labels of texts queued in response
     score: int | None = None
-
-
-@dataclass(frozen=True)
-class _Prompt:
-    id: int
-    kind: str
-    label: str | None
-    session_id: int | None
+    signals: tuple[str, ...] = ()
+    rule: str = ""
+    held: str | None = None  # an unknown number's alert held back: same_number | cap
 
 
 def receive(
@@ -83,6 +96,7 @@ def receive(
     phone = to_e164(from_phone, settings.default_region) or from_phone.strip()
     terms = DEFAULT_CRISIS_TERMS + settings.crisis_terms
     assert db.crypto is not None, "replies need an encrypting database"
+    hashes = db.crypto.lookup_hashes(phone)
     c = CLIENTS.c
     # One read transaction: is it a retry, who sent it, what is it answering.
     with db.read() as s:
@@ -92,131 +106,194 @@ def receive(
                 return InboundResult(seen, "duplicate", duplicate=True)
         # By keyed hash (under every configured key, in case a rotation is half done).
         client = s.execute(
-            select(c.id, c.external_id, c.first_name, c.timezone, c.language, c.opted_out_at).where(
-                c.phone_hash.in_(db.crypto.lookup_hashes(phone))
-            )
+            select(
+                c.id,
+                c.external_id,
+                c.first_name,
+                c.timezone,
+                c.language,
+                c.opted_out_at,
+                c.group_name,
+            ).where(c.phone_hash.in_(hashes))
         ).first()
         if client is None:
-            prompts: list[_Prompt] = []
+            flood = _flood(s, hashes, now)
         else:
-            prompts = _open_prompts(s, client.id, now, settings)
+            ctx = _context(s, client, now, settings, twilio_answered=bool(opt_out_type))
             result = classify(
                 body,
-                opted_out=client.opted_out_at is not None,
-                open_prompts=[p.kind for p in prompts],
+                opted_out=ctx.client.opted_out,
+                open_prompts=open_kinds(ctx),
                 crisis_terms=terms,
             )
-            acks = 0
             if result.category == "checkin_answer":
-                acks = int(
-                    s.scalar(
-                        select(func.count())
-                        .select_from(MESSAGES)
-                        .where(
-                            MESSAGES.c.client_id == client.id,
-                            MESSAGES.c.label.in_(("ack", "ack_high")),
-                        )
-                    )
-                    or 0
-                )
+                ctx = replace(ctx, acks_sent=_acks_sent(s, ctx.client.id))
     if client is None:
-        return _unknown_sender(
-            db, settings, phone, body, now, provider_sid, source, terms, templates
+        result = classify(body, crisis_terms=terms)
+        actions = decide_unknown(result, flood, now, settings, templates)
+        reply = _reply_values(
+            actions, None, db.crypto.lookup_hash(phone), body, now, provider_sid, source
         )
+        return _apply_unknown(db, settings, templates, actions, reply, now)
+    actions = decide(result, ctx, settings, templates)
+    reply = _reply_values(actions, ctx.client.id, None, body, now, provider_sid, source)
+    return apply(db, settings, actions, ctx, reply)
 
-    opted_out = client.opted_out_at is not None
-    answered = _attribute(result, prompts)
-    lang, name = client.language, client.first_name
-    quiet = in_quiet_hours(now, ZoneInfo(client.timezone), settings.quiet_hours)
-    # Twilio's Advanced Opt-Out answers STOP/START/HELP itself and says so in OptOutType:
-    # we record the change but do not send a second confirmation.
-    twilio_answered = bool(opt_out_type)
-    out = InboundResult(None, result.category, known_client=True, score=result.score)
 
-    def responses(reply_id: int) -> list[dict[str, object]]:
-        """What goes back at once (everything but consent confirmations, which wait for the
-        consent change itself)."""
-        rows: list[dict[str, object]] = []
+def signals_of(stored: str | None) -> list[str]:
+    """The signals stored on a reply (a JSON list; NULL on rows older than signals)."""
+    if not stored:
+        return []
+    value = json.loads(stored)
+    return [str(v) for v in value] if isinstance(value, list) else []
 
-        def respond(label: str, text: str, key: str, fresh: timedelta = REPLY_FRESHNESS) -> None:
-            rows.append(_row(REPLY, client.id, label, text, key, now, fresh))
-            out.queued.append(label)
 
-        if result.category == "crisis":
-            respond(
-                "crisis",
-                templates.render(
-                    "crisis", lang, first_name=name, program_phone=settings.program_phone
-                ),
-                f"crisis:{reply_id}",
-                URGENT_FRESHNESS,
-            )
-            alert = templates.render(
-                "alert",
-                "en",
-                first_name=name,
-                external_id=client.external_id,
-                time=clock_text(now, settings.timezone, "en"),
-            )
-            for i, number in enumerate(settings.oncall_numbers):
-                # The key holds the index, never the number: keys are stored in clear.
-                rows.append(
-                    _row(
-                        ALERT,
-                        client.id,
-                        "crisis_alert",
-                        alert,
-                        f"alert:{reply_id}:{i}",
-                        now,
-                        URGENT_FRESHNESS,
-                        recipient=number,
-                    )
+# --- reading what the decision needs ---------------------------------------------------------
+def _context(
+    s: Session,
+    client: Any,
+    now: datetime,
+    settings: Settings,
+    twilio_answered: bool,
+) -> Context:
+    view = ClientView(
+        id=int(client.id),
+        external_id=str(client.external_id),
+        first_name=str(client.first_name),
+        language=str(client.language),
+        timezone=str(client.timezone),
+        opted_out=client.opted_out_at is not None,
+    )
+    rows = s.execute(
+        select(
+            Message.id,
+            Message.kind,
+            Message.label,
+            Message.sent_at,
+            Appointment.id,
+            Appointment.starts_at,
+            Appointment.location,
+        )
+        .outerjoin(Appointment, Appointment.id == Message.session_id)
+        .where(
+            Message.client_id == view.id,
+            Message.kind.in_((REMINDER, CHECKIN)),
+            Message.status.in_((SENT, DELIVERED)),
+            Message.sent_at >= now - settings.reply_window,
+            Message.sent_at <= now,
+        )
+    ).all()
+    ids = [r[0] for r in rows]
+    answered = (
+        set(
+            s.scalars(
+                select(Reply.in_reply_to).where(
+                    Reply.client_id == view.id, Reply.in_reply_to.in_(ids)
                 )
-                out.queued.append("crisis_alert")
-        elif result.category == "help" and not twilio_answered:
-            respond(
-                "help",
-                templates.render(
-                    "help", lang, first_name=name, program_phone=settings.program_phone
-                ),
-                f"help:{reply_id}",
             )
-        elif result.category == "checkin_answer" and answered is not None and not quiet:
-            skills = _skills(settings, lang)
-            skill = skills[acks % len(skills)]
-            high = result.score is not None and concerning(answered.label, result.score, settings)
-            label = "ack_high" if high else "ack"
-            # The key allows one acknowledgement per check-in, however often it is answered.
-            respond(
-                label,
-                templates.render(
-                    label, lang, first_name=name, skill=skill, program_phone=settings.program_phone
-                ),
-                f"ack:{answered.id}",
-            )
-        return rows
+        )
+        if ids
+        else set()
+    )
+    prompts = tuple(
+        Prompt(
+            id=r[0],
+            kind=r[1],
+            label=r[2],
+            sent_at=r[3] or now,
+            meeting=Meeting(r[4], r[5], r[6]) if r[4] is not None else None,
+            answered=r[0] in answered,
+        )
+        for r in rows
+    )
+    return Context(
+        client=view,
+        now=now,
+        prompts=prompts,
+        next_meeting=_next_meeting(s, view.id, client.group_name, now, settings),
+        twilio_answered=twilio_answered,
+    )
 
-    reply = {
-        "client_id": client.id,
-        "provider_sid": provider_sid,
-        "from_ref": None,
-        "received_at": now,
-        "body": body,
-        "category": result.category,
-        "score": result.score,
-        "label": answered.label if answered and answered.kind == CHECKIN else None,
-        "in_reply_to": answered.id if answered else None,
-        "session_id": answered.session_id if answered and answered.kind == REMINDER else None,
-        "source": source,
-        "created_at": now,
-    }
+
+def _next_meeting(
+    s: Session, client_id: int, group: object, now: datetime, settings: Settings
+) -> Meeting | None:
+    """The client's next group meeting or individual session that has not started."""
+    mine = Appointment.client_id == client_id
+    if group is not None:
+        mine = or_(mine, and_(Appointment.kind == "group", Appointment.group_name == group))
+    row = s.execute(
+        select(Appointment.id, Appointment.starts_at, Appointment.location)
+        .where(
+            mine,
+            Appointment.canceled_at.is_(None),
+            Appointment.starts_at > now,
+            Appointment.starts_at <= now + settings.plan_horizon,
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(1)
+    ).first()
+    return Meeting(row[0], row[1], row[2]) if row is not None else None
+
+
+def _acks_sent(s: Session, client_id: int) -> int:
+    return int(
+        s.scalar(
+            select(func.count())
+            .select_from(MESSAGES)
+            .where(MESSAGES.c.client_id == client_id, MESSAGES.c.label.in_(("ack", "ack_high")))
+        )
+        or 0
+    )
+
+
+def _flood(s: Session, hashes: list[str], now: datetime) -> Flood:
+    """Alerts unknown numbers raised in the last hour: this one, and all of them."""
+    since = now - ALERT_WINDOW
+    recent = and_(Alert.client_id.is_(None), Alert.kind == ALERT_CRISIS, Alert.created_at > since)
+    mine = s.scalar(
+        select(func.count())
+        .select_from(Alert)
+        .join(Reply, Reply.id == Alert.reply_id)
+        .where(recent, Reply.from_ref.in_(hashes))
+    )
+    everyone = s.scalar(select(func.count()).select_from(Alert).where(recent))
+    return Flood(int(mine or 0), int(everyone or 0))
+
+
+# --- writing what was decided ----------------------------------------------------------------
+def apply(
+    db: Database, settings: Settings, actions: Actions, ctx: Context, reply: dict[str, object]
+) -> InboundResult:
+    client = ctx.client
+    now = ctx.now
+    out = InboundResult(
+        None,
+        actions.category,
+        known_client=True,
+        score=actions.score,
+        signals=actions.signals,
+        rule=actions.rule,
+    )
     try:
         # One write transaction: the reply and what answers it.
         with db.session() as s:
-            reply_id = int(
-                s.execute(insert(REPLIES).values(**reply).returning(REPLIES.c.id)).scalar_one()
-            )
-            rows = responses(reply_id)
+            reply_id = _insert_reply(s, reply)
+            rows = [
+                _row(
+                    REPLY,
+                    client.id,
+                    x.label,
+                    x.text,
+                    x.key.format(reply_id=reply_id),
+                    x.due_at,
+                    x.not_after,
+                    created_at=now,
+                )
+                for x in actions.sends
+            ]
+            out.queued += [x.label for x in actions.sends]
+            rows += _alerts(s, settings, actions, client.id, reply_id, now, out)
             if rows:
                 bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
     except IntegrityError:
@@ -224,90 +301,114 @@ def receive(
         return InboundResult(None, "duplicate", duplicate=True)
     out.reply_id = reply_id
 
-    confirmations: list[dict[str, object]] = []
-    revoke = result.category == "opt_out" or (
-        result.category == "crisis" and result.revokes and not opted_out
-    )
-    if revoke:
-        changed = consent.opt_out(db, client.id, now, source=f"sms:{source}")
-        if changed and not twilio_answered:
-            confirmations.append(
-                _row(
-                    REPLY,
-                    client.id,
-                    "opt_out_confirm",
-                    templates.render("opt_out_confirm", lang),
-                    f"optout:{client.id}:{reply_id}",
-                    now,
-                    REPLY_FRESHNESS,
-                )
-            )
-            out.queued.append("opt_out_confirm")
-    elif result.category == "opt_in":
-        changed = consent.opt_in(db, client.id, now, source=f"sms:{source}")
-        if changed and not twilio_answered:
-            confirmations.append(
-                _row(
-                    REPLY,
-                    client.id,
-                    "opt_in_confirm",
-                    templates.render("opt_in_confirm", lang, first_name=name),
-                    f"optin:{reply_id}",
-                    now,
-                    REPLY_FRESHNESS,
-                )
-            )
-            out.queued.append("opt_in_confirm")
-    if confirmations:
+    # After the response: a crisis text that also says "stop texting me" is answered first.
+    changed = False
+    if actions.consent == "opt_out":
+        changed = consent.opt_out(db, client.id, now, source=f"sms:{reply['source']}")
+    elif actions.consent == "opt_in":
+        changed = consent.opt_in(db, client.id, now, source=f"sms:{reply['source']}")
+    if changed and actions.confirmation is not None:
+        x = actions.confirmation
+        row = _row(
+            REPLY,
+            client.id,
+            x.label,
+            x.text,
+            x.key.format(reply_id=reply_id),
+            x.due_at,
+            x.not_after,
+        )
         with db.session() as s:
-            bulk_insert_ignore(s.connection(), MESSAGES, confirmations, "dedupe_key")
+            bulk_insert_ignore(s.connection(), MESSAGES, [row], "dedupe_key")
+        out.queued.append(x.label)
     log.info(
         "reply received",
         extra={
             "event": "reply",
             "reply_id": reply_id,
             "client_id": client.id,
-            "category": result.category,
-            "source": source,
+            "category": actions.category,
+            "signals": ",".join(actions.signals),
+            "rule": actions.rule,
+            "source": reply["source"],
             "queued": ",".join(out.queued),
-            "in_reply_to": answered.id if answered else None,
+            "in_reply_to": actions.in_reply_to,
         },
     )
     return out
 
 
-def _skills(settings: Settings, language: str) -> tuple[str, ...]:
-    if (
-        language == "es"
-        and settings.coping_skills == Settings.model_fields["coping_skills"].default
-    ):
-        return DEFAULT_SKILLS_ES
-    return settings.coping_skills
-
-
-def _open_prompts(s: Session, client_id: int, now: datetime, settings: Settings) -> list[_Prompt]:
-    rows = s.execute(
-        select(Message.id, Message.kind, Message.label, Message.session_id)
-        .where(
-            Message.client_id == client_id,
-            Message.kind.in_((REMINDER, CHECKIN)),
-            Message.status.in_((SENT, DELIVERED)),
-            Message.sent_at >= now - settings.reply_window,
-            Message.sent_at <= now,
+def _alerts(
+    s: Session,
+    settings: Settings,
+    actions: Actions,
+    client_id: int | None,
+    reply_id: int,
+    now: datetime,
+    out: InboundResult,
+) -> list[dict[str, object]]:
+    """An ``alerts`` row per staff alert, and its outbox text to every on-call number."""
+    rows: list[dict[str, object]] = []
+    for a in actions.alerts:
+        s.execute(
+            insert(ALERTS).values(
+                client_id=client_id,
+                reply_id=reply_id,
+                kind=a.kind,
+                created_at=now,
+                notify_at=a.notify_at,
+            )
         )
-        .order_by(Message.sent_at.desc(), Message.id.desc())
-    ).all()
-    return [_Prompt(r[0], r[1], r[2], r[3]) for r in rows]
+        prefix = "alert" if a.kind == ALERT_CRISIS else f"{a.kind}_alert"
+        for i, number in enumerate(settings.oncall_numbers):
+            # The key holds the index, never the number: keys are stored in clear.
+            key = f"{prefix}:{reply_id}:{i}"
+            rows.append(
+                _row(
+                    ALERT,
+                    client_id,
+                    a.label,
+                    a.text,
+                    key,
+                    a.notify_at,
+                    a.not_after,
+                    recipient=number,
+                    created_at=now,
+                )
+            )
+            out.queued.append(a.label)
+    return rows
 
 
-def _attribute(result: Classification, prompts: list[_Prompt]) -> _Prompt | None:
-    """The most recent open prompt of the kind this reply answers."""
-    kind = {"confirm": REMINDER, "decline": REMINDER, "checkin_answer": CHECKIN}.get(
-        result.category
-    )
-    if kind is None:
-        return None
-    return next((p for p in prompts if p.kind == kind), None)
+def _reply_values(
+    actions: Actions,
+    client_id: int | None,
+    from_ref: str | None,
+    body: str,
+    now: datetime,
+    provider_sid: str | None,
+    source: str,
+) -> dict[str, object]:
+    return {
+        "client_id": client_id,
+        "provider_sid": provider_sid,
+        "from_ref": from_ref,
+        "received_at": now,
+        "body": body,
+        "category": actions.category,
+        "score": actions.score if client_id is not None else None,
+        "label": actions.label,
+        "in_reply_to": actions.in_reply_to,
+        "session_id": actions.session_id,
+        "source": source,
+        "created_at": now,
+        "signals": json.dumps(list(actions.signals)),
+        "rule": actions.rule[:64] or None,
+    }
+
+
+def _insert_reply(s: Session, values: dict[str, object]) -> int:
+    return int(s.execute(insert(REPLIES).values(**values).returning(REPLIES.c.id)).scalar_one())
 
 
 def _row(
@@ -316,9 +417,10 @@ def _row(
     label: str,
     body: str,
     key: str,
-    now: datetime,
-    freshness: timedelta,
+    due_at: datetime,
+    not_after: datetime,
     recipient: str | None = None,
+    created_at: datetime | None = None,
 ) -> dict[str, object]:
     return {
         "kind": kind,
@@ -328,77 +430,93 @@ def _row(
         "label": label,
         "body": body,
         "dedupe_key": key,
-        "due_at": now,
-        "not_after": now + freshness,
+        "due_at": due_at,
+        "not_after": not_after,
         "status": PENDING,
         "reason": None,
         "attempts": 0,
         "needs_lookup": False,
-        "created_at": now,
+        "created_at": created_at or due_at,
     }
 
 
-def _unknown_sender(
+# --- numbers on no client's record -----------------------------------------------------------
+def _apply_unknown(
     db: Database,
     settings: Settings,
-    phone: str,
-    body: str,
-    now: datetime,
-    provider_sid: str | None,
-    source: str,
-    terms: tuple[str, ...],
     templates: Templates,
+    actions: Actions,
+    reply: dict[str, object],
+    now: datetime,
 ) -> InboundResult:
-    """Stored unlinked and never answered: nothing about the program reaches a stranger. A
-    crisis message still alerts on-call staff (it may be a client on a new phone)."""
-    result = classify(body, crisis_terms=terms)
+    """Stored unlinked and never answered. Crisis language alerts on-call (it may be a client
+    on a new phone) within the flood limits; what is held back is counted in one summary."""
+    out = InboundResult(
+        None, actions.category, signals=actions.signals, rule=actions.rule, held=actions.held
+    )
     try:
         with db.session() as s:
-            assert db.crypto is not None
-            reply = Reply(
-                client_id=None,
-                provider_sid=provider_sid,
-                from_ref=db.crypto.lookup_hash(phone),
-                received_at=now,
-                body=body,
-                category=result.category,
-                score=None,
-                label=None,
-                in_reply_to=None,
-                session_id=None,
-                source=source,
-                created_at=now,
-            )
-            s.add(reply)
-            s.flush()
-            reply_id = reply.id
-            if result.category == "crisis":
-                alerts = [
-                    _row(
-                        ALERT,
-                        None,
-                        "crisis_alert",
-                        templates.render(
-                            "alert",
-                            "en",
-                            first_name="An unknown number",
-                            external_id="not on the roster",
-                            time=clock_text(now, settings.timezone, "en"),
-                        ),
-                        f"alert:{reply_id}:{i}",
-                        now,
-                        URGENT_FRESHNESS,
-                        recipient=n,
-                    )
-                    for i, n in enumerate(settings.oncall_numbers)
-                ]
-                if alerts:
-                    bulk_insert_ignore(s.connection(), MESSAGES, alerts, "dedupe_key")
+            reply_id = _insert_reply(s, reply)
+            rows = _alerts(s, settings, actions, None, reply_id, now, out)
+            if rows:
+                bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
+            if actions.held is not None:
+                _held_summary(s, settings, templates, now, create=actions.held == "cap")
     except IntegrityError:
         return InboundResult(None, "duplicate", duplicate=True)
+    out.reply_id = reply_id
     log.info(
         "reply from an unknown number",
-        extra={"event": "reply.unknown", "reply_id": reply_id, "category": result.category},
+        extra={
+            "event": "reply.unknown",
+            "reply_id": reply_id,
+            "category": actions.category,
+            "held": actions.held,
+        },
     )
-    queued = ["crisis_alert"] * len(settings.oncall_numbers) if result.category == "crisis" else []
-    return InboundResult(reply_id, result.category, queued=queued)
+    return out
+
+
+def _held_summary(
+    s: Session, settings: Settings, templates: Templates, now: datetime, *, create: bool
+) -> None:
+    """One alert per clock hour, sent when the hour is over, counting the unknown numbers'
+    crisis messages of that hour that raised no alert of their own. Created when the hourly
+    cap holds one back; its count is rewritten while it waits."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    keys = [f"alert_held:{hour:%Y%m%d%H}:{i}" for i in range(len(settings.oncall_numbers))]
+    if not keys:
+        return
+    held = s.scalar(
+        select(func.count())
+        .select_from(Reply)
+        .where(
+            Reply.client_id.is_(None),
+            Reply.category == "crisis",
+            Reply.received_at >= hour,
+            ~exists().where(Alert.reply_id == Reply.id),
+        )
+    )
+    text = held_summary(int(held or 0), hour, settings, templates)
+    due = hour + timedelta(hours=1)
+    if create:
+        rows = [
+            _row(
+                ALERT,
+                None,
+                "held_alert",
+                text,
+                key,
+                due,
+                due + URGENT_FRESHNESS,
+                recipient=n,
+                created_at=now,
+            )
+            for key, n in zip(keys, settings.oncall_numbers, strict=True)
+        ]
+        bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
+    s.execute(
+        update(Message)
+        .where(Message.dedupe_key.in_(keys), Message.status == PENDING)
+        .values(body=text)
+    )

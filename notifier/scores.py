@@ -29,3 +29,8 @@ def excess(label: str | None, score: int, settings: Settings) -> int:
         limit = 10 - settings.high_score
         return limit - score + 1 if score <= limit else 0
     return score - settings.high_score + 1 if score >= settings.high_score else 0
+
+
+def low_end(label: str | None, settings: Settings) -> bool:
+    """True for scales where a low score is the worrying end (the reply path's name)."""
+    return low_is_bad(label, settings)

@@ -20,7 +20,6 @@ from notifier import db as dbmod
 from notifier import delivery, inbox, poller, replies, reports, retention, state
 from notifier.dispatch import Clock, Dispatcher, DispatchResult, utcnow
 from notifier.followup import Digest, build_digest
-from notifier.inbound import DEFAULT_CRISIS_TERMS, classify
 from notifier.keys import open_database
 from notifier.metrics import Metrics
 from notifier.planner import PlanResult, plan
@@ -28,6 +27,7 @@ from notifier.replies import InboundResult
 from notifier.settings import Settings
 from notifier.templates import Templates
 from notifier.transports import Transport, build_transport
+from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
 
 log = logging.getLogger(__name__)
 

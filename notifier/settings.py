@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from notifier import grammar
+from notifier.program_hours import ProgramHours
 from notifier.schedule import CheckinDays, GroupSpec, Offset, QuietHours
 
 DEFAULT_ENV_FILE = "settings.env"
@@ -132,7 +133,16 @@ class Settings(BaseSettings):
     coping_skills: Annotated[tuple[str, ...], NoDecode] = tuple(
         x.strip() for x in DEFAULT_COPING_SKILLS.split(";")
     )
+    # label -> skills for that question's acknowledgement; empty = the built-in ones, with
+    # NOTIFIER_COPING_SKILLS as the fallback (see notifier/coping.py).
+    coping_skills_by_label: Annotated[tuple[tuple[str, tuple[str, ...]], ...], NoDecode] = ()
     crisis_terms: Annotated[tuple[str, ...], NoDecode] = ()
+    program_hours: Annotated[ProgramHours, NoDecode] = grammar.parse_program_hours(
+        "mon-fri 09:00-17:00"
+    )
+    # Alerts raised by messages from numbers on no client's record, per hour (all numbers
+    # together); one number raises at most one an hour. Clients' alerts are never limited.
+    unknown_alerts_per_hour: int = Field(default=10, ge=1, le=1000)
     reports_dir: Path | None = None
     report_lead: Duration = _d("2h")
     webhook_max_bytes: int = Field(default=16384, ge=1024, le=1_048_576)
@@ -190,6 +200,33 @@ class Settings(BaseSettings):
         if v is None or isinstance(v, QuietHours):
             return v
         return grammar.parse_quiet_hours(str(v))
+
+    @field_validator("program_hours", mode="before")
+    @classmethod
+    def _program_hours(cls, v: Any) -> ProgramHours:
+        return v if isinstance(v, ProgramHours) else grammar.parse_program_hours(str(v))
+
+    @field_validator("coping_skills_by_label", mode="before")
+    @classmethod
+    def _skills_by_label(cls, v: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        if not isinstance(v, str):
+            return tuple((str(label), tuple(skills)) for label, skills in v)
+        found: list[tuple[str, tuple[str, ...]]] = []
+        for item in (p.strip() for p in v.split(";")):
+            if not item:
+                continue
+            label, sep, rest = item.partition(":")
+            label = label.strip().lower()
+            skills = tuple(x.strip() for x in rest.split("|") if x.strip())
+            if not sep or not label.isidentifier() or not skills:
+                raise ValueError(
+                    "expected 'label: skill | skill' entries separated by ';' "
+                    f"(e.g. 'stress: Take three slow breaths. | Step outside.'), got {item!r}"
+                )
+            if label in dict(found):
+                raise ValueError(f"expected each label once, got {label!r} twice")
+            found.append((label, skills))
+        return tuple(found)
 
     @field_validator("skip_dates", mode="before")
     @classmethod
@@ -347,6 +384,14 @@ class Settings(BaseSettings):
                     "sms_backend", "twilio", "expected these to be set too: " + ", ".join(missing)
                 )
         self._check_staff_sign_in()
+        labels = {label for label, _ in self.checkin_questions}
+        for label, _ in self.coping_skills_by_label:
+            if label not in labels:
+                raise _FieldError(
+                    "coping_skills_by_label",
+                    label,
+                    "expected labels of NOTIFIER_CHECKIN_QUESTIONS: " + ", ".join(sorted(labels)),
+                )
         group_names = [g.name for g in self.groups]
         if len(set(group_names)) != len(group_names):
             raise _FieldError("groups", ",".join(group_names), "expected unique group names")

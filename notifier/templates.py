@@ -45,18 +45,46 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "help": (
             "For help, call {program_phone}. Reply STOP to unsubscribe. Msg & data rates may apply."
         ),
+        # crisis: 988 first; crisis_urgent (life in danger now, e.g. an overdose): 911 first.
         "crisis": (
-            "If you might hurt yourself or are in danger, call or text 988 now (24/7 crisis "
-            "line) or call 911. We have let our team know."
+            "{first_name}, please call or text 988 now to talk with someone, day or night. "
+            "If you are in danger, call 911. We have let our team know."
         ),
-        "ack": "Thanks, {first_name}. {skill}",
+        "crisis_urgent": (
+            "{first_name}, call 911 now. If someone is not breathing, call 911 and stay with "
+            "them. Then call or text 988. We have let our team know."
+        ),
+        "concern": (
+            "Thank you for telling us, {first_name}. Someone from our team will reach out soon. "
+            "To talk now, call or text 988, day or night."
+        ),
+        "callback": (
+            "Thanks, {first_name}. Someone from our team will reach out {when}. "
+            "If it is urgent, call or text 988."
+        ),
+        "ack": "Thanks, {first_name}, got your {score}. {skill}",
         "ack_high": (
-            "Thanks for telling us, {first_name}. {skill} "
-            "You can call us any time at {program_phone}."
+            "Thanks, {first_name}, got your {score}. {skill} Call us any time at {program_phone}."
+        ),
+        "ack_confirm": "Thanks, {first_name}, see you {when}.",
+        "ack_decline": (
+            "Thanks for letting us know, {first_name}. We have you down as not coming {when}."
         ),
         "alert": (
             "notifier: {first_name} ({external_id}) sent an urgent message at {time}. "
             "Please call them now; details in the staff follow-up page."
+        ),
+        "alert_concern": (
+            "notifier: {first_name} ({external_id}) sent a worrying message at {time}. "
+            "Not an emergency: please reach out today. Details in the follow-up page."
+        ),
+        "alert_callback": (
+            "notifier: {first_name} ({external_id}) asked for a call back ({time}). "
+            "Please reach out; details in the staff follow-up page."
+        ),
+        "alert_held": (
+            "notifier: {count} more urgent message(s) from unknown numbers since {time} were "
+            "not alerted one by one (limit {limit} an hour). See: notifier replies"
         ),
     },
     "es": {
@@ -81,15 +109,30 @@ DEFAULTS: dict[str, dict[str, str]] = {
             "Para ayuda, llame al {program_phone}. Responda BAJA para darse de baja. "
             "Pueden aplicarse tarifas."
         ),
+        # 988 en español: llamar al 988 y oprimir 2, o enviar AYUDA por texto al 988.
         "crisis": (
-            "Si piensa hacerse daño o esta en peligro, llame o envie un texto al 988 ahora "
-            "(linea de crisis 24/7) o llame al 911. Ya avisamos a nuestro equipo."
+            "{first_name}, llame al 988 y oprima 2 para español, o envie AYUDA al 988, a "
+            "cualquier hora. Si esta en peligro, llame al 911. Ya avisamos a nuestro equipo."
         ),
-        "ack": "Gracias, {first_name}. {skill}",
+        "crisis_urgent": (
+            "{first_name}, llame al 911 ahora. Si alguien no respira, llame al 911 y quedese "
+            "a su lado. Luego: 988, oprima 2 (español). Ya avisamos a nuestro equipo."
+        ),
+        "concern": (
+            "Gracias por contarnos, {first_name}. Alguien de nuestro equipo le contactara "
+            "pronto. Para hablar ahora: 988, oprima 2, o envie AYUDA al 988."
+        ),
+        "callback": (
+            "Gracias, {first_name}. Alguien de nuestro equipo le contactara {when}. "
+            "Si es urgente: 988, oprima 2, o envie AYUDA al 988."
+        ),
+        "ack": "Gracias, {first_name}, recibimos su {score}. {skill}",
         "ack_high": (
-            "Gracias por contarnos, {first_name}. {skill} "
-            "Puede llamarnos cuando quiera al {program_phone}."
+            "Gracias, {first_name}, recibimos su {score}. {skill} "
+            "Llamenos cuando quiera al {program_phone}."
         ),
+        "ack_confirm": "Gracias, {first_name}, le esperamos {when}.",
+        "ack_decline": "Gracias por avisarnos, {first_name}. Anotamos que no vendra {when}.",
         "alert": (
             "notifier: {first_name} ({external_id}) envio un mensaje urgente a las {time}. "
             "Llamele ahora; detalles en la pagina de seguimiento."
@@ -101,6 +144,50 @@ DEFAULT_QUESTIONS_ES: dict[str, str] = {
     "cravings": "Que tan fuertes son los antojos hoy, del 0 al 10? Responda con un numero.",
     "stress": "Cuanto estres ha tenido hoy, del 0 al 10? Responda con un numero.",
     "mood": "Como esta su animo hoy, de 0 (bajo) a 10 (muy bien)? Responda con un numero.",
+}
+# Skills that fit the question just answered (NOTIFIER_COPING_SKILLS_BY_LABEL overrides them;
+# see notifier/coping.py for the order in which the lists apply).
+DEFAULT_SKILLS_BY_LABEL: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "cravings": (
+            "Try riding the urge like a wave: notice it, breathe, and let it peak and pass.",
+            "Try the 10-minute delay: wait 10 minutes before deciding anything.",
+            "Think of someone from group you could call or text today.",
+            "Change the scene: leave the room or step outside for a few minutes.",
+        ),
+        "stress": (
+            "Try 4-7-8 breathing: in for 4, hold for 7, out for 8, three times.",
+            "Try 5-4-3-2-1: name 5 things you see, 4 you hear, 3 you can touch.",
+            "Pick one small thing to finish today and let the rest wait.",
+            "Unclench your jaw, drop your shoulders and take three slow breaths.",
+        ),
+        "mood": (
+            "Do one small thing you usually enjoy, even for 10 minutes.",
+            "Get some daylight or fresh air today, even a short walk.",
+            "Send a short message to someone you like talking to.",
+            "Write down one thing that went okay today, however small.",
+        ),
+    },
+    "es": {
+        "cravings": (
+            "Observe el impulso como una ola: respire y dejelo subir y bajar.",
+            "Pruebe esperar 10 minutos antes de decidir nada.",
+            "Piense en alguien del grupo a quien pueda llamar hoy.",
+            "Cambie de ambiente: salga de la habitacion unos minutos.",
+        ),
+        "stress": (
+            "Respire: inhale en 4, sostenga 7, exhale en 8, tres veces.",
+            "Nombre 5 cosas que ve, 4 que oye y 3 que puede tocar.",
+            "Elija una sola cosa para terminar hoy y deje el resto.",
+            "Afloje la mandibula, baje los hombros y respire lento tres veces.",
+        ),
+        "mood": (
+            "Haga algo pequeño que le guste, aunque sean 10 minutos.",
+            "Busque luz del dia o aire fresco hoy, aunque sea una caminata corta.",
+            "Mande un mensaje corto a alguien con quien le guste hablar.",
+            "Anote una cosa que salio bien hoy, por pequeña que sea.",
+        ),
+    },
 }
 DEFAULT_SKILLS_ES: tuple[str, ...] = (
     "Observe el impulso como una ola: respire y dejelo subir y bajar.",
@@ -120,9 +207,17 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "opt_in_confirm": frozenset({"first_name"}),
     "help": frozenset({"first_name", "program_phone"}),
     "crisis": frozenset({"first_name", "program_phone"}),
-    "ack": frozenset({"first_name", "skill", "program_phone"}),
-    "ack_high": frozenset({"first_name", "skill", "program_phone"}),
+    "crisis_urgent": frozenset({"first_name", "program_phone"}),
+    "concern": frozenset({"first_name", "program_phone"}),
+    "callback": frozenset({"first_name", "when", "program_phone"}),
+    "ack": frozenset({"first_name", "skill", "program_phone", "score"}),
+    "ack_high": frozenset({"first_name", "skill", "program_phone", "score"}),
+    "ack_confirm": frozenset({"first_name", "when", "at_place"}),
+    "ack_decline": frozenset({"first_name", "when", "at_place"}),
     "alert": frozenset({"first_name", "external_id", "time"}),
+    "alert_concern": frozenset({"first_name", "external_id", "time"}),
+    "alert_callback": frozenset({"first_name", "external_id", "time"}),
+    "alert_held": frozenset({"count", "time", "limit"}),
 }
 
 
@@ -202,6 +297,29 @@ def when_text(start_utc: datetime, sent_at_utc: datetime, tz: ZoneInfo, language
     if days == 1:
         return f"tomorrow at {clock}"
     return f"on {format_date(local.date(), 'EEE, MMM d', locale='en')} at {clock}"
+
+
+_DAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "es": ("el lunes", "el martes", "el miercoles", "el jueves", "el viernes", "el sabado",
+           "el domingo"),
+}  # fmt: skip
+
+
+def opening_text(opening: datetime, now: datetime, tz: ZoneInfo, language: str) -> str:
+    """When staff will reach out: 'today' while the program is open, else 'today after 9 AM',
+    'tomorrow after 9 AM' or 'Mon after 9 AM' (in ``tz``, the client's zone)."""
+    lang = language if language in LANGUAGES else "en"
+    if opening <= now:
+        return "hoy" if lang == "es" else "today"
+    local = opening.astimezone(tz)
+    days = (local.date() - now.astimezone(tz).date()).days
+    if lang == "es":
+        day = "hoy" if days == 0 else "mañana" if days == 1 else _DAYS["es"][local.weekday()]
+        return f"{day} despues de las {local:%H:%M}"
+    clock = str(format_time(local, "h a" if local.minute == 0 else "h:mm a", locale="en"))
+    day = "today" if days == 0 else "tomorrow" if days == 1 else _DAYS["en"][local.weekday()]
+    return f"{day} after {clock}"
 
 
 def clock_text(instant: datetime, tz: ZoneInfo, language: str) -> str:

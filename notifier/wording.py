@@ -20,9 +20,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from notifier import gsm
+from notifier.coping import all_skills
 from notifier.settings import Settings
 from notifier.templates import (
     DEFAULT_QUESTIONS_ES,
+    DEFAULT_SKILLS_BY_LABEL,
     DEFAULT_SKILLS_ES,
     PLACEHOLDERS,
     Templates,
@@ -49,6 +51,9 @@ SAMPLE_VALUES = {
     "program_phone": "(312) 555-0100",
     "external_id": "C000123",
     "time": "12:30 PM",
+    "score": "10",
+    "count": "1000",
+    "limit": "1000",
 }
 SAMPLE_VALUES_ES = dict(
     SAMPLE_VALUES,
@@ -109,7 +114,12 @@ def check(settings: Settings, templates: Templates | None = None) -> list[Findin
     findings: list[Finding] = []
     questions = [q for _, q in settings.checkin_questions]
     longest_question = max(questions, key=len, default="")
-    longest_skill = max(settings.coping_skills, key=len, default="")
+    skills_en = [s for _, s in all_skills(settings)]
+    skills_en += [s for group in DEFAULT_SKILLS_BY_LABEL["en"].values() for s in group]
+    skills_es = list(DEFAULT_SKILLS_ES) + [
+        s for group in DEFAULT_SKILLS_BY_LABEL["es"].values() for s in group
+    ]
+    longest_skill = max(skills_en, key=len, default="")
     for (lang, name), text in sorted(templates.texts.items()):
         where = f"template {lang}/{name}"
         allowed = PLACEHOLDERS.get(name)
@@ -126,7 +136,7 @@ def check(settings: Settings, templates: Templates | None = None) -> list[Findin
         samples = dict(SAMPLE_VALUES_ES if lang == "es" else SAMPLE_VALUES)
         if lang == "es":
             samples["question"] = max(DEFAULT_QUESTIONS_ES.values(), key=len)
-            samples["skill"] = max(DEFAULT_SKILLS_ES, key=len)
+            samples["skill"] = max(skills_es, key=len)
         else:
             samples["question"], samples["skill"] = longest_question, longest_skill
         findings += _check_text(where, templates.render(name, lang, **samples), words)
@@ -136,7 +146,13 @@ def check(settings: Settings, templates: Templates | None = None) -> list[Findin
             for f in _check_text(f"NOTIFIER_CHECKIN_QUESTIONS #{i} ({label})", question, words)
             if "segments" not in f.problem
         ]
-    for i, skill in enumerate(settings.coping_skills, 1):
-        findings += [f for f in _check_text(f"NOTIFIER_COPING_SKILLS #{i}", skill, words)
-                     if "segments" not in f.problem]  # fmt: skip
+    for where, skill in all_skills(settings):
+        findings += [f for f in _check_text(where, skill, words) if "segments" not in f.problem]
+    for lang, groups in DEFAULT_SKILLS_BY_LABEL.items():
+        for label, skills in groups.items():
+            for i, skill in enumerate(skills, 1):
+                where = f"built-in skill {lang}/{label} #{i}"
+                findings += [
+                    f for f in _check_text(where, skill, words) if "segments" not in f.problem
+                ]
     return findings
