@@ -1,7 +1,7 @@
 """staff sign-in, sessions, the audit trail and sign-in throttling
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01
 
 Staff accounts (argon2id password, TOTP secret encrypted at rest, a one-time set-up link kept
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
