@@ -97,8 +97,10 @@ def _replies_text(c: ClientDigest, tz: ZoneInfo) -> str:
     return " | ".join(f'{r.received_at.astimezone(tz):%a %H:%M} "{r.body}"' for r in c.replies)
 
 
-def _meetings_text(c: ClientDigest) -> str:
-    return ", ".join(f"{e.date:%m-%d} {e.status}" for e in c.attendance_history) or "-"
+def _meetings_lines(c: ClientDigest) -> list[str]:
+    """Two meetings a line, newest first, so a date stays beside its mark."""
+    marks = [f"{e.date:%m-%d} {e.status}" for e in c.attendance_history]
+    return [", ".join(marks[i : i + 2]) for i in range(0, len(marks), 2)] or ["-"]
 
 
 def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
@@ -110,7 +112,7 @@ def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
             "attendance": c.attendance or "-",
             "checkins": f"{c.checkins_answered}/{c.checkins_sent}",
             "scores": _scores_text(c),
-            "meetings": _meetings_text(c),
+            "meetings": _meetings_lines(c),
             "replies": _replies_text(c, tz),
         }
         for c in d.clients
@@ -134,7 +136,7 @@ def table(d: Digest, tz: ZoneInfo) -> str:
             "meetings",
             "replies",
         ],
-        widths={"replies": 70, "scores": 40, "meetings": 34, "flags": 24},
+        widths={"replies": 70, "scores": 40, "meetings": 30, "flags": 24},
     )
     return f"{head}\n{body}"
 
@@ -202,7 +204,7 @@ def trend_chart(
     *,
     high_score: int,
     low_is_bad: bool,
-    width: int = 150,
+    width: int = 180,
     height: int = 64,
 ) -> str:
     """A small labelled SVG: one dot per week at the week's mean (0 bottom, 10 top), a bar from
@@ -259,7 +261,7 @@ def trend_chart(
 def _charts(d: Digest, c: ClientDigest, colors: dict[str, str]) -> str:
     e = html.escape
     if not c.trend:
-        return '<span class="none">no scores in 4 weeks</span>'
+        return _empty_chart(d.trend_weeks)
     return "".join(
         f'<figure class="chart" data-label="{e(label)}">'
         f'<figcaption style="color:{colors[label]}">{e(label)}</figcaption>'
@@ -272,6 +274,22 @@ def _charts(d: Digest, c: ClientDigest, colors: dict[str, str]) -> str:
         )
         + "</figure>"
         for label, points in c.trend.items()
+    )
+
+
+def _empty_chart(weeks: list[date], width: int = 180, height: int = 64) -> str:
+    """The same frame with the weeks and a note, so every row has a chart to read across."""
+    step = (width - 12) / max(len(weeks), 1)
+    labels = "".join(
+        f'<text x="{6 + step * (i + 0.5):.1f}" y="{height - 3}" font-size="9" '
+        f'text-anchor="middle" fill="#666">{w:%d %b}</text>'
+        for i, w in enumerate(weeks)
+    )
+    return (
+        f'<svg class="trend empty" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="no scores in 4 weeks">'
+        f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" font-size="11" text-anchor="middle" '
+        f'fill="#999">no scores in 4 weeks</text>{labels}</svg>'
     )
 
 
@@ -366,7 +384,8 @@ background:#eee;font-size:.85em}} .flag.crisis{{background:#b03a2e;color:#fff;fo
 .flag.confirmed{{background:#d5f5e3}} tr.crisis td{{background:#fdedec}}
 .cat{{color:#666;font-size:.85em}} .key{{margin-right:1em}}
 ol.meetings{{margin:0;padding:0;list-style:none;font-size:.85em}}
-ol.meetings li{{margin:0}} ol.meetings li.absent{{color:#b03a2e;font-weight:bold}}
+ol.meetings li{{margin:0;white-space:nowrap}}
+ol.meetings li.absent{{color:#b03a2e;font-weight:bold}}
 ol.meetings li.unmarked{{color:#666}}
 figure.chart{{display:inline-block;margin:0 .4em .3em 0}}
 figcaption{{font-size:.8em;font-weight:bold}}

@@ -30,9 +30,10 @@ def table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], *, widths: dict[str, int] | None = None
 ) -> str:
     """A plain aligned table. A cell longer than its column's width (40 unless ``widths`` says)
-    wraps onto the lines below, at spaces where it can: nothing is ever cut off."""
+    wraps onto the lines below, at spaces where it can: nothing is ever cut off. A list value
+    shows one item per line."""
     widths = widths or {}
-    cells = [[_wrap(_cell(r.get(c)), widths.get(c, 40)) for c in columns] for r in rows]
+    cells = [[_lines(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
     sizes = [
         max([len(c)] + [len(line) for row in cells for line in row[i]])
         for i, c in enumerate(columns)
@@ -45,6 +46,13 @@ def table(
             ]
             lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
+
+
+def _lines(value: Any, width: int) -> list[str]:
+    """A cell's lines: a list or tuple puts each item on a line of its own."""
+    if isinstance(value, list | tuple):
+        return [line for item in value for line in _wrap(_cell(item), width)] or ["-"]
+    return _wrap(_cell(value), width)
 
 
 def _cell(value: Any) -> str:

@@ -1,4 +1,5 @@
-"""Retention: message and reply bodies older than NOTIFIER_RETENTION are erased.
+"""Retention: message and reply bodies older than NOTIFIER_RETENTION are erased, and report
+pages (NOTIFIER_REPORTS_DIR) of meetings older than that are removed.
 
 What the follow-up list needs (scores, categories, labels, timestamps, statuses) stays; the
 words people wrote and the texts we sent do not. Purging is idempotent (an erased body is the
@@ -15,6 +16,7 @@ from sqlalchemy import update
 
 from notifier.db import Database, rowcount
 from notifier.models import FINAL_STATUSES, Message, Reply
+from notifier.reports import remove_old_pages
 from notifier.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ class PurgeResult:
     cutoff: datetime
     message_bodies: int
     reply_bodies: int
+    report_pages: int = 0
 
 
 def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
@@ -46,9 +49,10 @@ def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
                 update(Reply).where(Reply.received_at < cutoff, Reply.body != "").values(body="")
             )
         )
+    pages = remove_old_pages(settings.reports_dir, cutoff, settings.timezone)
     log.info(
         "purged old bodies",
         extra={"event": "purge", "messages": messages, "replies": replies,
-               "cutoff": cutoff.isoformat()},
+               "report_pages": pages, "cutoff": cutoff.isoformat()},
     )  # fmt: skip
-    return PurgeResult(cutoff, messages, replies)
+    return PurgeResult(cutoff, messages, replies, pages)

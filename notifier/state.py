@@ -21,6 +21,12 @@ def get(db: Database, key: str) -> str | None:
         return s.scalar(select(ServiceState.value).where(ServiceState.key == key))
 
 
+def updated_at(db: Database, key: str) -> datetime | None:
+    """When ``key`` was last set, or None if it never was."""
+    with db.read() as s:
+        return s.scalar(select(ServiceState.updated_at).where(ServiceState.key == key))
+
+
 def put(db: Database, key: str, value: str, now: datetime) -> None:
     """Set a value (an upsert: replicas may write the same key at the same moment)."""
     table = cast(Table, ServiceState.__table__)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from notifier.cli import (
+    attendance,
     audit,
     clients,
     consent,
@@ -37,7 +38,20 @@ from notifier.templates import TemplatesError
 __all__ = ["UsageError", "build_parser", "main"]
 
 #: In the order `notifier --help` lists them.
-COMMAND_GROUPS = (db, clients, sessions, loop, ops, replies, followup, keys, consent, staff, audit)
+COMMAND_GROUPS = (
+    db,
+    clients,
+    sessions,
+    attendance,
+    loop,
+    ops,
+    replies,
+    followup,
+    keys,
+    consent,
+    staff,
+    audit,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

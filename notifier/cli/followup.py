@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from notifier import output
 from notifier.cli._common import UsageError, add_format, add_now, now_of, open_db, say
+from notifier.files import write_private
 from notifier.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ def cmd_followup(args: argparse.Namespace, settings: Settings) -> int:
         text = table(digest, tz)
     if args.output:
         path = Path(args.output)
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        path.chmod(0o600)  # health information: owner only
+        # Health information: owner only, atomically, never through a symlink.
+        write_private(path, text if text.endswith("\n") else text + "\n")
         sys.stderr.write(f"wrote {path} ({len(digest.clients)} clients)\n")
     else:
         say(text)

@@ -24,7 +24,8 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     result = purge(open_db(settings), settings, now_of(args, settings))
     say(
         f"erased bodies older than {result.cutoff:%Y-%m-%d %H:%M} UTC: "
-        f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies)"
+        f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies); "
+        f"removed {result.report_pages} report page(s)"
     )
     return 0
 

@@ -249,7 +249,7 @@ def test_html_has_one_chart_per_label_with_the_legend_colours(
 
 def test_followup_lists_attendance_in_every_format(make_settings: Callable[..., Settings]) -> None:
     d = build(make_settings(), [client(1, "Ana")], attendance={1: entries("absent", "late")})
-    assert "11-30 absent, 11-27 late" in table(d, NY)
+    assert "11-30 absent, 11-27 late" in table(d, NY)  # two meetings a line
     html = page(d, NY)
     assert '<li class="absent"><time datetime="2026-11-30">30 Nov</time> absent</li>' in html
 

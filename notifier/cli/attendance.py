@@ -1,0 +1,91 @@
+"""`notifier attendance`: mark who came to a group meeting, and list the last meetings."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
+from notifier.models import ATTENDANCE_STATUSES
+from notifier.settings import Settings
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise UsageError(f"--date: expected YYYY-MM-DD, got {raw!r}") from None
+
+
+def cmd_attendance_mark(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.attendance import AttendanceError, mark
+
+    day = _day(args.date)
+    try:
+        done = mark(
+            open_db(settings),
+            group=args.group,
+            day=day,
+            external_id=args.client,
+            status=args.status.strip().lower(),
+            now=now_of(args, settings),
+            source="cli",
+            settings=settings,
+        )
+    except AttendanceError as exc:
+        raise UsageError(f"attendance mark: {exc}") from None
+    local = done.starts_at.astimezone(settings.timezone)
+    was = "first mark" if done.previous is None else f"was {done.previous}"
+    if done.previous == done.status:
+        was = "unchanged"
+    say(
+        f"{done.external_id} marked {done.status} at {done.group} on "
+        f"{local:%a %Y-%m-%d %H:%M} (session {done.session_id}; {was})"
+    )
+    return 0
+
+
+def cmd_attendance_list(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from notifier.attendance import history
+    from notifier.models import Client
+
+    if settings.group(args.group) is None:
+        known = ", ".join(g.name for g in settings.groups) or "none configured"
+        raise UsageError(f"attendance list: no group {args.group!r} (groups: {known})")
+    database = open_db(settings)
+    found = history(database, settings, group=args.group, now=now_of(args, settings))
+    with database.read() as s:
+        ids = dict(
+            s.execute(select(Client.id, Client.external_id).where(Client.id.in_(found))).all()
+        )
+    rows = [
+        {"client": ids[cid], "date": e.date, "session_id": e.session_id, "status": e.status}
+        for cid in sorted(found, key=lambda c: ids[c])
+        for e in found[cid]
+    ]
+    emit(args, rows, ["client", "date", "session_id", "status"])
+    return 0
+
+
+def register(sub: Any) -> None:
+    a = sub.add_parser(
+        "attendance", help="mark attended, late, absent or excused at a group meeting"
+    ).add_subparsers(dest="attendance_command", metavar="SUBCOMMAND", required=True)
+    m = a.add_parser(
+        "mark",
+        help="mark one client at one meeting (once it has started); marking again changes it",
+    )
+    m.add_argument("--group", required=True)
+    m.add_argument("--date", required=True, help="the meeting's date, YYYY-MM-DD (program zone)")
+    m.add_argument("--client", required=True, help="the client's external_id")
+    m.add_argument("--status", required=True, help=" | ".join(ATTENDANCE_STATUSES))
+    add_now(m)
+    m.set_defaults(func=cmd_attendance_mark)
+    ls = a.add_parser("list", help="each client's last 8 meetings of a group, newest first")
+    ls.add_argument("--group", required=True)
+    add_now(ls)
+    add_format(ls)
+    ls.set_defaults(func=cmd_attendance_list)
