@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -28,10 +28,28 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SECRET = re.compile(r'<code class="secret">([A-Z2-7 ]+)</code>')
 
 
+# A Tuesday noon in New York (quiet hours never matter here: nothing is sent).
+START = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+
+
+class Clock:
+    """The service's clock: sessions, codes and throttles all read it (the seam for time)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
 @dataclass
 class App:
     service: Service
     http: TestClient
+    clock: Clock
 
     @property
     def db(self) -> Database:
@@ -45,11 +63,25 @@ class App:
         """A new browser (own cookies) on the same app."""
         return TestClient(self.http.app, base_url="https://testserver", client=(address, 50000))
 
-    def add_staff(self, email: str, *, role: str = "facilitator", groups: str = "",
-                  password: str | None = PASSWORD, now: datetime | None = None) -> str | None:  # fmt: skip
-        return staffmod.add(self.db, self.settings, email=email, name=email.split("@")[0].title(),
-                            role=role, groups=staffmod.parse_groups(groups, self.settings),
-                            now=now or datetime.now(UTC), password=password)  # fmt: skip
+    def add_staff(
+        self,
+        email: str,
+        *,
+        role: str = "facilitator",
+        groups: str = "",
+        password: str | None = PASSWORD,
+        now: datetime | None = None,
+    ) -> str | None:
+        return staffmod.add(
+            self.db,
+            self.settings,
+            email=email,
+            name=email.split("@")[0].title(),
+            role=role,
+            groups=staffmod.parse_groups(groups, self.settings),
+            now=now or self.clock.now,
+            password=password,
+        )
 
     def staff(self, email: str) -> Staff:
         with self.db.read() as s:
@@ -71,8 +103,9 @@ def csrf_of(page: httpx.Response) -> str:
     return found.group(1)
 
 
-def post_form(client: TestClient, path: str, data: dict[str, str], page: str | None = None
-              ) -> httpx.Response:  # fmt: skip
+def post_form(
+    client: TestClient, path: str, data: dict[str, str], page: str | None = None
+) -> httpx.Response:
     """POST a form the way a browser does: the CSRF token from the page that shows it."""
     shown = client.get(page or path, follow_redirects=True)
     response: httpx.Response = client.post(
@@ -81,16 +114,17 @@ def post_form(client: TestClient, path: str, data: dict[str, str], page: str | N
     return response
 
 
-def sign_in_password(client: TestClient, email: str, password: str = PASSWORD,
-                     next_path: str = "/") -> httpx.Response:  # fmt: skip
+def sign_in_password(
+    client: TestClient, email: str, password: str = PASSWORD, next_path: str = "/"
+) -> httpx.Response:
     return post_form(client, "/login", {"email": email, "password": password, "next": next_path})
 
 
 def totp_now(secret: str, when: datetime | None = None) -> str:
-    return pyotp.TOTP(secret.replace(" ", "")).at(when or datetime.now(UTC))
+    return str(pyotp.TOTP(secret.replace(" ", "")).at(when or START))
 
 
-def enrol(client: TestClient, email: str) -> str:
+def enrol(client: TestClient, email: str, when: datetime = START) -> str:
     """Sign in with the password and enrol TOTP; returns the secret. Signed in afterwards."""
     r = sign_in_password(client, email)
     assert r.status_code == 303 and r.headers["location"].startswith("/mfa/setup"), r.text
@@ -100,7 +134,7 @@ def enrol(client: TestClient, email: str) -> str:
     secret = found.group(1).replace(" ", "")
     r = client.post(
         "/mfa/setup",
-        data={"csrf_token": csrf_of(page), "code": totp_now(secret)},
+        data={"csrf_token": csrf_of(page), "code": totp_now(secret, when)},
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
@@ -115,13 +149,17 @@ def staff_app(
 
     def build(**overrides: Any) -> App:
         settings = make_settings(
-            **{"database_url": database_url, "public_url": "https://notifier.example.org",
-               **overrides}  # fmt: skip
+            **{
+                "database_url": database_url,
+                "public_url": "https://notifier.example.org",
+                **overrides,
+            }
         )
-        service = Service(settings, transport=FakeTransport())
+        clock = Clock(START)
+        service = Service(settings, transport=FakeTransport(), clock=clock)
         services.append(service)
         app = create_app(service)
-        return App(service, TestClient(app, base_url="https://testserver"))
+        return App(service, TestClient(app, base_url="https://testserver"), clock)
 
     yield build
     for service in services:
