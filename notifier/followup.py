@@ -22,13 +22,17 @@ from notifier import attendance as attendance_mod
 from notifier.attendance import AttendanceEntry
 from notifier.db import Database
 from notifier.models import CHECKIN, DELIVERED, REMINDER, SENT, Appointment, Client, Message, Reply
+from notifier.replies import signals_of
 from notifier.schedule import group_occurrences
-from notifier.scores import concerning, excess, low_is_bad
+from notifier.scores import concerning, excess, low_end, low_is_bad
 from notifier.settings import Settings
 
 # Every flag, most urgent first; a client ranks by their most urgent flag (see RANK).
 FLAGS = (
     "crisis",
+    "concern",
+    "use",
+    "callback",
     "help",
     "high_craving",
     "low_score",
@@ -44,6 +48,9 @@ RANK = {f: i for i, f in enumerate(FLAGS)} | {"low_score": FLAGS.index("high_cra
 # What each flag means, for pages and printouts.
 FLAG_TEXT = {
     "crisis": "CRISIS",
+    "concern": "concern",
+    "use": "mentions use",
+    "callback": "asked for a call",
     "help": "asked for help",
     "high_craving": "high score",
     "low_score": "low score",
@@ -53,7 +60,8 @@ FLAG_TEXT = {
     "opted_out": "opted out",
     "confirmed": "confirmed",
 }
-VERBATIM = ("free_text", "crisis", "help", "decline", "opt_out")
+VERBATIM = ("free_text", "crisis", "concern", "help", "decline", "opt_out")
+SIGNAL_FLAGS = ("crisis", "concern", "use", "callback")
 TREND_WEEKS = 4
 
 
@@ -123,6 +131,16 @@ class ReplyItem:
     body: str
     score: int | None
     label: str | None
+    signals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FlagReply:
+    """The reply that raised a flag, shown beside it."""
+
+    reply_id: int | None
+    received_at: datetime
+    body: str
 
 
 @dataclass
@@ -142,6 +160,8 @@ class ClientDigest:
     attendance_history: list[AttendanceEntry] = field(default_factory=list)
     # Per label, one point per week of Digest.trend_weeks (oldest first), empty weeks included.
     trend: dict[str, list[WeekPoint]] = field(default_factory=dict)
+    # The reply that raised each flag it applies to (flag -> reply).
+    flag_replies: dict[str, FlagReply] = field(default_factory=dict)
 
 
 @dataclass
@@ -179,6 +199,8 @@ class ReplyRow:
     label: str | None
     session_id: int | None
     in_reply_to: int | None = None
+    id: int | None = None
+    signals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -264,15 +286,17 @@ def _client(
     answered_ids = {r.in_reply_to for r in current if r.category == "checkin_answer"}
     answered = len(answered_ids & {m.message_id for m in checkins})
     scores = _scores(current, previous, w.settings)
-    rsvp = None
+    rsvp, rsvp_reply = None, None
     for r in current + [r for r in mine if r.received_at >= w.cutoff]:
         if w.session_id is not None and r.session_id == w.session_id:
             rsvp = "confirmed" if r.category == "confirm" else "declined"
+            rsvp_reply = r
     worst = max(
         (excess(s.label, p.score, w.settings) for s in scores.values() for p in s.values),
         default=0,
     )
-    found = {r.category for r in current} & {"crisis", "help"}
+    raised = _flag_replies(current, w.settings)
+    found = set(raised) | ({r.category for r in current} & {"crisis", "help"})
     if any(s.concerning and not s.low_is_bad for s in scores.values()):
         found.add("high_craving")
     if any(s.concerning and s.low_is_bad for s in scores.values()):
@@ -281,29 +305,59 @@ def _client(
         found.add("missed_twice")
     if rsvp is not None:
         found.add(rsvp)
+    if rsvp is not None and rsvp_reply is not None:
+        raised[rsvp] = rsvp_reply
+    opt_outs = [r for r in mine if r.category == "opt_out"]
+    if c.opted_out_at is not None and opt_outs:
+        raised["opted_out"] = opt_outs[-1]
     if checkins and not answered:  # check-ins, not the RSVP: "1" to a reminder is no answer
         found.add("no_reply")
     if c.opted_out_at is not None:
         found.add("opted_out")
+    flags = [f for f in FLAGS if f in found]
     return ClientDigest(
         external_id=c.external_id,
         first_name=c.first_name,
-        flags=[f for f in FLAGS if f in found],
+        flags=flags,
         attendance=rsvp,
         checkins_sent=len(checkins),
         checkins_answered=answered,
         scores=scores,
         replies=[
-            ReplyItem(r.received_at, r.category, r.body, r.score, r.label)
+            ReplyItem(r.received_at, r.category, r.body, r.score, r.label, r.signals)
             for r in current
-            if r.category in VERBATIM
+            if r.category in VERBATIM or r.signals
         ],
         last_reply_at=mine[-1].received_at if mine else None,
         opted_out=c.opted_out_at is not None,
         concerning_score=worst,
         attendance_history=history,
         trend=_trend(mine, w),
+        flag_replies={
+            f: FlagReply(raised[f].id, raised[f].received_at, raised[f].body)
+            for f in flags
+            if f in raised
+        },
     )
+
+
+def _flag_replies(current: list[ReplyRow], settings: Settings) -> dict[str, ReplyRow]:
+    """Each flag the window's replies raise, with the reply that raised it: the latest one,
+    or for a score flag the most concerning score (the latest of equals)."""
+    raised: dict[str, ReplyRow] = {}
+    worst: dict[str, int] = {}
+    for r in current:  # oldest first: a later reply replaces an earlier one
+        for flag in SIGNAL_FLAGS:
+            if flag in r.signals or r.category == flag:
+                raised[flag] = r
+        if r.category == "help":
+            raised["help"] = r
+        if r.score is not None and r.label:
+            over = excess(r.label, r.score, settings)
+            flag = "low_score" if low_end(r.label, settings) else "high_craving"
+            if over > 0 and over >= worst.get(flag, 0):
+                raised[flag], worst[flag] = r, over
+    return raised
 
 
 def _scores(
@@ -465,6 +519,8 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
                 r.label,
                 r.session_id,
                 r.in_reply_to,
+                r.id,
+                tuple(signals_of(r.signals)),
             )
             for r in s.scalars(
                 select(Reply).where(Reply.client_id.in_(ids), Reply.received_at >= since)

@@ -53,6 +53,7 @@ def _client_dict(c: ClientDigest) -> dict[str, Any]:
                 "body": r.body,
                 "score": r.score,
                 "label": r.label,
+                "signals": list(r.signals),
             }
             for r in c.replies
         ],
@@ -61,6 +62,11 @@ def _client_dict(c: ClientDigest) -> dict[str, Any]:
         "concerning_score": c.concerning_score,
         "attendance_history": [_entry_dict(e) for e in c.attendance_history],
         "trend": {label: [_week_dict(p) for p in points] for label, points in c.trend.items()},
+        # flag -> the reply that raised it (flags such as no_reply have none)
+        "flag_replies": {
+            flag: {"reply_id": r.reply_id, "received_at": r.received_at, "body": r.body}
+            for flag, r in c.flag_replies.items()
+        },
     }
 
 
@@ -97,6 +103,13 @@ def _replies_text(c: ClientDigest, tz: ZoneInfo) -> str:
     return " | ".join(f'{r.received_at.astimezone(tz):%a %H:%M} "{r.body}"' for r in c.replies)
 
 
+def _flagged_by_text(c: ClientDigest, tz: ZoneInfo) -> str:
+    return " | ".join(
+        f'{flag}: {r.received_at.astimezone(tz):%a %H:%M} "{r.body}"'
+        for flag, r in c.flag_replies.items()
+    )
+
+
 def _meetings_lines(c: ClientDigest) -> list[str]:
     """Two meetings a line, newest first, so a date stays beside its mark."""
     marks = [f"{e.date:%m-%d} {e.status}" for e in c.attendance_history]
@@ -114,6 +127,7 @@ def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
             "scores": _scores_text(c),
             "meetings": _meetings_lines(c),
             "replies": _replies_text(c, tz),
+            "flagged_by": _flagged_by_text(c, tz) or "-",
         }
         for c in d.clients
     ]
@@ -158,6 +172,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
                 f"{e.date.isoformat()} {e.status}" for e in c.attendance_history
             ),
             "replies": _replies_text(c, tz),
+            "flag_replies": _flagged_by_text(c, tz),
         }
         for label in labels:
             s = c.scores.get(label)
@@ -177,7 +192,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
     ]
     for label in labels:
         columns += [f"{label}_latest", f"{label}_highest", f"{label}_change"]
-    columns += ["attendance_history", "replies"]
+    columns += ["attendance_history", "replies", "flag_replies"]
     return output.csv_text(out, columns)
 
 
@@ -379,7 +394,8 @@ vertical-align:top;text-align:left}} th{{background:#f4f4f4}}
 ul{{margin:0;padding-left:1em}} li{{margin-bottom:.2em}} time{{color:#666}}
 .flag{{display:inline-block;border-radius:3px;padding:0 .35em;margin:0 .2em .2em 0;
 background:#eee;font-size:.85em}} .flag.crisis{{background:#b03a2e;color:#fff;font-weight:bold}}
-.flag.help,.flag.high_craving,.flag.low_score{{background:#f5cba7}}
+.flag.concern{{background:#e59866;font-weight:bold}}
+.flag.use,.flag.callback,.flag.help,.flag.high_craving,.flag.low_score{{background:#f5cba7}}
 .flag.missed_twice,.flag.declined,.flag.no_reply{{background:#fcf3cf}}
 .flag.confirmed{{background:#d5f5e3}} tr.crisis td{{background:#fdedec}}
 .cat{{color:#666;font-size:.85em}} .key{{margin-right:1em}}

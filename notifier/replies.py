@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifier import consent
+from notifier.alerts import unknown_crisis_alerts
 from notifier.db import Database, bulk_insert_ignore
 from notifier.models import (
     ALERT,
@@ -250,15 +251,7 @@ def _acks_sent(s: Session, client_id: int) -> int:
 def _flood(s: Session, hashes: list[str], now: datetime) -> Flood:
     """Alerts unknown numbers raised in the last hour: this one, and all of them."""
     since = now - ALERT_WINDOW
-    recent = and_(Alert.client_id.is_(None), Alert.kind == ALERT_CRISIS, Alert.created_at > since)
-    mine = s.scalar(
-        select(func.count())
-        .select_from(Alert)
-        .join(Reply, Reply.id == Alert.reply_id)
-        .where(recent, Reply.from_ref.in_(hashes))
-    )
-    everyone = s.scalar(select(func.count()).select_from(Alert).where(recent))
-    return Flood(int(mine or 0), int(everyone or 0))
+    return Flood(unknown_crisis_alerts(s, since, hashes), unknown_crisis_alerts(s, since))
 
 
 # --- writing what was decided ----------------------------------------------------------------

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from notifier.coping import skills_for
 from notifier.models import ALERT_CALLBACK, ALERT_CONCERN, ALERT_CRISIS, CHECKIN, REMINDER
+from notifier.render import at_place
 from notifier.schedule import in_quiet_hours, quiet_window_end
 from notifier.scores import concerning
 from notifier.settings import Settings
@@ -293,7 +294,7 @@ def _attendance_ack(
         client.language,
         first_name=client.first_name,
         when=when_text(meeting.starts_at, due, tz, client.language),
-        at_place=f" at {meeting.location}" if meeting.location else "",
+        at_place=at_place(meeting.location, client.language),
     )
     # One per reply: a client who changes their answer sees the new reading too.
     not_after = min(due + REPLY_FRESHNESS, meeting.starts_at)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
 from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
 from notifier.models import Client, Reply
+from notifier.replies import signals_of
 from notifier.settings import Settings, to_e164
+from notifier.understanding import Category
 
-if TYPE_CHECKING:
-    pass
-
-
-CATEGORIES = ("opt_out", "opt_in", "help", "confirm", "decline", "checkin_answer", "crisis",
-              "free_text")  # fmt: skip
+CATEGORIES = tuple(c.value for c in Category)
 
 
 def cmd_inbound(args: argparse.Namespace, settings: Settings) -> int:
@@ -39,6 +36,8 @@ def cmd_inbound(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     who = "a known client" if result.known_client else "an unknown number (stored, no answer)"
     score = f", score {result.score}" if result.score is not None else ""
+    score += f", signals {','.join(result.signals)}" if result.signals else ""
+    score += f", alerts held back ({result.held})" if result.held else ""
     queued = ", ".join(result.queued) or "nothing"
     say(
         f"reply {result.reply_id} from {who}: {result.category}{score}; queued: {queued}"
@@ -60,6 +59,8 @@ def reply_row(r: Reply, external_id: str | None) -> dict[str, Any]:
         "session_id": r.session_id,
         "source": r.source,
         "provider_sid": r.provider_sid,
+        "signals": signals_of(r.signals),
+        "rule": r.rule,
     }
 
 
@@ -78,10 +79,11 @@ def cmd_replies(args: argparse.Namespace, settings: Settings) -> int:
     if args.format != "json":
         for r in rows:
             r["received_at"] = r["received_at"].astimezone(settings.timezone)
+            r["signals"] = ",".join(r["signals"]) or "-"
     emit(
         args,
         rows,
-        ["id", "client", "received_at", "category", "score", "in_reply_to", "body"],
+        ["id", "client", "received_at", "category", "score", "signals", "in_reply_to", "body"],
         widths={"body": 60},
     )
     return 0
