@@ -73,6 +73,11 @@ def flags_of(c: ClientDigest, tz: ZoneInfo) -> list[FlagView]:
 
 
 def _why(c: ClientDigest, flag: str, text: str, tz: ZoneInfo) -> FlagView:
+    raised = c.flag_replies.get(flag)
+    if raised is not None and flag not in ("high_craving", "low_score"):
+        return FlagView(
+            flag, text, f"texted {when(raised.received_at, tz)}", raised.body, raised.received_at
+        )
     wanted = {"crisis": "crisis", "help": "help", "declined": "decline", "opted_out": "opt_out"}
     if flag in wanted:
         said = [r for r in c.replies if r.category == wanted[flag]]
