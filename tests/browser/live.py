@@ -23,7 +23,9 @@ from zoneinfo import ZoneInfo
 import uvicorn
 from sqlalchemy import select
 
+from notifier import consent
 from notifier import db as dbmod
+from notifier import staff as staffmod
 from notifier.models import CHECKIN, SENT, Client
 from notifier.planner import plan
 from notifier.roster import import_roster
@@ -159,6 +161,42 @@ def seed(service: Service, clock: MovingClock) -> None:
     service.receive(from_phone=phones["C003"], body=CONCERN_TEXT, now=now - timedelta(hours=3))
     service.receive(from_phone=phones["C002"], body=CRISIS_TEXT, now=now - timedelta(hours=1))
     service.dispatch_step(now)
+    erin = _client_id(service, "C005")
+    consent.opt_out(db, erin, now - timedelta(days=2), source="sms:STOP")
+    seed_staff(service, now)
+
+
+STAFF_EMAIL = "maria@clinic.example"
+STAFF_NAME = "Maria"
+STAFF_PASSWORD = "correct horse battery staple"
+# Fixed, so a test computes the code the authenticator app would show.
+STAFF_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def seed_staff(service: Service, now: datetime) -> None:
+    """A facilitator for both groups, with a password and TOTP already set up."""
+    staffmod.add(
+        service.db,
+        service.settings,
+        email=STAFF_EMAIL,
+        name=STAFF_NAME,
+        role="facilitator",
+        groups=("evening", "morning"),
+        now=now,
+        password=STAFF_PASSWORD,
+    )
+    with service.db.session() as s:
+        account = staffmod.find(s, STAFF_EMAIL)
+        assert account is not None
+        account.totp_secret = STAFF_TOTP
+        account.totp_enabled = True
+
+
+def _client_id(service: Service, external_id: str) -> int:
+    with service.db.read() as s:
+        found = s.scalar(select(Client.id).where(Client.external_id == external_id))
+        assert found is not None
+        return found
 
 
 def _score(external_id: str, label: str, progress: float) -> int | None:
