@@ -72,6 +72,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
                 "NOTIFIER_REQUIRE_CONTRACT",
                 "NOTIFIER_REQUIRE_BROWSER",
                 "NOTIFIER_SCREENSHOT_DIR",
+                "NOTIFIER_DOCS_SCREENSHOTS",
                 "NOTIFIER_PRISM_BIN",
                 "NOTIFIER_TWILIO_SPEC",
             )

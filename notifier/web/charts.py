@@ -16,7 +16,7 @@ from html import escape
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 240, 92
-LEFT, RIGHT, TOP, BOTTOM = 24, 12, 14, 22
+LEFT, RIGHT, TOP, BOTTOM = 24, 20, 14, 22
 SCALE_MAX = 10
 
 

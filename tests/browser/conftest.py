@@ -28,6 +28,7 @@ from tests.browser.live import LiveServer, start_server
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = PROJECT_ROOT / ".axe/node_modules/axe-core/axe.min.js"
 BLOCKING = ("serious", "critical")
+DOCS_HEIGHT = 1400
 CHROME_FLAGS = (
     "--headless=new",
     "--no-sandbox",  # Chromium refuses to run as root with its sandbox
@@ -123,9 +124,15 @@ class Pages:
         self.driver.get(self.server.url + path)
         self.check(name)
 
-    def check(self, name: str, *, width: int = 1200) -> None:
-        """Screenshot the whole page at ``width`` px, then run axe on it."""
+    def check(self, name: str, *, width: int = 1200, docs: bool = False) -> None:
+        """Screenshot the whole page at ``width`` px, then run axe on it. With ``docs`` and
+        NOTIFIER_DOCS_SCREENSHOTS set (a folder), also the README's copy: the top of the page,
+        at most DOCS_HEIGHT px tall."""
         self.screenshot(name, width=width)
+        target = os.environ.get("NOTIFIER_DOCS_SCREENSHOTS")
+        if docs and target:
+            folder = PROJECT_ROOT / target  # relative to the project (tests run elsewhere)
+            self.screenshot(name, width=width, folder=folder, max_height=DOCS_HEIGHT)
         violations = self.axe()
         self.results[name] = {
             "url": self.driver.current_url.replace(self.server.url, ""),
@@ -141,13 +148,15 @@ class Pages:
             for v in blocking
         )
 
-    def screenshot(self, name: str, *, width: int = 1200) -> Path:
+    def screenshot(
+        self, name: str, *, width: int = 1200, folder: Path | None = None, max_height: int = 6000
+    ) -> Path:
         self.driver.set_window_size(width, 900)
         height = self.driver.execute_script(
             "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)"
         )
-        self.driver.set_window_size(width, min(max(int(height), 400), 6000))
-        path = self.shots / f"{name}.png"
+        self.driver.set_window_size(width, min(max(int(height), 400), max_height))
+        path = (folder or self.shots) / f"{name}.png"
         self.driver.save_screenshot(str(path))
         self.driver.set_window_size(1200, 900)
         return path

@@ -79,7 +79,7 @@ def test_sign_in_with_password_and_totp_shows_the_groups_and_open_alerts(pages: 
     pages.open("/", "signed-out-redirect")
     assert "/login" in pages.driver.current_url
     sign_in(pages, shots=True)
-    pages.check("home")
+    pages.check("home", docs=True)
     main = text_of(pages)
     assert "Evening" in main and "Morning" in main
     assert "Open alerts" in main and "C002" in main
@@ -91,6 +91,7 @@ def test_group_page_lists_the_most_urgent_first_with_full_replies_and_charts(
 ) -> None:
     pages = signed_in
     pages.open("/groups/evening", "group-evening")
+    pages.check("group-evening", docs=True)
     d = pages.driver
     names = [e.text for e in d.find_elements(By.CSS_SELECTOR, "article.client h2")]
     assert names[0] == "Ben", names
@@ -106,7 +107,7 @@ def test_group_page_lists_the_most_urgent_first_with_full_replies_and_charts(
 def test_group_page_reads_on_a_phone(signed_in: Pages) -> None:
     pages = signed_in
     pages.driver.get(pages.server.url + "/groups/evening")
-    pages.check("group-evening-phone", width=375)
+    pages.check("group-evening-phone", width=375, docs=True)
     pages.driver.set_window_size(375, 800)
     wide = pages.driver.execute_script("return document.documentElement.scrollWidth")
     pages.driver.set_window_size(1200, 900)
@@ -120,7 +121,7 @@ def test_mark_attendance_after_the_meeting_started(signed_in: Pages) -> None:
     form = d.find_element(By.CSS_SELECTOR, "#client-C001 fieldset.attendance")
     form.find_element(By.CSS_SELECTOR, "input[value=late]").click()
     click_and_wait(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-    pages.check("group-evening-attendance-saved")
+    pages.check("group-evening-attendance-saved", docs=True)
     assert "Attendance saved for Ana" in text_of(pages)
     checked = d.find_element(By.CSS_SELECTOR, "#client-C001 input[value=late]")
     assert checked.is_selected()
@@ -135,7 +136,7 @@ def test_acknowledge_a_crisis_records_who_when_and_the_outcome(signed_in: Pages)
     assert CRISIS_TEXT in text_of(pages)
     d.find_element(By.CSS_SELECTOR, "#alerts textarea").send_keys("Spoke at 3:05, safe at home")
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#alerts button[value=reached]"))
-    pages.check("client-crisis-acknowledged")
+    pages.check("client-crisis-acknowledged", docs=True)
     main = text_of(pages)
     assert "Recorded: Reached them." in main and f"Reached them — {STAFF_NAME}" in main
     with pages.server.service.db.read() as s:

@@ -21,7 +21,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from notifier import alert_outcomes, attendance, audit, consent, staff_text
-from notifier.followup import ClientDigest, Digest, NoSession, build_digest, next_session
+from notifier.followup import (
+    FLAG_TEXT,
+    ClientDigest,
+    Digest,
+    NoSession,
+    build_digest,
+    next_session,
+)
 from notifier.followup import previous_meeting as previous_start
 from notifier.models import ATTENDANCE_STATUSES, REPLY, AuditEvent, Client, Message, Reply
 from notifier.service import Service
@@ -43,7 +50,7 @@ router = APIRouter()
 IN_PROGRESS_GRACE = timedelta(hours=2)
 REPLIES_SHOWN = 100
 
-ENV.globals.update(FLAG_HELP=views.FLAG_HELP, OUTCOMES=alert_outcomes.OUTCOMES)
+ENV.globals.update(FLAG_HELP=views.FLAG_HELP, FLAG_TEXT=FLAG_TEXT, OUTCOMES=alert_outcomes.OUTCOMES)
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,8 @@ def _neighbour(service: Service, group: str, meeting: Meeting, step: int) -> dat
         if step < 0:
             start = previous_start(service.db, service.settings, group, meeting.start)
         else:
-            start = next_session(service.db, service.settings, group, meeting.start)[1]
+            after = meeting.start + timedelta(minutes=1)
+            start = next_session(service.db, service.settings, group, after)[1]
     except NoSession:
         return None
     return start.astimezone(tz).date()
@@ -400,30 +408,28 @@ def _quiet_text(service: Service) -> str | None:
 
 def open_alert_counts(
     service: Service, groups: tuple[str, ...], now: datetime, everyone: bool
-) -> list[tuple[str, int, list[str]]]:
-    """(kind, how many, the external ids) of open alerts staff were told about by ``now``,
-    for clients of ``groups`` (``everyone``: every alert, numbers on no record too)."""
+) -> list[tuple[str, int, list[tuple[str | None, str]]]]:
+    """(kind, how many, [(external id, first name)]) of the open alerts staff were told about
+    by ``now``, for clients of ``groups`` (``everyone``: all, numbers on no record too)."""
     from collections import defaultdict
 
     from notifier.alerts import open_alerts
 
     found = open_alerts(service.db, now)
     with service.db.read() as s:
-        group_of = dict(
-            s.execute(
-                select(Client.external_id, Client.group_name).where(
+        known = {
+            r[0]: (r[1], r[2])
+            for r in s.execute(
+                select(Client.external_id, Client.group_name, Client.first_name).where(
                     Client.external_id.in_([a.client for a in found if a.client])
                 )
             ).all()
-        )
-    by_kind: dict[str, list[str]] = defaultdict(list)
+        }
+    by_kind: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
     for a in found:
-        if everyone or (a.client is not None and group_of.get(a.client) in groups):
-            by_kind[a.kind].append(a.client or "unknown number")
+        group, name = known.get(a.client or "", (None, ""))
+        if everyone or group in groups:
+            by_kind[a.kind].append((a.client, name))
     order = ("crisis", "concern", "callback")
-    return [
-        (k, len(by_kind[k]), by_kind[k])
-        for k in sorted(
-            by_kind, key=lambda k: (k not in order, order.index(k) if k in order else 0)
-        )
-    ]
+    kinds = sorted(by_kind, key=lambda k: order.index(k) if k in order else len(order))
+    return [(k, len(by_kind[k]), by_kind[k]) for k in kinds]
