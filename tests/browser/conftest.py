@@ -42,6 +42,9 @@ CHROME_FLAGS = (
     "--disable-extensions",
     "--hide-scrollbars",
     "--force-device-scale-factor=1",
+    # Every host but this machine fails to resolve, without a lookup: a page that links a CDN
+    # (the mock OpenID provider's does) cannot make the browser reach the internet.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 )
 
 
