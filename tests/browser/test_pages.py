@@ -156,6 +156,7 @@ def test_answer_a_client_sends_through_the_outbox(signed_in: Pages) -> None:
     d = pages.driver
     pages.open("/clients/C001", "client")
     d.find_element(By.ID, "text").send_keys("Thanks for letting us know, Ana. See you Wednesday!")
+    assert d.find_element(By.ID, "text-count").text == "269 of 320 characters left"
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, "section.reply button[type=submit]"))
     pages.check("client-text-sent")
     main = text_of(pages)
