@@ -51,7 +51,7 @@ from notifier.web.security import safe_next
 from notifier.web.templating import render
 
 log = logging.getLogger("notifier.web")
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages, not an API
 
 ACCOUNT_BURST, ACCOUNT_RATE = 5, 1.0  # attempts, then per minute
 ADDRESS_BURST, ADDRESS_RATE = 20, 5.0

@@ -22,7 +22,7 @@ from notifier.service import Service
 from notifier.web.deps import CurrentStaff, address_of, get_service, now_of
 from notifier.web.templating import render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages, not an API
 
 
 @dataclass
