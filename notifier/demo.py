@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from notifier.attendance import mark
 from notifier.crypto import new_key
 from notifier.models import Appointment, Client, Message
 from notifier.roster import discharge, import_roster
@@ -76,9 +77,23 @@ def staff_script() -> list[Scripted]:
         n = discharge(svc.db, "C006", now)
         return f"staff discharge Frank ({n} pending texts canceled)"
 
+    def take_attendance(svc: Service, now: datetime) -> str:
+        marks = {
+            "C001": ("attended", "late", "attended"),
+            "C002": ("attended", "absent", "absent"),
+            "C003": ("attended", "excused", "attended"),
+        }
+        days = (date(2026, 11, 2), date(2026, 11, 4), date(2026, 11, 5))
+        for client, statuses in marks.items():
+            for day, status in zip(days, statuses, strict=True):
+                mark(svc.db, group="evening", day=day, external_id=client, status=status,
+                     now=now, settings=svc.settings)  # fmt: skip
+        return "staff mark attendance for the evening group's meetings of 2, 4 and 5 Nov"
+
     return [
         Scripted(datetime(2026, 10, 27, 10, 0, tzinfo=PROGRAM_TZ), "cancel", cancel_thursday),
         Scripted(datetime(2026, 11, 5, 13, 0, tzinfo=PROGRAM_TZ), "discharge", discharge_frank),
+        Scripted(datetime(2026, 11, 5, 19, 0, tzinfo=PROGRAM_TZ), "attendance", take_attendance),
     ]
 
 
