@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, or_, select, update
@@ -95,7 +95,7 @@ def receive(
     # A NUL cannot be stored in PostgreSQL text; it carries nothing a person wrote.
     body = body.replace("\x00", "")
     phone = to_e164(from_phone, settings.default_region) or from_phone.strip()
-    terms = DEFAULT_CRISIS_TERMS + settings.crisis_terms
+    terms = tuple(DEFAULT_CRISIS_TERMS) + settings.crisis_terms
     assert db.crypto is not None, "replies need an encrypting database"
     hashes = db.crypto.lookup_hashes(phone)
     c = CLIENTS.c
@@ -476,7 +476,7 @@ def _held_summary(
     """One alert per clock hour, sent when the hour is over, counting the unknown numbers'
     crisis messages of that hour that raised no alert of their own. Created when the hourly
     cap holds one back; its count is rewritten while it waits."""
-    hour = now.replace(minute=0, second=0, microsecond=0)
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     keys = [f"alert_held:{hour:%Y%m%d%H}:{i}" for i in range(len(settings.oncall_numbers))]
     if not keys:
         return

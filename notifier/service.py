@@ -75,7 +75,7 @@ class Service:
         self.inbox_writer: inbox.InboxWriter | None = None
         self._writer_lock = threading.Lock()
         self.last_webhook = 0.0
-        self.crisis_terms = DEFAULT_CRISIS_TERMS + settings.crisis_terms
+        self.crisis_terms = tuple(DEFAULT_CRISIS_TERMS) + settings.crisis_terms
 
     # --- steps --------------------------------------------------------------------------
     def plan_step(self, now: datetime | None = None) -> PlanResult:

@@ -55,7 +55,7 @@ def test_unknown_placeholders_are_errors(make_settings: Callable[..., Settings])
     found = problems(make_settings(), **{"en/ack": "Thanks {name}! {skill}"})
     assert found == [
         "error: template en/ack: unknown placeholder(s) {name}; allowed: "
-        "first_name, program_phone, skill"
+        "first_name, program_phone, score, skill"
     ]
     assert problems(make_settings(), **{"en/nonsense": "x"})[0].startswith(
         "error: template en/nonsense: unknown template name"
@@ -65,6 +65,24 @@ def test_unknown_placeholders_are_errors(make_settings: Callable[..., Settings])
 def test_settings_texts_are_checked_too(make_settings: Callable[..., Settings]) -> None:
     s = make_settings(coping_skills="Stay sober today; Call your sponsor")
     assert any("NOTIFIER_COPING_SKILLS #1" in f.where and "'sober'" in f.problem for f in check(s))
+
+
+def test_coping_skills_by_label_are_checked_too(make_settings: Callable[..., Settings]) -> None:
+    s = make_settings(coping_skills_by_label="cravings: Call your sponsor | Go to a meeting; "
+                      "mood: Think of your recovery")  # fmt: skip
+    found = [f for f in check(s) if "NOTIFIER_COPING_SKILLS_BY_LABEL mood #1" in f.where]
+    assert found and "'recovery'" in found[0].problem
+
+
+def test_every_new_text_passes_check_templates(make_settings: Callable[..., Settings]) -> None:
+    from notifier.templates import DEFAULTS
+
+    for lang in ("en", "es"):
+        for name in ("crisis_urgent", "concern", "callback", "ack_confirm", "ack_decline"):
+            assert name in DEFAULTS[lang]
+    for name in ("alert_concern", "alert_callback", "alert_held"):
+        assert name in DEFAULTS["en"]
+    assert check(make_settings()) == []
 
 
 def test_check_templates_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
