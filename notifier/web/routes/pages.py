@@ -44,7 +44,7 @@ from notifier.web.deps import (
 )
 from notifier.web.templating import ENV, render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages, not an API
 # A meeting stays "the one in progress" (shown first, with its attendance form) until this
 # long after its end.
 IN_PROGRESS_GRACE = timedelta(hours=2)
