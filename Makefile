@@ -7,10 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PRISM_VERSION := 5.14.2
 PRISM  := .prism/node_modules/.bin/prism
+AXE_VERSION := 4.14.1
+AXE    := .axe/node_modules/axe-core/axe.min.js
 ENV_FILE ?= settings.example.env
 PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run demo test lint typecheck fmt bench eval lock clean container-check
+.PHONY: run demo test lint typecheck fmt bench eval lock clean container-check browser-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +26,22 @@ $(PRISM):
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm install --silent --no-audit --no-fund --prefix .prism @stoplight/prism-cli@$(PRISM_VERSION); \
 	else echo "npm not found: the Prism contract tests will be skipped"; fi
+
+# axe-core (accessibility rules the browser tests run on every page), from npm like Prism.
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .axe axe-core@$(AXE_VERSION); \
+	else echo "npm not found: the browser tests will be skipped"; fi
+
+# Debian's Chromium and its driver for the browser tests (tests/browser). Installed only as root
+# (CI, the container, a fresh machine); elsewhere the browser tests skip unless
+# NOTIFIER_REQUIRE_BROWSER=1. Nothing downloads a browser of its own.
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium chromium-driver; \
+	else echo "chromium/chromedriver not found (not root): the browser tests will be skipped"; fi
 
 # The service on embedded defaults (SQLite file, console SMS) with the example roster. One
 # individual session is added two hours and two minutes from now, so a reminder appears on
@@ -47,7 +65,7 @@ typecheck: $(STAMP)
 
 # ruff, mypy, then every test. PostgreSQL tests run when NOTIFIER_TEST_POSTGRES_URL is set, or
 # when a local PostgreSQL answers at 127.0.0.1:5432 as user postgres; otherwise they skip.
-test: $(STAMP) $(PRISM) lint typecheck
+test: $(STAMP) $(PRISM) $(AXE) browser-deps lint typecheck
 	@if [ -z "$$NOTIFIER_TEST_POSTGRES_URL" ] && command -v psql >/dev/null 2>&1 && \
 	   psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then \
 	  export NOTIFIER_TEST_POSTGRES_URL=$(PG_DEFAULT); \
@@ -79,4 +97,4 @@ container-check:
 	../shared/tools/container-check
 
 clean:
-	rm -rf $(VENV) .prism .mypy_cache .ruff_cache .pytest_cache .hypothesis notifier.db*
+	rm -rf $(VENV) .prism .axe test-artifacts .mypy_cache .ruff_cache .pytest_cache .hypothesis notifier.db*

@@ -70,11 +70,15 @@ def opt_in(db: Database, client_id: int, now: datetime, *, source: str) -> bool:
     return True
 
 
-def events(db: Database) -> list[tuple[str, str, datetime, str]]:
+def events(db: Database, client_id: int | None = None) -> list[tuple[str, str, datetime, str]]:
+    """(external id, event, at, source), oldest first; every client's, or one client's."""
+    q = (
+        select(Client.external_id, ConsentEvent.event, ConsentEvent.at, ConsentEvent.source)
+        .join(Client, Client.id == ConsentEvent.client_id)
+        .order_by(ConsentEvent.at, ConsentEvent.id)
+    )
+    if client_id is not None:
+        q = q.where(ConsentEvent.client_id == client_id)
     with db.session() as s:
-        rows = s.execute(
-            select(Client.external_id, ConsentEvent.event, ConsentEvent.at, ConsentEvent.source)
-            .join(Client, Client.id == ConsentEvent.client_id)
-            .order_by(ConsentEvent.at, ConsentEvent.id)
-        ).all()
+        rows = s.execute(q).all()
     return [(r[0], r[1], r[2], r[3]) for r in rows]

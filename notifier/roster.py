@@ -58,6 +58,14 @@ def external_id_filter(crypto: Crypto | None, external_id: str) -> ColumnElement
     return Client.external_id_hash.in_(crypto.external_id_hashes(external_id))
 
 
+def external_ids_filter(crypto: Crypto | None, external_ids: Iterable[str]) -> ColumnElement[bool]:
+    """A WHERE clause matching every client with one of these external ids (by keyed hash)."""
+    if crypto is None:
+        raise RuntimeError("finding a client needs the database's keys (notifier.keys)")
+    hashes = [h for e in external_ids for h in crypto.external_id_hashes(e)]
+    return Client.external_id_hash.in_(hashes)
+
+
 def client_by_external_id(
     session: Session, crypto: Crypto | None, external_id: str
 ) -> Client | None:

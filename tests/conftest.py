@@ -1,6 +1,7 @@
 """Shared fixtures: settings built per test, and the same database tests on SQLite and on a
 real PostgreSQL (``NOTIFIER_TEST_POSTGRES_URL``). ``.ci/run`` sets ``NOTIFIER_REQUIRE_POSTGRES=1``,
-which turns a skipped PostgreSQL test into a failure."""
+which turns a skipped PostgreSQL test into a failure; ``NOTIFIER_REQUIRE_BROWSER=1`` does the same
+for the real-browser tests (tests/browser)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     ):
         report.outcome = "failed"
         report.longrepr = "PostgreSQL test skipped but NOTIFIER_REQUIRE_POSTGRES=1 (CI)"
+    if (
+        os.environ.get("NOTIFIER_REQUIRE_BROWSER") == "1"
+        and report.skipped
+        and item.get_closest_marker("browser") is not None
+    ):
+        report.outcome = "failed"
+        report.longrepr = "browser test skipped but NOTIFIER_REQUIRE_BROWSER=1 (CI)"
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +70,9 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             not in (
                 "NOTIFIER_REQUIRE_POSTGRES",
                 "NOTIFIER_REQUIRE_CONTRACT",
+                "NOTIFIER_REQUIRE_BROWSER",
+                "NOTIFIER_SCREENSHOT_DIR",
+                "NOTIFIER_DOCS_SCREENSHOTS",
                 "NOTIFIER_PRISM_BIN",
                 "NOTIFIER_TWILIO_SPEC",
             )

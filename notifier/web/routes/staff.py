@@ -64,5 +64,11 @@ def home(request: Request, staff: CurrentStaff) -> Response:
     )
     audit.record(service.db, action="view_home", staff_id=staff.staff_id, now=now,
                  address=address_of(request))  # fmt: skip
-    context = {"groups": summaries(service, names, now), "flags": FLAGS}
+    from notifier.web.routes.pages import open_alert_counts
+
+    context = {
+        "groups": summaries(service, names, now),
+        "flags": FLAGS,
+        "alerts": open_alert_counts(service, names, now, staff.role == ADMIN),
+    }
     return render(request, "home.html", context)

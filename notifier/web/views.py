@@ -1,0 +1,127 @@
+"""What the staff pages show, worked out from the follow-up digest (never a copy of its rules):
+each flag with the reply or fact that raised it, one trend chart per label, counts per flag,
+and times in words a person reads at a glance.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from notifier.followup import FLAG_TEXT, FLAGS, ClientDigest, Digest
+from notifier.web.charts import Trend, trend_svg
+
+# What a flag means when nobody has written anything for it.
+FLAG_HELP = {
+    "no_reply": "no answer to this week's check-ins",
+    "missed_twice": "absent from the last two marked meetings",
+    "opted_out": "opted out: gets no texts",
+    "confirmed": "said they will come",
+    "declined": "said they cannot come",
+}
+
+
+@dataclass(frozen=True)
+class FlagView:
+    flag: str
+    text: str  # the flag as staff read it ("high score")
+    because: str  # what raised it, in words
+    quote: str | None = None  # the client's words, in full, when a reply raised it
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ChartView:
+    label: str
+    low_is_bad: bool
+    svg: Markup
+
+
+def when(moment: datetime | None, tz: ZoneInfo) -> str:
+    """'Tue Dec 1, 2:05 PM' in the program's time zone."""
+    if moment is None:
+        return "never"
+    local = moment.astimezone(tz)
+    return f"{local:%a %b} {local.day}, {_clock(local)}"
+
+
+def day_of(moment: datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local:%A, %B} {local.day}"
+
+
+def _clock(local: datetime) -> str:
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+
+
+def clock(moment: datetime, tz: ZoneInfo) -> str:
+    return _clock(moment.astimezone(tz))
+
+
+def flags_of(c: ClientDigest, tz: ZoneInfo) -> list[FlagView]:
+    """Each of the client's flags, most urgent first, with what raised it."""
+    out: list[FlagView] = []
+    for flag in c.flags:
+        text = FLAG_TEXT.get(flag, flag.replace("_", " "))
+        out.append(_why(c, flag, text, tz))
+    return out
+
+
+def _why(c: ClientDigest, flag: str, text: str, tz: ZoneInfo) -> FlagView:
+    raised = c.flag_replies.get(flag)
+    if raised is not None and flag not in ("high_craving", "low_score"):
+        return FlagView(
+            flag, text, f"texted {when(raised.received_at, tz)}", raised.body, raised.received_at
+        )
+    wanted = {"crisis": "crisis", "help": "help", "declined": "decline", "opted_out": "opt_out"}
+    if flag in wanted:
+        said = [r for r in c.replies if r.category == wanted[flag]]
+        if said:
+            r = said[-1]
+            return FlagView(flag, text, f"texted {when(r.received_at, tz)}", r.body, r.received_at)
+    if flag in ("high_craving", "low_score"):
+        low = flag == "low_score"
+        worst = [s for s in c.scores.values() if s.concerning and s.low_is_bad == low]
+        if worst:
+            s = worst[0]
+            point = (min if low else max)(s.values, key=lambda p: p.score)
+            return FlagView(
+                flag,
+                text,
+                f"{s.label} {point.score} of 10, {when(point.at, tz)}",
+                at=point.at,
+            )
+    if flag == "no_reply":
+        return FlagView(flag, text, f"0 of {c.checkins_sent} check-ins answered this week")
+    if flag == "missed_twice":
+        absent = [e for e in c.attendance_history if e.status == "absent"][:2]
+        days = " and ".join(f"{e.date:%a %b} {e.date.day}" for e in reversed(absent))
+        return FlagView(flag, text, f"absent {days}" if days else FLAG_HELP[flag])
+    return FlagView(flag, text, FLAG_HELP.get(flag, ""))
+
+
+def charts_of(c: ClientDigest, digest: Digest) -> list[ChartView]:
+    """One chart per label the client has scores for in the trend weeks."""
+    out = []
+    for label, points in sorted(c.trend.items()):
+        low = label in digest.low_score_labels
+        trend = Trend(
+            label,
+            [p.week_start for p in points],
+            [p.mean for p in points],
+            low,
+            digest.high_score,
+        )
+        out.append(ChartView(label, low, trend_svg(trend)))
+    return out
+
+
+def flag_counts(digest: Digest) -> list[tuple[str, str, int]]:
+    """(flag, its words, how many clients carry it), most urgent first; zero counts left out."""
+    counts = Counter(f for c in digest.clients for f in c.flags)
+    return [(f, FLAG_TEXT.get(f, f), counts[f]) for f in FLAGS if counts[f]]

@@ -1,0 +1,206 @@
+"""The staff pages in a real browser, as a facilitator uses them: sign in with a password and a
+TOTP code, read the group list, mark attendance, close a crisis alert, text a client, see the
+phone number, sign out, and be signed out after the idle timeout. Every page is screenshotted
+and checked with axe (tests/browser/conftest.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyotp
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
+
+from notifier.models import Alert, AuditEvent, Client
+from notifier.roster import external_id_filter
+from tests.browser.conftest import Pages
+from tests.browser.live import (
+    CONCERN_TEXT,
+    CRISIS_TEXT,
+    LONG_TEXT,
+    STAFF_EMAIL,
+    STAFF_NAME,
+    STAFF_PASSWORD,
+    STAFF_TOTP,
+)
+
+
+def sign_in(pages: Pages, *, shots: bool = False) -> None:
+    d, server = pages.driver, pages.server
+    d.delete_all_cookies()
+    # A fresh TOTP step (a code is never accepted twice), and time for the sign-in throttle
+    # (5 attempts, then 1 a minute per account) to allow this one.
+    server.clock.advance(minutes=3)
+    if shots:
+        pages.open("/login", "login")
+    else:
+        d.get(server.url + "/login")
+    d.find_element(By.ID, "email").send_keys(STAFF_EMAIL)
+    d.find_element(By.ID, "password").send_keys(STAFF_PASSWORD)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]"))
+    assert d.current_url.startswith(server.url + "/login/code"), text_of(pages)
+    if shots:
+        pages.check("login-code")
+    code = pyotp.TOTP(STAFF_TOTP).at(server.clock())
+    d.find_element(By.ID, "code").send_keys(code)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]"))
+    assert d.current_url == server.url + "/", d.current_url
+
+
+@pytest.fixture
+def signed_in(pages: Pages) -> Iterator[Pages]:
+    sign_in(pages)
+    yield pages
+
+
+def audit_actions(pages: Pages, action: str) -> list[AuditEvent]:
+    with pages.server.service.db.read() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def click_and_wait(d: Any, element: Any) -> None:
+    """Click a button that loads a new page, and wait until the new page is there."""
+    old = d.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(d, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(d, 15).until(
+        lambda drv: drv.execute_script("return document.readyState") == "complete"
+    )
+
+
+def text_of(pages: Pages) -> str:
+    return str(pages.driver.find_element(By.TAG_NAME, "main").text)
+
+
+def test_sign_in_with_password_and_totp_shows_the_groups_and_open_alerts(pages: Pages) -> None:
+    pages.open("/", "signed-out-redirect")
+    assert "/login" in pages.driver.current_url
+    sign_in(pages, shots=True)
+    pages.check("home", docs=True)
+    main = text_of(pages)
+    assert "Evening" in main and "Morning" in main
+    assert "Open alerts" in main and "C002" in main
+    assert "can't do this" not in main  # no message bodies on the start page
+
+
+def test_group_page_lists_the_most_urgent_first_with_full_replies_and_charts(
+    signed_in: Pages,
+) -> None:
+    pages = signed_in
+    pages.open("/groups/evening", "group-evening")
+    pages.check("group-evening", docs=True)
+    d = pages.driver
+    names = [e.text for e in d.find_elements(By.CSS_SELECTOR, "article.client h2")]
+    assert names[0] == "Ben", names
+    main = text_of(pages)
+    assert CRISIS_TEXT in main and LONG_TEXT in main and CONCERN_TEXT in main  # never cut
+    assert "weekly average" in main  # the legend
+    charts = d.find_elements(By.CSS_SELECTOR, "article.client svg.trend")
+    assert len(charts) >= 6
+    assert "cravings, weekly average" in (charts[0].get_attribute("aria-label") or "")
+    assert not d.find_elements(By.CSS_SELECTOR, "fieldset.attendance")  # not started yet
+
+
+def test_group_page_reads_on_a_phone(signed_in: Pages) -> None:
+    pages = signed_in
+    pages.driver.get(pages.server.url + "/groups/evening")
+    pages.check("group-evening-phone", width=375, docs=True)
+    pages.driver.set_window_size(375, 800)
+    wide = pages.driver.execute_script("return document.documentElement.scrollWidth")
+    pages.driver.set_window_size(1200, 900)
+    assert wide <= 375, f"the page is {wide}px wide on a 375px phone"
+
+
+def test_mark_attendance_after_the_meeting_started(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    pages.open("/groups/evening?date=2026-11-30", "group-evening-attendance")
+    form = d.find_element(By.CSS_SELECTOR, "#client-C001 fieldset.attendance")
+    form.find_element(By.CSS_SELECTOR, "input[value=late]").click()
+    click_and_wait(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    pages.check("group-evening-attendance-saved", docs=True)
+    assert "Attendance saved for Ana" in text_of(pages)
+    checked = d.find_element(By.CSS_SELECTOR, "#client-C001 input[value=late]")
+    assert checked.is_selected()
+    [event] = audit_actions(pages, "attendance_change")
+    assert event.detail == "2026-11-30: unmarked -> late" and event.group_name == "evening"
+
+
+def test_acknowledge_a_crisis_records_who_when_and_the_outcome(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    pages.open("/clients/C002", "client-crisis")
+    assert CRISIS_TEXT in text_of(pages)
+    d.find_element(By.CSS_SELECTOR, "#alerts textarea").send_keys("Spoke at 3:05, safe at home")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#alerts button[value=reached]"))
+    pages.check("client-crisis-acknowledged", docs=True)
+    main = text_of(pages)
+    assert "Recorded: Reached them." in main and f"Reached them — {STAFF_NAME}" in main
+    with pages.server.service.db.read() as s:
+        ben = s.scalar(
+            select(Client.id).where(external_id_filter(pages.server.service.db.crypto, "C002"))
+        )
+        alert = s.scalar(select(Alert).where(Alert.client_id == ben, Alert.kind == "crisis"))
+        assert alert is not None and alert.outcome == "reached"
+        assert alert.acknowledged_at is not None and alert.note == "Spoke at 3:05, safe at home"
+    assert [e.detail for e in audit_actions(pages, "alert_ack")] == [
+        f"alert {alert.id} (crisis): reached"
+    ]
+    pages.open("/groups/evening", "group-evening-after-ack")
+    assert f"Reached them — {STAFF_NAME}" in text_of(pages)
+
+
+def test_answer_a_client_sends_through_the_outbox(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    pages.open("/clients/C001", "client")
+    d.find_element(By.ID, "text").send_keys("Thanks for letting us know, Ana. See you Wednesday!")
+    assert d.find_element(By.ID, "text-count").text == "269 of 320 characters left"
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "section.reply button[type=submit]"))
+    pages.check("client-text-sent")
+    main = text_of(pages)
+    assert "Your text is on its way." in main and STAFF_NAME in main
+    sent = [m.body for m in pages.server.transport.accepted]
+    assert "Thanks for letting us know, Ana. See you Wednesday!" in sent
+    assert len(audit_actions(pages, "staff_text")) == 1
+
+
+def test_an_opted_out_client_gets_nothing_and_the_page_says_so(signed_in: Pages) -> None:
+    pages = signed_in
+    pages.open("/clients/C005", "client-opted-out")
+    assert "Erin gets no texts (opted out)." in text_of(pages)
+    assert not pages.driver.find_elements(By.ID, "text")
+
+
+def test_phone_number_only_on_request_and_audited(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    pages.open("/clients/C003", "client-concern")
+    assert not d.find_elements(By.CSS_SELECTOR, "a[href^='tel:']")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "section.phone button"))
+    pages.check("client-phone")
+    [link] = d.find_elements(By.CSS_SELECTOR, "a[href^='tel:']")
+    assert link.get_attribute("href") == "tel:+16025550103"
+    assert len(audit_actions(pages, "show_phone")) == 1
+
+
+def test_sign_out_then_pages_need_sign_in(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form.signout button"))
+    assert "/login" in d.current_url
+    pages.open("/groups/evening", "signed-out")
+    assert "/login" in d.current_url
+
+
+def test_idle_timeout_signs_out(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    pages.server.clock.advance(minutes=16)  # NOTIFIER_STAFF_IDLE_TIMEOUT is 15m
+    d.get(pages.server.url + "/groups/evening")
+    assert "/login" in d.current_url, d.current_url
+    pages.check("idle-timeout")

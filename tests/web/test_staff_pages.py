@@ -1,0 +1,233 @@
+"""The group and client pages' rules over HTTP (SQLite and PostgreSQL): what each form accepts
+and refuses, what it records and audits, and that the page shows the digest's own flags.
+The same pages in a real browser: tests/browser/test_pages.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlparse
+from zoneinfo import ZoneInfo
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from notifier import consent
+from notifier.followup import FLAG_TEXT
+from notifier.models import REPLY, Alert, Attendance, Client, Message
+from notifier.roster import external_id_filter
+from tests.helpers import add_client
+from tests.web.staffkit import App, csrf_of, enrol
+
+NY = ZoneInfo("America/New_York")
+ANA_STAFF = "ana@clinic.org"
+BEN, ZOE = "+13125550101", "+13125550102"
+CRISIS = "I want to kill myself"
+
+
+def setup(
+    staff_app: Callable[..., App], groups: str = "evening", at: datetime | None = None
+) -> tuple[App, TestClient]:
+    app = staff_app()
+    if at is not None:
+        app.clock.now = at
+    then = app.clock.now - timedelta(days=14)
+    add_client(app.db, "E1", first_name="Ben", phone=BEN, group="evening", now=then)
+    add_client(app.db, "E2", first_name="Zoe", phone=ZOE, group="evening", now=then)
+    app.add_staff(ANA_STAFF, groups=groups)
+    browser = app.browser()
+    enrol(browser, ANA_STAFF, app.clock.now)
+    return app, browser
+
+
+def post(browser: TestClient, page: str, path: str, data: dict[str, str]) -> httpx.Response:
+    shown = browser.get(page)
+    assert shown.status_code == 200, shown.text[:300]
+    r: httpx.Response = browser.post(
+        path, data={"csrf_token": csrf_of(shown), **data}, follow_redirects=False
+    )
+    return r
+
+
+def query_of(r: httpx.Response) -> dict[str, list[str]]:
+    return parse_qs(urlparse(r.headers["location"]).query)
+
+
+# --- the group page --------------------------------------------------------------------------
+def test_group_page_shows_the_digests_flags_in_its_order(staff_app: Callable[..., App]) -> None:
+    app, browser = setup(staff_app)
+    app.service.receive(from_phone=ZOE, body=CRISIS, now=app.clock.now - timedelta(hours=1))
+    digest = app.service.followup("evening")
+    page = browser.get("/groups/evening").text
+    order = [page.index(f'id="client-{c.external_id}"') for c in digest.clients]
+    assert order == sorted(order) and digest.clients[0].external_id == "E2"
+    for c in digest.clients:
+        for flag in c.flags:
+            assert FLAG_TEXT[flag] in page
+    assert CRISIS in page
+
+
+def test_group_page_date_must_be_a_date_of_a_meeting(staff_app: Callable[..., App]) -> None:
+    _, browser = setup(staff_app)
+    assert browser.get("/groups/evening?date=tomorrow").status_code == 400
+    assert browser.get("/groups/evening?date=2026-12-01").status_code == 404  # a Tuesday
+    assert browser.get("/groups/evening?date=2026-11-30").status_code == 200  # a Monday
+
+
+def test_attendance_form_only_once_the_meeting_started(staff_app: Callable[..., App]) -> None:
+    _, browser = setup(staff_app)
+    assert 'name="status"' not in browser.get("/groups/evening").text  # Wednesday's, ahead
+    assert 'name="status"' in browser.get("/groups/evening?date=2026-11-30").text
+
+
+def test_attendance_is_recorded_with_staff_and_source_web_and_audited(
+    staff_app: Callable[..., App],
+) -> None:
+    app, browser = setup(staff_app)
+    page = "/groups/evening?date=2026-11-30"
+    data = {"date": "2026-11-30", "external_id": "E1", "status": "absent"}
+    r = post(browser, page, "/groups/evening/attendance", data)
+    assert r.status_code == 303 and query_of(r)["done"] == ["attendance:E1"]
+    with app.db.read() as s:
+        [mark] = s.scalars(select(Attendance)).all()
+        assert (mark.status, mark.source, mark.marked_by) == (
+            "absent",
+            "web",
+            app.staff(ANA_STAFF).id,
+        )
+    [event] = app.audit("attendance_change")
+    assert event.detail == "2026-11-30: unmarked -> absent"
+
+
+def test_attendance_before_the_meeting_starts_is_refused(staff_app: Callable[..., App]) -> None:
+    app, browser = setup(staff_app)
+    data = {"date": "2026-12-02", "external_id": "E1", "status": "attended"}
+    r = post(browser, "/groups/evening", "/groups/evening/attendance", data)
+    assert r.status_code == 400 and "once the meeting has started" in r.text
+    with app.db.read() as s:
+        assert s.scalars(select(Attendance)).all() == []
+
+
+def test_attendance_without_the_csrf_token_is_refused(staff_app: Callable[..., App]) -> None:
+    _, browser = setup(staff_app)
+    r = browser.post(
+        "/groups/evening/attendance",
+        data={"date": "2026-11-30", "external_id": "E1", "status": "late"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 403
+
+
+def test_attendance_in_a_group_not_yours_is_refused(staff_app: Callable[..., App]) -> None:
+    _, browser = setup(staff_app, groups="morning")
+    shown = browser.get("/")
+    r = browser.post(
+        "/groups/evening/attendance",
+        data={"csrf_token": csrf_of(shown), "date": "2026-11-30", "external_id": "E1",
+              "status": "late"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert r.status_code == 403
+
+
+# --- the client page -------------------------------------------------------------------------
+def test_phone_number_only_after_asking_and_audited(staff_app: Callable[..., App]) -> None:
+    app, browser = setup(staff_app)
+    assert "tel:" not in browser.get("/clients/E1").text
+    r = post(browser, "/clients/E1", "/clients/E1/phone", {})
+    assert r.status_code == 200 and f'href="tel:{BEN}"' in r.text
+    [event] = app.audit("show_phone")
+    assert event.client_id is not None and event.detail is None
+
+
+def open_alert(app: App) -> int:
+    app.service.receive(from_phone=BEN, body=CRISIS, now=app.clock.now - timedelta(minutes=10))
+    with app.db.read() as s:
+        alert = s.scalar(select(Alert).where(Alert.kind == "crisis"))
+        assert alert is not None
+        return alert.id
+
+
+def test_alert_outcome_records_who_when_and_the_note(staff_app: Callable[..., App]) -> None:
+    app, browser = setup(staff_app)
+    alert_id = open_alert(app)
+    data = {"outcome": "called_911", "note": "EMS on the way"}
+    r = post(browser, "/clients/E1", f"/clients/E1/alerts/{alert_id}", data)
+    assert r.status_code == 303 and query_of(r)["done"] == ["alert:called_911"]
+    with app.db.read() as s:
+        alert = s.get(Alert, alert_id)
+        assert alert is not None
+        assert (alert.outcome, alert.note) == ("called_911", "EMS on the way")
+        assert alert.acknowledged_by == app.staff(ANA_STAFF).id
+        assert alert.acknowledged_at == app.clock.now
+    [event] = app.audit("alert_ack")
+    assert event.detail == f"alert {alert_id} (crisis): called_911"  # never the note
+    page = browser.get("/groups/evening").text
+    assert "Called 911 — Ana" in page
+
+
+def test_alert_outcome_twice_is_refused_naming_the_first(staff_app: Callable[..., App]) -> None:
+    app, browser = setup(staff_app)
+    alert_id = open_alert(app)
+    post(browser, "/clients/E1", f"/clients/E1/alerts/{alert_id}", {"outcome": "reached"})
+    r = post(browser, "/clients/E1", f"/clients/E1/alerts/{alert_id}", {"outcome": "left_message"})
+    assert query_of(r)["error"] == ["already recorded by Ana: Reached them"]
+    assert len(app.audit("alert_ack")) == 1
+
+
+def test_alert_outcome_must_be_one_of_three(staff_app: Callable[..., App]) -> None:
+    app, browser = setup(staff_app)
+    alert_id = open_alert(app)
+    r = post(browser, "/clients/E1", f"/clients/E1/alerts/{alert_id}", {"outcome": "ignored"})
+    assert query_of(r)["error"][0].startswith("outcome: expected one of reached, left_message")
+    assert app.audit("alert_ack") == []
+
+
+def nonce_of(page: str) -> str:
+    start = page.index('name="nonce" value="') + len('name="nonce" value="')
+    return page[start : start + 32]
+
+
+def test_staff_text_goes_out_at_once_and_is_audited(staff_app: Callable[..., App]) -> None:
+    app, browser = setup(staff_app)
+    page = browser.get("/clients/E1").text
+    data = {"text": "See you Wednesday, Ben", "nonce": nonce_of(page)}
+    r = post(browser, "/clients/E1", "/clients/E1/text", data)
+    assert query_of(r)["done"] == ["text:sent"]
+    sent = app.service.transport.accepted  # type: ignore[attr-defined]
+    assert [m.body for m in sent] == ["See you Wednesday, Ben"]
+    [event] = app.audit("staff_text")
+    assert event.detail is not None and event.detail.startswith("message ")
+    assert "See you Wednesday, Ben" in browser.get("/clients/E1").text
+
+
+def test_staff_text_to_an_opted_out_client_sends_nothing(staff_app: Callable[..., App]) -> None:
+    app, browser = setup(staff_app)
+    page = browser.get("/clients/E1").text
+    with app.db.read() as s:
+        ben = s.scalar(select(Client.id).where(external_id_filter(app.db.crypto, "E1")))
+    assert ben is not None
+    consent.opt_out(app.db, ben, app.clock.now, source="test")
+    r = post(browser, "/clients/E1", "/clients/E1/text", {"text": "Hi", "nonce": nonce_of(page)})
+    assert query_of(r)["error"] == ["Ben gets no texts (opted out): nothing was sent"]
+    assert "Ben gets no texts (opted out)." in browser.get("/clients/E1").text
+    with app.db.read() as s:
+        assert s.scalars(select(Message).where(Message.kind == REPLY)).all() == []
+    assert app.audit("staff_text") == []
+
+
+def test_staff_text_in_quiet_hours_waits_and_the_page_says_so(
+    staff_app: Callable[..., App],
+) -> None:
+    app, browser = setup(staff_app, at=datetime(2026, 12, 1, 22, 30, tzinfo=NY))
+    page = browser.get("/clients/E1").text
+    data = {"text": "Call us in the morning", "nonce": nonce_of(page)}
+    r = post(browser, "/clients/E1", "/clients/E1/text", data)
+    assert query_of(r)["done"] == ["text:later"]
+    assert app.service.transport.accepted == []  # type: ignore[attr-defined]
+    with app.db.read() as s:
+        [m] = s.scalars(select(Message).where(Message.kind == REPLY)).all()
+        assert m.due_at == datetime(2026, 12, 2, 8, 0, tzinfo=NY)
+    shown = browser.get(r.headers["location"]).text
+    assert "It is quiet hours where Ben lives" in shown
