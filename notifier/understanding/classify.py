@@ -16,7 +16,7 @@ from notifier.understanding import model, prompts
 from notifier.understanding.lexicon import LANGUAGES, load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
-from notifier.understanding.rules import Hit, candidates, run
+from notifier.understanding.rules import Hit, candidates, run, with_intent
 from notifier.understanding.score import MAX_CHARS, score_of
 from notifier.understanding.terms import DEFAULT_CRISIS_TERMS, custom_terms, fallback_crisis
 from notifier.understanding.view import View
@@ -48,7 +48,7 @@ def _hits(view: View, lang: str, crisis_terms: Sequence[str]) -> list[Hit]:
             patterns = wanted.get((code, r_no))
             if patterns:
                 hits.extend(run(rule, patterns, view, lexicons))
-    return hits
+    return with_intent(hits, view, lexicons)
 
 
 def _signals(risk: str | None, hits: list[Hit]) -> tuple[str, ...]:

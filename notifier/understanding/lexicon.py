@@ -66,10 +66,14 @@ class Context:
     desire: frozenset[str]
     transparent: frozenset[str]
     self_words: frozenset[str]
+    first_person: frozenset[str]  # transparent verbs whose subject can only be the client
     third_party: frozenset[str]
     possessives: frozenset[str]
     history: re.Pattern[str] | None
     past_time: re.Pattern[str] | None
+    # Intent or imminence ("tonight", "im going to do it"): turns a concern match into crisis.
+    intent: re.Pattern[str] | None
+    escalates: frozenset[str]  # concern rules (without language) that intent turns to crisis
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +157,13 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             desire=words(ctx["desire"]),
             transparent=words(ctx["transparent"]),
             self_words=words(ctx["self"]),
+            first_person=words(ctx.get("first_person", "")),
             third_party=words(ctx["third_party"]),
             possessives=words(ctx["possessives"]),
             history=_phrases_regex(ctx["history"]),
             past_time=_phrases_regex(ctx["past_time"]),
+            intent=_phrases_regex(ctx.get("intent", [])),
+            escalates=words(ctx.get("escalates", "")),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
         crisis_terms=tuple(data["crisis_terms"]["terms"]),

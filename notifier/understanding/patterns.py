@@ -11,6 +11,8 @@ Items (documented for reviewers at the top of ``lexicons/en.toml``)::
     item?       optional                         _         exactly one word
     ...         zero to three words              !item     next word is NOT item (lookahead)
     ^ / $       start / end of a sentence        a_b       inside an alternative: "a b"
+    #           a number of 10 or more ("took 40 tylenol": a quantity, never a score or a count
+                of days a reader would call small)
 
 Writing rules this way rather than as raw regular expressions keeps them reviewable by a
 clinician and makes it impossible to match half a word.
@@ -23,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 WORD = r"[^ |,]+ "
+BIG_NUMBER = r"[1-9][0-9]{1,3} "
 GAP = r"(?:[^ |]+ ){0,3}"  # may cross a comma, never a sentence end
 START = r"(?<=[|,] )"
 END = r"(?=[|,] )"
@@ -91,6 +94,9 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
             continue
         if item == "_":
             out.append(WORD)
+            continue
+        if item == "#":
+            out.append(BIG_NUMBER)
             continue
         negative = item.startswith("!")
         optional = item.endswith("?") and len(item) > 1

@@ -56,6 +56,10 @@ def negated(before: list[str], ctx: Context) -> bool:
 
 def third_party(before: list[str], ctx: Context) -> bool:
     i = _first_content(before, ctx)
+    # A first-person verb on the way back ("por eso me VOY a matar", "I AM going to") says the
+    # client is the subject, whatever noun came before it.
+    if any(w in ctx.first_person for w in before[i + 1 :]):
+        return False
     if i < 0 or before[i] in _BREAKS or before[i] in ctx.self_words:
         return False
     if before[i] in ctx.third_party:
@@ -134,3 +138,25 @@ def run(rule: Rule, patterns: list[int], view: View, lexicons: Lexicons) -> Iter
                       rule.use and own)  # fmt: skip
         else:
             yield Hit(outcome, outcome.split(".", 1)[0], rule.lang, evidence, False, False)
+
+
+def with_intent(hits: list[Hit], view: View, lexicons: Lexicons) -> list[Hit]:
+    """Policy: risk that is ambiguous between crisis and concern is crisis. A concern match
+    (passive wish, hopelessness, burden, ambiguous risk) in a message that also states intent
+    or imminence ("tonight", "im going to do it", "esta noche") becomes
+    ``crisis.concern_with_intent``; denials, history and someone else's risk stay concern."""
+    if any(h.signal == "crisis" for h in hits):
+        return hits
+    for h in hits:
+        if h.signal != "concern":
+            continue
+        ctx = lexicons.languages[h.lang].context
+        base = h.rule.rsplit(".", 1)[0]
+        if base not in ctx.escalates or ctx.intent is None:
+            continue
+        m = ctx.intent.search(view.text)
+        if m is not None:
+            evidence = f"{h.evidence} + {m.group(0)}"
+            return [*hits, Hit(f"crisis.concern_with_intent.{h.lang}", "crisis", h.lang,
+                               evidence, False, False)]  # fmt: skip
+    return hits
