@@ -115,6 +115,18 @@ def _backstop(view: View, lang: str, hits: list[Hit], models: model.Models) -> l
     return hits + extra
 
 
+def _urgent_by_model(view: View, lang: str, models: model.Models) -> str:
+    """The urgent model's evidence when it says a crisis no urgent rule flagged is life in
+    danger now (911 first), else "". Raise-only like the rest of the backstop; never when the
+    message says it was before now ("last night")."""
+    past = load().languages[lang].context.past_time
+    if past is not None and past.search(view.text):
+        return ""
+    feats = model.features(view.text)
+    task = models.tasks["urgent"]
+    return task.evidence(feats) or "model" if task.fires(feats) else ""
+
+
 def _classify(
     body: str,
     opted_out: bool,
@@ -141,15 +153,21 @@ def _classify(
         chosen = crisis if crisis else concern
         urgent = [h for h in chosen if h.urgent]
         hit = urgent[0] if urgent else chosen[0]
+        evidence = hit.evidence
+        model_urgent = ""
+        if crisis and not urgent and models is not None:
+            model_urgent = _urgent_by_model(view, hit.lang, models)
+        if model_urgent:
+            evidence = f"{evidence} (urgent: {model_urgent})"
         return Classification(
             category=tier,
             score=score,
             revokes=revoking is not None,
             signals=_signals(tier, hits),
             rule=hit.rule,
-            urgent=bool(urgent),
+            urgent=bool(urgent) or bool(model_urgent),
             language=hit.lang,
-            evidence=hit.evidence,
+            evidence=evidence,
         )
 
     signals = _signals(None, hits)

@@ -51,12 +51,18 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
     anchors: tuple[frozenset[str] | None, ...]  # per pattern: one of these words must occur
     unless: re.Pattern[str] | None
+    # When set, a match only counts if one of these also occurs anywhere in the message
+    # (a symptom "cant get air" is urgent only in a message about taking something).
+    with_any: re.Pattern[str] | None
     negated: str
     third_party: str
     history: str
     near_miss: str
     urgent: bool
     use: bool
+    # What a "before now" word ("last night", "anoche") does: "keep" (crisis, not urgent),
+    # "drop" (a past ingestion is use, not an overdose now) or "urgent" (a sign in the body now).
+    past: str = KEEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,7 @@ class Context:
     past_time: re.Pattern[str] | None
     # Intent or imminence ("tonight", "im going to do it"): turns a concern match into crisis.
     intent: re.Pattern[str] | None
+    laughter: frozenset[str]  # "lol", "jaja": an urgent reading is not kept beside them
     escalates: frozenset[str]  # concern rules (without language) that intent turns to crisis
 
 
@@ -120,12 +127,14 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
         patterns=tuple(re.compile("(?<= )" + c.regex) for c in compiled),
         anchors=tuple(c.anchors for c in compiled),
         unless=unless,
+        with_any=compile_any(raw["with_any"], vocab) if raw.get("with_any") else None,
         negated=_target(raw.get("negated", DROP), lang),
         third_party=_target(raw.get("third_party", KEEP), lang),
         history=_target(raw.get("history", KEEP), lang),
         near_miss=_target(raw.get("near_miss", KEEP), lang),
         urgent=bool(raw.get("urgent", False)),
         use=bool(raw.get("use", False)),
+        past=raw.get("past", KEEP),
     )
 
 
@@ -164,6 +173,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             past_time=_phrases_regex(ctx["past_time"]),
             intent=_phrases_regex(ctx.get("intent", [])),
             escalates=words(ctx.get("escalates", "")),
+            laughter=words(ctx.get("laughter", "")),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
         crisis_terms=tuple(data["crisis_terms"]["terms"]),

@@ -115,13 +115,19 @@ def run(rule: Rule, patterns: list[int], view: View, lexicons: Lexicons) -> Iter
     """The surviving hits of one rule, trying only the given pattern numbers."""
     text = view.text
     matches = [m for p in patterns for m in rule.patterns[p].finditer(text)]
-    if not matches:
+    if not matches or (rule.with_any is not None and rule.with_any.search(text) is None):
         return
     matches.sort(key=lambda m: m.start())
     lang = lexicons.languages[rule.lang]
     ctx = lang.context
     unless = _unless_spans(rule, text)
     past = lang.context.past_time is not None and lang.context.past_time.search(text) is not None
+    if past and rule.past == DROP:
+        return
+    # "i cant breathe lol", "lips are blue from the slushie haha": laughter is not an emergency.
+    if rule.urgent and not view.words.isdisjoint(ctx.laughter):
+        return
+    urgent = rule.urgent and (not past or rule.past == "urgent")
     for m in matches:
         start, end = m.start(), m.end()
         if end <= start:
@@ -134,8 +140,7 @@ def run(rule: Rule, patterns: list[int], view: View, lexicons: Lexicons) -> Iter
         evidence = text[start:end].strip()
         if outcome == KEEP:
             own = not third_party(text[:start].split(), ctx)
-            yield Hit(rule.name, rule.signal, rule.lang, evidence, rule.urgent and not past,
-                      rule.use and own)  # fmt: skip
+            yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own)
         else:
             yield Hit(outcome, outcome.split(".", 1)[0], rule.lang, evidence, False, False)
 
