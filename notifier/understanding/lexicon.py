@@ -50,6 +50,8 @@ class Rule:
     signal: str
     patterns: tuple[re.Pattern[str], ...]
     anchors: tuple[frozenset[str] | None, ...]  # per pattern: one of these words must occur
+    starts: tuple[bool, ...]  # per pattern: every match starts with an anchor word
+    spans: tuple[int, ...]  # per pattern: the most view tokens one match can cover
     unless: re.Pattern[str] | None
     # When set, a match only counts if one of these also occurs anywhere in the message
     # (a symptom "cant get air" is urgent only in a message about taking something).
@@ -126,6 +128,8 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
         signal=signal,
         patterns=tuple(re.compile("(?<= )" + c.regex) for c in compiled),
         anchors=tuple(c.anchors for c in compiled),
+        starts=tuple(c.starts for c in compiled),
+        spans=tuple(c.span for c in compiled),
         unless=unless,
         with_any=compile_any(raw["with_any"], vocab) if raw.get("with_any") else None,
         negated=_target(raw.get("negated", DROP), lang),

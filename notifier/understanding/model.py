@@ -103,7 +103,7 @@ class Linear:
     def evidence(self, feats: list[str], n: int = 3) -> str:
         """The ``n`` present features with the largest positive weights."""
         w = self.weights
-        ranked = sorted({f for f in feats if w.get(f, 0.0) > 0}, key=lambda f: -w[f])
+        ranked = sorted({f for f in feats if w.get(f, 0.0) > 0}, key=lambda f: (-w[f], f))
         return " | ".join(ranked[:n])
 
 
