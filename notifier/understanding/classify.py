@@ -89,6 +89,17 @@ def _models() -> model.Models | None:
         return None
 
 
+def _not_risk(view: View) -> bool:
+    """Everyday phrases the lexicons say the model must not read as risk ("my family won't
+    leave me alone": someone else's pestering, not isolation)."""
+    lexicons = load()
+    return any(
+        rx.search(view.text) is not None
+        for rx in (lexicons.languages[c].not_risk for c in LANGUAGES)
+        if rx is not None
+    )
+
+
 def _backstop(view: View, lang: str, hits: list[Hit], models: model.Models) -> list[Hit]:
     """Model hits added where no rule spoke (see :mod:`notifier.understanding.model`): they
     can only raise nothing-to-concern, nothing-to-crisis, and add a missing use/callback."""
@@ -98,7 +109,7 @@ def _backstop(view: View, lang: str, hits: list[Hit], models: model.Models) -> l
     tasks = models.tasks
     extra: list[Hit] = []
     spoke = any(h.signal in (Signal.CRISIS, Signal.CONCERN) for h in hits)
-    if not spoke and tasks["risk"].fires(feats):
+    if not spoke and not _not_risk(view) and tasks["risk"].fires(feats):
         # Unsure between crisis and concern -> crisis, unless it reads like concern.
         strong = tasks["risk"].fires_strongly(feats) and tasks["crisis"].fires(feats)
         risk = Signal.CRISIS if strong else Signal.CONCERN

@@ -96,6 +96,8 @@ class Language:
     context: Context
     rules: tuple[Rule, ...]
     crisis_terms: tuple[str, ...]
+    # Everyday phrases the learned backstop must never raise to risk ([backstop] not_risk).
+    not_risk: re.Pattern[str] | None
     data: Mapping[str, Any]  # the raw tables, for the opt-out/confirm lexicons
 
 
@@ -181,6 +183,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
         crisis_terms=tuple(data["crisis_terms"]["terms"]),
+        not_risk=_phrases_regex(data.get("backstop", {}).get("not_risk", [])),
         data=data,
     )
 
