@@ -16,7 +16,7 @@ from notifier.understanding import model, prompts
 from notifier.understanding.lexicon import LANGUAGES, load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
-from notifier.understanding.rules import Hit, candidates, run
+from notifier.understanding.rules import Hit, candidates, run, with_intent
 from notifier.understanding.score import MAX_CHARS, score_of
 from notifier.understanding.terms import DEFAULT_CRISIS_TERMS, custom_terms, fallback_crisis
 from notifier.understanding.view import View
@@ -48,7 +48,7 @@ def _hits(view: View, lang: str, crisis_terms: Sequence[str]) -> list[Hit]:
             patterns = wanted.get((code, r_no))
             if patterns:
                 hits.extend(run(rule, patterns, view, lexicons))
-    return hits
+    return with_intent(hits, view, lexicons)
 
 
 def _signals(risk: str | None, hits: list[Hit]) -> tuple[str, ...]:
@@ -89,6 +89,17 @@ def _models() -> model.Models | None:
         return None
 
 
+def _not_risk(view: View) -> bool:
+    """Everyday phrases the lexicons say the model must not read as risk ("my family won't
+    leave me alone": someone else's pestering, not isolation)."""
+    lexicons = load()
+    return any(
+        rx.search(view.text) is not None
+        for rx in (lexicons.languages[c].not_risk for c in LANGUAGES)
+        if rx is not None
+    )
+
+
 def _backstop(view: View, lang: str, hits: list[Hit], models: model.Models) -> list[Hit]:
     """Model hits added where no rule spoke (see :mod:`notifier.understanding.model`): they
     can only raise nothing-to-concern, nothing-to-crisis, and add a missing use/callback."""
@@ -98,7 +109,7 @@ def _backstop(view: View, lang: str, hits: list[Hit], models: model.Models) -> l
     tasks = models.tasks
     extra: list[Hit] = []
     spoke = any(h.signal in (Signal.CRISIS, Signal.CONCERN) for h in hits)
-    if not spoke and tasks["risk"].fires(feats):
+    if not spoke and not _not_risk(view) and tasks["risk"].fires(feats):
         # Unsure between crisis and concern -> crisis, unless it reads like concern.
         strong = tasks["risk"].fires_strongly(feats) and tasks["crisis"].fires(feats)
         risk = Signal.CRISIS if strong else Signal.CONCERN
@@ -113,6 +124,18 @@ def _backstop(view: View, lang: str, hits: list[Hit], models: model.Models) -> l
             extra.append(Hit(f"{signal.value}.model.{lang}", signal.value, lang, evidence,
                              False, False))  # fmt: skip
     return hits + extra
+
+
+def _urgent_by_model(view: View, lang: str, models: model.Models) -> str:
+    """The urgent model's evidence when it says a crisis no urgent rule flagged is life in
+    danger now (911 first), else "". Raise-only like the rest of the backstop; never when the
+    message says it was before now ("last night")."""
+    past = load().languages[lang].context.past_time
+    if past is not None and past.search(view.text):
+        return ""
+    feats = model.features(view.text)
+    task = models.tasks["urgent"]
+    return task.evidence(feats) or "model" if task.fires(feats) else ""
 
 
 def _classify(
@@ -141,15 +164,21 @@ def _classify(
         chosen = crisis if crisis else concern
         urgent = [h for h in chosen if h.urgent]
         hit = urgent[0] if urgent else chosen[0]
+        evidence = hit.evidence
+        model_urgent = ""
+        if crisis and not urgent and models is not None:
+            model_urgent = _urgent_by_model(view, hit.lang, models)
+        if model_urgent:
+            evidence = f"{evidence} (urgent: {model_urgent})"
         return Classification(
             category=tier,
             score=score,
             revokes=revoking is not None,
             signals=_signals(tier, hits),
             rule=hit.rule,
-            urgent=bool(urgent),
+            urgent=bool(urgent) or bool(model_urgent),
             language=hit.lang,
-            evidence=hit.evidence,
+            evidence=evidence,
         )
 
     signals = _signals(None, hits)

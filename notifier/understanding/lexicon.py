@@ -50,13 +50,21 @@ class Rule:
     signal: str
     patterns: tuple[re.Pattern[str], ...]
     anchors: tuple[frozenset[str] | None, ...]  # per pattern: one of these words must occur
+    starts: tuple[bool, ...]  # per pattern: every match starts with an anchor word
+    spans: tuple[int, ...]  # per pattern: the most view tokens one match can cover
     unless: re.Pattern[str] | None
+    # When set, a match only counts if one of these also occurs anywhere in the message
+    # (a symptom "cant get air" is urgent only in a message about taking something).
+    with_any: re.Pattern[str] | None
     negated: str
     third_party: str
     history: str
     near_miss: str
     urgent: bool
     use: bool
+    # What a "before now" word ("last night", "anoche") does: "keep" (crisis, not urgent),
+    # "drop" (a past ingestion is use, not an overdose now) or "urgent" (a sign in the body now).
+    past: str = KEEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +74,15 @@ class Context:
     desire: frozenset[str]
     transparent: frozenset[str]
     self_words: frozenset[str]
+    first_person: frozenset[str]  # transparent verbs whose subject can only be the client
     third_party: frozenset[str]
     possessives: frozenset[str]
     history: re.Pattern[str] | None
     past_time: re.Pattern[str] | None
+    # Intent or imminence ("tonight", "im going to do it"): turns a concern match into crisis.
+    intent: re.Pattern[str] | None
+    laughter: frozenset[str]  # "lol", "jaja": an urgent reading is not kept beside them
+    escalates: frozenset[str]  # concern rules (without language) that intent turns to crisis
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +96,8 @@ class Language:
     context: Context
     rules: tuple[Rule, ...]
     crisis_terms: tuple[str, ...]
+    # Everyday phrases the learned backstop must never raise to risk ([backstop] not_risk).
+    not_risk: re.Pattern[str] | None
     data: Mapping[str, Any]  # the raw tables, for the opt-out/confirm lexicons
 
 
@@ -115,13 +130,17 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
         signal=signal,
         patterns=tuple(re.compile("(?<= )" + c.regex) for c in compiled),
         anchors=tuple(c.anchors for c in compiled),
+        starts=tuple(c.starts for c in compiled),
+        spans=tuple(c.span for c in compiled),
         unless=unless,
+        with_any=compile_any(raw["with_any"], vocab) if raw.get("with_any") else None,
         negated=_target(raw.get("negated", DROP), lang),
         third_party=_target(raw.get("third_party", KEEP), lang),
         history=_target(raw.get("history", KEEP), lang),
         near_miss=_target(raw.get("near_miss", KEEP), lang),
         urgent=bool(raw.get("urgent", False)),
         use=bool(raw.get("use", False)),
+        past=raw.get("past", KEEP),
     )
 
 
@@ -153,13 +172,18 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             desire=words(ctx["desire"]),
             transparent=words(ctx["transparent"]),
             self_words=words(ctx["self"]),
+            first_person=words(ctx.get("first_person", "")),
             third_party=words(ctx["third_party"]),
             possessives=words(ctx["possessives"]),
             history=_phrases_regex(ctx["history"]),
             past_time=_phrases_regex(ctx["past_time"]),
+            intent=_phrases_regex(ctx.get("intent", [])),
+            escalates=words(ctx.get("escalates", "")),
+            laughter=words(ctx.get("laughter", "")),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
         crisis_terms=tuple(data["crisis_terms"]["terms"]),
+        not_risk=_phrases_regex(data.get("backstop", {}).get("not_risk", [])),
         data=data,
     )
 

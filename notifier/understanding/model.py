@@ -36,6 +36,7 @@ from importlib import resources
 
 TASKS: tuple[str, ...] = ("risk", "crisis", "urgent", "use", "callback")
 _STEM = 5  # prefix length of the stem features
+_GRAM = 4  # letter n-grams inside words longer than _STEM (not the prefix: that is the stem)
 _SEP = frozenset(("|",))
 # Replies shorter than this are left to the rules ("lo siento", "ok thanks"): too little for a
 # bag of words to judge.
@@ -67,6 +68,9 @@ def features(view_text: str) -> list[str]:
             out.append(tok)
         if len(tok) > _STEM and tok not in stop:
             out.append("~" + tok[:_STEM])
+            # Letter 4-grams inside longer words carry misspellings and inflections the word
+            # list never saw ("overdoseing", "suisidal", "pastiyas"): "#verd", "#sidal".
+            out.extend("#" + tok[k : k + _GRAM] for k in range(1, len(tok) - _GRAM + 1))
         if prev:
             out.append(prev + " " + tok)
         prev = tok
@@ -99,7 +103,7 @@ class Linear:
     def evidence(self, feats: list[str], n: int = 3) -> str:
         """The ``n`` present features with the largest positive weights."""
         w = self.weights
-        ranked = sorted({f for f in feats if w.get(f, 0.0) > 0}, key=lambda f: -w[f])
+        ranked = sorted({f for f in feats if w.get(f, 0.0) > 0}, key=lambda f: (-w[f], f))
         return " | ".join(ranked[:n])
 
 

@@ -159,6 +159,22 @@ def _expand_word(word: str, lang: Language) -> str:
     return word
 
 
+# Expanded forms already computed, per language: SMS vocabulary repeats, so most words of a
+# message were seen before. Bounded: cleared when full (a flood of unique words costs only time).
+_EXPANDED: dict[str, dict[str, str]] = {}
+_EXPANDED_MAX = 50_000
+
+
+def _expanded(word: str, lang: Language) -> str:
+    seen = _EXPANDED.setdefault(lang.code, {})
+    out = seen.get(word)
+    if out is None:
+        if len(seen) >= _EXPANDED_MAX:
+            seen.clear()
+        out = seen[word] = _expand_word(word, lang)
+    return out
+
+
 def expand(text: str, code: str) -> str:
     """Word-level expansion of a surface-normalised text in language ``code``."""
     lang = load().languages[code]
@@ -166,7 +182,7 @@ def expand(text: str, code: str) -> str:
     phrases = _phrase_regex(code)
     if phrases is not None:
         text = phrases.sub(lambda m: lang.phrases[m.group(0)], text)
-    return _WORD.sub(lambda m: _expand_word(m.group(0), lang), text)
+    return _WORD.sub(lambda m: _expanded(m.group(0), lang), text)
 
 
 def full(raw: str, code: str, surfaced: str | None = None) -> str:

@@ -11,6 +11,8 @@ Items (documented for reviewers at the top of ``lexicons/en.toml``)::
     item?       optional                         _         exactly one word
     ...         zero to three words              !item     next word is NOT item (lookahead)
     ^ / $       start / end of a sentence        a_b       inside an alternative: "a b"
+    #           a number of 10 or more ("took 40 tylenol": a quantity, never a score or a count
+                of days a reader would call small)
 
 Writing rules this way rather than as raw regular expressions keeps them reviewable by a
 clinician and makes it impossible to match half a word.
@@ -23,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 WORD = r"[^ |,]+ "
+BIG_NUMBER = r"[1-9][0-9]{1,3} "
 GAP = r"(?:[^ |]+ ){0,3}"  # may cross a comma, never a sentence end
 START = r"(?<=[|,] )"
 END = r"(?=[|,] )"
@@ -76,6 +79,11 @@ class Compiled:
     regex: str
     # Words one of which must be in the text for the pattern to match; None = cannot tell.
     anchors: frozenset[str] | None
+    # True when every match STARTS with one of the anchor words: the pattern is then tried
+    # only at those words (``match`` at a position) instead of scanning the text.
+    starts: bool = False
+    # The most words (view tokens, commas included) one match can span.
+    span: int = 0
 
 
 def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
@@ -85,12 +93,16 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
     out: list[str] = []
     # Candidate anchors: the first words of each mandatory item; the best is kept below.
     candidates: list[frozenset[str]] = []
-    for item in items:
+    first: frozenset[str] | None = None
+    span = 0
+    for n, item in enumerate(items):
         if item in ("...", "...?"):
             out.append(GAP)
+            span += 3
             continue
-        if item == "_":
-            out.append(WORD)
+        if item in ("_", "#"):
+            out.append(WORD if item == "_" else BIG_NUMBER)
+            span += 1
             continue
         negative = item.startswith("!")
         optional = item.endswith("?") and len(item) > 1
@@ -103,6 +115,8 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
             starts += s
         # Longest first so the evidence span is the fullest reading.
         alternation = "(?:" + "|".join(sorted(set(branches), key=lambda b: -len(b))) + ")"
+        if not negative:
+            span += max((b.count(" ") for b in branches), default=0)
         if negative:
             out.append(f"(?!{alternation})")
         elif optional:
@@ -111,12 +125,18 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
             out.append(alternation)
             if starts and len(starts) == len(branches):
                 candidates.append(frozenset(starts))
+                if n == 0:
+                    first = frozenset(starts)
     # Any mandatory item must be in the text; the one with the fewest frequent words filters best
     # (later items win ties: they are usually the content word, "want to <die>").
     anchors = None
     if candidates:
         anchors = min(reversed(candidates), key=lambda c: len(c & vocab.common))
-    return Compiled("".join(out), anchors)
+    # Starting at the first item's words is cheaper than scanning for a rarer later word.
+    common = vocab.common
+    if first is not None and anchors is not None and len(first & common) <= len(anchors & common):
+        return Compiled("".join(out), first, True, span)
+    return Compiled("".join(out), anchors, False, span)
 
 
 def compile_each(patterns: Sequence[str], vocab: Vocabulary) -> tuple[Compiled, ...]:

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from notifier.understanding.lexicon import LANGUAGES, load, words
@@ -251,9 +251,7 @@ def revocation(c: Clauses) -> tuple[str, str] | None:
             prose = (t for cl in c.clauses if not v.opt_out.covers(cl) for t in cl)
             if not any(t in v.veto for t in prose):
                 return "optout.keyword", " ".join(keyword_clauses[0])
-    if v.revocation_words.isdisjoint(c.tokens):
-        return None
-    if not v.any_revocation.search("\n".join(" ".join(cl) for cl in c.clauses)):
+    if not _any_revocation(c):
         return None
     for clause in c.clauses:
         text = " ".join(clause)
@@ -267,10 +265,24 @@ def revocation(c: Clauses) -> tuple[str, str] | None:
 def mentions_revocation(c: Clauses) -> bool:
     """A revocation phrase anywhere, even negated or reported ("no quiero que dejen de
     escribirme"): a message about our texts, left to the rules and a person."""
+    return _any_revocation(c)
+
+
+def _any_revocation(c: Clauses) -> bool:
+    """Whether any revocation phrase occurs. Every phrase contains a revocation word and stays
+    inside one clause, so only the clauses holding such a word are searched (long messages
+    are mostly prose); the answer is cached because both callers ask for the same text."""
     v = vocab()
     if v.revocation_words.isdisjoint(c.tokens):
         return False
-    return v.any_revocation.search("\n".join(" ".join(cl) for cl in c.clauses)) is not None
+    return _search_revocation(
+        "\n".join(" ".join(cl) for cl in c.clauses if not v.revocation_words.isdisjoint(cl))
+    )
+
+
+@lru_cache(maxsize=64)
+def _search_revocation(joined: str) -> bool:
+    return vocab().any_revocation.search(joined) is not None
 
 
 def opt_in(c: Clauses) -> bool:

@@ -18,10 +18,12 @@ to another named rule (a negated crisis becomes ``concern.denial_names_risk``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
-from notifier.understanding.lexicon import DROP, KEEP, Context, Lexicons, Rule
+from notifier.understanding.lexicon import DROP, KEEP, Context, Lexicons, Rule, load
 from notifier.understanding.view import View
 
 _BREAKS = frozenset(("|", ","))
@@ -56,6 +58,10 @@ def negated(before: list[str], ctx: Context) -> bool:
 
 def third_party(before: list[str], ctx: Context) -> bool:
     i = _first_content(before, ctx)
+    # A first-person verb on the way back ("por eso me VOY a matar", "I AM going to") says the
+    # client is the subject, whatever noun came before it.
+    if any(w in ctx.first_person for w in before[i + 1 :]):
+        return False
     if i < 0 or before[i] in _BREAKS or before[i] in ctx.self_words:
         return False
     if before[i] in ctx.third_party:
@@ -95,29 +101,106 @@ def _unless_spans(rule: Rule, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in rule.unless.finditer(text)]
 
 
-def candidates(view: View, lexicons: Lexicons) -> dict[tuple[str, int], list[int]]:
-    """(language, rule number) -> pattern numbers worth trying on this text, via the anchor
-    index: a pattern is only run when one of its anchor words occurs."""
-    out: dict[tuple[str, int], set[int]] = {}
+# Pattern numbers of one rule worth trying, each with the token numbers of its anchor words
+# in the text, or None (a pattern without anchor: the whole text).
+Wanted = dict[int, set[int] | None]
+
+
+def candidates(view: View, lexicons: Lexicons) -> dict[tuple[str, int], Wanted]:
+    """(language, rule number) -> the patterns worth trying on this text, via the anchor
+    index: a pattern is only run when one of its anchor words occurs, and only around it."""
+    out: dict[tuple[str, int], Wanted] = {}
     for code, r_no, p_no in lexicons.unanchored:
-        out.setdefault((code, r_no), set()).add(p_no)
+        out.setdefault((code, r_no), {})[p_no] = None
+    index = lexicons.index
     for word in view.words:
-        for code, r_no, p_no in lexicons.index.get(word, ()):
-            out.setdefault((code, r_no), set()).add(p_no)
-    return {k: sorted(v) for k, v in out.items()}
+        entries = index.get(word)
+        if not entries:
+            continue
+        tokens = view.at.get(word, ())
+        for code, r_no, p_no in entries:
+            wanted = out.setdefault((code, r_no), {})
+            chosen = wanted.get(p_no)
+            if p_no not in wanted:
+                wanted[p_no] = set(tokens)
+            elif chosen is not None:
+                chosen.update(tokens)
+    return out
 
 
-def run(rule: Rule, patterns: list[int], view: View, lexicons: Lexicons) -> Iterator[Hit]:
-    """The surviving hits of one rule, trying only the given pattern numbers."""
+# Tokens past a match's end a lookahead may read ("used !to", "$"): the margin of a window.
+_LOOKAHEAD = 4
+
+
+def _matches(rule: Rule, wanted: Wanted, view: View) -> list[re.Match[str]]:
+    """Exactly what ``finditer`` over the whole text finds, on less text. Every match holds
+    an anchor word and covers at most ``span`` tokens, so: patterns that start with an anchor
+    word are tried at those words only (left to right, skipping what a match covered); the
+    others on the windows of ``span`` tokens around each anchor word, merged."""
     text = view.text
-    matches = [m for p in patterns for m in rule.patterns[p].finditer(text)]
-    if not matches:
+    offsets = view.offsets
+    last = len(offsets) - 1
+    out: list[re.Match[str]] = []
+    for p_no, places in sorted(wanted.items()):  # pattern order breaks ties (evidence)
+        pattern = rule.patterns[p_no]
+        if places is None:
+            out.extend(pattern.finditer(text))
+            continue
+        ordered = sorted(places)
+        if rule.starts[p_no]:
+            covered = 0
+            for tok in ordered:
+                pos = offsets[tok]
+                if pos < covered:
+                    continue
+                m = pattern.match(text, pos)
+                if m is not None and m.end() > m.start():
+                    out.append(m)
+                    covered = m.end()
+            continue
+        span = rule.spans[p_no]
+        lo, hi = -1, -1
+        for tok in ordered:
+            a, b = max(0, tok - span), tok + span + _LOOKAHEAD
+            if lo >= 0 and a <= hi:
+                hi = max(hi, b)
+                continue
+            if lo >= 0:
+                out.extend(pattern.finditer(text, offsets[lo], _end(offsets, hi, last, text)))
+            lo, hi = a, b
+        if lo >= 0:
+            out.extend(pattern.finditer(text, offsets[lo], _end(offsets, hi, last, text)))
+    return out
+
+
+def _end(offsets: tuple[int, ...], tok: int, last: int, text: str) -> int:
+    return len(text) if tok >= last else offsets[tok + 1]
+
+
+@lru_cache(maxsize=8)
+def _past(code: str, text: str) -> bool:
+    """A "before now" word in the text (asked once per message and language, not per rule)."""
+    past_time = load().languages[code].context.past_time
+    return past_time is not None and past_time.search(text) is not None
+
+
+def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[Hit]:
+    """The surviving hits of one rule, trying only the given patterns and sentences."""
+    text = view.text
+    matches = _matches(rule, wanted, view)
+    if not matches or (rule.with_any is not None and rule.with_any.search(text) is None):
         return
     matches.sort(key=lambda m: m.start())
     lang = lexicons.languages[rule.lang]
     ctx = lang.context
     unless = _unless_spans(rule, text)
-    past = lang.context.past_time is not None and lang.context.past_time.search(text) is not None
+    past = _past(rule.lang, text)
+    if past and rule.past == DROP:
+        return
+    # "i cant breathe lol", "lips are blue from the slushie haha": laughter is not an emergency.
+    if rule.urgent and not view.words.isdisjoint(ctx.laughter):
+        return
+    urgent = rule.urgent and (not past or rule.past == "urgent")
     for m in matches:
         start, end = m.start(), m.end()
         if end <= start:
@@ -130,7 +213,28 @@ def run(rule: Rule, patterns: list[int], view: View, lexicons: Lexicons) -> Iter
         evidence = text[start:end].strip()
         if outcome == KEEP:
             own = not third_party(text[:start].split(), ctx)
-            yield Hit(rule.name, rule.signal, rule.lang, evidence, rule.urgent and not past,
-                      rule.use and own)  # fmt: skip
+            yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own)
         else:
             yield Hit(outcome, outcome.split(".", 1)[0], rule.lang, evidence, False, False)
+
+
+def with_intent(hits: list[Hit], view: View, lexicons: Lexicons) -> list[Hit]:
+    """Policy: risk that is ambiguous between crisis and concern is crisis. A concern match
+    (passive wish, hopelessness, burden, ambiguous risk) in a message that also states intent
+    or imminence ("tonight", "im going to do it", "esta noche") becomes
+    ``crisis.concern_with_intent``; denials, history and someone else's risk stay concern."""
+    if any(h.signal == "crisis" for h in hits):
+        return hits
+    for h in hits:
+        if h.signal != "concern":
+            continue
+        ctx = lexicons.languages[h.lang].context
+        base = h.rule.rsplit(".", 1)[0]
+        if base not in ctx.escalates or ctx.intent is None:
+            continue
+        m = ctx.intent.search(view.text)
+        if m is not None:
+            evidence = f"{h.evidence} + {m.group(0)}"
+            return [*hits, Hit(f"crisis.concern_with_intent.{h.lang}", "crisis", h.lang,
+                               evidence, False, False)]  # fmt: skip
+    return hits

@@ -8,7 +8,7 @@ line breaks and leftover emoji end a sentence, so a pattern never joins words ac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _BREAK = re.compile(r"[.!?;:\n]+|[^\w\s,'/-]|_|\s-+\s")
 _TOKEN = re.compile(r"[^\W_]+|[|,]")
@@ -18,6 +18,10 @@ _TOKEN = re.compile(r"[^\W_]+|[|,]")
 class View:
     text: str  # "| w w w , w | "
     words: frozenset[str]
+    # Where each token starts in ``text``, and for every word the numbers of its tokens: a
+    # rule need only be tried around one of its anchor words (long messages stay cheap).
+    offsets: tuple[int, ...] = ()
+    at: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, normalised: str) -> View:
@@ -33,7 +37,20 @@ class View:
             tokens[-1] = "|"
         elif tokens[-1] != "|":
             tokens.append("|")
-        return cls(text=" ".join(tokens) + " ", words=frozenset(tokens))
+        offsets: list[int] = []
+        at: dict[str, list[int]] = {}
+        pos = 0
+        for n, tok in enumerate(tokens):
+            offsets.append(pos)
+            if tok not in ("|", ","):
+                at.setdefault(tok, []).append(n)
+            pos += len(tok) + 1
+        return cls(
+            text=" ".join(tokens) + " ",
+            words=frozenset(tokens),
+            offsets=tuple(offsets),
+            at={w: tuple(v) for w, v in at.items()},
+        )
 
     def sentence(self, start: int, end: int) -> str:
         """The sentence around a span (between the nearest ``|`` on each side)."""

@@ -56,3 +56,20 @@ def test_model_decision_names_the_model_and_its_evidence_words() -> None:
     if ".model." in r.rule:
         assert r.rule in ("crisis.model.en", "concern.model.en")
         assert 1 <= len(r.evidence.split(" | ")) <= 3
+
+
+def test_features_carry_letter_grams_for_misspellings() -> None:
+    feats = features("| overdoseing | ")
+    assert "~overd" in feats and "#verd" in feats and "#eing" in feats
+
+
+def test_model_urgency_never_for_something_that_happened_before_now() -> None:
+    # The urgent model may only raise a crisis to urgent; a past marker keeps it at 988 first.
+    assert not classify("my friend OD'd last night").urgent
+
+
+def test_model_urgency_names_its_evidence() -> None:
+    r = classify("noose is up and my head is in it")
+    assert r.category == "crisis"
+    if r.urgent and "(urgent:" in r.evidence:
+        assert r.evidence.split("(urgent:", 1)[1].strip(" )")
