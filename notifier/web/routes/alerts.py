@@ -26,7 +26,7 @@ from notifier.web.deps import (
     now_of,
 )
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # a redirect for people, not an API
 
 
 @router.get("/a/{token}")
