@@ -46,6 +46,8 @@ def build_scheduler(
     every("plan", service.plan_step, s.plan_interval, timedelta(0))
     every("dispatch", service.dispatch_step, s.dispatch_interval, timedelta(seconds=1))
     every("expire", service.expire_step, s.expire_interval, timedelta(seconds=2))
+    # poll (Twilio only), reports, purge, and escalate (every minute: crisis alerts nobody
+    # acknowledged in time); see Service.extra_jobs.
     for name, (step, interval) in service.extra_jobs().items():
         every(name, step, interval, timedelta(seconds=3))
     return scheduler

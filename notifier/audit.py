@@ -43,6 +43,7 @@ ACTIONS = frozenset(
         "show_phone",
         "attendance_change",
         "alert_ack",
+        "open_alert_link",
         "staff_text",
         "staff_added",
         "staff_disabled",

@@ -261,6 +261,9 @@ class Alert(Base):
     outcome: Mapped[str | None] = mapped_column(String(24))  # reached|left_message|called_911
     note: Mapped[str | None] = mapped_column(EncryptedText)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The short random token of the link in the on-call text (/a/{token}); NULL on rows from
+    # before links. Never derived from the client: see notifier/alerts.py.
+    link_token: Mapped[str | None] = mapped_column(String(16), unique=True, index=True)
 
 
 class InboxItem(Base):

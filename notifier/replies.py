@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifier import consent
-from notifier.alerts import unknown_crisis_alerts
+from notifier.alerts import link_text, new_token, unknown_crisis_alerts, with_link
 from notifier.db import Database, bulk_insert_ignore
 from notifier.models import (
     ALERT,
@@ -340,9 +340,11 @@ def _alerts(
     now: datetime,
     out: InboundResult,
 ) -> list[dict[str, object]]:
-    """An ``alerts`` row per staff alert, and its outbox text to every on-call number."""
+    """An ``alerts`` row per staff alert, and its outbox text (with the alert's own link) to
+    every on-call number."""
     rows: list[dict[str, object]] = []
     for a in actions.alerts:
+        token = new_token()
         s.execute(
             insert(ALERTS).values(
                 client_id=client_id,
@@ -350,8 +352,10 @@ def _alerts(
                 kind=a.kind,
                 created_at=now,
                 notify_at=a.notify_at,
+                link_token=token,
             )
         )
+        text = with_link(a.text, link_text(settings, token, has_client=client_id is not None))
         prefix = "alert" if a.kind == ALERT_CRISIS else f"{a.kind}_alert"
         for i, number in enumerate(settings.oncall_numbers):
             # The key holds the index, never the number: keys are stored in clear.
@@ -361,7 +365,7 @@ def _alerts(
                     ALERT,
                     client_id,
                     a.label,
-                    a.text,
+                    text,
                     key,
                     a.notify_at,
                     a.not_after,

@@ -41,7 +41,7 @@ from notifier.render import at_place
 from notifier.schedule import in_quiet_hours, quiet_window_end
 from notifier.scores import concerning
 from notifier.settings import Settings
-from notifier.templates import Templates, clock_text, opening_text, when_text
+from notifier.templates import LINK_SLOT, Templates, clock_text, opening_text, when_text
 from notifier.understanding import Category, Classification, Signal
 
 REPLY_FRESHNESS = timedelta(hours=1)
@@ -192,7 +192,12 @@ def decide(c: Classification, ctx: Context, settings: Settings, templates: Templ
 
     def alert(kind: str, template: str, at: datetime, time_text: str) -> None:
         text = templates.render(
-            template, "en", first_name=name, external_id=client.external_id, time=time_text
+            template,
+            "en",
+            first_name=name,
+            external_id=client.external_id,
+            time=time_text,
+            link=LINK_SLOT,
         )
         alerts.append(StaffAlert(kind, f"{kind}_alert", text, at, at + URGENT_FRESHNESS))
 
@@ -353,6 +358,7 @@ def decide_unknown(
         first_name="An unknown number",
         external_id="not on the roster",
         time=clock_text(now, settings.timezone, "en"),
+        link=LINK_SLOT,
     )
     a = StaffAlert(ALERT_CRISIS, "crisis_alert", text, now, now + URGENT_FRESHNESS)
     return replace(base, alerts=(a,))

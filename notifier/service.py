@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from notifier import db as dbmod
 from notifier import delivery, inbox, poller, replies, reports, retention, state, throttle
 from notifier.dispatch import Clock, Dispatcher, DispatchResult, utcnow
+from notifier.escalation import EscalationResult, escalate
 from notifier.followup import Digest, build_digest
 from notifier.keys import open_database
 from notifier.metrics import Metrics
@@ -30,6 +31,8 @@ from notifier.transports import Transport, build_transport
 from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
 
 log = logging.getLogger(__name__)
+
+ESCALATE_INTERVAL = timedelta(minutes=1)
 
 
 @dataclass
@@ -100,7 +103,13 @@ class Service:
         if self.settings.reports_dir is not None:
             jobs["reports"] = (self.report_step, timedelta(minutes=5))
         jobs["purge"] = (self.purge_step, timedelta(hours=6))
+        jobs["escalate"] = (self.escalate_step, ESCALATE_INTERVAL)
         return jobs
+
+    def escalate_step(self, now: datetime | None = None) -> EscalationResult:
+        """Crisis alerts nobody acknowledged in time go out once more (notifier/escalation.py);
+        safe on every replica at once."""
+        return escalate(self.db, self.settings, self.templates, now or self.clock())
 
     def purge_step(self, now: datetime | None = None) -> object:
         with state.singleton(self.db, "purge") as mine:

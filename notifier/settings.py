@@ -182,6 +182,10 @@ class Settings(BaseSettings):
     # Alerts raised by messages from numbers on no client's record, per hour (all numbers
     # together); one number raises at most one an hour. Clients' alerts are never limited.
     unknown_alerts_per_hour: int = Field(default=10, ge=1, le=1000)
+    # A crisis alert nobody acknowledged this long after staff were told is sent once more, to
+    # these numbers (empty = every on-call number again). See notifier/escalation.py.
+    crisis_escalate_after: Duration = _d("15m")
+    escalation_numbers: Annotated[tuple[str, ...], NoDecode] = ()
     reports_dir: Path | None = None
     report_lead: Duration = _d("2h")
     webhook_max_bytes: int = Field(default=16384, ge=1024, le=1_048_576)
@@ -289,6 +293,7 @@ class Settings(BaseSettings):
         "http_body_timeout",
         "staff_idle_timeout",
         "staff_session_max",
+        "crisis_escalate_after",
         mode="before",
     )
     @classmethod
@@ -336,7 +341,7 @@ class Settings(BaseSettings):
             return tuple(v)
         return tuple(p.strip() for p in v.split(",") if p.strip())
 
-    @field_validator("oncall_numbers", mode="before")
+    @field_validator("oncall_numbers", "escalation_numbers", mode="before")
     @classmethod
     def _oncall_split(cls, v: Any) -> tuple[str, ...]:
         # E.164 normalisation happens in the model validator, which knows the default region.
@@ -411,13 +416,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Settings:
-        parsed: list[str] = []
-        for raw in self.oncall_numbers:
-            e164 = to_e164(raw, self.default_region)
-            if e164 is None:
-                raise _FieldError("oncall_numbers", raw, "expected phone numbers, comma-separated")
-            parsed.append(e164)
-        object.__setattr__(self, "oncall_numbers", tuple(parsed))
+        for field in ("oncall_numbers", "escalation_numbers"):
+            parsed: list[str] = []
+            for raw in getattr(self, field):
+                e164 = to_e164(raw, self.default_region)
+                if e164 is None:
+                    raise _FieldError(field, raw, "expected phone numbers, comma-separated")
+                parsed.append(e164)
+            object.__setattr__(self, field, tuple(parsed))
         if self.program_phone and to_e164(self.program_phone, self.default_region) is None:
             raise _FieldError("program_phone", self.program_phone, "expected a phone number")
         if self.twilio_from_number:
@@ -474,6 +480,12 @@ class Settings(BaseSettings):
         secret = self.secret("session_secret")
         if secret is not None and len(secret) < 32:
             raise _FieldError("session_secret", "***", "expected at least 32 characters")
+
+    @property
+    def escalation_recipients(self) -> tuple[str, ...]:
+        """Who an unanswered crisis alert goes to: NOTIFIER_ESCALATION_NUMBERS, or every
+        on-call number again when that is empty."""
+        return self.escalation_numbers or self.oncall_numbers
 
     @property
     def oidc_enabled(self) -> bool:

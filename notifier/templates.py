@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from notifier.settings import Settings
 
 LANGUAGES = ("en", "es")
+# Rendered into staff alert texts by the pure decision; the writer replaces it with the alert's
+# own link once the alert row (and its token) exists. See notifier/alerts.py.
+LINK_SLOT = "{link}"
 
 DEFAULTS: dict[str, dict[str, str]] = {
     "en": {
@@ -70,17 +73,23 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "ack_decline": (
             "Thanks for letting us know, {first_name}. We have you down as not coming {when}."
         ),
+        # Staff texts carry a link to the client's page ({link}: NOTIFIER_PUBLIC_URL/a/<token>,
+        # or the command `notifier alerts --open` without a public URL); never the reply.
         "alert": (
-            "notifier: {first_name} ({external_id}) sent an urgent message at {time}. "
-            "Please call them now; details in the staff follow-up page."
+            "notifier: {first_name} ({external_id}) needs a call now: urgent message at {time}. "
+            "Open: {link}"
         ),
         "alert_concern": (
             "notifier: {first_name} ({external_id}) sent a worrying message at {time}. "
-            "Not an emergency: please reach out today. Details in the follow-up page."
+            "Not an emergency: reach out today. Open: {link}"
         ),
         "alert_callback": (
             "notifier: {first_name} ({external_id}) asked for a call back ({time}). "
-            "Please reach out; details in the staff follow-up page."
+            "Please reach out. Open: {link}"
+        ),
+        "alert_escalated": (
+            "notifier: NOT YET ANSWERED after {after}: {first_name} ({external_id}) needs a "
+            "call now (urgent, {time}). Open: {link}"
         ),
         "alert_held": (
             "notifier: {count} more urgent message(s) from unknown numbers since {time} were "
@@ -134,8 +143,8 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "ack_confirm": "Gracias, {first_name}, le esperamos {when}.",
         "ack_decline": "Gracias por avisarnos, {first_name}. Anotamos que no vendra {when}.",
         "alert": (
-            "notifier: {first_name} ({external_id}) envio un mensaje urgente a las {time}. "
-            "Llamele ahora; detalles en la pagina de seguimiento."
+            "notifier: {first_name} ({external_id}) envio un mensaje urgente ({time}). "
+            "Llamele ahora: {link}"
         ),
     },
 }
@@ -214,9 +223,10 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "ack_high": frozenset({"first_name", "skill", "program_phone", "score"}),
     "ack_confirm": frozenset({"first_name", "when", "at_place"}),
     "ack_decline": frozenset({"first_name", "when", "at_place"}),
-    "alert": frozenset({"first_name", "external_id", "time"}),
-    "alert_concern": frozenset({"first_name", "external_id", "time"}),
-    "alert_callback": frozenset({"first_name", "external_id", "time"}),
+    "alert": frozenset({"first_name", "external_id", "time", "link"}),
+    "alert_concern": frozenset({"first_name", "external_id", "time", "link"}),
+    "alert_callback": frozenset({"first_name", "external_id", "time", "link"}),
+    "alert_escalated": frozenset({"first_name", "external_id", "time", "link", "after"}),
     "alert_held": frozenset({"count", "time", "limit"}),
 }
 
@@ -327,3 +337,12 @@ def clock_text(instant: datetime, tz: ZoneInfo, language: str) -> str:
     return str(
         format_time(instant.astimezone(tz), "h:mm a" if lang == "en" else "HH:mm", locale=lang)
     )
+
+
+def duration_text(delta: timedelta) -> str:
+    """'15 min', '1 h' or '1 h 30 min' (staff texts; whole minutes)."""
+    minutes = max(1, round(delta.total_seconds() / 60))
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from notifier import gsm
+from notifier.alerts import TOKEN_LENGTH
 from notifier.coping import all_skills
 from notifier.settings import Settings
 from notifier.templates import (
@@ -28,6 +29,7 @@ from notifier.templates import (
     DEFAULT_SKILLS_ES,
     PLACEHOLDERS,
     Templates,
+    duration_text,
     placeholders_in,
     when_text,
 )
@@ -54,6 +56,8 @@ SAMPLE_VALUES = {
     "score": "10",
     "count": "1000",
     "limit": "1000",
+    "after": "15 min",  # set per check from NOTIFIER_CRISIS_ESCALATE_AFTER
+    "link": "",  # set per check from NOTIFIER_PUBLIC_URL: see sample_link()
 }
 SAMPLE_VALUES_ES = dict(
     SAMPLE_VALUES,
@@ -108,6 +112,13 @@ def _check_text(where: str, text: str, words: tuple[str, ...]) -> list[Finding]:
     return found
 
 
+def sample_link(settings: Settings) -> str:
+    """``{link}`` as it will be sent: the configured public URL (its length is what matters)
+    and a token, or without one a typical https URL (longer than the command sent then)."""
+    base = settings.public_url or "https://notifier.example.org"
+    return f"{base}/a/{'X' * TOKEN_LENGTH}"
+
+
 def check(settings: Settings, templates: Templates | None = None) -> list[Finding]:
     templates = templates or Templates.from_settings(settings)
     words = DEFAULT_DISCLOSURE_WORDS + tuple(w.lower() for w in settings.disclosure_words)
@@ -134,6 +145,8 @@ def check(settings: Settings, templates: Templates | None = None) -> list[Findin
                                     + "; allowed: " + ", ".join(sorted(allowed))))  # fmt: skip
             continue
         samples = dict(SAMPLE_VALUES_ES if lang == "es" else SAMPLE_VALUES)
+        samples["link"] = sample_link(settings)
+        samples["after"] = duration_text(settings.crisis_escalate_after)
         if lang == "es":
             samples["question"] = max(DEFAULT_QUESTIONS_ES.values(), key=len)
             samples["skill"] = max(skills_es, key=len)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from notifier.cli import (
+    alerts,
     attendance,
     audit,
     clients,
@@ -47,6 +48,7 @@ COMMAND_GROUPS = (
     loop,
     ops,
     replies,
+    alerts,
     followup,
     keys,
     consent,

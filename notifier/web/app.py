@@ -27,7 +27,7 @@ from twilio.request_validator import RequestValidator
 from notifier.service import Service
 from notifier.web import security
 from notifier.web.deps import RedirectTo, cookies
-from notifier.web.routes import auth, followup, health, metrics, pages, staff, twilio
+from notifier.web.routes import alerts, auth, followup, health, metrics, pages, staff, twilio
 from notifier.web.templating import render
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -53,7 +53,7 @@ def create_app(service: Service) -> FastAPI:
     )
     app.state.cookies = security.Cookies(key, settings.secure_cookies)
     app.state.oauth = auth.build_oauth(settings)
-    for module in (twilio, health, followup, auth, staff, pages):
+    for module in (twilio, health, followup, auth, staff, pages, alerts):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handlers(app)

@@ -131,7 +131,7 @@ def test_optional_jobs_follow_the_settings(
     make_settings: Callable[..., Settings], tmp_path: Path
 ) -> None:
     console = Service(make_settings(database_url=f"sqlite:///{tmp_path / 'a.db'}"))
-    assert set(console.extra_jobs()) == {"purge"}
+    assert set(console.extra_jobs()) == {"purge", "escalate"}
     twilio = Service(
         make_settings(
             database_url=f"sqlite:///{tmp_path / 'b.db'}",
@@ -144,7 +144,8 @@ def test_optional_jobs_follow_the_settings(
         )
     )
     jobs = twilio.extra_jobs()
-    assert set(jobs) == {"poll", "reports", "purge"}
+    assert set(jobs) == {"poll", "reports", "purge", "escalate"}
+    assert jobs["escalate"][1] == timedelta(minutes=1)
     assert jobs["poll"][1] == timedelta(minutes=1)
     sched = build_scheduler(twilio, executor=DebugExecutor(), start_now=T0)
     assert {j.id for j in sched.get_jobs()} == {
@@ -154,6 +155,7 @@ def test_optional_jobs_follow_the_settings(
         "poll",
         "reports",
         "purge",
+        "escalate",
     }
     console.close()
     twilio.close()
