@@ -92,16 +92,21 @@ def read_key_file(path: Path) -> list[str]:
 
 
 def write_key_file(path: Path, keys: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(
-            "# notifier encryption keys, newest first. Back this file up with the\n"
-            "# database: without it, the phone numbers and texts cannot be read.\n"
-        )
-        fh.write("\n".join(keys) + "\n")
-    os.replace(tmp, path)
+    """Owner-only from the first byte, atomically, never through a symlink planted at the path
+    or at a temporary name (the one private-file writer, :func:`notifier.output.write_private`)."""
+    from notifier.output import OutputError, write_private
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    text = (
+        "# notifier encryption keys, newest first. Back this file up apart from the\n"
+        "# database: without it, the names, phone numbers and texts cannot be read.\n"
+        + "\n".join(keys)
+        + "\n"
+    )
+    try:
+        write_private(path, text)
+    except OutputError as exc:
+        raise KeysError(f"NOTIFIER_KEY_FILE: {exc}") from None
 
 
 def _canary(database: dbmod.Database) -> str | None:

@@ -117,3 +117,18 @@ def test_database_wal_shm_and_key_file_are_created_0600(env: Path, tmp_path: Pat
     finally:
         database.dispose()
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+def test_key_file_is_never_written_through_a_planted_symlink(tmp_path: Path) -> None:
+    from notifier.keys import KeysError, write_key_file
+
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("untouched")
+    (tmp_path / "notifier.key.tmp").symlink_to(elsewhere)  # the old fixed temporary name
+    write_key_file(tmp_path / "notifier.key", ["k1"])
+    assert elsewhere.read_text() == "untouched"
+    assert stat.S_IMODE((tmp_path / "notifier.key").stat().st_mode) == 0o600
+    (tmp_path / "planted.key").symlink_to(elsewhere)
+    with pytest.raises(KeysError, match="NOTIFIER_KEY_FILE"):
+        write_key_file(tmp_path / "planted.key", ["k1"])
+    assert elsewhere.read_text() == "untouched"
