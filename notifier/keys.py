@@ -14,7 +14,6 @@ a new one once there is data to protect.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path

@@ -51,6 +51,7 @@ from notifier.reply_decision import (
     Flood,
     Meeting,
     Prompt,
+    Send,
     decide,
     decide_unknown,
     held_summary,
@@ -272,19 +273,7 @@ def apply(
         # One write transaction: the reply and what answers it.
         with db.session() as s:
             reply_id = _insert_reply(s, reply)
-            rows = [
-                _row(
-                    REPLY,
-                    client.id,
-                    x.label,
-                    x.text,
-                    x.key.format(reply_id=reply_id),
-                    x.due_at,
-                    x.not_after,
-                    created_at=now,
-                )
-                for x in actions.sends
-            ]
+            rows = [_send_row(client.id, x, reply_id, now) for x in actions.sends]
             out.queued += [x.label for x in actions.sends]
             rows += _alerts(s, settings, actions, client.id, reply_id, now, out)
             if rows:
@@ -302,15 +291,7 @@ def apply(
         changed = consent.opt_in(db, client.id, now, source=f"sms:{reply['source']}")
     if changed and actions.confirmation is not None:
         x = actions.confirmation
-        row = _row(
-            REPLY,
-            client.id,
-            x.label,
-            x.text,
-            x.key.format(reply_id=reply_id),
-            x.due_at,
-            x.not_after,
-        )
+        row = _send_row(client.id, x, reply_id)
         with db.session() as s:
             bulk_insert_ignore(s.connection(), MESSAGES, [row], "dedupe_key")
         out.queued.append(x.label)
@@ -435,6 +416,16 @@ def _row(
         "needs_lookup": False,
         "created_at": created_at or due_at,
     }
+
+
+def _send_row(
+    client_id: int, x: Send, reply_id: int, created_at: datetime | None = None
+) -> dict[str, object]:
+    """The outbox row of a text the decision sends back to the client."""
+    key = x.key.format(reply_id=reply_id)
+    return _row(
+        REPLY, client_id, x.label, x.text, key, x.due_at, x.not_after, created_at=created_at
+    )
 
 
 # --- numbers on no client's record -----------------------------------------------------------

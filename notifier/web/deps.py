@@ -145,20 +145,6 @@ def signed(allowed: frozenset[str]) -> Callable[[Request], Awaitable[dict[str, s
     return signed_form
 
 
-def require(form: dict[str, str], *names: str) -> None:
-    missing = [n for n in names if not form.get(n) and n != "Body"]
-    missing += [n for n in names if n == "Body" and n not in form]
-    if missing:
-        raise HTTPException(400, f"missing field(s): {', '.join(missing)}")
-    # Values that go into fixed-size columns are checked here, so a malformed (but
-    # signed) request is a 400, never a database error.
-    if not SID.fullmatch(form["MessageSid"]):
-        raise HTTPException(400, "MessageSid is not a Twilio message SID")
-    code = form.get("ErrorCode")
-    if code and not (code.isascii() and code.isdigit() and len(code) <= 16):
-        raise HTTPException(400, "ErrorCode is not a Twilio error code")
-
-
 SignedInboundForm = Annotated[dict[str, str], Depends(signed(twilio_fields.INBOUND))]
 SignedStatusForm = Annotated[dict[str, str], Depends(signed(twilio_fields.STATUS))]
 CurrentService = Annotated[Service, Depends(get_service)]
