@@ -123,7 +123,17 @@ REPLIES: list[tuple[datetime, str, str]] = [
         "Ben",
         "i dont want to be here anymore, i want to die",
     ),
+    (
+        datetime(2026, 11, 8, 10, 15, tzinfo=PROGRAM_TZ),
+        "Dev",
+        "slipped last night, had a few drinks. can someone call me monday",
+    ),
     (datetime(2026, 11, 8, 18, 30, tzinfo=PROGRAM_TZ), "Carla", "no puedo ir el lunes"),
+    (
+        datetime(2026, 11, 8, 20, 5, tzinfo=PROGRAM_TZ),
+        "Carla",
+        "la verdad ya no le veo sentido a nada",
+    ),
 ]
 
 
@@ -133,7 +143,8 @@ def reply_script() -> list[Scripted]:
             r = svc.receive(from_phone=PHONES[who], body=body, now=now, source="demo")
             score = f" {r.score}" if r.score is not None else ""
             answered = f"; sent back: {', '.join(r.queued)}" if r.queued else ""
-            return f'{who} replies "{body}" -> {r.category}{score}{answered}'
+            signals = f" [{', '.join(r.signals)}]" if r.signals else ""
+            return f'{who} replies "{body}" -> {r.category}{score}{signals}{answered}'
 
         return act
 
