@@ -42,18 +42,28 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text.replace("'", "")))
 
 
-@dataclass(frozen=True, slots=True)
 class Clauses:
-    """A surface-normalised text as tokens, whole and per clause."""
+    """A surface-normalised text as tokens, whole and per clause. The clauses are cut on first
+    use: most long messages hold no keyword and no revocation word, and then nothing asks."""
 
-    norm: str
-    tokens: tuple[str, ...]
-    clauses: tuple[tuple[str, ...], ...]
+    __slots__ = ("_clauses", "norm", "tokens")
+
+    def __init__(self, norm: str, toks: tuple[str, ...]) -> None:
+        self.norm = norm
+        self.tokens = toks
+        self._clauses: tuple[tuple[str, ...], ...] | None = None
 
     @classmethod
     def of(cls, norm: str) -> Clauses:
-        clauses = tuple(t for t in (tokens(p) for p in _CLAUSE_SPLIT.split(norm)) if t)
-        return cls(norm=norm, tokens=tokens(norm), clauses=clauses)
+        return cls(norm, tokens(norm))
+
+    @property
+    def clauses(self) -> tuple[tuple[str, ...], ...]:
+        if self._clauses is None:
+            self._clauses = tuple(
+                t for t in (tokens(p) for p in _CLAUSE_SPLIT.split(self.norm)) if t
+            )
+        return self._clauses
 
 
 def _phrases(items: Iterable[str]) -> frozenset[tuple[str, ...]]:
@@ -70,16 +80,19 @@ class WholeMessage:
     core: frozenset[tuple[str, ...]]
     fillers: frozenset[tuple[str, ...]]
     longest: int
+    # The first words of the keyword phrases: without one of them no cut can use a keyword.
+    starts: frozenset[str]
 
     @classmethod
     def build(cls, core: Iterable[str], fillers: Iterable[str]) -> WholeMessage:
         core_set = _phrases(core)
         filler_set = _phrases(fillers)
-        return cls(core_set, filler_set, max(len(p) for p in core_set | filler_set))
+        longest = max(len(p) for p in core_set | filler_set)
+        return cls(core_set, filler_set, longest, frozenset(p[0] for p in core_set))
 
     def covers(self, toks: Sequence[str]) -> bool:
         n = len(toks)
-        if n == 0 or n > _MAX_KEYWORD_TOKENS:
+        if n == 0 or n > _MAX_KEYWORD_TOKENS or self.starts.isdisjoint(toks):
             return False
         # reach[i]: bit 1 = position i reachable, bit 2 = reachable having used a keyword.
         reach = [0] * (n + 1)
@@ -245,7 +258,9 @@ def revocation(c: Clauses) -> tuple[str, str] | None:
     v = vocab()
     if v.opt_out.covers(c.tokens):
         return "optout.keyword", " ".join(c.tokens)
-    if len(c.clauses) > 1:
+    # A clause's tokens are some of the message's tokens (clauses are cut at characters that
+    # are never inside a token): no keyword word in the message, no keyword clause.
+    if not v.opt_out.starts.isdisjoint(c.tokens) and len(c.clauses) > 1:
         keyword_clauses = [cl for cl in c.clauses if v.opt_out.covers(cl)]
         if keyword_clauses:
             prose = (t for cl in c.clauses if not v.opt_out.covers(cl) for t in cl)
