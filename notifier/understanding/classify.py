@@ -42,12 +42,12 @@ def _hits(view: View, lang: str, crisis_terms: Sequence[str]) -> list[Hit]:
         if m:
             hits.append(Hit("crisis.custom_term", "crisis", lang, m.group(0).strip(), False, False))
     wanted = candidates(view, lexicons)
-    # The message's language first, so its rule decides when both languages match.
-    for code in sorted(LANGUAGES, key=lambda c: c != lang):
-        for r_no, rule in enumerate(lexicons.languages[code].rules):
-            patterns = wanted.get((code, r_no))
-            if patterns:
-                hits.extend(run(rule, patterns, view, lexicons))
+    # The message's language first, so its rule decides when both languages match; then rule
+    # order. Only the rules some pattern woke up are visited.
+    for code, r_no in sorted(wanted, key=lambda k: (k[0] != lang, LANGUAGES.index(k[0]), k[1])):
+        patterns = wanted[(code, r_no)]
+        if patterns:
+            hits.extend(run(lexicons.languages[code].rules[r_no], patterns, view, lexicons))
     return with_intent(hits, view, lexicons)
 
 

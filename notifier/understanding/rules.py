@@ -108,17 +108,19 @@ Wanted = dict[int, set[int] | None]
 
 def candidates(view: View, lexicons: Lexicons) -> dict[tuple[str, int], Wanted]:
     """(language, rule number) -> the patterns worth trying on this text, via the anchor
-    index: a pattern is only run when one of its anchor words occurs, and only around it."""
+    index: a pattern is only run when one of its anchor words occurs, and only around it,
+    and only when every one of its mandatory items has a word in the text."""
     out: dict[tuple[str, int], Wanted] = {}
     for code, r_no, p_no in lexicons.unanchored:
         out.setdefault((code, r_no), {})[p_no] = None
     index = lexicons.index
-    for word in view.words:
-        entries = index.get(word)
-        if not entries:
-            continue
+    words = view.words
+    # Only the message's words that anchor something (a set operation, not a loop in Python).
+    for word in index.keys() & words:
         tokens = view.at.get(word, ())
-        for code, r_no, p_no in entries:
+        for code, r_no, p_no, requires in index[word]:
+            if any(required.isdisjoint(words) for required in requires):
+                continue
             wanted = out.setdefault((code, r_no), {})
             chosen = wanted.get(p_no)
             if p_no not in wanted:
