@@ -80,9 +80,9 @@ def near_miss(before: list[str], ctx: Context, use: bool) -> bool:
     return False
 
 
-def _resolve(rule: Rule, view: View, start: int, end: int, ctx: Context) -> str:
-    """KEEP, DROP or the name of the rule this match is handed to."""
-    before = view.text[:start].split()
+def _resolve(rule: Rule, view: View, start: int, end: int, ctx: Context, before: list[str]) -> str:
+    """KEEP, DROP or the name of the rule this match is handed to (``before``: the words of
+    the text before the match)."""
     if negated(before, ctx):
         return rule.negated
     if rule.near_miss != KEEP and near_miss(before, ctx, rule.signal == "use"):
@@ -119,7 +119,8 @@ def candidates(view: View, lexicons: Lexicons) -> dict[tuple[str, int], Wanted]:
     for word in index.keys() & words:
         tokens = view.at.get(word, ())
         for code, r_no, p_no, requires in index[word]:
-            if any(required.isdisjoint(words) for required in requires):
+            # map() over a bound method: no generator frame per pattern on this hot path.
+            if requires and any(map(words.isdisjoint, requires)):
                 continue
             wanted = out.setdefault((code, r_no), {})
             chosen = wanted.get(p_no)
@@ -209,12 +210,13 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             continue
         if any(s < end and start < e for s, e in unless):
             continue
-        outcome = _resolve(rule, view, start, end, ctx)
+        before = text[:start].split()
+        outcome = _resolve(rule, view, start, end, ctx, before)
         if outcome == DROP:
             continue
         evidence = text[start:end].strip()
         if outcome == KEEP:
-            own = not third_party(text[:start].split(), ctx)
+            own = not third_party(before, ctx)
             yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own)
         else:
             yield Hit(outcome, outcome.split(".", 1)[0], rule.lang, evidence, False, False)
