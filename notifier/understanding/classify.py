@@ -104,30 +104,27 @@ class _Reading:
     """The models' reading of one message, computed at most once: the backstop and the
     urgent check both ask for it, and most messages need neither."""
 
-    __slots__ = ("_feats", "_p", "models", "text")
+    __slots__ = ("_scores", "models", "text")
 
     def __init__(self, text: str, models: model.Models) -> None:
         self.text = text
         self.models = models
-        self._feats: list[str] | None = None
-        self._p: dict[str, float] | None = None
+        self._scores: model.Scores | None = None
 
     @property
-    def feats(self) -> list[str]:
-        if self._feats is None:
-            self._feats = model.features(self.text)
-        return self._feats
+    def scores(self) -> model.Scores:
+        if self._scores is None:
+            self._scores = self.models.score(model.features(self.text))
+        return self._scores
 
     def p(self, task: str) -> float:
-        if self._p is None:
-            self._p = self.models.probabilities(self.feats)
-        return self._p[task]
+        return self.scores.p[task]
 
     def fires(self, task: str) -> bool:
         return self.p(task) >= self.models.tasks[task].threshold
 
     def evidence(self, task: str) -> str:
-        return self.models.tasks[task].evidence(self.feats)
+        return self.scores.evidence(task)
 
 
 def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list[Hit]:

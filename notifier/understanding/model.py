@@ -27,6 +27,7 @@ evidence is the three features that pushed hardest towards the decision, e.g.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections.abc import Mapping
@@ -121,16 +122,18 @@ class Models:
     # feature scores all five models in one pass over the message.
     table: Mapping[str, tuple[float, float, float, float, float]] = field(default_factory=dict)
 
-    def probabilities(self, feats: list[str]) -> dict[str, float]:
-        """``P`` of every task in TASKS, exactly as :meth:`Linear.probability` computes it:
-        the same features in the same order, so the same floating-point sums (a missing
-        weight adds 0.0, which changes no sum)."""
+    def score(self, feats: list[str]) -> Scores:
+        """Every task in TASKS at once, exactly as :class:`Linear` computes each: the same
+        features in the same order, so the same floating-point sums (a missing weight adds
+        0.0, which changes no sum)."""
         t = self.tasks
         z0, z1, z2, z3, z4 = (t[name].bias for name in TASKS)
         table = self.table
+        present: list[tuple[str, tuple[float, float, float, float, float]]] = []
         for f in set(feats):
             w = table.get(f)
             if w is not None:
+                present.append((f, w))
                 # Unrolled on purpose: a loop over the five tasks per feature costs more than
                 # the additions themselves.
                 z0 += w[0]
@@ -138,7 +141,24 @@ class Models:
                 z2 += w[2]
                 z3 += w[3]
                 z4 += w[4]
-        return {name: _sigmoid(z) for name, z in zip(TASKS, (z0, z1, z2, z3, z4), strict=True)}
+        zs = (z0, z1, z2, z3, z4)
+        return Scores({name: _sigmoid(z) for name, z in zip(TASKS, zs, strict=True)}, present)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """One message read by every model: each task's probability, and the message's features
+    that carry a weight (for the evidence)."""
+
+    p: Mapping[str, float]
+    present: list[tuple[str, tuple[float, float, float, float, float]]]
+
+    def evidence(self, task: str, n: int = 3) -> str:
+        """As :meth:`Linear.evidence`: the ``n`` features with the largest positive weights,
+        ties by name. Only the weighted features are looked at, and only the top ``n`` kept."""
+        i = TASKS.index(task)
+        ranked = heapq.nsmallest(n, [(-w[i], f) for f, w in self.present if w[i] > 0])
+        return " | ".join(f for _, f in ranked)
 
 
 def _sigmoid(z: float) -> float:
