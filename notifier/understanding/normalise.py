@@ -99,6 +99,27 @@ def _strip_edges(text: str) -> str:
     return text[start:end]
 
 
+def _surface_steps(body: str) -> str:
+    """surface() before whitespace and edges, for any text."""
+    text = body.translate(_PUNCT_MAP)
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT_MAP)
+    return _fold_marks(text.casefold())
+
+
+# Accented Latin letters and the punctuation phones type, beside printable ASCII and the
+# whitespace controls. On these the steps act on each character alone (none has a
+# compatibility form, none combines with a neighbour, tab and newline end up as whitespace
+# either way), so a text made only of them is one str.translate through a table the steps
+# themselves computed. tests/unit/understanding/test_normalise.py checks every pair.
+LATIN = (
+    "\t\n\r"
+    + "".join(chr(c) for c in range(0x20, 0x7F))
+    + "áéíóúüñÁÉÍÓÚÜÑàèìòùÀÈÌÒÙâêîôûÂÊÎÔÛäëïöÄËÏÖçÇ¿¡‘’“”´–—…"
+)
+_LATIN_TABLE = {ord(c): _surface_steps(c) for c in LATIN}
+_NOT_LATIN = re.compile("[^" + re.escape(LATIN) + "]")
+
+
 def surface(body: str) -> str:
     """Lower-case (casefold), NFKC (fullwidth/stylised letters become plain ones), accents
     folded (every combining mark: "sí"->"si", "ñ"->"n" - many phones have no Spanish keyboard,
@@ -109,10 +130,10 @@ def surface(body: str) -> str:
         # The same steps on ASCII, where NFKC changes nothing, casefold() is lower(), the only
         # mapped character is the backtick and no mark can occur: most texts take this path.
         text = _ASCII_CONTROL.sub("", body.replace("`", "'").lower())
+    elif _NOT_LATIN.search(body) is None:
+        text = body.translate(_LATIN_TABLE)  # most Spanish texts
     else:
-        text = body.translate(_PUNCT_MAP)
-        text = unicodedata.normalize("NFKC", text).translate(_PUNCT_MAP)
-        text = _fold_marks(text.casefold())
+        text = _surface_steps(body)
     text = _WS.sub(" ", text)
     return _strip_edges(text)
 
