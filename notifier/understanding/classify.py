@@ -16,7 +16,7 @@ from notifier.understanding import model, prompts
 from notifier.understanding.lexicon import LANGUAGES, load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
-from notifier.understanding.rules import Hit, candidates, run, with_intent
+from notifier.understanding.rules import Hit, candidates, past, run, with_intent
 from notifier.understanding.score import MAX_CHARS, score_of
 from notifier.understanding.terms import DEFAULT_CRISIS_TERMS, custom_terms, fallback_crisis
 from notifier.understanding.view import View
@@ -155,8 +155,7 @@ def _urgent_by_model(view: View, lang: str, reading: _Reading) -> str:
     """The urgent model's evidence when it says a crisis no urgent rule flagged is life in
     danger now (911 first), else "". Raise-only like the rest of the backstop; never when the
     message says it was before now ("last night")."""
-    past = load().languages[lang].context.past_time
-    if past is not None and past.search(view.text):
+    if past(view, lang):
         return ""
     return reading.evidence("urgent") or "model" if reading.fires("urgent") else ""
 

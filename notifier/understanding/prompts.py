@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from notifier.understanding.lexicon import LANGUAGES, load, words
@@ -46,12 +46,13 @@ class Clauses:
     """A surface-normalised text as tokens, whole and per clause. The clauses are cut on first
     use: most long messages hold no keyword and no revocation word, and then nothing asks."""
 
-    __slots__ = ("_clauses", "norm", "tokens")
+    __slots__ = ("_clauses", "any_revocation", "norm", "tokens")
 
     def __init__(self, norm: str, toks: tuple[str, ...]) -> None:
         self.norm = norm
         self.tokens = toks
         self._clauses: tuple[tuple[str, ...], ...] | None = None
+        self.any_revocation: bool | None = None  # see _any_revocation
 
     @classmethod
     def of(cls, norm: str) -> Clauses:
@@ -293,18 +294,16 @@ def mentions_revocation(c: Clauses) -> bool:
 def _any_revocation(c: Clauses) -> bool:
     """Whether any revocation phrase occurs. Every phrase contains a revocation word and stays
     inside one clause, so only the clauses holding such a word are searched (long messages
-    are mostly prose); the answer is cached because both callers ask for the same text."""
-    v = vocab()
-    if v.revocation_words.isdisjoint(c.tokens):
-        return False
-    return _search_revocation(
-        "\n".join(" ".join(cl) for cl in c.clauses if not v.revocation_words.isdisjoint(cl))
-    )
-
-
-@lru_cache(maxsize=64)
-def _search_revocation(joined: str) -> bool:
-    return vocab().any_revocation.search(joined) is not None
+    are mostly prose); the answer is kept on the message because both callers ask."""
+    if c.any_revocation is None:
+        v = vocab()
+        c.any_revocation = not v.revocation_words.isdisjoint(c.tokens) and (
+            v.any_revocation.search(
+                "\n".join(" ".join(cl) for cl in c.clauses if not v.revocation_words.isdisjoint(cl))
+            )
+            is not None
+        )
+    return c.any_revocation
 
 
 def opt_in(c: Clauses) -> bool:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from notifier.understanding.lexicon import DROP, KEEP, Context, Lexicons, Rule, load
 from notifier.understanding.view import View
@@ -180,11 +179,14 @@ def _end(offsets: tuple[int, ...], tok: int, last: int, text: str) -> int:
     return len(text) if tok >= last else offsets[tok + 1]
 
 
-@lru_cache(maxsize=8)
-def _past(code: str, text: str) -> bool:
-    """A "before now" word in the text (asked once per message and language, not per rule)."""
-    past_time = load().languages[code].context.past_time
-    return past_time is not None and past_time.search(text) is not None
+def past(view: View, code: str) -> bool:
+    """A "before now" word in the text (searched once per message and language, not per
+    rule: the answer is kept on the view)."""
+    known = view.past.get(code)
+    if known is None:
+        past_time = load().languages[code].context.past_time
+        known = view.past[code] = past_time is not None and past_time.search(view.text) is not None
+    return known
 
 
 def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[Hit]:
@@ -197,13 +199,13 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
     lang = lexicons.languages[rule.lang]
     ctx = lang.context
     unless = _unless_spans(rule, text)
-    past = _past(rule.lang, text)
-    if past and rule.past == DROP:
+    before_now = past(view, rule.lang)
+    if before_now and rule.past == DROP:
         return
     # "i cant breathe lol", "lips are blue from the slushie haha": laughter is not an emergency.
     if rule.urgent and not view.words.isdisjoint(ctx.laughter):
         return
-    urgent = rule.urgent and (not past or rule.past == "urgent")
+    urgent = rule.urgent and (not before_now or rule.past == "urgent")
     for m in matches:
         start, end = m.start(), m.end()
         if end <= start:

@@ -23,6 +23,9 @@ class View:
     # rule need only be tried around one of its anchor words (long messages stay cheap).
     offsets: tuple[int, ...] = ()
     at: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # language -> whether a "before now" word occurs (rules.past fills it: one search per
+    # message, however many rules ask)
+    past: dict[str, bool] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, normalised: str) -> View:
