@@ -16,7 +16,7 @@ from notifier.understanding import model, prompts
 from notifier.understanding.lexicon import LANGUAGES, load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
-from notifier.understanding.rules import Hit, candidates, run, with_intent
+from notifier.understanding.rules import Hit, candidates, past, run, with_intent
 from notifier.understanding.score import MAX_CHARS, score_of
 from notifier.understanding.terms import DEFAULT_CRISIS_TERMS, custom_terms, fallback_crisis
 from notifier.understanding.view import View
@@ -42,12 +42,12 @@ def _hits(view: View, lang: str, crisis_terms: Sequence[str]) -> list[Hit]:
         if m:
             hits.append(Hit("crisis.custom_term", "crisis", lang, m.group(0).strip(), False, False))
     wanted = candidates(view, lexicons)
-    # The message's language first, so its rule decides when both languages match.
-    for code in sorted(LANGUAGES, key=lambda c: c != lang):
-        for r_no, rule in enumerate(lexicons.languages[code].rules):
-            patterns = wanted.get((code, r_no))
-            if patterns:
-                hits.extend(run(rule, patterns, view, lexicons))
+    # The message's language first, so its rule decides when both languages match; then rule
+    # order. Only the rules some pattern woke up are visited.
+    for code, r_no in sorted(wanted, key=lambda k: (k[0] != lang, LANGUAGES.index(k[0]), k[1])):
+        patterns = wanted[(code, r_no)]
+        if patterns:
+            hits.extend(run(lexicons.languages[code].rules[r_no], patterns, view, lexicons))
     return with_intent(hits, view, lexicons)
 
 
@@ -100,42 +100,64 @@ def _not_risk(view: View) -> bool:
     )
 
 
-def _backstop(view: View, lang: str, hits: list[Hit], models: model.Models) -> list[Hit]:
+class _Reading:
+    """The models' reading of one message, computed at most once: the backstop and the
+    urgent check both ask for it, and most messages need neither."""
+
+    __slots__ = ("_scores", "models", "text")
+
+    def __init__(self, text: str, models: model.Models) -> None:
+        self.text = text
+        self.models = models
+        self._scores: model.Scores | None = None
+
+    @property
+    def scores(self) -> model.Scores:
+        if self._scores is None:
+            self._scores = self.models.score(model.features(self.text))
+        return self._scores
+
+    def p(self, task: str) -> float:
+        return self.scores.p[task]
+
+    def fires(self, task: str) -> bool:
+        return self.p(task) >= self.models.tasks[task].threshold
+
+    def evidence(self, task: str) -> str:
+        return self.scores.evidence(task)
+
+
+def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list[Hit]:
     """Model hits added where no rule spoke (see :mod:`notifier.understanding.model`): they
     can only raise nothing-to-concern, nothing-to-crisis, and add a missing use/callback."""
-    feats = model.features(view.text)
     if sum(w not in ("|", ",") for w in view.text.split()) < model.MIN_WORDS:
         return hits
-    tasks = models.tasks
     extra: list[Hit] = []
     spoke = any(h.signal in (Signal.CRISIS, Signal.CONCERN) for h in hits)
-    if not spoke and not _not_risk(view) and tasks["risk"].fires(feats):
+    # The model before the phrase check: both are pure, the model is already paid for.
+    if not spoke and reading.fires("risk") and not _not_risk(view):
         # Unsure between crisis and concern -> crisis, unless it reads like concern.
-        strong = tasks["risk"].fires_strongly(feats) and tasks["crisis"].fires(feats)
+        strong = reading.p("risk") >= reading.models.tasks["risk"].strong
+        strong = strong and reading.fires("crisis")
         risk = Signal.CRISIS if strong else Signal.CONCERN
-        urgent = risk == Signal.CRISIS and tasks["urgent"].fires(feats)
-        evidence = tasks["risk"].evidence(feats)
-        extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang, evidence,
-                         urgent, False))  # fmt: skip
+        urgent = risk == Signal.CRISIS and reading.fires("urgent")
+        extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang,
+                         reading.evidence("risk"), urgent, False))  # fmt: skip
     for signal in (Signal.USE, Signal.CALLBACK):
         has = any(h.signal == signal or (signal == Signal.USE and h.use) for h in hits)
-        if not has and tasks[signal.value].fires(feats):
-            evidence = tasks[signal.value].evidence(feats)
-            extra.append(Hit(f"{signal.value}.model.{lang}", signal.value, lang, evidence,
-                             False, False))  # fmt: skip
+        if not has and reading.fires(signal.value):
+            extra.append(Hit(f"{signal.value}.model.{lang}", signal.value, lang,
+                             reading.evidence(signal.value), False, False))  # fmt: skip
     return hits + extra
 
 
-def _urgent_by_model(view: View, lang: str, models: model.Models) -> str:
+def _urgent_by_model(view: View, lang: str, reading: _Reading) -> str:
     """The urgent model's evidence when it says a crisis no urgent rule flagged is life in
     danger now (911 first), else "". Raise-only like the rest of the backstop; never when the
     message says it was before now ("last night")."""
-    past = load().languages[lang].context.past_time
-    if past is not None and past.search(view.text):
+    if past(view, lang):
         return ""
-    feats = model.features(view.text)
-    task = models.tasks["urgent"]
-    return task.evidence(feats) or "model" if task.fires(feats) else ""
+    return reading.evidence("urgent") or "model" if reading.fires("urgent") else ""
 
 
 def _classify(
@@ -154,8 +176,9 @@ def _classify(
     score = score_of(surf) if "checkin" in kinds else None
     clauses = prompts.Clauses.of(surf)
     revoking = prompts.revocation(clauses)
-    if models is not None and not _keyword_or_answer(clauses, raw, kinds, opted_out, revoking):
-        hits = _backstop(view, lang, hits, models)
+    reading = _Reading(view.text, models) if models is not None else None
+    if reading is not None and not _keyword_or_answer(clauses, raw, kinds, opted_out, revoking):
+        hits = _backstop(view, lang, hits, reading)
 
     crisis = [h for h in hits if h.signal == Signal.CRISIS]
     concern = [h for h in hits if h.signal == Signal.CONCERN]
@@ -166,8 +189,8 @@ def _classify(
         hit = urgent[0] if urgent else chosen[0]
         evidence = hit.evidence
         model_urgent = ""
-        if crisis and not urgent and models is not None:
-            model_urgent = _urgent_by_model(view, hit.lang, models)
+        if crisis and not urgent and reading is not None:
+            model_urgent = _urgent_by_model(view, hit.lang, reading)
         if model_urgent:
             evidence = f"{evidence} (urgent: {model_urgent})"
         return Classification(

@@ -52,6 +52,8 @@ class Rule:
     anchors: tuple[frozenset[str] | None, ...]  # per pattern: one of these words must occur
     starts: tuple[bool, ...]  # per pattern: every match starts with an anchor word
     spans: tuple[int, ...]  # per pattern: the most view tokens one match can cover
+    # per pattern: word sets that must each meet the text (one per mandatory item)
+    requires: tuple[tuple[frozenset[str], ...], ...]
     unless: re.Pattern[str] | None
     # When set, a match only counts if one of these also occurs anywhere in the message
     # (a symptom "cant get air" is urgent only in a message about taking something).
@@ -105,9 +107,10 @@ class Language:
 class Lexicons:
     languages: Mapping[str, Language]
     vocabulary: frozenset[str]  # every word the lexicons know (for the letter squeezer)
-    # word -> (language, rule number, pattern number) of the patterns anchored on it, and the
-    # patterns with no anchor (always tried). Most messages wake only a few patterns.
-    index: Mapping[str, tuple[tuple[str, int, int], ...]]
+    # word -> (language, rule number, pattern number, the pattern's required word sets) of the
+    # patterns anchored on it, and the patterns with no anchor (always tried). Most messages
+    # wake only a few patterns.
+    index: Mapping[str, tuple[tuple[str, int, int, tuple[frozenset[str], ...]], ...]]
     unanchored: tuple[tuple[str, int, int], ...]
 
     def rule_names(self) -> frozenset[str]:
@@ -132,6 +135,7 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
         anchors=tuple(c.anchors for c in compiled),
         starts=tuple(c.starts for c in compiled),
         spans=tuple(c.span for c in compiled),
+        requires=tuple(c.requires for c in compiled),
         unless=unless,
         with_any=compile_any(raw["with_any"], vocab) if raw.get("with_any") else None,
         negated=_target(raw.get("negated", DROP), lang),
@@ -201,7 +205,7 @@ def load() -> Lexicons:
     texts = {code: _read(code) for code in LANGUAGES}
     common = frozenset(w for text in texts.values() for w in tomllib.loads(text)["markers"].split())
     languages = {code: _language(code, text, common) for code, text in texts.items()}
-    index: dict[str, list[tuple[str, int, int]]] = {}
+    index: dict[str, list[tuple[str, int, int, tuple[frozenset[str], ...]]]] = {}
     unanchored: list[tuple[str, int, int]] = []
     for code, lang in languages.items():
         for r_no, rule in enumerate(lang.rules):
@@ -209,7 +213,7 @@ def load() -> Lexicons:
                 if anchors is None:
                     unanchored.append((code, r_no, p_no))
                 for word in anchors or ():
-                    index.setdefault(word, []).append((code, r_no, p_no))
+                    index.setdefault(word, []).append((code, r_no, p_no, rule.requires[p_no]))
     known = frozenset(w for text in texts.values() for w in re.findall(r"[a-z]+", text))
     # A rule may only hand a match to a rule that exists.
     names = {r.name for lang in languages.values() for r in lang.rules}

@@ -27,11 +27,12 @@ evidence is the three features that pushed hardest towards the decision, e.g.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from importlib import resources
 
 TASKS: tuple[str, ...] = ("risk", "crisis", "urgent", "use", "callback")
@@ -50,12 +51,26 @@ def _function_words() -> frozenset[str]:
     return frozenset(w for lang in load_lexicons().languages.values() for w in lang.markers)
 
 
+@lru_cache(maxsize=16_384)
+def _word_features(tok: str) -> tuple[str, ...]:
+    """The features one word gives on its own: the word, its stem and its letter grams.
+    Pure in the word, and SMS vocabulary repeats, so each is computed once per process
+    (bounded: a flood of unique words costs only time)."""
+    if tok in _function_words():
+        return ()
+    if len(tok) <= _STEM:
+        return (tok,)
+    # Letter 4-grams inside longer words carry misspellings and inflections the word list
+    # never saw ("overdoseing", "suisidal", "pastiyas"): "#verd", "#sidal".
+    grams = ("#" + tok[k : k + _GRAM] for k in range(1, len(tok) - _GRAM + 1))
+    return (tok, "~" + tok[:_STEM], *grams)
+
+
 def features(view_text: str) -> list[str]:
     """Unigrams, in-sentence bigrams and prefix stems of a view string (``"| i want , x | "``).
     Commas do not split bigrams ("took them all, every one"), sentence ends do. Frequent
     function words ("i", "and", "lo": the lexicons' language markers) are not features alone,
     only inside a pair, so a short everyday reply cannot trip the model on them."""
-    stop = _function_words()
     out: list[str] = []
     prev = ""
     for tok in view_text.split():
@@ -64,13 +79,7 @@ def features(view_text: str) -> list[str]:
             continue
         if tok == ",":
             continue
-        if tok not in stop:
-            out.append(tok)
-        if len(tok) > _STEM and tok not in stop:
-            out.append("~" + tok[:_STEM])
-            # Letter 4-grams inside longer words carry misspellings and inflections the word
-            # list never saw ("overdoseing", "suisidal", "pastiyas"): "#verd", "#sidal".
-            out.extend("#" + tok[k : k + _GRAM] for k in range(1, len(tok) - _GRAM + 1))
+        out.extend(_word_features(tok))
         if prev:
             out.append(prev + " " + tok)
         prev = tok
@@ -90,9 +99,7 @@ class Linear:
         w = self.weights
         for f in set(feats):
             z += w.get(f, 0.0)
-        if z < -30:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z))
+        return _sigmoid(z)
 
     def fires(self, feats: list[str]) -> bool:
         return self.probability(feats) >= self.threshold
@@ -111,6 +118,60 @@ class Linear:
 class Models:
     tasks: Mapping[str, Linear]
     meta: Mapping[str, object]
+    # feature -> its weight in each of TASKS (0.0 where a task has none): one dict lookup per
+    # feature scores all five models in one pass over the message.
+    table: Mapping[str, tuple[float, float, float, float, float]] = field(default_factory=dict)
+
+    def score(self, feats: list[str]) -> Scores:
+        """Every task in TASKS at once, exactly as :class:`Linear` computes each: the same
+        features in the same order, so the same floating-point sums (a missing weight adds
+        0.0, which changes no sum)."""
+        t = self.tasks
+        z0, z1, z2, z3, z4 = (t[name].bias for name in TASKS)
+        table = self.table
+        present: list[tuple[str, tuple[float, float, float, float, float]]] = []
+        for f in set(feats):
+            w = table.get(f)
+            if w is not None:
+                present.append((f, w))
+                # Unrolled on purpose: a loop over the five tasks per feature costs more than
+                # the additions themselves.
+                z0 += w[0]
+                z1 += w[1]
+                z2 += w[2]
+                z3 += w[3]
+                z4 += w[4]
+        zs = (z0, z1, z2, z3, z4)
+        return Scores({name: _sigmoid(z) for name, z in zip(TASKS, zs, strict=True)}, present)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """One message read by every model: each task's probability, and the message's features
+    that carry a weight (for the evidence)."""
+
+    p: Mapping[str, float]
+    present: list[tuple[str, tuple[float, float, float, float, float]]]
+
+    def evidence(self, task: str, n: int = 3) -> str:
+        """As :meth:`Linear.evidence`: the ``n`` features with the largest positive weights,
+        ties by name. Only the weighted features are looked at, and only the top ``n`` kept."""
+        i = TASKS.index(task)
+        ranked = heapq.nsmallest(n, [(-w[i], f) for f, w in self.present if w[i] > 0])
+        return " | ".join(f for _, f in ranked)
+
+
+def _sigmoid(z: float) -> float:
+    if z < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _table(tasks: Mapping[str, Linear]) -> dict[str, tuple[float, float, float, float, float]]:
+    risk, crisis, urgent, use, callback = (tasks[name].weights for name in TASKS)
+    names = set(risk) | set(crisis) | set(urgent) | set(use) | set(callback)
+    return {f: (risk.get(f, 0.0), crisis.get(f, 0.0), urgent.get(f, 0.0), use.get(f, 0.0),
+                callback.get(f, 0.0)) for f in names}  # fmt: skip
 
 
 def _read() -> str:
@@ -132,7 +193,9 @@ def from_json(text: str) -> Models:
     missing = [t for t in TASKS if t not in tasks]
     if missing:
         raise ValueError(f"model.json: missing tasks {missing}")
-    return Models(tasks=tasks, meta={k: v for k, v in data.items() if k != "tasks"})
+    return Models(
+        tasks=tasks, meta={k: v for k, v in data.items() if k != "tasks"}, table=_table(tasks)
+    )
 
 
 @cache

@@ -48,6 +48,9 @@ _PUNCT_MAP = str.maketrans(
 _WS = re.compile(r"\s+")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# The same words as split points: split() hands back the text between them and the words
+# themselves in turn, so expansion is a loop over a list instead of a callback per word.
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 _TOKEN = re.compile(r"[^\W_]+")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
 
@@ -96,15 +99,41 @@ def _strip_edges(text: str) -> str:
     return text[start:end]
 
 
+def _surface_steps(body: str) -> str:
+    """surface() before whitespace and edges, for any text."""
+    text = body.translate(_PUNCT_MAP)
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT_MAP)
+    return _fold_marks(text.casefold())
+
+
+# Accented Latin letters and the punctuation phones type, beside printable ASCII and the
+# whitespace controls. On these the steps act on each character alone (none has a
+# compatibility form, none combines with a neighbour, tab and newline end up as whitespace
+# either way), so a text made only of them is one str.translate through a table the steps
+# themselves computed. tests/unit/understanding/test_normalise.py checks every pair.
+LATIN = (
+    "\t\n\r"
+    + "".join(chr(c) for c in range(0x20, 0x7F))
+    + "áéíóúüñÁÉÍÓÚÜÑàèìòùÀÈÌÒÙâêîôûÂÊÎÔÛäëïöÄËÏÖçÇ¿¡‘’“”´–—…"
+)
+_LATIN_TABLE = {ord(c): _surface_steps(c) for c in LATIN}
+_NOT_LATIN = re.compile("[^" + re.escape(LATIN) + "]")
+
+
 def surface(body: str) -> str:
     """Lower-case (casefold), NFKC (fullwidth/stylised letters become plain ones), accents
     folded (every combining mark: "sí"->"si", "ñ"->"n" - many phones have no Spanish keyboard,
     so clients write "dano" anyway), curly apostrophes and dashes made ASCII, whitespace
     collapsed, punctuation and emoji stripped from both ends. Inner punctuation is kept
     ("7/10", "can't", "opt-out")."""
-    text = body.translate(_PUNCT_MAP)
-    text = unicodedata.normalize("NFKC", text).translate(_PUNCT_MAP)
-    text = _fold_marks(text.casefold())
+    if body.isascii():
+        # The same steps on ASCII, where NFKC changes nothing, casefold() is lower(), the only
+        # mapped character is the backtick and no mark can occur: most texts take this path.
+        text = _ASCII_CONTROL.sub("", body.replace("`", "'").lower())
+    elif _NOT_LATIN.search(body) is None:
+        text = body.translate(_LATIN_TABLE)  # most Spanish texts
+    else:
+        text = _surface_steps(body)
     text = _WS.sub(" ", text)
     return _strip_edges(text)
 
@@ -114,8 +143,9 @@ def detect_language(text: str) -> str:
     it only picks the abbreviation table; every rule of both languages still runs."""
     languages = load().languages
     tokens = _TOKEN.findall(text.replace("'", ""))
-    en = sum(t in languages["en"].markers for t in tokens)
-    es = sum(t in languages["es"].markers for t in tokens)
+    # map() over the set's own membership test: counted without a Python frame per word.
+    en = sum(map(languages["en"].markers.__contains__, tokens))
+    es = sum(map(languages["es"].markers.__contains__, tokens))
     return "es" if es > en else "en"
 
 
@@ -182,7 +212,13 @@ def expand(text: str, code: str) -> str:
     phrases = _phrase_regex(code)
     if phrases is not None:
         text = phrases.sub(lambda m: lang.phrases[m.group(0)], text)
-    return _WORD.sub(lambda m: _expanded(m.group(0), lang), text)
+    parts = _WORD_SPLIT.split(text)  # [between, word, between, word, ..., between]
+    seen = _EXPANDED.get(code, {})
+    for i in range(1, len(parts), 2):
+        word = parts[i]
+        out = seen.get(word)
+        parts[i] = _expanded(word, lang) if out is None else out
+    return "".join(parts)
 
 
 def full(raw: str, code: str, surfaced: str | None = None) -> str:

@@ -84,6 +84,10 @@ class Compiled:
     starts: bool = False
     # The most words (view tokens, commas included) one match can span.
     span: int = 0
+    # Per mandatory item other than the anchors', the words one of which must be in the text:
+    # a match holds every mandatory item, so a text lacking any of these sets cannot match
+    # ("took ... pills" is not tried on a text with "took" but no pill word).
+    requires: tuple[frozenset[str], ...] = ()
 
 
 def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
@@ -135,8 +139,10 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
     # Starting at the first item's words is cheaper than scanning for a rarer later word.
     common = vocab.common
     if first is not None and anchors is not None and len(first & common) <= len(anchors & common):
-        return Compiled("".join(out), first, True, span)
-    return Compiled("".join(out), anchors, False, span)
+        requires = tuple(c for c in candidates if c != first)
+        return Compiled("".join(out), first, True, span, requires)
+    requires = tuple(c for c in candidates if c != anchors)
+    return Compiled("".join(out), anchors, False, span, requires)
 
 
 def compile_each(patterns: Sequence[str], vocab: Vocabulary) -> tuple[Compiled, ...]:

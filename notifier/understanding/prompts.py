@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from notifier.understanding.lexicon import LANGUAGES, load, words
@@ -42,18 +42,29 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text.replace("'", "")))
 
 
-@dataclass(frozen=True, slots=True)
 class Clauses:
-    """A surface-normalised text as tokens, whole and per clause."""
+    """A surface-normalised text as tokens, whole and per clause. The clauses are cut on first
+    use: most long messages hold no keyword and no revocation word, and then nothing asks."""
 
-    norm: str
-    tokens: tuple[str, ...]
-    clauses: tuple[tuple[str, ...], ...]
+    __slots__ = ("_clauses", "any_revocation", "norm", "tokens")
+
+    def __init__(self, norm: str, toks: tuple[str, ...]) -> None:
+        self.norm = norm
+        self.tokens = toks
+        self._clauses: tuple[tuple[str, ...], ...] | None = None
+        self.any_revocation: bool | None = None  # see _any_revocation
 
     @classmethod
     def of(cls, norm: str) -> Clauses:
-        clauses = tuple(t for t in (tokens(p) for p in _CLAUSE_SPLIT.split(norm)) if t)
-        return cls(norm=norm, tokens=tokens(norm), clauses=clauses)
+        return cls(norm, tokens(norm))
+
+    @property
+    def clauses(self) -> tuple[tuple[str, ...], ...]:
+        if self._clauses is None:
+            self._clauses = tuple(
+                t for t in (tokens(p) for p in _CLAUSE_SPLIT.split(self.norm)) if t
+            )
+        return self._clauses
 
 
 def _phrases(items: Iterable[str]) -> frozenset[tuple[str, ...]]:
@@ -70,16 +81,19 @@ class WholeMessage:
     core: frozenset[tuple[str, ...]]
     fillers: frozenset[tuple[str, ...]]
     longest: int
+    # The first words of the keyword phrases: without one of them no cut can use a keyword.
+    starts: frozenset[str]
 
     @classmethod
     def build(cls, core: Iterable[str], fillers: Iterable[str]) -> WholeMessage:
         core_set = _phrases(core)
         filler_set = _phrases(fillers)
-        return cls(core_set, filler_set, max(len(p) for p in core_set | filler_set))
+        longest = max(len(p) for p in core_set | filler_set)
+        return cls(core_set, filler_set, longest, frozenset(p[0] for p in core_set))
 
     def covers(self, toks: Sequence[str]) -> bool:
         n = len(toks)
-        if n == 0 or n > _MAX_KEYWORD_TOKENS:
+        if n == 0 or n > _MAX_KEYWORD_TOKENS or self.starts.isdisjoint(toks):
             return False
         # reach[i]: bit 1 = position i reachable, bit 2 = reachable having used a keyword.
         reach = [0] * (n + 1)
@@ -121,6 +135,7 @@ def _data(code: str) -> dict[str, Any]:
 @dataclass(frozen=True, slots=True)
 class _Revocation:
     pattern: re.Pattern[str]
+    source: str  # the phrase's own regular expression, without the word-boundary checks
     code: str
     # Imperatives ("stop texting me") are also what people quote about someone else ("tell him
     # to stop texting me"), so in English "to" without "you" before them means reported speech.
@@ -172,7 +187,10 @@ def _revocations() -> tuple[_Revocation, ...]:
             pattern = rev["pattern"].format(**macros)
             out.append(
                 _Revocation(
-                    re.compile(rf"(?<!\S)(?:{pattern})(?!\S)"), code, bool(rev.get("imperative"))
+                    re.compile(rf"(?<!\S)(?:{pattern})(?!\S)"),
+                    pattern,
+                    code,
+                    bool(rev.get("imperative")),
                 )
             )
     return tuple(out)
@@ -205,8 +223,11 @@ def vocab() -> Vocab:
         ),
         revocations=revocations,
         revocation_words=_union_words("optout", "revocation_words"),
+        # The boundary checks once around the alternation, not inside each phrase: the same
+        # matches, but mid-word positions fail at once instead of once per phrase (7x faster).
         any_revocation=re.compile(
-            "|".join(f"(?:{r.pattern.pattern})" for r in revocations), re.MULTILINE
+            r"(?<!\S)(?:" + "|".join(f"(?:{r.source})" for r in revocations) + r")(?!\S)",
+            re.MULTILINE,
         ),
         reported={
             code: _Reported(
@@ -245,7 +266,9 @@ def revocation(c: Clauses) -> tuple[str, str] | None:
     v = vocab()
     if v.opt_out.covers(c.tokens):
         return "optout.keyword", " ".join(c.tokens)
-    if len(c.clauses) > 1:
+    # A clause's tokens are some of the message's tokens (clauses are cut at characters that
+    # are never inside a token): no keyword word in the message, no keyword clause.
+    if not v.opt_out.starts.isdisjoint(c.tokens) and len(c.clauses) > 1:
         keyword_clauses = [cl for cl in c.clauses if v.opt_out.covers(cl)]
         if keyword_clauses:
             prose = (t for cl in c.clauses if not v.opt_out.covers(cl) for t in cl)
@@ -271,18 +294,16 @@ def mentions_revocation(c: Clauses) -> bool:
 def _any_revocation(c: Clauses) -> bool:
     """Whether any revocation phrase occurs. Every phrase contains a revocation word and stays
     inside one clause, so only the clauses holding such a word are searched (long messages
-    are mostly prose); the answer is cached because both callers ask for the same text."""
-    v = vocab()
-    if v.revocation_words.isdisjoint(c.tokens):
-        return False
-    return _search_revocation(
-        "\n".join(" ".join(cl) for cl in c.clauses if not v.revocation_words.isdisjoint(cl))
-    )
-
-
-@lru_cache(maxsize=64)
-def _search_revocation(joined: str) -> bool:
-    return vocab().any_revocation.search(joined) is not None
+    are mostly prose); the answer is kept on the message because both callers ask."""
+    if c.any_revocation is None:
+        v = vocab()
+        c.any_revocation = not v.revocation_words.isdisjoint(c.tokens) and (
+            v.any_revocation.search(
+                "\n".join(" ".join(cl) for cl in c.clauses if not v.revocation_words.isdisjoint(cl))
+            )
+            is not None
+        )
+    return c.any_revocation
 
 
 def opt_in(c: Clauses) -> bool:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from notifier.understanding.lexicon import DROP, KEEP, Context, Lexicons, Rule, load
 from notifier.understanding.view import View
@@ -80,9 +79,9 @@ def near_miss(before: list[str], ctx: Context, use: bool) -> bool:
     return False
 
 
-def _resolve(rule: Rule, view: View, start: int, end: int, ctx: Context) -> str:
-    """KEEP, DROP or the name of the rule this match is handed to."""
-    before = view.text[:start].split()
+def _resolve(rule: Rule, view: View, start: int, end: int, ctx: Context, before: list[str]) -> str:
+    """KEEP, DROP or the name of the rule this match is handed to (``before``: the words of
+    the text before the match)."""
     if negated(before, ctx):
         return rule.negated
     if rule.near_miss != KEEP and near_miss(before, ctx, rule.signal == "use"):
@@ -108,17 +107,20 @@ Wanted = dict[int, set[int] | None]
 
 def candidates(view: View, lexicons: Lexicons) -> dict[tuple[str, int], Wanted]:
     """(language, rule number) -> the patterns worth trying on this text, via the anchor
-    index: a pattern is only run when one of its anchor words occurs, and only around it."""
+    index: a pattern is only run when one of its anchor words occurs, and only around it,
+    and only when every one of its mandatory items has a word in the text."""
     out: dict[tuple[str, int], Wanted] = {}
     for code, r_no, p_no in lexicons.unanchored:
         out.setdefault((code, r_no), {})[p_no] = None
     index = lexicons.index
-    for word in view.words:
-        entries = index.get(word)
-        if not entries:
-            continue
+    words = view.words
+    # Only the message's words that anchor something (a set operation, not a loop in Python).
+    for word in index.keys() & words:
         tokens = view.at.get(word, ())
-        for code, r_no, p_no in entries:
+        for code, r_no, p_no, requires in index[word]:
+            # map() over a bound method: no generator frame per pattern on this hot path.
+            if requires and any(map(words.isdisjoint, requires)):
+                continue
             wanted = out.setdefault((code, r_no), {})
             chosen = wanted.get(p_no)
             if p_no not in wanted:
@@ -177,11 +179,14 @@ def _end(offsets: tuple[int, ...], tok: int, last: int, text: str) -> int:
     return len(text) if tok >= last else offsets[tok + 1]
 
 
-@lru_cache(maxsize=8)
-def _past(code: str, text: str) -> bool:
-    """A "before now" word in the text (asked once per message and language, not per rule)."""
-    past_time = load().languages[code].context.past_time
-    return past_time is not None and past_time.search(text) is not None
+def past(view: View, code: str) -> bool:
+    """A "before now" word in the text (searched once per message and language, not per
+    rule: the answer is kept on the view)."""
+    known = view.past.get(code)
+    if known is None:
+        past_time = load().languages[code].context.past_time
+        known = view.past[code] = past_time is not None and past_time.search(view.text) is not None
+    return known
 
 
 def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[Hit]:
@@ -194,25 +199,26 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
     lang = lexicons.languages[rule.lang]
     ctx = lang.context
     unless = _unless_spans(rule, text)
-    past = _past(rule.lang, text)
-    if past and rule.past == DROP:
+    before_now = past(view, rule.lang)
+    if before_now and rule.past == DROP:
         return
     # "i cant breathe lol", "lips are blue from the slushie haha": laughter is not an emergency.
     if rule.urgent and not view.words.isdisjoint(ctx.laughter):
         return
-    urgent = rule.urgent and (not past or rule.past == "urgent")
+    urgent = rule.urgent and (not before_now or rule.past == "urgent")
     for m in matches:
         start, end = m.start(), m.end()
         if end <= start:
             continue
         if any(s < end and start < e for s, e in unless):
             continue
-        outcome = _resolve(rule, view, start, end, ctx)
+        before = text[:start].split()
+        outcome = _resolve(rule, view, start, end, ctx, before)
         if outcome == DROP:
             continue
         evidence = text[start:end].strip()
         if outcome == KEEP:
-            own = not third_party(text[:start].split(), ctx)
+            own = not third_party(before, ctx)
             yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own)
         else:
             yield Hit(outcome, outcome.split(".", 1)[0], rule.lang, evidence, False, False)

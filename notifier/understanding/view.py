@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 _BREAK = re.compile(r"[.!?;:\n]+|[^\w\s,'/-]|_|\s-+\s")
 _TOKEN = re.compile(r"[^\W_]+|[|,]")
+_SEPARATORS = ("|", ",")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +23,16 @@ class View:
     # rule need only be tried around one of its anchor words (long messages stay cheap).
     offsets: tuple[int, ...] = ()
     at: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # language -> whether a "before now" word occurs (rules.past fills it: one search per
+    # message, however many rules ask)
+    past: dict[str, bool] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, normalised: str) -> View:
         s = _BREAK.sub(" | ", normalised.replace("'", ""))
         tokens: list[str] = ["|"]
         for tok in _TOKEN.findall(s):
-            if tok in ("|", ",") and tokens[-1] in ("|", ","):
+            if tok in _SEPARATORS and tokens[-1] in _SEPARATORS:
                 if tok == "|":
                     tokens[-1] = "|"
                 continue
@@ -37,19 +41,23 @@ class View:
             tokens[-1] = "|"
         elif tokens[-1] != "|":
             tokens.append("|")
+        # One pass for both: where each token starts, and each word's token numbers (built as
+        # tuples directly: most words occur once).
         offsets: list[int] = []
-        at: dict[str, list[int]] = {}
+        at: dict[str, tuple[int, ...]] = {}
         pos = 0
         for n, tok in enumerate(tokens):
             offsets.append(pos)
-            if tok not in ("|", ","):
-                at.setdefault(tok, []).append(n)
             pos += len(tok) + 1
+            seen = at.get(tok)
+            at[tok] = (n,) if seen is None else (*seen, n)
+        del at["|"]
+        at.pop(",", None)
         return cls(
             text=" ".join(tokens) + " ",
             words=frozenset(tokens),
             offsets=tuple(offsets),
-            at={w: tuple(v) for w, v in at.items()},
+            at=at,
         )
 
     def sentence(self, start: int, end: int) -> str:

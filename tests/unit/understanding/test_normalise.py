@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from notifier.understanding import normalise
-from notifier.understanding.normalise import detect_language, surface
+from notifier.understanding.normalise import (
+    _WS,
+    LATIN,
+    _strip_edges,
+    _surface_steps,
+    detect_language,
+    surface,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +77,18 @@ def test_sms_forms_written_out(body: str, expected: str) -> None:
 )
 def test_language_detection(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+def test_surface_shortcut_for_latin_text_equals_the_general_steps() -> None:
+    # surface() translates texts made only of LATIN characters through a table; that must be
+    # what the general steps give, for every pair of such characters and longer mixes.
+    def general(body: str) -> str:
+        return _strip_edges(_WS.sub(" ", _surface_steps(body)))
+
+    for a in LATIN:
+        for b in LATIN:
+            assert surface(a + b + "\u00f1") == general(a + b + "\u00f1"), repr(a + b)
+    rng = random.Random(7)
+    for _ in range(2000):
+        body = "".join(rng.choice(LATIN) for _ in range(rng.randrange(1, 40)))
+        assert surface(body) == general(body), repr(body)
