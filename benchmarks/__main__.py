@@ -1,4 +1,4 @@
-"""`python -m benchmarks [--only B1,B2,B3,B4,B5] [--quick] [--markdown FILE]`: every benchmark
+"""`python -m benchmarks [--only B1,B2,B3,B4,B5,B6] [--quick] [--markdown FILE]`: every benchmark
 beside its baseline, in one run, with the ratio. Absolute numbers vary with the machine and
 its load; ratios measured in the same run hold."""
 
@@ -107,9 +107,18 @@ def b5(quick: bool) -> str:
                  ["messages", "timing", "p50", "p99", "max"], rows)  # fmt: skip
 
 
+def b6(quick: bool) -> str:
+    from benchmarks import crisis_burst as cb
+
+    seconds = "15" if quick else "60"
+    r = child("benchmarks.crisis_burst", "--per-minute", "3000", "--seconds", seconds,
+              timeout=1800)  # fmt: skip
+    return table(cb.title(3000, 100, 1000), cb.HEADER, cb.rows(r["results"]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--only", default="B1,B2,B3,B4,B5")
+    parser.add_argument("--only", default="B1,B2,B3,B4,B5,B6")
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
     parser.add_argument("--markdown", help="also write the tables to this file")
     args = parser.parse_args()
@@ -117,7 +126,7 @@ def main() -> int:
     header = f"notifier benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\nmachine: {machine()}"
     print(header, flush=True)
     out = [header]
-    for name, fn in (("B1", b1), ("B2", b2), ("B3", b3), ("B4", b4), ("B5", b5)):
+    for name, fn in (("B1", b1), ("B2", b2), ("B3", b3), ("B4", b4), ("B5", b5), ("B6", b6)):
         if name in chosen:
             text = fn(args.quick)
             print(text, flush=True)
