@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -19,6 +19,7 @@ class LoadResult:
     seconds: float
     statuses: dict[int, int]
     latencies: list[float]
+    answered: list[int] = field(default_factory=list)  # indices of the requests answered
 
     @property
     def rps(self) -> float:
@@ -62,6 +63,7 @@ async def _worker(
             out.latencies.append(time.perf_counter() - sent)
             out.statuses[status] = out.statuses.get(status, 0) + 1
             out.requests += 1
+            out.answered.append(i)
             i += step
     finally:
         writer.close()
