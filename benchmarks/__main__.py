@@ -87,7 +87,7 @@ def b4(quick: bool) -> str:
          f"{float(r['p99_ms']):.1f} ms (< 100 ms)",
          f"{ratio:.0%} (>= 50%)",
          f"{r['replies']} replies for {r['unique_sids']} MessageSids ({r['distinct_replies']} "
-         (f"distinct); all recorded {float(r['drain_after_s']):.0f} s after the burst"
+         + (f"distinct); all recorded {float(r['drain_after_s']):.0f} s after the burst"
           if r["drain_after_s"] is not None else "distinct); NOT all recorded in 600 s")
          + f"; HTTP {r['statuses']}"
          + (f"; inbox left: {', '.join(r['inbox_left'])}" if r.get("inbox_left") else "")],
