@@ -103,21 +103,32 @@ def measure(seconds: float) -> dict[str, object]:
     try:
         _wait("http://127.0.0.1:8801/healthz")
         ours = run("127.0.0.1", 8801, load, CONNECTIONS, seconds)
-        answered = ours.requests
-        sids = {load[i].split(b"MessageSid=")[1].split(b"&")[0] for i in range(answered)}
+        sids = {load[i].split(b"MessageSid=")[1].split(b"&")[0] for i in ours.answered}
         engine = create_engine(url)
         started = time.monotonic()
         while time.monotonic() - started < 600:
             with engine.connect() as conn:
                 recorded = conn.execute(text("SELECT count(*) FROM replies")).scalar()
+                waiting = conn.execute(
+                    text("SELECT count(*) FROM inbox WHERE claimed_by IS DISTINCT FROM 'failed'")
+                ).scalar()
             if recorded >= len(sids):
                 drained = time.monotonic() - started
+                break
+            if not waiting:  # nothing left that could still become a reply
                 break
             time.sleep(0.5)
         with engine.connect() as conn:
             total, distinct = conn.execute(
                 text("SELECT count(*), count(DISTINCT provider_sid) FROM replies")
             ).one()
+            # What never became a reply: still in the inbox (and why), or never stored.
+            left = [
+                f"{r[0] or 'unclaimed'}: {r[1]} ({r[2] or 'no error'})"
+                for r in conn.execute(
+                    text("SELECT claimed_by, count(*), max(last_error) FROM inbox GROUP BY 1")
+                )
+            ]
         engine.dispose()
     finally:
         service.terminate()
@@ -137,6 +148,7 @@ def measure(seconds: float) -> dict[str, object]:
         "replies": total,
         "distinct_replies": distinct,
         "drain_after_s": drained,
+        "inbox_left": left,
     }
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -18,6 +19,7 @@ class LoadResult:
     seconds: float
     statuses: dict[int, int]
     latencies: list[float]
+    answered: list[int] = field(default_factory=list)  # indices of the requests answered
 
     @property
     def rps(self) -> float:
@@ -61,6 +63,7 @@ async def _worker(
             out.latencies.append(time.perf_counter() - sent)
             out.statuses[status] = out.statuses.get(status, 0) + 1
             out.requests += 1
+            out.answered.append(i)
             i += step
     finally:
         writer.close()
@@ -97,3 +100,70 @@ def form_request(path: str, body: bytes, headers: dict[str, str]) -> bytes:
     ]
     head += [f"{k}: {v}" for k, v in headers.items()]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+@dataclass
+class Sent:
+    """One request of a paced run: when it was written (wall clock, seconds since the epoch,
+    comparable with the server's timestamps on the same machine), how long its answer took
+    and the status."""
+
+    index: int
+    sent_at: float
+    latency: float
+    status: int
+
+
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
+    writer.write(request)
+    await writer.drain()
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value.strip())
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+def paced(
+    host: str, port: int, requests: Sequence[bytes], per_second: float, connections: int
+) -> list[Sent]:
+    """Send every request once, request n at ``n / per_second`` seconds after the start (an
+    open loop: a slow answer does not slow the schedule while a connection is free)."""
+    out: list[Sent] = []
+
+    async def one(
+        n: int, conn: tuple[asyncio.StreamReader, asyncio.StreamWriter], free: asyncio.Queue[Any]
+    ) -> None:
+        started = time.perf_counter()
+        wall = time.time()
+        status = await _exchange(conn[0], conn[1], requests[n])
+        out.append(Sent(n, wall, time.perf_counter() - started, status))
+        free.put_nowait(conn)
+
+    async def main() -> None:
+        free: asyncio.Queue[Any] = asyncio.Queue()
+        for _ in range(connections):
+            free.put_nowait(await asyncio.open_connection(host, port))
+        tasks = []
+        start = time.perf_counter()
+        for n in range(len(requests)):
+            delay = start + n / per_second - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            conn = await free.get()
+            tasks.append(asyncio.create_task(one(n, conn, free)))
+        await asyncio.gather(*tasks)
+        while not free.empty():
+            free.get_nowait()[1].close()
+
+    asyncio.run(main())
+    return sorted(out, key=lambda s: s.index)

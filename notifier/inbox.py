@@ -9,8 +9,10 @@ the delivery is durable, however busy classification and replies are.
 :func:`process` claims stored rows (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE SKIP LOCKED``
 on PostgreSQL, with a lease so a replica that dies mid-way loses nothing), hands each to the one
 inbound path (:func:`notifier.replies.receive`, which also de-duplicates on the MessageSid) and
-deletes it. Crisis messages (flagged at the webhook) go first. A row that fails five times is
-kept, with its error, for a person to look at.
+deletes it. Crisis messages (flagged at the webhook) go first, also past the rest of a batch
+already claimed: a crisis that arrives while the worker is paced through fifty ordinary replies
+is taken before the next of them (B6 in docs/benchmarks.md: it waited up to 3.5 s before). A
+row that fails five times is kept, with its error, for a person to look at.
 """
 
 from __future__ import annotations
@@ -62,9 +64,15 @@ def _row(
 class InboxWriter:
     """Group-commits deliveries from many concurrent webhook requests."""
 
-    def __init__(self, db: Database, on_written: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        on_written: Callable[[], None],
+        on_urgent: Callable[[], None] | None = None,
+    ) -> None:
         self.db = db
         self.on_written = on_written
+        self.on_urgent = on_urgent  # after a batch holding a crisis message is durable
         self.queue: queue.Queue[tuple[dict[str, Any], Future[None]] | None] = queue.Queue()
         self.thread = threading.Thread(target=self._loop, name="inbox-writer", daemon=True)
         self.thread.start()
@@ -119,6 +127,8 @@ class InboxWriter:
             return
         for _, done in batch:
             done.set_result(None)
+        if self.on_urgent is not None and any(row["urgent"] for row, _ in batch):
+            self.on_urgent()
         self.on_written()
 
 
@@ -149,11 +159,14 @@ def process(
     handle: Callable[..., object],
     limit: int = 50,
     pace: Callable[[bool], None] | None = None,
+    urgent_arrived: Callable[[], bool] | None = None,
+    urgent_only: bool = False,
 ) -> int:
     """Process up to ``limit`` stored deliveries, crisis first; returns how many were handled.
     ``pace(urgent)`` is called before each one (the worker uses it to leave the webhook room
-    during a burst)."""
-    ids = claim(db, worker, now, limit)
+    during a burst). ``urgent_arrived()`` is asked before each ordinary one: when it says a
+    crisis message has been stored since, unclaimed crisis rows are handled first."""
+    ids = claim(db, worker, now, limit, urgent_only=urgent_only)
     if not ids:
         return 0
     i = INBOX.c
@@ -176,6 +189,8 @@ def process(
     for r in rows:
         if pace is not None:
             pace(bool(r.urgent))
+        if not r.urgent and urgent_arrived is not None and urgent_arrived():
+            done += process(db, worker, now, handle, limit, urgent_only=True)
         try:
             handle(
                 from_phone=r.from_phone,

@@ -208,11 +208,18 @@ def _context(
         )
         for r in rows
     )
+    # The next meeting only stands in for a reminder's own meeting that has started (or that
+    # it has none of): looked up only then, one query fewer for most replies.
+    stands_in = any(
+        p.kind == REMINDER and (p.meeting is None or p.meeting.starts_at <= now) for p in prompts
+    )
     return Context(
         client=view,
         now=now,
         prompts=prompts,
-        next_meeting=_next_meeting(s, view.id, client.group_name, now, settings),
+        next_meeting=(
+            _next_meeting(s, view.id, client.group_name, now, settings) if stands_in else None
+        ),
         twilio_answered=twilio_answered,
     )
 

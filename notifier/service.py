@@ -74,6 +74,7 @@ class Service:
         )
         self.jobs: dict[str, JobRun] = {}
         self.inbox_wakeup = threading.Event()
+        self.urgent_stored = threading.Event()  # a crisis delivery is durable, not yet taken
         self.inbox_worker: threading.Thread | None = None
         self.inbox_writer: inbox.InboxWriter | None = None
         self._writer_lock = threading.Lock()
@@ -153,7 +154,9 @@ class Service:
         if self.inbox_writer is None:
             with self._writer_lock:
                 if self.inbox_writer is None:
-                    self.inbox_writer = inbox.InboxWriter(self.db, self.inbox_wakeup.set)
+                    self.inbox_writer = inbox.InboxWriter(
+                        self.db, self.inbox_wakeup.set, on_urgent=self.urgent_stored.set
+                    )
         self.last_webhook = time.monotonic()
         urgent = classify(body, crisis_terms=self.crisis_terms).category == "crisis"
         return self.inbox_writer.submit(
@@ -184,17 +187,27 @@ class Service:
 
         def pace(urgent: bool) -> None:
             # During a burst of webhooks, ordinary replies take about a tenth of
-            # the process, so Twilio keeps getting fast answers; crisis messages never wait.
+            # the process, so Twilio keeps getting fast answers; crisis messages never wait
+            # (one stored during the pause ends it).
             if not urgent and time.monotonic() - self.last_webhook < 0.2:
-                time.sleep(max(9 * last_cost, 0.002))
+                self.urgent_stored.wait(max(9 * last_cost, 0.002))
+
+        def urgent_arrived() -> bool:
+            # Cleared before the claim that takes it, so one stored meanwhile is not missed.
+            if not self.urgent_stored.is_set():
+                return False
+            self.urgent_stored.clear()
+            return True
 
         while True:
+            self.urgent_stored.clear()  # this claim takes crisis rows first anyway
             n = inbox.process(
                 self.db,
                 self.dispatcher.worker_id,
                 now or self.clock(),
                 handle,
                 pace=pace if paced else None,
+                urgent_arrived=urgent_arrived,
             )
             total += n
             if queued:
