@@ -204,3 +204,43 @@ def test_idle_timeout_signs_out(signed_in: Pages) -> None:
     d.get(pages.server.url + "/groups/evening")
     assert "/login" in d.current_url, d.current_url
     pages.check("idle-timeout")
+
+
+def test_a_new_account_sets_its_password_and_enrols_with_the_qr_code(pages: Pages) -> None:
+    """The first-time path: the one-time link, a password, then the QR code for the
+    authenticator app; both pages screenshotted and checked with axe."""
+    from notifier import staff as staffmod
+
+    d, server = pages.driver, pages.server
+    d.delete_all_cookies()
+    server.clock.advance(minutes=3)
+    token = staffmod.add(
+        server.service.db,
+        server.service.settings,
+        email="new@clinic.org",
+        name="Noa",
+        role="facilitator",
+        groups=("morning",),
+        now=server.clock(),
+    )
+    assert token is not None
+    pages.open(f"/setup/{token}", "setup")
+    password = "a long new password 2026"
+    d.find_element(By.ID, "password").send_keys(password)
+    d.find_element(By.ID, "confirm").send_keys(password)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]"))
+    if "/login" in d.current_url and "/mfa" not in d.current_url:
+        d.find_element(By.ID, "email").send_keys("new@clinic.org")
+        d.find_element(By.ID, "password").send_keys(password)
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]"))
+    assert "/mfa/setup" in d.current_url, d.current_url
+    pages.check("mfa-setup")
+    qr = d.find_element(By.CSS_SELECTOR, "img.qr")
+    assert qr.get_attribute("src").startswith("data:image/svg+xml")
+    assert d.execute_script("return arguments[0].naturalWidth", qr) > 0  # the QR code renders
+    secret = d.find_element(By.CSS_SELECTOR, "code.secret").text.replace(" ", "")
+    d.find_element(By.ID, "code").send_keys(pyotp.TOTP(secret).at(server.clock()))
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]"))
+    assert d.current_url == server.url + "/", d.current_url
+    assert "Morning" in text_of(pages) and "Evening" not in text_of(pages)
+    assert audit_actions(pages, "mfa_enrolled") and audit_actions(pages, "password_set")
