@@ -130,7 +130,10 @@ class _Reading:
 def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list[Hit]:
     """Model hits added where no rule spoke (see :mod:`notifier.understanding.model`): they
     can only raise nothing-to-concern, nothing-to-crisis, and add a missing use/callback."""
-    if sum(w not in ("|", ",") for w in view.text.split()) < model.MIN_WORDS:
+    # The view's words, separators aside (``view.text.split()`` is ``view.tokens``), counted
+    # in C rather than by a generator over the split text.
+    toks = view.tokens
+    if len(toks) - toks.count("|") - toks.count(",") < model.MIN_WORDS:
         return hits
     extra: list[Hit] = []
     spoke = any(h.signal in (Signal.CRISIS, Signal.CONCERN) for h in hits)
@@ -169,12 +172,12 @@ def _classify(
 ) -> Classification:
     raw = body[:MAX_CHARS] if isinstance(body, str) else ""
     surf = surface(raw)
-    lang = detect_language(surf)
+    clauses = prompts.Clauses.of(surf)
+    lang = detect_language(surf, clauses.tokens)  # the same words: split once
     view = View.of(full(raw, lang, surf))
     hits = _hits(view, lang, crisis_terms)
     kinds = [] if opted_out else _prompt_kinds(open_prompts)
     score = score_of(surf) if "checkin" in kinds else None
-    clauses = prompts.Clauses.of(surf)
     revoking = prompts.revocation(clauses)
     reading = _Reading(view.text, models) if models is not None else None
     if reading is not None and not _keyword_or_answer(clauses, raw, kinds, opted_out, revoking):

@@ -30,9 +30,10 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 TASKS: tuple[str, ...] = ("risk", "crisis", "urgent", "use", "callback")
@@ -51,19 +52,33 @@ def _function_words() -> frozenset[str]:
     return frozenset(w for lang in load_lexicons().languages.values() for w in lang.markers)
 
 
-@lru_cache(maxsize=16_384)
-def _word_features(tok: str) -> tuple[str, ...]:
-    """The features one word gives on its own: the word, its stem and its letter grams.
-    Pure in the word, and SMS vocabulary repeats, so each is computed once per process
-    (bounded: a flood of unique words costs only time)."""
+def _word_features_of(tok: str) -> tuple[str, ...]:
+    """The features one word gives on its own: the word, its stem and its letter grams."""
     if tok in _function_words():
         return ()
     if len(tok) <= _STEM:
-        return (tok,)
+        return (sys.intern(tok),)
     # Letter 4-grams inside longer words carry misspellings and inflections the word list
     # never saw ("overdoseing", "suisidal", "pastiyas"): "#verd", "#sidal".
     grams = ("#" + tok[k : k + _GRAM] for k in range(1, len(tok) - _GRAM + 1))
-    return (tok, "~" + tok[:_STEM], *grams)
+    return tuple(map(sys.intern, (tok, "~" + tok[:_STEM], *grams)))
+
+
+# Each word's features, computed once per process: pure in the word, and SMS vocabulary
+# repeats. A plain dict, not lru_cache: a hit only reads (an LRU hit relinks list nodes, extra
+# memory traffic on every word of a message). Bounded: cleared when full (a flood of unique
+# words costs only time).
+_FEATURES: dict[str, tuple[str, ...]] = {}
+_FEATURES_MAX = 16_384
+
+
+def _word_features(tok: str) -> tuple[str, ...]:
+    out = _FEATURES.get(tok)
+    if out is None:
+        if len(_FEATURES) >= _FEATURES_MAX:
+            _FEATURES.clear()
+        out = _FEATURES[tok] = _word_features_of(tok)
+    return out
 
 
 def features(view_text: str) -> list[str]:
@@ -73,13 +88,15 @@ def features(view_text: str) -> list[str]:
     only inside a pair, so a short everyday reply cannot trip the model on them."""
     out: list[str] = []
     prev = ""
+    seen = _FEATURES.get
     for tok in view_text.split():
         if tok in _SEP:
             prev = ""
             continue
         if tok == ",":
             continue
-        out.extend(_word_features(tok))
+        feats = seen(tok)
+        out.extend(_word_features(tok) if feats is None else feats)
         if prev:
             out.append(prev + " " + tok)
         prev = tok
@@ -167,11 +184,24 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def _near(weights: tuple[float, ...]) -> tuple[float, float, float, float, float]:
+    """The same five weights as new float objects made one after the other, so they sit side
+    by side in memory (the parsed ones lie in five task tables): a message's first scoring
+    reads each weighted feature's five floats from one or two cache lines, not five. repr()
+    round-trips a float exactly, the sign of a zero included."""
+    a, b, c, d, e = (float(repr(w)) for w in weights)
+    return (a, b, c, d, e)
+
+
 def _table(tasks: Mapping[str, Linear]) -> dict[str, tuple[float, float, float, float, float]]:
     risk, crisis, urgent, use, callback = (tasks[name].weights for name in TASKS)
     names = set(risk) | set(crisis) | set(urgent) | set(use) | set(callback)
-    return {f: (risk.get(f, 0.0), crisis.get(f, 0.0), urgent.get(f, 0.0), use.get(f, 0.0),
-                callback.get(f, 0.0)) for f in names}  # fmt: skip
+    # Interned keys: the word features are interned too (_word_features_of), so a lookup finds
+    # its entry by identity and never reads the key's characters.
+    return {
+        sys.intern(f): _near(tuple(w.get(f, 0.0) for w in (risk, crisis, urgent, use, callback)))
+        for f in names
+    }
 
 
 def _read() -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 
 from notifier.understanding.lexicon import Language, load
@@ -138,11 +139,13 @@ def surface(body: str) -> str:
     return _strip_edges(text)
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, tokens: Sequence[str] | None = None) -> str:
     """ "es" when more words are Spanish markers than English ones, else "en". Crude on purpose:
-    it only picks the abbreviation table; every rule of both languages still runs."""
+    it only picks the abbreviation table; every rule of both languages still runs. ``tokens``:
+    the text's words when the caller has them (``prompts.tokens(text)``, the same split)."""
     languages = load().languages
-    tokens = _TOKEN.findall(text.replace("'", ""))
+    if tokens is None:
+        tokens = _TOKEN.findall(text.replace("'", ""))
     # map() over the set's own membership test: counted without a Python frame per word.
     en = sum(map(languages["en"].markers.__contains__, tokens))
     es = sum(map(languages["es"].markers.__contains__, tokens))

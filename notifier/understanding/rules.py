@@ -19,7 +19,8 @@ to another named rule (a negated crisis becomes ``concern.denial_names_risk``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from notifier.understanding.lexicon import DROP, KEEP, Context, Lexicons, Rule, load
@@ -42,7 +43,7 @@ class Hit:
     use: bool  # the client's own substance use (an overdose)
 
 
-def _first_content(before: list[str], ctx: Context) -> int:
+def _first_content(before: Sequence[str], ctx: Context) -> int:
     """Index of the first word before the match that is not transparent (-1 if none)."""
     i = len(before) - 1
     while i >= 0 and before[i] not in _BREAKS and before[i] in ctx.transparent:
@@ -50,12 +51,12 @@ def _first_content(before: list[str], ctx: Context) -> int:
     return i
 
 
-def negated(before: list[str], ctx: Context) -> bool:
+def negated(before: Sequence[str], ctx: Context) -> bool:
     i = _first_content(before, ctx)
     return i >= 0 and before[i] in ctx.negators
 
 
-def third_party(before: list[str], ctx: Context) -> bool:
+def third_party(before: Sequence[str], ctx: Context) -> bool:
     i = _first_content(before, ctx)
     # A first-person verb on the way back ("por eso me VOY a matar", "I AM going to") says the
     # client is the subject, whatever noun came before it.
@@ -69,7 +70,7 @@ def third_party(before: list[str], ctx: Context) -> bool:
     return i > 0 and before[i - 1] in ctx.possessives
 
 
-def near_miss(before: list[str], ctx: Context, use: bool) -> bool:
+def near_miss(before: Sequence[str], ctx: Context, use: bool) -> bool:
     """ "almost", "scared" just before; for use also wanting it ("really wanting to use")."""
     for back, word in enumerate(reversed(before[-_WORRY_WINDOW:])):
         if word == "|":
@@ -79,7 +80,9 @@ def near_miss(before: list[str], ctx: Context, use: bool) -> bool:
     return False
 
 
-def _resolve(rule: Rule, view: View, start: int, end: int, ctx: Context, before: list[str]) -> str:
+def _resolve(
+    rule: Rule, view: View, start: int, end: int, ctx: Context, before: Sequence[str]
+) -> str:
     """KEEP, DROP or the name of the rule this match is handed to (``before``: the words of
     the text before the match)."""
     if negated(before, ctx):
@@ -92,6 +95,17 @@ def _resolve(rule: Rule, view: View, start: int, end: int, ctx: Context, before:
     if rule.third_party != KEEP and third_party(before, ctx):
         return rule.third_party
     return KEEP
+
+
+def _words_before(view: View, start: int) -> Sequence[str]:
+    """``view.text[:start].split()``. A match starts at a token (every rule pattern begins
+    with a lookbehind for the space after one), and the text up to token k is tokens 0..k-1
+    each followed by one space: a slice of the tokens, without splitting the text again."""
+    offsets = view.offsets
+    k = bisect_left(offsets, start)
+    if k < len(offsets) and offsets[k] == start:
+        return view.tokens[:k]
+    return view.text[:start].split()
 
 
 def _unless_spans(rule: Rule, text: str) -> list[tuple[int, int]]:
@@ -212,7 +226,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             continue
         if any(s < end and start < e for s, e in unless):
             continue
-        before = text[:start].split()
+        before = _words_before(view, start)
         outcome = _resolve(rule, view, start, end, ctx, before)
         if outcome == DROP:
             continue

@@ -22,6 +22,9 @@ class View:
     # Where each token starts in ``text``, and for every word the numbers of its tokens: a
     # rule need only be tried around one of its anchor words (long messages stay cheap).
     offsets: tuple[int, ...] = ()
+    # The tokens themselves (``text`` is them joined by spaces): the words before a match are
+    # a slice of this, not a split of the text before it.
+    tokens: tuple[str, ...] = ()
     at: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # language -> whether a "before now" word occurs (rules.past fills it: one search per
     # message, however many rules ask)
@@ -57,6 +60,7 @@ class View:
             text=" ".join(tokens) + " ",
             words=frozenset(tokens),
             offsets=tuple(offsets),
+            tokens=tuple(tokens),
             at=at,
         )
 
