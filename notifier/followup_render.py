@@ -417,7 +417,7 @@ figure.chart{{display:inline-block;margin:0 .4em .3em 0}}
 figcaption{{font-size:.8em;font-weight:bold}}
 .note{{color:#666;font-size:.85em;margin-top:1em}}
 @media print{{body{{margin:0}} tr{{page-break-inside:avoid}} .flag{{border:1px solid #999}}}}
-</style></head><body>
+</style></head><body><main>
 <h1>Follow-up for {e(d.group)}: {when}{where}</h1>
 <div class="meta">Replies since {since}; generated {generated}.
 Most urgent first. Scores 0-10; high at {d.high_score} or more, low at {10 - d.high_score} or
@@ -428,5 +428,5 @@ the week's lowest to highest, the dashed line at the threshold. {legend}</div>
 <tbody>{rows_html or empty}</tbody></table>
 <p class="note">Confidential: contains health information protected by HIPAA and 42 CFR Part 2.
 Do not forward or leave unattended.</p>
-</body></html>
+</main></body></html>
 """
