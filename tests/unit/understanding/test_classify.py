@@ -18,7 +18,6 @@ from notifier.understanding import (
     MAX_CHARS,
     Category,
     classify,
-    normalise,
     parse_score,
 )
 from notifier.understanding.classify import _classify
@@ -440,45 +439,6 @@ def test_huge_bodies_are_classified_without_error() -> None:
     bodies = ["x" * 100_000, "stop " * 20_000, "7 " * 50_000, "\U0001f600" * 100_000]
     for body in bodies:
         assert classify(body, open_prompts=CR).category == "free_text"
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        pytest.param("  S\u00ed,   SE\u00d1OR!! ", "si, senor", id="accents_folded_n_tilde_too"),
-        pytest.param("\uff33\uff34\uff2f\uff30", "stop", id="fullwidth"),
-        pytest.param("I\u2019m", "i'm", id="curly_apostrophe"),
-        pytest.param("7\u20138", "7-8", id="en_dash"),
-        pytest.param("-3", "-3", id="leading_minus_kept_on_numbers"),
-        pytest.param("- stop", "stop", id="leading_dash_bullet_stripped"),
-        pytest.param("\U0001f600 ok \U0001f600", "ok", id="surrounding_emoji"),
-        pytest.param("7/10!!", "7/10", id="inner_punctuation_kept"),
-        pytest.param("a\u200bb", "ab", id="zero_width_removed"),
-        pytest.param("one\n\ttwo", "one two", id="whitespace_collapsed"),
-        pytest.param("", "", id="empty"),
-        pytest.param("!!!", "", id="punctuation_only"),
-    ],
-)
-def test_normalise(body: str, expected: str) -> None:
-    assert normalise(body) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        pytest.param("seven", 7, id="word"),
-        pytest.param("7/10", 7, id="slash_ten"),
-        pytest.param("Seven.", 7, id="capital_period"),
-        pytest.param("10 out of 10", 10, id="ten_out_of_ten"),
-        pytest.param("seven or eight", 8, id="word_range"),
-        pytest.param("12", None, id="out_of_range"),
-        pytest.param("six thirty", None, id="time_in_words"),
-        pytest.param("", None, id="empty"),
-        pytest.param("hello", None, id="no_number"),
-    ],
-)
-def test_parse_score_bare_forms(text: str, expected: int | None) -> None:
-    assert parse_score(text) == expected
 
 
 _interesting = st.sampled_from(
