@@ -140,7 +140,13 @@ class OutputError(ValueError):
     """A file we were asked to write cannot be written safely; ``str()`` is one line."""
 
 
-def write_private(path: str | os.PathLike[str], text: str, *, replace_links: bool = False) -> Path:
+def write_private(
+    path: str | os.PathLike[str],
+    text: str,
+    *,
+    replace_links: bool = False,
+    new_only: bool = False,
+) -> Path:
     """Write ``text`` to ``path`` readable by its owner only (0600), from the first byte.
 
     The text goes to a new temporary file beside ``path`` (created O_EXCL with mode 0600, so
@@ -150,13 +156,19 @@ def write_private(path: str | os.PathLike[str], text: str, *, replace_links: boo
     its last output; a reader sees the old file or the new one, never half of one).
 
     ``replace_links`` is for files the service owns (report pages): a symlink planted at the
-    path is replaced by the new file, never written through, so the page stays true."""
+    path is replaced by the new file, never written through, so the page stays true.
+
+    ``new_only`` is for records that must never be overwritten (the audit export): anything
+    already at the path is refused, and the file is put in place with a hard link, which fails
+    rather than replace a file created meanwhile."""
     target = Path(path)
     try:
         st = os.lstat(target)
     except FileNotFoundError:
         pass
     else:
+        if new_only:
+            raise OutputError(f"{target}: already exists; choose a new file name")
         if stat.S_ISLNK(st.st_mode) and not replace_links:
             raise OutputError(f"{target}: is a symbolic link; expected a regular file path")
         if not stat.S_ISREG(st.st_mode) and not stat.S_ISLNK(st.st_mode):
@@ -171,7 +183,14 @@ def write_private(path: str | os.PathLike[str], text: str, *, replace_links: boo
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)  # renames over a path; never writes through a link
+        if new_only:
+            try:
+                os.link(tmp, target)  # atomic, and never over an existing name
+            except FileExistsError:
+                raise OutputError(f"{target}: already exists; choose a new file name") from None
+            Path(tmp).unlink()
+        else:
+            os.replace(tmp, target)  # renames over a path; never writes through a link
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -35,10 +35,10 @@ def open_db(settings: Settings) -> dbmod.Database:
     return open_database(settings)
 
 
-def write_output(path: str, text: str) -> Path:
+def write_output(path: str, text: str, *, new_only: bool = False) -> Path:
     """``--output``: a private file (notifier.output.write_private); a refusal is bad input."""
     try:
-        return output.write_private(path, text)
+        return output.write_private(path, text, new_only=new_only)
     except output.OutputError as exc:
         raise UsageError(f"--output {exc}") from None
 

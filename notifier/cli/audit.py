@@ -7,13 +7,12 @@ detail. ``--output`` creates a new file, mode 600, and refuses an existing path 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import UTC, datetime, time
 from typing import Any
 
 from notifier import grammar
-from notifier.cli._common import UsageError, open_db
+from notifier.cli._common import UsageError, open_db, write_output
 from notifier.settings import Settings
 
 
@@ -31,27 +30,14 @@ def _since(raw: str | None, settings: Settings) -> datetime | None:
         ) from None
 
 
-def write_new_private(path: str, text: str) -> None:
-    """Create ``path`` (mode 600) and write ``text``; never overwrites, never follows a link."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise UsageError(f"--output {path}: already exists; choose a new file name") from None
-    except OSError as exc:
-        raise UsageError(f"--output {path}: cannot create it ({exc.strerror})") from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
-
-
 def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:
     from notifier.audit import export_csv
 
     since = _since(args.since, settings)
     text, count = export_csv(open_db(settings), since)
     if args.output:
-        write_new_private(args.output, text)
-        sys.stderr.write(f"wrote {count} audit event(s) to {args.output}\n")
+        path = write_output(args.output, text, new_only=True)  # records are never overwritten
+        sys.stderr.write(f"wrote {count} audit event(s) to {path}\n")
     else:
         sys.stdout.write(text)
     return 0
