@@ -7,8 +7,8 @@ them). What is stored:
 
 - ``staff_id``: the signed-in person; for a failed sign-in with a known e-mail, that account;
   for an unknown e-mail, nothing (None, detail "unknown account": the typed address is never
-  stored, not even hashed); for ``staff_added/disabled/reset`` from the CLI, the account changed
-  (``address`` is then "cli").
+  stored, not even hashed); for ``staff_added/disabled/enabled/reset`` from the CLI, the account
+  changed (``address`` is then "cli").
 - ``client_id``: the client's integer id; the export resolves it to the external id.
 - ``detail``: at most 200 characters, never a message body or a phone number.
 """
@@ -47,6 +47,7 @@ ACTIONS = frozenset(
         "staff_text",
         "staff_added",
         "staff_disabled",
+        "staff_enabled",
         "staff_reset",
     }
 )

@@ -7,7 +7,8 @@
   single use; only the token's SHA-256 is stored.
 - A facilitator sees the groups listed on their account; an admin sees every group.
 - Accounts are never deleted (the audit trail names them); a disabled account is refused at
-  once and its sessions are deleted.
+  once and its sessions are deleted. Enabling it again lets it sign in with the password and
+  authenticator it had; no session comes back.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -180,6 +182,30 @@ def disable(db: Database, email: str, now: datetime) -> None:
         staff.setup_token_hash = None
         s.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
         audit.record(s, action="staff_disabled", staff_id=staff.id, now=now, address="cli")
+
+
+@dataclass(frozen=True)
+class Enabled:
+    """What ``enable`` found: the stored e-mail, whether the account was already active (then
+    nothing changed), and whether it has a password to sign in with."""
+
+    email: str
+    was_active: bool
+    has_password: bool
+
+
+def enable(db: Database, email: str, now: datetime) -> Enabled:
+    """Let a disabled account sign in again. Credentials stay as they were (``disable`` kept
+    them, and dropped any unused set-up link); sessions ended by ``disable`` stay ended."""
+    with db.session() as s:
+        staff = _existing(s, email)
+        found = Enabled(staff.email, staff.active, staff.password_hash is not None)
+        if staff.active:
+            return found  # nothing to change, so nothing to audit
+        staff.active = True
+        staff.disabled_at = None
+        audit.record(s, action="staff_enabled", staff_id=staff.id, now=now, address="cli")
+        return found
 
 
 def reset(db: Database, email: str, now: datetime, password: str | None = None) -> str | None:

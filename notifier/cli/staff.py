@@ -1,8 +1,11 @@
-"""`notifier staff`: staff accounts for the web pages (add, list, disable, reset).
+"""`notifier staff`: staff accounts for the web pages (add, list, disable, enable, reset).
 
 A new or reset account gets a one-time link (NOTIFIER_PUBLIC_URL + /setup/<token>, valid 24
 hours, single use) where the person chooses a password; ``--password-stdin`` sets it from
-standard input instead (scripts, tests; at least 12 characters). Every change is audited.
+standard input instead (scripts, tests; at least 12 characters). ``disable`` refuses the account
+at once and ends its sessions; ``enable`` lets it sign in again with the password and
+authenticator it had (no session comes back; an account without a password needs ``reset``).
+Every change is audited.
 """
 
 from __future__ import annotations
@@ -91,6 +94,24 @@ def cmd_staff_disable(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_staff_enable(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier import staff
+
+    try:
+        found = staff.enable(open_db(settings), args.email, now_of(args, settings))
+    except StaffError as exc:
+        raise UsageError(f"staff enable: {exc}") from None
+    if found.was_active:
+        say(f"{found.email} is already active; nothing changed")
+    elif found.has_password:
+        say(f"enabled {found.email}: the same password and authenticator; no session comes back")
+    else:
+        # disable dropped any unused set-up link, so only a new one lets them in.
+        say(f"enabled {found.email}, but it has no password yet: "
+            f"`notifier staff reset {found.email}` prints a set-up link")  # fmt: skip
+    return 0
+
+
 def cmd_staff_reset(args: argparse.Namespace, settings: Settings) -> int:
     from notifier import staff
 
@@ -128,6 +149,10 @@ def register(sub: Any) -> None:
     d.add_argument("email")
     d.add_argument("--now", help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_staff_disable)
+    e = st.add_parser("enable", help="let a disabled account sign in again (same credentials)")
+    e.add_argument("email")
+    e.add_argument("--now", help=argparse.SUPPRESS)
+    e.set_defaults(func=cmd_staff_enable)
     r = st.add_parser("reset", help="clear password and authenticator; print a new set-up link")
     r.add_argument("email")
     r.add_argument("--password-stdin", action="store_true",

@@ -1,6 +1,6 @@
-"""`notifier staff` (add, list --format json, disable, reset; the one-time link) and `notifier
-audit export` (CSV, --since, a new mode-600 file), on SQLite and PostgreSQL. Audit rows
-survive `notifier purge`."""
+"""`notifier staff` (add, list --format json, disable, enable, reset; the one-time link) and
+`notifier audit export` (CSV, --since, a new mode-600 file), on SQLite and PostgreSQL. Audit
+rows survive `notifier purge`."""
 
 from __future__ import annotations
 
@@ -219,6 +219,92 @@ def test_staff_disable_and_reset(
     assert run(env, "staff", "reset", "nobody@clinic.org") == 2
     actions = [e["action"] for e in audit.export_rows(database)]
     assert actions == ["staff_added", "staff_reset", "password_set", "staff_disabled"]
+
+
+def add_with_password(env: Path, monkeypatch: pytest.MonkeyPatch, email: str) -> None:
+    args = ("staff", "add", email, "--name", "Ana", "--password-stdin", "--now", NOW.isoformat())
+    assert run(env, *args, stdin=PASSWORD, monkeypatch=monkeypatch) == 0
+
+
+def test_staff_enable_after_disable_makes_the_account_active_again(
+    env: Path,
+    database: Database,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_with_password(env, monkeypatch, "ana@clinic.org")
+    assert run(env, "staff", "disable", "ana@clinic.org", "--now", NOW.isoformat()) == 0
+    capsys.readouterr()
+    later = NOW + timedelta(days=30)
+    assert run(env, "staff", "enable", "ANA@Clinic.org", "--now", later.isoformat()) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("enabled ana@clinic.org")
+    assert "staff reset" not in out[0]  # the password is still there
+    with database.read() as s:
+        row = staff.find(s, "ana@clinic.org")
+        assert row is not None and row.active and row.disabled_at is None
+        # The same password as before: enabling changes no credential.
+        assert staff.verify_password(row.password_hash, PASSWORD)[0]
+    assert listed(env, capsys)[0]["active"] is True
+    events = list(audit.export_rows(database))
+    assert [e["action"] for e in events] == ["staff_added", "staff_disabled", "staff_enabled"]
+    assert events[-1]["staff_email"] == "ana@clinic.org" and events[-1]["address"] == "cli"
+    assert events[-1]["at"] == later.isoformat()
+
+
+def test_staff_enable_without_a_password_points_to_reset(
+    env: Path, database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(env, "staff", "add", "ana@clinic.org", "--name", "Ana") == 0
+    assert run(env, "staff", "disable", "ana@clinic.org") == 0
+    capsys.readouterr()
+    assert run(env, "staff", "enable", "ana@clinic.org") == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("enabled ana@clinic.org")
+    assert "no password" in out[0] and "notifier staff reset ana@clinic.org" in out[0]
+    assert listed(env, capsys)[0]["active"] is True
+
+
+def test_staff_enable_an_active_account_changes_nothing(
+    env: Path,
+    database: Database,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_with_password(env, monkeypatch, "ana@clinic.org")
+    capsys.readouterr()
+    assert run(env, "staff", "enable", "ana@clinic.org") == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == ["ana@clinic.org is already active; nothing changed"]
+    assert [e["action"] for e in audit.export_rows(database)] == ["staff_added"]
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("nobody@clinic.org", "staff enable: nobody@clinic.org: no such account"),
+        ("not-an-email", "staff enable: 'not-an-email': expected an e-mail address"),
+    ],
+)
+def test_staff_enable_unknown_account_is_one_line_exit_2(
+    env: Path,
+    database: Database,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    email: str,
+    expected: str,
+) -> None:
+    add_with_password(env, monkeypatch, "ana@clinic.org")
+    assert run(env, "staff", "disable", "ana@clinic.org", "--now", NOW.isoformat()) == 0
+    capsys.readouterr()
+    assert run(env, "staff", "enable", email) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and expected in err[0], err
+    assert captured.out == ""
+    # Nothing changed: the other account stays disabled, no audit row was added.
+    assert listed(env, capsys)[0]["active"] is False
+    assert [e["action"] for e in audit.export_rows(database)] == ["staff_added", "staff_disabled"]
 
 
 # --- audit export ------------------------------------------------------------------------------

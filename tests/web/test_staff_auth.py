@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -14,6 +15,7 @@ from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 
 from notifier.web.deps import ClientAccess, CsrfForm, CurrentStaff, GroupAccess
+from tests.conftest import TEST_KEY
 from tests.helpers import add_client
 from tests.web.staffkit import (
     PASSWORD,
@@ -275,6 +277,41 @@ def test_disabled_account_is_refused_at_once(staff_app: Callable[..., App]) -> N
     r = sign_in_password(app.browser(), ANA)
     assert r.status_code == 401
     assert app.audit("sign_in_failed")[-1].detail == "account disabled"
+
+
+def test_staff_enable_lets_a_disabled_person_sign_in_again(
+    staff_app: Callable[..., App], tmp_path: Path
+) -> None:
+    """`notifier staff enable` (the command itself, on the app's database): the old password and
+    authenticator work again; the session that was open at `disable` does not come back."""
+    from notifier import staff
+    from notifier.cli import main
+
+    app = staff_app()
+    browser, secret = signed_in(app)
+    stolen = dict(browser.cookies)
+    staff.disable(app.db, ANA, app.clock.now)
+    env = tmp_path / "settings.env"
+    env.write_text(
+        f"NOTIFIER_DATABASE_URL={app.settings.database_url}\n"
+        f"NOTIFIER_ENCRYPTION_KEYS={TEST_KEY}\nNOTIFIER_LOG_FORMAT=json\n"
+    )
+    app.clock.advance(timedelta(minutes=1))  # the next code
+    assert main(["--env-file", str(env), "staff", "enable", ANA]) == 0
+    old = app.browser()
+    old.cookies.update(stolen)
+    assert old.get("/", follow_redirects=False).status_code == 303  # still signed out
+    again = app.browser()
+    sign_in_with_code(app, again, ANA, secret)
+    assert again.get("/", follow_redirects=False).status_code == 200
+    assert app.staff(ANA).active and app.staff(ANA).disabled_at is None
+    actions = [e.action for e in app.audit()]
+    assert actions[actions.index("staff_disabled") :] == [
+        "staff_disabled",
+        "staff_enabled",
+        "sign_in",
+        "view_home",
+    ]
 
 
 def test_no_session_redirects_to_login_with_next(staff_app: Callable[..., App]) -> None:
