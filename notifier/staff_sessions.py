@@ -7,6 +7,9 @@ disable`` and ``staff reset`` end a session at once everywhere, and both limits 
 - idle: no request for NOTIFIER_STAFF_IDLE_TIMEOUT (default 15m) ends it;
 - absolute: NOTIFIER_STAFF_SESSION_MAX (default 12h) after sign-in it ends, however busy.
 
+A lookup deletes its own row once past either limit; the rest (browsers never seen again) are
+deleted by the six-hourly purge job (``end_expired``).
+
 Stages: ``mfa`` (password right, code due), ``enrol`` (password right, TOTP to set up before
 anything else), ``full`` (signed in).
 """
@@ -18,9 +21,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_
 
-from notifier.db import Database
+from notifier.db import Database, rowcount
 from notifier.models import Staff, StaffSession
 from notifier.settings import Settings
 
@@ -72,6 +75,14 @@ def expired(row: StaffSession, settings: Settings, now: datetime) -> bool:
     )
 
 
+def _expired_sql(settings: Settings, now: datetime) -> ColumnElement[bool]:
+    """``expired()`` as a WHERE clause: ``now - t >= limit`` is ``t <= now - limit``."""
+    return or_(
+        StaffSession.last_seen_at <= now - settings.staff_idle_timeout,
+        StaffSession.created_at <= now - settings.staff_session_max,
+    )
+
+
 def lookup(db: Database, settings: Settings, token: str, now: datetime) -> SignedIn | str:
     """The live session for a cookie token (its idle time refreshed), or why there is none:
     "none", "expired" or "disabled". An expired or disabled session's row is deleted."""
@@ -114,10 +125,7 @@ def end(db: Database, session_id: str) -> None:
 
 
 def end_expired(db: Database, settings: Settings, now: datetime) -> int:
-    """Delete every session past either limit (housekeeping; lookups also do it)."""
+    """Delete every session past either limit, in one statement; how many (housekeeping: the
+    purge job; a lookup deletes only its own expired row)."""
     with db.session() as s:
-        rows = list(s.scalars(select(StaffSession)))
-        gone = [r for r in rows if expired(r, settings, now)]
-        for r in gone:
-            s.delete(r)
-        return len(gone)
+        return rowcount(s.execute(delete(StaffSession).where(_expired_sql(settings, now))))
