@@ -94,7 +94,7 @@ def _not_risk(view: View) -> bool:
     leave me alone": someone else's pestering, not isolation)."""
     lexicons = load()
     return any(
-        rx.search(view.text) is not None
+        rx.search(view.text, view.words) is not None
         for rx in (lexicons.languages[c].not_risk for c in LANGUAGES)
         if rx is not None
     )
@@ -114,7 +114,7 @@ class _Reading:
     @property
     def scores(self) -> model.Scores:
         if self._scores is None:
-            self._scores = self.models.score(model.features(self.text))
+            self._scores = self.models.read(self.text)
         return self._scores
 
     def p(self, task: str) -> float:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from notifier.understanding.finder import Finder, phrase_needs, regex_needs
 from notifier.understanding.patterns import Vocabulary, compile_any, compile_each
 
 LANGUAGES: tuple[str, ...] = ("en", "es")
@@ -28,16 +29,17 @@ def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-def _phrases_regex(phrases: list[str]) -> re.Pattern[str] | None:
+def _phrases_regex(phrases: list[str], common: frozenset[str] = frozenset()) -> Finder | None:
     """Whole-word phrases over a view sentence (words separated by single spaces)."""
-    if not phrases:
-        return None
     # "re:" marks a regular expression ("re:hace [0-9]+ anos"); everything else is literal.
-    alternation = "|".join(
-        p[3:] if p.startswith("re:") else re.escape(p)
-        for p in sorted(phrases, key=len, reverse=True)
+    return Finder.of(
+        r"(?<![^ ])(?:{})(?![^ ])",
+        [
+            (p[3:], regex_needs(p[3:])) if p.startswith("re:") else (re.escape(p), phrase_needs(p))
+            for p in sorted(phrases, key=len, reverse=True)
+        ],
+        common,
     )
-    return re.compile(rf"(?<![^ ])(?:{alternation})(?![^ ])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +56,10 @@ class Rule:
     spans: tuple[int, ...]  # per pattern: the most view tokens one match can cover
     # per pattern: word sets that must each meet the text (one per mandatory item)
     requires: tuple[tuple[frozenset[str], ...], ...]
-    unless: re.Pattern[str] | None
+    unless: Finder | None
     # When set, a match only counts if one of these also occurs anywhere in the message
     # (a symptom "cant get air" is urgent only in a message about taking something).
-    with_any: re.Pattern[str] | None
+    with_any: Finder | None
     negated: str
     third_party: str
     history: str
@@ -79,10 +81,10 @@ class Context:
     first_person: frozenset[str]  # transparent verbs whose subject can only be the client
     third_party: frozenset[str]
     possessives: frozenset[str]
-    history: re.Pattern[str] | None
-    past_time: re.Pattern[str] | None
+    history: Finder | None
+    past_time: Finder | None
     # Intent or imminence ("tonight", "im going to do it"): turns a concern match into crisis.
-    intent: re.Pattern[str] | None
+    intent: Finder | None
     laughter: frozenset[str]  # "lol", "jaja": an urgent reading is not kept beside them
     escalates: frozenset[str]  # concern rules (without language) that intent turns to crisis
 
@@ -99,19 +101,26 @@ class Language:
     rules: tuple[Rule, ...]
     crisis_terms: tuple[str, ...]
     # Everyday phrases the learned backstop must never raise to risk ([backstop] not_risk).
-    not_risk: re.Pattern[str] | None
+    not_risk: Finder | None
     data: Mapping[str, Any]  # the raw tables, for the opt-out/confirm lexicons
+
+
+# ((language, rule number), pattern number, the numbers of the pattern's required word sets)
+IndexEntry = tuple[tuple[str, int], int, frozenset[int]]
 
 
 @dataclass(frozen=True, slots=True)
 class Lexicons:
     languages: Mapping[str, Language]
     vocabulary: frozenset[str]  # every word the lexicons know (for the letter squeezer)
-    # word -> (language, rule number, pattern number, the pattern's required word sets) of the
-    # patterns anchored on it, and the patterns with no anchor (always tried). Most messages
-    # wake only a few patterns.
-    index: Mapping[str, tuple[tuple[str, int, int, tuple[frozenset[str], ...]], ...]]
+    # word -> an IndexEntry for each of the patterns anchored on it, and the patterns with no
+    # anchor (always tried). Most messages wake only a few patterns.
+    index: Mapping[str, tuple[IndexEntry, ...]]
     unanchored: tuple[tuple[str, int, int], ...]
+    # word -> the numbers of the required word sets (Rule.requires, numbered once) holding it:
+    # the sets a text meets are the union over its words, a few C-level set operations per
+    # message instead of a set intersection per pattern.
+    requirement_words: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     def rule_names(self) -> frozenset[str]:
         return frozenset(r.name for lang in self.languages.values() for r in lang.rules)
@@ -179,15 +188,15 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             first_person=words(ctx.get("first_person", "")),
             third_party=words(ctx["third_party"]),
             possessives=words(ctx["possessives"]),
-            history=_phrases_regex(ctx["history"]),
-            past_time=_phrases_regex(ctx["past_time"]),
-            intent=_phrases_regex(ctx.get("intent", [])),
+            history=_phrases_regex(ctx["history"], common),
+            past_time=_phrases_regex(ctx["past_time"], common),
+            intent=_phrases_regex(ctx.get("intent", []), common),
             escalates=words(ctx.get("escalates", "")),
             laughter=words(ctx.get("laughter", "")),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
         crisis_terms=tuple(data["crisis_terms"]["terms"]),
-        not_risk=_phrases_regex(data.get("backstop", {}).get("not_risk", [])),
+        not_risk=_phrases_regex(data.get("backstop", {}).get("not_risk", []), common),
         data=data,
     )
 
@@ -205,15 +214,21 @@ def load() -> Lexicons:
     texts = {code: _read(code) for code in LANGUAGES}
     common = frozenset(w for text in texts.values() for w in tomllib.loads(text)["markers"].split())
     languages = {code: _language(code, text, common) for code, text in texts.items()}
-    index: dict[str, list[tuple[str, int, int, tuple[frozenset[str], ...]]]] = {}
+    index: dict[str, list[IndexEntry]] = {}
     unanchored: list[tuple[str, int, int]] = []
+    numbers: dict[frozenset[str], int] = {}
     for code, lang in languages.items():
+        # One key tuple per rule, shared by its entries: candidates() builds none per message.
+        keys = [(code, r_no) for r_no in range(len(lang.rules))]
         for r_no, rule in enumerate(lang.rules):
             for p_no, anchors in enumerate(rule.anchors):
                 if anchors is None:
                     unanchored.append((code, r_no, p_no))
+                required = frozenset(
+                    numbers.setdefault(r, len(numbers)) for r in rule.requires[p_no]
+                )
                 for word in anchors or ():
-                    index.setdefault(word, []).append((code, r_no, p_no, rule.requires[p_no]))
+                    index.setdefault(word, []).append((keys[r_no], p_no, required))
     known = frozenset(w for text in texts.values() for w in re.findall(r"[a-z]+", text))
     # A rule may only hand a match to a rule that exists.
     names = {r.name for lang in languages.values() for r in lang.rules}
@@ -227,4 +242,13 @@ def load() -> Lexicons:
         vocabulary=known,
         index={w: tuple(v) for w, v in index.items()},
         unanchored=tuple(unanchored),
+        requirement_words=_by_word(numbers),
     )
+
+
+def _by_word(numbers: Mapping[frozenset[str], int]) -> dict[str, frozenset[int]]:
+    out: dict[str, set[int]] = {}
+    for words_, n in numbers.items():
+        for word in words_:
+            out.setdefault(word, set()).add(n)
+    return {w: frozenset(ns) for w, ns in out.items()}

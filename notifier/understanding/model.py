@@ -27,7 +27,6 @@ evidence is the three features that pushed hardest towards the decision, e.g.
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 import sys
@@ -35,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import chain, pairwise
 
 TASKS: tuple[str, ...] = ("risk", "crisis", "urgent", "use", "callback")
 _STEM = 5  # prefix length of the stem features
@@ -131,35 +131,74 @@ class Linear:
         return " | ".join(ranked[:n])
 
 
+Weights = tuple[float, float, float, float, float]
+
+
 @dataclass(frozen=True, slots=True)
 class Models:
     tasks: Mapping[str, Linear]
     meta: Mapping[str, object]
     # feature -> its weight in each of TASKS (0.0 where a task has none): one dict lookup per
     # feature scores all five models in one pass over the message.
-    table: Mapping[str, tuple[float, float, float, float, float]] = field(default_factory=dict)
+    table: Mapping[str, Weights] = field(default_factory=dict)
+    # The words that begin a weighted word pair: a pair is only built after one of them.
+    pair_starts: frozenset[str] = frozenset()
+    # word -> its own features that carry a weight (most carry none), filled as words are
+    # seen; bounded like _FEATURES.
+    _by_word: dict[str, tuple[tuple[str, Weights], ...]] = field(default_factory=dict)
 
     def score(self, feats: list[str]) -> Scores:
         """Every task in TASKS at once, exactly as :class:`Linear` computes each: the same
         features in the same order, so the same floating-point sums (a missing weight adds
         0.0, which changes no sum)."""
-        t = self.tasks
-        z0, z1, z2, z3, z4 = (t[name].bias for name in TASKS)
         table = self.table
-        present: list[tuple[str, tuple[float, float, float, float, float]]] = []
+        present: dict[str, Weights] = {}
         for f in set(feats):
             w = table.get(f)
             if w is not None:
-                present.append((f, w))
-                # Unrolled on purpose: a loop over the five tasks per feature costs more than
-                # the additions themselves.
-                z0 += w[0]
-                z1 += w[1]
-                z2 += w[2]
-                z3 += w[3]
-                z4 += w[4]
-        zs = (z0, z1, z2, z3, z4)
-        return Scores({name: _sigmoid(z) for name, z in zip(TASKS, zs, strict=True)}, present)
+                present[f] = w
+        return self._scores(present)
+
+    def read(self, view_text: str) -> Scores:
+        """``score(features(view_text))`` without building the features that carry no weight,
+        and with the loops in C: each word's weighted features come from a per-word table
+        (filled on first sight), the word pairs are joined and looked up in one pass. The same
+        features count, each once; only the order of the additions may differ (by the last
+        bits of a float: ``score`` adds in set order, which varies between processes anyway).
+        """
+        # Commas do not split pairs; sentence ends do ("|" never begins or ends a feature).
+        toks = view_text.replace(", ", "").split()
+        by_word = self._by_word
+        missing = set(toks).difference(by_word)
+        if missing:
+            self._learn(missing)
+        present: dict[str, Weights] = dict(chain.from_iterable(map(by_word.__getitem__, toks)))
+        table = self.table
+        pairs = [p for p in map(" ".join, pairwise(toks)) if p in table]
+        present.update(zip(pairs, map(table.__getitem__, pairs), strict=True))
+        return self._scores(present)
+
+    def _learn(self, words: set[str]) -> None:
+        """Each word's weighted features into the per-word table (emptied first when these
+        would overfill it, so every word of the message is there afterwards)."""
+        by_word = self._by_word
+        if len(by_word) + len(words) > _FEATURES_MAX:
+            by_word.clear()
+        table = self.table
+        for tok in words:
+            by_word[tok] = tuple((f, table[f]) for f in _word_features(tok) if f in table)
+
+    def _scores(self, present: dict[str, Weights]) -> Scores:
+        t = self.tasks
+        # The five weights of every feature as five columns, each summed in C from the task's
+        # bias in feature order: the same additions in the same order as
+        # ``z = bias; z += w`` (sum() adds floats as C doubles, left to right).
+        columns = list(zip(*present.values(), strict=True)) or [()] * len(TASKS)
+        p = {
+            name: _sigmoid(sum(column, t[name].bias))
+            for name, column in zip(TASKS, columns, strict=True)
+        }
+        return Scores(p, list(present.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,13 +207,15 @@ class Scores:
     that carry a weight (for the evidence)."""
 
     p: Mapping[str, float]
-    present: list[tuple[str, tuple[float, float, float, float, float]]]
+    present: list[tuple[str, Weights]]
 
     def evidence(self, task: str, n: int = 3) -> str:
         """As :meth:`Linear.evidence`: the ``n`` features with the largest positive weights,
         ties by name. Only the weighted features are looked at, and only the top ``n`` kept."""
         i = TASKS.index(task)
-        ranked = heapq.nsmallest(n, [(-w[i], f) for f, w in self.present if w[i] > 0])
+        # sorted()[:n] is what heapq.nsmallest(n, ...) returns, and on a few dozen features the
+        # C sort costs less than nsmallest's Python code.
+        ranked = sorted([(-w[i], f) for f, w in self.present if w[i] > 0])[:n]
         return " | ".join(f for _, f in ranked)
 
 
@@ -193,7 +234,7 @@ def _near(weights: tuple[float, ...]) -> tuple[float, float, float, float, float
     return (a, b, c, d, e)
 
 
-def _table(tasks: Mapping[str, Linear]) -> dict[str, tuple[float, float, float, float, float]]:
+def _table(tasks: Mapping[str, Linear]) -> dict[str, Weights]:
     risk, crisis, urgent, use, callback = (tasks[name].weights for name in TASKS)
     names = set(risk) | set(crisis) | set(urgent) | set(use) | set(callback)
     # Interned keys: the word features are interned too (_word_features_of), so a lookup finds
@@ -223,8 +264,12 @@ def from_json(text: str) -> Models:
     missing = [t for t in TASKS if t not in tasks]
     if missing:
         raise ValueError(f"model.json: missing tasks {missing}")
+    table = _table(tasks)
     return Models(
-        tasks=tasks, meta={k: v for k, v in data.items() if k != "tasks"}, table=_table(tasks)
+        tasks=tasks,
+        meta={k: v for k, v in data.items() if k != "tasks"},
+        table=table,
+        pair_starts=frozenset(f.split(" ", 1)[0] for f in table if " " in f),
     )
 
 

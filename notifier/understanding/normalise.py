@@ -196,16 +196,36 @@ def _expand_word(word: str, lang: Language) -> str:
 # message were seen before. Bounded: cleared when full (a flood of unique words costs only time).
 _EXPANDED: dict[str, dict[str, str]] = {}
 _EXPANDED_MAX = 50_000
+# Per language, the words seen so far that expansion leaves as they are (most of them).
+_KEPT: dict[str, set[str]] = {}
+# ASCII letters and digits stay, every other ASCII character becomes a space: on an ASCII text
+# without an apostrophe, splitting the result gives exactly _WORD's words.
+_ASCII_WORDS = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isascii() and c.isalnum())}
+)
 
 
 def _expanded(word: str, lang: Language) -> str:
     seen = _EXPANDED.setdefault(lang.code, {})
+    kept = _KEPT.setdefault(lang.code, set())
     out = seen.get(word)
     if out is None:
         if len(seen) >= _EXPANDED_MAX:
             seen.clear()
+            kept.clear()
         out = seen[word] = _expand_word(word, lang)
+        if out == word:
+            kept.add(word)
     return out
+
+
+def _unchanged(text: str, code: str) -> bool:
+    """True when no word of an ASCII text without apostrophes would change (only words seen
+    before are known to stay): then the text is its own expansion, found without a regex."""
+    if not text.isascii() or "'" in text:
+        return False
+    kept = _KEPT.get(code)
+    return kept is not None and kept.issuperset(text.translate(_ASCII_WORDS).split())
 
 
 def expand(text: str, code: str) -> str:
@@ -213,8 +233,12 @@ def expand(text: str, code: str) -> str:
     lang = load().languages[code]
     # Phrases first: "w/o" must not become "with/o".
     phrases = _phrase_regex(code)
-    if phrases is not None:
+    # A phrase can only match where it occurs as a substring: a few C-level searches spare the
+    # regex's try at every character of most texts.
+    if phrases is not None and any(map(text.__contains__, lang.phrases)):
         text = phrases.sub(lambda m: lang.phrases[m.group(0)], text)
+    if _unchanged(text, code):
+        return text
     parts = _WORD_SPLIT.split(text)  # [between, word, between, word, ..., between]
     seen = _EXPANDED.get(code, {})
     for i in range(1, len(parts), 2):
@@ -227,7 +251,8 @@ def expand(text: str, code: str) -> str:
 def full(raw: str, code: str, surfaced: str | None = None) -> str:
     """Meaningful emoji as words, then :func:`surface`, then :func:`expand`. ``surfaced`` is
     ``surface(raw)`` when the caller has it (reused when there is no meaningful emoji)."""
-    with_words = raw.translate(_emoji_table(code))
+    # Every meaningful emoji is outside ASCII, so an ASCII text has none.
+    with_words = raw if raw.isascii() else raw.translate(_emoji_table(code))
     if surfaced is None or with_words != raw:
         surfaced = surface(with_words)
     return expand(surfaced, code)

@@ -24,6 +24,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from notifier.understanding.finder import Finder
+
 WORD = r"[^ |,]+ "
 BIG_NUMBER = r"[1-9][0-9]{1,3} "
 GAP = r"(?:[^ |]+ ){0,3}"  # may cross a comma, never a sentence end
@@ -49,9 +51,9 @@ def _phrase(words: str) -> str:
     return "".join(re.escape(w) + " " for w in words.split())
 
 
-def _alternative(alt: str, vocab: Vocabulary) -> tuple[list[str], list[str]]:
-    """Regex branches for one alternative, and the words it can start with (for the anchor
-    pre-filter)."""
+def _alternative_phrases(alt: str, vocab: Vocabulary) -> tuple[list[str], list[str]]:
+    """Regex branches for one alternative, and the plain phrases they match (none for ``^`` and
+    ``$``): their first words feed the anchor pre-filter, their words the phrase pre-filter."""
     if alt == "$":
         return [END], []
     if alt == "^":
@@ -61,17 +63,17 @@ def _alternative(alt: str, vocab: Vocabulary) -> tuple[list[str], list[str]]:
         if lemma not in vocab.forms:
             raise PatternError(f"unknown lemma <{lemma}>")
         forms = vocab.forms[lemma]
-        return [_phrase(f) for f in forms], [f.split()[0] for f in forms]
+        return [_phrase(f) for f in forms], list(forms)
     if alt.startswith("{") and alt.endswith("}"):
         name = alt[1:-1]
         if name not in vocab.classes:
             raise PatternError(f"unknown class {{{name}}}")
         entries = vocab.classes[name]
-        return [_phrase(e) for e in entries], [e.split()[0] for e in entries]
+        return [_phrase(e) for e in entries], list(entries)
     if not alt or any(c in alt for c in "<>{}!?"):
         raise PatternError(f"bad alternative {alt!r}")
     words = alt.replace("_", " ")
-    return [_phrase(words)], [words.split()[0]]
+    return [_phrase(words)], [words]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class Compiled:
     # Per mandatory item other than the anchors', the words one of which must be in the text:
     # a match holds every mandatory item, so a text lacking any of these sets cannot match
     # ("took ... pills" is not tried on a text with "took" but no pill word).
+    # Per mandatory item whose alternatives are phrases, also the rarest word of each: "not
+    # breathing" needs "breathing" as well as the common "not" the anchor index found.
     requires: tuple[frozenset[str], ...] = ()
 
 
@@ -97,6 +101,7 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
     out: list[str] = []
     # Candidate anchors: the first words of each mandatory item; the best is kept below.
     candidates: list[frozenset[str]] = []
+    rare: list[frozenset[str]] = []
     first: frozenset[str] | None = None
     span = 0
     for n, item in enumerate(items):
@@ -112,11 +117,12 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
         optional = item.endswith("?") and len(item) > 1
         body = item[1 if negative else 0 : -1 if optional else None]
         branches: list[str] = []
-        starts: list[str] = []
+        plain: list[str] = []
         for alt in body.split("|"):
-            b, s = _alternative(alt, vocab)
+            b, p = _alternative_phrases(alt, vocab)
             branches += b
-            starts += s
+            plain += p
+        starts = [p.split()[0] for p in plain]
         # Longest first so the evidence span is the fullest reading.
         alternation = "(?:" + "|".join(sorted(set(branches), key=lambda b: -len(b))) + ")"
         if not negative:
@@ -129,6 +135,7 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
             out.append(alternation)
             if starts and len(starts) == len(branches):
                 candidates.append(frozenset(starts))
+                rare.append(frozenset(_rarest(p, vocab.common) for p in plain))
                 if n == 0:
                     first = frozenset(starts)
     # Any mandatory item must be in the text; the one with the fewest frequent words filters best
@@ -139,17 +146,44 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
     # Starting at the first item's words is cheaper than scanning for a rarer later word.
     common = vocab.common
     if first is not None and anchors is not None and len(first & common) <= len(anchors & common):
-        requires = tuple(c for c in candidates if c != first)
+        requires = _requires(candidates, rare, first)
         return Compiled("".join(out), first, True, span, requires)
-    requires = tuple(c for c in candidates if c != anchors)
+    requires = _requires(candidates, rare, anchors)
     return Compiled("".join(out), anchors, False, span, requires)
+
+
+def _rarest(phrase: str, common: frozenset[str]) -> str:
+    """The word of a phrase least likely to be in any text: the first that is not a frequent
+    word, else the last ("not breathing" -> "breathing")."""
+    words = phrase.split()
+    return next((w for w in words if w not in common), words[-1])
+
+
+def _requires(
+    candidates: list[frozenset[str]], rare: list[frozenset[str]], anchors: frozenset[str] | None
+) -> tuple[frozenset[str], ...]:
+    """The word sets a text must meet beside the anchors: each mandatory item's first words and
+    its phrases' rarest words, each set once."""
+    out: list[frozenset[str]] = []
+    for c in (*candidates, *rare):
+        if c != anchors and c not in out:
+            out.append(c)
+    return tuple(out)
 
 
 def compile_each(patterns: Sequence[str], vocab: Vocabulary) -> tuple[Compiled, ...]:
     return tuple(compile_pattern(p, vocab) for p in patterns)
 
 
-def compile_any(patterns: Sequence[str], vocab: Vocabulary) -> re.Pattern[str]:
-    """One regex for a list of patterns (used for exceptions, run only after a match)."""
+def compile_any(patterns: Sequence[str], vocab: Vocabulary) -> Finder | None:
+    """One search for a list of patterns (exceptions, ``with_any``: run only after a match),
+    skipped when the message lacks the words every pattern needs."""
     compiled = compile_each(patterns, vocab)
-    return re.compile("(?<= )(?:" + "|".join(f"(?:{c.regex})" for c in compiled) + ")")
+    return Finder.of(
+        "(?<= )(?:{})",
+        [
+            (f"(?:{c.regex})", None if c.anchors is None else (c.anchors, *c.requires))
+            for c in compiled
+        ],
+        vocab.common,
+    )

@@ -90,7 +90,11 @@ def _resolve(
     if rule.near_miss != KEEP and near_miss(before, ctx, rule.signal == "use"):
         return rule.near_miss
     history = ctx.history
-    if rule.history != KEEP and history is not None and history.search(view.sentence(start, end)):
+    if (
+        rule.history != KEEP
+        and history is not None
+        and history.search(view.sentence(start, end), view.words)
+    ):
         return rule.history
     if rule.third_party != KEEP and third_party(before, ctx):
         return rule.third_party
@@ -108,10 +112,10 @@ def _words_before(view: View, start: int) -> Sequence[str]:
     return view.text[:start].split()
 
 
-def _unless_spans(rule: Rule, text: str) -> list[tuple[int, int]]:
+def _unless_spans(rule: Rule, view: View) -> list[tuple[int, int]]:
     if rule.unless is None:
         return []
-    return [(m.start(), m.end()) for m in rule.unless.finditer(text)]
+    return [(m.start(), m.end()) for m in rule.unless.finditer(view.text, view.words)]
 
 
 # Pattern numbers of one rule worth trying, each with the token numbers of its anchor words
@@ -128,14 +132,15 @@ def candidates(view: View, lexicons: Lexicons) -> dict[tuple[str, int], Wanted]:
         out.setdefault((code, r_no), {})[p_no] = None
     index = lexicons.index
     words = view.words
+    by_word = lexicons.requirement_words
+    # The required word sets this text meets: the union of its words' sets (in C).
+    met = frozenset().union(*map(by_word.__getitem__, by_word.keys() & words))
     # Only the message's words that anchor something (a set operation, not a loop in Python).
-    for word in index.keys() & words:
-        tokens = view.at.get(word, ())
-        for code, r_no, p_no, requires in index[word]:
-            # map() over a bound method: no generator frame per pattern on this hot path.
-            if requires and any(map(words.isdisjoint, requires)):
+    for word, tokens in view.positions(index.keys() & words).items():
+        for key, p_no, required in index[word]:
+            if not required <= met:
                 continue
-            wanted = out.setdefault((code, r_no), {})
+            wanted = out.setdefault(key, {})
             chosen = wanted.get(p_no)
             if p_no not in wanted:
                 wanted[p_no] = set(tokens)
@@ -199,7 +204,9 @@ def past(view: View, code: str) -> bool:
     known = view.past.get(code)
     if known is None:
         past_time = load().languages[code].context.past_time
-        known = view.past[code] = past_time is not None and past_time.search(view.text) is not None
+        known = view.past[code] = (
+            past_time is not None and past_time.search(view.text, view.words) is not None
+        )
     return known
 
 
@@ -207,12 +214,14 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
     """The surviving hits of one rule, trying only the given patterns and sentences."""
     text = view.text
     matches = _matches(rule, wanted, view)
-    if not matches or (rule.with_any is not None and rule.with_any.search(text) is None):
+    if not matches or (
+        rule.with_any is not None and rule.with_any.search(text, view.words) is None
+    ):
         return
     matches.sort(key=lambda m: m.start())
     lang = lexicons.languages[rule.lang]
     ctx = lang.context
-    unless = _unless_spans(rule, text)
+    unless = _unless_spans(rule, view)
     before_now = past(view, rule.lang)
     if before_now and rule.past == DROP:
         return
@@ -252,7 +261,7 @@ def with_intent(hits: list[Hit], view: View, lexicons: Lexicons) -> list[Hit]:
         base = h.rule.rsplit(".", 1)[0]
         if base not in ctx.escalates or ctx.intent is None:
             continue
-        m = ctx.intent.search(view.text)
+        m = ctx.intent.search(view.text, view.words)
         if m is not None:
             evidence = f"{h.evidence} + {m.group(0)}"
             return [*hits, Hit(f"crisis.concern_with_intent.{h.lang}", "crisis", h.lang,

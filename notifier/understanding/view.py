@@ -8,61 +8,69 @@ line breaks and leftover emoji end a sentence, so a pattern never joins words ac
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from itertools import accumulate
 
-_BREAK = re.compile(r"[.!?;:\n]+|[^\w\s,'/-]|_|\s-+\s")
-_TOKEN = re.compile(r"[^\W_]+|[|,]")
-_SEPARATORS = ("|", ",")
+# One scan for both: a word or a comma (the group), or a sentence break (sentence punctuation,
+# a line break, emoji and other symbols, "_", a spaced dash), which findall hands back as "".
+_PIECE = re.compile(r"([^\W_]+|,)|[^\w\s,'/-]|[\n_]|\s-+\s")
+# Joined by single spaces, each "" (a break) leaves two or more spaces in a row.
+_BREAKS = re.compile("  +")
+# Then a run of two or more separators (words never hold "|" or ","), made one token below
+# (greedy from the run's first separator: linear).
+_RUN = re.compile(r"[|,](?: [|,])+")
+
+
+def _one_separator(run: re.Match[str]) -> str:
+    """A run of separators is a sentence end if it holds one, else a comma."""
+    return "|" if "|" in run.group() else ","
 
 
 @dataclass(frozen=True, slots=True)
 class View:
     text: str  # "| w w w , w | "
     words: frozenset[str]
-    # Where each token starts in ``text``, and for every word the numbers of its tokens: a
-    # rule need only be tried around one of its anchor words (long messages stay cheap).
+    # Where each token starts in ``text``: a rule need only be tried around one of its anchor
+    # words (long messages stay cheap).
     offsets: tuple[int, ...] = ()
     # The tokens themselves (``text`` is them joined by spaces): the words before a match are
     # a slice of this, not a split of the text before it.
     tokens: tuple[str, ...] = ()
-    at: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # language -> whether a "before now" word occurs (rules.past fills it: one search per
     # message, however many rules ask)
     past: dict[str, bool] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, normalised: str) -> View:
-        s = _BREAK.sub(" | ", normalised.replace("'", ""))
-        tokens: list[str] = ["|"]
-        for tok in _TOKEN.findall(s):
-            if tok in _SEPARATORS and tokens[-1] in _SEPARATORS:
-                if tok == "|":
-                    tokens[-1] = "|"
-                continue
-            tokens.append(tok)
-        if tokens[-1] == ",":
-            tokens[-1] = "|"
-        elif tokens[-1] != "|":
-            tokens.append("|")
-        # One pass for both: where each token starts, and each word's token numbers (built as
-        # tuples directly: most words occur once).
-        offsets: list[int] = []
-        at: dict[str, tuple[int, ...]] = {}
-        pos = 0
-        for n, tok in enumerate(tokens):
-            offsets.append(pos)
-            pos += len(tok) + 1
-            seen = at.get(tok)
-            at[tok] = (n,) if seen is None else (*seen, n)
-        del at["|"]
-        at.pop(",", None)
+        pieces = _PIECE.findall(normalised.replace("'", ""))
+        # Sentence marks at both ends and at every break, then every run of separators made
+        # one token.
+        joined = _BREAKS.sub(" | ", " ".join(["|", *pieces, "|"]))
+        joined = _RUN.sub(_one_separator, joined)
+        tokens = joined.split()
+        # offsets[k] = sum(len(t) + 1 for t in tokens[:k]), accumulated in C.
+        offsets = list(accumulate(map((1).__add__, map(len, tokens)), initial=0))
+        offsets.pop()
         return cls(
-            text=" ".join(tokens) + " ",
+            text=joined + " ",
             words=frozenset(tokens),
             offsets=tuple(offsets),
             tokens=tuple(tokens),
-            at=at,
         )
+
+    def positions(self, words: AbstractSet[str]) -> dict[str, list[int]]:
+        """The token numbers of each of ``words`` that occurs, in one pass over the tokens
+        (``tuple.index`` per word compares strings; a set lookup does not)."""
+        at: dict[str, list[int]] = {}
+        for n, tok in enumerate(self.tokens):
+            if tok in words:
+                found = at.get(tok)
+                if found is None:
+                    at[tok] = [n]
+                else:
+                    found.append(n)
+        return at
 
     def sentence(self, start: int, end: int) -> str:
         """The sentence around a span (between the nearest ``|`` on each side)."""
