@@ -16,7 +16,7 @@ from benchmarks.common import ROOT, child, drop, machine, scratch, table
 
 
 def b1(quick: bool) -> str:
-    rows = []
+    rows: list[list[str]] = []
     for backend in ("sqlite", "postgresql"):
         url = scratch(backend)
         try:
@@ -52,7 +52,7 @@ def _b2_run(side: str, backend: str, procs: int, n: int) -> tuple[float, int, in
 
 def b2(quick: bool) -> str:
     n = 3000 if quick else 10_000
-    rows = []
+    rows: list[list[str]] = []
     for backend, procs in (("postgresql", 1), ("postgresql", 2), ("sqlite", 1)):
         ours, dup, lost = _b2_run("worker", backend, procs, n)
         base, _, _ = _b2_run("baseline", backend, procs, n)
@@ -64,7 +64,7 @@ def b2(quick: bool) -> str:
 
 
 def b3(quick: bool) -> str:
-    rows = []
+    rows: list[list[str]] = []
     for cap, seconds in ((1, 30), (3, 20), (75, 20)):
         r = child("benchmarks.b3_paced", str(cap), str(seconds / 2 if quick else seconds))
         calls = int(r["calls"]) or 1
@@ -100,14 +100,16 @@ def b4(quick: bool) -> str:
 
 
 def b5(quick: bool) -> str:
+    from benchmarks.classify import verdict
+
     r = child("benchmarks.classify")
-    rows = [[f"{r['messages']} ({r['source']})", "every call", f"{float(r['p50_us']):.0f} us",
-             f"{float(r['p99_us']):.0f} us (< 200 us)", f"{float(r['max_us']):.0f} us"],
-            ["", "first call per message", f"{float(r['first_p50_us']):.0f} us",
-             f"{float(r['first_p99_us']):.0f} us", f"{float(r['first_max_us']):.0f} us"],
-            ["", "best call per message", f"{float(r['best_p50_us']):.0f} us",
-             f"{float(r['best_p99_us']):.0f} us (< 200 us)",
-             f"{float(r['best_max_us']):.0f} us"]]  # fmt: skip
+    rows: list[list[str]] = []
+    for label, key in (("every call", ""), ("first call per message", "first_"),
+                       ("best call per message", "best_")):  # fmt: skip
+        p99 = float(r[f"{key}p99_us"])
+        rows.append([f"{r['messages']} ({r['source']})" if not rows else "", label,
+                     f"{float(r[f'{key}p50_us']):.0f} us", f"{p99:.0f} us {verdict(p99)}",
+                     f"{float(r[f'{key}max_us']):.0f} us"])  # fmt: skip
     return table("B5 classify: one reply, pure function, per message",
                  ["messages", "timing", "p50", "p99", "max"], rows)  # fmt: skip
 
