@@ -1,4 +1,5 @@
-"""The table shape of the reply-classification contract tables (English and Spanish)."""
+"""The table shape of the reply-classification contract tables, and every language's rows
+(cases_<lang>.py) gathered per table for the one suite in test_classify.py."""
 
 from __future__ import annotations
 
@@ -45,3 +46,15 @@ def check(
         assert result.revokes
     elif expected_category not in ("crisis", "concern"):
         assert not result.revokes
+
+
+def by_language(table: str) -> list[ParameterSet]:
+    """Every language's rows of one table (``"crisis"``, ``"opt_out_keywords"``...), each id
+    prefixed with its language. A language without the table contributes nothing."""
+    from tests.unit.understanding import cases_en, cases_es
+
+    out: list[ParameterSet] = []
+    for lang, module in (("en", cases_en), ("es", cases_es)):
+        for row in getattr(module, table.upper(), []):
+            out.append(pytest.param(*row.values, id=f"{lang}-{row.id}"))
+    return out

@@ -22,6 +22,7 @@ from notifier.understanding import parse_score
         pytest.param("siete", 7, id="es_word"),
         pytest.param("Diez", 10, id="es_capital"),
         pytest.param("un seis", 6, id="es_un"),
+        pytest.param("cero", 0, id="es_zero"),
         pytest.param("once", None, id="es_eleven_not_a_score"),
     ],
 )

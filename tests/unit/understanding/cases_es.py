@@ -1,15 +1,12 @@
-"""Spanish reply classification. Same table shape and rules as the English file: many clients
-write in Spanish (often without accents or ñ), and opt-out, crisis and scores must work the same.
-"""
+"""Spanish rows of the reply-classification contract, in the same tables as English: many
+clients write in Spanish (often without accents or n), and opt-out, crisis and scores must work
+the same. test_classify.py runs every language's rows through the same tests."""
 
 from __future__ import annotations
 
-import pytest
+from tests.unit.understanding.cases import C, R, case
 
-from notifier.understanding import classify, parse_score
-from tests.unit.understanding.cases import FIELDS, C, R, case, check
-
-OPT_OUT = [
+OPT_OUT_KEYWORDS = [
     case("es_optout_baja", "BAJA", "opt_out"),
     case("es_optout_baja_period", "baja.", "opt_out"),
     case("es_optout_baja_por_favor", "Baja por favor", "opt_out"),
@@ -19,6 +16,10 @@ OPT_OUT = [
     case("es_optout_parar_bangs", "\u00a1parar!!", "opt_out"),
     case("es_optout_cancelar", "Cancelar", "opt_out", prompts=R),
     case("es_optout_detener", "DETENER", "opt_out"),
+    case("es_optout_when_opted_out", "BAJA", "opt_out", opted_out=True),
+]
+
+OPT_OUT_PLAIN_LANGUAGE = [
     case("es_optout_dar_de_baja", "dar de baja", "opt_out"),
     case("es_optout_quiero_darme_de_baja", "quiero darme de baja", "opt_out"),
     case("es_optout_ya_no_quiero_mensajes", "ya no quiero mensajes", "opt_out"),
@@ -29,7 +30,6 @@ OPT_OUT = [
     case("es_optout_no_quiero_recibir_mensajes", "no quiero recibir mensajes", "opt_out"),
     case("es_optout_dejame_en_paz_whole_message", "d\u00e9jame en paz", "opt_out"),
     case("es_optout_sacenme_de_la_lista", "s\u00e1quenme de la lista", "opt_out"),
-    case("es_optout_when_opted_out", "BAJA", "opt_out", opted_out=True),
 ]
 
 NOT_OPT_OUT = [
@@ -124,94 +124,3 @@ CHECKIN = [
     case("es_out_of_range_12", "un 12", "free_text", prompts=C),
     case("es_not_score_dos_hijos", "2 hijos enfermos", "free_text", prompts=C),
 ]
-
-
-@pytest.mark.parametrize(FIELDS, OPT_OUT)
-def test_opt_out_is_sacred_spanish(
-    body: str,
-    opted_out: bool,
-    open_prompts: tuple[str, ...],
-    expected_category: str,
-    expected_score: int | None,
-) -> None:
-    check(body, opted_out, open_prompts, expected_category, expected_score)
-
-
-@pytest.mark.parametrize(FIELDS, NOT_OPT_OUT)
-def test_spanish_sentences_with_keywords_are_not_opt_outs(
-    body: str,
-    opted_out: bool,
-    open_prompts: tuple[str, ...],
-    expected_category: str,
-    expected_score: int | None,
-) -> None:
-    check(body, opted_out, open_prompts, expected_category, expected_score)
-
-
-@pytest.mark.parametrize(FIELDS, HELP)
-def test_ayuda_is_help(
-    body: str,
-    opted_out: bool,
-    open_prompts: tuple[str, ...],
-    expected_category: str,
-    expected_score: int | None,
-) -> None:
-    check(body, opted_out, open_prompts, expected_category, expected_score)
-
-
-@pytest.mark.parametrize(FIELDS, CRISIS)
-def test_spanish_crisis_language_detected(
-    body: str,
-    opted_out: bool,
-    open_prompts: tuple[str, ...],
-    expected_category: str,
-    expected_score: int | None,
-) -> None:
-    check(body, opted_out, open_prompts, expected_category, expected_score)
-
-
-@pytest.mark.parametrize(FIELDS, NOT_CRISIS)
-def test_spanish_figures_of_speech_are_not_crisis(
-    body: str,
-    opted_out: bool,
-    open_prompts: tuple[str, ...],
-    expected_category: str,
-    expected_score: int | None,
-) -> None:
-    check(body, opted_out, open_prompts, expected_category, expected_score)
-
-
-@pytest.mark.parametrize(FIELDS, REMINDER)
-def test_spanish_confirm_and_decline(
-    body: str,
-    opted_out: bool,
-    open_prompts: tuple[str, ...],
-    expected_category: str,
-    expected_score: int | None,
-) -> None:
-    check(body, opted_out, open_prompts, expected_category, expected_score)
-
-
-@pytest.mark.parametrize(FIELDS, CHECKIN)
-def test_spanish_number_words_are_scores(
-    body: str,
-    opted_out: bool,
-    open_prompts: tuple[str, ...],
-    expected_category: str,
-    expected_score: int | None,
-) -> None:
-    check(body, opted_out, open_prompts, expected_category, expected_score)
-
-
-def test_spanish_crisis_with_baja_also_revokes() -> None:
-    assert classify("quiero morir. BAJA").revokes
-    assert classify("me quiero morir, ya no quiero mensajes").revokes
-    assert not classify("me quiero morir").revokes
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("siete", 7), ("Diez", 10), ("cero", 0), ("un seis", 6), ("once", None)],
-)
-def test_parse_score_spanish_words(text: str, expected: int | None) -> None:
-    assert parse_score(text) == expected
