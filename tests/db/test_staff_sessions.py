@@ -100,3 +100,23 @@ def test_end_expired_draws_the_line_where_expired_does(
         should_go = staff_sessions.expired(row, settings, NOW)
     assert staff_sessions.end_expired(db, settings, NOW) == int(should_go)
     assert remaining(db) == (set() if should_go else {row.id})
+
+
+def test_purge_command_also_ends_expired_staff_sessions(
+    service: Service, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ops who run `notifier purge` from cron get the same housekeeping as the service's job.
+    from notifier.cli.ops import cmd_purge
+
+    staff_id = account(service.db, service.settings)
+    old = open_session(service.db, staff_id, created=NOW - MAX, seen=NOW - TICK)
+    live = open_session(service.db, staff_id, created=NOW - IDLE, seen=NOW - TICK)
+
+    class Args:
+        now = NOW.isoformat()
+
+    assert cmd_purge(Args(), service.settings) == 0  # type: ignore[arg-type]
+    line = capsys.readouterr().out
+    assert line.count("\n") == 1 and "ended 1 expired staff session(s)" in line
+    assert remaining(service.db) == {staff_sessions._key(live)}
+    assert staff_sessions._key(old) not in remaining(service.db)
