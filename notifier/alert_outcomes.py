@@ -39,6 +39,8 @@ class AlertView:
     acknowledged_by: str | None  # the staff member's name
     outcome: str | None
     note: str | None
+    # When nobody recorded an outcome in time and the alert went to the escalation numbers.
+    escalated_at: datetime | None = None
 
 
 def acknowledge(
@@ -102,6 +104,7 @@ def for_clients(db: Database, client_ids: list[int]) -> list[AlertView]:
                 name,
                 a.outcome,
                 a.note,
+                a.escalated_at,
             )
             for a, name in rows
         ]

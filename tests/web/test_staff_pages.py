@@ -167,6 +167,20 @@ def test_alert_outcome_records_who_when_and_the_note(staff_app: Callable[..., Ap
     assert "Called 911 — Ana" in page
 
 
+def test_an_escalated_crisis_says_so_on_the_group_and_client_pages(
+    staff_app: Callable[..., App],
+) -> None:
+    # Whoever opens the page after the escalation should know on-call was alerted again.
+    app, browser = setup(staff_app)
+    alert_id = open_alert(app)
+    assert "sent again to the escalation numbers" not in browser.get("/clients/E1").text
+    later = app.clock.now + app.service.settings.crisis_escalate_after
+    assert app.service.escalate_step(later).escalated == (alert_id,)
+    for page in ("/clients/E1", "/groups/evening"):
+        text = browser.get(page).text
+        assert "No outcome recorded in time: sent again to the escalation numbers" in text, page
+
+
 def test_alert_outcome_twice_is_refused_naming_the_first(staff_app: Callable[..., App]) -> None:
     app, browser = setup(staff_app)
     alert_id = open_alert(app)
