@@ -135,6 +135,12 @@ def test_acknowledge_a_crisis_records_who_when_and_the_outcome(signed_in: Pages)
     d = pages.driver
     pages.open("/clients/C002", "client-crisis")
     assert CRISIS_TEXT in text_of(pages)
+    assert "sent again to the escalation numbers" not in text_of(pages)
+    # The crisis came in an hour ago and nobody recorded an outcome: the escalation job's step
+    # sends it again, and the page says so to whoever opens it next.
+    assert pages.server.service.escalate_step(pages.server.clock()).escalated
+    pages.open("/clients/C002", "client-crisis-escalated")
+    assert "No outcome recorded in time: sent again to the escalation numbers" in text_of(pages)
     d.find_element(By.CSS_SELECTOR, "#alerts textarea").send_keys("Spoke at 3:05, safe at home")
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#alerts button[value=reached]"))
     pages.check("client-crisis-acknowledged", docs=True)
