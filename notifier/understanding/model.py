@@ -169,8 +169,14 @@ class Models:
         # Commas do not split pairs; sentence ends do ("|" never begins or ends a feature).
         toks = view_text.replace(", ", "").split()
         by_word = self._by_word
-        missing = set(toks).difference(by_word)
+        words = set(toks)
+        missing = words.difference(by_word)
         if missing:
+            if len(by_word) + len(missing) > _FEATURES_MAX:
+                # Full: start again, with every word of this message (not only the new ones:
+                # the others go with the rest).
+                by_word.clear()
+                missing = words
             self._learn(missing)
         present: dict[str, Weights] = dict(chain.from_iterable(map(by_word.__getitem__, toks)))
         table = self.table
@@ -179,14 +185,10 @@ class Models:
         return self._scores(present)
 
     def _learn(self, words: set[str]) -> None:
-        """Each word's weighted features into the per-word table (emptied first when these
-        would overfill it, so every word of the message is there afterwards)."""
-        by_word = self._by_word
-        if len(by_word) + len(words) > _FEATURES_MAX:
-            by_word.clear()
+        """Each word's weighted features into the per-word table."""
         table = self.table
         for tok in words:
-            by_word[tok] = tuple((f, table[f]) for f in _word_features(tok) if f in table)
+            self._by_word[tok] = tuple((f, table[f]) for f in _word_features(tok) if f in table)
 
     def _scores(self, present: dict[str, Weights]) -> Scores:
         t = self.tasks

@@ -183,3 +183,18 @@ def test_model_read_scores_the_same_features_as_score() -> None:
         for task in fast.p:
             assert fast.p[task] == pytest.approx(plain.p[task], rel=1e-12, abs=1e-15)
             assert fast.evidence(task) == plain.evidence(task)
+
+
+def test_model_read_when_its_word_table_fills_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The per-word table is emptied when full. A message whose other words were already there
+    # must still find every one of its words afterwards (a KeyError here made classify() fall
+    # back to "error": free text for a message the model should have read).
+    models = load_models()
+    models._by_word.clear()  # a cache: emptying it changes no answer
+    monkeypatch.setattr(importlib.import_module("notifier.understanding.model"), "_FEATURES_MAX", 8)
+    first = View.of(nz.normalise("i took all my pills")).text
+    models.read(first)
+    second = View.of(nz.normalise("i took all my pills and now i want to die tonight")).text
+    fast = models.read(second)
+    plain = models.score(features(second))
+    assert sorted(fast.present) == sorted(plain.present)
