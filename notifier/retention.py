@@ -1,5 +1,7 @@
 """Retention: message and reply bodies older than NOTIFIER_RETENTION are erased, and report
-pages (NOTIFIER_REPORTS_DIR) of meetings older than that are removed.
+pages (NOTIFIER_REPORTS_DIR) of meetings older than that are removed. :func:`housekeep` adds the
+rest of what goes with time (expired staff sessions, idle throttle buckets): the service's
+six-hourly job and ``notifier purge`` both run it.
 
 What the follow-up list needs (scores, categories, labels, timestamps, statuses) stays; the
 words people wrote and the texts we sent do not. Webhook deliveries that failed processing
@@ -11,11 +13,12 @@ counts only.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, update
 
+from notifier import staff_sessions, throttle
 from notifier.db import Database, rowcount
 from notifier.inbox import DEAD
 from notifier.models import FINAL_STATUSES, InboxItem, Message, Reply
@@ -32,6 +35,7 @@ class PurgeResult:
     reply_bodies: int
     inbox_rows: int = 0  # failed webhook deliveries deleted
     report_pages: int = 0  # follow-up pages of old meetings removed
+    staff_sessions: int = 0  # expired staff sessions ended (housekeep only)
 
 
 def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
@@ -68,3 +72,16 @@ def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
                "report_pages": pages, "cutoff": cutoff.isoformat()},
     )  # fmt: skip
     return PurgeResult(cutoff, messages, replies, inbox, pages)
+
+
+def housekeep(db: Database, settings: Settings, now: datetime) -> PurgeResult:
+    """:func:`purge`, plus the rows that only age out: throttle buckets idle for a day, and
+    staff sessions past either limit (a lookup deletes only its own expired row; a browser
+    that never comes back would otherwise leave its row forever)."""
+    throttle.prune(db, now - throttle.IDLE_AFTER)
+    ended = staff_sessions.end_expired(db, settings, now)
+    log.info(
+        "expired staff sessions deleted",
+        extra={"event": "purge.staff_sessions", "sessions": ended},
+    )
+    return replace(purge(db, settings, now), staff_sessions=ended)

@@ -17,17 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from notifier import db as dbmod
-from notifier import (
-    delivery,
-    inbox,
-    poller,
-    replies,
-    reports,
-    retention,
-    staff_sessions,
-    state,
-    throttle,
-)
+from notifier import delivery, inbox, poller, replies, reports, retention, state
 from notifier.dispatch import Clock, Dispatcher, DispatchResult, utcnow
 from notifier.escalation import EscalationResult, escalate
 from notifier.followup import Digest, build_digest
@@ -126,19 +116,7 @@ class Service:
         with state.singleton(self.db, "purge") as mine:
             if not mine:
                 return None
-            when = now or self.clock()
-            throttle.prune(self.db, when - throttle.IDLE_AFTER)
-            self._end_expired_sessions(when)
-            return retention.purge(self.db, self.settings, when)
-
-    def _end_expired_sessions(self, now: datetime) -> None:
-        # Lookups only delete the session they are asked about; a browser that never comes
-        # back would otherwise leave its row forever.
-        ended = staff_sessions.end_expired(self.db, self.settings, now)
-        log.info(
-            "expired staff sessions deleted",
-            extra={"event": "purge.staff_sessions", "sessions": ended},
-        )
+            return retention.housekeep(self.db, self.settings, now or self.clock())
 
     # --- two-way ------------------------------------------------------------------------
     def receive(

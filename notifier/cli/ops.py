@@ -19,18 +19,15 @@ if TYPE_CHECKING:
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier import staff_sessions
-    from notifier.retention import purge
+    from notifier.retention import housekeep
 
-    db, now = open_db(settings), now_of(args, settings)
-    result = purge(db, settings, now)
     # The same housekeeping as the service's six-hourly job, for ops who run this from cron.
-    sessions = staff_sessions.end_expired(db, settings, now)
+    result = housekeep(open_db(settings), settings, now_of(args, settings))
     say(
         f"erased bodies older than {result.cutoff:%Y-%m-%d %H:%M} UTC: "
         f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies); deleted "
         f"{result.inbox_rows} failed inbox row(s); removed {result.report_pages} report page(s); "
-        f"ended {sessions} expired staff session(s)"
+        f"ended {result.staff_sessions} expired staff session(s)"
     )
     return 0
 

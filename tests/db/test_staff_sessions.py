@@ -67,7 +67,7 @@ def test_purge_step_deletes_only_expired_sessions(
     live = open_session(db, ana, created=NOW - hour, seen=NOW - 5 * minute)
     idle = open_session(db, ana, created=NOW - hour, seen=NOW - 20 * minute)
     too_old = open_session(db, ana, created=NOW - 13 * hour, seen=NOW - minute)  # yet busy
-    with caplog.at_level(logging.INFO, logger="notifier.service"):
+    with caplog.at_level(logging.INFO, logger="notifier.retention"):
         service.purge_step(NOW)
     assert remaining(db) == {staff_sessions._key(live)}
     # The survivor still works; the expired cookies find nothing.
