@@ -25,7 +25,6 @@ class Finder:
     # key word -> the needs of the alternatives keyed on it. Every alternative whose words are
     # known is keyed on one word set of its needs (its least common), under each word of it.
     by_key: Mapping[str, tuple[Needs, ...]]
-    keys: frozenset[str]
     # The other alternatives alone (written as raw regular expressions, or patterns without an
     # anchor word): searched when no known alternative is possible; None when there are none.
     rest: re.Pattern[str] | None = None
@@ -51,12 +50,12 @@ class Finder:
                 key = min(needs, key=lambda w: (len(w & common), len(w)))
                 for word in key:
                     by_key.setdefault(word, []).append(needs)
-        return cls(whole, {k: tuple(v) for k, v in by_key.items()}, frozenset(by_key), rest)
+        return cls(whole, {k: tuple(v) for k, v in by_key.items()}, rest)
 
     def possible(self, words: AbstractSet[str], text: str) -> bool:
         """False only when no alternative can match ``text`` (whose words are among
         ``words``)."""
-        for key in self.keys.intersection(words):
+        for key in self.by_key.keys() & words:
             for needs in self.by_key[key]:
                 for need in needs:
                     if need.isdisjoint(words):
