@@ -100,12 +100,11 @@ def b4(quick: bool) -> str:
 
 
 def b5(quick: bool) -> str:
-    from benchmarks.classify import verdict
+    from benchmarks.classify import TIMINGS, verdict
 
     r = child("benchmarks.classify")
     rows: list[list[str]] = []
-    for label, key in (("every call", ""), ("first call per message", "first_"),
-                       ("best call per message", "best_")):  # fmt: skip
+    for label, key in TIMINGS:
         p99 = float(r[f"{key}p99_us"])
         rows.append([f"{r['messages']} ({r['source']})" if not rows else "", label,
                      f"{float(r[f'{key}p50_us']):.0f} us", f"{p99:.0f} us {verdict(p99)}",
