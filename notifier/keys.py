@@ -270,6 +270,55 @@ def _rotate_row(
     return rowcount(conn.execute(text(f"UPDATE {table} SET {sets} WHERE {where}"), params))
 
 
+def _lock_batch(
+    conn: Connection, is_sqlite: bool, table: str, columns: tuple[str, ...], cursor: int, n: int
+) -> tuple[list[int], list[Row[Any]]]:
+    """The ids of the next ``n`` rows after ``cursor``, and those of them this transaction holds.
+
+    SQLite: all of them (``BEGIN IMMEDIATE`` already excludes every other writer). PostgreSQL:
+    ``FOR UPDATE SKIP LOCKED``, so a batch never waits for a row while holding others. A
+    dispatcher marking its batch sent locks rows in its own order; a rotation that held rows
+    5-9 and waited for 10 while the dispatcher held 10 and wanted 5 was a deadlock (seen in CI).
+    """
+    listed = ", ".join(columns)
+    if is_sqlite:
+        rows = conn.execute(
+            text(f"SELECT id, {listed} FROM {table} WHERE id > :c ORDER BY id LIMIT :n"),
+            {"c": cursor, "n": n},
+        ).all()
+        return [int(row[0]) for row in rows], list(rows)
+    ids = [
+        int(i)
+        for i in conn.execute(
+            text(f"SELECT id FROM {table} WHERE id > :c ORDER BY id LIMIT :n"),
+            {"c": cursor, "n": n},
+        ).scalars()
+    ]
+    if not ids:
+        return [], []
+    rows = conn.execute(
+        text(
+            f"SELECT id, {listed} FROM {table} WHERE id = ANY(:ids) ORDER BY id "
+            "FOR UPDATE SKIP LOCKED"
+        ),
+        {"ids": ids},
+    ).all()
+    return ids, list(rows)
+
+
+def _rotate_one(
+    database: dbmod.Database, crypto: Crypto, table: str, columns: tuple[str, ...], row_id: int
+) -> int:
+    """A row another transaction held when its batch ran: wait for it alone, in a transaction
+    that holds nothing else, so the wait cannot be part of a deadlock."""
+    with database.write_lock() as conn:
+        row = conn.execute(
+            text(f"SELECT id, {', '.join(columns)} FROM {table} WHERE id = :id FOR UPDATE"),
+            {"id": row_id},
+        ).first()
+        return 0 if row is None else _rotate_row(conn, crypto, table, columns, row)
+
+
 def fingerprint(crypto: Crypto) -> str:
     """Names the newest key without revealing it (rotation progress is kept per target key)."""
     return crypto.lookup_hash("notifier key fingerprint")[:12]
@@ -287,7 +336,8 @@ def rotate(
     Resumable: the last id done per table is kept in the database under the newest key's
     fingerprint, so an interrupted rotation continues where it stopped, and a finished one does
     nothing more. Safe beside a running service: each row is rewritten only if its ciphertext
-    is still the one we read (the dispatcher never rewrites bodies; purge may empty them).
+    is still the one we read (the dispatcher never rewrites bodies; purge may empty them), and
+    rotation never waits for a row lock while it holds another (see ``_lock_batch``).
     """
     from notifier import state
 
@@ -309,19 +359,15 @@ def rotate(
         seen = before
         while True:
             with database.write_lock() as conn:  # BEGIN IMMEDIATE on SQLite
-                rows = conn.execute(
-                    text(
-                        f"SELECT id, {', '.join(columns)} FROM {table} WHERE id > :c "
-                        f"ORDER BY id LIMIT :n"
-                    ),
-                    {"c": cursor, "n": batch},
-                ).all()
+                ids, rows = _lock_batch(conn, database.is_sqlite, table, columns, cursor, batch)
                 for row in rows:
                     changed += _rotate_row(conn, crypto, table, columns, row)
-            if not rows:
+            if not ids:
                 break
-            cursor = int(rows[-1][0])
-            seen += len(rows)
+            for row_id in sorted(set(ids) - {int(row[0]) for row in rows}):
+                changed += _rotate_one(database, crypto, table, columns, row_id)
+            cursor = ids[-1]
+            seen += len(ids)
             state.put(database, cursor_key, str(cursor), now)
             if progress is not None:
                 progress(table, seen, total)

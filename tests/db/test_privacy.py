@@ -158,6 +158,50 @@ def test_rotation_under_a_concurrent_dispatcher_loses_nothing(
     running.dispose()
 
 
+def test_rotation_never_waits_for_a_row_while_holding_others(database_url: str) -> None:
+    """Another writer holds one row of rotation's batch and then writes a second row of it
+    (what a dispatcher marking a batch sent does, in its own order). Rotation must not hold
+    the second row while it waits for the first: on PostgreSQL that was a deadlock."""
+    d = Database(database_url, crypto=TEST_CRYPTO)
+    c = add_client(d, "C1", phone="+13125550101", now=NOW)
+    with d.session() as s:
+        for i in range(30):
+            s.add(Message(kind="reply", client_id=c.id, label="bulk", body=f"text {i}",
+                          dedupe_key=f"lock:{i}", due_at=NOW, not_after=NOW + timedelta(hours=1),
+                          status="pending", attempts=0, needs_lookup=False,
+                          created_at=NOW))  # fmt: skip
+    with d.read() as s:
+        ids = sorted(s.scalars(select(Message.id)))
+    both = Crypto([new_key(), TEST_KEY])
+    target = Database(database_url, crypto=both)
+    outcome: dict[str, object] = {}
+
+    def rotation() -> None:
+        try:
+            outcome["result"] = rotate(target, both, batch=25)
+        except Exception as exc:  # reported by the assertion below
+            outcome["error"] = exc
+
+    touch = text("UPDATE messages SET attempts = attempts + 1 WHERE id = :id")
+    with d.engine.connect() as other:
+        other.execute(touch, {"id": ids[10]})  # holds row 10 (SQLite: the write lock)
+        worker = threading.Thread(target=rotation)
+        worker.start()
+        worker.join(timeout=1.5)  # rotation is now waiting, or has done what it could
+        other.execute(touch, {"id": ids[5]})  # a second row of the same batch
+        other.commit()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert "error" not in outcome, outcome.get("error")
+    result = outcome["result"]
+    assert isinstance(result, dict) and result["messages"] == 30
+    only_new = Database(database_url, crypto=Crypto([both.keys[0]]))
+    assert sorted(m.body for m in messages(only_new)) == sorted(f"text {i}" for i in range(30))
+    only_new.dispose()
+    target.dispose()
+    d.dispose()
+
+
 def test_rotation_is_resumable(database_url: str) -> None:
     d = Database(database_url, crypto=TEST_CRYPTO)
     for i in range(12):
