@@ -53,6 +53,13 @@ class Marked:
     external_id: str
     status: str
     previous: str | None  # the mark it replaced, or None for a first mark
+    client_id: int  # for the audit row the caller writes
+    day: date  # the meeting's date as asked for (program time zone)
+
+    @property
+    def change(self) -> str:
+        """The audit row's detail: what the mark was and became (no name, no note)."""
+        return f"{self.day.isoformat()}: {self.previous or 'unmarked'} -> {self.status}"
 
 
 @dataclass(frozen=True)
@@ -170,7 +177,9 @@ def mark(
             )
         )
         _upsert(s, db, meeting.id, client_id, status, now, staff_id, source)
-        result = Marked(meeting.id, group, meeting.starts_at, external_id, status, previous)
+        result = Marked(
+            meeting.id, group, meeting.starts_at, external_id, status, previous, client_id, day
+        )
     log.info(
         "attendance marked",
         extra={"event": "attendance.mark", "session_id": result.session_id,

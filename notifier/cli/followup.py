@@ -23,14 +23,19 @@ if TYPE_CHECKING:
 
 
 def cmd_followup(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier import audit
     from notifier.followup import NoSession, build_digest
     from notifier.followup_render import as_dict, csv_text, page, table
 
     database = open_db(settings)
+    now = now_of(args, settings)
     try:
-        digest = build_digest(database, settings, args.group, now_of(args, settings))
+        digest = build_digest(database, settings, args.group, now)
     except NoSession as exc:
         raise UsageError(f"followup: {exc}") from None
+    # A view of a group list is an access record, from a shell as from a browser.
+    audit.record(database, action="view_group", staff_id=None, now=now, address="cli",
+                 group=args.group, detail=f"notifier followup ({args.format})")  # fmt: skip
     tz = settings.timezone
     if args.format == "json":
         text = output.dumps(as_dict(digest))

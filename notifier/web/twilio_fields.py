@@ -17,7 +17,8 @@ Sources (kept here as data; the app never reads them at run time):
   ``MessageStatus``, ``ErrorCode``, ``RawDlrDoneDate`` and the channel fields;
 - Twilio's OpenAPI spec, twilio_api_v2010.json (twilio/twilio-oai), schema
   ``api.v2010.account.message`` (MessageInstance): each property in Twilio's CamelCase webhook
-  spelling. tests/contract checks every one of them is allowed on the status callback.
+  spelling. tests/attacks/test_net_webhooks.py checks every one of them is allowed on the
+  status callback.
 
 Twilio may add a parameter without notice: such a delivery is refused (400) and logged
 (``webhook.unknown_fields``, a count only); the inbound poller still fetches the message within

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -83,6 +85,38 @@ def test_attendance_mark_through_the_cli(
     ana = next(c for c in digest["clients"] if c["external_id"] == "C001")
     assert ana["attendance_history"][0]["status"] == "late"
     assert ana["attendance_history"][0]["date"] == "2026-11-30"
+
+
+def test_cli_attendance_marks_and_followup_views_are_audit_events(
+    env_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every attendance change and every view of a group list is an audit event, from the
+    shell too: address "cli", the change in the detail, the staff member when --by names one."""
+    assert run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00") == 0
+    assert mark(env_file, "C001", "absent", "2026-11-30T18:05") == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery staple\n"))
+    assert run(env_file, "staff", "add", "ana@example.org", "--name", "Ana",
+               "--password-stdin") == 0  # fmt: skip
+    late = ("attendance", "mark", "--group", "evening", "--date", "2026-11-30", "--client",
+            "C001", "--status", "late", "--now", "2026-11-30T18:20", "--by")  # fmt: skip
+    capsys.readouterr()
+    assert run(env_file, *late, "nobody@example.org") == 2  # refused: nothing changes
+    err = capsys.readouterr().err
+    assert "--by 'nobody@example.org': expected the e-mail of an active staff account" in err
+    assert len(err.strip().splitlines()) == 1
+    assert run(env_file, *late, "ana@example.org") == 0
+    assert run(env_file, "followup", "evening", "--now", "2026-11-30T18:30") == 0
+    capsys.readouterr()
+    assert run(env_file, "audit", "export") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    seen = [(r["action"], r["staff_email"], r["client"], r["group"], r["address"], r["detail"])
+            for r in rows if r["action"] != "staff_added"]  # fmt: skip
+    assert seen == [
+        ("attendance_change", "", "C001", "evening", "cli", "2026-11-30: unmarked -> absent"),
+        ("attendance_change", "ana@example.org", "C001", "evening", "cli",
+         "2026-11-30: absent -> late"),
+        ("view_group", "", "", "evening", "cli", "notifier followup (table)"),
+    ]  # fmt: skip
 
 
 def test_followup_table_wraps_a_long_reply_and_shows_it_whole(

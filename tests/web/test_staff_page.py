@@ -273,3 +273,20 @@ def test_replies_before_the_previous_meeting_are_not_listed(start: Callable[...,
     for c in data["clients"]:
         assert c["replies"] == [] and "crisis" not in c["flags"]
         assert label not in c["scores"]
+
+
+def test_bearer_view_of_a_group_list_is_an_audit_event(start: Callable[..., Staff]) -> None:
+    """Machine access is access too (42 CFR Part 2 access records): each list served over the
+    bearer token leaves a view_group row naming the path it came by, and a refused token none."""
+    from notifier import audit
+
+    staff = start()
+    assert staff.get("/followup/evening", format="json").status_code == 200
+    assert (
+        staff.get("/followup/evening", headers={"Authorization": "Bearer nope"}).status_code == 401
+    )
+    rows = list(audit.export_rows(staff.db))
+    assert [(r["action"], r["group"], r["staff_email"]) for r in rows] == [
+        ("view_group", "evening", "")
+    ]
+    assert rows[0]["detail"] == "staff token (json)" and rows[0]["address"]

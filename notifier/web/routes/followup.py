@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from notifier import grammar, throttle
+from notifier import audit, grammar, throttle
 from notifier.service import Service
-from notifier.web.deps import NO_STORE, CurrentService
+from notifier.web.deps import NO_STORE, CurrentService, address_of
 
 log = logging.getLogger("notifier.web")
 router = APIRouter()
@@ -104,6 +104,10 @@ def followup(
         digest = service.followup(group, when)
     except NoSession as exc:
         return JSONResponse({"detail": str(exc)}, status_code=404, headers=NO_STORE)
+    # Machine access is access too: the list served is an audit event (no staff account).
+    audit.record(service.db, action="view_group", staff_id=None, now=service.clock(),
+                 address=address_of(request), group=group,
+                 detail=f"staff token ({format})")  # fmt: skip
     if format == "json":
         return JSONResponse(to_jsonable(as_dict(digest)), headers=NO_STORE)
     return HTMLResponse(page(digest, settings.timezone), headers=NO_STORE)

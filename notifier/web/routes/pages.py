@@ -207,11 +207,9 @@ def mark_attendance(
         )
     except attendance.AttendanceError as exc:
         raise HTTPException(400, str(exc)) from None
-    client_id = _client_ids(service, [ext]).get(ext)
-    change = f"{day.isoformat()}: {marked.previous or 'unmarked'} -> {status}"
     audit.record(service.db, action="attendance_change", staff_id=staff.staff_id, now=now,
-                 address=address_of(request), client_id=client_id, group=group,
-                 detail=change)  # fmt: skip
+                 address=address_of(request), client_id=marked.client_id, group=group,
+                 detail=marked.change)  # fmt: skip
     query = urlencode({"date": day.isoformat(), "done": f"attendance:{ext}"})
     return RedirectResponse(f"/groups/{quote(group)}?{query}#client-{quote(ext)}", 303)
 
