@@ -20,7 +20,7 @@ from notifier.understanding.view import View
         ("took 35 klonopin", "crisis.urgent_now.en"),
         ("i chugged the whole bottle of nyquil", "crisis.urgent_now.en"),
         ("me acabo de tomar 40 tylenol", "crisis.urgent_now.es"),
-        ("me tome como 30 pastillas de mi mama", "crisis.urgent_now.es"),
+        ("me tome como 30 pastillas de mi mama", "crisis.overdose_now.es"),
     ],
 )
 def test_urgent_now_quantity_substance_ingestion(text: str, rule: str) -> None:
