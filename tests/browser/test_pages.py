@@ -115,6 +115,26 @@ def test_group_page_reads_on_a_phone(signed_in: Pages) -> None:
     assert wide <= 375, f"the page is {wide}px wide on a 375px phone"
 
 
+def test_group_page_prints_the_list_without_the_controls(signed_in: Pages) -> None:
+    """Counselors print the list before group: the print style keeps every client and reply
+    and drops navigation, forms and buttons (checked with the browser's print media)."""
+    pages = signed_in
+    d = pages.driver
+    d.get(pages.server.url + "/groups/evening")
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        pages.check("group-evening-print")
+        for selector in ("header.site", "nav", "form", ".btn"):
+            shown = [e for e in d.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()]
+            assert not shown, f"{selector} is printed"
+        main = text_of(pages)
+        assert CRISIS_TEXT in main and LONG_TEXT in main
+        pdf = d.execute_cdp_cmd("Page.printToPDF", {})
+        assert len(pdf["data"]) > 1000  # the browser made a printable document of it
+    finally:
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
 def test_mark_attendance_after_the_meeting_started(signed_in: Pages) -> None:
     pages = signed_in
     d = pages.driver

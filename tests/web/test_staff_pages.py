@@ -245,3 +245,50 @@ def test_staff_text_in_quiet_hours_waits_and_the_page_says_so(
         assert m.due_at == datetime(2026, 12, 2, 8, 0, tzinfo=NY)
     shown = browser.get(r.headers["location"]).text
     assert "It is quiet hours where Ben lives" in shown
+
+
+def test_client_page_shows_replies_scores_attendance_alerts_and_consent(
+    staff_app: Callable[..., App],
+) -> None:
+    """Everything the issue puts on one client's page, each in its own section: replies over
+    time with their scores, a chart per label, attendance, alerts with who handled them, and
+    consent events."""
+    from notifier.models import CHECKIN, SENT
+    from notifier.planner import plan
+    from tests.helpers import messages
+
+    app, browser = setup(staff_app)
+    now = app.clock.now  # Tuesday noon in New York: the check-ins are due
+    assert plan(app.db, app.service.settings, now).messages_added > 0
+    app.service.dispatch_step(now)
+    sent = [m for m in messages(app.db, kind=CHECKIN) if m.status == SENT]
+    assert sent, "a check-in went out to answer"
+    label = sent[0].label
+    answer = app.service.receive(from_phone=BEN, body="7", now=now + timedelta(minutes=1))
+    assert answer.category == "checkin_answer" and answer.score == 7
+    with app.db.read() as s:
+        ben = s.scalar(select(Client.id).where(external_id_filter(app.db.crypto, "E1")))
+    assert ben is not None
+    consent.opt_out(app.db, ben, now + timedelta(minutes=2), source="sms")
+    consent.opt_in(app.db, ben, now + timedelta(minutes=3), source="sms")
+    app.clock.now = now + timedelta(minutes=5)
+    post(browser, "/groups/evening?date=2026-11-30", "/groups/evening/attendance",
+         {"date": "2026-11-30", "external_id": "E1", "status": "late"})  # fmt: skip
+    alert_id = open_alert(app)
+    post(browser, "/clients/E1", f"/clients/E1/alerts/{alert_id}", {"outcome": "reached"})
+
+    page = browser.get("/clients/E1").text
+
+    def section(heading_id: str) -> str:
+        start = page.index(f'id="{heading_id}"')
+        return page[start : page.find("</section>", start)]
+
+    replies = section("replies-h")
+    assert f'<td data-label="Score">{label} 7</td>' in replies and CRISIS in replies
+    scores = section("now-h")
+    assert "Scores by week" in scores and f"<figcaption>{label}" in scores
+    assert "Nov 30: late" in scores
+    alerts = section("alerts-h")
+    assert "Reached them" in alerts and "Ana" in alerts
+    consent_events = section("consent-h")
+    assert "opt out" in consent_events and "opt in" in consent_events
