@@ -37,6 +37,7 @@ def test_away_for_an_ordinary_reason_is_not_a_farewell() -> None:
         "praying this bag is the one that takes me out",
         "maybe this dose finally puts me under",
         "voy a beber hasta que me muera",
+        "gonna keep drinking until i die",
         "quiero drogarme hasta morirme",
     ],
 )
