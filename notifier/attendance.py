@@ -19,6 +19,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from notifier import audit
 from notifier.crypto import Crypto
 from notifier.db import Database
 from notifier.models import (
@@ -53,13 +54,6 @@ class Marked:
     external_id: str
     status: str
     previous: str | None  # the mark it replaced, or None for a first mark
-    client_id: int  # for the audit row the caller writes
-    day: date  # the meeting's date as asked for (program time zone)
-
-    @property
-    def change(self) -> str:
-        """The audit row's detail: what the mark was and became (no name, no note)."""
-        return f"{self.day.isoformat()}: {self.previous or 'unmarked'} -> {self.status}"
 
 
 @dataclass(frozen=True)
@@ -146,11 +140,14 @@ def mark(
     staff_id: int | None = None,
     source: str = "cli",
     settings: Settings | None = None,
+    address: str | None = None,
 ) -> Marked:
     """Record (or change) one client's attendance at the group's meeting on ``day``.
 
     With ``settings``, a scheduled meeting the planner has not stored yet is stored first, and
     an unknown group is named as such. Raises :class:`AttendanceError` with one clear line.
+    Every change is an audit event (42 CFR Part 2 / HIPAA access records), written in the same
+    transaction: ``address`` is the caller's (the browser's), else the source ("cli").
     """
     if status not in ATTENDANCE_STATUSES:
         raise AttendanceError(f"status: expected {', '.join(ATTENDANCE_STATUSES)}, got {status!r}")
@@ -177,9 +174,10 @@ def mark(
             )
         )
         _upsert(s, db, meeting.id, client_id, status, now, staff_id, source)
-        result = Marked(
-            meeting.id, group, meeting.starts_at, external_id, status, previous, client_id, day
-        )
+        audit.record(s, action="attendance_change", staff_id=staff_id, now=now,
+                     address=address or source, client_id=client_id, group=group,
+                     detail=f"{day.isoformat()}: {previous or 'unmarked'} -> {status}")  # fmt: skip
+        result = Marked(meeting.id, group, meeting.starts_at, external_id, status, previous)
     log.info(
         "attendance marked",
         extra={"event": "attendance.mark", "session_id": result.session_id,

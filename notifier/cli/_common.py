@@ -35,6 +35,18 @@ def open_db(settings: Settings) -> dbmod.Database:
     return open_database(settings)
 
 
+def staff_id_by(database: dbmod.Database, email: str) -> int:
+    """The active staff account a ``--by EMAIL`` names (who acted, for the audit trail);
+    anything else is refused with one line."""
+    from notifier import staff
+
+    with database.read() as s:
+        person = staff.find(s, email)
+        if person is not None and person.active:
+            return person.id
+    raise UsageError(f"--by {email!r}: expected the e-mail of an active staff account")
+
+
 def write_output(path: str, text: str, *, new_only: bool = False) -> Path:
     """``--output``: a private file (notifier.output.write_private); a refusal is bad input."""
     try:

@@ -15,7 +15,15 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from notifier.cli._common import UsageError, add_format, emit, now_of, open_db, say
+from notifier.cli._common import (
+    UsageError,
+    add_format,
+    emit,
+    now_of,
+    open_db,
+    say,
+    staff_id_by,
+)
 from notifier.settings import Settings
 
 LIST_COLUMNS = (
@@ -44,17 +52,14 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_alerts_ack(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
-    from notifier import alert_outcomes, audit, staff
+    from notifier import alert_outcomes, audit
     from notifier.models import Alert
 
     db = open_db(settings)
     now = now_of(args, settings)
+    staff_id = staff_id_by(db, args.by)
     with db.read() as s:
-        person = staff.find(s, args.by)
         row = s.execute(select(Alert.client_id, Alert.kind).where(Alert.id == args.id)).first()
-        staff_id = person.id if person is not None and person.active else None
-    if staff_id is None:
-        raise UsageError(f"--by {args.by!r}: expected the e-mail of an active staff account")
     if row is None:
         raise UsageError(f"alert {args.id}: no such alert (see: notifier alerts --open)")
     if row.client_id is None:

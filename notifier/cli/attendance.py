@@ -6,8 +6,16 @@ import argparse
 from datetime import date
 from typing import Any
 
-from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
-from notifier.db import Database
+from notifier.cli._common import (
+    UsageError,
+    add_format,
+    add_now,
+    emit,
+    now_of,
+    open_db,
+    say,
+    staff_id_by,
+)
 from notifier.models import ATTENDANCE_STATUSES
 from notifier.settings import Settings
 
@@ -19,26 +27,12 @@ def _day(raw: str) -> date:
         raise UsageError(f"--date: expected YYYY-MM-DD, got {raw!r}") from None
 
 
-def _staff_id(database: Database, email: str | None) -> int | None:
-    """The active account ``--by`` names (None without ``--by``); anything else is refused."""
-    if email is None:
-        return None
-    from notifier import staff
-
-    with database.read() as s:
-        person = staff.find(s, email)
-        if person is not None and person.active:
-            return person.id
-    raise UsageError(f"--by {email!r}: expected the e-mail of an active staff account")
-
-
 def cmd_attendance_mark(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier import audit
     from notifier.attendance import AttendanceError, mark
 
     day = _day(args.date)
     database = open_db(settings)
-    staff_id = _staff_id(database, args.by)
+    staff_id = None if args.by is None else staff_id_by(database, args.by)
     now = now_of(args, settings)
     try:
         done = mark(
@@ -54,10 +48,6 @@ def cmd_attendance_mark(args: argparse.Namespace, settings: Settings) -> int:
         )
     except AttendanceError as exc:
         raise UsageError(f"attendance mark: {exc}") from None
-    # An attendance change is an access record whoever makes it (42 CFR Part 2 / HIPAA).
-    audit.record(database, action="attendance_change", staff_id=staff_id, now=now,
-                 address="cli", client_id=done.client_id, group=done.group,
-                 detail=done.change)  # fmt: skip
     local = done.starts_at.astimezone(settings.timezone)
     was = "first mark" if done.previous is None else f"was {done.previous}"
     if done.previous == done.status:

@@ -74,18 +74,33 @@ def test_attendance_mark_before_the_meeting_starts_is_refused(service: Service) 
 
 
 def test_attendance_mark_change_updates_the_row(service: Service) -> None:
+    from notifier import audit, staff
+
     do_mark(service, MON, "C1", "absent", MON_START + timedelta(minutes=5))
     later = MON_START + timedelta(minutes=40)
+    staff.add(service.db, service.settings, email="ana@clinic.org", name="Ana",
+              role="facilitator", groups=["evening"], now=later, password="x" * 12)  # fmt: skip
+    with service.db.read() as s:
+        found = staff.find(s, "ana@clinic.org")
+        assert found is not None
+        ana = found.id
     done = mark(
         service.db, group="evening", day=MON, external_id="C1", status="late", now=later,
-        staff_id=42, source="web",
+        staff_id=ana, source="web", address="203.0.113.9",
     )  # fmt: skip
     assert (done.status, done.previous) == ("late", "absent")
     rows = marks(service)
     assert len(rows) == 1
     row = rows[0]
-    assert (row.status, row.marked_at, row.marked_by, row.source) == ("late", later, 42, "web")
+    assert (row.status, row.marked_at, row.marked_by, row.source) == ("late", later, ana, "web")
     assert row.session_id == done.session_id
+    # Each change is its own audit row, written with it: the source stands in for an address.
+    changes = [(e["staff_email"], e["address"], e["detail"]) for e in audit.export_rows(service.db)
+               if e["action"] == "attendance_change"]  # fmt: skip
+    assert changes == [
+        ("", "cli", "2026-11-30: unmarked -> absent"),
+        ("ana@clinic.org", "203.0.113.9", "2026-11-30: absent -> late"),
+    ]
 
 
 def test_attendance_mark_unknown_client_group_or_date_is_one_line(service: Service) -> None:

@@ -194,7 +194,7 @@ def mark_attendance(
     day = _parse_day(form.get("date")) or now.astimezone(service.settings.timezone).date()
     ext, status = form.get("external_id", ""), form.get("status", "")
     try:
-        marked = attendance.mark(
+        attendance.mark(
             service.db,
             group=group,
             day=day,
@@ -204,12 +204,10 @@ def mark_attendance(
             staff_id=staff.staff_id,
             source="web",
             settings=service.settings,
+            address=address_of(request),
         )
     except attendance.AttendanceError as exc:
         raise HTTPException(400, str(exc)) from None
-    audit.record(service.db, action="attendance_change", staff_id=staff.staff_id, now=now,
-                 address=address_of(request), client_id=marked.client_id, group=group,
-                 detail=marked.change)  # fmt: skip
     query = urlencode({"date": day.isoformat(), "done": f"attendance:{ext}"})
     return RedirectResponse(f"/groups/{quote(group)}?{query}#client-{quote(ext)}", 303)
 
