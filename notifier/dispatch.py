@@ -21,16 +21,16 @@ import threading
 import time as _time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from notifier.core.clock import Clock, utcnow
 from notifier.db import Database, mark_sent, rowcount
 from notifier.metrics import Metrics
 from notifier.models import (
@@ -69,12 +69,6 @@ _SENT_KEYS = frozenset({"status", "provider_sid", "sent_at", "status_at", "claim
 ALWAYS_ALLOWED_REPLIES = frozenset(
     {"opt_out_confirm", "opt_in_confirm", "help", "crisis", "concern", "callback"}
 )
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -176,6 +170,11 @@ class _Claimed:
     client_active: bool
     sink: Recorder | None = None
     rendered: bool = False  # the words were rendered now: store them with the outcome
+    # The dispatcher's clock when the row was loaded: the row's time is the instant it was
+    # claimed for (the caller's `now`) plus what the clock says passed since, so a test, a
+    # simulation or `tick --now` passing a fixed instant is never mixed with the wall clock,
+    # while a slow batch still checks freshness against time that really passed.
+    loaded_at: datetime | None = None
 
 
 class Dispatcher:
@@ -314,6 +313,7 @@ class Dispatcher:
                 .order_by(m.due_at, m.id)
             ).all()
         out = []
+        loaded_at = self.clock()
         for r in rows:
             body, rendered = r.body, False
             if not body and r.first_name is not None:
@@ -342,7 +342,7 @@ class Dispatcher:
                     r.not_after,
                     r.needs_lookup,
                     r.lookup_since,
-                    r.claimed_at or utcnow(),
+                    r.claimed_at or self.clock(),
                     r.attempts,
                     r.client_id,
                     r.phone,
@@ -350,6 +350,7 @@ class Dispatcher:
                     r.consent_at is not None and r.opted_out_at is None and r.discharged_at is None,
                     sink,
                     rendered,
+                    loaded_at,
                 )
             )
         return out
@@ -358,6 +359,7 @@ class Dispatcher:
     def run_once(self, now: datetime | None = None, limit: int | None = None) -> DispatchResult:
         """Expire, claim one batch and send it. Returns what happened."""
         now = now or self.clock()
+        started = self.clock()
         result = DispatchResult()
         if self.stopping.is_set():
             return result
@@ -374,11 +376,11 @@ class Dispatcher:
             # threads, only hand-offs: send in this thread, record in one go.
             try:
                 for c in claimed:
-                    result.outcomes[self._process(c, now)] += 1
+                    result.outcomes[self._process(c)] += 1
             finally:
                 recorder.flush()
             return result
-        pending = {self.pool.submit(self._process, c, now) for c in claimed}
+        pending = {self.pool.submit(self._process, c) for c in claimed}
         refills = 0
         try:
             while pending:
@@ -396,14 +398,14 @@ class Dispatcher:
                     and not self.stopping.is_set()
                 ):
                     more = self.claim(
-                        now if self.clock() < now else self.clock(), self.settings.dispatch_batch
+                        now + (self.clock() - started),
+                        self.settings.dispatch_batch,
                     )
                     refills += 1
                     if more:
                         result.claimed += len(more)
                         pending |= {
-                            self.pool.submit(self._process, c, now)
-                            for c in self._load(more, recorder)
+                            self.pool.submit(self._process, c) for c in self._load(more, recorder)
                         }
                     else:
                         refills = MAX_REFILLS  # nothing more is due: finish this round
@@ -459,21 +461,23 @@ class Dispatcher:
         self.transport.close()
 
     # ----------------------------------------------------------------------------------------
-    def _process(self, c: _Claimed, batch_now: datetime) -> str:
+    def _now(self, c: _Claimed) -> datetime:
+        if c.loaded_at is None:
+            return self.clock()
+        return c.claimed_at + (self.clock() - c.loaded_at)
+
+    def _process(self, c: _Claimed) -> str:
         try:
-            return self._process_inner(c, batch_now)
+            return self._process_inner(c)
         except Exception:
             # Never leave a row in `sending` because of our own bug: back to pending, retried.
             log.exception("dispatch error", extra={"event": "dispatch.error", "message_id": c.id})
-            self._record(c, status=PENDING, next_attempt_at=batch_now + self.settings.retry_backoff)
+            self._record(
+                c, status=PENDING, next_attempt_at=self._now(c) + self.settings.retry_backoff
+            )
             return "error"
 
-    def _now(self, batch_now: datetime) -> datetime:
-        # The clock, but never before the instant the batch was claimed for (a simulation or
-        # `tick --now` passes that instant explicitly).
-        return max(batch_now, self.clock())
-
-    def _process_inner(self, c: _Claimed, batch_now: datetime) -> str:
+    def _process_inner(self, c: _Claimed) -> str:
         if self.stopping.is_set():
             self._release(c)
             return "released"
@@ -485,10 +489,10 @@ class Dispatcher:
             # The last attempt may have reached the provider: find out before anything else.
             found = self._lookup(c, to)
             if found == "error":
-                return self._retry(c, None, self._now(batch_now), "lookup failed")
+                return self._retry(c, None, self._now(c), "lookup failed")
             if isinstance(found, ProviderMessage):
-                return self._sent(c, found.sid, self._now(batch_now), via="lookup")
-        now = self._now(batch_now)
+                return self._sent(c, found.sid, self._now(c), via="lookup")
+        now = self._now(c)
         if now >= c.not_after:
             self._record(c, status=EXPIRED, reason="stale")
             return "expired"
@@ -515,7 +519,7 @@ class Dispatcher:
             result = self.transport.send(to, c.body, message_id=c.id, valid_for=valid_for)
         except TransportError as exc:
             return self._failed(c, exc, now)
-        return self._sent(c, result.provider_sid, self._now(batch_now))
+        return self._sent(c, result.provider_sid, self._now(c))
 
     def _lookup(self, c: _Claimed, to: str) -> ProviderMessage | str | None:
         try:
@@ -595,7 +599,7 @@ class Dispatcher:
         self._record(c, status=PENDING, attempts_delta=-1, claimed_by=None)
 
     def _record(self, c: _Claimed, *, attempts_delta: int = 0, **values: Any) -> None:
-        values.setdefault("status_at", self.clock())
+        values.setdefault("status_at", self._now(c))
         if c.rendered and values.get("status") != CANCELED:
             # The words that went (or may have gone) out, for the record and for lookups.
             values["body"] = c.body

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from sqlalchemy import Connection, Row, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from notifier import db as dbmod
+from notifier.core.clock import utcnow
 from notifier.crypto import Crypto, CryptoError, new_key
 from notifier.db import rowcount
 from notifier.settings import Settings
@@ -205,7 +205,7 @@ def write_canary(database: dbmod.Database, crypto: Crypto, *, replace: bool = Fa
                     ServiceState(
                         key=CANARY_KEY,
                         value=crypto.encrypt(CANARY_TEXT),
-                        updated_at=datetime.now(UTC),
+                        updated_at=utcnow(),
                     )
                 )
             elif replace:
@@ -343,7 +343,7 @@ def rotate(
 
     fp = fingerprint(crypto)
     done: dict[str, int] = {}
-    now = datetime.now(UTC)
+    now = utcnow()
     for table, columns in ENCRYPTED:
         cursor_key = f"rotate:{fp}:{table}"
         cursor = int(state.get(database, cursor_key) or 0)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from notifier.core.clock import utcnow
 from notifier.models import PENDING, Message
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class Metrics:
         self.webhook.labels(hook).observe(seconds)
 
     def refresh_outbox(self, db: Database) -> None:
-        now = datetime.now(UTC)
+        now = utcnow()
         with db.read() as s:
             counts = dict(
                 s.execute(select(Message.status, func.count()).group_by(Message.status)).all()

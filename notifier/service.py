@@ -18,7 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from notifier import db as dbmod
 from notifier import delivery, inbox, poller, replies, reports, retention, state
-from notifier.dispatch import Clock, Dispatcher, DispatchResult, utcnow
+from notifier.core.clock import Clock, utcnow
+from notifier.dispatch import Dispatcher, DispatchResult
 from notifier.escalation import EscalationResult, escalate
 from notifier.followup import Digest, build_digest
 from notifier.keys import open_database

@@ -9,7 +9,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from notifier import db as dbmod
+from notifier.core import clock
 from notifier.crypto import Crypto
 from notifier.models import Base
 from notifier.settings import Settings
@@ -29,6 +30,28 @@ TEST_CRYPTO = Crypto([TEST_KEY])
 # Every table the models define (a hand-kept list once missed one, and rows leaked between
 # PostgreSQL tests).
 TABLES = tuple(t.name for t in Base.metadata.sorted_tables)
+
+
+# The wall clock as the service reads it (notifier.core.clock) runs this far ahead during the
+# whole suite. A test that passes a fixed `now` while a component also reads the wall clock then
+# fails today, every day, instead of on the calendar day the two drift apart. Time frozen by
+# freezegun is left as frozen.
+CLOCK_AHEAD = timedelta(days=400)
+
+
+def _ahead() -> datetime:
+    import datetime as real
+
+    from freezegun.api import FakeDatetime
+
+    now = real.datetime.now(UTC)
+    return now if isinstance(now, FakeDatetime) else now + CLOCK_AHEAD
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock_ahead() -> Iterator[None]:
+    with clock.using(_ahead):
+        yield
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m postgres` selects on the marker

@@ -11,6 +11,7 @@ from typing import Any
 
 from notifier import db as dbmod
 from notifier import grammar, output
+from notifier.core.clock import utcnow
 from notifier.settings import Settings
 
 
@@ -22,7 +23,7 @@ def now_of(args: argparse.Namespace, settings: Settings) -> datetime:
     """``--now`` when given (tests, replays), else the clock."""
     raw = getattr(args, "now", None)
     if not raw:
-        return datetime.now(UTC)
+        return utcnow()
     try:
         return grammar.parse_instant(raw, settings.timezone).astimezone(UTC)
     except ValueError as exc:
