@@ -24,9 +24,8 @@ from sqlalchemy.orm import Session
 from notifier.db import Database
 from notifier.models import ALERT_CRISIS, Alert, Client, Reply, Staff
 from notifier.settings import Settings
-from notifier.templates import LINK_SLOT
+from notifier.templates import LINK_SLOT, TOKEN_LENGTH
 
-TOKEN_LENGTH = 10
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 OPEN_COMMAND = "notifier alerts --open"
 

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from notifier.db import Database
 from notifier.models import CANCELED, PENDING, Appointment, Client, Message
-from notifier.planner import ReminderOutlook, reminder_outlook
 from notifier.roster import client_by_external_id
 from notifier.schedule import Occurrence, group_occurrences
 from notifier.settings import Settings
@@ -31,7 +30,6 @@ class Added(NamedTuple):
     session: Appointment
     client_tz: ZoneInfo
     no_reminders: str | None  # why the client gets none (opted out, ...), or None
-    reminders: list[ReminderOutlook]
 
 
 def add_individual(
@@ -63,8 +61,7 @@ def add_individual(
         tz = ZoneInfo(client.timezone)
         why = client.inactive_reason(starts_at.astimezone(tz).date())
     log.info("session added", extra={"event": "session.add", "session_id": row.id})
-    outlook = [] if why else reminder_outlook(starts_at, tz, settings, now)
-    return Added(row, tz, why, outlook)
+    return Added(row, tz, why)
 
 
 def cancel(

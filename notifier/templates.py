@@ -26,6 +26,8 @@ LANGUAGES = ("en", "es")
 # Rendered into staff alert texts by the pure decision; the writer replaces it with the alert's
 # own link once the alert row (and its token) exists. See notifier/alerts.py.
 LINK_SLOT = "{link}"
+# Characters in an alert's link token (the link's length budget depends on it).
+TOKEN_LENGTH = 10
 
 DEFAULTS: dict[str, dict[str, str]] = {
     "en": {

@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from notifier import gsm
-from notifier.alerts import TOKEN_LENGTH
 from notifier.coping import all_skills
 from notifier.settings import Settings
 from notifier.templates import (
@@ -28,6 +27,7 @@ from notifier.templates import (
     DEFAULT_SKILLS_BY_LABEL,
     DEFAULT_SKILLS_ES,
     PLACEHOLDERS,
+    TOKEN_LENGTH,
     Templates,
     duration_text,
     placeholders_in,

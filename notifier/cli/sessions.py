@@ -38,7 +38,10 @@ def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
         say(f"  no reminders: {args.client} is {added.no_reminders}")
     # Say now what the reminders will do: a reminder skipped for quiet hours is otherwise
     # only visible in the outbox after the next plan, and staff would wait for a text.
-    for o in added.reminders:
+    from notifier.planner import reminder_outlook
+
+    outlook = [] if added.no_reminders else reminder_outlook(starts, added.client_tz, settings, now)
+    for o in outlook:
         say(f"  reminder {o.offset}: {_outlook_text(o, added.client_tz, settings, now)}")
     return 0
 
