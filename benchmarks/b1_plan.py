@@ -25,11 +25,11 @@ NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)  # Mon, midnight in New York
 
 
 def plan_side(url: str) -> dict[str, object]:
-    from notifier.crypto import Crypto
-    from notifier.db import Database
-    from notifier.models import CLIENTS as CLIENTS_TABLE
+    from notifier.core.crypto import Crypto
+    from notifier.core.db import Database
+    from notifier.core.models import CLIENTS as CLIENTS_TABLE
+    from notifier.core.settings import Settings
     from notifier.planner import plan
-    from notifier.settings import Settings
 
     crypto = Crypto([KEY])
     db = Database(url, crypto=crypto)
@@ -68,7 +68,7 @@ def plan_side(url: str) -> dict[str, object]:
 def baseline_side(url: str) -> dict[str, object]:
     """The same rows, read back as stored, inserted into an identical empty table (same
     columns, indexes and unique key) with the raw driver's executemany, one transaction."""
-    from notifier.db import Database
+    from notifier.core.db import Database
 
     db = Database(url)
     raw = db.engine.raw_connection()

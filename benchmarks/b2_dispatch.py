@@ -27,9 +27,9 @@ BATCH = 100
 def seed(url: str, n: int) -> None:
     """n due check-ins over 100 clients, stored as the planner stores them (no words yet: the
     dispatcher renders each one, as it does in production)."""
-    from notifier.crypto import Crypto
-    from notifier.db import Database
-    from notifier.models import CLIENTS, MESSAGES
+    from notifier.core.crypto import Crypto
+    from notifier.core.db import Database
+    from notifier.core.models import CLIENTS, MESSAGES
 
     crypto = Crypto([KEY])
     db = Database(url, crypto=crypto)
@@ -77,10 +77,10 @@ class ZeroLatency:
 
 
 def worker(url: str, out: Path) -> dict[str, object]:
-    from notifier.crypto import Crypto
-    from notifier.db import Database
+    from notifier.core.crypto import Crypto
+    from notifier.core.db import Database
+    from notifier.core.settings import Settings
     from notifier.dispatch import Dispatcher
-    from notifier.settings import Settings
 
     settings = Settings.model_validate({"database_url": url, "quiet_hours": "off",
                                         "dispatch_batch": BATCH, "send_concurrency": 4,
@@ -97,7 +97,7 @@ def worker(url: str, out: Path) -> dict[str, object]:
 
 
 def baseline(url: str, out: Path) -> dict[str, object]:
-    from notifier.db import Database
+    from notifier.core.db import Database
 
     db = Database(url)
     raw = db.engine.raw_connection()

@@ -23,11 +23,11 @@ LATENCY = 0.15
 
 
 def run(cap: float, seconds: float) -> dict[str, object]:
-    from notifier.crypto import Crypto
-    from notifier.db import Database
+    from notifier.core.crypto import Crypto
+    from notifier.core.db import Database
+    from notifier.core.models import CLIENTS, MESSAGES
+    from notifier.core.settings import Settings
     from notifier.dispatch import Dispatcher
-    from notifier.models import CLIENTS, MESSAGES
-    from notifier.settings import Settings
     from notifier.transports.twilio import TwilioTransport
     from tests.e2e.harness import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioProcess
 

@@ -25,7 +25,7 @@ KEY = "3q2zPBc9xqN_a9xYpQhqz7bY0bq1mD6Yv0vK8o9jW5c="  # a fixed key: benchmark d
 
 def scratch(backend: str) -> str:
     """A new, empty, migrated database URL."""
-    from notifier import db as dbmod
+    from notifier.core import db as dbmod
 
     if backend == "sqlite":
         path = Path(tempfile.mkdtemp(prefix="notifier-bench-")) / "bench.db"

@@ -85,7 +85,7 @@ def build(total: int, clients: int, crisis_every: int) -> tuple[list[bytes], dic
 
 def _answered(url: str, sids: set[str]) -> tuple[dict[str, datetime], int]:
     """Crisis replies accepted by the transport (by MessageSid), and all replies recorded."""
-    from notifier.models import MESSAGES, REPLIES
+    from notifier.core.models import MESSAGES, REPLIES
 
     engine = create_engine(url)
     with engine.connect() as conn:

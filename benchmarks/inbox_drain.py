@@ -24,9 +24,9 @@ BODIES = ["7", "rough day today", "1", "thanks", "like a 4", "can't make it"]
 
 
 def drain(backend: str, n: int) -> list[object]:
-    from notifier.models import INBOX, REPLIES
+    from notifier.core.models import INBOX, REPLIES
+    from notifier.core.settings import Settings
     from notifier.service import Service
-    from notifier.settings import Settings
     from tests.e2e.harness import phone, seed_outbox
 
     url = scratch(backend)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
-from notifier.db import make_private, sqlite_path
-from notifier.models import Base
+from notifier.core.db import make_private, sqlite_path
+from notifier.core.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -19,7 +19,7 @@ MIGRATION_LOCK = 0x6E6F7469
 def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if not url:
-        from notifier.settings import load_settings
+        from notifier.core.settings import load_settings
 
         url = load_settings().database_url
     return url

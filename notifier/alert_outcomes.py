@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from notifier.db import Database
-from notifier.models import Alert, Staff
+from notifier.core.db import Database
+from notifier.core.models import Alert, Staff
 
 log = logging.getLogger(__name__)
 

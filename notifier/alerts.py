@@ -21,9 +21,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from notifier.db import Database
-from notifier.models import ALERT_CRISIS, Alert, Client, Reply, Staff
-from notifier.settings import Settings
+from notifier.core.db import Database
+from notifier.core.models import ALERT_CRISIS, Alert, Client, Reply, Staff
+from notifier.core.settings import Settings
 from notifier.templates import LINK_SLOT, TOKEN_LENGTH
 
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")

@@ -20,9 +20,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from notifier import audit
-from notifier.crypto import Crypto
-from notifier.db import Database
-from notifier.models import (
+from notifier.core.crypto import Crypto
+from notifier.core.db import Database
+from notifier.core.models import (
     ABSENT,
     ATTENDANCE_STATUSES,
     EXCUSED,
@@ -30,8 +30,8 @@ from notifier.models import (
     Attendance,
     Client,
 )
+from notifier.core.settings import Settings
 from notifier.sessions import group_meeting
-from notifier.settings import Settings
 
 log = logging.getLogger(__name__)
 

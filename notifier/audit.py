@@ -2,7 +2,7 @@
 
 ``record()`` adds one ``audit_events`` row, inside the caller's ORM session when given one (so
 the record commits or rolls back with the change it describes) or in its own transaction when
-given the :class:`~notifier.db.Database`. Rows are never purged (retention does not touch
+given the :class:`~notifier.core.db.Database`. Rows are never purged (retention does not touch
 them). What is stored:
 
 - ``staff_id``: the signed-in person; for a failed sign-in with a known e-mail, that account;
@@ -21,9 +21,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from notifier import output
-from notifier.db import Database
-from notifier.models import AuditEvent, Client, Staff
+from notifier.core import output
+from notifier.core.db import Database
+from notifier.core.models import AuditEvent, Client, Staff
 
 # The actions in use; record() refuses others so a typo cannot slip into the trail.
 ACTIONS = frozenset(

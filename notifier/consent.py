@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from notifier.db import Database
-from notifier.models import ALERT, CANCELED, PENDING, REPLY, Client, ConsentEvent, Message
+from notifier.core.db import Database
+from notifier.core.models import ALERT, CANCELED, PENDING, REPLY, Client, ConsentEvent, Message
 
 log = logging.getLogger(__name__)
 

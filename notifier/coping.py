@@ -12,7 +12,7 @@ For a check-in label, the first of these that applies:
 
 from __future__ import annotations
 
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 from notifier.templates import DEFAULT_SKILLS_BY_LABEL, DEFAULT_SKILLS_ES
 
 

@@ -17,8 +17,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from notifier import consent
-from notifier.db import Database, rowcount
-from notifier.models import (
+from notifier.core.db import Database, rowcount
+from notifier.core.models import (
     ALERT,
     CANCELED,
     DELIVERED,

@@ -23,12 +23,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from notifier.attendance import mark
-from notifier.crypto import new_key
-from notifier.models import Appointment, Client, Message
+from notifier.core.crypto import new_key
+from notifier.core.models import Appointment, Client, Message
+from notifier.core.settings import Settings
 from notifier.roster import discharge, import_roster
 from notifier.service import Service
 from notifier.sessions import cancel
-from notifier.settings import Settings
 
 PROGRAM_TZ = ZoneInfo("America/New_York")
 START = datetime(2026, 10, 26, 0, 0, tzinfo=PROGRAM_TZ)

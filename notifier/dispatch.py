@@ -30,10 +30,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from notifier.core.calendar import in_quiet_hours, quiet_window_end
 from notifier.core.clock import Clock, utcnow
-from notifier.db import Database, mark_sent, rowcount
-from notifier.metrics import Metrics
-from notifier.models import (
+from notifier.core.db import Database, mark_sent, rowcount
+from notifier.core.metrics import Metrics
+from notifier.core.models import (
     ALERT,
     CANCELED,
     CLIENTS,
@@ -48,9 +49,8 @@ from notifier.models import (
     SKIPPED,
     Message,
 )
+from notifier.core.settings import Settings
 from notifier.render import planned_text
-from notifier.schedule import in_quiet_hours, quiet_window_end
-from notifier.settings import Settings
 from notifier.templates import Templates
 from notifier.transports.base import ProviderMessage, Transport, TransportError
 from notifier.transports.errors import OPTED_OUT_CODE

@@ -20,12 +20,21 @@ from sqlalchemy import select
 
 from notifier import attendance as attendance_mod
 from notifier.attendance import AttendanceEntry
-from notifier.db import Database
-from notifier.models import CHECKIN, DELIVERED, REMINDER, SENT, Appointment, Client, Message, Reply
+from notifier.core.calendar import group_occurrences
+from notifier.core.db import Database
+from notifier.core.models import (
+    CHECKIN,
+    DELIVERED,
+    REMINDER,
+    SENT,
+    Appointment,
+    Client,
+    Message,
+    Reply,
+)
+from notifier.core.settings import Settings
 from notifier.replies import signals_of
-from notifier.schedule import group_occurrences
 from notifier.scores import concerning, excess, low_end, low_is_bad
-from notifier.settings import Settings
 
 # Every flag, most urgent first; a client ranks by their most urgent flag (see RANK).
 FLAGS = (

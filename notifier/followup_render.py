@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from notifier import output
 from notifier.attendance import AttendanceEntry
+from notifier.core import output
 from notifier.followup import FLAG_TEXT, ClientDigest, Digest, ScoreSummary, WeekPoint
 
 __all__ = ["FLAG_TEXT", "as_dict", "csv_text", "page", "rows", "table", "trend_chart"]

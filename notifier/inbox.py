@@ -27,8 +27,8 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
 
-from notifier.db import Database, bulk_insert_ignore, rowcount
-from notifier.models import INBOX
+from notifier.core.db import Database, bulk_insert_ignore, rowcount
+from notifier.core.models import INBOX
 
 log = logging.getLogger(__name__)
 

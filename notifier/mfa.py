@@ -14,7 +14,7 @@ from datetime import datetime
 import pyotp
 import segno
 
-from notifier.models import Staff
+from notifier.core.models import Staff
 
 ISSUER = "notifier"
 DRIFT_STEPS = 1

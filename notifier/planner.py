@@ -25,9 +25,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from notifier import state
-from notifier.db import Database, bulk_insert_ignore, rowcount
-from notifier.models import (
+from notifier.core import state
+from notifier.core.calendar import (
+    GroupSpec,
+    Occurrence,
+    Offset,
+    QuietHours,
+    checkin_instants,
+    group_occurrences,
+    outside_quiet_hours,
+)
+from notifier.core.db import Database, bulk_insert_ignore, rowcount
+from notifier.core.models import (
     CANCELED,
     CHECKIN,
     MESSAGES,
@@ -39,17 +48,8 @@ from notifier.models import (
     Client,
     Message,
 )
+from notifier.core.settings import Settings
 from notifier.render import at_place, question_for
-from notifier.schedule import (
-    GroupSpec,
-    Occurrence,
-    Offset,
-    QuietHours,
-    checkin_instants,
-    group_occurrences,
-    outside_quiet_hours,
-)
-from notifier.settings import Settings
 from notifier.templates import Templates, when_text
 
 log = logging.getLogger(__name__)

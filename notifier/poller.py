@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from notifier import state
+from notifier.core import state
 from notifier.transports.base import TransportError
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from notifier.models import CHECKIN, REMINDER
-from notifier.settings import Settings
+from notifier.core.models import CHECKIN, REMINDER
+from notifier.core.settings import Settings
 from notifier.templates import DEFAULT_QUESTIONS_ES, Templates, when_text
 
 

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from notifier import consent
 from notifier.alerts import link_text, new_token, unknown_crisis_alerts, with_link
-from notifier.db import Database, bulk_insert_ignore
-from notifier.models import (
+from notifier.core.db import Database, bulk_insert_ignore
+from notifier.core.models import (
     ALERT,
     ALERT_CRISIS,
     ALERTS,
@@ -42,6 +42,7 @@ from notifier.models import (
     Message,
     Reply,
 )
+from notifier.core.settings import Settings, to_e164
 from notifier.reply_decision import (
     ALERT_WINDOW,
     URGENT_FRESHNESS,
@@ -58,7 +59,6 @@ from notifier.reply_decision import (
     open_kinds,
 )
 from notifier.scores import concerning
-from notifier.settings import Settings, to_e164
 from notifier.templates import Templates
 from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
 

@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from notifier import state
-from notifier.db import Database
+from notifier.core import state
+from notifier.core.db import Database
+from notifier.core.models import Client, Reply
+from notifier.core.output import write_private
 from notifier.followup import NoSession, next_session
 from notifier.followup_render import page
-from notifier.models import Client, Reply
-from notifier.output import write_private
 
 if TYPE_CHECKING:
     from notifier.service import Service

@@ -18,12 +18,13 @@ from datetime import datetime
 
 from sqlalchemy import delete, update
 
-from notifier import staff_sessions, throttle
-from notifier.db import Database, rowcount
+from notifier import staff_sessions
+from notifier.core import throttle
+from notifier.core.db import Database, rowcount
+from notifier.core.models import FINAL_STATUSES, InboxItem, Message, Reply
+from notifier.core.settings import Settings
 from notifier.inbox import DEAD
-from notifier.models import FINAL_STATUSES, InboxItem, Message, Reply
 from notifier.reports import remove_old_pages
-from notifier.settings import Settings
 
 log = logging.getLogger(__name__)
 

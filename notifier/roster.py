@@ -22,11 +22,11 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from notifier import grammar
-from notifier.crypto import Crypto
-from notifier.db import Database, rowcount
-from notifier.models import ALERT, CANCELED, PENDING, Client, ConsentEvent, Message
-from notifier.settings import Settings, to_e164
+from notifier.core import grammar
+from notifier.core.crypto import Crypto
+from notifier.core.db import Database, rowcount
+from notifier.core.models import ALERT, CANCELED, PENDING, Client, ConsentEvent, Message
+from notifier.core.settings import Settings, to_e164
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +54,14 @@ def external_id_filter(crypto: Crypto | None, external_id: str) -> ColumnElement
     By the keyed hash under every configured key, so a lookup also works half-way through a
     key rotation. Use it wherever a query filters or joins on an external id."""
     if crypto is None:
-        raise RuntimeError("finding a client needs the database's keys (notifier.keys)")
+        raise RuntimeError("finding a client needs the database's keys (notifier.core.keys)")
     return Client.external_id_hash.in_(crypto.external_id_hashes(external_id))
 
 
 def external_ids_filter(crypto: Crypto | None, external_ids: Iterable[str]) -> ColumnElement[bool]:
     """A WHERE clause matching every client with one of these external ids (by keyed hash)."""
     if crypto is None:
-        raise RuntimeError("finding a client needs the database's keys (notifier.keys)")
+        raise RuntimeError("finding a client needs the database's keys (notifier.core.keys)")
     hashes = [h for e in external_ids for h in crypto.external_id_hashes(e)]
     return Client.external_id_hash.in_(hashes)
 
@@ -251,7 +251,9 @@ def apply_rows(db: Database, rows: Iterable[RosterRow], now: datetime, source: s
     result = ImportResult()
     crypto = db.crypto
     if crypto is None:
-        raise RuntimeError("the roster needs an encrypting database (notifier.keys.open_database)")
+        raise RuntimeError(
+            "the roster needs an encrypting database (notifier.core.keys.open_database)"
+        )
     with db.session() as s:
         existing = {c.external_id: c for c in s.scalars(select(Client))}
         by_phone = {c.phone: c.external_id for c in existing.values()}

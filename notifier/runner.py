@@ -21,10 +21,10 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.exc import OperationalError
 
-from notifier.db import Database
-from notifier.keys import open_database
+from notifier.core.db import Database
+from notifier.core.keys import open_database
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.wording import check
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ def _open_with_retry(settings: Settings, patience: float = 60.0) -> Database:
 
 def run_service(settings: Settings) -> int:
     from jobs import build_scheduler
-    from notifier.metrics import Metrics
+    from notifier.core.metrics import Metrics
     from notifier.web import create_app
 
     # `kill -USR1 <pid>` prints every thread's stack to stderr: how ops see what a stuck

@@ -7,7 +7,7 @@ low, so 1 on mood is as concerning as 9 on cravings.
 
 from __future__ import annotations
 
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 
 
 def low_is_bad(label: str | None, settings: Settings) -> bool:

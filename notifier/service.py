@@ -16,17 +16,18 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from notifier import db as dbmod
-from notifier import delivery, inbox, poller, replies, reports, retention, state
+from notifier import delivery, inbox, poller, replies, reports, retention
+from notifier.core import db as dbmod
+from notifier.core import state
 from notifier.core.clock import Clock, utcnow
+from notifier.core.keys import open_database
+from notifier.core.metrics import Metrics
+from notifier.core.settings import Settings
 from notifier.dispatch import Dispatcher, DispatchResult
 from notifier.escalation import EscalationResult, escalate
 from notifier.followup import Digest, build_digest
-from notifier.keys import open_database
-from notifier.metrics import Metrics
 from notifier.planner import PlanResult, plan
 from notifier.replies import InboundResult
-from notifier.settings import Settings
 from notifier.templates import Templates
 from notifier.transports import Transport, build_transport
 from notifier.understanding import DEFAULT_CRISIS_TERMS, classify

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from notifier.db import Database
-from notifier.models import CANCELED, PENDING, Appointment, Client, Message
+from notifier.core.calendar import Occurrence, group_occurrences
+from notifier.core.db import Database
+from notifier.core.models import CANCELED, PENDING, Appointment, Client, Message
+from notifier.core.settings import Settings
 from notifier.roster import client_by_external_id
-from notifier.schedule import Occurrence, group_occurrences
-from notifier.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -23,9 +23,9 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, or_
 
-from notifier.db import Database, rowcount
-from notifier.models import Staff, StaffSession
-from notifier.settings import Settings
+from notifier.core.db import Database, rowcount
+from notifier.core.models import Staff, StaffSession
+from notifier.core.settings import Settings
 
 MFA, ENROL, FULL = "mfa", "enrol", "full"
 

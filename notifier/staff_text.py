@@ -26,11 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from notifier import gsm, wording
-from notifier.db import Database
-from notifier.models import PENDING, REPLY, Client, Message
+from notifier.core.calendar import in_quiet_hours, quiet_window_end
+from notifier.core.db import Database
+from notifier.core.models import PENDING, REPLY, Client, Message
+from notifier.core.settings import Settings
 from notifier.roster import external_id_filter
-from notifier.schedule import in_quiet_hours, quiet_window_end
-from notifier.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from babel.dates import format_date, format_time
 from notifier import gsm
 
 if TYPE_CHECKING:
-    from notifier.settings import Settings
+    from notifier.core.settings import Settings
 
 LANGUAGES = ("en", "es")
 # Rendered into staff alert texts by the pure decision; the writer replaces it with the alert's

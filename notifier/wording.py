@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from notifier import gsm
 from notifier.coping import all_skills
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 from notifier.templates import (
     DEFAULT_QUESTIONS_ES,
     DEFAULT_SKILLS_BY_LABEL,

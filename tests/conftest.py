@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from notifier import db as dbmod
 from notifier.core import clock
-from notifier.crypto import Crypto
-from notifier.models import Base
-from notifier.settings import Settings
+from notifier.core import db as dbmod
+from notifier.core.crypto import Crypto
+from notifier.core.models import Base
+from notifier.core.settings import Settings
 
 PG_ENV = "NOTIFIER_TEST_POSTGRES_URL"
 # A fixed test key, so every Database and Service a test builds can read what the others wrote.

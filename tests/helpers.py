@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from notifier.db import Database
-from notifier.models import Client, Message
+from notifier.core.db import Database
+from notifier.core.models import Client, Message
+from notifier.core.settings import Settings
 from notifier.roster import RosterRow, apply_rows, external_id_filter
-from notifier.settings import Settings
 
 
 def add_client(
@@ -57,7 +57,7 @@ def messages(db: Database, **filters: object) -> list[Message]:
 
 def words(db: Database, settings: Settings, message: Message) -> str:
     """What a planned row will say when it is sent (the dispatcher renders it then)."""
-    from notifier.models import Appointment
+    from notifier.core.models import Appointment
     from notifier.render import words_of
     from notifier.templates import Templates
 

@@ -32,9 +32,9 @@ from notifier.cli import (
     staff,
 )
 from notifier.cli._common import UsageError
-from notifier.keys import KeysError
-from notifier.logs import setup_logging
-from notifier.settings import Settings, SettingsError, load_settings
+from notifier.core.keys import KeysError
+from notifier.core.logs import setup_logging
+from notifier.core.settings import Settings, SettingsError, load_settings
 from notifier.templates import TemplatesError
 
 __all__ = ["UsageError", "build_parser", "main"]

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from notifier import db as dbmod
-from notifier import grammar, output
+from notifier.core import db as dbmod
+from notifier.core import grammar, output
 from notifier.core.clock import utcnow
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 
 
 class UsageError(Exception):
@@ -31,7 +31,7 @@ def now_of(args: argparse.Namespace, settings: Settings) -> datetime:
 
 
 def open_db(settings: Settings) -> dbmod.Database:
-    from notifier.keys import open_database
+    from notifier.core.keys import open_database
 
     return open_database(settings)
 
@@ -49,7 +49,7 @@ def staff_id_by(database: dbmod.Database, email: str) -> int:
 
 
 def write_output(path: str, text: str, *, new_only: bool = False) -> Path:
-    """``--output``: a private file (notifier.output.write_private); a refusal is bad input."""
+    """``--output``: a private file (notifier.core.output.write_private); a refusal is bad input."""
     try:
         return output.write_private(path, text, new_only=new_only)
     except output.OutputError as exc:

@@ -24,7 +24,7 @@ from notifier.cli._common import (
     say,
     staff_id_by,
 )
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 
 LIST_COLUMNS = (
     "id",
@@ -53,7 +53,7 @@ def cmd_alerts_ack(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from notifier import alert_outcomes, audit
-    from notifier.models import Alert
+    from notifier.core.models import Alert
 
     db = open_db(settings)
     now = now_of(args, settings)

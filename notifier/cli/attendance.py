@@ -16,8 +16,8 @@ from notifier.cli._common import (
     say,
     staff_id_by,
 )
-from notifier.models import ATTENDANCE_STATUSES
-from notifier.settings import Settings
+from notifier.core.models import ATTENDANCE_STATUSES
+from notifier.core.settings import Settings
 
 
 def _day(raw: str) -> date:
@@ -63,7 +63,7 @@ def cmd_attendance_list(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from notifier.attendance import history
-    from notifier.models import Client
+    from notifier.core.models import Client
 
     if settings.group(args.group) is None:
         known = ", ".join(g.name for g in settings.groups) or "none configured"

@@ -11,9 +11,9 @@ import sys
 from datetime import UTC, datetime, time
 from typing import Any
 
-from notifier import grammar
 from notifier.cli._common import UsageError, open_db, write_output
-from notifier.settings import Settings
+from notifier.core import grammar
+from notifier.core.settings import Settings
 
 
 def _since(raw: str | None, settings: Settings) -> datetime | None:

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from notifier import output
 from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
-from notifier.models import Client
-from notifier.settings import Settings
+from notifier.core import output
+from notifier.core.models import Client
+from notifier.core.settings import Settings
 
 if TYPE_CHECKING:
     pass
@@ -66,7 +66,7 @@ def cmd_clients_list(args: argparse.Namespace, settings: Settings) -> int:
 
     rows = [client_row(c) for c in list_clients(open_db(settings), args.group)]
     if args.format != "json":
-        from notifier.logs import mask_phone
+        from notifier.core.logs import mask_phone
 
         for r in rows:  # a terminal table is often on a shared screen
             r["phone"] = r["phone"] if args.show_phones else mask_phone(r["phone"])

@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from notifier import output
 from notifier.cli._common import open_db, write_output
-from notifier.settings import Settings
+from notifier.core import output
+from notifier.core.settings import Settings
 
 if TYPE_CHECKING:
     pass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from notifier import db as dbmod
 from notifier.cli._common import open_db, say
-from notifier.settings import Settings
+from notifier.core import db as dbmod
+from notifier.core.settings import Settings
 
 if TYPE_CHECKING:
     pass

@@ -6,7 +6,6 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from notifier import output
 from notifier.cli._common import (
     UsageError,
     add_format,
@@ -16,7 +15,8 @@ from notifier.cli._common import (
     say,
     write_output,
 )
-from notifier.settings import Settings
+from notifier.core import output
+from notifier.core.settings import Settings
 
 if TYPE_CHECKING:
     pass

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from notifier import output
 from notifier.cli._common import UsageError, open_db, say
-from notifier.settings import Settings
+from notifier.core import output
+from notifier.core.settings import Settings
 
 if TYPE_CHECKING:
     pass
 
 
 def cmd_keys_new(args: argparse.Namespace, settings: Settings | None) -> int:
-    from notifier.crypto import new_key
+    from notifier.core.crypto import new_key
 
     say(new_key())
     return 0
@@ -22,8 +22,8 @@ def cmd_keys_new(args: argparse.Namespace, settings: Settings | None) -> int:
 
 def cmd_keys_add(args: argparse.Namespace, settings: Settings) -> int:
     """Put a new key first in the key file (then run `keys rotate`)."""
-    from notifier.crypto import new_key
-    from notifier.keys import key_file, read_key_file, write_key_file
+    from notifier.core.crypto import new_key
+    from notifier.core.keys import key_file, read_key_file, write_key_file
 
     if settings.encryption_keys:
         raise UsageError(
@@ -39,7 +39,7 @@ def cmd_keys_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.keys import rotate
+    from notifier.core.keys import rotate
 
     database = open_db(settings)
     assert database.crypto is not None

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
-from notifier.models import PENDING, SENDING, STATUSES, Client, Message
+from notifier.core.models import PENDING, SENDING, STATUSES, Client, Message
+from notifier.core.settings import Settings
 from notifier.roster import external_id_filter
-from notifier.settings import Settings
 
 if TYPE_CHECKING:
     pass
@@ -59,7 +59,7 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     database = open_db(settings)
     if args.status and args.status not in STATUSES:
         raise UsageError(f"--status: expected one of {', '.join(STATUSES)}, got {args.status!r}")
-    from notifier.models import Appointment
+    from notifier.core.models import Appointment
     from notifier.render import words_of
     from notifier.templates import Templates
 

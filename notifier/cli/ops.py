@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from notifier import db as dbmod
-from notifier import output
 from notifier.cli._common import add_format, add_now, now_of, open_db, say
-from notifier.models import STATUSES, Client, Message, Reply
-from notifier.settings import Settings
+from notifier.core import db as dbmod
+from notifier.core import output
+from notifier.core.models import STATUSES, Client, Message, Reply
+from notifier.core.settings import Settings
 
 if TYPE_CHECKING:
     pass
@@ -49,7 +49,8 @@ def cmd_check_templates(args: argparse.Namespace, settings: Settings) -> int:
 def status_data(settings: Settings, now: datetime) -> dict[str, Any]:
     from sqlalchemy import func
 
-    from notifier import inbox, state
+    from notifier import inbox
+    from notifier.core import state
 
     database = open_db(settings)
     with database.read() as s:

@@ -6,9 +6,9 @@ import argparse
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from notifier import grammar
 from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
-from notifier.settings import Settings
+from notifier.core import grammar
+from notifier.core.settings import Settings
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo

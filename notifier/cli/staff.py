@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from notifier.cli._common import UsageError, add_format, emit, now_of, open_db, say
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 from notifier.staff import SETUP_LINK_VALID, StaffError, setup_url
 
 LIST_COLUMNS = (

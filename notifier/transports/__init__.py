@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 from notifier.transports.base import SendResult, Transport, TransportError
 
 __all__ = ["SendResult", "Transport", "TransportError", "build_transport"]

@@ -7,7 +7,7 @@ import threading
 import uuid
 from datetime import datetime
 
-from notifier.logs import mask_phone
+from notifier.core.logs import mask_phone
 from notifier.transports.base import ProviderMessage, SendResult
 
 log = logging.getLogger("notifier.sms.console")

@@ -19,7 +19,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 from notifier.transports.base import ProviderMessage, SendResult, TransportError
 from notifier.transports.errors import is_permanent
 

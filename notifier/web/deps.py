@@ -45,7 +45,7 @@ from sqlalchemy import select
 from starlette.requests import ClientDisconnect
 
 from notifier import audit, staff_sessions
-from notifier.models import Client
+from notifier.core.models import Client
 from notifier.service import Service
 from notifier.staff_sessions import ENROL, FULL, MFA, SignedIn
 from notifier.web import security, twilio_fields

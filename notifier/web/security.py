@@ -30,7 +30,7 @@ from itsdangerous import BadSignature, Signer
 from starlette.requests import Request
 from starlette.responses import Response
 
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 
 SESSION_COOKIE = "notifier_session"
 CSRF_COOKIE = "notifier_csrf"

@@ -21,13 +21,13 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 
 from notifier.cli import main
-from notifier.db import Database
-from notifier.keys import KeysError, load_crypto, refuse_key_beside_data
-from notifier.models import Client
+from notifier.core.db import Database
+from notifier.core.keys import KeysError, load_crypto, refuse_key_beside_data
+from notifier.core.models import Client
+from notifier.core.settings import Settings
 from notifier.roster import client_by_external_id, external_id_filter, list_clients
 from notifier.service import Service
 from notifier.sessions import add_individual
-from notifier.settings import Settings
 from tests.conftest import TEST_CRYPTO, TEST_KEY
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
@@ -235,7 +235,7 @@ def lax_umask() -> Iterator[None]:
 
 
 def test_sqlite_files_are_readable_by_their_owner_only(tmp_path: Path, lax_umask: None) -> None:
-    from notifier import db as dbmod
+    from notifier.core import db as dbmod
 
     path = tmp_path / "fresh" / "n.db"
     url = f"sqlite:///{path}"
@@ -270,7 +270,7 @@ def test_library_use_creates_the_database_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "lib.db"
     code = (
         "import os; os.umask(0o022)\n"
-        "from notifier.db import Database\n"
+        "from notifier.core.db import Database\n"
         f"d = Database('sqlite:///{path}'); d.ping(); d.dispose()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

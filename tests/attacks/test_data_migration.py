@@ -11,9 +11,9 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from notifier import db as dbmod
-from notifier.crypto import Crypto
-from notifier.db import Database
+from notifier.core import db as dbmod
+from notifier.core.crypto import Crypto
+from notifier.core.db import Database
 from notifier.roster import client_by_external_id
 from tests.conftest import TEST_CRYPTO, TEST_KEY
 

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from notifier.cli import main
-from notifier.crypto import Crypto, new_key
-from notifier.db import Database
+from notifier.core.crypto import Crypto, new_key
+from notifier.core.db import Database
+from notifier.core.keys import ENCRYPTED, HASHED, rotate
+from notifier.core.models import INBOX, Base, Client, EncryptedText, InboxItem
+from notifier.core.settings import Settings
 from notifier.inbox import DEAD
-from notifier.keys import ENCRYPTED, HASHED, rotate
-from notifier.models import INBOX, Base, Client, EncryptedText, InboxItem
 from notifier.retention import purge
-from notifier.settings import Settings
 from tests.conftest import TEST_CRYPTO, TEST_KEY
 from tests.helpers import add_client
 

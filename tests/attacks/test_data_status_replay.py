@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from notifier.db import Database
+from notifier.core.db import Database
+from notifier.core.models import MESSAGES, REMINDER, SENT, Client, ConsentEvent
+from notifier.core.settings import Settings
 from notifier.delivery import apply_status
-from notifier.models import MESSAGES, REMINDER, SENT, Client, ConsentEvent
 from notifier.service import Service
-from notifier.settings import Settings
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from notifier.cli import main
-from notifier.db import Database
-from notifier.output import OutputError, write_private
+from notifier.core.db import Database
+from notifier.core.output import OutputError, write_private
 from tests.conftest import TEST_CRYPTO
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,7 +120,7 @@ def test_database_wal_shm_and_key_file_are_created_0600(env: Path, tmp_path: Pat
 
 
 def test_key_file_is_never_written_through_a_planted_symlink(tmp_path: Path) -> None:
-    from notifier.keys import KeysError, write_key_file
+    from notifier.core.keys import KeysError, write_key_file
 
     elsewhere = tmp_path / "elsewhere.txt"
     elsewhere.write_text("untouched")

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import uvicorn
 
-from notifier.metrics import Metrics
+from notifier.core.metrics import Metrics
+from notifier.core.settings import Settings
 from notifier.runner import http_config, start_metrics
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import create_app
 from tests.fakes.transport import FakeTransport
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from notifier.db import Database
-from notifier.logs import setup_logging
+from notifier.core.db import Database
+from notifier.core.logs import setup_logging
 from tests.conftest import TEST_CRYPTO
 
 NAME = "Ben"  # not on a line a traceback quotes

@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from notifier import throttle
-from notifier.db import Database
-from notifier.models import ThrottleBucket
+from notifier.core import throttle
+from notifier.core.db import Database
+from notifier.core.models import ThrottleBucket
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import create_app
 from tests.conftest import BASE_SETTINGS
 from tests.fakes.transport import FakeTransport

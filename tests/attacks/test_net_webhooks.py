@@ -21,9 +21,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from notifier.models import Reply
+from notifier.core.models import Reply
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import create_app
 from notifier.web.twilio_fields import INBOUND as INBOUND_FIELDS
 from notifier.web.twilio_fields import MAX_FIELDS

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
 

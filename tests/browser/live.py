@@ -24,13 +24,13 @@ import uvicorn
 from sqlalchemy import select
 
 from notifier import consent
-from notifier import db as dbmod
 from notifier import staff as staffmod
-from notifier.models import CHECKIN, SENT, Client
+from notifier.core import db as dbmod
+from notifier.core.models import CHECKIN, SENT, Client
+from notifier.core.settings import Settings
 from notifier.planner import plan
 from notifier.roster import external_id_filter, import_roster
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import create_app
 from tests.conftest import BASE_SETTINGS, TEST_CRYPTO
 from tests.fakes.transport import FakeTransport

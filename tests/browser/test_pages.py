@@ -15,7 +15,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
-from notifier.models import Alert, AuditEvent, Client
+from notifier.core.models import Alert, AuditEvent, Client
 from notifier.roster import external_id_filter
 from tests.browser.conftest import Pages
 from tests.browser.live import (

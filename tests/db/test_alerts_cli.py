@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from notifier import staff
 from notifier.cli import main
-from notifier.models import Alert, AuditEvent
+from notifier.core.models import Alert, AuditEvent
+from notifier.core.settings import load_settings
 from notifier.service import Service
-from notifier.settings import load_settings
 from tests.conftest import BASE_SETTINGS, TEST_KEY
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client

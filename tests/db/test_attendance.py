@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import select
 
 from notifier.attendance import AttendanceError, history, mark
+from notifier.core.models import Attendance
+from notifier.core.output import dumps
+from notifier.core.settings import Settings
 from notifier.followup_render import as_dict
-from notifier.models import Attendance
-from notifier.output import dumps
 from notifier.retention import purge
 from notifier.service import Service
 from notifier.sessions import cancel
-from notifier.settings import Settings
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
 

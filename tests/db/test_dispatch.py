@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from notifier.db import Database
-from notifier.dispatch import Dispatcher
-from notifier.models import (
+from notifier.core.db import Database
+from notifier.core.models import (
     CHECKIN,
     EXPIRED,
     FAILED,
@@ -26,8 +25,9 @@ from notifier.models import (
     Client,
     Message,
 )
+from notifier.core.settings import Settings
+from notifier.dispatch import Dispatcher
 from notifier.planner import plan
-from notifier.settings import Settings
 from tests.conftest import TEST_CRYPTO
 from tests.fakes.transport import FakeTransport, accepted_but_lost, permanent, transient
 from tests.helpers import add_client, messages

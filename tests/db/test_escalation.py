@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from notifier.models import ALERT, Alert, Message
+from notifier.core.models import ALERT, Alert, Message
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
 

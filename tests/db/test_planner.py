@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from notifier.consent import opt_out
-from notifier.db import Database
-from notifier.models import CANCELED, PENDING, REMINDER, Appointment, Message
+from notifier.core.db import Database
+from notifier.core.models import CANCELED, PENDING, REMINDER, Appointment, Message
+from notifier.core.settings import Settings
 from notifier.planner import plan
 from notifier.roster import discharge
 from notifier.sessions import add_individual, cancel
-from notifier.settings import Settings
 from tests.conftest import TEST_CRYPTO
 from tests.helpers import add_client, messages, words
 

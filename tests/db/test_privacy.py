@@ -15,17 +15,17 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from notifier import db as dbmod
 from notifier.cli import main
-from notifier.crypto import Crypto, new_key
-from notifier.db import Database
+from notifier.core import db as dbmod
+from notifier.core.crypto import Crypto, new_key
+from notifier.core.db import Database
+from notifier.core.keys import KeysError, load_crypto, open_database, rotate
+from notifier.core.models import SENT, Message, Reply
+from notifier.core.settings import Settings
 from notifier.dispatch import Dispatcher
 from notifier.followup import build_digest
-from notifier.keys import KeysError, load_crypto, open_database, rotate
-from notifier.models import SENT, Message, Reply
 from notifier.retention import purge
 from notifier.service import Service
-from notifier.settings import Settings
 from tests.conftest import TEST_CRYPTO, TEST_KEY
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client, messages
@@ -149,7 +149,7 @@ def test_rotation_under_a_concurrent_dispatcher_loses_nothing(
     only_new = Database(database_url, crypto=Crypto([new]))
     assert len(messages(only_new)) == 300
     with only_new.read() as s:
-        from notifier.models import Client
+        from notifier.core.models import Client
 
         client = s.scalar(select(Client))
         assert client is not None and client.phone == "+13125550101"
@@ -343,7 +343,7 @@ def test_open_database_writes_a_key_check(
     sqlite_url: str, make_settings: Callable[..., Settings]
 ) -> None:
     d = open_database(make_settings(database_url=sqlite_url))
-    from notifier.keys import canary_present
+    from notifier.core.keys import canary_present
 
     assert canary_present(d)
     d.dispose()

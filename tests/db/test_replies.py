@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from notifier.db import Database
-from notifier.models import (
+from notifier.core.db import Database
+from notifier.core.models import (
     ALERT,
     CANCELED,
     CHECKIN,
@@ -24,8 +24,8 @@ from notifier.models import (
     Message,
     Reply,
 )
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client, messages
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from notifier.cli import main
-from notifier.models import (
+from notifier.core.models import (
     ALERT,
     CANCELED,
     CHECKIN,
@@ -27,11 +27,11 @@ from notifier.models import (
     Client,
     Reply,
 )
+from notifier.core.settings import Settings
 from notifier.replies import InboundResult
 from notifier.roster import external_id_filter
 from notifier.service import Service
 from notifier.sessions import add_individual
-from notifier.settings import Settings
 from notifier.templates import DEFAULT_SKILLS_BY_LABEL
 from tests.conftest import TEST_KEY
 from tests.fakes.transport import FakeTransport

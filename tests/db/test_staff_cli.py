@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from notifier import audit, staff
 from notifier.cli import main
-from notifier.db import Database
-from notifier.models import AuditEvent, Client
+from notifier.core.db import Database
+from notifier.core.models import AuditEvent, Client
 from notifier.roster import external_id_filter
 from tests.conftest import BASE_SETTINGS, TEST_KEY
 from tests.helpers import add_client
@@ -345,7 +345,7 @@ def seed_audit(database: Database) -> int:
 
 
 def _settings():  # type: ignore[no-untyped-def]
-    from notifier.settings import Settings
+    from notifier.core.settings import Settings
 
     return Settings(_env_file=None, **BASE_SETTINGS)  # type: ignore[call-arg]
 

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from notifier import staff, staff_sessions
-from notifier.db import Database
-from notifier.models import StaffSession
+from notifier.core.db import Database
+from notifier.core.models import StaffSession
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from tests.fakes.transport import FakeTransport
 
 NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)

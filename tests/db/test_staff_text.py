@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from notifier import consent, staff_text
-from notifier.db import Database
+from notifier.core.db import Database
+from notifier.core.models import PENDING, REPLY, SENT
+from notifier.core.settings import Settings
 from notifier.dispatch import Dispatcher
-from notifier.models import PENDING, REPLY, SENT
-from notifier.settings import Settings
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client, messages
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy import insert, select, text
 
-from notifier.db import Database
-from notifier.models import CLIENTS, MESSAGES
+from notifier.core.db import Database
+from notifier.core.models import CLIENTS, MESSAGES
 from tests.conftest import TEST_CRYPTO, TEST_KEY
 
 ROOT = Path(__file__).resolve().parents[2]

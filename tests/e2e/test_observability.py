@@ -16,12 +16,12 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from notifier.cli import main
+from notifier.core.logs import JsonFormatter, TextFormatter, mask_phone, setup_logging
+from notifier.core.metrics import Metrics
+from notifier.core.models import Client, Message, Reply
+from notifier.core.settings import Settings
 from notifier.demo import run_demo
-from notifier.logs import JsonFormatter, TextFormatter, mask_phone, setup_logging
-from notifier.metrics import Metrics
-from notifier.models import Client, Message, Reply
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import create_app, create_metrics_app
 from tests.fakes.transport import FakeTransport, permanent
 from tests.helpers import add_client
@@ -180,7 +180,7 @@ def test_status_summarises_outbox_jobs_clients_and_replies(
 def test_job_runs_are_shared_through_the_database(
     database_url: str, make_settings: Callable[..., Settings]
 ) -> None:
-    from notifier.state import job_runs
+    from notifier.core.state import job_runs
 
     svc = Service(make_settings(database_url=database_url), transport=FakeTransport())
 

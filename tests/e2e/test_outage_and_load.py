@@ -131,7 +131,7 @@ def test_postgres_stopped_for_ten_seconds_the_service_stays_up_and_recovers(
     private_pg: PrivatePostgres, tmp_path: Path
 ) -> None:
     url = private_pg.url()
-    from notifier import db as dbmod
+    from notifier.core import db as dbmod
 
     dbmod.upgrade(url)
     # Messages fall due over the next 30 s, so sending is under way when the database stops.

@@ -297,8 +297,8 @@ def test_sigterm_during_dispatch_exits_0_with_nothing_half_recorded(
 
 
 def test_singleton_jobs_take_an_advisory_lock(pg: str) -> None:
-    from notifier.db import Database
-    from notifier.state import singleton
+    from notifier.core.db import Database
+    from notifier.core.state import singleton
 
     a, b = Database(pg), Database(pg)
     with singleton(a, "poll") as first:

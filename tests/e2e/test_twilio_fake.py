@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from notifier.db import Database
+from notifier.core.db import Database
+from notifier.core.models import PENDING, SENT
+from notifier.core.settings import Settings
 from notifier.dispatch import Dispatcher
-from notifier.models import PENDING, SENT
-from notifier.settings import Settings
 from notifier.transports.base import TransportError
 from notifier.transports.twilio import TwilioTransport
 from tests.db.test_dispatch import get, put

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from notifier.cli import main
-from notifier.models import SENT
+from notifier.core.models import SENT
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from tests.db.test_dispatch import get, put
 from tests.fakes.twilio_server import FakeTwilio
 from tests.helpers import add_client, messages

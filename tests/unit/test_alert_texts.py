@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from notifier.alerts import OPEN_COMMAND, link_text, new_token, with_link
-from notifier.settings import Settings, SettingsError, load_settings
+from notifier.core.settings import Settings, SettingsError, load_settings
 from notifier.templates import LINK_SLOT, Templates, duration_text
 from notifier.wording import SAMPLE_VALUES, check, sample_link, segments
 

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from notifier import output
 from notifier.attendance import (
     AttendanceEntry,
     MarkRow,
@@ -17,9 +16,10 @@ from notifier.attendance import (
     history_from_rows,
     missed_twice,
 )
+from notifier.core import output
+from notifier.core.settings import Settings
 from notifier.followup import ClientRow, Digest, ReplyRow, SentRow, digest_from_rows
 from notifier.followup_render import as_dict, page, table
-from notifier.settings import Settings
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # Wed 18:00 EST

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from notifier.models import CHECKIN, PENDING, REMINDER, SKIPPED
+from notifier.core.models import CHECKIN, PENDING, REMINDER, SKIPPED
+from notifier.core.settings import Settings
 from notifier.planner import (
     ClientView,
     PlannedMessage,
@@ -14,7 +15,6 @@ from notifier.planner import (
     plan_messages,
     reminder_outlook,
 )
-from notifier.settings import Settings
 
 NY = ZoneInfo("America/New_York")
 

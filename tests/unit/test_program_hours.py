@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from notifier.grammar import parse_program_hours
-from notifier.settings import SettingsError, load_settings
+from notifier.core.grammar import parse_program_hours
+from notifier.core.settings import SettingsError, load_settings
 from notifier.templates import opening_text
 
 NY = ZoneInfo("America/New_York")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from notifier.core.settings import Settings
 from notifier.reply_decision import (
     Actions,
     ClientView,
@@ -23,7 +24,6 @@ from notifier.reply_decision import (
     open_prompts,
     target,
 )
-from notifier.settings import Settings
 from notifier.templates import Templates
 from notifier.understanding import Classification
 

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from notifier.grammar import parse_groups, parse_offset, parse_quiet_hours
-from notifier.schedule import (
+from notifier.core.calendar import (
     CheckinDays,
     checkin_instants,
     group_occurrences,
@@ -17,6 +16,7 @@ from notifier.schedule import (
     outside_quiet_hours,
     quiet_window_end,
 )
+from notifier.core.grammar import parse_groups, parse_offset, parse_quiet_hours
 
 NY = ZoneInfo("America/New_York")
 PHX = ZoneInfo("America/Phoenix")

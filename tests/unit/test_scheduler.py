@@ -14,8 +14,8 @@ from apscheduler.executors.debug import DebugExecutor
 from freezegun import freeze_time
 
 from jobs import build_scheduler
+from notifier.core.settings import Settings
 from notifier.service import JobRun, Service
-from notifier.settings import Settings
 
 T0 = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
 

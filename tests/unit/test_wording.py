@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from notifier.cli import main
-from notifier.settings import Settings
+from notifier.core.settings import Settings
 from notifier.templates import Templates, TemplatesError, when_text
 from notifier.wording import check, segments
 

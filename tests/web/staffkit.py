@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from notifier import staff as staffmod
-from notifier.db import Database
-from notifier.models import AuditEvent, Staff
+from notifier.core.db import Database
+from notifier.core.models import AuditEvent, Staff
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import create_app
 from tests.fakes.transport import FakeTransport
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from notifier.alerts import TOKEN_ALPHABET, TOKEN_LENGTH, new_token
-from notifier.models import ALERT, Alert, Message
+from notifier.core.models import ALERT, Alert, Message
 from tests.helpers import add_client
 from tests.web.staffkit import App, sign_in_password
 

@@ -45,11 +45,11 @@ from schemathesis.checks import (
 from sqlalchemy import delete, func, select
 from twilio.request_validator import RequestValidator
 
-from notifier.db import Database
-from notifier.metrics import Metrics
-from notifier.models import CHECKIN, SENT, Message, Reply, ThrottleBucket
+from notifier.core.db import Database
+from notifier.core.metrics import Metrics
+from notifier.core.models import CHECKIN, SENT, Message, Reply, ThrottleBucket
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import create_app
 from notifier.web.twilio_fields import COMMON as TWILIO_FIELDS
 from tests.fakes.transport import FakeTransport

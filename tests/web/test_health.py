@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from notifier.db import Database
+from notifier.core.db import Database
+from notifier.core.settings import Settings
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import create_app
 from tests.conftest import TEST_CRYPTO
 

@@ -391,7 +391,7 @@ def test_facilitator_sees_only_their_groups_and_clients(staff_app: Callable[...,
 def app_client_ids(app: App, *external_ids: str) -> list[int]:
     from sqlalchemy import select
 
-    from notifier.models import Client
+    from notifier.core.models import Client
 
     with app.db.read() as s:
         ids = dict(s.execute(select(Client.external_id, Client.id)).all())

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from notifier.db import Database
-from notifier.models import CHECKIN, SENT
+from notifier.core.db import Database
+from notifier.core.models import CHECKIN, SENT
+from notifier.core.settings import Settings
 from notifier.planner import plan
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import create_app
 from tests.conftest import BASE_SETTINGS
 from tests.fakes.transport import FakeTransport

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from notifier import consent
+from notifier.core.models import REPLY, Alert, Attendance, Client, Message
 from notifier.followup import FLAG_TEXT
-from notifier.models import REPLY, Alert, Attendance, Client, Message
 from notifier.roster import external_id_filter
 from tests.helpers import add_client
 from tests.web.staffkit import App, csrf_of, enrol
@@ -253,7 +253,7 @@ def test_client_page_shows_replies_scores_attendance_alerts_and_consent(
     """Everything the issue puts on one client's page, each in its own section: replies over
     time with their scores, a chart per label, attendance, alerts with who handled them, and
     consent events."""
-    from notifier.models import CHECKIN, SENT
+    from notifier.core.models import CHECKIN, SENT
     from notifier.planner import plan
     from tests.helpers import messages
 

@@ -24,8 +24,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from notifier.db import Database
-from notifier.models import (
+from notifier.core.db import Database
+from notifier.core.models import (
     ALERT,
     CANCELED,
     CHECKIN,
@@ -38,9 +38,9 @@ from notifier.models import (
     Message,
     Reply,
 )
+from notifier.core.settings import Settings
 from notifier.roster import external_id_filter
 from notifier.service import Service
-from notifier.settings import Settings
 from notifier.web import EMPTY_TWIML, create_app
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client, messages

@@ -35,10 +35,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from notifier import audit, mfa, staff_sessions, throttle
-from notifier.db import Database
-from notifier.models import Staff, StaffSession
-from notifier.settings import Settings
+from notifier import audit, mfa, staff_sessions
+from notifier.core import throttle
+from notifier.core.db import Database
+from notifier.core.models import Staff, StaffSession
+from notifier.core.settings import Settings
 from notifier.staff import (
     StaffError,
     by_setup_token,

@@ -1,6 +1,6 @@
 """The follow-up list for machines: `GET /followup/{group}` with the staff bearer token.
 
-Failed tokens are throttled per client address in the database (:mod:`notifier.throttle`), so
+Failed tokens are throttled per client address in the database (:mod:`notifier.core.throttle`), so
 guessing is slow on every replica at once: after STAFF_BEARER.burst failures, 429 with
 Retry-After, for right and wrong tokens alike, until the bucket refills.
 """
@@ -15,7 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from notifier import audit, grammar, throttle
+from notifier import audit
+from notifier.core import grammar, throttle
 from notifier.service import Service
 from notifier.web.deps import NO_STORE, CurrentService, address_of
 
@@ -96,9 +97,9 @@ def followup(
             when = grammar.parse_instant(now, settings.timezone)
         except ValueError as exc:
             return JSONResponse({"detail": f"now: {exc}"}, status_code=400)
+    from notifier.core.output import to_jsonable
     from notifier.followup import NoSession
     from notifier.followup_render import as_dict, page
-    from notifier.output import to_jsonable
 
     try:
         digest = service.followup(group, when)

@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from notifier import alert_outcomes, attendance, audit, consent, staff_text
+from notifier.core.models import ATTENDANCE_STATUSES, REPLY, AuditEvent, Client, Message, Reply
 from notifier.followup import (
     FLAG_TEXT,
     ClientDigest,
@@ -30,7 +31,6 @@ from notifier.followup import (
     next_session,
 )
 from notifier.followup import previous_meeting as previous_start
-from notifier.models import ATTENDANCE_STATUSES, REPLY, AuditEvent, Client, Message, Reply
 from notifier.roster import external_ids_filter
 from notifier.service import Service
 from notifier.web import views
@@ -370,7 +370,7 @@ def _in_digest(
 
 def _texts(service: Service, client_id: int) -> list[TextSent]:
     """Staff texts to this client, newest first, with who sent each (from the audit trail)."""
-    from notifier.models import Staff
+    from notifier.core.models import Staff
 
     with service.db.read() as s:
         rows = list(

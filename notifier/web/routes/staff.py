@@ -16,8 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from notifier import audit
+from notifier.core.models import ADMIN
 from notifier.followup import FLAGS, NoSession
-from notifier.models import ADMIN
 from notifier.service import Service
 from notifier.web.deps import CurrentStaff, address_of, get_service, now_of
 from notifier.web.templating import render

@@ -38,8 +38,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from notifier.db import Database, rowcount
-from notifier.models import ThrottleBucket
+from notifier.core.db import Database, rowcount
+from notifier.core.models import ThrottleBucket
 
 MAX_BUCKET_NAME = 60
 # Buckets untouched this long are deleted by the purge job (every Limit refills well within it).

@@ -10,8 +10,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from notifier.program_hours import OpenWindow, ProgramHours
-from notifier.schedule import WEEKDAYS, CheckinDays, GroupSpec, Offset, QuietHours
+from notifier.core.calendar import WEEKDAYS, CheckinDays, GroupSpec, Offset, QuietHours
+from notifier.core.program_hours import OpenWindow, ProgramHours
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)

@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from notifier import db as dbmod
+from notifier.core import db as dbmod
 from notifier.core.clock import utcnow
-from notifier.crypto import Crypto, CryptoError, new_key
-from notifier.db import rowcount
-from notifier.settings import Settings
+from notifier.core.crypto import Crypto, CryptoError, new_key
+from notifier.core.db import rowcount
+from notifier.core.settings import Settings
 
 log = logging.getLogger(__name__)
 CANARY_KEY = "crypto:canary"
@@ -92,8 +92,9 @@ def read_key_file(path: Path) -> list[str]:
 
 def write_key_file(path: Path, keys: list[str]) -> None:
     """Owner-only from the first byte, atomically, never through a symlink planted at the path
-    or at a temporary name (the one private-file writer, :func:`notifier.output.write_private`)."""
-    from notifier.output import OutputError, write_private
+    or at a temporary name (the one private-file writer,
+    :func:`notifier.core.output.write_private`)."""
+    from notifier.core.output import OutputError, write_private
 
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     text = (
@@ -195,7 +196,7 @@ def open_database(settings: Settings, *, migrate: bool = True) -> dbmod.Database
 
 
 def write_canary(database: dbmod.Database, crypto: Crypto, *, replace: bool = False) -> None:
-    from notifier.models import ServiceState
+    from notifier.core.models import ServiceState
 
     try:
         with database.session() as s:
@@ -216,7 +217,7 @@ def write_canary(database: dbmod.Database, crypto: Crypto, *, replace: bool = Fa
 
 def canary_present(database: dbmod.Database) -> bool:
     with database.read() as s:
-        from notifier.models import ServiceState
+        from notifier.core.models import ServiceState
 
         return s.scalar(select(ServiceState.key).where(ServiceState.key == CANARY_KEY)) is not None
 
@@ -225,7 +226,7 @@ def canary_present(database: dbmod.Database) -> bool:
 def encrypted_columns() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Every table with encrypted columns, and those columns, read off the models: a table
     added later is rotated without anyone having to remember it here."""
-    from notifier.models import Base, EncryptedText
+    from notifier.core.models import Base, EncryptedText
 
     found = []
     for table in Base.metadata.sorted_tables:
@@ -339,7 +340,7 @@ def rotate(
     is still the one we read (the dispatcher never rewrites bodies; purge may empty them), and
     rotation never waits for a row lock while it holds another (see ``_lock_batch``).
     """
-    from notifier import state
+    from notifier.core import state
 
     fp = fingerprint(crypto)
     done: dict[str, int] = {}

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from notifier.core.clock import utcnow
-from notifier.models import PENDING, Message
+from notifier.core.models import PENDING, Message
 
 if TYPE_CHECKING:
-    from notifier.db import Database
+    from notifier.core.db import Database
 
 
 class Metrics:
@@ -108,7 +108,7 @@ class Metrics:
                     Message.status == PENDING, Message.due_at <= now
                 )
             )
-        from notifier.models import STATUSES
+        from notifier.core.models import STATUSES
 
         for status in STATUSES:
             self.outbox.labels(status).set(int(counts.get(status, 0)))

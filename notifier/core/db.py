@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifier.crypto import Crypto
-from notifier.models import EncryptedText
+from notifier.core.crypto import Crypto
+from notifier.core.models import EncryptedText
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ def mark_sent(
     The dispatcher's hot path, so one driver-level executemany, values converted once by the
     same processors the ORM uses. Guarded like every outcome write: only a row still
     ``sending`` under this worker's claim is changed."""
-    from notifier.models import MESSAGES
+    from notifier.core.models import MESSAGES
 
     dialect = conn.dialect
     c = MESSAGES.c

@@ -12,8 +12,8 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from notifier.db import Database
-from notifier.models import JobRunRow, ServiceState
+from notifier.core.db import Database
+from notifier.core.models import JobRunRow, ServiceState
 
 
 def get(db: Database, key: str) -> str | None:

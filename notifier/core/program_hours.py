@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from notifier.schedule import local_instant
+from notifier.core.calendar import local_instant
 
 
 @dataclass(frozen=True)

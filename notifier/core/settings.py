@@ -28,9 +28,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from notifier import grammar
-from notifier.program_hours import ProgramHours
-from notifier.schedule import CheckinDays, GroupSpec, Offset, QuietHours
+from notifier.core import grammar
+from notifier.core.calendar import CheckinDays, GroupSpec, Offset, QuietHours
+from notifier.core.program_hours import ProgramHours
 
 DEFAULT_ENV_FILE = "settings.env"
 DEFAULT_DATABASE_URL = "sqlite:///notifier.db"

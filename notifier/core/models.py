@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from notifier.crypto import Crypto
+from notifier.core.crypto import Crypto
 
 # Stable constraint names, so migrations can refer to them on SQLite and PostgreSQL alike.
 NAMING = {
@@ -77,8 +77,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class EncryptedText(TypeDecorator[str]):
     """Text stored as a Fernet token. The key travels with the engine (``dialect``), set by
-    :class:`notifier.db.Database`; an engine without one refuses to read or write these columns,
-    so plaintext can never be written by mistake. The empty string (a purged body) is kept as is.
+    :class:`notifier.core.db.Database`; an engine without one refuses to read or write these
+    columns, so plaintext can never be written by mistake. The empty string (a purged body) is
+    kept as is.
     """
 
     impl = Text
@@ -100,7 +101,7 @@ class EncryptedText(TypeDecorator[str]):
 def _crypto(dialect: Dialect) -> Crypto:
     crypto = getattr(dialect, "notifier_crypto", None)
     if crypto is None:
-        raise RuntimeError("this database engine has no encryption key (see notifier.keys)")
+        raise RuntimeError("this database engine has no encryption key (see notifier.core.keys)")
     return cast(Crypto, crypto)
 
 
@@ -324,7 +325,7 @@ ALERTS = cast(Table, Alert.__table__)
 
 
 class ThrottleBucket(Base):
-    """A token bucket of :mod:`notifier.throttle`, shared by every replica. ``key`` is the
+    """A token bucket of :mod:`notifier.core.throttle`, shared by every replica. ``key`` is the
     bucket's name and a keyed hash of who is limited (never a raw address or name)."""
 
     __tablename__ = "throttle"
