@@ -29,7 +29,7 @@ def plan_side(url: str) -> dict[str, object]:
     from notifier.core.db import Database
     from notifier.core.models import CLIENTS as CLIENTS_TABLE
     from notifier.core.settings import Settings
-    from notifier.planner import plan
+    from notifier.outbound.planner import plan
 
     crypto = Crypto([KEY])
     db = Database(url, crypto=crypto)

@@ -80,7 +80,7 @@ def worker(url: str, out: Path) -> dict[str, object]:
     from notifier.core.crypto import Crypto
     from notifier.core.db import Database
     from notifier.core.settings import Settings
-    from notifier.dispatch import Dispatcher
+    from notifier.outbound.dispatch import Dispatcher
 
     settings = Settings.model_validate({"database_url": url, "quiet_hours": "off",
                                         "dispatch_batch": BATCH, "send_concurrency": 4,

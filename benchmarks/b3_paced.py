@@ -27,7 +27,7 @@ def run(cap: float, seconds: float) -> dict[str, object]:
     from notifier.core.db import Database
     from notifier.core.models import CLIENTS, MESSAGES
     from notifier.core.settings import Settings
-    from notifier.dispatch import Dispatcher
+    from notifier.outbound.dispatch import Dispatcher
     from notifier.transports.twilio import TwilioTransport
     from tests.e2e.harness import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioProcess
 

@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from notifier.attendance import mark
 from notifier.core.crypto import new_key
 from notifier.core.models import Appointment, Client, Message
 from notifier.core.settings import Settings
-from notifier.roster import discharge, import_roster
+from notifier.followup.attendance import mark
+from notifier.roster.appointments import cancel
+from notifier.roster.clients import discharge, import_roster
 from notifier.service import Service
-from notifier.sessions import cancel
 
 PROGRAM_TZ = ZoneInfo("America/New_York")
 START = datetime(2026, 10, 26, 0, 0, tzinfo=PROGRAM_TZ)
@@ -152,7 +152,7 @@ def reply_script() -> list[Scripted]:
 
 
 def print_followups(svc: Service, now: datetime, out: TextIO) -> None:
-    from notifier.followup_render import table
+    from notifier.followup.render import table
 
     for group in ("evening", "morning"):
         out.write("\n" + table(svc.followup(group, now), PROGRAM_TZ) + "\n")

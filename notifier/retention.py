@@ -18,13 +18,13 @@ from datetime import datetime
 
 from sqlalchemy import delete, update
 
-from notifier import staff_sessions
 from notifier.core import throttle
 from notifier.core.db import Database, rowcount
 from notifier.core.models import FINAL_STATUSES, InboxItem, Message, Reply
 from notifier.core.settings import Settings
-from notifier.inbox import DEAD
-from notifier.reports import remove_old_pages
+from notifier.followup.reports import remove_old_pages
+from notifier.inbound.inbox import DEAD
+from notifier.staff import logins as staff_sessions
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from sqlalchemy.exc import OperationalError
 from notifier.core.db import Database
 from notifier.core.keys import open_database
 from notifier.core.settings import Settings
+from notifier.outbound.wording import check
 from notifier.service import Service
-from notifier.wording import check
 
 log = logging.getLogger(__name__)
 

@@ -16,19 +16,22 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from notifier import delivery, inbox, poller, replies, reports, retention
+from notifier import retention
 from notifier.core import db as dbmod
 from notifier.core import state
 from notifier.core.clock import Clock, utcnow
 from notifier.core.keys import open_database
 from notifier.core.metrics import Metrics
 from notifier.core.settings import Settings
-from notifier.dispatch import Dispatcher, DispatchResult
-from notifier.escalation import EscalationResult, escalate
-from notifier.followup import Digest, build_digest
-from notifier.planner import PlanResult, plan
-from notifier.replies import InboundResult
-from notifier.templates import Templates
+from notifier.followup import reports
+from notifier.followup.digest import Digest, build_digest
+from notifier.inbound import inbox, poller, replies
+from notifier.inbound.escalation import EscalationResult, escalate
+from notifier.inbound.replies import InboundResult
+from notifier.outbound import delivery
+from notifier.outbound.dispatch import Dispatcher, DispatchResult
+from notifier.outbound.planner import PlanResult, plan
+from notifier.outbound.texts import Templates
 from notifier.transports import Transport, build_transport
 from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
 
@@ -110,8 +113,8 @@ class Service:
         return jobs
 
     def escalate_step(self, now: datetime | None = None) -> EscalationResult:
-        """Crisis alerts nobody acknowledged in time go out once more (notifier/escalation.py);
-        safe on every replica at once."""
+        """Crisis alerts nobody acknowledged in time go out once more
+        (notifier/inbound/escalation.py); safe on every replica at once."""
         return escalate(self.db, self.settings, self.templates, now or self.clock())
 
     def purge_step(self, now: datetime | None = None) -> object:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from notifier.core.db import Database
 from notifier.core.models import Client, Message
 from notifier.core.settings import Settings
-from notifier.roster import RosterRow, apply_rows, external_id_filter
+from notifier.roster.clients import RosterRow, apply_rows, external_id_filter
 
 
 def add_client(
@@ -58,8 +58,8 @@ def messages(db: Database, **filters: object) -> list[Message]:
 def words(db: Database, settings: Settings, message: Message) -> str:
     """What a planned row will say when it is sent (the dispatcher renders it then)."""
     from notifier.core.models import Appointment
-    from notifier.render import words_of
-    from notifier.templates import Templates
+    from notifier.outbound.render import words_of
+    from notifier.outbound.texts import Templates
 
     with db.read() as s:
         client = s.get(Client, message.client_id)

@@ -35,7 +35,7 @@ from notifier.cli._common import UsageError
 from notifier.core.keys import KeysError
 from notifier.core.logs import setup_logging
 from notifier.core.settings import Settings, SettingsError, load_settings
-from notifier.templates import TemplatesError
+from notifier.outbound.texts import TemplatesError
 
 __all__ = ["UsageError", "build_parser", "main"]
 

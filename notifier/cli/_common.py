@@ -39,7 +39,7 @@ def open_db(settings: Settings) -> dbmod.Database:
 def staff_id_by(database: dbmod.Database, email: str) -> int:
     """The active staff account a ``--by EMAIL`` names (who acted, for the audit trail);
     anything else is refused with one line."""
-    from notifier import staff
+    from notifier.staff import accounts as staff
 
     with database.read() as s:
         person = staff.find(s, email)

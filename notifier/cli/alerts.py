@@ -42,7 +42,7 @@ LIST_COLUMNS = (
 
 
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.alerts import list_alerts
+    from notifier.inbound.alerts import list_alerts
 
     rows = [asdict(a) for a in list_alerts(open_db(settings), open_only=args.open)]
     emit(args, rows, LIST_COLUMNS, widths={"note": 40})
@@ -52,8 +52,9 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_alerts_ack(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
-    from notifier import alert_outcomes, audit
     from notifier.core.models import Alert
+    from notifier.inbound import outcomes as alert_outcomes
+    from notifier.staff import audit
 
     db = open_db(settings)
     now = now_of(args, settings)

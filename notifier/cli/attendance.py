@@ -28,7 +28,7 @@ def _day(raw: str) -> date:
 
 
 def cmd_attendance_mark(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.attendance import AttendanceError, mark
+    from notifier.followup.attendance import AttendanceError, mark
 
     day = _day(args.date)
     database = open_db(settings)
@@ -62,8 +62,8 @@ def cmd_attendance_mark(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_attendance_list(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
-    from notifier.attendance import history
     from notifier.core.models import Client
+    from notifier.followup.attendance import history
 
     if settings.group(args.group) is None:
         known = ", ".join(g.name for g in settings.groups) or "none configured"

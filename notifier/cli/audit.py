@@ -31,7 +31,7 @@ def _since(raw: str | None, settings: Settings) -> datetime | None:
 
 
 def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.audit import export_csv
+    from notifier.staff.audit import export_csv
 
     since = _since(args.since, settings)
     text, count = export_csv(open_db(settings), since)

@@ -35,7 +35,7 @@ def client_row(c: Client) -> dict[str, Any]:
 
 
 def cmd_clients_import(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.roster import RosterError, import_roster
+    from notifier.roster.clients import RosterError, import_roster
 
     path = Path(args.file)
     total = 0
@@ -62,7 +62,7 @@ def cmd_clients_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_clients_list(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.roster import list_clients
+    from notifier.roster.clients import list_clients
 
     rows = [client_row(c) for c in list_clients(open_db(settings), args.group)]
     if args.format != "json":
@@ -79,7 +79,7 @@ def cmd_clients_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_clients_discharge(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.roster import discharge
+    from notifier.roster.clients import discharge
 
     try:
         canceled = discharge(open_db(settings), args.external_id, now_of(args, settings))

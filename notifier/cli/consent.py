@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def cmd_consent_export(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.consent import events
+    from notifier.roster.consent import events
 
     rows = [{"external_id": e, "event": ev, "at": at, "source": src}
             for e, ev, at, src in events(open_db(settings))]  # fmt: skip

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 
 def cmd_followup(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier import audit
-    from notifier.followup import NoSession, build_digest
-    from notifier.followup_render import as_dict, csv_text, page, table
+    from notifier.followup.digest import NoSession, build_digest
+    from notifier.followup.render import as_dict, csv_text, page, table
+    from notifier.staff import audit
 
     database = open_db(settings)
     now = now_of(args, settings)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
 from notifier.core.models import PENDING, SENDING, STATUSES, Client, Message
 from notifier.core.settings import Settings
-from notifier.roster import external_id_filter
+from notifier.roster.clients import external_id_filter
 
 if TYPE_CHECKING:
     pass
@@ -60,8 +60,8 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     if args.status and args.status not in STATUSES:
         raise UsageError(f"--status: expected one of {', '.join(STATUSES)}, got {args.status!r}")
     from notifier.core.models import Appointment
-    from notifier.render import words_of
-    from notifier.templates import Templates
+    from notifier.outbound.render import words_of
+    from notifier.outbound.texts import Templates
 
     templates = Templates.from_settings(settings)
     with database.read() as s:

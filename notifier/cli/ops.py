@@ -33,7 +33,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check_templates(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.wording import check
+    from notifier.outbound.wording import check
 
     findings = check(settings)
     rows = [{"where": f.where, "severity": f.severity, "problem": f.problem} for f in findings]
@@ -49,8 +49,8 @@ def cmd_check_templates(args: argparse.Namespace, settings: Settings) -> int:
 def status_data(settings: Settings, now: datetime) -> dict[str, Any]:
     from sqlalchemy import func
 
-    from notifier import inbox
     from notifier.core import state
+    from notifier.inbound import inbox
 
     database = open_db(settings)
     with database.read() as s:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
 from notifier.core.models import Client, Reply
 from notifier.core.settings import Settings, to_e164
-from notifier.replies import signals_of
-from notifier.roster import external_id_filter
+from notifier.inbound.replies import signals_of
+from notifier.roster.clients import external_id_filter
 from notifier.understanding import Category
 
 CATEGORIES = tuple(c.value for c in Category)

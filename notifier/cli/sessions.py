@@ -13,11 +13,11 @@ from notifier.core.settings import Settings
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from notifier.planner import ReminderOutlook
+    from notifier.outbound.planner import ReminderOutlook
 
 
 def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.sessions import add_individual
+    from notifier.roster.appointments import add_individual
 
     try:
         starts = grammar.parse_instant(args.at, settings.timezone).astimezone(UTC)
@@ -38,7 +38,7 @@ def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
         say(f"  no reminders: {args.client} is {added.no_reminders}")
     # Say now what the reminders will do: a reminder skipped for quiet hours is otherwise
     # only visible in the outbox after the next plan, and staff would wait for a text.
-    from notifier.planner import reminder_outlook
+    from notifier.outbound.planner import reminder_outlook
 
     outlook = [] if added.no_reminders else reminder_outlook(starts, added.client_tz, settings, now)
     for o in outlook:
@@ -67,7 +67,7 @@ def _outlook_text(o: ReminderOutlook, tz: ZoneInfo, settings: Settings, now: dat
 
 
 def cmd_sessions_cancel(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.sessions import cancel
+    from notifier.roster.appointments import cancel
 
     if args.id is None and not (args.group and args.date):
         raise UsageError("sessions cancel: give --id N, or --group NAME --date YYYY-MM-DD")
@@ -97,7 +97,7 @@ def cmd_sessions_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sessions_list(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier.sessions import list_sessions
+    from notifier.roster.appointments import list_sessions
 
     now = now_of(args, settings)
     try:

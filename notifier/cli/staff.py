@@ -16,7 +16,7 @@ from typing import Any
 
 from notifier.cli._common import UsageError, add_format, emit, now_of, open_db, say
 from notifier.core.settings import Settings
-from notifier.staff import SETUP_LINK_VALID, StaffError, setup_url
+from notifier.staff.accounts import SETUP_LINK_VALID, StaffError, setup_url
 
 LIST_COLUMNS = (
     "email",
@@ -44,7 +44,7 @@ def _link(settings: Settings, token: str, email: str) -> None:
 
 
 def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier import staff
+    from notifier.staff import accounts as staff
 
     try:
         email = staff.normalize_email(args.email)
@@ -64,7 +64,7 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier import staff
+    from notifier.staff import accounts as staff
 
     rows = [
         {
@@ -84,7 +84,7 @@ def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_staff_disable(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier import staff
+    from notifier.staff import accounts as staff
 
     try:
         staff.disable(open_db(settings), args.email, now_of(args, settings))
@@ -95,7 +95,7 @@ def cmd_staff_disable(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_staff_enable(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier import staff
+    from notifier.staff import accounts as staff
 
     try:
         found = staff.enable(open_db(settings), args.email, now_of(args, settings))
@@ -113,7 +113,7 @@ def cmd_staff_enable(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_staff_reset(args: argparse.Namespace, settings: Settings) -> int:
-    from notifier import staff
+    from notifier.staff import accounts as staff
 
     try:
         password = _stdin_password(args)

@@ -115,7 +115,7 @@ class Client(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Name and roster id are encrypted like the phone: with categories in clear, a copied
     # database must not say whose crisis it was. Found by its keyed hash (one client per id):
-    # notifier.roster.client_by_external_id / external_id_filter.
+    # notifier.roster.clients.client_by_external_id / external_id_filter.
     external_id: Mapped[str] = mapped_column(EncryptedText)
     external_id_hash: Mapped[str] = mapped_column(String(64), unique=True)
     first_name: Mapped[str] = mapped_column(EncryptedText)
@@ -263,7 +263,7 @@ class Alert(Base):
     note: Mapped[str | None] = mapped_column(EncryptedText)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The short random token of the link in the on-call text (/a/{token}); NULL on rows from
-    # before links. Never derived from the client: see notifier/alerts.py.
+    # before links. Never derived from the client: see notifier/inbound/alerts.py.
     link_token: Mapped[str | None] = mapped_column(String(16), unique=True, index=True)
 
 

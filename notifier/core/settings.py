@@ -173,7 +173,7 @@ class Settings(BaseSettings):
         x.strip() for x in DEFAULT_COPING_SKILLS.split(";")
     )
     # label -> skills for that question's acknowledgement; empty = the built-in ones, with
-    # NOTIFIER_COPING_SKILLS as the fallback (see notifier/coping.py).
+    # NOTIFIER_COPING_SKILLS as the fallback (see notifier/outbound/coping.py).
     coping_skills_by_label: Annotated[tuple[tuple[str, tuple[str, ...]], ...], NoDecode] = ()
     crisis_terms: Annotated[tuple[str, ...], NoDecode] = ()
     program_hours: Annotated[ProgramHours, NoDecode] = grammar.parse_program_hours(
@@ -183,7 +183,7 @@ class Settings(BaseSettings):
     # together); one number raises at most one an hour. Clients' alerts are never limited.
     unknown_alerts_per_hour: int = Field(default=10, ge=1, le=1000)
     # A crisis alert nobody acknowledged this long after staff were told is sent once more, to
-    # these numbers (empty = every on-call number again). See notifier/escalation.py.
+    # these numbers (empty = every on-call number again). See notifier/inbound/escalation.py.
     crisis_escalate_after: Duration = _d("15m")
     escalation_numbers: Annotated[tuple[str, ...], NoDecode] = ()
     reports_dir: Path | None = None

@@ -3,7 +3,7 @@ the staff pages' sign-in, access checks and CSRF.
 
 Staff pages (the contract other routes build on):
 
-- ``CurrentStaff`` -> :class:`notifier.staff_sessions.SignedIn` (``staff_id``, ``email``,
+- ``CurrentStaff`` -> :class:`notifier.staff.logins.SignedIn` (``staff_id``, ``email``,
   ``name``, ``role``, ``groups``, ``csrf_token``, ...): signed in, account active, second factor
   done when required; refreshes the idle time. Without a session: 303 to ``/login?next=<path>``.
 - ``GroupAccess`` -> :class:`GroupGrant` ``(group, can_write)`` for a route with a ``{group}``
@@ -17,7 +17,7 @@ Staff pages (the contract other routes build on):
 - ``Now`` -> the service clock's aware UTC time; ``address_of(request)`` the remote address.
 
 Write actions (attendance_change, alert_ack, show_phone, staff_text) are recorded by their
-route with ``notifier.audit.record(...)``.
+route with ``notifier.staff.audit.record(...)``.
 
 Webhooks are checked in this order: body size (413), body read within NOTIFIER_HTTP_BODY_TIMEOUT
 (408), signature header present (403), form well-formed with at most MAX_FIELDS fields (400),
@@ -44,10 +44,11 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from starlette.requests import ClientDisconnect
 
-from notifier import audit, staff_sessions
 from notifier.core.models import Client
 from notifier.service import Service
-from notifier.staff_sessions import ENROL, FULL, MFA, SignedIn
+from notifier.staff import audit
+from notifier.staff import logins as staff_sessions
+from notifier.staff.logins import ENROL, FULL, MFA, SignedIn
 from notifier.web import security, twilio_fields
 
 log = logging.getLogger("notifier.web")
@@ -270,7 +271,7 @@ def may_see_group_of(staff: SignedIn, group: str | None) -> bool:
 def find_client(service: Service, external_id: str) -> tuple[int, str, str | None] | None:
     """(id, external id, group) of a client by external id: by its keyed hash, since the id
     itself is encrypted at rest."""
-    from notifier.roster import external_id_filter
+    from notifier.roster.clients import external_id_filter
 
     if not external_id or len(external_id) > 64:
         return None

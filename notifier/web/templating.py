@@ -6,7 +6,7 @@ Templates live in ``notifier/web/templates/``. Each page extends ``base.html`` a
 - ``{% block content %}`` the page itself (inside ``<main>``),
 - ``{% block nav %}`` optional extra links in the header (after "Groups").
 
-Every template gets: ``staff`` (the signed-in :class:`~notifier.staff_sessions.SignedIn`, or
+Every template gets: ``staff`` (the signed-in :class:`~notifier.staff.logins.SignedIn`, or
 None), ``csrf_token`` (put it in every POST form as ``<input type="hidden" name="csrf_token"
 value="{{ csrf_token }}">``, or ``{% include "_csrf.html" %}``), ``oidc_enabled`` and
 ``request``. The stylesheet is ``/static/notifier.css`` (notifier/web/static/notifier.css). No

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from notifier.followup import FLAG_TEXT, FLAGS, ClientDigest, Digest
+from notifier.followup.digest import FLAG_TEXT, FLAGS, ClientDigest, Digest
 from notifier.web.charts import Trend, trend_svg
 
 # What a flag means when nobody has written anything for it.

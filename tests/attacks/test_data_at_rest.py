@@ -25,9 +25,9 @@ from notifier.core.db import Database
 from notifier.core.keys import KeysError, load_crypto, refuse_key_beside_data
 from notifier.core.models import Client
 from notifier.core.settings import Settings
-from notifier.roster import client_by_external_id, external_id_filter, list_clients
+from notifier.roster.appointments import add_individual
+from notifier.roster.clients import client_by_external_id, external_id_filter, list_clients
 from notifier.service import Service
-from notifier.sessions import add_individual
 from tests.conftest import TEST_CRYPTO, TEST_KEY
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from notifier.core import db as dbmod
 from notifier.core.crypto import Crypto
 from notifier.core.db import Database
-from notifier.roster import client_by_external_id
+from notifier.roster.clients import client_by_external_id
 from tests.conftest import TEST_CRYPTO, TEST_KEY
 
 NAMES = ["Ana", "Ben", "Carla", "Dev", "Erin", "Frank", "Gia", "Hal", "Ivy", "Jon"]

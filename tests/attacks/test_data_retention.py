@@ -17,7 +17,7 @@ from notifier.core.db import Database
 from notifier.core.keys import ENCRYPTED, HASHED, rotate
 from notifier.core.models import INBOX, Base, Client, EncryptedText, InboxItem
 from notifier.core.settings import Settings
-from notifier.inbox import DEAD
+from notifier.inbound.inbox import DEAD
 from notifier.retention import purge
 from tests.conftest import TEST_CRYPTO, TEST_KEY
 from tests.helpers import add_client
@@ -114,7 +114,7 @@ def test_key_rotation_reencrypts_names_and_rehashes_ids(database: Database) -> N
     rotate(Database(database.url, crypto=both), both, batch=10)
     only_new = Crypto([new])
     d = Database(database.url, crypto=only_new)  # the old key is gone
-    from notifier.roster import client_by_external_id
+    from notifier.roster.clients import client_by_external_id
 
     with d.read() as s:
         client = client_by_external_id(s, only_new, "C002")

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from notifier.core.db import Database
 from notifier.core.models import MESSAGES, REMINDER, SENT, Client, ConsentEvent
 from notifier.core.settings import Settings
-from notifier.delivery import apply_status
+from notifier.outbound.delivery import apply_status
 from notifier.service import Service
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client

@@ -23,14 +23,14 @@ from zoneinfo import ZoneInfo
 import uvicorn
 from sqlalchemy import select
 
-from notifier import consent
-from notifier import staff as staffmod
 from notifier.core import db as dbmod
 from notifier.core.models import CHECKIN, SENT, Client
 from notifier.core.settings import Settings
-from notifier.planner import plan
-from notifier.roster import external_id_filter, import_roster
+from notifier.outbound.planner import plan
+from notifier.roster import consent
+from notifier.roster.clients import external_id_filter, import_roster
 from notifier.service import Service
+from notifier.staff import accounts as staffmod
 from notifier.web import create_app
 from tests.conftest import BASE_SETTINGS, TEST_CRYPTO
 from tests.fakes.transport import FakeTransport

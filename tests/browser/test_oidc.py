@@ -11,7 +11,7 @@ import oidc_provider_mock
 import pytest
 from selenium.webdriver.common.by import By
 
-from notifier.roster import import_roster
+from notifier.roster.clients import import_roster
 from notifier.service import Service
 from tests.browser.conftest import Pages
 from tests.browser.live import (

@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from notifier.core.models import Alert, AuditEvent, Client
-from notifier.roster import external_id_filter
+from notifier.roster.clients import external_id_filter
 from tests.browser.conftest import Pages
 from tests.browser.live import (
     CONCERN_TEXT,
@@ -235,7 +235,7 @@ def test_idle_timeout_signs_out(signed_in: Pages) -> None:
 def test_a_new_account_sets_its_password_and_enrols_with_the_qr_code(pages: Pages) -> None:
     """The first-time path: the one-time link, a password, then the QR code for the
     authenticator app; both pages screenshotted and checked with axe."""
-    from notifier import staff as staffmod
+    from notifier.staff import accounts as staffmod
 
     d, server = pages.driver, pages.server
     d.delete_all_cookies()

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from notifier import staff
 from notifier.cli import main
 from notifier.core.models import Alert, AuditEvent
 from notifier.core.settings import load_settings
 from notifier.service import Service
+from notifier.staff import accounts as staff
 from tests.conftest import BASE_SETTINGS, TEST_KEY
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client

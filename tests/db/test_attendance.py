@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from notifier.attendance import AttendanceError, history, mark
 from notifier.core.models import Attendance
 from notifier.core.output import dumps
 from notifier.core.settings import Settings
-from notifier.followup_render import as_dict
+from notifier.followup.attendance import AttendanceError, history, mark
+from notifier.followup.render import as_dict
 from notifier.retention import purge
+from notifier.roster.appointments import cancel
 from notifier.service import Service
-from notifier.sessions import cancel
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
 
@@ -74,7 +74,8 @@ def test_attendance_mark_before_the_meeting_starts_is_refused(service: Service) 
 
 
 def test_attendance_mark_change_updates_the_row(service: Service) -> None:
-    from notifier import audit, staff
+    from notifier.staff import accounts as staff
+    from notifier.staff import audit
 
     do_mark(service, MON, "C1", "absent", MON_START + timedelta(minutes=5))
     later = MON_START + timedelta(minutes=40)

@@ -26,8 +26,8 @@ from notifier.core.models import (
     Message,
 )
 from notifier.core.settings import Settings
-from notifier.dispatch import Dispatcher
-from notifier.planner import plan
+from notifier.outbound.dispatch import Dispatcher
+from notifier.outbound.planner import plan
 from tests.conftest import TEST_CRYPTO
 from tests.fakes.transport import FakeTransport, accepted_but_lost, permanent, transient
 from tests.helpers import add_client, messages

@@ -1,4 +1,5 @@
-"""Escalation of unanswered crisis alerts, on SQLite and PostgreSQL (notifier/escalation.py)."""
+"""Escalation of unanswered crisis alerts, on SQLite and PostgreSQL
+(notifier/inbound/escalation.py)."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import wait
 
-from notifier import inbox
 from notifier.core import db as dbmod
+from notifier.inbound import inbox
 from tests.conftest import utc
 
 NOW = utc(2026, 11, 28, 17, 0)

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from notifier.consent import opt_out
 from notifier.core.db import Database
 from notifier.core.models import CANCELED, PENDING, REMINDER, Appointment, Message
 from notifier.core.settings import Settings
-from notifier.planner import plan
-from notifier.roster import discharge
-from notifier.sessions import add_individual, cancel
+from notifier.outbound.planner import plan
+from notifier.roster.appointments import add_individual, cancel
+from notifier.roster.clients import discharge
+from notifier.roster.consent import opt_out
 from tests.conftest import TEST_CRYPTO
 from tests.helpers import add_client, messages, words
 

@@ -22,8 +22,8 @@ from notifier.core.db import Database
 from notifier.core.keys import KeysError, load_crypto, open_database, rotate
 from notifier.core.models import SENT, Message, Reply
 from notifier.core.settings import Settings
-from notifier.dispatch import Dispatcher
-from notifier.followup import build_digest
+from notifier.followup.digest import build_digest
+from notifier.outbound.dispatch import Dispatcher
 from notifier.retention import purge
 from notifier.service import Service
 from tests.conftest import TEST_CRYPTO, TEST_KEY

@@ -274,7 +274,7 @@ def test_coping_acknowledgement_once_per_checkin_stronger_when_high(
 def test_low_mood_counts_as_concerning(
     database_url: str, make_settings: Callable[..., Settings], clock: Clock
 ) -> None:
-    from notifier.replies import concerning
+    from notifier.inbound.replies import concerning
 
     s = make_settings(database_url=database_url)
     assert concerning("mood", 2, s) and not concerning("mood", 9, s)

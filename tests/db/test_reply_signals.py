@@ -28,11 +28,11 @@ from notifier.core.models import (
     Reply,
 )
 from notifier.core.settings import Settings
-from notifier.replies import InboundResult
-from notifier.roster import external_id_filter
+from notifier.inbound.replies import InboundResult
+from notifier.outbound.texts import DEFAULT_SKILLS_BY_LABEL
+from notifier.roster.appointments import add_individual
+from notifier.roster.clients import external_id_filter
 from notifier.service import Service
-from notifier.sessions import add_individual
-from notifier.templates import DEFAULT_SKILLS_BY_LABEL
 from tests.conftest import TEST_KEY
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client, messages
@@ -311,7 +311,7 @@ def test_rule_reminder_for_started_meeting_is_not_open_without_a_next_meeting(
 def test_followup_reads_stored_signals_and_shows_the_reply_behind_each_flag(
     service: Service,
 ) -> None:
-    from notifier.followup import build_digest
+    from notifier.followup.digest import build_digest
 
     concern = say(service, ANA, "what's the point anymore", ny(2026, 11, 30, 10, 0))
     use = say(service, ANA, "I relapsed last night", ny(2026, 11, 30, 11, 0))
@@ -325,7 +325,7 @@ def test_followup_reads_stored_signals_and_shows_the_reply_behind_each_flag(
 
 
 def test_open_alerts_lists_unacknowledged_alerts_once_staff_were_told(service: Service) -> None:
-    from notifier.alerts import open_alerts
+    from notifier.inbound.alerts import open_alerts
 
     friday_evening = ny(2026, 12, 4, 19, 0)
     say(service, ANA, "I want to kill myself", friday_evening)

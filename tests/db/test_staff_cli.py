@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from notifier import audit, staff
 from notifier.cli import main
 from notifier.core.db import Database
 from notifier.core.models import AuditEvent, Client
-from notifier.roster import external_id_filter
+from notifier.roster.clients import external_id_filter
+from notifier.staff import accounts as staff
+from notifier.staff import audit
 from tests.conftest import BASE_SETTINGS, TEST_KEY
 from tests.helpers import add_client
 

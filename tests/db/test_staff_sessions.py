@@ -11,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from notifier import staff, staff_sessions
 from notifier.core.db import Database
 from notifier.core.models import StaffSession
 from notifier.core.settings import Settings
 from notifier.service import Service
+from notifier.staff import accounts as staff
+from notifier.staff import logins as staff_sessions
 from tests.fakes.transport import FakeTransport
 
 NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)

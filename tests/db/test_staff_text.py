@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from notifier import consent, staff_text
 from notifier.core.db import Database
 from notifier.core.models import PENDING, REPLY, SENT
 from notifier.core.settings import Settings
-from notifier.dispatch import Dispatcher
+from notifier.outbound.dispatch import Dispatcher
+from notifier.roster import consent
+from notifier.staff import text as staff_text
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client, messages
 

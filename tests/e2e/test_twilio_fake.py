@@ -12,7 +12,7 @@ import pytest
 from notifier.core.db import Database
 from notifier.core.models import PENDING, SENT
 from notifier.core.settings import Settings
-from notifier.dispatch import Dispatcher
+from notifier.outbound.dispatch import Dispatcher
 from notifier.transports.base import TransportError
 from notifier.transports.twilio import TwilioTransport
 from tests.db.test_dispatch import get, put

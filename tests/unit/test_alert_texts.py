@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from notifier.alerts import OPEN_COMMAND, link_text, new_token, with_link
 from notifier.core.settings import Settings, SettingsError, load_settings
-from notifier.templates import LINK_SLOT, Templates, duration_text
-from notifier.wording import SAMPLE_VALUES, check, sample_link, segments
+from notifier.inbound.alerts import OPEN_COMMAND, link_text, new_token, with_link
+from notifier.outbound.texts import LINK_SLOT, Templates, duration_text
+from notifier.outbound.wording import SAMPLE_VALUES, check, sample_link, segments
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "settings.example.env"
 ALERTS = ("alert", "alert_concern", "alert_callback", "alert_escalated")

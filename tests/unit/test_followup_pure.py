@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from notifier.core.settings import Settings
-from notifier.followup import ClientRow, ReplyRow, SentRow, digest_from_rows
-from notifier.followup_render import as_dict, csv_text, page, table
+from notifier.followup.digest import ClientRow, ReplyRow, SentRow, digest_from_rows
+from notifier.followup.render import as_dict, csv_text, page, table
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # Wed 18:00 EST

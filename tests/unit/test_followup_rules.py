@@ -9,17 +9,17 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from notifier.attendance import (
+from notifier.core import output
+from notifier.core.settings import Settings
+from notifier.followup.attendance import (
     AttendanceEntry,
     MarkRow,
     MeetingRow,
     history_from_rows,
     missed_twice,
 )
-from notifier.core import output
-from notifier.core.settings import Settings
-from notifier.followup import ClientRow, Digest, ReplyRow, SentRow, digest_from_rows
-from notifier.followup_render import as_dict, page, table
+from notifier.followup.digest import ClientRow, Digest, ReplyRow, SentRow, digest_from_rows
+from notifier.followup.render import as_dict, page, table
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # Wed 18:00 EST

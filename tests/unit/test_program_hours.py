@@ -10,7 +10,7 @@ import pytest
 
 from notifier.core.grammar import parse_program_hours
 from notifier.core.settings import SettingsError, load_settings
-from notifier.templates import opening_text
+from notifier.outbound.texts import opening_text
 
 NY = ZoneInfo("America/New_York")
 PHX = ZoneInfo("America/Phoenix")

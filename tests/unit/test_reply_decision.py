@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from notifier.core.settings import Settings
-from notifier.reply_decision import (
+from notifier.inbound.decision import (
     Actions,
     ClientView,
     Context,
@@ -24,7 +24,7 @@ from notifier.reply_decision import (
     open_prompts,
     target,
 )
-from notifier.templates import Templates
+from notifier.outbound.texts import Templates
 from notifier.understanding import Classification
 
 NY = ZoneInfo("America/New_York")

@@ -11,8 +11,8 @@ import pytest
 
 from notifier.cli import main
 from notifier.core.settings import Settings
-from notifier.templates import Templates, TemplatesError, when_text
-from notifier.wording import check, segments
+from notifier.outbound.texts import Templates, TemplatesError, when_text
+from notifier.outbound.wording import check, segments
 
 
 def problems(settings: Settings, **overrides: str) -> list[str]:
@@ -75,7 +75,7 @@ def test_coping_skills_by_label_are_checked_too(make_settings: Callable[..., Set
 
 
 def test_every_new_text_passes_check_templates(make_settings: Callable[..., Settings]) -> None:
-    from notifier.templates import DEFAULTS
+    from notifier.outbound.texts import DEFAULTS
 
     for lang in ("en", "es"):
         for name in ("crisis_urgent", "concern", "callback", "ack_confirm", "ack_decline"):

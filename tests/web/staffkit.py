@@ -15,11 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from notifier import staff as staffmod
 from notifier.core.db import Database
 from notifier.core.models import AuditEvent, Staff
 from notifier.core.settings import Settings
 from notifier.service import Service
+from notifier.staff import accounts as staffmod
 from notifier.web import create_app
 from tests.fakes.transport import FakeTransport
 

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from notifier.alerts import TOKEN_ALPHABET, TOKEN_LENGTH, new_token
 from notifier.core.models import ALERT, Alert, Message
+from notifier.inbound.alerts import TOKEN_ALPHABET, TOKEN_LENGTH, new_token
 from tests.helpers import add_client
 from tests.web.staffkit import App, sign_in_password
 

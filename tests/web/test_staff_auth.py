@@ -268,7 +268,7 @@ def test_sign_out_revokes_the_session_row(staff_app: Callable[..., App]) -> None
 
 
 def test_disabled_account_is_refused_at_once(staff_app: Callable[..., App]) -> None:
-    from notifier import staff
+    from notifier.staff import accounts as staff
 
     app = staff_app()
     browser, _ = signed_in(app)
@@ -284,8 +284,8 @@ def test_staff_enable_lets_a_disabled_person_sign_in_again(
 ) -> None:
     """`notifier staff enable` (the command itself, on the app's database): the old password and
     authenticator work again; the session that was open at `disable` does not come back."""
-    from notifier import staff
     from notifier.cli import main
+    from notifier.staff import accounts as staff
 
     app = staff_app()
     browser, secret = signed_in(app)

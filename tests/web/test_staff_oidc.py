@@ -82,7 +82,7 @@ def test_oidc_sign_in_with_an_existing_account(staff_app: Callable[..., App], is
 def test_oidc_sign_in_is_refused_without_an_active_verified_account(
     staff_app: Callable[..., App], issuer: str, sub: str, disabled: bool, reason: str
 ) -> None:
-    from notifier import staff
+    from notifier.staff import accounts as staff
 
     app = oidc_app(staff_app, issuer)
     app.add_staff(ANA, groups="evening")

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from notifier.core.db import Database
 from notifier.core.models import CHECKIN, SENT
 from notifier.core.settings import Settings
-from notifier.planner import plan
+from notifier.outbound.planner import plan
 from notifier.service import Service
 from notifier.web import create_app
 from tests.conftest import BASE_SETTINGS
@@ -278,7 +278,7 @@ def test_replies_before_the_previous_meeting_are_not_listed(start: Callable[...,
 def test_bearer_view_of_a_group_list_is_an_audit_event(start: Callable[..., Staff]) -> None:
     """Machine access is access too (42 CFR Part 2 access records): each list served over the
     bearer token leaves a view_group row naming the path it came by, and a refused token none."""
-    from notifier import audit
+    from notifier.staff import audit
 
     staff = start()
     assert staff.get("/followup/evening", format="json").status_code == 200

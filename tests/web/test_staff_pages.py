@@ -13,10 +13,10 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from notifier import consent
 from notifier.core.models import REPLY, Alert, Attendance, Client, Message
-from notifier.followup import FLAG_TEXT
-from notifier.roster import external_id_filter
+from notifier.followup.digest import FLAG_TEXT
+from notifier.roster import consent
+from notifier.roster.clients import external_id_filter
 from tests.helpers import add_client
 from tests.web.staffkit import App, csrf_of, enrol
 
@@ -254,7 +254,7 @@ def test_client_page_shows_replies_scores_attendance_alerts_and_consent(
     time with their scores, a chart per label, attendance, alerts with who handled them, and
     consent events."""
     from notifier.core.models import CHECKIN, SENT
-    from notifier.planner import plan
+    from notifier.outbound.planner import plan
     from tests.helpers import messages
 
     app, browser = setup(staff_app)

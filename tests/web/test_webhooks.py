@@ -39,7 +39,7 @@ from notifier.core.models import (
     Reply,
 )
 from notifier.core.settings import Settings
-from notifier.roster import external_id_filter
+from notifier.roster.clients import external_id_filter
 from notifier.service import Service
 from notifier.web import EMPTY_TWIML, create_app
 from tests.fakes.transport import FakeTransport

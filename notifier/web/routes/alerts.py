@@ -1,4 +1,4 @@
-"""``GET /a/{token}``: the link in an on-call alert text (see notifier/alerts.py).
+"""``GET /a/{token}``: the link in an on-call alert text (see notifier/inbound/alerts.py).
 
 Signed-in staff only (without a session: 303 to ``/login?next=/a/{token}``, and back here after
 sign-in). A person allowed to see the alert's client (their group, or an admin) gets a 303 to
@@ -15,8 +15,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from notifier import audit
-from notifier.alerts import target_of_token
+from notifier.inbound.alerts import target_of_token
+from notifier.staff import audit
 from notifier.web.deps import (
     NO_STORE,
     CurrentStaff,

@@ -35,19 +35,20 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from notifier import audit, mfa, staff_sessions
 from notifier.core import throttle
 from notifier.core.db import Database
 from notifier.core.models import Staff, StaffSession
 from notifier.core.settings import Settings
-from notifier.staff import (
+from notifier.staff import audit, mfa
+from notifier.staff import logins as staff_sessions
+from notifier.staff.accounts import (
     StaffError,
     by_setup_token,
     find,
     use_setup_token,
     verify_password,
 )
-from notifier.staff_sessions import ENROL, FULL, MFA, SignedIn
+from notifier.staff.logins import ENROL, FULL, MFA, SignedIn
 from notifier.web.deps import (
     CsrfForm,
     address_of,

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from notifier import audit
 from notifier.core import grammar, throttle
 from notifier.service import Service
+from notifier.staff import audit
 from notifier.web.deps import NO_STORE, CurrentService, address_of
 
 log = logging.getLogger("notifier.web")
@@ -98,8 +98,8 @@ def followup(
         except ValueError as exc:
             return JSONResponse({"detail": f"now: {exc}"}, status_code=400)
     from notifier.core.output import to_jsonable
-    from notifier.followup import NoSession
-    from notifier.followup_render import as_dict, page
+    from notifier.followup.digest import NoSession
+    from notifier.followup.render import as_dict, page
 
     try:
         digest = service.followup(group, when)

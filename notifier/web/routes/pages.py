@@ -20,9 +20,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from notifier import alert_outcomes, attendance, audit, consent, staff_text
 from notifier.core.models import ATTENDANCE_STATUSES, REPLY, AuditEvent, Client, Message, Reply
-from notifier.followup import (
+from notifier.followup import attendance
+from notifier.followup.digest import (
     FLAG_TEXT,
     ClientDigest,
     Digest,
@@ -30,9 +30,13 @@ from notifier.followup import (
     build_digest,
     next_session,
 )
-from notifier.followup import previous_meeting as previous_start
-from notifier.roster import external_ids_filter
+from notifier.followup.digest import previous_meeting as previous_start
+from notifier.inbound import outcomes as alert_outcomes
+from notifier.roster import consent
+from notifier.roster.clients import external_ids_filter
 from notifier.service import Service
+from notifier.staff import audit
+from notifier.staff import text as staff_text
 from notifier.web import views
 from notifier.web.deps import (
     ClientAccess,
@@ -412,7 +416,7 @@ def open_alert_counts(
     by ``now``, for clients of ``groups`` (``everyone``: all, numbers on no record too)."""
     from collections import defaultdict
 
-    from notifier.alerts import open_alerts
+    from notifier.inbound.alerts import open_alerts
 
     found = open_alerts(service.db, now)
     with service.db.read() as s:

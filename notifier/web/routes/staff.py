@@ -15,10 +15,10 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from notifier import audit
 from notifier.core.models import ADMIN
-from notifier.followup import FLAGS, NoSession
+from notifier.followup.digest import FLAGS, NoSession
 from notifier.service import Service
+from notifier.staff import audit
 from notifier.web.deps import CurrentStaff, address_of, get_service, now_of
 from notifier.web.templating import render
 

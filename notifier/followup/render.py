@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from notifier.attendance import AttendanceEntry
 from notifier.core import output
-from notifier.followup import FLAG_TEXT, ClientDigest, Digest, ScoreSummary, WeekPoint
+from notifier.followup.attendance import AttendanceEntry
+from notifier.followup.digest import FLAG_TEXT, ClientDigest, Digest, ScoreSummary, WeekPoint
 
 __all__ = ["FLAG_TEXT", "as_dict", "csv_text", "page", "rows", "table", "trend_chart"]
 

@@ -25,10 +25,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from notifier import audit
 from notifier.core.db import Database
 from notifier.core.models import ADMIN, ROLES, Staff, StaffSession
 from notifier.core.settings import Settings
+from notifier.staff import audit
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a bound keeps a request cheap

@@ -1,7 +1,7 @@
 """The one inbound path: the webhook, `notifier inbound` and the poller all call :func:`receive`.
 
 A reply is stored once (de-duplicated on the provider's MessageSid, since Twilio retries a
-webhook it thinks failed), classified, and handled in two steps: :mod:`notifier.reply_decision`
+webhook it thinks failed), classified, and handled in two steps: :mod:`notifier.inbound.decision`
 decides what to do (pure), and this module reads what the decision needs and writes what it
 says: the reply with its signals and rule, texts back, staff alerts (``alerts`` rows and one
 outbox text per on-call number), consent changes. Everything we send is queued in the outbox
@@ -21,8 +21,6 @@ from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notifier import consent
-from notifier.alerts import link_text, new_token, unknown_crisis_alerts, with_link
 from notifier.core.db import Database, bulk_insert_ignore
 from notifier.core.models import (
     ALERT,
@@ -43,7 +41,9 @@ from notifier.core.models import (
     Reply,
 )
 from notifier.core.settings import Settings, to_e164
-from notifier.reply_decision import (
+from notifier.inbound.alerts import link_text, new_token, unknown_crisis_alerts, with_link
+from notifier.inbound.concerning import concerning
+from notifier.inbound.decision import (
     ALERT_WINDOW,
     URGENT_FRESHNESS,
     Actions,
@@ -58,8 +58,8 @@ from notifier.reply_decision import (
     held_summary,
     open_kinds,
 )
-from notifier.scores import concerning
-from notifier.templates import Templates
+from notifier.outbound.texts import Templates
+from notifier.roster import consent
 from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
 
 __all__ = ["InboundResult", "concerning", "receive", "signals_of"]

@@ -13,7 +13,7 @@ For a check-in label, the first of these that applies:
 from __future__ import annotations
 
 from notifier.core.settings import Settings
-from notifier.templates import DEFAULT_SKILLS_BY_LABEL, DEFAULT_SKILLS_ES
+from notifier.outbound.texts import DEFAULT_SKILLS_BY_LABEL, DEFAULT_SKILLS_ES
 
 
 def skills_for(settings: Settings, label: str | None, language: str) -> tuple[str, ...]:

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from notifier import gsm
-from notifier.coping import all_skills
 from notifier.core.settings import Settings
-from notifier.templates import (
+from notifier.outbound import gsm
+from notifier.outbound.coping import all_skills
+from notifier.outbound.texts import (
     DEFAULT_QUESTIONS_ES,
     DEFAULT_SKILLS_BY_LABEL,
     DEFAULT_SKILLS_ES,

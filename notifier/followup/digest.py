@@ -18,8 +18,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from notifier import attendance as attendance_mod
-from notifier.attendance import AttendanceEntry
 from notifier.core.calendar import group_occurrences
 from notifier.core.db import Database
 from notifier.core.models import (
@@ -33,8 +31,10 @@ from notifier.core.models import (
     Reply,
 )
 from notifier.core.settings import Settings
-from notifier.replies import signals_of
-from notifier.scores import concerning, excess, low_end, low_is_bad
+from notifier.followup import attendance as attendance_mod
+from notifier.followup.attendance import AttendanceEntry
+from notifier.inbound.concerning import concerning, excess, low_end, low_is_bad
+from notifier.inbound.replies import signals_of
 
 # Every flag, most urgent first; a client ranks by their most urgent flag (see RANK).
 FLAGS = (

@@ -1,6 +1,6 @@
 """The ``alerts`` table (one row per staff alert a reply raised): reads, and the short link
 each alert's on-call text carries. Rows are written by the reply path (``replies.py``);
-acknowledging is :mod:`notifier.alert_outcomes`, escalating :mod:`notifier.escalation`.
+acknowledging is :mod:`notifier.inbound.outcomes`, escalating :mod:`notifier.inbound.escalation`.
 
 The link is ``NOTIFIER_PUBLIC_URL/a/<token>``: ten base32 characters from :mod:`secrets`
 (50 bits), fresh for each alert, so it says nothing about the client (no external id, no
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from notifier.core.db import Database
 from notifier.core.models import ALERT_CRISIS, Alert, Client, Reply, Staff
 from notifier.core.settings import Settings
-from notifier.templates import LINK_SLOT, TOKEN_LENGTH
+from notifier.outbound.texts import LINK_SLOT, TOKEN_LENGTH
 
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 OPEN_COMMAND = "notifier alerts --open"
@@ -47,7 +47,7 @@ def link_text(settings: Settings, token: str | None, *, has_client: bool) -> str
 
 
 def with_link(text: str, link: str) -> str:
-    """An alert text decided with :data:`~notifier.templates.LINK_SLOT`, with its link."""
+    """An alert text decided with :data:`~notifier.outbound.texts.LINK_SLOT`, with its link."""
     return text.replace(LINK_SLOT, link)
 
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from notifier.core.models import CHECKIN, REMINDER
 from notifier.core.settings import Settings
-from notifier.templates import DEFAULT_QUESTIONS_ES, Templates, when_text
+from notifier.outbound.texts import DEFAULT_QUESTIONS_ES, Templates, when_text
 
 
 def at_place(location: str | None, language: str) -> str:

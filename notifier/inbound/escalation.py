@@ -28,11 +28,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from notifier.alerts import link_text
 from notifier.core.db import Database, bulk_insert_ignore
 from notifier.core.models import ALERT, ALERT_CRISIS, ALERTS, MESSAGES, PENDING, Alert, Client
 from notifier.core.settings import Settings
-from notifier.templates import Templates, clock_text, duration_text
+from notifier.inbound.alerts import link_text
+from notifier.outbound.texts import Templates, clock_text, duration_text
 
 log = logging.getLogger(__name__)
 

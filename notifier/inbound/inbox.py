@@ -2,17 +2,17 @@
 
 The webhook checks the signature and hands the delivery to :class:`InboxWriter`, which writes
 whatever has arrived in one transaction every couple of milliseconds (ON CONFLICT DO NOTHING on
-the MessageSid, so Twilio's retries are absorbed) and then lets the waiting requests answer.
-One commit per delivery was most of a webhook's cost; now Twilio gets its answer as soon as
-the delivery is durable, however busy classification and replies are.
+the MessageSid, so Twilio's retries are absorbed) and then lets the waiting requests answer. One
+commit per delivery was most of a webhook's cost; now Twilio gets its answer as soon as the
+delivery is durable, however busy classification and replies are.
 
-:func:`process` claims stored rows (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE SKIP LOCKED``
-on PostgreSQL, with a lease so a replica that dies mid-way loses nothing), hands each to the one
-inbound path (:func:`notifier.replies.receive`, which also de-duplicates on the MessageSid) and
-deletes it. Crisis messages (flagged at the webhook) go first, also past the rest of a batch
-already claimed: a crisis that arrives while the worker is paced through fifty ordinary replies
-is taken before the next of them (B6 in docs/benchmarks.md: it waited up to 3.5 s before). A
-row that fails five times is kept, with its error, for a person to look at.
+:func:`process` claims stored rows (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, with a lease so a replica that dies mid-way loses nothing), hands each to the one
+inbound path (:func:`notifier.inbound.replies.receive`, which also de-duplicates on the
+MessageSid) and deletes it. Crisis messages (flagged at the webhook) go first, also past the
+rest of a batch already claimed: a crisis that arrives while the worker is paced through fifty
+ordinary replies is taken before the next of them (B6 in docs/benchmarks.md: it waited up to 3.5
+s before). A row that fails five times is kept, with its error, for a person to look at.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ from notifier.core import state
 from notifier.core.db import Database
 from notifier.core.models import Client, Reply
 from notifier.core.output import write_private
-from notifier.followup import NoSession, next_session
-from notifier.followup_render import page
+from notifier.followup.digest import NoSession, next_session
+from notifier.followup.render import page
 
 if TYPE_CHECKING:
     from notifier.service import Service

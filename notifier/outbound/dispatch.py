@@ -50,8 +50,8 @@ from notifier.core.models import (
     Message,
 )
 from notifier.core.settings import Settings
-from notifier.render import planned_text
-from notifier.templates import Templates
+from notifier.outbound.render import planned_text
+from notifier.outbound.texts import Templates
 from notifier.transports.base import ProviderMessage, Transport, TransportError
 from notifier.transports.errors import OPTED_OUT_CODE
 
@@ -536,7 +536,7 @@ class Dispatcher:
         if exc.permanent:
             self._record(c, status=FAILED, error_code=exc.code or "permanent", reason="permanent")
             if exc.code == OPTED_OUT_CODE and c.client_id is not None and c.kind != ALERT:
-                from notifier.consent import opt_out
+                from notifier.roster.consent import opt_out
 
                 opt_out(self.db, c.client_id, now, source="twilio:21610", cancel_pending=True)
             log.info(

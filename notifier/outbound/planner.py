@@ -49,8 +49,8 @@ from notifier.core.models import (
     Message,
 )
 from notifier.core.settings import Settings
-from notifier.render import at_place, question_for
-from notifier.templates import Templates, when_text
+from notifier.outbound.render import at_place, question_for
+from notifier.outbound.texts import Templates, when_text
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,8 @@ def plan_messages(
     13:00 still gets the 12:00 check-in that is good until 16:00.
 
     Bodies are rendered only with ``render=True`` (for a preview, or a test); the planner
-    stores rows without words and the dispatcher renders them when it sends (notifier.render).
+    stores rows without words and the dispatcher renders them when it sends
+    (notifier.outbound.render).
     Keys in ``existing`` never get a body either; with ``still_wanted`` given, they are only
     added to it (re-planning an unchanged week then builds no rows at all). The time
     math is shared: everyone in a group, or in one time zone, gets the same instants, so it is

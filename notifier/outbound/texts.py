@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
-from notifier import gsm
+from notifier.outbound import gsm
 
 if TYPE_CHECKING:
     from notifier.core.settings import Settings
 
 LANGUAGES = ("en", "es")
 # Rendered into staff alert texts by the pure decision; the writer replaces it with the alert's
-# own link once the alert row (and its token) exists. See notifier/alerts.py.
+# own link once the alert row (and its token) exists. See notifier/inbound/alerts.py.
 LINK_SLOT = "{link}"
 # Characters in an alert's link token (the link's length budget depends on it).
 TOKEN_LENGTH = 10
@@ -157,7 +157,7 @@ DEFAULT_QUESTIONS_ES: dict[str, str] = {
     "mood": "Como esta su animo hoy, de 0 (bajo) a 10 (muy bien)? Responda con un numero.",
 }
 # Skills that fit the question just answered (NOTIFIER_COPING_SKILLS_BY_LABEL overrides them;
-# see notifier/coping.py for the order in which the lists apply).
+# see notifier/outbound/coping.py for the order in which the lists apply).
 DEFAULT_SKILLS_BY_LABEL: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "cravings": (

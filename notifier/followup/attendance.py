@@ -19,7 +19,6 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from notifier import audit
 from notifier.core.crypto import Crypto
 from notifier.core.db import Database
 from notifier.core.models import (
@@ -31,7 +30,8 @@ from notifier.core.models import (
     Client,
 )
 from notifier.core.settings import Settings
-from notifier.sessions import group_meeting
+from notifier.roster.appointments import group_meeting
+from notifier.staff import audit
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def missed_twice(entries: Sequence[AttendanceEntry]) -> bool:
 def _client_id_for(session: Session, crypto: Crypto | None, external_id: str) -> int | None:
     """The one place attendance finds a client by the id staff type (by its keyed hash: the
     id itself is encrypted at rest)."""
-    from notifier.roster import external_id_filter
+    from notifier.roster.clients import external_id_filter
 
     return session.scalar(select(Client.id).where(external_id_filter(crypto, external_id)))
 

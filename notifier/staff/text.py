@@ -25,12 +25,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from notifier import gsm, wording
 from notifier.core.calendar import in_quiet_hours, quiet_window_end
 from notifier.core.db import Database
 from notifier.core.models import PENDING, REPLY, Client, Message
 from notifier.core.settings import Settings
-from notifier.roster import external_id_filter
+from notifier.outbound import gsm, wording
+from notifier.roster.clients import external_id_filter
 
 log = logging.getLogger(__name__)
 

@@ -35,13 +35,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from notifier.coping import skills_for
 from notifier.core.calendar import in_quiet_hours, quiet_window_end
 from notifier.core.models import ALERT_CALLBACK, ALERT_CONCERN, ALERT_CRISIS, CHECKIN, REMINDER
 from notifier.core.settings import Settings
-from notifier.render import at_place
-from notifier.scores import concerning
-from notifier.templates import LINK_SLOT, Templates, clock_text, opening_text, when_text
+from notifier.inbound.concerning import concerning
+from notifier.outbound.coping import skills_for
+from notifier.outbound.render import at_place
+from notifier.outbound.texts import LINK_SLOT, Templates, clock_text, opening_text, when_text
 from notifier.understanding import Category, Classification, Signal
 
 REPLY_FRESHNESS = timedelta(hours=1)

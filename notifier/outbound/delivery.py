@@ -16,7 +16,6 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from notifier import consent
 from notifier.core.db import Database, rowcount
 from notifier.core.models import (
     ALERT,
@@ -28,6 +27,7 @@ from notifier.core.models import (
     ConsentEvent,
     Message,
 )
+from notifier.roster import consent
 from notifier.transports.errors import OPTED_OUT_CODE
 
 log = logging.getLogger(__name__)

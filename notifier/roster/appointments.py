@@ -19,7 +19,7 @@ from notifier.core.calendar import Occurrence, group_occurrences
 from notifier.core.db import Database
 from notifier.core.models import CANCELED, PENDING, Appointment, Client, Message
 from notifier.core.settings import Settings
-from notifier.roster import client_by_external_id
+from notifier.roster.clients import client_by_external_id
 
 log = logging.getLogger(__name__)
 
