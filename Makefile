@@ -12,7 +12,7 @@ AXE    := .axe/node_modules/axe-core/axe.min.js
 ENV_FILE ?= settings.example.env
 PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run demo test lint typecheck fmt bench eval lock clean container-check browser-deps
+.PHONY: run demo test test-clock-ahead lint typecheck fmt bench eval lock clean container-check browser-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,13 @@ test: $(STAMP) $(PRISM) $(AXE) browser-deps lint typecheck
 	  echo "PostgreSQL found at 127.0.0.1:5432: running the PostgreSQL tests too"; \
 	fi; \
 	$(BIN)/pytest
+
+# The whole suite with the system clock a year ahead (libfaketime, Debian's faketime), for every
+# process it starts: proves no test depends on today's date. Monotonic time stays real.
+test-clock-ahead: $(STAMP) $(PRISM) $(AXE) browser-deps
+	@command -v faketime >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq faketime >/dev/null; }
+	DONT_FAKE_MONOTONIC=1 PYTHONPATH=$(CURDIR)/tests/clock_ahead faketime -f "+365d" \
+	  $(MAKE) --no-print-directory test
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
