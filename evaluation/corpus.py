@@ -17,9 +17,26 @@ CATEGORIES = (
     "checkin_answer",
     "free_text",
 )
-SIGNALS = ("crisis", "concern", "use", "callback")
-CONTEXTS = ("none", "checkin", "reminder", "checkin+reminder", "opted_out")
+SIGNALS = (
+    "crisis",
+    "concern",
+    "use",
+    "callback",
+    "medical",
+    "violence",
+    "safety",
+    "medication",
+    "naloxone",
+    "pregnancy",
+    "life_event",
+    "wrong_number",
+)
+CONTEXTS = ("none", "checkin", "reminder", "checkin+reminder", "opted_out", "after_risk")
 PARTS = (("dev", "dev.jsonl"), ("held-out", "heldout.jsonl"))
+# Batches by independent authors (policy and sources only), each measured once before any
+# tuning (first_reads.json) and then part of dev. The final batch is written after all tuning
+# and is held out like heldout.jsonl.
+BATCHES = ("independent-1.jsonl", "independent-2.jsonl", "independent-3.jsonl")
 
 
 class CorpusError(Exception):
@@ -47,6 +64,7 @@ def arguments(context: str) -> tuple[bool, tuple[str, ...]]:
         "reminder": (False, ("reminder",)),
         "checkin+reminder": (False, ("checkin", "reminder")),
         "opted_out": (True, ()),
+        "after_risk": (False, ()),
     }[context]
 
 
