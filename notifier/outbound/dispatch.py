@@ -27,29 +27,26 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from notifier.core.calendar import in_quiet_hours, quiet_window_end
 from notifier.core.clock import Clock, utcnow
-from notifier.core.db import Database, mark_sent, rowcount
+from notifier.core.db import Database
 from notifier.core.metrics import Metrics
 from notifier.core.models import (
     ALERT,
     CANCELED,
-    CLIENTS,
     EXPIRED,
     FAILED,
-    MESSAGES,
     PENDING,
     REPLY,
     SENDING,
     SENT,
-    SESSIONS,
     SKIPPED,
     Message,
 )
 from notifier.core.settings import Settings
+from notifier.outbound.outbox import Outbox
 from notifier.outbound.render import planned_text
 from notifier.outbound.texts import Templates
 from notifier.transports.base import ProviderMessage, Transport, TransportError
@@ -63,7 +60,6 @@ FLUSH_INTERVAL = 0.02
 FLUSH_SIZE = 200
 MAX_REFILLS = 20  # batches claimed while the first is still being sent, per run_once
 LATE_WAKE = 0.005  # seconds of a sleeping sender's lateness the rate limiter absorbs
-_SENT_KEYS = frozenset({"status", "provider_sid", "sent_at", "status_at", "claimed_by"})
 # Replies to the client's own message go out whatever the hour and even after an opt-out
 # (the opt-out confirmation itself, HELP, a crisis response). Everything else waits.
 ALWAYS_ALLOWED_REPLIES = frozenset(
@@ -195,6 +191,7 @@ class Dispatcher:
         self.settings = settings
         self.clock = clock
         self.worker_id = worker_id or f"w-{uuid.uuid4().hex[:12]}"
+        self.outbox = Outbox(db, self.worker_id)
         self.rng = rng or random.Random()
         self.metrics = metrics
         self.stopping = threading.Event()
@@ -206,112 +203,20 @@ class Dispatcher:
 
     # ----------------------------------------------------------------------------------------
     def expire(self, now: datetime | None = None) -> int:
-        """Pending rows whose freshness ran out become ``expired``. Rows whose last send has
-        an unknown outcome are not touched: they get their lookup first (see claim)."""
-        now = now or self.clock()
-        with self.db.session() as s:
-            res = s.execute(
-                update(Message)
-                .where(
-                    Message.status == PENDING,
-                    Message.not_after <= now,
-                    Message.needs_lookup.is_(False),
-                )
-                .values(status=EXPIRED, reason="stale", status_at=now)
-            )
-            count = rowcount(res)
+        """Pending rows whose freshness ran out become ``expired`` (see Outbox.expire)."""
+        count = self.outbox.expire(now or self.clock())
         if count:
             log.info("expired stale messages", extra={"event": "expire", "count": count})
         return count
 
     def claim(self, now: datetime, limit: int, *, only_unknown: bool = False) -> list[int]:
-        """Move up to ``limit`` due rows to ``sending`` for this worker; returns their ids.
-        ``only_unknown``: just the rows whose last send has an unknown outcome.
-
-        Two picks, each able to walk the (status, due_at) index instead of sorting the whole
-        outbox: rows abandoned by a worker whose lease ran out (rare), then due rows in due
-        order. On PostgreSQL the picked rows are joined by primary key (UPDATE ... FROM) and
-        locked with SKIP LOCKED, so replicas take disjoint rows without waiting.
-        """
-        m = MESSAGES.c
-        lease_cutoff = now - self.settings.claim_lease
-        if only_unknown:
-            due = and_(m.status == PENDING, m.needs_lookup.is_(True))
-        else:
-            due = and_(
-                m.status == PENDING,
-                m.due_at <= now,
-                or_(m.next_attempt_at.is_(None), m.next_attempt_at <= now),
-                or_(m.not_after > now, m.needs_lookup.is_(True)),
-            )
-        abandoned = and_(m.status == SENDING, m.claimed_at < lease_cutoff)
-        values = {
-            "status": SENDING,
-            "claimed_by": self.worker_id,
-            "claimed_at": now,
-            "attempts": m.attempts + 1,
-            # A row whose owner vanished mid-send may have reached the provider.
-            "needs_lookup": case((m.status == SENDING, True), else_=m.needs_lookup),
-            "lookup_since": case(
-                (m.status == SENDING, m.claimed_at),
-                (m.needs_lookup.is_(True), m.lookup_since),
-                else_=None,
-            ),
-        }
-        claimed: list[int] = []
-        with self.db.write_lock() as conn:
-            for condition in (abandoned, due):
-                room = limit - len(claimed)
-                if room <= 0:
-                    break
-                pick = select(m.id).where(condition).order_by(m.due_at, m.id).limit(room)
-                if self.db.is_sqlite:  # BEGIN IMMEDIATE already serialises claims
-                    stmt = update(MESSAGES).where(m.id.in_(pick.scalar_subquery()))
-                else:
-                    picked = pick.with_for_update(skip_locked=True).cte("picked")
-                    stmt = update(MESSAGES).where(m.id == picked.c.id)
-                rows = conn.execute(stmt.values(**values).returning(m.id))
-                claimed += [row[0] for row in rows]
-        return claimed
+        """Lease up to ``limit`` due rows to this worker (see Outbox.claim); their ids."""
+        return self.outbox.claim(now, limit, self.settings.claim_lease, only_unknown=only_unknown)
 
     def _load(self, ids: list[int], sink: Recorder | None = None) -> list[_Claimed]:
         """The claimed rows with what sending needs (columns, not ORM objects: this runs for
         every message sent)."""
-        m, c, a = MESSAGES.c, CLIENTS.c, SESSIONS.c
-        with self.db.read() as s:
-            rows = s.execute(
-                select(
-                    m.id,
-                    m.kind,
-                    m.label,
-                    m.body,
-                    m.recipient,
-                    m.not_after,
-                    m.needs_lookup,
-                    m.lookup_since,
-                    m.claimed_at,
-                    m.attempts,
-                    m.client_id,
-                    m.due_at,
-                    c.phone,
-                    c.timezone,
-                    c.consent_at,
-                    c.opted_out_at,
-                    c.discharged_at,
-                    c.first_name,
-                    c.language,
-                    a.kind.label("session_kind"),
-                    a.starts_at,
-                    a.location,
-                )
-                .select_from(
-                    MESSAGES.outerjoin(CLIENTS, c.id == m.client_id).outerjoin(
-                        SESSIONS, a.id == m.session_id
-                    )
-                )
-                .where(m.id.in_(ids), m.claimed_by == self.worker_id)
-                .order_by(m.due_at, m.id)
-            ).all()
+        rows = self.outbox.load(ids)
         out = []
         loaded_at = self.clock()
         for r in rows:
@@ -615,28 +520,8 @@ class Dispatcher:
     def _write(self, items: list[tuple[_Claimed, dict[str, Any]]]) -> None:
         """Record outcomes in one transaction. Every write is guarded by ``status='sending'
         AND claimed_by=<me>``: a worker that lost its lease cannot overwrite the new owner."""
-        m = MESSAGES.c
-        guard = and_(m.status == SENDING, m.claimed_by == self.worker_id)
-        sent = [
-            (c, v)
-            for c, v in items
-            if v.get("status") == SENT and set(v) in (_SENT_KEYS, _SENT_KEYS | {"body"})
-        ]
-        batched = {id(v) for _, v in sent}
-        others = [(c, v) for c, v in items if id(v) not in batched]
         try:
-            with self.db.session() as s:
-                if sent:
-                    mark_sent(
-                        s.connection(),
-                        self.worker_id,
-                        [
-                            (c.id, v["provider_sid"], v["sent_at"], v["status_at"], v.get("body"))
-                            for c, v in sent
-                        ],
-                    )
-                for c, values in others:
-                    s.execute(update(Message).where(Message.id == c.id, guard).values(**values))
+            self.outbox.record([(c.id, values) for c, values in items])
         except IntegrityError:
             if len(items) == 1:
                 c, values = items[0]

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from notifier.core import state
@@ -35,11 +35,9 @@ from notifier.core.calendar import (
     group_occurrences,
     outside_quiet_hours,
 )
-from notifier.core.db import Database, bulk_insert_ignore, rowcount
+from notifier.core.db import Database, bulk_insert_ignore
 from notifier.core.models import (
-    CANCELED,
     CHECKIN,
-    MESSAGES,
     PENDING,
     REMINDER,
     SESSIONS,
@@ -49,12 +47,11 @@ from notifier.core.models import (
     Message,
 )
 from notifier.core.settings import Settings
+from notifier.outbound import outbox
 from notifier.outbound.render import at_place, question_for
 from notifier.outbound.texts import Templates, when_text
 
 log = logging.getLogger(__name__)
-
-INSERT_CHUNK = 1000
 
 
 class ClientView(NamedTuple):
@@ -583,29 +580,26 @@ def plan(
     result.candidates = len(candidates) + len(wanted_keys)
     wanted_keys.update(c.dedupe_key for c in candidates)
     rows = [
-        {
-            "kind": c.kind,
-            "client_id": c.client_id,
-            "session_id": c.session_id,
-            "label": c.label,
-            "body": c.body,
-            "dedupe_key": c.dedupe_key,
-            "due_at": c.due_at,
-            "not_after": c.not_after,
-            "status": c.status,
-            "reason": c.reason,
-            "attempts": 0,
-            "needs_lookup": False,
-            "created_at": now,
-        }
+        outbox.message(
+            c.kind,
+            dedupe_key=c.dedupe_key,
+            body=c.body,
+            due_at=c.due_at,
+            not_after=c.not_after,
+            client_id=c.client_id,
+            session_id=c.session_id,
+            label=c.label,
+            status=c.status,
+            reason=c.reason,
+            created_at=now,
+        )
         for c in candidates
         if c.dedupe_key not in existing
     ]
     result.skipped_quiet_hours = sum(1 for r in rows if r["status"] == SKIPPED)
     with db.session() as s:
-        if rows:
-            # ON CONFLICT DO NOTHING: a replica planning the same rows at once adds nothing.
-            result.messages_added = bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
+        # ON CONFLICT DO NOTHING: a replica planning the same rows at once adds nothing.
+        result.messages_added = outbox.enqueue(s, rows)
         # Pending planned rows that are no longer wanted: the client stopped, was discharged or
         # moved, the session was canceled or moved, the schedule or its settings changed.
         # (An incremental pass saw only a slice; nothing it did not see is judged.)
@@ -618,15 +612,7 @@ def plan(
                 if r.status == PENDING and r.not_after > now and r.dedupe_key not in wanted_keys
             ]
         )
-        for i in range(0, len(stale_ids), INSERT_CHUNK):
-            res = s.execute(
-                update(Message)
-                .where(
-                    and_(Message.id.in_(stale_ids[i : i + INSERT_CHUNK]), Message.status == PENDING)
-                )
-                .values(status=CANCELED, reason="replanned", status_at=now)
-            )
-            result.canceled += rowcount(res)
+        result.canceled = outbox.cancel(s, stale_ids, "replanned", now)
     result.incremental = incremental
     state.put(
         db,
