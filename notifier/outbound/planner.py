@@ -33,7 +33,6 @@ from notifier.core.calendar import (
     QuietHours,
     checkin_instants,
     group_occurrences,
-    outside_quiet_hours,
 )
 from notifier.core.db import Database, bulk_insert_ignore
 from notifier.core.models import (
@@ -48,6 +47,7 @@ from notifier.core.models import (
 )
 from notifier.core.settings import Settings
 from notifier.outbound import outbox
+from notifier.outbound.quiet import placement
 from notifier.outbound.render import at_place, question_for
 from notifier.outbound.texts import Templates, when_text
 
@@ -258,7 +258,7 @@ def plan_messages(
                 continue
             deadline = due + settings.checkin_expiry
             if (due, tz) not in placements:
-                placements[(due, tz)] = outside_quiet_hours(due, deadline, tz, quiet)
+                placements[(due, tz)] = placement(CHECKIN, label, due, deadline, tz, quiet)
             placed = placements[(due, tz)]
             if placed is None:
                 append(
@@ -307,7 +307,7 @@ def _reminder_slot(
         return None
     # Never after the session starts; never much later than planned.
     deadline = min(starts_at, due + settings.reminder_expiry)
-    placed = outside_quiet_hours(due, starts_at, tz, quiet)
+    placed = placement(REMINDER, offset.text, due, starts_at, tz, quiet)
     if placed is None:
         return due, None, deadline
     if placed != due:

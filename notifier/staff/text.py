@@ -24,11 +24,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from notifier.core.calendar import in_quiet_hours, quiet_window_end
 from notifier.core.db import Database
 from notifier.core.models import REPLY, Client, Message
 from notifier.core.settings import Settings
 from notifier.outbound import gsm, outbox, wording
+from notifier.outbound.quiet import placement
 from notifier.roster.clients import external_id_filter
 
 log = logging.getLogger(__name__)
@@ -99,9 +99,9 @@ def queue(
         seen = s.scalar(select(Message).where(Message.dedupe_key == key))
         if seen is not None:
             return Queued(seen.id, seen.due_at, seen.due_at > now, duplicate=True)
-        quiet = settings.quiet_hours
-        deferred = quiet is not None and in_quiet_hours(now, tz, quiet)
-        due = quiet_window_end(now, tz, quiet) if quiet is not None and deferred else now
+        # A person wrote it: it waits for the end of quiet hours, and is never skipped.
+        due = placement(REPLY, LABEL, now, None, tz, settings.quiet_hours) or now
+        deferred = due != now
         row = outbox.message(
             REPLY,
             dedupe_key=key,
