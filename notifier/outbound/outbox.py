@@ -229,8 +229,9 @@ class Outbox:
         return rows
 
     def record(self, outcomes: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
-        """Write outcomes of claimed rows (message id, column values) in one transaction.
-        Plain sends go as one executemany; every write is guarded by ``status='sending' AND
+        """Write outcomes of claimed rows (message id, column values) in one transaction;
+        ``attempts_delta`` in the values adds to the attempt count. Plain sends go as one
+        executemany; every write is guarded by ``status='sending' AND
         claimed_by=<me>``. Raises IntegrityError (nothing written) when a provider sid is
         already on another row."""
         m = MESSAGES.c
@@ -248,7 +249,11 @@ class Outbox:
                     ],
                 )
             for mid, values in others:
-                s.execute(update(Message).where(Message.id == mid, guard).values(**values))
+                columns = dict(values)
+                delta = columns.pop("attempts_delta", 0)
+                if delta:  # e.g. -1: a claim that ended in no attempt does not count as one
+                    columns["attempts"] = Message.attempts + delta
+                s.execute(update(Message).where(Message.id == mid, guard).values(**columns))
 
 
 def is_plain_send(values: Mapping[str, Any]) -> bool:

@@ -32,6 +32,8 @@ class TransportError(Exception):
     ``permanent``: retrying cannot help (invalid number, opted out at the carrier, ...).
     ``outcome_unknown``: the request may have reached the provider (read timeout, connection
     dropped after sending, 5xx); the message must be looked up before it is sent again.
+    ``opted_out``: the recipient opted out at the carrier or the provider (a permanent error);
+    the client is opted out here too.
     """
 
     def __init__(
@@ -42,6 +44,7 @@ class TransportError(Exception):
         code: str | None = None,
         outcome_unknown: bool = False,
         retry_after: float | None = None,
+        opted_out: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -49,6 +52,7 @@ class TransportError(Exception):
         self.code = code
         self.outcome_unknown = outcome_unknown
         self.retry_after = retry_after
+        self.opted_out = opted_out
 
 
 class Transport(Protocol):

@@ -89,7 +89,8 @@ def transient(code: str = "20429", *, unknown: bool = False) -> TransportError:
 
 
 def permanent(code: str) -> TransportError:
-    return TransportError(f"code {code}", permanent=True, code=code)
+    # As the Twilio transport says it: 21610 is the recipient's opt-out at the carrier.
+    return TransportError(f"code {code}", permanent=True, code=code, opted_out=code == "21610")
 
 
 def accepted_but_lost() -> TransportError:
