@@ -216,7 +216,7 @@ class Dispatcher:
             return result
         recorder = Recorder(self.outbox, self.metrics)
         claimed = self._load(ids, recorder)
-        if getattr(self.transport, "local", False):
+        if self.transport.local:
             # A transport that never waits on a network (the console one) gains nothing from
             # threads, only hand-offs: send in this thread, record in one go.
             try:

@@ -26,6 +26,16 @@ class ProviderMessage:
     error_code: str | None = None
 
 
+@dataclass(frozen=True)
+class StatusReport:
+    """A provider's delivery report about a message we sent, in our words."""
+
+    status: str  # sent | delivered | undelivered | failed | canceled
+    error_code: str | None = None
+    opted_out: bool = False  # the recipient opted out at the carrier or the provider
+    source: str | None = None  # how a consent change it causes is recorded
+
+
 class TransportError(Exception):
     """A send that did not succeed.
 
@@ -56,9 +66,19 @@ class TransportError(Exception):
 
 
 class Transport(Protocol):
+    """An SMS provider. Besides its ``name``, a transport declares what it can do, so nothing
+    outside ``transports/`` asks which provider it is:
+
+    - ``real``: texts reach phones (the console one only logs);
+    - ``polls``: ``list_inbound`` finds replies the webhook missed (the poll job runs);
+    - ``local``: sending never waits on a network, so the dispatcher sends in its own thread
+      instead of a pool.
+    """
+
     name: str
-    # Optional class attribute ``local = True``: sending never waits on a network, so the
-    # dispatcher sends in its own thread instead of a pool.
+    real: bool
+    polls: bool
+    local: bool
 
     def send(
         self, to: str, body: str, *, message_id: int, valid_for: float | None = None

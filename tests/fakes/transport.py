@@ -29,6 +29,9 @@ class FakeTransport:
     a callable is run first, e.g. to sleep). ``accepted`` is what the 'provider' holds."""
 
     name: str = "fake"
+    real: bool = False
+    polls: bool = False
+    local: bool = False
     script: list[Outcome] = field(default_factory=list)
     delay: float = 0.0
     accepted: list[Sent] = field(default_factory=list)
