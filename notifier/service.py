@@ -246,10 +246,17 @@ class Service:
 
     def poll_step(self, now: datetime | None = None) -> int:
         """Replies that arrived while the webhook was down, and sends of unknown outcome."""
-        return poller.poll(self, now or self.clock())
+        return poller.poll(
+            self.db,
+            self.transport,
+            now or self.clock(),
+            receive=self.receive,
+            settle=self.dispatcher.settle_unknown,
+            send_now=self.send_now,
+        )
 
     def report_step(self, now: datetime | None = None) -> list[str]:
-        return reports.write_due_reports(self, now or self.clock())
+        return reports.write_due_reports(self.db, self.settings, now or self.clock())
 
     def followup(self, group: str, now: datetime | None = None) -> Digest:
         return build_digest(self.db, self.settings, group, now or self.clock())
