@@ -47,6 +47,7 @@ from notifier.core.models import Client
 from notifier.service import Service
 from notifier.staff import audit
 from notifier.staff import logins as staff_sessions
+from notifier.staff.accounts import may_see_group
 from notifier.staff.logins import ENROL, FULL, MFA, SignedIn
 from notifier.transports.twilio import webhooks
 from notifier.web import security
@@ -222,17 +223,13 @@ def group_access(group: str, request: Request, staff: CurrentStaff) -> GroupGran
     if service.settings.group(group) is None:
         raise HTTPException(404, "no such group")
     now, address = now_of(request), address_of(request)
-    if not may_see_group_of(staff, group):
+    if not may_see_group(staff.role, staff.groups, group):
         audit.record(service.db, action="access_denied", staff_id=staff.staff_id, now=now,
                      address=address, group=group, detail=_detail(request))  # fmt: skip
         raise HTTPException(403, "this group is not one of yours")
     audit.record(service.db, action="view_group", staff_id=staff.staff_id, now=now,
                  address=address, group=group, detail=_detail(request))  # fmt: skip
     return GroupGrant(group, True)
-
-
-def may_see_group_of(staff: SignedIn, group: str | None) -> bool:
-    return staff.role == "admin" or (group is not None and group in staff.groups)
 
 
 def find_client(service: Service, external_id: str) -> tuple[int, str, str | None] | None:
@@ -255,7 +252,7 @@ def client_access(external_id: str, request: Request, staff: CurrentStaff) -> Cl
     service = get_service(request)
     now, address = now_of(request), address_of(request)
     found = find_client(service, external_id)
-    if found is None or not may_see_group_of(staff, found[2]):
+    if found is None or not may_see_group(staff.role, staff.groups, found[2]):
         audit.record(service.db, action="access_denied", staff_id=staff.staff_id, now=now,
                      address=address, client_id=found[0] if found else None,
                      detail=_detail(request)[:200])  # fmt: skip
