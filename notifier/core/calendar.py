@@ -186,10 +186,3 @@ def checkin_instants(
         if start_utc <= instant < end_utc:
             found.append((day, instant))
     return found
-
-
-def as_utc(value: datetime) -> datetime:
-    """Aware UTC; a naive value is taken to be UTC already (how SQLite returns it)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)

@@ -6,15 +6,16 @@ Staff pages (the contract other routes build on):
 - ``CurrentStaff`` -> :class:`notifier.staff.logins.SignedIn` (``staff_id``, ``email``,
   ``name``, ``role``, ``groups``, ``csrf_token``, ...): signed in, account active, second factor
   done when required; refreshes the idle time. Without a session: 303 to ``/login?next=<path>``.
-- ``GroupAccess`` -> :class:`GroupGrant` ``(group, can_write)`` for a route with a ``{group}``
+- ``GroupAccess`` -> :class:`GroupGrant` ``(group)`` for a route with a ``{group}``
   path parameter: 404 when no such group, 403 when it is not one of the person's (an admin has
   every group). Writes the ``view_group`` audit row itself (``access_denied`` on a 403).
-- ``ClientAccess`` -> :class:`ClientGrant` ``(client_id, external_id, group, can_write)`` for a
+- ``ClientAccess`` -> :class:`ClientGrant` ``(client_id, external_id, group)`` for a
   ``{external_id}`` path parameter: 404 when there is no such client or its group is not one
   of the person's. Writes ``view_client`` (``access_denied`` on a refusal).
 - ``CsrfForm`` -> ``dict[str, str]``: the POSTed form once its ``csrf_token`` is checked (403
   otherwise). Every POST route of the staff pages must take it.
-- ``Now`` -> the service clock's aware UTC time; ``address_of(request)`` the remote address.
+- ``now_of(request)`` the service clock's aware UTC time; ``address_of(request)`` the remote
+  address.
 
 Write actions (attendance_change, alert_ack, show_phone, staff_text) are recorded by their
 route with ``notifier.staff.audit.record(...)``.
@@ -145,14 +146,12 @@ class RedirectTo(Exception):
 
 class GroupGrant(NamedTuple):
     group: str
-    can_write: bool
 
 
 class ClientGrant(NamedTuple):
     client_id: int
     external_id: str
     group: str | None
-    can_write: bool
 
 
 def now_of(request: Request) -> datetime:
@@ -184,8 +183,6 @@ def session_of(request: Request) -> SignedIn | None:
         result = staff_sessions.lookup(service.db, service.settings, token, now)
         if isinstance(result, SignedIn):
             found = result
-        elif result == "expired":
-            request.state.session_ended = True
     request.state.staff_session = found
     return found
 
@@ -229,7 +226,7 @@ def group_access(group: str, request: Request, staff: CurrentStaff) -> GroupGran
         raise HTTPException(403, "this group is not one of yours")
     audit.record(service.db, action="view_group", staff_id=staff.staff_id, now=now,
                  address=address, group=group, detail=_detail(request))  # fmt: skip
-    return GroupGrant(group, True)
+    return GroupGrant(group)
 
 
 def find_client(service: Service, external_id: str) -> tuple[int, str, str | None] | None:
@@ -261,7 +258,7 @@ def client_access(external_id: str, request: Request, staff: CurrentStaff) -> Cl
     audit.record(service.db, action="view_client", staff_id=staff.staff_id, now=now,
                  address=address, client_id=client_id, group=group,
                  detail=_detail(request))  # fmt: skip
-    return ClientGrant(client_id, ext, group, True)
+    return ClientGrant(client_id, ext, group)
 
 
 GroupAccess = Annotated[GroupGrant, Depends(group_access)]
@@ -286,4 +283,3 @@ async def csrf_form(
 
 
 CsrfForm = Annotated[dict[str, str], Depends(csrf_form)]
-Now = Annotated[datetime, Depends(now_of)]
