@@ -54,6 +54,8 @@ class ZeroLatency:
     """Accepts at once; remembers which messages it was handed (to count duplicates)."""
 
     name = "zero-latency"
+    real = False
+    polls = False
     local = True  # like the console transport: no network, so no send threads
 
     def __init__(self) -> None:

@@ -202,6 +202,7 @@ def run_service(settings: Settings) -> int:
         extra={
             "event": "start",
             "backend": settings.sms_backend,
+            "real_sms": service.transport.real,
             "port": settings.http_port,
             "metrics_port": settings.metrics_port if metrics_server else None,
             "database": "sqlite" if settings.is_sqlite else "postgresql",

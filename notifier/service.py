@@ -33,6 +33,7 @@ from notifier.outbound.dispatch import Dispatcher, DispatchResult
 from notifier.outbound.planner import PlanResult, plan
 from notifier.outbound.texts import Templates
 from notifier.transports import Transport, build_transport
+from notifier.transports.base import StatusReport
 from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ class Service:
     def extra_jobs(self) -> dict[str, tuple[Callable[[], object], timedelta]]:
         """Jobs that only some deployments run (name -> (step, interval))."""
         jobs: dict[str, tuple[Callable[[], object], timedelta]] = {}
-        if self.settings.sms_backend == "twilio":
+        if self.transport.polls:
             jobs["poll"] = (self.poll_step, self.settings.poll_interval)
         if self.settings.reports_dir is not None:
             jobs["reports"] = (self.report_step, timedelta(minutes=5))
@@ -240,15 +241,22 @@ class Service:
         """Send what is due right away (a crisis response should not wait for the next tick)."""
         return self.dispatcher.drain(now)
 
-    def status_callback(self, sid: str, status: str, error_code: str | None) -> str:
-        return delivery.apply_status(self.db, sid, status, error_code, self.clock())
+    def status_callback(self, sid: str, report: StatusReport) -> str:
+        return delivery.apply_status(self.db, sid, report, self.clock())
 
     def poll_step(self, now: datetime | None = None) -> int:
         """Replies that arrived while the webhook was down, and sends of unknown outcome."""
-        return poller.poll(self, now or self.clock())
+        return poller.poll(
+            self.db,
+            self.transport,
+            now or self.clock(),
+            receive=self.receive,
+            settle=self.dispatcher.settle_unknown,
+            send_now=self.send_now,
+        )
 
     def report_step(self, now: datetime | None = None) -> list[str]:
-        return reports.write_due_reports(self, now or self.clock())
+        return reports.write_due_reports(self.db, self.settings, now or self.clock())
 
     def followup(self, group: str, now: datetime | None = None) -> Digest:
         return build_digest(self.db, self.settings, group, now or self.clock())

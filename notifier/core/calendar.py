@@ -153,17 +153,18 @@ def in_quiet_hours(instant: datetime, client_tz: ZoneInfo, quiet: QuietHours | N
 
 
 def outside_quiet_hours(
-    due: datetime, deadline: datetime, client_tz: ZoneInfo, quiet: QuietHours | None
+    due: datetime, deadline: datetime | None, client_tz: ZoneInfo, quiet: QuietHours | None
 ) -> datetime | None:
     """Where a message due at ``due`` may go, or None when it must be skipped.
 
     A message that falls due inside quiet hours moves to the end of the window; if that is not
-    before its deadline (the session it is about, or the check-in's freshness), it is skipped.
+    before its deadline (the session it is about, or the check-in's freshness; None: none), it
+    is skipped. Which texts are moved at all is notifier.outbound.quiet's policy.
     """
     if quiet is None or not in_quiet_hours(due, client_tz, quiet):
-        return due if due < deadline else None
+        return due if deadline is None or due < deadline else None
     moved = quiet_window_end(due, client_tz, quiet)
-    return moved if moved < deadline else None
+    return moved if deadline is None or moved < deadline else None
 
 
 def checkin_instants(
@@ -185,10 +186,3 @@ def checkin_instants(
         if start_utc <= instant < end_utc:
             found.append((day, instant))
     return found
-
-
-def as_utc(value: datetime) -> datetime:
-    """Aware UTC; a naive value is taken to be UTC already (how SQLite returns it)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)

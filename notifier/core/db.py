@@ -9,8 +9,7 @@ import contextlib
 import functools
 import logging
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -200,49 +199,6 @@ def bulk_insert_ignore(
 
 
 COPY_THRESHOLD = 5000
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def mark_sent(
-    conn: Connection,
-    worker: str,
-    rows: Sequence[tuple[int, str, datetime, datetime, str | None]],
-) -> int:
-    """Record many sends at once: (id, provider sid, sent at, status at, words or None).
-
-    The dispatcher's hot path, so one driver-level executemany, values converted once by the
-    same processors the ORM uses. Guarded like every outcome write: only a row still
-    ``sending`` under this worker's claim is changed."""
-    from notifier.core.models import MESSAGES
-
-    dialect = conn.dialect
-    c = MESSAGES.c
-    at: Callable[[Any], Any] = c.sent_at.type.dialect_impl(dialect).bind_processor(dialect) or _same
-    words: Callable[[Any], Any] = c.body.type.dialect_impl(dialect).bind_processor(dialect) or _same
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    false = "0" if dialect.name == "sqlite" else "false"
-    sql = (
-        f"UPDATE messages SET status = 'sent', provider_sid = {mark}, sent_at = {mark}, "
-        f"status_at = {mark}, body = COALESCE({mark}, body), needs_lookup = {false}, "
-        f"error_code = NULL, claimed_by = {mark} "
-        f"WHERE id = {mark} AND status = 'sending' AND claimed_by = {mark}"
-    )
-    params = [
-        (
-            sid,
-            at(sent_at),
-            at(status_at),
-            None if body is None else words(body),
-            worker,
-            mid,
-            worker,
-        )
-        for mid, sid, sent_at, status_at, body in rows
-    ]
-    return rowcount(conn.exec_driver_sql(sql, params))
 
 
 def _copy_insert_ignore(

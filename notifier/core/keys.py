@@ -73,7 +73,7 @@ def refuse_key_beside_data(
 
 
 def _check_key_location(settings: Settings, path: Path) -> None:
-    if settings.sms_backend != "twilio":
+    if not settings.real_sms:
         return  # the console backend (local use, demos) may keep its key beside SQLite
     if settings.key_file is None:
         raise KeysError(f"NOTIFIER_KEY_FILE: not set, and the default {path} sits beside the "

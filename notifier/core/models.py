@@ -47,7 +47,6 @@ FINAL_STATUSES = frozenset({DELIVERED, UNDELIVERED, FAILED, EXPIRED, SKIPPED, CA
 
 # Kinds of outgoing message.
 REMINDER, CHECKIN, REPLY, ALERT = "reminder", "checkin", "reply", "alert"
-KINDS = (REMINDER, CHECKIN, REPLY, ALERT)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -237,7 +236,6 @@ class Reply(Base):
 
 # Kinds of staff alert a reply can raise.
 ALERT_CRISIS, ALERT_CONCERN, ALERT_CALLBACK = "crisis", "concern", "callback"
-ALERT_KINDS = (ALERT_CRISIS, ALERT_CONCERN, ALERT_CALLBACK)
 
 
 class Alert(Base):
@@ -368,9 +366,6 @@ class Attendance(Base):
     source: Mapped[str] = mapped_column(String(16))  # cli | web
 
     __table_args__ = (UniqueConstraint("session_id", "client_id"),)
-
-
-ATTENDANCE = cast(Table, Attendance.__table__)
 
 
 # --- staff sign-in and the audit trail (migration 0009) -------------------------------------

@@ -488,6 +488,13 @@ class Settings(BaseSettings):
         return self.escalation_numbers or self.oncall_numbers
 
     @property
+    def real_sms(self) -> bool:
+        """Texts reach phones: every backend but the console one (which only logs). Settings
+        that protect real people's data follow it (the key kept apart from the data). The
+        transport says the same of itself (``Transport.real``) once built."""
+        return self.sms_backend != "console"
+
+    @property
     def oidc_enabled(self) -> bool:
         return self.oidc_issuer is not None
 

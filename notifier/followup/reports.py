@@ -15,7 +15,6 @@ import re
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -24,11 +23,9 @@ from notifier.core import state
 from notifier.core.db import Database
 from notifier.core.models import Client, Reply
 from notifier.core.output import write_private
-from notifier.followup.digest import NoSession, next_session
+from notifier.core.settings import Settings
+from notifier.followup.digest import NoSession, build_digest, next_session
 from notifier.followup.render import page
-
-if TYPE_CHECKING:
-    from notifier.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -41,35 +38,34 @@ def page_name(group: str, local_start: datetime) -> str:
     return f"followup-{group}-{local_start:%Y-%m-%d-%H%M}.html"
 
 
-def write_due_reports(service: Service, now: datetime) -> list[str]:
+def write_due_reports(db: Database, settings: Settings, now: datetime) -> list[str]:
     """Write (or rewrite) the pages due at ``now``; returns the paths written."""
-    settings = service.settings
     target = settings.reports_dir
     if target is None:
         return []
     written: list[str] = []
-    with state.singleton(service.db, "reports") as mine:
+    with state.singleton(db, "reports") as mine:
         if not mine:
             return []
         for group in settings.groups:
             try:
-                _sid, start, _end, _loc = next_session(service.db, settings, group.name, now)
+                _sid, start, _end, _loc = next_session(db, settings, group.name, now)
             except NoSession:
                 continue
             if not start - settings.report_lead <= now < start:
                 continue
             key = f"report:{group.name}:{start.isoformat()}"
-            before = state.updated_at(service.db, key)
-            if before is not None and not replied_since(service.db, group.name, before):
+            before = state.updated_at(db, key)
+            if before is not None and not replied_since(db, group.name, before):
                 continue
             path = Path(target) / page_name(group.name, start.astimezone(settings.timezone))
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             write_private(
                 path,
-                page(service.followup(group.name, now), settings.timezone),
+                page(build_digest(db, settings, group.name, now), settings.timezone),
                 replace_links=True,
             )
-            state.put(service.db, key, path.name, now)
+            state.put(db, key, path.name, now)
             written.append(str(path))
             log.info(
                 "follow-up page rewritten" if before else "follow-up page written",

@@ -35,11 +35,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from notifier.core.calendar import in_quiet_hours, quiet_window_end
-from notifier.core.models import ALERT_CALLBACK, ALERT_CONCERN, ALERT_CRISIS, CHECKIN, REMINDER
+from notifier.core.models import (
+    ALERT_CALLBACK,
+    ALERT_CONCERN,
+    ALERT_CRISIS,
+    CHECKIN,
+    REMINDER,
+    REPLY,
+)
 from notifier.core.settings import Settings
 from notifier.inbound.concerning import concerning
 from notifier.outbound.coping import skills_for
+from notifier.outbound.quiet import placement
 from notifier.outbound.render import at_place
 from notifier.outbound.texts import LINK_SLOT, Templates, clock_text, opening_text, when_text
 from notifier.understanding import Category, Classification, Signal
@@ -183,7 +190,6 @@ def decide(c: Classification, ctx: Context, settings: Settings, templates: Templ
     lang = client.language
     risk_lang = "es" if c.language == "es" or lang == "es" else lang
     name, phone = client.first_name, settings.program_phone
-    quiet = in_quiet_hours(now, tz, settings.quiet_hours)
     sends: list[Send] = []
     alerts: list[StaffAlert] = []
 
@@ -217,8 +223,10 @@ def decide(c: Classification, ctx: Context, settings: Settings, templates: Templ
             templates.render("help", lang, first_name=name, program_phone=phone),
             "help:{reply_id}",
         )
-    elif category == Category.CHECKIN_ANSWER and answered is not None and not quiet:
-        sends.append(_score_ack(c, answered, ctx, settings, templates))
+    elif category == Category.CHECKIN_ANSWER and answered is not None:
+        ack = _score_ack(c, answered, ctx, settings, templates)
+        if ack is not None:
+            sends.append(ack)
     elif category in (Category.CONFIRM, Category.DECLINE) and meeting is not None:
         ack = _attendance_ack(category, meeting, ctx, settings, templates)
         if ack is not None:
@@ -263,12 +271,16 @@ def _signals(c: Classification) -> tuple[str, ...]:
 
 def _score_ack(
     c: Classification, prompt: Prompt, ctx: Context, settings: Settings, templates: Templates
-) -> Send:
+) -> Send | None:
+    """A coping skill that fits the question; none in quiet hours (see outbound.quiet)."""
     client = ctx.client
-    skills = skills_for(settings, prompt.label, client.language)
-    skill = skills[ctx.acks_sent % len(skills)]
     high = c.score is not None and concerning(prompt.label, c.score, settings)
     label = "ack_high" if high else "ack"
+    tz = ZoneInfo(client.timezone)
+    if placement(REPLY, label, ctx.now, None, tz, settings.quiet_hours) is None:
+        return None
+    skills = skills_for(settings, prompt.label, client.language)
+    skill = skills[ctx.acks_sent % len(skills)]
     text = templates.render(
         label,
         client.language,
@@ -287,13 +299,11 @@ def _attendance_ack(
     """ "See you <when>" / "not coming <when>", so the client sees how "1" or "2" was read."""
     client, now = ctx.client, ctx.now
     tz = ZoneInfo(client.timezone)
-    due = now
-    if in_quiet_hours(now, tz, settings.quiet_hours):
-        assert settings.quiet_hours is not None
-        due = quiet_window_end(now, tz, settings.quiet_hours)
-    if due >= meeting.starts_at:
-        return None
     label = "ack_confirm" if category == Category.CONFIRM else "ack_decline"
+    # In quiet hours it waits for their end; dropped if that is not before the meeting.
+    due = placement(REPLY, label, now, meeting.starts_at, tz, settings.quiet_hours)
+    if due is None:
+        return None
     text = templates.render(
         label,
         client.language,

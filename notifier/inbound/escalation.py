@@ -28,10 +28,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from notifier.core.db import Database, bulk_insert_ignore
-from notifier.core.models import ALERT, ALERT_CRISIS, ALERTS, MESSAGES, PENDING, Alert, Client
+from notifier.core.db import Database
+from notifier.core.models import ALERT, ALERT_CRISIS, ALERTS, Alert, Client
 from notifier.core.settings import Settings
 from notifier.inbound.alerts import link_text
+from notifier.outbound import outbox
 from notifier.outbound.texts import Templates, clock_text, duration_text
 
 log = logging.getLogger(__name__)
@@ -138,28 +139,19 @@ def _apply(
             after=duration_text(settings.crisis_escalate_after),
             link=link_text(settings, alert.link_token, has_client=True),
         )
+        # The key holds the index, never the number: keys are stored in clear.
         rows = [
-            _message(alert, text, f"escalate:{alert_id}:{i}", number, now)
+            outbox.message(
+                ALERT,
+                dedupe_key=f"escalate:{alert_id}:{i}",
+                body=text,
+                due_at=now,
+                not_after=now + ESCALATION_WINDOW,
+                client_id=alert.client_id,
+                label=LABEL,
+                recipient=number,
+                created_at=now,
+            )
             for i, number in enumerate(settings.escalation_recipients)
         ]
-        return bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
-
-
-def _message(alert: Alert, text: str, key: str, to: str, now: datetime) -> dict[str, object]:
-    # The key holds the index, never the number: keys are stored in clear.
-    return {
-        "kind": ALERT,
-        "client_id": alert.client_id,
-        "session_id": None,
-        "recipient": to,
-        "label": LABEL,
-        "body": text,
-        "dedupe_key": key,
-        "due_at": now,
-        "not_after": now + ESCALATION_WINDOW,
-        "status": PENDING,
-        "reason": None,
-        "attempts": 0,
-        "needs_lookup": False,
-        "created_at": now,
-    }
+        return outbox.enqueue(s, rows)

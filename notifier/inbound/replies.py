@@ -17,11 +17,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notifier.core.db import Database, bulk_insert_ignore
+from notifier.core.db import Database
 from notifier.core.models import (
     ALERT,
     ALERT_CRISIS,
@@ -30,7 +30,6 @@ from notifier.core.models import (
     CLIENTS,
     DELIVERED,
     MESSAGES,
-    PENDING,
     REMINDER,
     REPLIES,
     REPLY,
@@ -58,6 +57,7 @@ from notifier.inbound.decision import (
     held_summary,
     open_kinds,
 )
+from notifier.outbound import outbox
 from notifier.outbound.texts import Templates
 from notifier.roster import consent
 from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
@@ -283,8 +283,7 @@ def apply(
             rows = [_send_row(client.id, x, reply_id, now) for x in actions.sends]
             out.queued += [x.label for x in actions.sends]
             rows += _alerts(s, settings, actions, client.id, reply_id, now, out)
-            if rows:
-                bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
+            outbox.enqueue(s, rows)
     except IntegrityError:
         # The same MessageSid arrived twice at once (a retry racing the original).
         return InboundResult(None, "duplicate", duplicate=True)
@@ -300,7 +299,7 @@ def apply(
         x = actions.confirmation
         row = _send_row(client.id, x, reply_id)
         with db.session() as s:
-            bulk_insert_ignore(s.connection(), MESSAGES, [row], "dedupe_key")
+            outbox.enqueue(s, [row])
         out.queued.append(x.label)
     log.info(
         "reply received",
@@ -349,14 +348,14 @@ def _alerts(
             # The key holds the index, never the number: keys are stored in clear.
             key = f"{prefix}:{reply_id}:{i}"
             rows.append(
-                _row(
+                outbox.message(
                     ALERT,
-                    client_id,
-                    a.label,
-                    text,
-                    key,
-                    a.notify_at,
-                    a.not_after,
+                    dedupe_key=key,
+                    body=text,
+                    due_at=a.notify_at,
+                    not_after=a.not_after,
+                    client_id=client_id,
+                    label=a.label,
                     recipient=number,
                     created_at=now,
                 )
@@ -396,42 +395,19 @@ def _insert_reply(s: Session, values: dict[str, object]) -> int:
     return int(s.execute(insert(REPLIES).values(**values).returning(REPLIES.c.id)).scalar_one())
 
 
-def _row(
-    kind: str,
-    client_id: int | None,
-    label: str,
-    body: str,
-    key: str,
-    due_at: datetime,
-    not_after: datetime,
-    recipient: str | None = None,
-    created_at: datetime | None = None,
-) -> dict[str, object]:
-    return {
-        "kind": kind,
-        "client_id": client_id,
-        "session_id": None,
-        "recipient": recipient,
-        "label": label,
-        "body": body,
-        "dedupe_key": key,
-        "due_at": due_at,
-        "not_after": not_after,
-        "status": PENDING,
-        "reason": None,
-        "attempts": 0,
-        "needs_lookup": False,
-        "created_at": created_at or due_at,
-    }
-
-
 def _send_row(
     client_id: int, x: Send, reply_id: int, created_at: datetime | None = None
 ) -> dict[str, object]:
     """The outbox row of a text the decision sends back to the client."""
-    key = x.key.format(reply_id=reply_id)
-    return _row(
-        REPLY, client_id, x.label, x.text, key, x.due_at, x.not_after, created_at=created_at
+    return outbox.message(
+        REPLY,
+        dedupe_key=x.key.format(reply_id=reply_id),
+        body=x.text,
+        due_at=x.due_at,
+        not_after=x.not_after,
+        client_id=client_id,
+        label=x.label,
+        created_at=created_at,
     )
 
 
@@ -453,8 +429,7 @@ def _apply_unknown(
         with db.session() as s:
             reply_id = _insert_reply(s, reply)
             rows = _alerts(s, settings, actions, None, reply_id, now, out)
-            if rows:
-                bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
+            outbox.enqueue(s, rows)
             if actions.held is not None:
                 _held_summary(s, settings, templates, now, create=actions.held == "cap")
     except IntegrityError:
@@ -496,22 +471,17 @@ def _held_summary(
     due = hour + timedelta(hours=1)
     if create:
         rows = [
-            _row(
+            outbox.message(
                 ALERT,
-                None,
-                "held_alert",
-                text,
-                key,
-                due,
-                due + URGENT_FRESHNESS,
+                dedupe_key=key,
+                body=text,
+                due_at=due,
+                not_after=due + URGENT_FRESHNESS,
+                label="held_alert",
                 recipient=n,
                 created_at=now,
             )
             for key, n in zip(keys, settings.oncall_numbers, strict=True)
         ]
-        bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
-    s.execute(
-        update(Message)
-        .where(Message.dedupe_key.in_(keys), Message.status == PENDING)
-        .values(body=text)
-    )
+        outbox.enqueue(s, rows)
+    outbox.reword_pending(s, keys, text)

@@ -1,12 +1,14 @@
-"""Delivery status callbacks: they only ever move a message forward.
+"""Delivery status reports: they only ever move a message forward.
 
-Twilio may deliver callbacks out of order or more than once ("sent" after "delivered"). Each
-status has a rank; a callback updates a message only to a higher rank, so "delivered" never
-returns to "sent" and a late or repeated callback is harmless.
+A provider may deliver reports out of order or more than once ("sent" after "delivered"). Each
+status has a rank; a report updates a message only to a higher rank, so "delivered" never
+returns to "sent" and a late or repeated report is harmless. The provider's words are turned
+into ours by the transport (a :class:`~notifier.transports.base.StatusReport`).
 
-A 21610 ("the recipient has blocked you") opts the client out only when its status update is
-new and the text was sent after the client's last opt-in: a replayed callback, or a late one
-for a text sent before they texted START, must not undo their START.
+A report that the recipient opted out at the carrier (Twilio's 21610, "the recipient has blocked
+you") opts the client out only when its status update is new and the text was sent after the
+client's last opt-in: a replayed report, or a late one for a text sent before they texted
+START, must not undo their START.
 """
 
 from __future__ import annotations
@@ -28,33 +30,16 @@ from notifier.core.models import (
     Message,
 )
 from notifier.roster import consent
-from notifier.transports.errors import OPTED_OUT_CODE
+from notifier.transports.base import StatusReport
 
 log = logging.getLogger(__name__)
 
-# Twilio's MessageStatus -> ours.
-TWILIO_STATUS = {
-    "accepted": SENT,
-    "scheduled": SENT,
-    "queued": SENT,
-    "sending": SENT,
-    "sent": SENT,
-    "delivered": DELIVERED,
-    "read": DELIVERED,
-    "undelivered": UNDELIVERED,
-    "failed": FAILED,
-    "canceled": CANCELED,
-}
 RANK = {SENT: 1, DELIVERED: 2, UNDELIVERED: 2, FAILED: 2, CANCELED: 2}
 
 
-def apply_status(
-    db: Database, sid: str, twilio_status: str, error_code: str | None, now: datetime
-) -> str:
-    """Record a status callback. Returns what happened: updated, ignored, unknown or bad."""
-    ours = TWILIO_STATUS.get(twilio_status.strip().lower())
-    if ours is None:
-        return "bad"
+def apply_status(db: Database, sid: str, report: StatusReport, now: datetime) -> str:
+    """Record a status report. Returns what happened: updated, ignored or unknown."""
+    ours, error_code = report.status, report.error_code
     lower = [s for s, r in RANK.items() if r < RANK[ours]]
     values: dict[str, object] = {"status": ours, "status_at": now}
     if error_code:
@@ -86,13 +71,13 @@ def apply_status(
         )
     sent_at = row.sent_at or row.created_at
     if (
-        error_code == OPTED_OUT_CODE
+        report.opted_out
         and changed
         and row.client_id is not None
         and row.kind != ALERT
         and (opted_in is None or sent_at > opted_in)
     ):
-        consent.opt_out(db, row.client_id, now, source="twilio:status:21610")
+        consent.opt_out(db, row.client_id, now, source=report.source or "status")
     log.info(
         "delivery status",
         extra={

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from notifier.core import state
@@ -33,13 +33,10 @@ from notifier.core.calendar import (
     QuietHours,
     checkin_instants,
     group_occurrences,
-    outside_quiet_hours,
 )
-from notifier.core.db import Database, bulk_insert_ignore, rowcount
+from notifier.core.db import Database, bulk_insert_ignore
 from notifier.core.models import (
-    CANCELED,
     CHECKIN,
-    MESSAGES,
     PENDING,
     REMINDER,
     SESSIONS,
@@ -49,12 +46,12 @@ from notifier.core.models import (
     Message,
 )
 from notifier.core.settings import Settings
+from notifier.outbound import outbox
+from notifier.outbound.quiet import placement
 from notifier.outbound.render import at_place, question_for
 from notifier.outbound.texts import Templates, when_text
 
 log = logging.getLogger(__name__)
-
-INSERT_CHUNK = 1000
 
 
 class ClientView(NamedTuple):
@@ -261,7 +258,7 @@ def plan_messages(
                 continue
             deadline = due + settings.checkin_expiry
             if (due, tz) not in placements:
-                placements[(due, tz)] = outside_quiet_hours(due, deadline, tz, quiet)
+                placements[(due, tz)] = placement(CHECKIN, label, due, deadline, tz, quiet)
             placed = placements[(due, tz)]
             if placed is None:
                 append(
@@ -310,7 +307,7 @@ def _reminder_slot(
         return None
     # Never after the session starts; never much later than planned.
     deadline = min(starts_at, due + settings.reminder_expiry)
-    placed = outside_quiet_hours(due, starts_at, tz, quiet)
+    placed = placement(REMINDER, offset.text, due, starts_at, tz, quiet)
     if placed is None:
         return due, None, deadline
     if placed != due:
@@ -583,29 +580,26 @@ def plan(
     result.candidates = len(candidates) + len(wanted_keys)
     wanted_keys.update(c.dedupe_key for c in candidates)
     rows = [
-        {
-            "kind": c.kind,
-            "client_id": c.client_id,
-            "session_id": c.session_id,
-            "label": c.label,
-            "body": c.body,
-            "dedupe_key": c.dedupe_key,
-            "due_at": c.due_at,
-            "not_after": c.not_after,
-            "status": c.status,
-            "reason": c.reason,
-            "attempts": 0,
-            "needs_lookup": False,
-            "created_at": now,
-        }
+        outbox.message(
+            c.kind,
+            dedupe_key=c.dedupe_key,
+            body=c.body,
+            due_at=c.due_at,
+            not_after=c.not_after,
+            client_id=c.client_id,
+            session_id=c.session_id,
+            label=c.label,
+            status=c.status,
+            reason=c.reason,
+            created_at=now,
+        )
         for c in candidates
         if c.dedupe_key not in existing
     ]
     result.skipped_quiet_hours = sum(1 for r in rows if r["status"] == SKIPPED)
     with db.session() as s:
-        if rows:
-            # ON CONFLICT DO NOTHING: a replica planning the same rows at once adds nothing.
-            result.messages_added = bulk_insert_ignore(s.connection(), MESSAGES, rows, "dedupe_key")
+        # ON CONFLICT DO NOTHING: a replica planning the same rows at once adds nothing.
+        result.messages_added = outbox.enqueue(s, rows)
         # Pending planned rows that are no longer wanted: the client stopped, was discharged or
         # moved, the session was canceled or moved, the schedule or its settings changed.
         # (An incremental pass saw only a slice; nothing it did not see is judged.)
@@ -618,15 +612,7 @@ def plan(
                 if r.status == PENDING and r.not_after > now and r.dedupe_key not in wanted_keys
             ]
         )
-        for i in range(0, len(stale_ids), INSERT_CHUNK):
-            res = s.execute(
-                update(Message)
-                .where(
-                    and_(Message.id.in_(stale_ids[i : i + INSERT_CHUNK]), Message.status == PENDING)
-                )
-                .values(status=CANCELED, reason="replanned", status_at=now)
-            )
-            result.canceled += rowcount(res)
+        result.canceled = outbox.cancel(s, stale_ids, "replanned", now)
     result.incremental = incremental
     state.put(
         db,

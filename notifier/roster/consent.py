@@ -17,7 +17,8 @@ from notifier.core.models import ALERT, CANCELED, PENDING, REPLY, Client, Consen
 
 log = logging.getLogger(__name__)
 
-# Replies that still go to a client who has just opted out (see dispatch.ALWAYS_ALLOWED_REPLIES).
+# Replies that still go to a client who has just opted out (a subset of the texts
+# notifier.outbound.quiet exempts: the dispatcher sends those whatever the consent).
 KEEP_ON_OPT_OUT = ("opt_out_confirm", "help", "crisis", "concern")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -81,14 +81,16 @@ def find(session: Session, email: str) -> Staff | None:
     return session.scalar(select(Staff).where(Staff.email == key))
 
 
-def visible_groups(staff: Staff, settings: Settings) -> tuple[str, ...]:
+def may_see_group(role: str, groups: Collection[str], group: str | None) -> bool:
+    """Who may see what on the staff pages, the one rule: an admin sees every group; anyone
+    else the groups on their account (``groups``). Nothing without a group (a client on no
+    group, an alert from a number on no client's record) is anyone's but an admin's."""
+    return role == ADMIN or (group is not None and group in groups)
+
+
+def visible_groups(role: str, groups: Collection[str], settings: Settings) -> tuple[str, ...]:
     """The groups this person may open, in NOTIFIER_GROUPS order."""
-    mine = set(staff.group_names)
-    return tuple(g.name for g in settings.groups if staff.role == ADMIN or g.name in mine)
-
-
-def may_see_group(staff: Staff, group: str | None) -> bool:
-    return staff.role == ADMIN or (group is not None and group in staff.group_names)
+    return tuple(g.name for g in settings.groups if may_see_group(role, groups, g.name))
 
 
 # --- passwords ---------------------------------------------------------------------------------

@@ -112,13 +112,6 @@ def lookup(db: Database, settings: Settings, token: str, now: datetime) -> Signe
         )
 
 
-def set_stage(db: Database, session_id: str, stage: str) -> None:
-    with db.session() as s:
-        row = s.get(StaffSession, session_id)
-        if row is not None:
-            row.stage = stage
-
-
 def end(db: Database, session_id: str) -> None:
     with db.session() as s:
         s.execute(delete(StaffSession).where(StaffSession.id == session_id))

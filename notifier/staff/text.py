@@ -23,13 +23,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from notifier.core.calendar import in_quiet_hours, quiet_window_end
 from notifier.core.db import Database
-from notifier.core.models import PENDING, REPLY, Client, Message
+from notifier.core.models import REPLY, Client, Message
 from notifier.core.settings import Settings
-from notifier.outbound import gsm, wording
+from notifier.outbound import gsm, outbox, wording
+from notifier.outbound.quiet import placement
 from notifier.roster.clients import external_id_filter
 
 log = logging.getLogger(__name__)
@@ -100,28 +99,24 @@ def queue(
         seen = s.scalar(select(Message).where(Message.dedupe_key == key))
         if seen is not None:
             return Queued(seen.id, seen.due_at, seen.due_at > now, duplicate=True)
-        quiet = settings.quiet_hours
-        deferred = quiet is not None and in_quiet_hours(now, tz, quiet)
-        due = quiet_window_end(now, tz, quiet) if quiet is not None and deferred else now
-        row = Message(
-            kind=REPLY,
-            client_id=client.id,
-            label=LABEL,
-            body=body,
+        # A person wrote it: it waits for the end of quiet hours, and is never skipped.
+        due = placement(REPLY, LABEL, now, None, tz, settings.quiet_hours) or now
+        deferred = due != now
+        row = outbox.message(
+            REPLY,
             dedupe_key=key,
+            body=body,
             due_at=due,
             not_after=due + FRESHNESS,
-            status=PENDING,
-            attempts=0,
-            needs_lookup=False,
+            client_id=client.id,
+            label=LABEL,
             created_at=now,
         )
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError:  # the same form, sent twice at the same moment
-            raise StaffTextError("this text was already sent") from None
-        result = Queued(row.id, due, deferred)
+        if not outbox.enqueue(s, [row]):  # the same form, sent twice at the same moment
+            raise StaffTextError("this text was already sent")
+        message_id = s.scalar(select(Message.id).where(Message.dedupe_key == key))
+        assert message_id is not None
+        result = Queued(message_id, due, deferred)
     log.info(
         "staff text queued",
         extra={"event": "staff_text.queued", "message_id": result.message_id,

@@ -26,12 +26,24 @@ class ProviderMessage:
     error_code: str | None = None
 
 
+@dataclass(frozen=True)
+class StatusReport:
+    """A provider's delivery report about a message we sent, in our words."""
+
+    status: str  # sent | delivered | undelivered | failed | canceled
+    error_code: str | None = None
+    opted_out: bool = False  # the recipient opted out at the carrier or the provider
+    source: str | None = None  # how a consent change it causes is recorded
+
+
 class TransportError(Exception):
     """A send that did not succeed.
 
     ``permanent``: retrying cannot help (invalid number, opted out at the carrier, ...).
     ``outcome_unknown``: the request may have reached the provider (read timeout, connection
     dropped after sending, 5xx); the message must be looked up before it is sent again.
+    ``opted_out``: the recipient opted out at the carrier or the provider (a permanent error);
+    the client is opted out here too.
     """
 
     def __init__(
@@ -42,6 +54,7 @@ class TransportError(Exception):
         code: str | None = None,
         outcome_unknown: bool = False,
         retry_after: float | None = None,
+        opted_out: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -49,12 +62,23 @@ class TransportError(Exception):
         self.code = code
         self.outcome_unknown = outcome_unknown
         self.retry_after = retry_after
+        self.opted_out = opted_out
 
 
 class Transport(Protocol):
+    """An SMS provider. Besides its ``name``, a transport declares what it can do, so nothing
+    outside ``transports/`` asks which provider it is:
+
+    - ``real``: texts reach phones (the console one only logs);
+    - ``polls``: ``list_inbound`` finds replies the webhook missed (the poll job runs);
+    - ``local``: sending never waits on a network, so the dispatcher sends in its own thread
+      instead of a pool.
+    """
+
     name: str
-    # Optional class attribute ``local = True``: sending never waits on a network, so the
-    # dispatcher sends in its own thread instead of a pool.
+    real: bool
+    polls: bool
+    local: bool
 
     def send(
         self, to: str, body: str, *, message_id: int, valid_for: float | None = None

@@ -15,6 +15,8 @@ log = logging.getLogger("notifier.sms.console")
 
 class ConsoleTransport:
     name = "console"
+    real = False  # nothing reaches a phone
+    polls = False  # nobody can reply to a log line
     local = True  # sends without waiting on a network: the dispatcher need not use threads
 
     def __init__(self) -> None:

@@ -121,9 +121,6 @@ class Linear:
     def fires(self, feats: list[str]) -> bool:
         return self.probability(feats) >= self.threshold
 
-    def fires_strongly(self, feats: list[str]) -> bool:
-        return self.probability(feats) >= self.strong
-
     def evidence(self, feats: list[str], n: int = 3) -> str:
         """The ``n`` present features with the largest positive weights."""
         w = self.weights

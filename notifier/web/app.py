@@ -22,9 +22,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from twilio.request_validator import RequestValidator
 
 from notifier.service import Service
+from notifier.transports.twilio import webhooks
 from notifier.web import security
 from notifier.web.deps import RedirectTo, cookies
 from notifier.web.routes import alerts, auth, followup, health, metrics, pages, staff, twilio
@@ -44,9 +44,8 @@ def _bare(service: Service) -> FastAPI:
 def create_app(service: Service) -> FastAPI:
     app = _bare(service)
     settings = service.settings
-    token = settings.secret("twilio_auth_token")
-    # Built once: the validator holds the auth token; None makes every webhook a 403.
-    app.state.twilio_validator = RequestValidator(token) if token else None
+    # Built once: it holds the auth token; without one every webhook is a 403.
+    app.state.webhook_verifier = webhooks.Verifier(settings.secret("twilio_auth_token"))
     crypto = service.db.crypto
     key = security.signing_key(
         settings, crypto.derive(b"notifier staff session cookie") if crypto else None

@@ -6,15 +6,16 @@ Staff pages (the contract other routes build on):
 - ``CurrentStaff`` -> :class:`notifier.staff.logins.SignedIn` (``staff_id``, ``email``,
   ``name``, ``role``, ``groups``, ``csrf_token``, ...): signed in, account active, second factor
   done when required; refreshes the idle time. Without a session: 303 to ``/login?next=<path>``.
-- ``GroupAccess`` -> :class:`GroupGrant` ``(group, can_write)`` for a route with a ``{group}``
+- ``GroupAccess`` -> :class:`GroupGrant` ``(group)`` for a route with a ``{group}``
   path parameter: 404 when no such group, 403 when it is not one of the person's (an admin has
   every group). Writes the ``view_group`` audit row itself (``access_denied`` on a 403).
-- ``ClientAccess`` -> :class:`ClientGrant` ``(client_id, external_id, group, can_write)`` for a
+- ``ClientAccess`` -> :class:`ClientGrant` ``(client_id, external_id, group)`` for a
   ``{external_id}`` path parameter: 404 when there is no such client or its group is not one
   of the person's. Writes ``view_client`` (``access_denied`` on a refusal).
 - ``CsrfForm`` -> ``dict[str, str]``: the POSTed form once its ``csrf_token`` is checked (403
   otherwise). Every POST route of the staff pages must take it.
-- ``Now`` -> the service clock's aware UTC time; ``address_of(request)`` the remote address.
+- ``now_of(request)`` the service clock's aware UTC time; ``address_of(request)`` the remote
+  address.
 
 Write actions (attendance_change, alert_ack, show_phone, staff_text) are recorded by their
 route with ``notifier.staff.audit.record(...)``.
@@ -33,11 +34,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, NamedTuple, cast
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -48,13 +48,14 @@ from notifier.core.models import Client
 from notifier.service import Service
 from notifier.staff import audit
 from notifier.staff import logins as staff_sessions
+from notifier.staff.accounts import may_see_group
 from notifier.staff.logins import ENROL, FULL, MFA, SignedIn
-from notifier.web import security, twilio_fields
+from notifier.transports.twilio import webhooks
+from notifier.web import security
 
 log = logging.getLogger("notifier.web")
 
-FORM_TYPE = "application/x-www-form-urlencoded"
-SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
+FORM_TYPE = webhooks.FORM_TYPE
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
@@ -84,85 +85,53 @@ async def _read_body(request: Request, limit: int, deadline: float) -> bytes:
     return bytes(raw)
 
 
-def _parse(raw: bytes, allowed: frozenset[str]) -> dict[str, str]:
-    try:
-        pairs = parse_qsl(
-            raw.decode("utf-8"),
-            keep_blank_values=True,
-            strict_parsing=bool(raw),
-            errors="strict",
-            max_num_fields=twilio_fields.MAX_FIELDS,
-        )
-    except (UnicodeDecodeError, ValueError):
-        raise HTTPException(400, "malformed form body, or too many fields") from None
-    form: dict[str, str] = {}
-    for key, value in pairs:
-        if key in form:
-            raise HTTPException(400, f"repeated field {key}")
-        form[key] = value
-    extra = twilio_fields.unknown(list(form), allowed)
-    if extra:
-        log.warning(
-            "webhook with fields Twilio does not send",
-            extra={"event": "webhook.unknown_fields", "count": len(extra)},
-        )
-        shown = ", ".join(repr(n[:40]) for n in extra[:5])
-        raise HTTPException(400, f"unexpected field(s): {shown}")
-    return form
-
-
 def signed(allowed: frozenset[str]) -> Callable[[Request], Awaitable[dict[str, str]]]:
-    """A dependency: the webhook's form, once its size, shape and Twilio signature are checked,
-    allowing only the parameter names in ``allowed`` (see notifier.web.twilio_fields)."""
+    """A dependency: the webhook's form, once its size, shape and signature are checked,
+    allowing only the parameter names in ``allowed`` (notifier.transports.twilio.webhooks)."""
 
     async def signed_form(request: Request) -> dict[str, str]:
         settings = get_service(request).settings
-        validator = request.app.state.twilio_validator
+        verifier: webhooks.Verifier = request.app.state.webhook_verifier
         raw = await _read_body(
             request, settings.webhook_max_bytes, settings.http_body_timeout.total_seconds()
         )
-        signature = request.headers.get("x-twilio-signature")
+        signature = request.headers.get(webhooks.SIGNATURE_HEADER)
         if not signature:
-            raise HTTPException(403, "missing X-Twilio-Signature")
+            raise HTTPException(403, f"missing {webhooks.SIGNATURE_HEADER}")
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype != FORM_TYPE:
             raise HTTPException(400, f"expected {FORM_TYPE}")
-        form = _parse(raw, allowed)
+        try:
+            form = webhooks.parse_form(raw, allowed)
+        except webhooks.WebhookRefused as exc:
+            raise HTTPException(exc.status, exc.detail) from None
         base = settings.public_url or f"{request.url.scheme}://{request.url.netloc}"
         url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
         # HMAC-SHA1 over every field: in a worker thread, so the event loop keeps serving.
-        valid = validator is not None and await run_in_threadpool(
-            validator.validate, url, form, signature
-        )
+        valid = await run_in_threadpool(verifier.valid, url, form, signature)
         if not valid:
             log.warning(
                 "webhook signature rejected",
                 extra={"event": "webhook.forbidden", "path": request.url.path},
             )
-            raise HTTPException(403, "invalid X-Twilio-Signature")
+            raise HTTPException(403, f"invalid {webhooks.SIGNATURE_HEADER}")
         # Checked as signed; stored without NULs (PostgreSQL text cannot hold them).
         return {k: v.replace("\x00", "") for k, v in form.items()}
 
     return signed_form
 
 
-SignedInboundForm = Annotated[dict[str, str], Depends(signed(twilio_fields.INBOUND))]
-SignedStatusForm = Annotated[dict[str, str], Depends(signed(twilio_fields.STATUS))]
+SignedInboundForm = Annotated[dict[str, str], Depends(signed(webhooks.INBOUND))]
+SignedStatusForm = Annotated[dict[str, str], Depends(signed(webhooks.STATUS))]
 CurrentService = Annotated[Service, Depends(get_service)]
 
 
 def require_fields(form: dict[str, str], *names: str) -> None:
-    missing = [n for n in names if not form.get(n) and n != "Body"]
-    missing += [n for n in names if n == "Body" and n not in form]
-    if missing:
-        raise HTTPException(400, f"missing field(s): {', '.join(missing)}")
-    # Values that go into fixed-size columns are checked here, so a malformed (but
-    # signed) request is a 400, never a database error.
-    if not SID.fullmatch(form["MessageSid"]):
-        raise HTTPException(400, "MessageSid is not a Twilio message SID")
-    code = form.get("ErrorCode")
-    if code and not (code.isascii() and code.isdigit() and len(code) <= 16):
-        raise HTTPException(400, "ErrorCode is not a Twilio error code")
+    """The route's fields are there and fit their columns (400 otherwise)."""
+    try:
+        webhooks.require_fields(form, *names)
+    except webhooks.WebhookRefused as exc:
+        raise HTTPException(exc.status, exc.detail) from None
 
 
 # --- staff pages ---------------------------------------------------------------------------------
@@ -177,14 +146,12 @@ class RedirectTo(Exception):
 
 class GroupGrant(NamedTuple):
     group: str
-    can_write: bool
 
 
 class ClientGrant(NamedTuple):
     client_id: int
     external_id: str
     group: str | None
-    can_write: bool
 
 
 def now_of(request: Request) -> datetime:
@@ -216,8 +183,6 @@ def session_of(request: Request) -> SignedIn | None:
         result = staff_sessions.lookup(service.db, service.settings, token, now)
         if isinstance(result, SignedIn):
             found = result
-        elif result == "expired":
-            request.state.session_ended = True
     request.state.staff_session = found
     return found
 
@@ -255,17 +220,13 @@ def group_access(group: str, request: Request, staff: CurrentStaff) -> GroupGran
     if service.settings.group(group) is None:
         raise HTTPException(404, "no such group")
     now, address = now_of(request), address_of(request)
-    if not may_see_group_of(staff, group):
+    if not may_see_group(staff.role, staff.groups, group):
         audit.record(service.db, action="access_denied", staff_id=staff.staff_id, now=now,
                      address=address, group=group, detail=_detail(request))  # fmt: skip
         raise HTTPException(403, "this group is not one of yours")
     audit.record(service.db, action="view_group", staff_id=staff.staff_id, now=now,
                  address=address, group=group, detail=_detail(request))  # fmt: skip
-    return GroupGrant(group, True)
-
-
-def may_see_group_of(staff: SignedIn, group: str | None) -> bool:
-    return staff.role == "admin" or (group is not None and group in staff.groups)
+    return GroupGrant(group)
 
 
 def find_client(service: Service, external_id: str) -> tuple[int, str, str | None] | None:
@@ -288,7 +249,7 @@ def client_access(external_id: str, request: Request, staff: CurrentStaff) -> Cl
     service = get_service(request)
     now, address = now_of(request), address_of(request)
     found = find_client(service, external_id)
-    if found is None or not may_see_group_of(staff, found[2]):
+    if found is None or not may_see_group(staff.role, staff.groups, found[2]):
         audit.record(service.db, action="access_denied", staff_id=staff.staff_id, now=now,
                      address=address, client_id=found[0] if found else None,
                      detail=_detail(request)[:200])  # fmt: skip
@@ -297,7 +258,7 @@ def client_access(external_id: str, request: Request, staff: CurrentStaff) -> Cl
     audit.record(service.db, action="view_client", staff_id=staff.staff_id, now=now,
                  address=address, client_id=client_id, group=group,
                  detail=_detail(request))  # fmt: skip
-    return ClientGrant(client_id, ext, group, True)
+    return ClientGrant(client_id, ext, group)
 
 
 GroupAccess = Annotated[GroupGrant, Depends(group_access)]
@@ -322,4 +283,3 @@ async def csrf_form(
 
 
 CsrfForm = Annotated[dict[str, str], Depends(csrf_form)]
-Now = Annotated[datetime, Depends(now_of)]

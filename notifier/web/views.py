@@ -49,11 +49,6 @@ def when(moment: datetime | None, tz: ZoneInfo) -> str:
     return f"{local:%a %b} {local.day}, {_clock(local)}"
 
 
-def day_of(moment: datetime, tz: ZoneInfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local:%A, %B} {local.day}"
-
-
 def _clock(local: datetime) -> str:
     hour = local.hour % 12 or 12
     return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"

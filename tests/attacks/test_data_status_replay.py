@@ -14,6 +14,8 @@ from notifier.core.models import MESSAGES, REMINDER, SENT, Client, ConsentEvent
 from notifier.core.settings import Settings
 from notifier.outbound.delivery import apply_status
 from notifier.service import Service
+from notifier.transports.base import StatusReport
+from notifier.transports.twilio.status import report
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
 
@@ -37,6 +39,13 @@ def consent_trail(db: Database, client_id: int) -> list[str]:
             .order_by(ConsentEvent.at, ConsentEvent.id)))  # fmt: skip
 
 
+def blocked(status: str = "undelivered") -> StatusReport:
+    """A status callback with 21610: the recipient blocked us at the carrier."""
+    found = report(status, "21610")
+    assert found is not None
+    return found
+
+
 def opted_out(db: Database, client_id: int) -> bool:
     with db.read() as s:
         client = s.get(Client, client_id)
@@ -55,13 +64,13 @@ def test_replayed_21610_callback_does_not_opt_out_again_after_start(
     svc = service(database, make_settings)
     client = add_client(database, "C1", phone=PHONE, now=NOW - timedelta(days=1))
     sent_text(database, client.id, "SM21610", NOW)
-    assert apply_status(database, "SM21610", "undelivered", "21610", NOW + timedelta(minutes=1)) \
+    assert apply_status(database, "SM21610", blocked(), NOW + timedelta(minutes=1)) \
         == "updated"  # fmt: skip
     assert opted_out(database, client.id)  # the carrier says they had blocked us: honoured
     svc.receive(from_phone=PHONE, body="START", now=NOW + timedelta(hours=1))
     assert not opted_out(database, client.id)
     # An attacker (or Twilio's retry) replays the same callback.
-    replay = apply_status(database, "SM21610", "undelivered", "21610", NOW + timedelta(hours=2))
+    replay = apply_status(database, "SM21610", blocked(), NOW + timedelta(hours=2))
     assert replay == "ignored"
     assert not opted_out(database, client.id)
     assert consent_trail(database, client.id) == ["consent", "opt_out", "opt_in"]
@@ -76,7 +85,7 @@ def test_late_21610_for_a_text_sent_before_the_opt_in_does_not_opt_out(
     svc.receive(from_phone=PHONE, body="STOP", now=NOW + timedelta(minutes=5))
     svc.receive(from_phone=PHONE, body="START", now=NOW + timedelta(hours=1))
     # The callback for the text sent before STOP/START arrives only now (its status is new).
-    late = apply_status(database, "SMold", "undelivered", "21610", NOW + timedelta(hours=2))
+    late = apply_status(database, "SMold", blocked(), NOW + timedelta(hours=2))
     assert late == "updated"
     assert not opted_out(database, client.id)
     assert consent_trail(database, client.id) == ["consent", "opt_out", "opt_in"]
@@ -90,7 +99,7 @@ def test_21610_for_a_text_sent_after_the_opt_in_still_opts_out(
     svc.receive(from_phone=PHONE, body="STOP", now=NOW)
     svc.receive(from_phone=PHONE, body="START", now=NOW + timedelta(minutes=5))
     sent_text(database, client.id, "SMnew", NOW + timedelta(hours=1))
-    assert apply_status(database, "SMnew", "failed", "21610", NOW + timedelta(hours=2)) \
+    assert apply_status(database, "SMnew", blocked("failed"), NOW + timedelta(hours=2)) \
         == "updated"  # fmt: skip
     assert opted_out(database, client.id)  # blocked again since: the carrier's word stands
     assert consent_trail(database, client.id) == ["consent", "opt_out", "opt_in", "opt_out"]

@@ -24,10 +24,10 @@ from twilio.request_validator import RequestValidator
 from notifier.core.models import Reply
 from notifier.core.settings import Settings
 from notifier.service import Service
+from notifier.transports.twilio.webhooks import INBOUND as INBOUND_FIELDS
+from notifier.transports.twilio.webhooks import MAX_FIELDS
+from notifier.transports.twilio.webhooks import STATUS as STATUS_FIELDS
 from notifier.web import create_app
-from notifier.web.twilio_fields import INBOUND as INBOUND_FIELDS
-from notifier.web.twilio_fields import MAX_FIELDS
-from notifier.web.twilio_fields import STATUS as STATUS_FIELDS
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
 

@@ -29,6 +29,9 @@ class FakeTransport:
     a callable is run first, e.g. to sleep). ``accepted`` is what the 'provider' holds."""
 
     name: str = "fake"
+    real: bool = False
+    polls: bool = False
+    local: bool = False
     script: list[Outcome] = field(default_factory=list)
     delay: float = 0.0
     accepted: list[Sent] = field(default_factory=list)
@@ -89,7 +92,8 @@ def transient(code: str = "20429", *, unknown: bool = False) -> TransportError:
 
 
 def permanent(code: str) -> TransportError:
-    return TransportError(f"code {code}", permanent=True, code=code)
+    # As the Twilio transport says it: 21610 is the recipient's opt-out at the carrier.
+    return TransportError(f"code {code}", permanent=True, code=code, opted_out=code == "21610")
 
 
 def accepted_but_lost() -> TransportError:

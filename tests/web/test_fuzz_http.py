@@ -50,8 +50,8 @@ from notifier.core.metrics import Metrics
 from notifier.core.models import CHECKIN, SENT, Message, Reply, ThrottleBucket
 from notifier.core.settings import Settings
 from notifier.service import Service
+from notifier.transports.twilio.webhooks import COMMON as TWILIO_FIELDS
 from notifier.web import create_app
-from notifier.web.twilio_fields import COMMON as TWILIO_FIELDS
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
 

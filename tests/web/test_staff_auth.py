@@ -341,7 +341,7 @@ def with_route(app: App) -> None:
 
     @router.get("/groups/{group}")
     def group_page(grant: GroupAccess) -> PlainTextResponse:
-        return PlainTextResponse(f"{grant.group} {grant.can_write}")
+        return PlainTextResponse(grant.group)
 
     @router.get("/clients/{external_id}")
     def client_page(grant: ClientAccess) -> PlainTextResponse:

@@ -17,12 +17,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from notifier.inbound.alerts import target_of_token
 from notifier.staff import audit
+from notifier.staff.accounts import may_see_group
 from notifier.web.deps import (
     NO_STORE,
     CurrentStaff,
     address_of,
     get_service,
-    may_see_group_of,
     now_of,
 )
 
@@ -34,7 +34,11 @@ def open_alert_link(token: str, request: Request, staff: CurrentStaff) -> Respon
     service = get_service(request)
     now, address = now_of(request), address_of(request)
     found = target_of_token(service.db, token)
-    if found is None or found.external_id is None or not may_see_group_of(staff, found.group):
+    if (
+        found is None
+        or found.external_id is None
+        or not may_see_group(staff.role, staff.groups, found.group)
+    ):
         detail = "alert link: no such alert" if found is None else f"alert link {found.alert_id}"
         audit.record(service.db, action="access_denied", staff_id=staff.staff_id, now=now,
                      address=address, client_id=found.client_id if found else None,

@@ -140,7 +140,6 @@ def group_page(
         "following": _neighbour(service, group, meeting, +1),
         "done": done,
         "when": lambda t: views.when(t, tz),
-        "can_write": access.can_write,
     }
     return render(request, "group.html", context)
 

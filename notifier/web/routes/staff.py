@@ -15,10 +15,10 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from notifier.core.models import ADMIN
 from notifier.followup.digest import FLAGS, NoSession
 from notifier.service import Service
 from notifier.staff import audit
+from notifier.staff.accounts import may_see_group, visible_groups
 from notifier.web.deps import CurrentStaff, address_of, get_service, now_of
 from notifier.web.templating import render
 
@@ -59,9 +59,7 @@ def summaries(service: Service, groups: tuple[str, ...], now: datetime) -> list[
 def home(request: Request, staff: CurrentStaff) -> Response:
     service = get_service(request)
     now = now_of(request)
-    names = tuple(
-        g.name for g in service.settings.groups if staff.role == ADMIN or g.name in staff.groups
-    )
+    names = visible_groups(staff.role, staff.groups, service.settings)
     audit.record(service.db, action="view_home", staff_id=staff.staff_id, now=now,
                  address=address_of(request))  # fmt: skip
     from notifier.web.routes.pages import open_alert_counts
@@ -69,6 +67,9 @@ def home(request: Request, staff: CurrentStaff) -> Response:
     context = {
         "groups": summaries(service, names, now),
         "flags": FLAGS,
-        "alerts": open_alert_counts(service, names, now, staff.role == ADMIN),
+        # Alerts from numbers on no client's record have no group: an admin's only.
+        "alerts": open_alert_counts(
+            service, names, now, may_see_group(staff.role, staff.groups, None)
+        ),
     }
     return render(request, "home.html", context)

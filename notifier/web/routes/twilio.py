@@ -1,4 +1,6 @@
-"""Twilio's webhooks: inbound replies and delivery status callbacks.
+"""Twilio's webhooks over HTTP: inbound replies and delivery status callbacks. What is
+Twilio-specific (the allowlist, the signature, the status words) is in
+notifier.transports.twilio.
 
 The answer is an empty TwiML document: replies go out through the outbox.
 """
@@ -14,6 +16,7 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from notifier.transports.twilio import status, webhooks
 from notifier.web.deps import (
     FORM_TYPE,
     CurrentService,
@@ -47,7 +50,7 @@ def _form_schema(required: list[str], props: dict[str, str]) -> dict[str, Any]:
         },
         "parameters": [
             {
-                "name": "X-Twilio-Signature",
+                "name": webhooks.SIGNATURE_HEADER,
                 "in": "header",
                 "required": True,
                 "schema": {"type": "string"},
@@ -121,13 +124,9 @@ async def twilio_inbound(
 async def twilio_status(form: SignedStatusForm, service: CurrentService) -> Response:
     started = time.monotonic()
     require_fields(form, "MessageSid", "MessageStatus")
-    outcome = await run_in_threadpool(
-        service.status_callback,
-        form["MessageSid"],
-        form["MessageStatus"],
-        form.get("ErrorCode") or None,
-    )
-    if outcome == "bad":
+    report = status.report(form["MessageStatus"], form.get("ErrorCode") or None)
+    if report is None:
         raise HTTPException(400, "unknown MessageStatus")
+    await run_in_threadpool(service.status_callback, form["MessageSid"], report)
     service.observe_webhook("status", time.monotonic() - started)
     return Response(EMPTY_TWIML, media_type="text/xml")

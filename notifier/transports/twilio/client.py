@@ -21,7 +21,7 @@ from twilio.rest import Client
 
 from notifier.core.settings import Settings
 from notifier.transports.base import ProviderMessage, SendResult, TransportError
-from notifier.transports.errors import is_permanent
+from notifier.transports.twilio.errors import OPTED_OUT_CODE, is_permanent
 
 TWILIO_API = "https://api.twilio.com"
 CONNECT_TIMEOUT = 5.0
@@ -73,6 +73,9 @@ class ApiBaseHttpClient(TwilioHttpClient):  # type: ignore[misc]  # the SDK is u
 
 class TwilioTransport:
     name = "twilio"
+    real = True
+    polls = True  # replies the webhook missed are listed by the inbound poller
+    local = False
 
     def __init__(
         self,
@@ -230,7 +233,12 @@ def _from_twilio(exc: TwilioRestException | TwilioServiceException) -> Transport
     unknown = status is not None and status >= 500 and status not in (503,)
     reason = f"HTTP {status} code {code}" if code else f"HTTP {status}"
     return TransportError(
-        reason, permanent=permanent, code=code, outcome_unknown=unknown, retry_after=retry_after
+        reason,
+        permanent=permanent,
+        code=code,
+        outcome_unknown=unknown,
+        retry_after=retry_after,
+        opted_out=code == OPTED_OUT_CODE,
     )
 
 
