@@ -212,7 +212,12 @@ CurrentStaff = Annotated[SignedIn, Depends(current_staff)]
 
 
 def _detail(request: Request) -> str:
-    return f"{request.method} {request.url.path}"
+    """What was asked, as the route's template (``GET /clients/{external_id}``): never the path
+    as typed, which names a client by record number (audit rows are never purged, so a copied
+    database would link it to the row's group and alerts). The row's ``client_id`` says who."""
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) or "(no route)"
+    return f"{request.method} {template}"
 
 
 def group_access(group: str, request: Request, staff: CurrentStaff) -> GroupGrant:
@@ -252,7 +257,7 @@ def client_access(external_id: str, request: Request, staff: CurrentStaff) -> Cl
     if found is None or not may_see_group(staff.role, staff.groups, found[2]):
         audit.record(service.db, action="access_denied", staff_id=staff.staff_id, now=now,
                      address=address, client_id=found[0] if found else None,
-                     detail=_detail(request)[:200])  # fmt: skip
+                     detail=_detail(request))  # fmt: skip
         raise HTTPException(404, "no such client")
     client_id, ext, group = found
     audit.record(service.db, action="view_client", staff_id=staff.staff_id, now=now,
