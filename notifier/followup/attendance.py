@@ -163,21 +163,26 @@ def mark(
                 f"({group} on {day.isoformat()} starts at {meeting.starts_at.isoformat()})"
             )
         client_id = _client_id_for(s, db.crypto, external_id)
-        if client_id is None:
-            raise AttendanceError(f"no client with id {external_id!r}")
         client_group = s.scalar(select(Client.group_name).where(Client.id == client_id))
-        if client_group != group:
-            raise AttendanceError(f"client {external_id!r} is not in group {group!r}")
-        previous = s.scalar(
-            select(Attendance.status).where(
-                Attendance.session_id == meeting.id, Attendance.client_id == client_id
+        ours = client_id is not None and client_group == group
+        if ours and client_id is not None:
+            previous = s.scalar(
+                select(Attendance.status).where(
+                    Attendance.session_id == meeting.id, Attendance.client_id == client_id
+                )
             )
-        )
-        _upsert(s, db, meeting.id, client_id, status, now, staff_id, source)
-        audit.record(s, action="attendance_change", staff_id=staff_id, now=now,
+            _upsert(s, db, meeting.id, client_id, status, now, staff_id, source)
+            audit.record(s, action="attendance_change", staff_id=staff_id, now=now,
+                         address=address or source, client_id=client_id, group=group,
+                         detail=f"{day.isoformat()}: {previous or 'unmarked'} -> {status}")  # fmt: skip
+            result = Marked(meeting.id, group, meeting.starts_at, external_id, status, previous)
+    if not ours:
+        # One answer whether the id exists in another group or not at all (the form must not
+        # tell a facilitator that a record number exists elsewhere), and the probe audited.
+        audit.record(db, action="access_denied", staff_id=staff_id, now=now,
                      address=address or source, client_id=client_id, group=group,
-                     detail=f"{day.isoformat()}: {previous or 'unmarked'} -> {status}")  # fmt: skip
-        result = Marked(meeting.id, group, meeting.starts_at, external_id, status, previous)
+                     detail="attendance: no such client in this group")  # fmt: skip
+        raise AttendanceError(f"no client {external_id!r} in group {group!r}")
     log.info(
         "attendance marked",
         extra={"event": "attendance.mark", "session_id": result.session_id,

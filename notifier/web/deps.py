@@ -220,7 +220,9 @@ def _detail(request: Request) -> str:
     return f"{request.method} {template}"
 
 
-def group_access(group: str, request: Request, staff: CurrentStaff) -> GroupGrant:
+def group_access(
+    group: str, request: Request, staff: CurrentStaff, _: FormsFirst
+) -> GroupGrant:
     service = get_service(request)
     if service.settings.group(group) is None:
         raise HTTPException(404, "no such group")
@@ -250,7 +252,9 @@ def find_client(service: Service, external_id: str) -> tuple[int, str, str | Non
     return None if row is None else (row[0], row[1], row[2])
 
 
-def client_access(external_id: str, request: Request, staff: CurrentStaff) -> ClientGrant:
+def client_access(
+    external_id: str, request: Request, staff: CurrentStaff, _: FormsFirst
+) -> ClientGrant:
     service = get_service(request)
     now, address = now_of(request), address_of(request)
     found = find_client(service, external_id)
@@ -288,3 +292,16 @@ async def csrf_form(
 
 
 CsrfForm = Annotated[dict[str, str], Depends(csrf_form)]
+
+
+async def forms_first(
+    request: Request, found: Annotated[SignedIn | None, Depends(_session_dep)]
+) -> None:
+    """A request that changes something has its CSRF token checked before the access check
+    writes its ``view_*`` row: a refused POST is not a view (audit what happened, not what was
+    asked). The form is read once; the route's ``CsrfForm`` gets Starlette's cached copy."""
+    if request.method not in ("GET", "HEAD"):
+        await csrf_form(request, found)
+
+
+FormsFirst = Annotated[None, Depends(forms_first)]

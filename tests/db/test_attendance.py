@@ -107,8 +107,8 @@ def test_attendance_mark_change_updates_the_row(service: Service) -> None:
 def test_attendance_mark_unknown_client_group_or_date_is_one_line(service: Service) -> None:
     at = MON_START + timedelta(hours=1)
     cases = [
-        ({"external_id": "C9"}, "no client with id 'C9'"),
-        ({"external_id": "M1"}, "client 'M1' is not in group 'evening'"),
+        ({"external_id": "C9"}, "no client 'C9' in group 'evening'"),
+        ({"external_id": "M1"}, "no client 'M1' in group 'evening'"),
         ({"group": "nosuch"}, "no group 'nosuch'"),
         ({"day": date(2026, 11, 29)}, "group 'evening' does not meet on 2026-11-29"),
         ({"status": "present"}, "status: expected attended, late, absent, excused"),

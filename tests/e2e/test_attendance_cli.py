@@ -59,8 +59,8 @@ def test_attendance_mark_through_the_cli(
     assert "C001 marked late" in (out := capsys.readouterr().out) and "was absent" in out
 
     for args, message in [
-        (("C999", "absent", "2026-11-30T19:00"), "no client with id 'C999'"),
-        (("C004", "absent", "2026-11-30T19:00"), "client 'C004' is not in group 'evening'"),
+        (("C999", "absent", "2026-11-30T19:00"), "no client 'C999' in group 'evening'"),
+        (("C004", "absent", "2026-11-30T19:00"), "no client 'C004' in group 'evening'"),
         (("C001", "here", "2026-11-30T19:00"), "status: expected attended, late, absent"),
         (("C001", "absent", "2026-11-30T19:00", "30/11/2026"), "--date: expected YYYY-MM-DD"),
         (("C001", "absent", "2026-11-30T19:00", "2026-11-29"), "does not meet on 2026-11-29"),
