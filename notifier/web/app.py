@@ -25,7 +25,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from notifier.service import Service
 from notifier.transports.twilio import webhooks
-from notifier.web import security
+from notifier.web import bodies, security
 from notifier.web.deps import RedirectTo, cookies
 from notifier.web.routes import alerts, auth, followup, health, metrics, pages, staff, twilio
 from notifier.web.templating import render
@@ -77,6 +77,12 @@ def create_app(service: Service) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    # Outermost: every body, staff form or webhook, has a deadline and a size limit.
+    app.add_middleware(
+        bodies.BodyLimits,
+        seconds=settings.http_body_timeout.total_seconds(),
+        max_bytes=max(bodies.MAX_FORM_BYTES, settings.webhook_max_bytes),
+    )
     return app
 
 
@@ -94,6 +100,8 @@ def _handlers(app: FastAPI) -> None:
             cookies(request).clear_session(response)
         return response
 
+    app.add_exception_handler(bodies.ClientDisconnect, bodies.client_gone)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not security.is_staff_path(request.url.path) or request.url.path.startswith("/static/"):
@@ -101,6 +109,8 @@ def _handlers(app: FastAPI) -> None:
         context = {"title": _TITLES.get(exc.status_code, "Error"), "message": str(exc.detail)}
         # render() may read the session row: off the event loop.
         page = await run_in_threadpool(render, request, "message.html", context, exc.status_code)
+        for name, value in (exc.headers or {}).items():
+            page.headers[name] = value
         return page
 
 
@@ -109,6 +119,8 @@ _TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
+    408: "Too slow",
     410: "Link no longer valid",
+    413: "Too large",
     429: "Too many attempts",
 }

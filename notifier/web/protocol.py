@@ -20,6 +20,11 @@ log = logging.getLogger("notifier.web")
 
 # The largest request head accepted (h11's default; named here so it is a decision).
 MAX_HEAD_BYTES = 16 * 1024
+# Twilio's webhooks may use this many connections beyond NOTIFIER_HTTP_MAX_CONNECTIONS, so that
+# slow or many staff requests (or strangers) holding every ordinary slot cannot stop clients'
+# texts from coming in.
+WEBHOOK_RESERVE = 32
+WEBHOOK_PREFIX = "/twilio/"
 
 
 class HeaderDeadlineProtocol(H11Protocol):
@@ -28,8 +33,24 @@ class HeaderDeadlineProtocol(H11Protocol):
     header_timeout: float = 10.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._limit: int | None = None
         super().__init__(*args, **kwargs)
         self._head_deadline: asyncio.TimerHandle | None = None
+
+    # uvicorn reads ``limit_concurrency`` once a request head is parsed (``self.scope`` is then
+    # the new request's): a webhook request may use the reserved slots, nothing else may.
+    @property  # type: ignore[override]
+    def limit_concurrency(self) -> int | None:
+        if self._limit is None:
+            return None
+        scope = getattr(self, "scope", None)
+        if scope is not None and str(scope.get("path", "")).startswith(WEBHOOK_PREFIX):
+            return self._limit + WEBHOOK_RESERVE
+        return self._limit
+
+    @limit_concurrency.setter
+    def limit_concurrency(self, value: int | None) -> None:
+        self._limit = value
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
