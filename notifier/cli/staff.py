@@ -27,6 +27,8 @@ LIST_COLUMNS = (
     "mfa_enrolled",
     "created_at",
     "last_sign_in_at",
+    "lockouts_24h",
+    "last_lockout_at",
 )
 
 
@@ -65,7 +67,10 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
     from notifier.staff import accounts as staff
+    from notifier.staff.audit import lockouts
 
+    db = open_db(settings)
+    locked = {x.staff_id: x for x in lockouts(db, now_of(args, settings))}
     rows = [
         {
             "email": s.email,
@@ -76,8 +81,11 @@ def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
             "mfa_enrolled": s.totp_enabled,
             "created_at": s.created_at,
             "last_sign_in_at": s.last_sign_in_at,
+            # Sign-in attempts the throttle refused in the last 24 hours (someone guessing).
+            "lockouts_24h": locked[s.id].count if s.id in locked else 0,
+            "last_lockout_at": locked[s.id].last_at if s.id in locked else None,
         }
-        for s in staff.list_all(open_db(settings))
+        for s in staff.list_all(db)
     ]
     emit(args, rows, LIST_COLUMNS)
     return 0
@@ -142,8 +150,9 @@ def register(sub: Any) -> None:
                    "instead of printing a set-up link")  # fmt: skip
     a.add_argument("--now", help=argparse.SUPPRESS)
     a.set_defaults(func=cmd_staff_add)
-    ls = st.add_parser("list", help="every account")
+    ls = st.add_parser("list", help="every account, with sign-in lock-outs of the last 24 hours")
     add_format(ls)
+    ls.add_argument("--now", help=argparse.SUPPRESS)
     ls.set_defaults(func=cmd_staff_list)
     d = st.add_parser("disable", help="refuse the account at once and end its sessions")
     d.add_argument("email")

@@ -16,9 +16,10 @@ them). What is stored:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from notifier.core import output
@@ -111,3 +112,32 @@ def export_csv(db: Database, since: datetime | None = None) -> tuple[str, int]:
     """The CSV text of :func:`export_rows` (formula-safe cells) and how many rows it holds."""
     rows = list(export_rows(db, since))
     return output.csv_text(rows, EXPORT_COLUMNS), len(rows)
+
+
+# --- lock-outs --------------------------------------------------------------------------------
+LOCKOUT_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Lockouts:
+    """An account's sign-in attempts refused by the throttle within the window."""
+
+    staff_id: int
+    email: str
+    count: int
+    last_at: datetime
+
+
+def lockouts(db: Database, now: datetime, window: timedelta = LOCKOUT_WINDOW) -> list[Lockouts]:
+    """Accounts with ``sign_in_throttled`` rows since ``now - window``, most recent first: what
+    an admin sees (home page, ``notifier staff list``). Attempts for unknown e-mails name no
+    account and are not listed."""
+    q = (
+        select(AuditEvent.staff_id, Staff.email, func.count(), func.max(AuditEvent.at))
+        .join(Staff, Staff.id == AuditEvent.staff_id)
+        .where(AuditEvent.action == "sign_in_throttled", AuditEvent.at >= now - window)
+        .group_by(AuditEvent.staff_id, Staff.email)
+    )
+    with db.read() as s:
+        found = [Lockouts(int(i), str(e), int(n), last) for i, e, n, last in s.execute(q).all()]
+    return sorted(found, key=lambda x: x.last_at, reverse=True)

@@ -8,6 +8,12 @@ Cookies (HttpOnly, SameSite=Lax, Path=/, ``Secure`` when NOTIFIER_PUBLIC_URL is 
   set-up link): double-submit, checked against the hidden field.
 - ``notifier_oidc``: Starlette's SessionMiddleware, only while an OpenID Connect sign-in is
   under way (Authlib keeps its state and nonce there).
+- ``notifier_device``: this browser is a known device of these accounts: a random device id
+  and the staff ids that completed a sign-in on it (password and code, where codes are on),
+  signed with a timestamp, valid :data:`DEVICE_MAX_AGE` from the last such sign-in. A known
+  device's password attempts are limited by a bucket of its own, so a stranger's failures
+  cannot lock the owner out (``notifier.web.routes.auth``). It grants nothing else: the
+  password and the code are still asked for.
 
 The signing key is NOTIFIER_SESSION_SECRET when set (use the same on every replica), else it is
 derived (HKDF-SHA256, "notifier staff session cookie") from the newest encryption key, which
@@ -26,7 +32,9 @@ from __future__ import annotations
 
 import secrets
 
-from itsdangerous import BadSignature, Signer
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, Signer, TimestampSigner
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -35,6 +43,9 @@ from notifier.core.settings import Settings
 SESSION_COOKIE = "notifier_session"
 CSRF_COOKIE = "notifier_csrf"
 OIDC_COOKIE = "notifier_oidc"
+DEVICE_COOKIE = "notifier_device"
+DEVICE_MAX_AGE = 90 * 24 * 3600  # seconds: a device unused for 90 days is a stranger again
+DEVICE_ACCOUNTS = 8  # accounts remembered per browser (a shared clinic computer)
 CSRF_FIELD = "csrf_token"
 
 SECURITY_HEADERS = {
@@ -66,6 +77,21 @@ def signing_key(settings: Settings, derived: bytes | None) -> bytes:
     return derived
 
 
+@dataclass(frozen=True)
+class Device:
+    """A browser that completed a sign-in: its random id and whose sign-ins it completed."""
+
+    id: str
+    staff_ids: tuple[int, ...]
+
+    def knows(self, staff_id: int | None) -> bool:
+        return staff_id is not None and staff_id in self.staff_ids
+
+    def with_account(self, staff_id: int) -> Device:
+        others = tuple(i for i in self.staff_ids if i != staff_id)
+        return Device(self.id, ((staff_id, *others))[:DEVICE_ACCOUNTS])
+
+
 class Cookies:
     """Signs and reads the staff cookies for one app."""
 
@@ -73,6 +99,7 @@ class Cookies:
         self.secure = secure
         self._session = Signer(key, salt="notifier.staff-session")
         self._csrf = Signer(key, salt="notifier.csrf")
+        self._device = TimestampSigner(key, salt="notifier.device")
 
     def _set(self, response: Response, name: str, value: str) -> None:
         response.set_cookie(
@@ -95,6 +122,28 @@ class Cookies:
 
     def set_anonymous_csrf(self, response: Response, value: str) -> None:
         self._set(response, CSRF_COOKIE, self._csrf.sign(value).decode())
+
+    def device(self, request: Request) -> Device | None:
+        raw = request.cookies.get(DEVICE_COOKIE)
+        if not raw or len(raw) > 512:
+            return None
+        try:
+            value = self._device.unsign(raw, max_age=DEVICE_MAX_AGE).decode()
+        except BadSignature:  # also an expired one
+            return None
+        device_id, _, ids = value.partition(":")
+        staff_ids = tuple(int(i) for i in ids.split(",") if i.isdigit())
+        return Device(device_id, staff_ids) if device_id and staff_ids else None
+
+    def remember_device(self, request: Request, response: Response, staff_id: int) -> None:
+        """After a completed sign-in: this browser is a known device of ``staff_id``."""
+        found = self.device(request) or Device(secrets.token_urlsafe(16), ())
+        device = found.with_account(staff_id)
+        value = f"{device.id}:{','.join(str(i) for i in device.staff_ids)}"
+        response.set_cookie(
+            DEVICE_COOKIE, self._device.sign(value).decode(), max_age=DEVICE_MAX_AGE,
+            httponly=True, samesite="lax", secure=self.secure, path="/",
+        )  # fmt: skip
 
 
 def _unsign(signer: Signer, raw: str | None) -> str | None:

@@ -98,6 +98,8 @@ def test_staff_add_prints_a_one_time_link_and_lists_json_keys(
         "mfa_enrolled",
         "created_at",
         "last_sign_in_at",
+        "lockouts_24h",
+        "last_lockout_at",
     }
     assert rows[0]["email"] == "ana@clinic.org" and rows[0]["role"] == "facilitator"
     assert rows[0]["groups"] == ["evening", "morning"]

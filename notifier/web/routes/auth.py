@@ -10,9 +10,14 @@ sign-in with the clinic's identity provider (OpenID Connect), and sign-out.
   factor stands in for ours.
 - ``POST /logout``.
 
-Sign-in attempts (password and code) take a token from two buckets: per account (a keyed hash of
-the e-mail; burst 5, then 1 a minute) and per remote address (burst 20, then 5 a minute); an
-empty bucket answers 429 without checking anything. Every outcome is audited.
+Password attempts take a token from two buckets: per account (a keyed hash of the e-mail; burst
+5, then 1 a minute) and per remote address (burst 20, then 5 a minute); an empty bucket answers
+429 without checking anything. From a known device of the account (a browser that completed a
+sign-in, ``notifier_device``: see notifier/web/security.py) they take a token from that device's
+own bucket instead (same size), so a stranger guessing from elsewhere, or from behind the same
+address, cannot lock the owner out. Codes take a token from the account's code bucket, which
+only someone who gave the right password can spend. Every outcome is audited; refusals are
+``sign_in_throttled`` rows, which admins see on the home page and in ``notifier staff list``.
 """
 
 from __future__ import annotations
@@ -92,12 +97,30 @@ def _account_key(request: Request, email: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _allowed(request: Request, email: str, now: datetime) -> bool:
+def _allowed(request: Request, email: str, staff_id: int | None, now: datetime) -> bool:
+    """Whether a password attempt may be checked (spending the tokens it takes)."""
     db = get_service(request).db
+    device = cookies(request).device(request)
+    if device is not None and device.knows(staff_id):
+        key = f"{device.id}:{staff_id}"
+        return _take(db, "signin-device", key, now, ACCOUNT_RATE, ACCOUNT_BURST)
     address = address_of(request) or "-"
     return _take(db, "signin-address", address, now, ADDRESS_RATE, ADDRESS_BURST) and _take(
         db, "signin-account", _account_key(request, email), now, ACCOUNT_RATE, ACCOUNT_BURST
     )
+
+
+def _code_allowed(request: Request, email: str, now: datetime) -> bool:
+    """Codes are reached only with the right password: the account's own code bucket."""
+    key = _account_key(request, email)
+    return _take(get_service(request).db, "signin-code", key, now, ACCOUNT_RATE, ACCOUNT_BURST)
+
+
+def _signed_in(request: Request, target: str, staff_id: int) -> Response:
+    """The answer to a completed password sign-in: this browser becomes a known device."""
+    response = _to(target)
+    cookies(request).remember_device(request, response, staff_id)
+    return response
 
 
 def _take(
@@ -152,7 +175,7 @@ def login(request: Request, form: CsrfForm) -> Response:
         known = None if staff is None else (staff.id, staff.password_hash, staff.active,
                                             staff.totp_enabled)  # fmt: skip
     staff_id = known[0] if known else None
-    if not _allowed(request, email, now):
+    if not _allowed(request, email, staff_id, now):
         _record(request, "sign_in_throttled", staff_id, "password")
         return _login_error(request, email, next_path, TOO_MANY, 429)
     ok, new_hash = verify_password(known[1] if known else None, password)
@@ -182,7 +205,7 @@ def login(request: Request, form: CsrfForm) -> Response:
     token = staff_sessions.start(service.db, staff_id, stage=stage, via="password", now=now)
     target = {MFA: _with_next("/login/code", next_path),
               ENROL: _with_next("/mfa/setup", next_path)}.get(stage, next_path)  # fmt: skip
-    response = _to(target)
+    response = _signed_in(request, target, staff_id) if stage == FULL else _to(target)
     cookies(request).set_session(response, token)
     return response
 
@@ -204,7 +227,7 @@ def code(request: Request, form: CsrfForm) -> Response:
     service = get_service(request)
     now = now_of(request)
     next_path = safe_next(form.get("next"))
-    if not _allowed(request, found.email, now):
+    if not _code_allowed(request, found.email, now):
         _record(request, "sign_in_throttled", found.staff_id, "code")
         return render(request, "login_code.html", {"next": next_path, "error": TOO_MANY}, 429)
     with service.db.session() as s:
@@ -221,7 +244,7 @@ def code(request: Request, form: CsrfForm) -> Response:
     if not ok:
         error = "That code is not right (or was already used). Try the next one."
         return render(request, "login_code.html", {"next": next_path, "error": error}, 401)
-    return _to(next_path)
+    return _signed_in(request, next_path, found.staff_id)
 
 
 # --- TOTP enrolment -------------------------------------------------------------------------------
@@ -289,7 +312,7 @@ def mfa_confirm(request: Request, form: CsrfForm) -> Response:
     if not ok or secret is None:
         error = "That code is not right. Check the time on your phone and try the next one."
         return _mfa_form(request, found, secret or "", next_path, error, 400)
-    return _to(next_path)
+    return _signed_in(request, next_path, found.staff_id)
 
 
 # --- sign-out -------------------------------------------------------------------------------------

@@ -71,5 +71,10 @@ def home(request: Request, staff: CurrentStaff) -> Response:
         "alerts": open_alert_counts(
             service, names, now, may_see_group(staff.role, staff.groups, None)
         ),
+        # Someone keeping an account locked out shows here, for admins only.
+        "lockouts": audit.lockouts(service.db, now)
+        if may_see_group(staff.role, staff.groups, None)
+        else [],
+        "tz": service.settings.timezone,
     }
     return render(request, "home.html", context)
