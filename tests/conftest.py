@@ -190,7 +190,7 @@ BASE_SETTINGS: dict[str, Any] = {
     "quiet_hours": "21:00-08:00",
     "oncall_numbers": "(312) 555-0190",
     "program_phone": "(312) 555-0100",
-    "staff_token": "staff-secret-0123456789abcdefghijklmnop",
+    "staff_token": "Xk2vQp9LmZ4rT7wB1nYc8HsJd3FgA6eUq0Wt",
     "retry_backoff": "30s",
     "send_concurrency": 4,
     "log_format": "json",

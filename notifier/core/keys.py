@@ -82,6 +82,18 @@ def _check_key_location(settings: Settings, path: Path) -> None:
     refuse_key_beside_data(path, database)
 
 
+def _check_key_mode(settings: Settings, path: Path) -> None:
+    """With real texts the key file must be readable by its owner only: a key others on the
+    host can read is a copied database's key (a mounted secret: mode 0400 or 0600, owned by
+    the service's user)."""
+    if settings.sms_backend != "twilio":
+        return  # the console backend writes its own key 0600; a trial may keep what it has
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise KeysError(f"NOTIFIER_KEY_FILE: {path} has mode {mode:o}, readable by others than "
+                        "its owner; run chmod 600 on it (or mount the secret with mode 0400)")  # fmt: skip
+
+
 def read_key_file(path: Path) -> list[str]:
     return [
         line.strip()
@@ -134,6 +146,7 @@ def load_crypto(settings: Settings, probe: dbmod.Database | None = None) -> Cryp
         path = key_file(settings)
         _check_key_location(settings, path)
         if path.exists():
+            _check_key_mode(settings, path)
             return Crypto(read_key_file(path))
     except CryptoError as exc:
         raise KeysError(f"NOTIFIER_ENCRYPTION_KEYS / key file: {exc}") from None

@@ -71,6 +71,15 @@ def is_placeholder_token(token: str) -> bool:
     return lowered in PLACEHOLDER_TOKENS or lowered.startswith(PLACEHOLDER_PREFIXES)
 
 
+def random_enough(secret: str) -> bool:
+    """Long enough, not a placeholder, and random by character statistics and patterns
+    (notifier.core.entropy)."""
+    from notifier.core.entropy import guessable
+
+    value = secret.strip()
+    return len(value) >= MIN_STAFF_TOKEN and not is_placeholder_token(value) and not guessable(value)
+
+
 def is_loopback_host(host: str | None) -> bool:
     """127.0.0.0/8, ::1 and localhost: where a local mock of Twilio may listen over http."""
     if not host:
@@ -383,11 +392,11 @@ class Settings(BaseSettings):
         # nobody can guess: the page shows clients' health information.
         if v is None:
             return v
-        token = v.get_secret_value()
-        if len(token.strip()) < MIN_STAFF_TOKEN or is_placeholder_token(token):
+        if not random_enough(v.get_secret_value()):
             raise ValueError(
                 f"expected a random token of at least {MIN_STAFF_TOKEN} characters, not a "
-                f"placeholder (make one with: {MAKE_TOKEN}), or leave it empty to disable the page"
+                "placeholder nor repeated or sequential characters (make one with: "
+                f"{MAKE_TOKEN}), or leave it empty to disable the page"
             )
         return v
 
@@ -478,8 +487,18 @@ class Settings(BaseSettings):
                 "expected at least NOTIFIER_STAFF_IDLE_TIMEOUT",
             )
         secret = self.secret("session_secret")
-        if secret is not None and len(secret) < 32:
-            raise _FieldError("session_secret", "***", "expected at least 32 characters")
+        if secret is not None and not random_enough(secret):
+            raise _FieldError(
+                "session_secret", "***",
+                f"expected a random value of at least {MIN_STAFF_TOKEN} characters, not a "
+                f"placeholder nor repeated or sequential characters (make one with: {MAKE_TOKEN})",
+            )  # fmt: skip
+        issuer = urlparse(self.oidc_issuer or "")
+        if self.oidc_issuer and issuer.scheme != "https" and not is_loopback_host(issuer.hostname):
+            # Discovery, keys and tokens over plain http: anyone on the path could sign staff in.
+            raise _FieldError("oidc_issuer", self.oidc_issuer,
+                              "expected an https:// issuer (http only on loopback, for a local "
+                              "test provider)")  # fmt: skip
 
     @property
     def escalation_recipients(self) -> tuple[str, ...]:

@@ -139,5 +139,5 @@ def lockouts(db: Database, now: datetime, window: timedelta = LOCKOUT_WINDOW) ->
         .group_by(AuditEvent.staff_id, Staff.email)
     )
     with db.read() as s:
-        found = [Lockouts(int(i), str(e), int(n), last) for i, e, n, last in s.execute(q).all()]
+        found = [Lockouts(i, e, n, last) for i, e, n, last in s.execute(q).all() if i is not None]
     return sorted(found, key=lambda x: x.last_at, reverse=True)

@@ -39,7 +39,7 @@ class HeaderDeadlineProtocol(H11Protocol):
 
     # uvicorn reads ``limit_concurrency`` once a request head is parsed (``self.scope`` is then
     # the new request's): a webhook request may use the reserved slots, nothing else may.
-    @property  # type: ignore[override]
+    @property
     def limit_concurrency(self) -> int | None:
         if self._limit is None:
             return None

@@ -275,3 +275,54 @@ def test_library_use_creates_the_database_owner_only(tmp_path: Path) -> None:
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+# --- the key file's permissions (issue 17, N16) --------------------------------------------------
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
+def test_twilio_backend_refuses_a_key_file_readable_by_others(
+    tmp_path: Path, make_settings: Callable[..., Settings], mode: int
+) -> None:
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "data").mkdir()
+    key = tmp_path / "secrets" / "notifier.key"
+    key.write_text(TEST_KEY + "\n")
+    key.chmod(mode)
+    s = twilio(make_settings, database_url=f"sqlite:///{tmp_path / 'data' / 'n.db'}", encryption_keys="",
+               key_file=str(key))  # fmt: skip
+    with pytest.raises(KeysError, match="NOTIFIER_KEY_FILE") as err:
+        load_crypto(s)
+    assert "\n" not in str(err.value) and "chmod 600" in str(err.value)
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o400])
+def test_twilio_backend_accepts_an_owner_only_key_file(
+    tmp_path: Path, make_settings: Callable[..., Settings], mode: int
+) -> None:
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "data").mkdir()
+    key = tmp_path / "secrets" / "notifier.key"
+    key.write_text(TEST_KEY + "\n")
+    key.chmod(mode)
+    s = twilio(make_settings, database_url=f"sqlite:///{tmp_path / 'data' / 'n.db'}", encryption_keys="",
+               key_file=str(key))  # fmt: skip
+    assert load_crypto(s).keys == (TEST_KEY,)
+
+
+def test_key_file_readable_by_others_stops_the_cli_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "data").mkdir()
+    key = tmp_path / "secrets" / "notifier.key"
+    key.write_text(TEST_KEY + "\n")
+    key.chmod(0o644)
+    env = tmp_path / "settings.env"
+    env.write_text(
+        f"NOTIFIER_DATABASE_URL=sqlite:///{tmp_path / 'data' / 'n.db'}\nNOTIFIER_KEY_FILE={key}\n"
+        "NOTIFIER_SMS_BACKEND=twilio\nTWILIO_ACCOUNT_SID=AC" + "0" * 32 + "\n"
+        "TWILIO_AUTH_TOKEN=" + "t" * 32 + "\nTWILIO_FROM_NUMBER=+13125550100\n"
+        "NOTIFIER_PUBLIC_URL=https://notifier.example.org\n"
+    )
+    assert main(["--env-file", str(env), "clients", "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "NOTIFIER_KEY_FILE" in err

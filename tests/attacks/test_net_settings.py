@@ -113,3 +113,67 @@ def test_plain_http_public_url_still_fine_with_console_backend(tmp_path: Path) -
 def test_refusal_is_a_settings_error_naming_the_variable(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match=r"^NOTIFIER_STAFF_TOKEN='\*\*\*': expected"):
         load_settings(_env(tmp_path, NOTIFIER_STAFF_TOKEN="change-me"))
+
+
+# --- issue 17 ----------------------------------------------------------------------------------
+OIDC = {"NOTIFIER_OIDC_CLIENT_ID": "notifier", "NOTIFIER_OIDC_CLIENT_SECRET": "client-secret"}
+
+
+@pytest.mark.parametrize("backend", [TWILIO, {}])
+@pytest.mark.parametrize("issuer", ["http://idp.example.org", "http://10.0.0.7:8080/realms/x"])
+def test_plain_http_oidc_issuer_refused_unless_loopback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], issuer: str, backend: dict[str, str]
+) -> None:
+    """N4: the provider's discovery document, keys and tokens would travel over plain http,
+    where anyone on the path could sign staff in as whom they like."""
+    err = _refused(tmp_path, capsys, "NOTIFIER_OIDC_ISSUER", NOTIFIER_OIDC_ISSUER=issuer,
+                   NOTIFIER_PUBLIC_URL="https://notifier.example.org", **OIDC, **backend)  # fmt: skip
+    assert "https" in err
+
+
+@pytest.mark.parametrize("issuer", ["https://idp.example.org", "http://127.0.0.1:9400"])
+def test_https_or_loopback_oidc_issuer_accepted(tmp_path: Path, issuer: str) -> None:
+    settings = load_settings(_env(tmp_path, NOTIFIER_OIDC_ISSUER=issuer,
+                                  NOTIFIER_PUBLIC_URL="https://notifier.example.org", **OIDC,
+                                  **TWILIO))  # fmt: skip
+    assert settings.oidc_issuer == issuer
+
+
+LOW_ENTROPY = [
+    "a" * 40,
+    "0123456789" * 4,
+    "passwordpasswordpasswordpassword1",
+    "abcdefghijklmnopqrstuvwxyz012345",
+    "staff-secret-0123456789abcdefghijklmnop",  # the suite's own old value
+    "qwertyuiopasdfghjklzxcvbnm1234567890",
+]
+
+
+@pytest.mark.parametrize("token", LOW_ENTROPY)
+def test_low_entropy_staff_token_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], token: str
+) -> None:
+    """N9: 32 characters are not 32 random characters."""
+    err = _refused(tmp_path, capsys, "NOTIFIER_STAFF_TOKEN", NOTIFIER_STAFF_TOKEN=token)
+    assert "random" in err and repr(token) not in err
+
+
+@pytest.mark.parametrize(
+    "secret", [*LOW_ENTROPY, "change-me-to-a-long-random-string-please", "example-session-secret-"
+               "for-the-cookie-signing"],
+)  # fmt: skip
+def test_placeholder_or_low_entropy_session_secret_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], secret: str
+) -> None:
+    err = _refused(tmp_path, capsys, "NOTIFIER_SESSION_SECRET", NOTIFIER_SESSION_SECRET=secret)
+    assert "random" in err and repr(secret) not in err
+
+
+def test_random_tokens_and_secrets_accepted(tmp_path: Path) -> None:
+    import secrets
+
+    for _ in range(50):
+        for value in (secrets.token_urlsafe(32), secrets.token_hex(16), secrets.token_hex(32)):
+            settings = load_settings(_env(tmp_path, NOTIFIER_STAFF_TOKEN=value,
+                                          NOTIFIER_SESSION_SECRET=value))  # fmt: skip
+            assert settings.secret("staff_token") == value

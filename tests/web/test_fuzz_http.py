@@ -59,7 +59,7 @@ NY = ZoneInfo("America/New_York")
 # A Tuesday noon in the program's zone: outside quiet hours, so replies are answered at once.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=NY).astimezone(UTC)
 TOKEN = "secret-token"
-STAFF_TOKEN = "staff-secret-0123456789abcdefghijklmnop"  # BASE_SETTINGS in tests/conftest.py
+STAFF_TOKEN = "Xk2vQp9LmZ4rT7wB1nYc8HsJd3FgA6eUq0Wt"  # BASE_SETTINGS in tests/conftest.py
 PUBLIC_URL = "https://notifier.example.org"
 PHONE = "+13125550101"
 KNOWN_SID = "SM" + "5" * 32  # a sent check-in's SID, so status callbacks can move a real row

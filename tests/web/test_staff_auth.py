@@ -470,7 +470,7 @@ def test_bearer_follow_up_keeps_working(staff_app: Callable[..., App]) -> None:
     app = staff_app()
     r = app.browser().get(
         "/followup/evening",
-        headers={"Authorization": "Bearer staff-secret-0123456789abcdefghijklmnop"},
+        headers={"Authorization": "Bearer Xk2vQp9LmZ4rT7wB1nYc8HsJd3FgA6eUq0Wt"},
     )
     assert r.status_code == 200
     assert "content-security-policy" not in r.headers
