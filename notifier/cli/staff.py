@@ -53,7 +53,7 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
         groups = staff.parse_groups(args.groups, settings)
         password = _stdin_password(args)
         if password is not None:
-            staff.check_password(password)
+            staff.check_password(password, (email, args.name))
         token = staff.add(open_db(settings), settings, email=email, name=args.name,
                           role=args.role, groups=groups, now=now_of(args, settings),
                           password=password)  # fmt: skip

@@ -2,7 +2,12 @@
 
 - E-mails are case-insensitive: stored and looked up lower-case.
 - Passwords are hashed with argon2id (argon2-cffi's defaults); a hash made with older
-  parameters is replaced at the next successful sign-in. At least 12 characters.
+  parameters is replaced at the next successful sign-in. At least 12 characters, and hard to
+  guess: zxcvbn (the maintained Python port of Dropbox's estimator) must score it 3 of 4 or
+  more, with the person's e-mail and name counted as known words.
+- Each argon2 check or hash takes 64 MiB for a moment: at most :data:`PARALLEL_CHECKS` run at
+  once (the others wait their turn), so a burst of sign-ins, unknown e-mails included (they
+  are checked against a dummy hash, so they take as long), cannot multiply the memory.
 - A new or reset account gets a one-time set-up link (``/setup/<token>``): valid 24 hours,
   single use; only the token's SHA-256 is stored.
 - A facilitator sees the groups listed on their account; an admin sees every group.
@@ -16,7 +21,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Collection, Sequence
+import threading
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,6 +43,9 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 HASHER = PasswordHasher()  # argon2id, the library's recommended parameters
 # Verified when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = HASHER.hash("not a real password, only a timing twin")
+MIN_STRENGTH = 3  # zxcvbn's score, 0-4: 3 is "safely unguessable" by its authors' measure
+PARALLEL_CHECKS = 2
+_CHECKS = threading.BoundedSemaphore(PARALLEL_CHECKS)
 
 
 class StaffError(ValueError):
@@ -50,11 +59,23 @@ def normalize_email(raw: str) -> str:
     return email
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, known: Iterable[str] = ()) -> None:
+    """Long enough and hard to guess; ``known``: the person's e-mail and name (a password made
+    of them is easy to guess for anyone who knows them)."""
+    from zxcvbn import zxcvbn
+
     if len(password) < MIN_PASSWORD_LENGTH:
         raise StaffError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise StaffError(f"the password must have at most {MAX_PASSWORD_LENGTH} characters")
+    words = [w for k in known for w in re.split(r"[@.\s_-]+", k.lower()) if len(w) > 2]
+    found = zxcvbn(password[:100], user_inputs=[*known, *words])  # its cost grows with length
+    if found["score"] < MIN_STRENGTH:
+        hint = found["feedback"]["warning"] or "it is made of common words or patterns"
+        raise StaffError(
+            f"the password is too easy to guess ({hint.rstrip('.')}); use four or more "
+            "unrelated words, or a password manager"
+        )
 
 
 def parse_groups(raw: str | None, settings: Settings) -> tuple[str, ...]:
@@ -101,17 +122,23 @@ def verify_password(stored: str | None, password: str) -> tuple[bool, str | None
     if len(password) > MAX_PASSWORD_LENGTH:
         return False, None
     try:
-        HASHER.verify(stored or _DUMMY_HASH, password)
+        with _CHECKS:
+            HASHER.verify(stored or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return False, None
     if stored is None:
         return False, None
-    return True, HASHER.hash(password) if HASHER.check_needs_rehash(stored) else None
+    return True, _hash(password) if HASHER.check_needs_rehash(stored) else None
+
+
+def _hash(password: str) -> str:
+    with _CHECKS:
+        return HASHER.hash(password)
 
 
 def set_password(staff: Staff, password: str) -> None:
-    check_password(password)
-    staff.password_hash = HASHER.hash(password)
+    check_password(password, (staff.email, staff.name))
+    staff.password_hash = _hash(password)
 
 
 def _new_setup_link(staff: Staff, now: datetime) -> str:
@@ -144,7 +171,7 @@ def add(
     if not name.strip() or len(name.strip()) > 120:
         raise StaffError("--name: expected the person's name (1-120 characters)")
     if password is not None:
-        check_password(password)
+        check_password(password, (key, name))
     with db.session() as s:
         if find(s, key) is not None:
             raise StaffError(f"{key}: an account already exists (use `notifier staff reset`)")
@@ -212,8 +239,6 @@ def enable(db: Database, email: str, now: datetime) -> Enabled:
 
 def reset(db: Database, email: str, now: datetime, password: str | None = None) -> str | None:
     """Clear the password and TOTP, sign out everywhere; a new set-up link (or ``password``)."""
-    if password is not None:
-        check_password(password)
     with db.session() as s:
         staff = _existing(s, email)
         staff.password_hash = None
@@ -252,7 +277,6 @@ def use_setup_token(
     db: Database, token: str, password: str, now: datetime, address: str | None
 ) -> Staff | None:
     """Set the password through a set-up link, which is then spent. None: no valid link."""
-    check_password(password)
     with db.session() as s:
         staff = by_setup_token(s, token, now)
         if staff is None:
