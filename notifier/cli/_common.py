@@ -57,6 +57,9 @@ def write_output(path: str, text: str, *, new_only: bool = False) -> Path:
 
 
 def say(text: str) -> None:
+    """Print to the staff terminal, control characters escaped (notifier.core.output.printable):
+    whatever a client wrote cannot move the cursor or erase a line."""
+    text = output.printable(text, keep="\n")
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from notifier.cli._common import UsageError, open_db, write_output
-from notifier.core import grammar
+from notifier.core import grammar, output
 from notifier.core.settings import Settings
 
 
@@ -39,7 +39,7 @@ def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:
         path = write_output(args.output, text, new_only=True)  # records are never overwritten
         sys.stderr.write(f"wrote {count} audit event(s) to {path}\n")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(output.printable(text, keep="\r\n\t"))
     return 0
 
 

@@ -24,7 +24,7 @@ def cmd_consent_export(args: argparse.Namespace, settings: Settings) -> int:
         path = write_output(args.output, text)
         sys.stderr.write(f"wrote {len(rows)} consent event(s) to {path}\n")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(output.printable(text, keep="\r\n\t"))
     return 0
 
 

@@ -90,8 +90,10 @@ def _check_key_mode(settings: Settings, path: Path) -> None:
         return  # the console backend writes its own key 0600; a trial may keep what it has
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        raise KeysError(f"NOTIFIER_KEY_FILE: {path} has mode {mode:o}, readable by others than "
-                        "its owner; run chmod 600 on it (or mount the secret with mode 0400)")  # fmt: skip
+        raise KeysError(
+            f"NOTIFIER_KEY_FILE: {path} has mode {mode:o}, readable by others than its owner; "
+            "run chmod 600 on it (or mount the secret with mode 0400)"
+        )
 
 
 def read_key_file(path: Path) -> list[str]:

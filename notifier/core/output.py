@@ -1,5 +1,11 @@
 """Rendering rows for the terminal: aligned tables, JSON arrays, CSV; a progress line; and
-writing a private file (health information: owner only, never through a symlink)."""
+writing a private file (health information: owner only, never through a symlink).
+
+Text that clients or strangers wrote reaches the staff terminal. :func:`printable` is the one
+escaping function: every table cell, every CSV cell and everything the CLI prints
+(``notifier.cli._common.say`` and the writers that print CSV) goes through it, so escape codes
+in a reply (cursor moves, line erases, a C1 CSI, bidi overrides) are shown as ``\\x1b[2K``
+instead of acting on the terminal or a spreadsheet."""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -15,6 +22,22 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+# C0 and C1 controls, DEL, and the invisible direction marks and overrides that reorder text.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``, ``\\u202e``); those in
+    ``keep`` (e.g. newline and tab inside a quoted CSV cell) stay as they are."""
+
+    def escaped(found: re.Match[str]) -> str:
+        char = found.group()
+        if char in keep:
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _CONTROLS.sub(escaped, text)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -28,7 +51,10 @@ def to_jsonable(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
+    """JSON with every control character as a ``\\uXXXX`` escape (json escapes C0 itself; DEL,
+    C1 and direction overrides are escaped here): a reader gets the text, a terminal no codes."""
+    text = json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}" if m.group() != "\n" else "\n", text)
 
 
 def table(
@@ -67,7 +93,7 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    return " ".join(str(value).split("\n"))
+    return printable(" ".join(str(value).split("\n")))
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -92,10 +118,10 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
+        return printable("; ".join(str(v) for v in value), keep="\n\t")
     if isinstance(value, dict):
-        return json.dumps(to_jsonable(value), ensure_ascii=False)
-    text = value
+        return printable(json.dumps(to_jsonable(value), ensure_ascii=False))
+    text = printable(value, keep="\n\t") if isinstance(value, str) else value
     # A cell starting with = + - @ is a formula in spreadsheets: neutralise it.
     if isinstance(text, str) and text[:1] in ("=", "+", "-", "@") and not _is_number(text):
         return "'" + text

@@ -77,7 +77,9 @@ def random_enough(secret: str) -> bool:
     from notifier.core.entropy import guessable
 
     value = secret.strip()
-    return len(value) >= MIN_STAFF_TOKEN and not is_placeholder_token(value) and not guessable(value)
+    return (
+        len(value) >= MIN_STAFF_TOKEN and not is_placeholder_token(value) and not guessable(value)
+    )
 
 
 def is_loopback_host(host: str | None) -> bool:

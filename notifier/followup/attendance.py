@@ -172,9 +172,10 @@ def mark(
                 )
             )
             _upsert(s, db, meeting.id, client_id, status, now, staff_id, source)
+            change = f"{day.isoformat()}: {previous or 'unmarked'} -> {status}"
             audit.record(s, action="attendance_change", staff_id=staff_id, now=now,
                          address=address or source, client_id=client_id, group=group,
-                         detail=f"{day.isoformat()}: {previous or 'unmarked'} -> {status}")  # fmt: skip
+                         detail=change)  # fmt: skip
             result = Marked(meeting.id, group, meeting.starts_at, external_id, status, previous)
     if not ours:
         # One answer whether the id exists in another group or not at all (the form must not

@@ -220,9 +220,7 @@ def _detail(request: Request) -> str:
     return f"{request.method} {template}"
 
 
-def group_access(
-    group: str, request: Request, staff: CurrentStaff, _: FormsFirst
-) -> GroupGrant:
+def group_access(group: str, request: Request, staff: CurrentStaff, _: FormsFirst) -> GroupGrant:
     service = get_service(request)
     if service.settings.group(group) is None:
         raise HTTPException(404, "no such group")

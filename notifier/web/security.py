@@ -31,7 +31,6 @@ secret per browser, so the check is a few lines (``deps.csrf_form``) every POST 
 from __future__ import annotations
 
 import secrets
-
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, Signer, TimestampSigner

@@ -287,8 +287,8 @@ def test_twilio_backend_refuses_a_key_file_readable_by_others(
     key = tmp_path / "secrets" / "notifier.key"
     key.write_text(TEST_KEY + "\n")
     key.chmod(mode)
-    s = twilio(make_settings, database_url=f"sqlite:///{tmp_path / 'data' / 'n.db'}", encryption_keys="",
-               key_file=str(key))  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'data' / 'n.db'}"
+    s = twilio(make_settings, database_url=url, encryption_keys="", key_file=str(key))
     with pytest.raises(KeysError, match="NOTIFIER_KEY_FILE") as err:
         load_crypto(s)
     assert "\n" not in str(err.value) and "chmod 600" in str(err.value)
@@ -303,8 +303,8 @@ def test_twilio_backend_accepts_an_owner_only_key_file(
     key = tmp_path / "secrets" / "notifier.key"
     key.write_text(TEST_KEY + "\n")
     key.chmod(mode)
-    s = twilio(make_settings, database_url=f"sqlite:///{tmp_path / 'data' / 'n.db'}", encryption_keys="",
-               key_file=str(key))  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'data' / 'n.db'}"
+    s = twilio(make_settings, database_url=url, encryption_keys="", key_file=str(key))
     assert load_crypto(s).keys == (TEST_KEY,)
 
 

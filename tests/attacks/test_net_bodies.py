@@ -170,6 +170,8 @@ def test_oversized_staff_form_is_refused_without_being_read(
 ) -> None:
     svc = service()
     with serving(svc) as port, socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.sendall(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                     b"application/x-www-form-urlencoded\r\nContent-Length: 50000000\r\n\r\n")  # fmt: skip
+        sock.sendall(
+            b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            b"application/x-www-form-urlencoded\r\nContent-Length: 50000000\r\n\r\n"
+        )
         assert answer_within(sock, 5).startswith(b"HTTP/1.1 413")

@@ -126,8 +126,9 @@ def test_plain_http_oidc_issuer_refused_unless_loopback(
 ) -> None:
     """N4: the provider's discovery document, keys and tokens would travel over plain http,
     where anyone on the path could sign staff in as whom they like."""
+    public = {"NOTIFIER_PUBLIC_URL": "https://notifier.example.org"}
     err = _refused(tmp_path, capsys, "NOTIFIER_OIDC_ISSUER", NOTIFIER_OIDC_ISSUER=issuer,
-                   NOTIFIER_PUBLIC_URL="https://notifier.example.org", **OIDC, **backend)  # fmt: skip
+                   **public, **OIDC, **backend)  # fmt: skip
     assert "https" in err
 
 

@@ -80,7 +80,8 @@ def test_attendance_mark_change_updates_the_row(service: Service) -> None:
     do_mark(service, MON, "C1", "absent", MON_START + timedelta(minutes=5))
     later = MON_START + timedelta(minutes=40)
     staff.add(service.db, service.settings, email="ana@clinic.org", name="Ana",
-              role="facilitator", groups=["evening"], now=later, password="correct horse battery staple")  # fmt: skip
+              role="facilitator", groups=["evening"], now=later,
+              password="correct horse battery staple")  # fmt: skip
     with service.db.read() as s:
         found = staff.find(s, "ana@clinic.org")
         assert found is not None
