@@ -77,6 +77,7 @@ def create_app(service: Service) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(security.RelativeRedirects)
     # Outermost: every body, staff form or webhook, has a deadline and a size limit.
     app.add_middleware(
         bodies.BodyLimits,

@@ -34,8 +34,10 @@ import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, Signer, TimestampSigner
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from notifier.core.settings import Settings
 
@@ -169,3 +171,46 @@ def safe_next(raw: str | None) -> str:
 
 def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
+
+
+class RelativeRedirects:
+    """Pure ASGI middleware: a redirect back to this site is made relative.
+
+    Starlette's trailing-slash redirect (``/groups/evening/`` -> 307) is an absolute URL built
+    from the Host header the client sent, so a poisoned cache or a crafted request could send
+    staff elsewhere. A ``Location`` whose host is the request's own becomes its path and query,
+    with one leading slash (never ``//host``, which a browser would read as another site).
+    Redirects to other sites (the identity provider) are left alone."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        own_host = Headers(scope=scope).get("host", "")
+
+        async def relative(message: Message) -> None:
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                headers = MutableHeaders(scope=message)
+                location = headers.get("location")
+                if location is not None:
+                    headers["location"] = _relative(location, own_host)
+            await send(message)
+
+        await self.app(scope, receive, relative)
+
+
+def _relative(location: str, own_host: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(location)
+    if not parts.netloc and not location.startswith(("//", "/\\")):
+        return location  # already relative
+    if parts.netloc and parts.netloc.lower() != own_host.lower():
+        return location  # another site, on purpose
+    path = "/" + parts.path.lstrip("/\\")
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return path + query + fragment
