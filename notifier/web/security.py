@@ -8,6 +8,9 @@ Cookies (HttpOnly, SameSite=Lax, Path=/, ``Secure`` when NOTIFIER_PUBLIC_URL is 
   set-up link): double-submit, checked against the hidden field.
 - ``notifier_oidc``: Starlette's SessionMiddleware, only while an OpenID Connect sign-in is
   under way (Authlib keeps its state and nonce there).
+- ``notifier_notice``: a message for the next page (a form's refusal, in the program's words),
+  signed with a timestamp and bound to the session, read once. Notice boxes never show query
+  text: ``?done=`` is one of a fixed set of keys, and there is no ``?error=``.
 - ``notifier_device``: this browser is a known device of these accounts: a random device id
   and the staff ids that completed a sign-in on it (password and code, where codes are on),
   signed with a timestamp, valid :data:`DEVICE_MAX_AGE` from the last such sign-in. A known
@@ -45,6 +48,8 @@ SESSION_COOKIE = "notifier_session"
 CSRF_COOKIE = "notifier_csrf"
 OIDC_COOKIE = "notifier_oidc"
 DEVICE_COOKIE = "notifier_device"
+NOTICE_COOKIE = "notifier_notice"
+NOTICE_MAX_AGE = 120  # seconds: a notice is for the page the form redirects to
 DEVICE_MAX_AGE = 90 * 24 * 3600  # seconds: a device unused for 90 days is a stranger again
 DEVICE_ACCOUNTS = 8  # accounts remembered per browser (a shared clinic computer)
 CSRF_FIELD = "csrf_token"
@@ -101,6 +106,7 @@ class Cookies:
         self._session = Signer(key, salt="notifier.staff-session")
         self._csrf = Signer(key, salt="notifier.csrf")
         self._device = TimestampSigner(key, salt="notifier.device")
+        self._notice = TimestampSigner(key, salt="notifier.notice")
 
     def _set(self, response: Response, name: str, value: str) -> None:
         response.set_cookie(
@@ -123,6 +129,29 @@ class Cookies:
 
     def set_anonymous_csrf(self, response: Response, value: str) -> None:
         self._set(response, CSRF_COOKIE, self._csrf.sign(value).decode())
+
+    def set_notice(self, response: Response, session_id: str, text: str) -> None:
+        value = f"{session_id[:16]}:{text[:300]}".encode().hex()
+        response.set_cookie(
+            NOTICE_COOKIE, self._notice.sign(value).decode(), max_age=NOTICE_MAX_AGE,
+            httponly=True, samesite="lax", secure=self.secure, path="/",
+        )  # fmt: skip
+
+    def notice(self, request: Request, session_id: str) -> str | None:
+        """The notice the server set for this session, if any (clear it once shown)."""
+        raw = request.cookies.get(NOTICE_COOKIE)
+        if not raw or len(raw) > 1024:
+            return None
+        try:
+            value = bytes.fromhex(self._notice.unsign(raw, max_age=NOTICE_MAX_AGE).decode())
+        except (BadSignature, ValueError):
+            return None
+        owner, _, text = value.decode(errors="replace").partition(":")
+        return text if owner == session_id[:16] else None
+
+    def clear_notice(self, response: Response) -> None:
+        response.delete_cookie(NOTICE_COOKIE, path="/", secure=self.secure, httponly=True,
+                               samesite="lax")  # fmt: skip
 
     def device(self, request: Request) -> Device | None:
         raw = request.cookies.get(DEVICE_COOKIE)

@@ -5,7 +5,8 @@ an alert's outcome, a text to the client, showing the phone number.
 Everything shown comes from ``service.followup`` (the digest the CLI and JSON use) or a plain
 read of the client's rows; every change goes through the module that owns it (attendance,
 alert_outcomes, staff_text) and is audited. Forms answer with a 303 back to the page, which
-says what happened (``?done=...``) so a reload never repeats a change.
+says what happened (``?done=`` one of a fixed set of keys; a refusal in the program's words
+travels in a signed cookie, never in the URL) so a reload never repeats a change.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from notifier.roster.clients import external_ids_filter
 from notifier.service import Service
 from notifier.staff import audit
 from notifier.staff import text as staff_text
+from notifier.staff.logins import SignedIn
 from notifier.web import views
 from notifier.web.deps import (
     ClientAccess,
@@ -44,6 +46,7 @@ from notifier.web.deps import (
     CurrentStaff,
     GroupAccess,
     address_of,
+    cookies,
     get_service,
     now_of,
 )
@@ -232,9 +235,13 @@ def client_page(
     access: ClientAccess,
     staff: CurrentStaff,
     done: str | None = None,
-    error: str | None = None,
 ) -> Response:
-    return _client_response(request, access.client_id, staff.staff_id, done, error, phone=False)
+    # A refusal's words come from the signed notice cookie, never from the query string.
+    error = cookies(request).notice(request, staff.session_id)
+    page = _client_response(request, access.client_id, staff.staff_id, done, error, phone=False)
+    if error is not None:
+        cookies(request).clear_notice(page)
+    return page
 
 
 @router.post("/clients/{external_id}/phone")
@@ -272,7 +279,7 @@ def acknowledge_alert(
             now=now,
         )
     except alert_outcomes.AckError as exc:
-        return _back(access.external_id, error=str(exc))
+        return _refused(request, staff, access.external_id, str(exc))
     audit.record(service.db, action="alert_ack", staff_id=staff.staff_id, now=now,
                  address=address_of(request), client_id=access.client_id, group=access.group,
                  detail=f"alert {alert.id} ({alert.kind}): {outcome}")  # fmt: skip
@@ -295,7 +302,7 @@ def send_text(
             now=now,
         )
     except staff_text.StaffTextError as exc:
-        return _back(access.external_id, error=str(exc))
+        return _refused(request, staff, access.external_id, str(exc))
     if not queued.duplicate:
         audit.record(service.db, action="staff_text", staff_id=staff.staff_id, now=now,
                      address=address_of(request), client_id=access.client_id,
@@ -307,6 +314,13 @@ def send_text(
 
 def _back(external_id: str, **query: str) -> Response:
     return RedirectResponse(f"/clients/{quote(external_id)}?{urlencode(query)}", 303)
+
+
+def _refused(request: Request, staff: SignedIn, external_id: str, why: str) -> Response:
+    """Back to the client page, saying why in a signed notice (never in the URL)."""
+    response = RedirectResponse(f"/clients/{quote(external_id)}", 303)
+    cookies(request).set_notice(response, staff.session_id, why)
+    return response
 
 
 def _client_response(
