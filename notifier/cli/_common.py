@@ -48,6 +48,17 @@ def staff_id_by(database: dbmod.Database, email: str) -> int:
     raise UsageError(f"--by {email!r}: expected the e-mail of an active staff account")
 
 
+def audited_read(
+    database: dbmod.Database, command: str, args: argparse.Namespace, settings: Settings
+) -> None:
+    """Every read of client data from the shell is an audit event (notifier.staff.audit)."""
+    from notifier.staff.audit import record_cli_read
+
+    fmt = getattr(args, "format", None)
+    what = command + (f" ({fmt})" if fmt else "")
+    record_cli_read(database, what, now_of(args, settings), client=getattr(args, "client", None))
+
+
 def write_output(path: str, text: str, *, new_only: bool = False) -> Path:
     """``--output``: a private file (notifier.core.output.write_private); a refusal is bad input."""
     try:

@@ -18,6 +18,7 @@ from typing import Any
 from notifier.cli._common import (
     UsageError,
     add_format,
+    audited_read,
     emit,
     now_of,
     open_db,
@@ -44,7 +45,9 @@ LIST_COLUMNS = (
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     from notifier.inbound.alerts import list_alerts
 
-    rows = [asdict(a) for a in list_alerts(open_db(settings), open_only=args.open)]
+    database = open_db(settings)
+    rows = [asdict(a) for a in list_alerts(database, open_only=args.open)]
+    audited_read(database, "alerts" + (" --open" if args.open else ""), args, settings)
     emit(args, rows, LIST_COLUMNS, widths={"note": 40})
     return 0
 

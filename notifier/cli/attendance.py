@@ -10,6 +10,7 @@ from notifier.cli._common import (
     UsageError,
     add_format,
     add_now,
+    audited_read,
     emit,
     now_of,
     open_db,
@@ -70,6 +71,7 @@ def cmd_attendance_list(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"attendance list: no group {args.group!r} (groups: {known})")
     database = open_db(settings)
     found = history(database, settings, group=args.group, now=now_of(args, settings))
+    audited_read(database, "attendance list", args, settings)
     with database.read() as s:
         ids = dict(
             s.execute(select(Client.id, Client.external_id).where(Client.id.in_(found))).all()

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime, time
 from typing import Any
 
-from notifier.cli._common import UsageError, open_db, write_output
+from notifier.cli._common import UsageError, audited_read, open_db, write_output
 from notifier.core import grammar, output
 from notifier.core.settings import Settings
 
@@ -34,7 +34,9 @@ def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:
     from notifier.staff.audit import export_csv
 
     since = _since(args.since, settings)
-    text, count = export_csv(open_db(settings), since)
+    database = open_db(settings)
+    text, count = export_csv(database, since)
+    audited_read(database, "audit export", args, settings)  # it names clients too
     if args.output:
         path = write_output(args.output, text, new_only=True)  # records are never overwritten
         sys.stderr.write(f"wrote {count} audit event(s) to {path}\n")

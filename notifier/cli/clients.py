@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
+from notifier.cli._common import (
+    UsageError,
+    add_format,
+    add_now,
+    audited_read,
+    emit,
+    now_of,
+    open_db,
+    say,
+)
 from notifier.core import output
 from notifier.core.models import Client
 from notifier.core.settings import Settings
@@ -64,7 +73,10 @@ def cmd_clients_import(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_clients_list(args: argparse.Namespace, settings: Settings) -> int:
     from notifier.roster.clients import list_clients
 
-    rows = [client_row(c) for c in list_clients(open_db(settings), args.group)]
+    database = open_db(settings)
+    rows = [client_row(c) for c in list_clients(database, args.group)]
+    shown = " phones shown" if args.show_phones or args.format == "json" else ""
+    audited_read(database, f"clients list{shown}", args, settings)
     if args.format != "json":
         from notifier.core.logs import mask_phone
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from notifier.cli._common import open_db, write_output
+from notifier.cli._common import audited_read, open_db, write_output
 from notifier.core import output
 from notifier.core.settings import Settings
 
@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 def cmd_consent_export(args: argparse.Namespace, settings: Settings) -> int:
     from notifier.roster.consent import events
 
+    database = open_db(settings)
     rows = [{"external_id": e, "event": ev, "at": at, "source": src}
-            for e, ev, at, src in events(open_db(settings))]  # fmt: skip
+            for e, ev, at, src in events(database)]  # fmt: skip
+    audited_read(database, "consent export", args, settings)
     text = output.csv_text(rows, ["external_id", "event", "at", "source"])
     if args.output:
         path = write_output(args.output, text)

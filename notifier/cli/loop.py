@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
+from notifier.cli._common import (
+    UsageError,
+    add_format,
+    add_now,
+    audited_read,
+    emit,
+    now_of,
+    open_db,
+    say,
+)
 from notifier.core.models import PENDING, SENDING, STATUSES, Client, Message
 from notifier.core.settings import Settings
 from notifier.roster.clients import external_id_filter
@@ -84,6 +93,7 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
                 # Planned rows get their words when sent; show what they would say now.
                 row["body"] = words_of(templates, settings, m, c, a)
             rows.append(row)
+    audited_read(database, "outbox", args, settings)
     if args.format != "json":
         for r in rows:
             r["due_at"] = r["due_at"].astimezone(settings.timezone)

@@ -7,7 +7,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
+from notifier.cli._common import (
+    UsageError,
+    add_format,
+    add_now,
+    audited_read,
+    emit,
+    now_of,
+    open_db,
+    say,
+)
 from notifier.core.models import Client, Reply
 from notifier.core.settings import Settings, to_e164
 from notifier.inbound.replies import signals_of
@@ -77,6 +86,7 @@ def cmd_replies(args: argparse.Namespace, settings: Settings) -> int:
             q = q.where(Reply.category == args.category)
         q = q.order_by(Reply.received_at.desc(), Reply.id.desc()).limit(args.limit)
         rows = [reply_row(r, ext) for r, ext in s.execute(q).all()]
+    audited_read(database, "replies", args, settings)
     if args.format != "json":
         for r in rows:
             r["received_at"] = r["received_at"].astimezone(settings.timezone)

@@ -6,7 +6,16 @@ import argparse
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from notifier.cli._common import UsageError, add_format, add_now, emit, now_of, open_db, say
+from notifier.cli._common import (
+    UsageError,
+    add_format,
+    add_now,
+    audited_read,
+    emit,
+    now_of,
+    open_db,
+    say,
+)
 from notifier.core import grammar
 from notifier.core.settings import Settings
 
@@ -105,7 +114,9 @@ def cmd_sessions_list(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         raise UsageError(f"--days: {exc}") from None
     rows = []
-    for a, ext in list_sessions(open_db(settings), now - timedelta(days=1), now + days, args.group):
+    database = open_db(settings)
+    audited_read(database, "sessions list", args, settings)
+    for a, ext in list_sessions(database, now - timedelta(days=1), now + days, args.group):
         rows.append(
             {
                 "id": a.id,

@@ -40,6 +40,7 @@ ACTIONS = frozenset(
         "view_home",
         "view_group",
         "view_client",
+        "view_records",
         "access_denied",
         "show_phone",
         "attendance_change",
@@ -141,3 +142,27 @@ def lockouts(db: Database, now: datetime, window: timedelta = LOCKOUT_WINDOW) ->
     with db.read() as s:
         found = [Lockouts(i, e, n, last) for i, e, n, last in s.execute(q).all() if i is not None]
     return sorted(found, key=lambda x: x.last_at, reverse=True)
+
+
+def record_cli_read(
+    db: Database, command: str, now: datetime, *, client: str | None = None
+) -> None:
+    """A read of client data from the shell (``notifier replies``, ``clients list``, ...): one
+    row, address "cli", the OS user in the detail. With ``client`` (the external id a
+    ``--client`` named) it is ``view_client`` with that client's row id (the typed id is never
+    stored); otherwise ``view_records``."""
+    import getpass
+
+    from notifier.roster.clients import external_id_filter
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # a container user with no name
+        user = "unknown"
+    client_id = None
+    if client:
+        with db.read() as s:
+            client_id = s.scalar(select(Client.id).where(external_id_filter(db.crypto, client)))
+    action = "view_client" if client else "view_records"
+    record(db, action=action, staff_id=None, now=now, address="cli", client_id=client_id,
+           detail=f"notifier {command} (os user {user})")  # fmt: skip
