@@ -6,8 +6,12 @@ six-hourly job and ``notifier purge`` both run it.
 What the follow-up list needs (scores, categories, labels, timestamps, statuses) stays; the
 words people wrote and the texts we sent do not. Webhook deliveries that failed processing
 (kept in the inbox for a person to look at) are deleted once older than the retention too.
-Purging is idempotent (an erased body is the empty string and is skipped) and is logged as
-counts only.
+Staff notes on alerts (what happened when someone called) are erased with the replies: the
+note of an alert raised before the cutoff. Purging is idempotent (an erased body is the empty
+string and is skipped) and is logged as counts only.
+
+Every encrypted column is in :data:`ERASED` (retention erases it) or :data:`KEPT` (needed as
+long as the record exists); a test walks the models, so a new one cannot be forgotten.
 """
 
 from __future__ import annotations
@@ -20,13 +24,33 @@ from sqlalchemy import delete, update
 
 from notifier.core import throttle
 from notifier.core.db import Database, rowcount
-from notifier.core.models import FINAL_STATUSES, InboxItem, Message, Reply
+from notifier.core.models import FINAL_STATUSES, Alert, InboxItem, Message, Reply
 from notifier.core.settings import Settings
 from notifier.followup.reports import remove_old_pages
 from notifier.inbound.inbox import DEAD
 from notifier.staff import logins as staff_sessions
 
 log = logging.getLogger(__name__)
+
+# (table, column) of every encrypted column: erased after NOTIFIER_RETENTION, or kept.
+ERASED = frozenset(
+    {
+        ("messages", "body"),
+        ("messages", "recipient"),
+        ("replies", "body"),
+        ("alerts", "note"),
+        ("inbox", "from_phone"),  # failed rows are deleted; processed ones at once
+        ("inbox", "body"),
+    }
+)
+KEPT = frozenset(
+    {
+        ("clients", "external_id"),  # the client's record, until the clinic removes it
+        ("clients", "first_name"),
+        ("clients", "phone"),
+        ("staff", "totp_secret"),  # the account's second factor
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +61,7 @@ class PurgeResult:
     inbox_rows: int = 0  # failed webhook deliveries deleted
     report_pages: int = 0  # follow-up pages of old meetings removed
     staff_sessions: int = 0  # expired staff sessions ended (housekeep only)
+    alert_notes: int = 0  # staff notes of old alerts erased
 
 
 def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
@@ -58,6 +83,13 @@ def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
                 update(Reply).where(Reply.received_at < cutoff, Reply.body != "").values(body="")
             )
         )
+        notes = rowcount(
+            s.execute(
+                update(Alert)
+                .where(Alert.created_at < cutoff, Alert.note.is_not(None))
+                .values(note=None)
+            )
+        )
         # Only rows given up on: a row still waiting is the backlog, processed (and deleted) next.
         inbox = rowcount(
             s.execute(
@@ -70,9 +102,9 @@ def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
     log.info(
         "purged old bodies",
         extra={"event": "purge", "messages": messages, "replies": replies, "inbox": inbox,
-               "report_pages": pages, "cutoff": cutoff.isoformat()},
+               "report_pages": pages, "alert_notes": notes, "cutoff": cutoff.isoformat()},
     )  # fmt: skip
-    return PurgeResult(cutoff, messages, replies, inbox, pages)
+    return PurgeResult(cutoff, messages, replies, inbox, pages, alert_notes=notes)
 
 
 def housekeep(db: Database, settings: Settings, now: datetime) -> PurgeResult:

@@ -25,7 +25,8 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     result = housekeep(open_db(settings), settings, now_of(args, settings))
     say(
         f"erased bodies older than {result.cutoff:%Y-%m-%d %H:%M} UTC: "
-        f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies); deleted "
+        f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies), "
+        f"{result.alert_notes} alert note(s); deleted "
         f"{result.inbox_rows} failed inbox row(s); removed {result.report_pages} report page(s); "
         f"ended {result.staff_sessions} expired staff session(s)"
     )

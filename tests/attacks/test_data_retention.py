@@ -123,3 +123,54 @@ def test_key_rotation_reencrypts_names_and_rehashes_ids(database: Database) -> N
         assert client.phone_hash == only_new.lookup_hash("+13125550102")
         assert s.scalar(select(func.count()).select_from(Client)) == 1
     d.dispose()
+
+
+# --- alert notes (issue 17, N11) -----------------------------------------------------------------
+def test_alert_notes_are_erased_with_the_replies(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """Notes staff write about an alert are health information too: they were kept for ever."""
+    from notifier.core.models import Alert
+    from notifier.inbound import outcomes
+    from notifier.service import Service
+    from notifier.staff import accounts
+    from tests.fakes.transport import FakeTransport
+
+    settings = make_settings(database_url=database.url, retention="30d")
+    svc = Service(settings, transport=FakeTransport(), clock=lambda: NOW)
+    client = add_client(database, "C1", phone="+13125550101", now=NOW - timedelta(days=60))
+    ids = []
+    for days_ago in (40, 10):
+        svc.receive(from_phone="+13125550101", body="i want to die",
+                    now=NOW - timedelta(days=days_ago))  # fmt: skip
+    accounts.add(database, settings, email="ana@clinic.org", name="Ana", role="admin",
+                 groups=(), now=NOW, password="correct horse battery staple")  # fmt: skip
+    with database.read() as s:
+        ids = list(s.scalars(select(Alert.id).order_by(Alert.id)))
+        staff_id = s.scalar(select(accounts.Staff.id))
+    assert len(ids) == 2 and staff_id is not None
+    for alert_id in ids:
+        outcomes.acknowledge(database, alert_id=alert_id, client_id=client.id, outcome="reached",
+                             note="spoke with her sister, she is safe tonight",
+                             staff_id=staff_id, now=NOW - timedelta(days=9))  # fmt: skip
+    result = purge(database, settings, NOW)
+    assert result.alert_notes == 1
+    with database.read() as s:
+        notes = dict(s.execute(select(Alert.id, Alert.note)).tuples().all())
+    assert notes[ids[0]] is None and notes[ids[1]] == "spoke with her sister, she is safe tonight"
+    assert purge(database, settings, NOW).alert_notes == 0  # idempotent
+    svc.close()
+
+
+def test_every_encrypted_column_is_erased_by_retention_or_kept_on_purpose() -> None:
+    """A new encrypted column (a note, a body) must say whether retention erases it."""
+    from notifier.retention import ERASED, KEPT
+
+    columns = {
+        (table.name, column.name)
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, EncryptedText)
+    }
+    assert columns - (ERASED | KEPT) == set()
+    assert ("alerts", "note") in ERASED
