@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,13 +35,21 @@ from notifier.outbound.texts import (
     when_text,
 )
 
+# Stems, not whole words: each matches at the start of a word and any ending after it
+# ("treatment" -> "treatments", "relaps" -> "relapsed", "adicci" -> "adicciones"); accents are
+# folded before matching ("recaída" -> "recaida"). Staff texts (notifier/staff/text.py) and
+# `notifier check-templates` use this one list. A stem is kept long enough not to catch
+# everyday words: "treatment" not "treat", "sobriedad" not "sobr" (Spanish "sobre").
 DEFAULT_DISCLOSURE_WORDS = (
-    "drug", "drugs", "alcohol", "alcoholic", "addiction", "addict", "addicted", "recovery",
-    "treatment", "rehab", "rehabilitation", "sober", "sobriety", "relapse", "iop",
-    "substance", "detox", "methadone", "suboxone", "buprenorphine", "opioid", "opioids",
-    "narcotics", "narcotic", "12-step", "aa meeting", "na meeting", "intensive outpatient",
-    "drogas", "droga", "alcohol", "adiccion", "adicto", "recuperacion", "tratamiento",
-    "rehabilitacion", "sobriedad", "recaida", "sustancias",
+    # English
+    "drug", "alcohol", "addict", "recover", "treatment", "rehab", "sober", "sobriety",
+    "relaps", "iop", "substance", "detox", "methadone", "suboxone", "buprenorphine", "opioid",
+    "opiate", "narcotic", "naloxone", "narcan", "fentanyl", "heroin", "cocaine", "12-step",
+    "aa meeting", "na meeting", "intensive outpatient", "outpatient program",
+    # Spanish
+    "droga", "drogadic", "adicci", "adict", "alcoholi", "recuperaci", "tratamiento",
+    "rehabilita", "sobriedad", "recaida", "recaer", "recai", "sustancia", "desintoxica",
+    "metadona", "opioide", "opiaceo", "narcotico", "estupefaciente", "ambulatorio intensivo",
 )  # fmt: skip
 
 GSM7_BASIC = gsm.BASIC
@@ -90,9 +99,22 @@ def non_gsm(text: str) -> list[str]:
     return sorted({c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENSION})
 
 
+def _folded(text: str) -> str:
+    """Lower case without accents: "Recaída" -> "recaida"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def disclosing(text: str, words: Iterable[str]) -> list[str]:
-    lowered = text.lower()
-    return [w for w in words if re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", lowered)]
+    """The words of ``text`` (lower case, accents folded) that begin with one of the stems
+    ``words`` (see DEFAULT_DISCLOSURE_WORDS), each once, in the order of the stems."""
+    folded = _folded(text)
+    found: list[str] = []
+    for stem in words:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(_folded(stem))}[\w-]*", folded):
+            if match.group() not in found:
+                found.append(match.group())
+    return found
 
 
 def _check_text(where: str, text: str, words: tuple[str, ...]) -> list[Finding]:
