@@ -326,3 +326,130 @@ def test_key_file_readable_by_others_stops_the_cli_with_one_line(
     assert main(["--env-file", str(env), "clients", "list"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "NOTIFIER_KEY_FILE" in err
+
+
+# --- a copied database after a staff day (issue 17) ----------------------------------------------
+# Everything a thief must not find in a copy: names, numbers (any format), record numbers,
+# what clients wrote, what staff wrote (notes, texts). Distinctive, so a hit is never chance.
+BEN_NAME, ZOE_NAME = "Benedikta", "Zoraida"
+BEN_MRN, ZOE_MRN = "MRN73015", "MRN73016"
+BEN_PHONE, ZOE_PHONE = "+13125550171", "+13125550172"
+REPLY_TEXT = "cravings are bad, I keep thinking about the bottle under the sink"
+CRISIS_TEXT = "I want to kill myself tonight, I have the pills"
+NOTE_TEXT = "reached her sister Marisol, going with her to the ER"
+STAFF_TEXT = "Thinking of you Benedikta, call us back when you can"
+
+
+def clear_text_everywhere(url: str) -> str:
+    """Every value of every column of every table, as a plain SQL client sees it (no key),
+    and for SQLite the raw bytes of the file and its WAL too."""
+    from sqlalchemy import inspect
+
+    engine = create_engine(url)
+    parts = []
+    with engine.connect() as conn:
+        for table in inspect(conn).get_table_names():
+            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+                parts.append(f"{table}: {tuple(row)!r}")
+    engine.dispose()
+    if url.startswith("sqlite"):
+        path = Path(url.split(":///", 1)[1])
+        for suffix in ("", "-wal"):
+            f = Path(f"{path}{suffix}")
+            if f.exists():
+                parts.append(f.read_bytes().decode("latin-1"))
+    return "\n".join(parts)
+
+
+def test_copied_database_after_a_staff_day_holds_nothing_in_clear(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from notifier.web import create_app
+    from tests.web.staffkit import App as StaffApp
+    from tests.web.staffkit import Clock, csrf_of, enrol
+
+    settings = Settings(
+        _env_file=None,
+        **{  # type: ignore[call-arg]
+            **__import__("tests.conftest", fromlist=["BASE_SETTINGS"]).BASE_SETTINGS,
+            "database_url": database_url,
+            "public_url": "https://notifier.example.org",
+        },
+    )
+    clock = Clock(datetime(2026, 11, 30, 23, 40, tzinfo=UTC))  # Mon 18:40 NY: meeting on
+    svc = Service(settings, transport=FakeTransport(), clock=clock)
+    app = StaffApp(svc, TestClient(create_app(svc), base_url="https://testserver"), clock)
+    then = clock.now - timedelta(days=14)
+    add_client(svc.db, BEN_MRN, first_name=BEN_NAME, phone=BEN_PHONE, now=then)
+    add_client(svc.db, ZOE_MRN, first_name=ZOE_NAME, phone=ZOE_PHONE, now=then)
+    svc.receive(from_phone=ZOE_PHONE, body=REPLY_TEXT, now=clock.now - timedelta(hours=5))
+    svc.receive(from_phone=BEN_PHONE, body=CRISIS_TEXT, now=clock.now - timedelta(minutes=20))
+    svc.receive(from_phone="+13125550199", body="who is this", now=clock.now)  # a stranger
+    svc.tick(clock.now)
+    # The staff day: sign-in, the lists, a client page, the phone number, an alert's outcome
+    # with a note, attendance, a text, and a look at a client who is not there.
+    app.add_staff("ana@clinic.org", groups="evening")
+    browser = app.browser()
+    enrol(browser, "ana@clinic.org", clock.now)
+    browser.follow_redirects = False
+    for path in ("/", "/groups/evening", f"/clients/{BEN_MRN}", f"/clients/{ZOE_MRN}",
+                 "/clients/MRN99999"):  # fmt: skip
+        browser.get(path)
+    page = browser.get(f"/clients/{BEN_MRN}")
+    browser.post(f"/clients/{BEN_MRN}/phone", data={"csrf_token": csrf_of(page)})
+    from notifier.core.models import Alert
+
+    with svc.db.read() as s:
+        alert_id = s.scalar(select(Alert.id).where(Alert.kind == "crisis"))
+    page = browser.get(f"/clients/{BEN_MRN}")
+    r = browser.post(
+        f"/clients/{BEN_MRN}/alerts/{alert_id}",
+        data={"csrf_token": csrf_of(page), "outcome": "reached", "note": NOTE_TEXT},
+    )
+    assert r.status_code == 303
+    page = browser.get("/groups/evening")
+    for mrn, status in ((BEN_MRN, "absent"), (ZOE_MRN, "attended")):
+        r = browser.post("/groups/evening/attendance", data={
+            "csrf_token": csrf_of(page), "external_id": mrn, "status": status,
+            "date": "2026-11-30"})  # fmt: skip
+        assert r.status_code == 303, r.text[:300]
+    page = browser.get(f"/clients/{ZOE_MRN}")
+    nonce = page.text.split('name="nonce" value="')[1][:32]
+    r = browser.post(
+        f"/clients/{ZOE_MRN}/text",
+        data={"csrf_token": csrf_of(page), "nonce": nonce, "text": STAFF_TEXT},
+    )
+    assert r.status_code == 303 and "error" not in r.headers["location"]
+    svc.send_now(clock.now)
+    svc.close()
+    # ...and the shell: lists and exports, each audited.
+    env = tmp_path / "settings.env"
+    env.write_text(f"NOTIFIER_DATABASE_URL={database_url}\nNOTIFIER_ENCRYPTION_KEYS={TEST_KEY}\n"
+                   "NOTIFIER_GROUPS=evening: mon,wed,thu 18:00-21:00\n")  # fmt: skip
+    for command in (["replies", "--client", BEN_MRN], ["clients", "list", "--format", "json"],
+                    ["followup", "evening", "--now", "2026-11-30T19:00",
+                     "--output", str(tmp_path / "f.html"), "--format", "html"],
+                    ["consent", "export"], ["audit", "export"], ["alerts"],
+                    ["outbox", "--client", ZOE_MRN]):  # fmt: skip
+        assert main(["--env-file", str(env), *command]) == 0, command
+    capsys.readouterr()
+    dump = clear_text_everywhere(database_url)
+    secrets = {
+        "name": [BEN_NAME, ZOE_NAME, "Marisol"],
+        "record number": [BEN_MRN, ZOE_MRN, "MRN99999", "MRN7301"],
+        "phone": [BEN_PHONE, ZOE_PHONE, "3125550171", "555-0171", "5550172", "+13125550199"],
+        "reply": [REPLY_TEXT, "bottle under the sink", "kill myself", "who is this"],
+        "note": [NOTE_TEXT, "going with her to the ER"],
+        "staff text": [STAFF_TEXT, "call us back when you can"],
+    }
+    found = {kind: [v for v in values if v.lower() in dump.lower()]
+             for kind, values in secrets.items()}  # fmt: skip
+    assert not any(found.values()), found
+    # The day happened: it is all there, encrypted, and audited by row id.
+    d = Database(database_url, crypto=TEST_CRYPTO)
+    with d.read() as s:
+        assert s.scalar(select(Alert.note).where(Alert.id == alert_id)) == NOTE_TEXT
+    d.dispose()
+    assert "view_records" in dump and "attendance_change" in dump and "show_phone" in dump
