@@ -1,12 +1,12 @@
 # notifier: one image for every replica. SQLite lives in the /data volume by default; set
 # NOTIFIER_DATABASE_URL to a PostgreSQL URL to run several replicas.
 #
-# Keys: the default command (console backend) generates /data/notifier.key beside the database,
-# for trying the image out. With NOTIFIER_SMS_BACKEND=twilio a key under /data is refused (a
-# copy of the volume would carry its own key): mount the key as a secret outside the volume and
-# set NOTIFIER_KEY_FILE=/run/secrets/notifier.key, or pass NOTIFIER_ENCRYPTION_KEYS (README,
-# Docker). NOTIFIER_KEY_FILE is deliberately not set here: with twilio it must be given, outside
-# /data.
+# Keys: the image defaults to the production setup: the key is read from a secret mounted
+# outside the data volume, NOTIFIER_KEY_FILE=/run/secrets/notifier.key (mode 0400 or 0600, owned
+# by uid 10001), or given as NOTIFIER_ENCRYPTION_KEYS. Without either the container stops with
+# one line: it never generates a key, least of all in /data, where a copy of the volume would
+# carry the key that opens it. For a throw-away trial only: -e NOTIFIER_KEY_FILE=  (empty: the
+# key is then generated beside the database, in the volume) (README, Docker).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,6 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     NOTIFIER_DATABASE_URL=sqlite:////data/notifier.db \
+    NOTIFIER_KEY_FILE=/run/secrets/notifier.key \
     NOTIFIER_HTTP_HOST=0.0.0.0 \
     NOTIFIER_HTTP_PORT=8000
 

@@ -100,8 +100,12 @@ lock:
 	.lockvenv/bin/pip freeze --exclude-editable | grep -v '^notifier' > constraints.txt
 	rm -rf .lockvenv
 
-container-check:
-	../shared/tools/container-check
+# The image's default expects its key apart from the data (a mounted secret, or
+# NOTIFIER_ENCRYPTION_KEYS): the check gives it a fresh key the way a secret store would.
+container-check: $(STAMP)
+	@umask 077; printf 'NOTIFIER_ENCRYPTION_KEYS=%s\n' "$$($(BIN)/notifier keys new)" > .container-check.env
+	../shared/tools/container-check --env-file .container-check.env; status=$$?; \
+	  rm -f .container-check.env; exit $$status
 
 clean:
 	rm -rf $(VENV) .prism .axe test-artifacts .mypy_cache .ruff_cache .pytest_cache .hypothesis notifier.db*

@@ -169,6 +169,13 @@ def load_crypto(settings: Settings, probe: dbmod.Database | None = None) -> Cryp
             "NOTIFIER_ENCRYPTION_KEYS is required with PostgreSQL (the same keys on every "
             "replica); make one with `notifier keys new`"
         )
+    if settings.key_file is not None:
+        # A key file someone named is one they made and keep apart (the image names the
+        # mounted secret): it is never invented, which would put a new key wherever it points.
+        raise KeysError(
+            f"NOTIFIER_KEY_FILE: {path} does not exist; make a key with `notifier keys new`, "
+            "keep it apart from the data and put it there (or set NOTIFIER_ENCRYPTION_KEYS)"
+        )
     key = new_key()
     write_key_file(path, [key])
     log.warning(

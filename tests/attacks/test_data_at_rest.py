@@ -453,3 +453,51 @@ def test_copied_database_after_a_staff_day_holds_nothing_in_clear(
         assert s.scalar(select(Alert.note).where(Alert.id == alert_id)) == NOTE_TEXT
     d.dispose()
     assert "view_records" in dump and "attendance_change" in dump and "show_phone" in dump
+
+
+# --- the container's default (issue 17) ----------------------------------------------------------
+def dockerfile_env() -> dict[str, str]:
+    """The ENV the image sets (``ENV A=1 \\`` continuation lines)."""
+    import re
+    import shlex
+
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        if re.match(r"^ENV\s", line):
+            for item in shlex.split(line[4:]):
+                name, _, value = item.partition("=")
+                found[name] = value
+    return found
+
+
+def test_the_images_default_expects_its_key_apart_from_the_data(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """The image's default command generated its key as /data/notifier.key, beside the
+    database in the data volume (a trial setup): a copy of the volume carried its key. The
+    default now looks for the key where the production setup mounts it, and never makes one."""
+    env = dockerfile_env()
+    key = env.get("NOTIFIER_KEY_FILE", "")
+    assert key and not key.startswith("/data"), env
+    if Path(key).exists():
+        pytest.skip(f"{key} exists on this machine")
+    data = tmp_path / "data"  # stands for the image's /data volume
+    data.mkdir()
+    db = env["NOTIFIER_DATABASE_URL"].replace("/data/", f"{data}/")
+    s = make_settings(database_url=db, encryption_keys="", key_file=key)  # console, as the image
+    with pytest.raises(KeysError, match="NOTIFIER_KEY_FILE") as err:
+        load_crypto(s)
+    assert "\n" not in str(err.value) and "notifier keys new" in str(err.value)
+    assert list(data.iterdir()) == [] and not Path(key).exists()  # no key made anywhere
+
+
+def test_a_named_key_file_is_never_invented(tmp_path: Path,
+                                            make_settings: Callable[..., Settings]) -> None:  # fmt: skip
+    """Only the default key file of a new embedded database is generated: a key file named in
+    NOTIFIER_KEY_FILE is one the operator made and keeps apart."""
+    s = make_settings(database_url=f"sqlite:///{tmp_path / 'n.db'}", encryption_keys="",
+                      key_file=str(tmp_path / "elsewhere" / "k.key"))  # fmt: skip
+    with pytest.raises(KeysError, match="NOTIFIER_KEY_FILE"):
+        load_crypto(s)
+    assert not (tmp_path / "elsewhere").exists()
