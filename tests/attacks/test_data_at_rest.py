@@ -492,8 +492,9 @@ def test_the_images_default_expects_its_key_apart_from_the_data(
     assert list(data.iterdir()) == [] and not Path(key).exists()  # no key made anywhere
 
 
-def test_a_named_key_file_is_never_invented(tmp_path: Path,
-                                            make_settings: Callable[..., Settings]) -> None:  # fmt: skip
+def test_a_named_key_file_is_never_invented(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
     """Only the default key file of a new embedded database is generated: a key file named in
     NOTIFIER_KEY_FILE is one the operator made and keeps apart."""
     s = make_settings(database_url=f"sqlite:///{tmp_path / 'n.db'}", encryption_keys="",
