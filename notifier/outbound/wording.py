@@ -13,12 +13,11 @@ with "Ana" but not with "Christopher" is caught.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from notifier.core.disclosure import DEFAULT_DISCLOSURE_WORDS, disclosing
 from notifier.core.settings import Settings
 from notifier.outbound import gsm
 from notifier.outbound.coping import all_skills
@@ -33,15 +32,6 @@ from notifier.outbound.texts import (
     placeholders_in,
     when_text,
 )
-
-DEFAULT_DISCLOSURE_WORDS = (
-    "drug", "drugs", "alcohol", "alcoholic", "addiction", "addict", "addicted", "recovery",
-    "treatment", "rehab", "rehabilitation", "sober", "sobriety", "relapse", "iop",
-    "substance", "detox", "methadone", "suboxone", "buprenorphine", "opioid", "opioids",
-    "narcotics", "narcotic", "12-step", "aa meeting", "na meeting", "intensive outpatient",
-    "drogas", "droga", "alcohol", "adiccion", "adicto", "recuperacion", "tratamiento",
-    "rehabilitacion", "sobriedad", "recaida", "sustancias",
-)  # fmt: skip
 
 GSM7_BASIC = gsm.BASIC
 GSM7_EXTENSION = gsm.EXTENSION
@@ -88,11 +78,6 @@ def segments(text: str) -> tuple[str, int]:
 
 def non_gsm(text: str) -> list[str]:
     return sorted({c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENSION})
-
-
-def disclosing(text: str, words: Iterable[str]) -> list[str]:
-    lowered = text.lower()
-    return [w for w in words if re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", lowered)]
 
 
 def _check_text(where: str, text: str, words: tuple[str, ...]) -> list[Finding]:

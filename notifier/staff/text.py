@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from notifier.core.db import Database
+from notifier.core.disclosure import disclosing, words_with
 from notifier.core.models import REPLY, Client, Message
 from notifier.core.settings import Settings
 from notifier.outbound import gsm, outbox, wording
@@ -64,8 +65,7 @@ def checked_text(raw: str, settings: Settings) -> str:
         raise StaffTextError(
             "text: characters a plain SMS cannot carry: " + " ".join(repr(c) for c in odd)
         )
-    words = wording.DEFAULT_DISCLOSURE_WORDS + tuple(w.lower() for w in settings.disclosure_words)
-    found = wording.disclosing(text, words)
+    found = disclosing(text, words_with(settings.disclosure_words))
     if found:
         raise StaffTextError(
             "text: names the program's nature, which a lock screen shows to anyone: "
