@@ -54,7 +54,7 @@ class Claimed:
 
     @property
     def to(self) -> str | None:
-        return self.recipient if self.kind == ALERT else self.phone
+        return self.recipient or self.phone  # staff, a number on no record, or the client
 
 
 # --- before a send ----------------------------------------------------------------------------
