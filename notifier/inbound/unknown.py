@@ -22,7 +22,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifier.core.db import Database, rowcount
-from notifier.core.models import ALERT, Alert, Reply
+from notifier.core.models import (
+    ALERT,
+    FINAL_STATUSES,
+    REPLY,
+    SENT,
+    Alert,
+    Message,
+    Reply,
+)
 from notifier.core.settings import Settings
 from notifier.inbound.actions import (
     ALERT_WINDOW,
@@ -159,11 +167,23 @@ def _held_summary(
 
 
 def forget_senders(db: Database, now: datetime) -> int:
-    """Unknown senders' numbers kept past their 72 hours are erased (the alert stays)."""
+    """Unknown senders' numbers kept past their 72 hours are erased: on the alert (which
+    stays) and in the replies we sent them. Returns how many alerts forgot a number."""
     with db.session() as s:
         done = s.execute(
             update(Alert)
             .where(Alert.sender_until <= now, Alert.sender.is_not(None))
             .values(sender=None)
+        )
+        s.execute(
+            update(Message)
+            .where(
+                Message.client_id.is_(None),
+                Message.kind == REPLY,
+                Message.recipient.is_not(None),
+                Message.created_at <= now - UNKNOWN_KEEP,
+                Message.status.in_(FINAL_STATUSES | {SENT}),
+            )
+            .values(recipient=None)
         )
         return rowcount(done)

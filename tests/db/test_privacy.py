@@ -347,3 +347,30 @@ def test_open_database_writes_a_key_check(
 
     assert canary_present(d)
     d.dispose()
+
+
+def test_rule_unknown_numbers_a_senders_number_is_forgotten_after_72_hours(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    from notifier.core.models import REPLY, Alert
+    from notifier.retention import housekeep
+
+    at = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
+    svc = Service(make_settings(database_url=database_url), transport=FakeTransport(),
+                  clock=lambda: at)  # fmt: skip
+    try:
+        svc.receive(from_phone="+13125550177", body="i want to die tonight", now=at)
+        svc.send_now(at)
+        with svc.db.read() as s:
+            alert = s.scalars(select(Alert)).one()
+            reply = s.scalars(select(Message).where(Message.kind == REPLY)).one()
+        assert alert.sender == "+13125550177" and reply.recipient == "+13125550177"
+        assert alert.sender_until == at + timedelta(hours=72)
+        assert housekeep(svc.db, svc.settings, at + timedelta(hours=71)).unknown_senders == 0
+        assert housekeep(svc.db, svc.settings, at + timedelta(hours=72)).unknown_senders == 1
+        with svc.db.read() as s:
+            alert = s.scalars(select(Alert)).one()
+            reply = s.scalars(select(Message).where(Message.kind == REPLY)).one()
+        assert alert.sender is None and reply.recipient is None and alert.sender_ref
+    finally:
+        svc.close()
