@@ -82,8 +82,10 @@ def raise_alerts(
     sender: str | None = None,
     sender_ref: str | None = None,
     sender_until: datetime | None = None,
+    message_id: int | None = None,
 ) -> list[dict[str, object]]:
-    """An ``alerts`` row per alert, its first events, and its texts to every on-call number."""
+    """An ``alerts`` row per alert, its first events, and its texts to every on-call number
+    (``message_id``: the risk text that did not arrive, for an "undelivered" alert)."""
     rows: list[dict[str, object]] = []
     for a in alerts:
         token = new_token()
@@ -96,7 +98,7 @@ def raise_alerts(
                     state=AlertState.OPEN, tier=0, due_at=a.due_at, due_reason=a.due_reason,
                     deadline=a.deadline, attempts=0, urgent=a.urgent, discreet=a.discreet,
                     told_at=a.notify_at, sender=sender, sender_ref=sender_ref,
-                    sender_until=sender_until,
+                    sender_until=sender_until, message_id=message_id,
                 )
                 .returning(ALERTS.c.id)
             ).scalar_one()
@@ -104,7 +106,8 @@ def raise_alerts(
         add_event(s, alert_id, now, "raised", reply_id=reply_id, detail=a.kind)
         text = with_link(a.text, link_text(settings, token))
         prefix = "alert" if a.kind == "crisis" else f"{a.kind}_alert"
-        rows += _to_numbers(settings.oncall_numbers, text, a.label, f"{prefix}:{reply_id}",
+        key = f"{prefix}:{reply_id}" if message_id is None else f"{prefix}:m{message_id}"
+        rows += _to_numbers(settings.oncall_numbers, text, a.label, key,
                             client_id, a.notify_at, a.not_after, now)  # fmt: skip
         add_event(s, alert_id, a.notify_at, "told", tier=0, detail=_told_detail(
             len(settings.oncall_numbers)))  # fmt: skip
