@@ -54,7 +54,11 @@ class Claimed:
 
     @property
     def to(self) -> str | None:
-        return self.recipient or self.phone  # staff, a number on no record, or the client
+        # An alert goes to its staff number only, never to the client's phone; a reply to a
+        # number on no client's record carries that number as its recipient.
+        if self.kind == ALERT:
+            return self.recipient
+        return self.recipient or self.phone
 
 
 # --- before a send ----------------------------------------------------------------------------
