@@ -49,6 +49,7 @@ ACTIONS = frozenset(
         "show_sender",
         "open_alert_link",
         "staff_text",
+        "staff_text_override",
         "staff_added",
         "staff_disabled",
         "staff_enabled",

@@ -260,6 +260,9 @@ def send_text(
 ) -> Response:
     service = get_service(request)
     now = now_of(request)
+    override = None
+    if form.get("send_now") == "1":  # quiet hours overridden: only while in crisis, audited
+        override = staff_text.Override(staff.staff_id, address_of(request), access.group)
     try:
         queued = staff_text.queue(
             service.db,
@@ -268,6 +271,7 @@ def send_text(
             text=form.get("text", ""),
             nonce=form.get("nonce", ""),
             now=now,
+            override=override,
         )
     except staff_text.StaffTextError as exc:
         return _back(access.external_id, error=str(exc))
@@ -315,12 +319,13 @@ def _client_response(
             "phone": client.phone if phone else None,
         }
     digest_row, digest = _in_digest(service, info["group"], client.external_id, now)
+    alerts = alert_outcomes.for_clients(service.db, [client_id], now)
     context = {
         "client": info,
         "replies": replies,
         "row": _row(digest_row, digest, tz) if digest_row and digest else None,
         "digest": digest,
-        "alerts": alert_outcomes.for_clients(service.db, [client_id], now),
+        "alerts": alerts,
         "replies_by_id": {r.id: r for r in replies},
         "texts": _texts(service, client_id),
         "consent": consent.events(service.db, client_id),
@@ -330,6 +335,7 @@ def _client_response(
         "max_chars": staff_text.MAX_CHARS,
         "when": lambda t: views.when(t, tz),
         "quiet": _quiet_text(service),
+        "in_crisis": any(a.state != "closed" and a.level in ("crisis", "concern") for a in alerts),
     }
     return render(request, "client.html", context)
 
@@ -358,7 +364,7 @@ def _texts(service: Service, client_id: int) -> list[TextSent]:
                 .where(
                     Message.client_id == client_id,
                     Message.kind == REPLY,
-                    Message.label == staff_text.LABEL,
+                    Message.label.in_((staff_text.LABEL, staff_text.OVERRIDE_LABEL)),
                 )
                 .order_by(Message.created_at.desc(), Message.id.desc())
             )
