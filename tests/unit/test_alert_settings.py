@@ -132,3 +132,17 @@ def test_skip_dates_are_meetings_only_and_check_ins_have_their_own_dates(
 def test_program_name_has_a_neutral_default(make_settings: Callable[..., Settings]) -> None:
     assert make_settings().program_name == "Reminder Line"
     assert make_settings(program_name="  Westside   Texts ").program_name == "Westside Texts"
+
+
+def test_rule_part2_a_session_location_that_names_the_program_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = tmp_path / "settings.env"
+    env.write_text(f"NOTIFIER_DATABASE_URL=sqlite:///{tmp_path / 'n.db'}\n")
+    assert main(["--env-file", str(env), "db", "upgrade"]) == 0
+    capsys.readouterr()
+    args = ["--env-file", str(env), "sessions", "add", "--client", "C1",
+            "--at", "2099-01-05T10:00", "--location", "Addiction Services, Room 4"]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'addiction'" in err and "--location" in err
