@@ -49,6 +49,7 @@ FINAL_STATUSES = frozenset({DELIVERED, UNDELIVERED, FAILED, EXPIRED, SKIPPED, CA
 # Kinds of outgoing message.
 REMINDER, CHECKIN, REPLY, ALERT = "reminder", "checkin", "reply", "alert"
 WELCOME = "welcome"  # the one text at enrolment, rendered when sent like reminders
+CALL = "call"  # a voice call to a staff number (an escalation tier with "call"): body is spoken
 
 # Replies to a risk message (docs/kinds.md): sent whatever the hour and after an opt-out, and
 # an alert is raised when one does not arrive.

@@ -548,6 +548,13 @@ class Settings(BaseSettings):
                 "(unset, an unanswered crisis goes to the same on-call numbers again), e.g. "
                 + tiers.TIERS_EXAMPLE,
             )
+        if any(t.call for t in self.tiers) and not self.twilio_from_number:
+            raise _FieldError(
+                "escalation_tiers",
+                _tiers_text(self.escalation_tiers),
+                "expected TWILIO_FROM_NUMBER to be set for a tier with a voice call (a "
+                "Messaging Service has no number to call from)",
+            )
         same = tiers.only_oncall(self.tiers, self.oncall_numbers)
         if same is not None:
             field = "escalation_tiers" if self.escalation_tiers else "escalation_numbers"

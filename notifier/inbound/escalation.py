@@ -35,7 +35,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from notifier.core.db import Database, rowcount
-from notifier.core.models import ALERT, ALERTS, Alert, AlertLevel, AlertState, Client
+from notifier.core.models import ALERT, ALERTS, CALL, Alert, AlertLevel, AlertState, Client
 from notifier.core.settings import Settings
 from notifier.inbound.alerts import add_event, link_text
 from notifier.inbound.episodes import told_numbers
@@ -46,6 +46,7 @@ from notifier.outbound.texts import Templates, clock_text, duration_text
 log = logging.getLogger(__name__)
 
 ESCALATION_WINDOW = timedelta(hours=6)  # as long as a crisis alert's own text keeps trying
+CALL_FRESHNESS = timedelta(minutes=30)  # a voice alert placed later than this helps nobody
 LABEL = "crisis_escalation"
 UNKNOWN_NAME, UNKNOWN_ID = "A number", "not on the roster"
 
@@ -192,8 +193,20 @@ def _apply(
             )
             for i, number in enumerate(step.numbers)
         ]  # fmt: skip
+        texts = len(rows)
         calls = len(step.numbers) if step.call else 0
-        detail = f"{len(rows)} text(s)" + (f", {calls} call(s) asked" if calls else "")
+        if calls:
+            # The spoken alert names nobody and nothing: the text beside it has the link.
+            spoken = templates.render("call_alert", "en")
+            rows += [
+                outbox.message(
+                    CALL, dedupe_key=f"call:{key}:{i}", body=spoken, due_at=now,
+                    not_after=now + CALL_FRESHNESS, client_id=alert.client_id,
+                    label="call_alert", recipient=number, created_at=now,
+                )
+                for i, number in enumerate(step.numbers)
+            ]  # fmt: skip
+        detail = f"{texts} text(s)" + (f", {calls} call(s)" if calls else "")
         add_event(s, alert.id, now, f"escalated_{step.action}", tier=step.tier, detail=detail)
         return outbox.enqueue(s, rows)
 

@@ -25,7 +25,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from notifier.core.calendar import QuietHours, in_quiet_hours, outside_quiet_hours
-from notifier.core.models import ALERT, ANY_HOUR_REPLY_LABELS, REPLY
+from notifier.core.models import ALERT, ANY_HOUR_REPLY_LABELS, CALL, REPLY
 
 # Replies that go out whatever the hour and even after an opt-out (core.models says which: the
 # roster's opt-out keeps them too).
@@ -36,8 +36,9 @@ DROPPED_REPLIES = frozenset({"ack"})
 
 
 def exempt(kind: str, label: str | None) -> bool:
-    """Whether a text goes whatever the hour and whatever the client's consent."""
-    return kind == ALERT or (kind == REPLY and label in EXEMPT_REPLIES)
+    """Whether a text goes whatever the hour and whatever the client's consent (staff alerts
+    and calls to staff go at once)."""
+    return kind in (ALERT, CALL) or (kind == REPLY and label in EXEMPT_REPLIES)
 
 
 def placement(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from notifier.core.models import ALERT, Alert, Message
+from notifier.core.models import ALERT, Alert, AlertEvent, Message
 from notifier.core.settings import Settings
 from notifier.service import Service
 from tests.fakes.transport import FakeTransport
@@ -201,3 +201,41 @@ def test_rule_escalation_goes_to_escalation_numbers_when_set_after_the_set_delay
     assert svc.escalate_step(T0 + timedelta(minutes=5)).escalated == (alert_id,)
     (text,) = escalation_texts(svc)
     assert text.recipient == "+13125550199" and "after 5 min" in text.body
+
+
+def test_rule_escalation_a_call_tier_rings_with_a_spoken_alert_beside_its_text(
+    build: Callable[..., Service],
+) -> None:
+    svc = build(escalation_tiers="15m: +13125550191; 30m call: +13125550192",
+                quiet_hours="00:00-23:59")  # fmt: skip
+    alert_id = crisis(svc)
+    for minutes in (15, 30):
+        assert svc.escalate_step(T0 + timedelta(minutes=minutes)).escalated == (alert_id,)
+    svc.send_now(T0 + timedelta(minutes=30))
+    fake = svc.transport
+    assert isinstance(fake, FakeTransport)
+    (rung,) = fake.rung  # quiet hours never hold a call to staff
+    assert rung.to == "+13125550192" and "urgent alert is waiting" in rung.body
+    assert "Ana" not in rung.body and "C1" not in rung.body  # a voice names nobody
+    assert any(a.to == "+13125550192" and "NOT YET ANSWERED" in a.body for a in fake.accepted)
+    with svc.db.read() as s:
+        calls = list(s.scalars(select(Message).where(Message.kind == "call")))
+        detail = s.scalars(
+            select(AlertEvent.detail).where(AlertEvent.event == "escalated_tier")
+        ).all()
+    assert [c.status for c in calls] == ["sent"] and calls[0].provider_sid.startswith("CA")
+    assert detail == ["1 text(s)", "1 text(s), 1 call(s)"]
+
+
+def test_rule_escalation_a_call_tier_needs_a_from_number_with_the_real_transport(
+    make_settings: Callable[..., Settings],
+) -> None:
+    from notifier.core.settings import SettingsError, load_settings
+
+    twilio = {"sms_backend": "twilio", "twilio_account_sid": "AC" + "1" * 32,
+              "twilio_auth_token": "t", "public_url": "https://n.example.org",
+              "twilio_messaging_service_sid": "MG" + "2" * 32,
+              "escalation_tiers": "15m call: +13125550191",
+              "oncall_numbers": "+13125550190"}  # fmt: skip
+    with pytest.raises(SettingsError, match=r"TWILIO_FROM_NUMBER.*voice call"):
+        load_settings(None, **twilio)
