@@ -227,7 +227,8 @@ def for_alert(db: Database, alert_id: int, now: datetime) -> AlertView | None:
 def _views(db: Database, q: Select[Any], now: datetime) -> list[AlertView]:
     with db.read() as s:
         alerts = list(s.scalars(q.order_by(Alert.created_at.desc(), Alert.id.desc())))
-        names = dict(s.execute(select(Staff.id, Staff.name)).tuples().all()) if alerts else {}
+        staff_rows = s.execute(select(Staff.id, Staff.name)).all() if alerts else []
+        names = {row[0]: row[1] for row in staff_rows}
     steps = history(db, [a.id for a in alerts])
     views = []
     for a in alerts:

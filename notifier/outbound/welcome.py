@@ -31,11 +31,8 @@ def queue(db: Database, settings: Settings, client_ids: Sequence[int], now: date
     if not client_ids:
         return 0
     with db.session() as s:
-        zones = dict(
-            s.execute(select(Client.id, Client.timezone).where(Client.id.in_(client_ids)))
-            .tuples()
-            .all()
-        )
+        found = s.execute(select(Client.id, Client.timezone).where(Client.id.in_(client_ids)))
+        zones = {row[0]: row[1] for row in found.all()}
         rows = []
         for client_id, zone in zones.items():
             due = placement(WELCOME, WELCOME, now, None, ZoneInfo(zone), settings.quiet_hours)
