@@ -198,3 +198,14 @@ def test_left_message_keeps_it_open_and_not_reached_after_n_tries_escalates(
         texts = list(s.scalars(select(Message).where(Message.dedupe_key.like("escalate:%"))))
     assert alert.tier == 1 and alert.attempts == 3 and alert.state == "open"
     assert [m.recipient for m in texts] == ["+13125550191"]
+
+
+def test_tick_runs_the_escalation_step_too(
+    env: Path, service: Service, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crisis_id, _ = raise_two(service)
+    capsys.readouterr()
+    assert main(["--env-file", str(env), "tick", "--now", at(15)]) == 0
+    assert "escalated 1 alert(s)" in capsys.readouterr().out
+    row = next(r for r in listed(env, capsys, "--now", at(16)) if r["id"] == crisis_id)
+    assert row["tier"] == 1
