@@ -24,7 +24,7 @@ from notifier.core.db import Database, rowcount
 from notifier.core.models import FINAL_STATUSES, InboxItem, Message, Reply
 from notifier.core.settings import Settings
 from notifier.followup.reports import remove_old_pages
-from notifier.inbound import unknown
+from notifier.inbound import alerts, unknown
 from notifier.inbound.inbox import DEAD
 from notifier.staff import logins as staff_sessions
 
@@ -85,6 +85,7 @@ def housekeep(db: Database, settings: Settings, now: datetime) -> PurgeResult:
     throttle.prune(db, now - throttle.IDLE_AFTER)
     ended = staff_sessions.end_expired(db, settings, now)
     forgotten = unknown.forget_senders(db, now)
+    alerts.forget_notes(db, now - settings.retention)
     log.info(
         "expired staff sessions deleted, unknown senders forgotten",
         extra={"event": "purge.staff_sessions", "sessions": ended, "senders": forgotten},

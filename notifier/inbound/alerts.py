@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from notifier.core.db import Database
+from notifier.core.db import Database, rowcount
 from notifier.core.models import ALERT_CRISIS, Alert, AlertEvent, AlertState, Client, Reply, Staff
 from notifier.core.settings import Settings
 from notifier.outbound.texts import LINK_SLOT, TOKEN_LENGTH
@@ -153,6 +153,19 @@ class EventView:
     disclosed_to: str | None = None
     facility: str | None = None
     emergency: str | None = None
+
+
+def forget_notes(db: Database, cutoff: datetime) -> int:
+    """Staff notes in alert histories older than the retention are erased like message bodies
+    (they may hold health information); the §2.51 record of a disclosure stays, as the
+    regulation asks it be kept in the patient's record."""
+    with db.session() as s:
+        done = s.execute(
+            update(AlertEvent)
+            .where(AlertEvent.at < cutoff, AlertEvent.note.is_not(None))
+            .values(note=None)
+        )
+        return rowcount(done)
 
 
 def history(db: Database, alert_ids: Sequence[int]) -> dict[int, list[EventView]]:
