@@ -171,7 +171,10 @@ def decide(c: Classification, ctx: Context, settings: Settings, templates: Templ
         if text is not None and (risk or not client.opted_out):
             label = route.reply or "reply"
             fresh = URGENT_FRESHNESS if risk else REPLY_FRESHNESS
-            sends.append(Send(label, text, f"{label}:{{reply_id}}", now, now + fresh))
+            # A life event or disclosed use told at night is answered in the morning.
+            tz = ZoneInfo(client.timezone)
+            due = placement(REPLY, label, now, None, tz, settings.quiet_hours) or now
+            sends.append(Send(label, text, f"{label}:{{reply_id}}", due, due + fresh))
     else:
         # One reply per message: a route's text (a life event, disclosed use) stands in for
         # a score's acknowledgement; the score is recorded all the same.

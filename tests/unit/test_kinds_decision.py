@@ -356,3 +356,13 @@ def test_rule_unknown_numbers_a_second_message_joins_their_open_alert(
     ep = replace_ep(told_at=TWO_AM, followup_at=TWO_AM)
     a = decide_unknown(c("crisis"), Flood(1, 1), TWO_AM + timedelta(minutes=3), settings, T, ep)
     assert a.join is not None and a.sends == () and a.held is None and a.alerts == ()
+
+
+def test_rule_kinds_a_life_event_told_at_night_is_answered_in_the_morning(
+    settings: Settings,
+) -> None:
+    a = decide(c("free_text", "life_event"), ctx(TWO_AM), settings, T)
+    (send,) = a.sends
+    assert send.due_at == ny(2026, 12, 3, 8, 0)  # the end of quiet hours
+    crisis = decide(c("crisis"), ctx(TWO_AM), settings, T)
+    assert crisis.sends[0].due_at == TWO_AM  # risk replies go at once
