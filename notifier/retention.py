@@ -1,6 +1,7 @@
 """Retention: message and reply bodies older than NOTIFIER_RETENTION are erased, and report
 pages (NOTIFIER_REPORTS_DIR) of meetings older than that are removed. :func:`housekeep` adds the
-rest of what goes with time (expired staff sessions, idle throttle buckets): the service's
+rest of what goes with time (expired staff sessions, idle throttle buckets, the numbers of
+unknown senders kept 72 hours for callers): the service's
 six-hourly job and ``notifier purge`` both run it.
 
 What the follow-up list needs (scores, categories, labels, timestamps, statuses) stays; the
@@ -27,6 +28,7 @@ from notifier.core.db import Database, rowcount
 from notifier.core.models import FINAL_STATUSES, Alert, InboxItem, Message, Reply
 from notifier.core.settings import Settings
 from notifier.followup.reports import remove_old_pages
+from notifier.inbound import alerts, unknown
 from notifier.inbound.inbox import DEAD
 from notifier.staff import logins as staff_sessions
 
@@ -62,6 +64,7 @@ class PurgeResult:
     report_pages: int = 0  # follow-up pages of old meetings removed
     staff_sessions: int = 0  # expired staff sessions ended (housekeep only)
     alert_notes: int = 0  # staff notes of old alerts erased
+    unknown_senders: int = 0  # numbers on no record forgotten after 72 h (housekeep only)
 
 
 def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
@@ -113,8 +116,10 @@ def housekeep(db: Database, settings: Settings, now: datetime) -> PurgeResult:
     that never comes back would otherwise leave its row forever)."""
     throttle.prune(db, now - throttle.IDLE_AFTER)
     ended = staff_sessions.end_expired(db, settings, now)
+    forgotten = unknown.forget_senders(db, now)
+    alerts.forget_notes(db, now - settings.retention)
     log.info(
-        "expired staff sessions deleted",
-        extra={"event": "purge.staff_sessions", "sessions": ended},
+        "expired staff sessions deleted, unknown senders forgotten",
+        extra={"event": "purge.staff_sessions", "sessions": ended, "senders": forgotten},
     )
-    return replace(purge(db, settings, now), staff_sessions=ended)
+    return replace(purge(db, settings, now), staff_sessions=ended, unknown_senders=forgotten)

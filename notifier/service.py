@@ -25,7 +25,7 @@ from notifier.core.metrics import Metrics
 from notifier.core.settings import Settings
 from notifier.followup import reports
 from notifier.followup.digest import Digest, build_digest
-from notifier.inbound import inbox, poller, replies
+from notifier.inbound import inbox, poller, replies, undelivered
 from notifier.inbound.escalation import EscalationResult, escalate
 from notifier.inbound.replies import InboundResult
 from notifier.outbound import delivery
@@ -114,9 +114,11 @@ class Service:
         return jobs
 
     def escalate_step(self, now: datetime | None = None) -> EscalationResult:
-        """Crisis alerts nobody acknowledged in time go out once more
-        (notifier/inbound/escalation.py); safe on every replica at once."""
-        return escalate(self.db, self.settings, self.templates, now or self.clock())
+        """Risk replies that did not arrive become alerts; alerts nobody claimed or closed in
+        time reach the next tier (notifier/inbound/escalation.py); safe on every replica."""
+        now = now or self.clock()
+        undelivered.check(self.db, self.settings, self.templates, now)
+        return escalate(self.db, self.settings, self.templates, now)
 
     def purge_step(self, now: datetime | None = None) -> object:
         with state.singleton(self.db, "purge") as mine:
@@ -242,7 +244,12 @@ class Service:
         return self.dispatcher.drain(now)
 
     def status_callback(self, sid: str, report: StatusReport) -> str:
-        return delivery.apply_status(self.db, sid, report, self.clock())
+        now = self.clock()
+        applied = delivery.apply_status(self.db, sid, report, now)
+        if applied == "updated":
+            # "Did NOT get the 988/911 text": queued now, sent by the next dispatch (seconds).
+            undelivered.check(self.db, self.settings, self.templates, now)
+        return applied
 
     def poll_step(self, now: datetime | None = None) -> int:
         """Replies that arrived while the webhook was down, and sends of unknown outcome."""

@@ -1,7 +1,7 @@
 """audit trail: no record numbers in audit_events.detail
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-03
 
 Until now ``view_client`` and ``access_denied`` rows stored the request path as typed
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -1,19 +1,26 @@
-"""`notifier alerts`: the staff alerts replies raised, and recording their outcome.
+"""`notifier alerts`: staff alerts, claiming them, and recording what happened.
 
 - ``notifier alerts [--open] [--format json]``: newest first, with ``id, client, kind,
-  created_at, notify_at, acknowledged_at, acknowledged_by`` (the staff member's e-mail or null),
-  ``outcome, note`` (decrypted), ``escalated_at, reply_id``. Never a reply's body or a phone
-  number. ``--open``: only those nobody acknowledged.
-- ``notifier alerts ack ID --outcome reached|left_message|called_911 --by EMAIL [--note T]``:
-  what the client's page records, for staff without a browser; once per alert, audited
-  (``alert_ack``, address "cli").
+  raised_at, state`` (open, claimed, closed), ``tier`` (0 = on-call) and ``outcomes`` (a list
+  of ``{outcome, by, at}``, newest last), then when escalation next acts and the latest
+  outcome. Never a reply's body, a note or a phone number. ``--open``: those not closed.
+- ``notifier alerts claim ID --by EMAIL``: "I'm calling now" (escalation holds for
+  ``NOTIFIER_ALERT_CLAIM_PAUSE``).
+- ``notifier alerts outcome ID --outcome O --by EMAIL [--note-stdin]``: one more outcome
+  (reached, safe, left_message, wellness_check, mobile_crisis, called_911, not_reached);
+  ``called_911`` also takes ``--to``, ``--facility`` and ``--emergency`` (the 42 CFR Part 2
+  §2.51 record). ``alerts ack`` is the same command under its older name.
+
+What is recorded, its event and its audit row (address "cli") are written by
+:mod:`notifier.inbound.outcomes`, in one transaction.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notifier.cli._common import (
     UsageError,
@@ -27,72 +34,106 @@ from notifier.cli._common import (
 )
 from notifier.core.settings import Settings
 
-LIST_COLUMNS = (
-    "id",
-    "client",
-    "kind",
-    "created_at",
-    "notify_at",
-    "acknowledged_at",
-    "acknowledged_by",
-    "outcome",
-    "note",
-    "escalated_at",
-    "reply_id",
-)
+if TYPE_CHECKING:
+    from notifier.core.db import Database
+    from notifier.inbound.outcomes import Who
+
+LIST_COLUMNS = ("id", "client", "kind", "raised_at", "state", "tier", "outcomes", "due_at")
+OUTCOME_CHOICES = (
+    "reached", "safe", "left_message", "wellness_check", "mobile_crisis", "called_911",
+    "not_reached",
+)  # fmt: skip
 
 
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     from notifier.inbound.alerts import list_alerts
 
+    now = now_of(args, settings)
     database = open_db(settings)
-    rows = [asdict(a) for a in list_alerts(database, open_only=args.open)]
+    rows = [asdict(a) for a in list_alerts(database, open_only=args.open, now=now)]
     audited_read(database, "alerts" + (" --open" if args.open else ""), args, settings)
-    emit(args, rows, LIST_COLUMNS, widths={"note": 40})
+    if args.format != "json":
+        for r in rows:
+            r["outcomes"] = ", ".join(str(o["outcome"]) for o in r["outcomes"]) or "-"
+    emit(args, rows, LIST_COLUMNS, widths={"outcomes": 40})
     return 0
 
 
-def cmd_alerts_ack(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy import select
-
-    from notifier.core.models import Alert
-    from notifier.inbound import outcomes as alert_outcomes
-    from notifier.staff import audit
+def _who(args: argparse.Namespace, settings: Settings) -> tuple[Database, Who]:
+    from notifier.inbound.outcomes import Who
 
     db = open_db(settings)
-    now = now_of(args, settings)
-    staff_id = staff_id_by(db, args.by)
-    with db.read() as s:
-        row = s.execute(select(Alert.client_id, Alert.kind).where(Alert.id == args.id)).first()
-    if row is None:
-        raise UsageError(f"alert {args.id}: no such alert (see: notifier alerts --open)")
-    if row.client_id is None:
-        raise UsageError(f"alert {args.id}: from a number on no client's record; nothing to record")
+    return db, Who(staff_id=staff_id_by(db, args.by), address="cli")
+
+
+def cmd_claim(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.inbound import outcomes
+
+    db, who = _who(args, settings)
     try:
-        alert_outcomes.acknowledge(db, alert_id=args.id, client_id=row.client_id,
-                                   outcome=args.outcome, note=args.note or "",
-                                   staff_id=staff_id, now=now)  # fmt: skip
-    except alert_outcomes.AckError as exc:
-        raise UsageError(f"alert {args.id}: {exc}") from None
-    audit.record(db, action="alert_ack", staff_id=staff_id, now=now, address="cli",
-                 client_id=row.client_id,
-                 detail=f"alert {args.id} ({row.kind}): {args.outcome}")  # fmt: skip
-    say(f"alert {args.id}: {alert_outcomes.OUTCOMES[args.outcome]} (recorded for {args.by})")
+        outcomes.claim(db, settings, alert_id=args.id, who=who, now=now_of(args, settings))
+    except outcomes.AckError as exc:
+        raise UsageError(_no_such(args.id, exc)) from None
+    pause = int(settings.alert_claim_pause.total_seconds() // 60)
+    say(f"alert {args.id}: claimed for {args.by}; escalation holds for {pause} min")
     return 0
+
+
+def cmd_outcome(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.inbound import outcomes
+
+    disclosure = None
+    if args.to is not None or args.facility is not None or args.emergency is not None:
+        disclosure = outcomes.Disclosure(args.to or "", args.facility or "", args.emergency or "")
+    note = args.note or ""
+    if args.note_stdin:
+        note = sys.stdin.read()
+    db, who = _who(args, settings)
+    try:
+        outcomes.record(db, settings, alert_id=args.id, outcome=args.outcome, note=note,
+                        who=who, now=now_of(args, settings), disclosure=disclosure)  # fmt: skip
+    except outcomes.AckError as exc:
+        raise UsageError(_no_such(args.id, exc)) from None
+    say(f"alert {args.id}: {outcomes.OUTCOMES[args.outcome]} (recorded for {args.by})")
+    return 0
+
+
+def _no_such(alert_id: int, exc: Exception) -> str:
+    text = str(exc)
+    if text.startswith(f"no alert {alert_id}"):
+        return f"alert {alert_id}: no such alert (see: notifier alerts --open)"
+    return text if text.startswith(f"alert {alert_id}") else f"alert {alert_id}: {text}"
 
 
 def register(sub: Any) -> None:
     al = sub.add_parser(
-        "alerts", help="staff alerts, newest first (--open: not yet acknowledged); ack one"
+        "alerts", help="staff alerts, newest first (--open: not closed); claim, outcome"
     )
-    al.add_argument("--open", action="store_true", help="only alerts nobody acknowledged")
+    al.add_argument("--open", action="store_true", help="only alerts nobody closed")
+    al.add_argument("--now", help=argparse.SUPPRESS)
     add_format(al)
     al.set_defaults(func=cmd_alerts)
     subs = al.add_subparsers(dest="alerts_command", metavar="SUBCOMMAND", required=False)
-    ack = subs.add_parser("ack", help="record what happened after an alert")
-    ack.add_argument("id", type=int)
-    ack.add_argument("--outcome", required=True, choices=("reached", "left_message", "called_911"))
-    ack.add_argument("--note", help="what happened (stored encrypted; at most 500 characters)")
-    ack.add_argument("--by", required=True, help="the e-mail of the staff member who acted")
-    ack.add_argument("--now", help=argparse.SUPPRESS)
-    ack.set_defaults(func=cmd_alerts_ack)
+    claim = subs.add_parser("claim", help='"I\'m calling now": hold the escalation')
+    claim.add_argument("id", type=int)
+    claim.add_argument("--by", required=True, help="the e-mail of the staff member calling")
+    claim.add_argument("--now", help=argparse.SUPPRESS)
+    claim.set_defaults(func=cmd_claim)
+    for name in ("outcome", "ack"):
+        out = subs.add_parser(
+            name,
+            help="record what happened after an alert"
+            + (" (the older name of outcome)" if name == "ack" else ""),
+        )
+        out.add_argument("id", type=int)
+        out.add_argument("--outcome", required=True, choices=OUTCOME_CHOICES)
+        out.add_argument("--by", required=True, help="the e-mail of the staff member who acted")
+        out.add_argument("--note-stdin", action="store_true",
+                         help="read the note from standard input (stored encrypted; at most "
+                         "500 characters)")  # fmt: skip
+        out.add_argument("--note", help=argparse.SUPPRESS)  # older form; a note in argv shows
+        out.add_argument("--to", help="called_911: the medical personnel told (42 CFR §2.51)")
+        out.add_argument("--facility", help="called_911: their facility or agency")
+        out.add_argument("--emergency", help="called_911: the nature of the emergency")
+        out.add_argument("--now", help=argparse.SUPPRESS)
+        out.set_defaults(func=cmd_outcome)

@@ -62,10 +62,13 @@ def cmd_clients_import(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write(f"{path.name}: nothing imported ({len(exc.problems)} problem(s))\n")
         return 2
     progress.done()
+    from notifier.outbound import welcome
+
+    welcomed = welcome.queue(database, settings, result.consented, now_of(args, settings))
     say(
         f"imported {path.name}: {result.created} new, {result.updated} updated, "
         f"{result.unchanged} unchanged; consent recorded for {result.consent_recorded}, "
-        f"withdrawn for {result.consent_withdrawn}"
+        f"withdrawn for {result.consent_withdrawn}; {welcomed} welcome text(s) queued"
     )
     return 0
 

@@ -32,14 +32,18 @@ def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
     now = now_of(args, settings)
     service = Service(settings, database=open_db(settings), clock=lambda: now)
     try:
-        planned, sent = service.tick(now)
+        # Every scheduled job once, in the order that sends what it queues: an escalation's
+        # texts go out in this same tick.
+        planned = service.plan_step(now)
+        escalated = service.escalate_step(now)
+        sent = service.dispatch_step(now)
     finally:
         service.close()
     local = now.astimezone(settings.timezone)
     say(
         f"tick at {local:%Y-%m-%d %H:%M %Z}: planned {planned.messages_added} new message(s) "
         f"({planned.skipped_quiet_hours} skipped for quiet hours, {planned.canceled} canceled); "
-        f"dispatch: {sent}"
+        f"escalated {len(escalated.escalated)} alert(s); dispatch: {sent}"
     )
     return 0
 

@@ -28,7 +28,8 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
         f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies), "
         f"{result.alert_notes} alert note(s); deleted "
         f"{result.inbox_rows} failed inbox row(s); removed {result.report_pages} report page(s); "
-        f"ended {result.staff_sessions} expired staff session(s)"
+        f"ended {result.staff_sessions} expired staff session(s); forgot "
+        f"{result.unknown_senders} unknown sender number(s) kept past 72 h"
     )
     return 0
 

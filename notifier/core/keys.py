@@ -265,7 +265,10 @@ HASHED: dict[str, dict[str, tuple[str, Callable[[Crypto, str], str]]]] = {
     "clients": {
         "phone_hash": ("phone", Crypto.lookup_hash),
         "external_id_hash": ("external_id", Crypto.external_id_hash),
-    }
+    },
+    # An unknown sender's number while it is kept (72 h); later messages are matched under
+    # every configured key, as replies' from_ref are.
+    "alerts": {"sender_ref": ("sender", Crypto.lookup_hash)},
 }
 
 

@@ -6,6 +6,7 @@ All times are stored in UTC and come back as aware UTC datetimes on every backen
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -47,6 +48,24 @@ FINAL_STATUSES = frozenset({DELIVERED, UNDELIVERED, FAILED, EXPIRED, SKIPPED, CA
 
 # Kinds of outgoing message.
 REMINDER, CHECKIN, REPLY, ALERT = "reminder", "checkin", "reply", "alert"
+WELCOME = "welcome"  # the one text at enrolment, rendered when sent like reminders
+CALL = "call"  # a voice call to a staff number (an escalation tier with "call"): body is spoken
+
+# Replies to a risk message (docs/kinds.md): sent whatever the hour and after an opt-out, and
+# an alert is raised when one does not arrive.
+RISK_REPLY_LABELS = frozenset(
+    {
+        "crisis", "crisis_urgent", "overdose", "medical", "withdrawal", "violence", "safety",
+        "safety_urgent", "concern", "followup", "risk_help", "unknown_crisis",
+    }
+)  # fmt: skip
+# Replies that go out whatever the hour: they answer the client's own text (opt-out and help
+# keywords, risk, a concerning score, "wrong number"), or staff chose to override quiet hours
+# for a client in crisis. Everything else waits for the end of quiet hours.
+ANY_HOUR_REPLY_LABELS = RISK_REPLY_LABELS | {
+    "opt_out_confirm", "opt_in_confirm", "help", "callback", "ack_high", "wrong_number",
+    "medication", "naloxone", "pregnancy", "staff_text_now",
+}  # fmt: skip
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -234,16 +253,46 @@ class Reply(Base):
     rule: Mapped[str | None] = mapped_column(String(64))
 
 
-# Kinds of staff alert a reply can raise.
+# Kinds of staff alert (docs/kinds.md), their levels (how each escalates) and states.
 ALERT_CRISIS, ALERT_CONCERN, ALERT_CALLBACK = "crisis", "concern", "callback"
 
 
-class Alert(Base):
-    """One staff alert raised by a reply: what staff acknowledge and record an outcome for.
+class AlertKind(StrEnum):
+    CRISIS = "crisis"
+    CONCERN = "concern"
+    CALLBACK = "callback"
+    MEDICAL = "medical"
+    VIOLENCE = "violence"
+    SAFETY = "safety"
+    MEDICATION = "medication"
+    NALOXONE = "naloxone"
+    PREGNANCY = "pregnancy"
+    WRONG_NUMBER = "wrong_number"
+    UNDELIVERED = "undelivered"  # a 988/911 reply that did not reach the client
 
-    The texts that tell on-call staff are outbox rows (kind ``alert``) as before; this row is
-    the alert itself. ``notify_at`` is when staff are told (a call-back request outside the
-    program's hours waits for the next opening).
+
+class AlertLevel(StrEnum):
+    CRISIS = "crisis"  # tiers until claimed or closed
+    CONCERN = "concern"  # the first tier if no outcome by the deadline
+    TASK = "task"  # the first tier if no outcome by the promised time
+    NONE = "none"  # shown, never escalated
+
+
+class AlertState(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"  # "I'm calling now": escalation holds until claimed_until
+    CLOSED = "closed"  # a person was reached (or safe): nothing more is due
+
+
+class Alert(Base):
+    """One staff alert: raised by a reply (or by a risk reply that did not arrive), it lives
+    until a person is reached. Its history is in ``alert_events``.
+
+    The texts that tell staff are outbox rows (kind ``alert``); this row is the alert itself.
+    ``notify_at`` is when staff are told (a call-back outside the program's hours waits for
+    the next opening). ``due_at`` is when escalation next acts (``due_reason``: the next tier,
+    a next try that is due, or the deadline promised). The ``acknowledged_*``/``outcome``/
+    ``note`` columns hold the latest outcome, as before the history existed.
     """
 
     __tablename__ = "alerts"
@@ -251,18 +300,62 @@ class Alert(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # crisis | concern | callback
+    kind: Mapped[str] = mapped_column(String(16))  # AlertKind
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     notify_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A staff member's id; no foreign key yet (the staff table comes later).
     acknowledged_by: Mapped[int | None] = mapped_column(Integer)
-    outcome: Mapped[str | None] = mapped_column(String(24))  # reached|left_message|called_911
+    outcome: Mapped[str | None] = mapped_column(String(24))
     note: Mapped[str | None] = mapped_column(EncryptedText)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The short random token of the link in the on-call text (/a/{token}); NULL on rows from
     # before links. Never derived from the client: see notifier/inbound/alerts.py.
     link_token: Mapped[str | None] = mapped_column(String(16), unique=True, index=True)
+    # --- the loop (migration 0013) ----------------------------------------------------------
+    level: Mapped[str] = mapped_column(String(8), default=AlertLevel.CRISIS)
+    state: Mapped[str] = mapped_column(String(8), default=AlertState.OPEN, index=True)
+    tier: Mapped[int] = mapped_column(Integer, default=0)  # 0 = on-call
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    due_reason: Mapped[str | None] = mapped_column(String(8))  # tier | retry | deadline
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)  # promised by
+    claimed_by: Mapped[int | None] = mapped_column(Integer)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # messages left, not reached
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    discreet: Mapped[bool] = mapped_column(Boolean, default=False)
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last "new message" text
+    followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the client's
+    # A number on no client's record: kept encrypted for callers, forgotten after 72 h.
+    sender: Mapped[str | None] = mapped_column(EncryptedText)
+    sender_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    sender_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An "undelivered" alert: the outbox message that did not arrive (one alert each).
+    message_id: Mapped[int | None] = mapped_column(Integer, unique=True, index=True)
+
+
+class AlertEvent(Base):
+    """One step in an alert's life, shown on its page and in the audit export: raised, told
+    (which tier, how many texts and calls), claimed, each outcome with who and when, a further
+    message that joined it, a next try due. Notes and the 42 CFR Part 2 §2.51 record of a
+    disclosure to emergency services are encrypted; ``detail`` never holds either."""
+
+    __tablename__ = "alert_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    event: Mapped[str] = mapped_column(String(24))
+    staff_id: Mapped[int | None] = mapped_column(Integer)  # no FK: see Attendance.marked_by
+    reply_id: Mapped[int | None] = mapped_column(Integer)
+    tier: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(EncryptedText)
+    # §2.51(c): to whom (the medical personnel), their facility, the nature of the emergency;
+    # who disclosed is staff_id and when is ``at``.
+    disclosed_to: Mapped[str | None] = mapped_column(EncryptedText)
+    facility: Mapped[str | None] = mapped_column(EncryptedText)
+    emergency: Mapped[str | None] = mapped_column(EncryptedText)
 
 
 class InboxItem(Base):
@@ -320,6 +413,7 @@ REPLIES = cast(Table, Reply.__table__)
 INBOX = cast(Table, InboxItem.__table__)
 SESSIONS = cast(Table, Appointment.__table__)
 ALERTS = cast(Table, Alert.__table__)
+ALERT_EVENTS = cast(Table, AlertEvent.__table__)
 
 
 class ThrottleBucket(Base):

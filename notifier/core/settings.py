@@ -28,11 +28,15 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from notifier.core import grammar
+from notifier.core import grammar, tiers
 from notifier.core.calendar import CheckinDays, GroupSpec, Offset, QuietHours
+from notifier.core.disclosure import disclosing, location_problem, words_with
 from notifier.core.program_hours import ProgramHours
+from notifier.core.tiers import Tier
 
 DEFAULT_ENV_FILE = "settings.env"
+DEFAULT_PROGRAM_NAME = "Reminder Line"
+PROGRAM_NAME_MAX = 30  # the HELP and welcome texts' length budgets count on it
 DEFAULT_DATABASE_URL = "sqlite:///notifier.db"
 SECRET_FIELDS = frozenset(
     {"staff_token", "twilio_auth_token", "encryption_keys", "session_secret", "oidc_client_secret"}
@@ -129,7 +133,10 @@ class Settings(BaseSettings):
     checkin_days: Annotated[CheckinDays, NoDecode] = CheckinDays("non-session")
     checkin_time: Annotated[time, NoDecode] = time(12, 0)
     quiet_hours: Annotated[QuietHours | None, NoDecode] = QuietHours(time(21, 0), time(8, 0))
+    # No meetings on these dates (reminders follow). Check-ins go on: holidays are high-risk
+    # days; NOTIFIER_NO_CHECKIN_DATES names the dates without them.
     skip_dates: Annotated[tuple[date, ...], NoDecode] = ()
+    no_checkin_dates: Annotated[tuple[date, ...], NoDecode] = ()
     oncall_numbers: Annotated[tuple[str, ...], NoDecode] = ()
     program_phone: str = ""
     staff_token: SecretStr | None = None
@@ -197,6 +204,19 @@ class Settings(BaseSettings):
     # these numbers (empty = every on-call number again). See notifier/inbound/escalation.py.
     crisis_escalate_after: Duration = _d("15m")
     escalation_numbers: Annotated[tuple[str, ...], NoDecode] = ()
+    # --- the alert loop (notifier/inbound/): tiers, claims, attempts ------------------------
+    # After how long, which numbers, "call" for a voice call (notifier/core/tiers.py).
+    escalation_tiers: Annotated[tuple[Tier, ...], NoDecode] = ()
+    # "I'm calling now" holds escalation this long; an outcome that keeps the alert open
+    # (left a message, 911 called, ...) holds it until the next attempt is due.
+    alert_claim_pause: Duration = _d("10m")
+    alert_retry_after: Duration = _d("30m")
+    # "Could not reach" after this many tries (messages left included) escalates at once.
+    alert_attempts: int = Field(default=3, ge=1, le=20)
+    # A neutral trading name for HELP, welcome and opt-in texts (never the program's nature).
+    program_name: str = DEFAULT_PROGRAM_NAME
+    # The overdose text adds "If you have naloxone, use it now" (a lock screen shows it).
+    overdose_naloxone_line: bool = False
     reports_dir: Path | None = None
     report_lead: Duration = _d("2h")
     webhook_max_bytes: int = Field(default=16384, ge=1024, le=1_048_576)
@@ -282,7 +302,22 @@ class Settings(BaseSettings):
             found.append((label, skills))
         return tuple(found)
 
-    @field_validator("skip_dates", mode="before")
+    @field_validator("escalation_tiers", mode="before")
+    @classmethod
+    def _tiers(cls, v: Any) -> tuple[Tier, ...]:
+        return tuple(v) if not isinstance(v, str) else tiers.parse_tiers(v)
+
+    @field_validator("program_name", mode="before")
+    @classmethod
+    def _program_name(cls, v: Any) -> str:
+        name = " ".join(str(v).split())
+        if not name:
+            return DEFAULT_PROGRAM_NAME
+        if len(name) > PROGRAM_NAME_MAX:
+            raise ValueError(f"expected at most {PROGRAM_NAME_MAX} characters (texts' length)")
+        return name
+
+    @field_validator("skip_dates", "no_checkin_dates", mode="before")
     @classmethod
     def _skip(cls, v: Any) -> tuple[date, ...]:
         return tuple(v) if not isinstance(v, str) else grammar.parse_dates(v)
@@ -305,6 +340,8 @@ class Settings(BaseSettings):
         "staff_idle_timeout",
         "staff_session_max",
         "crisis_escalate_after",
+        "alert_claim_pause",
+        "alert_retry_after",
         mode="before",
     )
     @classmethod
@@ -457,6 +494,7 @@ class Settings(BaseSettings):
                     "sms_backend", "twilio", "expected these to be set too: " + ", ".join(missing)
                 )
             _require_https(self.public_url or "")
+        self._check_alert_loop()
         self._check_staff_sign_in()
         labels = {label for label, _ in self.checkin_questions}
         for label, _ in self.coping_skills_by_label:
@@ -470,6 +508,85 @@ class Settings(BaseSettings):
         if len(set(group_names)) != len(group_names):
             raise _FieldError("groups", ",".join(group_names), "expected unique group names")
         return self
+
+    def _check_alert_loop(self) -> None:
+        """Tiers in E.164; nothing sent to clients that names the program's nature; with the
+        real transport, someone to tell (a crisis reply says our team knows) and tiers that
+        reach someone besides on-call."""
+        if self.escalation_tiers and self.escalation_numbers:
+            raise _FieldError(
+                "escalation_numbers",
+                ",".join(self.escalation_numbers),
+                "expected either NOTIFIER_ESCALATION_TIERS or the older "
+                "NOTIFIER_ESCALATION_NUMBERS, not both",
+            )
+        try:
+            found = tiers.normalised(
+                self.escalation_tiers, lambda raw: to_e164(raw, self.default_region)
+            )
+        except ValueError as exc:
+            raise _FieldError(
+                "escalation_tiers", _tiers_text(self.escalation_tiers), str(exc)
+            ) from None
+        object.__setattr__(self, "escalation_tiers", found)
+        words = words_with(self.disclosure_words)
+        said = disclosing(self.program_name, words)
+        if said:
+            raise _FieldError(
+                "program_name",
+                self.program_name,
+                "expected a neutral trading name (a lock screen shows it to anyone), not "
+                + ", ".join(repr(w) for w in said),
+            )
+        for g in self.groups:
+            problem = location_problem(g.location or "", self.disclosure_words)
+            if problem:
+                raise _FieldError("groups", f"{g.name} @ {g.location}", problem)
+        if self.sms_backend != "twilio":
+            return
+        if not self.oncall_numbers:
+            raise _FieldError(
+                "oncall_numbers",
+                "",
+                "expected at least one on-call number with NOTIFIER_SMS_BACKEND=twilio "
+                "(a crisis reply tells the client our team knows)",
+            )
+        if not self.escalation_tiers and not self.escalation_numbers:
+            raise _FieldError(
+                "escalation_tiers",
+                "",
+                "expected tiers that reach someone not on call with NOTIFIER_SMS_BACKEND=twilio "
+                "(unset, an unanswered crisis goes to the same on-call numbers again), e.g. "
+                + tiers.TIERS_EXAMPLE,
+            )
+        if any(t.call for t in self.tiers) and not self.twilio_from_number:
+            raise _FieldError(
+                "escalation_tiers",
+                _tiers_text(self.escalation_tiers),
+                "expected TWILIO_FROM_NUMBER to be set for a tier with a voice call (a "
+                "Messaging Service has no number to call from)",
+            )
+        same = tiers.only_oncall(self.tiers, self.oncall_numbers)
+        if same is not None:
+            field = "escalation_tiers" if self.escalation_tiers else "escalation_numbers"
+            raise _FieldError(
+                field,
+                _tiers_text(self.escalation_tiers) or ",".join(self.escalation_numbers),
+                f"expected every tier to name someone not on call with "
+                f"NOTIFIER_SMS_BACKEND=twilio (tier {tiers.describe(same)} reaches nobody new; "
+                f"e.g. {tiers.TIERS_EXAMPLE})",
+            )
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        """The escalation tiers after on-call: NOTIFIER_ESCALATION_TIERS, else one tier of
+        NOTIFIER_ESCALATION_NUMBERS (or every on-call number again) after
+        NOTIFIER_CRISIS_ESCALATE_AFTER."""
+        if self.escalation_tiers:
+            return self.escalation_tiers
+        if not self.escalation_recipients:
+            return ()
+        return (Tier(self.crisis_escalate_after, self.escalation_recipients),)
 
     def _check_staff_sign_in(self) -> None:
         oidc = ("oidc_issuer", "oidc_client_id", "oidc_client_secret")
@@ -535,6 +652,10 @@ class Settings(BaseSettings):
     def secret(self, field: str) -> str | None:
         value = getattr(self, field)
         return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def _tiers_text(found: tuple[Tier, ...]) -> str:
+    return "; ".join(f"{tiers.describe(t)}: {', '.join(t.numbers)}" for t in found)
 
 
 def _require_https(url: str) -> None:

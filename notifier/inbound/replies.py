@@ -11,52 +11,37 @@ and sent at once by the caller; the outbox's dedupe keys make "exactly one confi
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifier.core.db import Database
 from notifier.core.models import (
-    ALERT,
-    ALERT_CRISIS,
-    ALERTS,
     CHECKIN,
     CLIENTS,
     DELIVERED,
     MESSAGES,
     REMINDER,
     REPLIES,
-    REPLY,
     SENT,
-    Alert,
     Appointment,
     Message,
     Reply,
 )
 from notifier.core.settings import Settings, to_e164
-from notifier.inbound.alerts import link_text, new_token, unknown_crisis_alerts, with_link
+from notifier.inbound import unknown
+from notifier.inbound.actions import Actions, ClientView, Context, Meeting, Prompt
 from notifier.inbound.concerning import concerning
-from notifier.inbound.decision import (
-    ALERT_WINDOW,
-    URGENT_FRESHNESS,
-    Actions,
-    ClientView,
-    Context,
-    Flood,
-    Meeting,
-    Prompt,
-    Send,
-    decide,
-    decide_unknown,
-    held_summary,
-    open_kinds,
-)
+from notifier.inbound.decision import decide, open_kinds
+from notifier.inbound.episodes import join_episode, raise_alerts, read_episode, recent_risk
+from notifier.inbound.result import InboundResult, insert_reply, reply_values, send_row
 from notifier.outbound import outbox
 from notifier.outbound.texts import Templates
 from notifier.roster import consent
@@ -67,17 +52,9 @@ __all__ = ["InboundResult", "concerning", "receive", "signals_of"]
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class InboundResult:
-    reply_id: int | None
-    category: str
-    duplicate: bool = False
-    known_client: bool = False
-    queued: list[str] = field(default_factory=list)  # labels of texts queued in response
-    score: int | None = None
-    signals: tuple[str, ...] = ()
-    rule: str = ""
-    held: str | None = None  # an unknown number's alert held back: same_number | cap
+# The reader takes ``recent_risk`` (HELP/AYUDA within a day of a risk reply is a plea) once
+# its side of docs/kinds.md is in; until then the decision reads "help" in that context itself.
+_READER_KNOWS_RECENT_RISK = "recent_risk" in inspect.signature(classify).parameters
 
 
 def receive(
@@ -119,26 +96,29 @@ def receive(
             ).where(c.phone_hash.in_(hashes))
         ).first()
         if client is None:
-            flood = _flood(s, hashes, now)
+            seen_before = unknown.read(s, hashes, now)
         else:
             ctx = _context(s, client, now, settings, twilio_answered=bool(opt_out_type))
+            extra: dict[str, Any] = (
+                {"recent_risk": ctx.recent_risk} if _READER_KNOWS_RECENT_RISK else {}
+            )
             result = classify(
                 body,
                 opted_out=ctx.client.opted_out,
                 open_prompts=open_kinds(ctx),
                 crisis_terms=terms,
+                **extra,
             )
             if result.category == "checkin_answer":
                 ctx = replace(ctx, acks_sent=_acks_sent(s, ctx.client.id))
     if client is None:
         result = classify(body, crisis_terms=terms)
-        actions = decide_unknown(result, flood, now, settings, templates)
-        reply = _reply_values(
-            actions, None, db.crypto.lookup_hash(phone), body, now, provider_sid, source
-        )
-        return _apply_unknown(db, settings, templates, actions, reply, now)
+        return unknown.handle(
+            db, settings, templates, result, seen_before, phone=phone, body=body, now=now,
+            provider_sid=provider_sid, source=source,
+        )  # fmt: skip
     actions = decide(result, ctx, settings, templates)
-    reply = _reply_values(actions, ctx.client.id, None, body, now, provider_sid, source)
+    reply = reply_values(actions, ctx.client.id, None, body, now, provider_sid, source)
     return apply(db, settings, actions, ctx, reply)
 
 
@@ -221,6 +201,8 @@ def _context(
             _next_meeting(s, view.id, client.group_name, now, settings) if stands_in else None
         ),
         twilio_answered=twilio_answered,
+        episode=read_episode(s, client_id=view.id),
+        recent_risk=recent_risk(s, view.id, now),
     )
 
 
@@ -256,12 +238,6 @@ def _acks_sent(s: Session, client_id: int) -> int:
     )
 
 
-def _flood(s: Session, hashes: list[str], now: datetime) -> Flood:
-    """Alerts unknown numbers raised in the last hour: this one, and all of them."""
-    since = now - ALERT_WINDOW
-    return Flood(unknown_crisis_alerts(s, since, hashes), unknown_crisis_alerts(s, since))
-
-
 # --- writing what was decided ----------------------------------------------------------------
 def apply(
     db: Database, settings: Settings, actions: Actions, ctx: Context, reply: dict[str, object]
@@ -279,28 +255,22 @@ def apply(
     try:
         # One write transaction: the reply and what answers it.
         with db.session() as s:
-            reply_id = _insert_reply(s, reply)
-            rows = [_send_row(client.id, x, reply_id, now) for x in actions.sends]
+            reply_id = insert_reply(s, reply)
+            rows = [send_row(client.id, x, reply_id, now) for x in actions.sends]
             out.queued += [x.label for x in actions.sends]
-            rows += _alerts(s, settings, actions, client.id, reply_id, now, out)
+            staff = raise_alerts(s, settings, actions.alerts, client_id=client.id,
+                                 reply_id=reply_id, now=now)  # fmt: skip
+            if actions.join is not None:
+                staff += join_episode(s, settings, actions.join, client_id=client.id,
+                                      reply_id=reply_id, now=now)  # fmt: skip
+            out.queued += [str(r["label"]) for r in staff]
+            rows += staff
             outbox.enqueue(s, rows)
     except IntegrityError:
         # The same MessageSid arrived twice at once (a retry racing the original).
         return InboundResult(None, "duplicate", duplicate=True)
     out.reply_id = reply_id
-
-    # After the response: a crisis text that also says "stop texting me" is answered first.
-    changed = False
-    if actions.consent == "opt_out":
-        changed = consent.opt_out(db, client.id, now, source=f"sms:{reply['source']}")
-    elif actions.consent == "opt_in":
-        changed = consent.opt_in(db, client.id, now, source=f"sms:{reply['source']}")
-    if changed and actions.confirmation is not None:
-        x = actions.confirmation
-        row = _send_row(client.id, x, reply_id)
-        with db.session() as s:
-            outbox.enqueue(s, [row])
-        out.queued.append(x.label)
+    _consent(db, actions, client.id, reply_id, str(reply["source"]), now, out)
     log.info(
         "reply received",
         extra={
@@ -313,175 +283,32 @@ def apply(
             "source": reply["source"],
             "queued": ",".join(out.queued),
             "in_reply_to": actions.in_reply_to,
+            "joined": actions.join.alert_id if actions.join else None,
         },
     )
     return out
 
 
-def _alerts(
-    s: Session,
-    settings: Settings,
+def _consent(
+    db: Database,
     actions: Actions,
-    client_id: int | None,
+    client_id: int,
     reply_id: int,
+    source: str,
     now: datetime,
     out: InboundResult,
-) -> list[dict[str, object]]:
-    """An ``alerts`` row per staff alert, and its outbox text (with the alert's own link) to
-    every on-call number."""
-    rows: list[dict[str, object]] = []
-    for a in actions.alerts:
-        token = new_token()
-        s.execute(
-            insert(ALERTS).values(
-                client_id=client_id,
-                reply_id=reply_id,
-                kind=a.kind,
-                created_at=now,
-                notify_at=a.notify_at,
-                link_token=token,
-            )
-        )
-        text = with_link(a.text, link_text(settings, token, has_client=client_id is not None))
-        prefix = "alert" if a.kind == ALERT_CRISIS else f"{a.kind}_alert"
-        for i, number in enumerate(settings.oncall_numbers):
-            # The key holds the index, never the number: keys are stored in clear.
-            key = f"{prefix}:{reply_id}:{i}"
-            rows.append(
-                outbox.message(
-                    ALERT,
-                    dedupe_key=key,
-                    body=text,
-                    due_at=a.notify_at,
-                    not_after=a.not_after,
-                    client_id=client_id,
-                    label=a.label,
-                    recipient=number,
-                    created_at=now,
-                )
-            )
-            out.queued.append(a.label)
-    return rows
-
-
-def _reply_values(
-    actions: Actions,
-    client_id: int | None,
-    from_ref: str | None,
-    body: str,
-    now: datetime,
-    provider_sid: str | None,
-    source: str,
-) -> dict[str, object]:
-    return {
-        "client_id": client_id,
-        "provider_sid": provider_sid,
-        "from_ref": from_ref,
-        "received_at": now,
-        "body": body,
-        "category": actions.category,
-        "score": actions.score if client_id is not None else None,
-        "label": actions.label,
-        "in_reply_to": actions.in_reply_to,
-        "session_id": actions.session_id,
-        "source": source,
-        "created_at": now,
-        "signals": json.dumps(list(actions.signals)),
-        "rule": actions.rule[:64] or None,
-    }
-
-
-def _insert_reply(s: Session, values: dict[str, object]) -> int:
-    return int(s.execute(insert(REPLIES).values(**values).returning(REPLIES.c.id)).scalar_one())
-
-
-def _send_row(
-    client_id: int, x: Send, reply_id: int, created_at: datetime | None = None
-) -> dict[str, object]:
-    """The outbox row of a text the decision sends back to the client."""
-    return outbox.message(
-        REPLY,
-        dedupe_key=x.key.format(reply_id=reply_id),
-        body=x.text,
-        due_at=x.due_at,
-        not_after=x.not_after,
-        client_id=client_id,
-        label=x.label,
-        created_at=created_at,
-    )
-
-
-# --- numbers on no client's record -----------------------------------------------------------
-def _apply_unknown(
-    db: Database,
-    settings: Settings,
-    templates: Templates,
-    actions: Actions,
-    reply: dict[str, object],
-    now: datetime,
-) -> InboundResult:
-    """Stored unlinked and never answered. Crisis language alerts on-call (it may be a client
-    on a new phone) within the flood limits; what is held back is counted in one summary."""
-    out = InboundResult(
-        None, actions.category, signals=actions.signals, rule=actions.rule, held=actions.held
-    )
-    try:
-        with db.session() as s:
-            reply_id = _insert_reply(s, reply)
-            rows = _alerts(s, settings, actions, None, reply_id, now, out)
-            outbox.enqueue(s, rows)
-            if actions.held is not None:
-                _held_summary(s, settings, templates, now, create=actions.held == "cap")
-    except IntegrityError:
-        return InboundResult(None, "duplicate", duplicate=True)
-    out.reply_id = reply_id
-    log.info(
-        "reply from an unknown number",
-        extra={
-            "event": "reply.unknown",
-            "reply_id": reply_id,
-            "category": actions.category,
-            "held": actions.held,
-        },
-    )
-    return out
-
-
-def _held_summary(
-    s: Session, settings: Settings, templates: Templates, now: datetime, *, create: bool
 ) -> None:
-    """One alert per clock hour, sent when the hour is over, counting the unknown numbers'
-    crisis messages of that hour that raised no alert of their own. Created when the hourly
-    cap holds one back; its count is rewritten while it waits."""
-    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    keys = [f"alert_held:{hour:%Y%m%d%H}:{i}" for i in range(len(settings.oncall_numbers))]
-    if not keys:
-        return
-    held = s.scalar(
-        select(func.count())
-        .select_from(Reply)
-        .where(
-            Reply.client_id.is_(None),
-            Reply.category == "crisis",
-            Reply.received_at >= hour,
-            ~exists().where(Alert.reply_id == Reply.id),
-        )
-    )
-    text = held_summary(int(held or 0), hour, settings, templates)
-    due = hour + timedelta(hours=1)
-    if create:
-        rows = [
-            outbox.message(
-                ALERT,
-                dedupe_key=key,
-                body=text,
-                due_at=due,
-                not_after=due + URGENT_FRESHNESS,
-                label="held_alert",
-                recipient=n,
-                created_at=now,
-            )
-            for key, n in zip(keys, settings.oncall_numbers, strict=True)
-        ]
-        outbox.enqueue(s, rows)
-    outbox.reword_pending(s, keys, text)
+    """After the response: a crisis text that also says "stop texting me" is answered first."""
+    changed = False
+    if actions.consent == "opt_out":
+        changed = consent.opt_out(db, client_id, now, source=f"sms:{source}")
+    elif actions.consent == "wrong_number":
+        consent.opt_out(db, client_id, now, source=f"sms:{source}", event="wrong_number")
+    elif actions.consent == "opt_in":
+        changed = consent.opt_in(db, client_id, now, source=f"sms:{source}")
+    if changed and actions.confirmation is not None:
+        x = actions.confirmation
+        row = send_row(client_id, x, reply_id)
+        with db.session() as s:
+            outbox.enqueue(s, [row])
+        out.queued.append(x.label)

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from notifier.core.models import ALERT, CANCELED, EXPIRED, FAILED, PENDING, SKIPPED
+from notifier.core.models import ALERT, CALL, CANCELED, EXPIRED, FAILED, PENDING, SKIPPED
 from notifier.core.settings import Settings
 from notifier.outbound.quiet import exempt, placement
 from notifier.transports.base import TransportError
@@ -54,7 +54,11 @@ class Claimed:
 
     @property
     def to(self) -> str | None:
-        return self.recipient if self.kind == ALERT else self.phone
+        # An alert goes to its staff number only, never to the client's phone; a reply to a
+        # number on no client's record carries that number as its recipient.
+        if self.kind in (ALERT, CALL):
+            return self.recipient
+        return self.recipient or self.phone
 
 
 # --- before a send ----------------------------------------------------------------------------

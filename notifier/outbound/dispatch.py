@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from notifier.core.clock import Clock, utcnow
 from notifier.core.db import Database
 from notifier.core.metrics import Metrics
-from notifier.core.models import CANCELED, EXPIRED, FAILED, PENDING, SENDING, SENT
+from notifier.core.models import CALL, CANCELED, EXPIRED, FAILED, PENDING, SENDING, SENT
 from notifier.core.settings import Settings
 from notifier.outbound.decisions import (
     Claimed,
@@ -348,9 +348,12 @@ class Dispatcher:
         if self.limiter is not None and not self.limiter.acquire(self.stopping):
             return self._release(c)
         try:
-            result = self.transport.send(
-                decision.to, c.body, message_id=c.id, valid_for=decision.valid_for
-            )
+            if c.kind == CALL:  # an escalation tier's voice call: the body is what it says
+                result = self.transport.call(decision.to, c.body, message_id=c.id)
+            else:
+                result = self.transport.send(
+                    decision.to, c.body, message_id=c.id, valid_for=decision.valid_for
+                )
         except TransportError as exc:
             return self._after_failure(c, exc, now, exc.reason)
         return self._sent(c, result.provider_sid, self._now(c))

@@ -245,7 +245,7 @@ def plan_messages(
                     start,
                     end,
                     set(days_key[1]),
-                    settings.skip_dates,
+                    settings.no_checkin_dates,
                 )
             ]
         for day, due, day_text in found:
@@ -487,6 +487,7 @@ def fingerprint(db: Database, settings: Settings, clients: Sequence[ClientView])
         settings.checkin_time,
         settings.quiet_hours,
         settings.skip_dates,
+        settings.no_checkin_dates,
         settings.plan_horizon,
         settings.checkin_expiry,
         settings.reminder_expiry,

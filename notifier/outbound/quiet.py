@@ -4,11 +4,13 @@ planner, the reply decision, a staff text, the dispatcher at the last moment) as
 :func:`placement`; the window arithmetic itself is in :mod:`notifier.core.calendar`.
 
 - **Exempt** (:func:`exempt`): staff alerts, and replies to the client's own message that
-  cannot wait: a crisis or concern response, HELP, the opt-out and opt-in confirmations, the
-  answer to a call-back request. They go whatever the hour, and the dispatcher sends them even
-  to a client who has just opted out (the confirmation of that opt-out is one of them).
-- **Dropped**: the acknowledgement of a check-in score. Sent in the morning it would answer
-  nothing the client still remembers.
+  cannot wait: every risk response (docs/kinds.md), HELP, the opt-out and opt-in
+  confirmations, the answer to a call-back or another request for a person, a concerning
+  score's acknowledgement (it offers 988), "wrong number", and a staff text sent with the
+  quiet-hours override for a client in crisis. They go whatever the hour, and the dispatcher
+  sends them even to a client who has just opted out (the confirmation of that opt-out is one).
+- **Dropped**: the acknowledgement of a plain check-in score. Sent in the morning it would
+  answer nothing the client still remembers.
 - **Waits**: everything else (reminders, check-ins, "see you Mon at 6:00 PM", a staff text)
   moves to the end of the window, and is skipped when that is not before its deadline (the
   meeting it is about, its freshness).
@@ -23,19 +25,20 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from notifier.core.calendar import QuietHours, in_quiet_hours, outside_quiet_hours
-from notifier.core.models import ALERT, REPLY
+from notifier.core.models import ALERT, ANY_HOUR_REPLY_LABELS, CALL, REPLY
 
-# Replies that go out whatever the hour and even after an opt-out.
-EXEMPT_REPLIES = frozenset(
-    {"opt_out_confirm", "opt_in_confirm", "help", "crisis", "concern", "callback"}
-)
-# Replies that are not sent at all in quiet hours.
-DROPPED_REPLIES = frozenset({"ack", "ack_high"})
+# Replies that go out whatever the hour and even after an opt-out (core.models says which: the
+# roster's opt-out keeps them too).
+EXEMPT_REPLIES = ANY_HOUR_REPLY_LABELS
+# Replies that are not sent at all in quiet hours (a concerning score's ack_high is exempt: it
+# offers 988 and answers the client's own text).
+DROPPED_REPLIES = frozenset({"ack"})
 
 
 def exempt(kind: str, label: str | None) -> bool:
-    """Whether a text goes whatever the hour and whatever the client's consent."""
-    return kind == ALERT or (kind == REPLY and label in EXEMPT_REPLIES)
+    """Whether a text goes whatever the hour and whatever the client's consent (staff alerts
+    and calls to staff go at once)."""
+    return kind in (ALERT, CALL) or (kind == REPLY and label in EXEMPT_REPLIES)
 
 
 def placement(

@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from notifier.core.models import CHECKIN, REMINDER
+from notifier.core.models import CHECKIN, REMINDER, WELCOME
 from notifier.core.settings import Settings
-from notifier.outbound.texts import DEFAULT_QUESTIONS_ES, Templates, when_text
+from notifier.outbound.texts import DEFAULT_QUESTIONS_ES, Templates, hours_text, when_text
 
 
 def at_place(location: str | None, language: str) -> str:
@@ -76,6 +76,12 @@ def planned_text(
     location: str | None,
 ) -> str | None:
     """The words of a planned row, or None when it is not a planned kind."""
+    if kind == WELCOME:
+        hours = hours_text(settings.program_hours, language)
+        return templates.render(
+            "welcome", language, first_name=first_name, program_name=settings.program_name,
+            program_phone=settings.program_phone, hours=hours,
+        )  # fmt: skip
     if kind == CHECKIN:
         return checkin_text(
             templates, settings, first_name=first_name, language=language, label=label

@@ -7,22 +7,28 @@ program's nature (no drugs, alcohol, addiction, recovery or treatment) and uses 
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
-from notifier.outbound import gsm
+from notifier.outbound import gsm, texts_en, texts_es
 
 if TYPE_CHECKING:
+    from notifier.core.program_hours import ProgramHours
     from notifier.core.settings import Settings
 
 LANGUAGES = ("en", "es")
+_DAY_NAMES = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
+}
 # Rendered into staff alert texts by the pure decision; the writer replaces it with the alert's
 # own link once the alert row (and its token) exists. See notifier/inbound/alerts.py.
 LINK_SLOT = "{link}"
@@ -30,132 +36,18 @@ LINK_SLOT = "{link}"
 TOKEN_LENGTH = 10
 
 DEFAULTS: dict[str, dict[str, str]] = {
-    "en": {
-        "reminder_group": (
-            "Hi {first_name}, a reminder: your group meets {when}{at_place}. "
-            "Reply 1 to confirm or 2 if you can't make it."
-        ),
-        "reminder_individual": (
-            "Hi {first_name}, a reminder of your appointment {when}{at_place}. "
-            "Reply 1 to confirm or 2 if you can't make it."
-        ),
-        "checkin": "Hi {first_name}, a quick check-in: {question}",
-        "opt_out_confirm": (
-            "You are unsubscribed and will get no more texts from this number. "
-            "Reply START to resubscribe."
-        ),
-        "opt_in_confirm": (
-            "Hi {first_name}, texts will resume. Reply STOP to unsubscribe or HELP for help."
-        ),
-        "help": (
-            "For help, call {program_phone}. Reply STOP to unsubscribe. Msg & data rates may apply."
-        ),
-        # crisis: 988 first; crisis_urgent (life in danger now, e.g. an overdose): 911 first.
-        "crisis": (
-            "{first_name}, please call or text 988 now to talk with someone, day or night. "
-            "If you are in danger, call 911. We have let our team know."
-        ),
-        "crisis_urgent": (
-            "{first_name}, call 911 now. If someone is not breathing, call 911 and stay with "
-            "them. Then call or text 988. We have let our team know."
-        ),
-        "concern": (
-            "Thank you for telling us, {first_name}. Someone from our team will reach out soon. "
-            "To talk now, call or text 988, day or night."
-        ),
-        "callback": (
-            "Thanks, {first_name}. Someone from our team will reach out {when}. "
-            "If it is urgent, call or text 988."
-        ),
-        "ack": "Thanks, {first_name}, got your {score}. {skill}",
-        "ack_high": (
-            "Thanks, {first_name}, got your {score}. {skill} Call us any time at {program_phone}."
-        ),
-        "ack_confirm": "Thanks, {first_name}, see you {when}.",
-        "ack_decline": (
-            "Thanks for letting us know, {first_name}. We have you down as not coming {when}."
-        ),
-        # Staff texts carry a link to the client's page ({link}: NOTIFIER_PUBLIC_URL/a/<token>,
-        # or the command `notifier alerts --open` without a public URL); never the reply.
-        "alert": (
-            "notifier: {first_name} ({external_id}) needs a call now: urgent message at {time}. "
-            "Open: {link}"
-        ),
-        "alert_concern": (
-            "notifier: {first_name} ({external_id}) sent a worrying message at {time}. "
-            "Not an emergency: reach out today. Open: {link}"
-        ),
-        "alert_callback": (
-            "notifier: {first_name} ({external_id}) asked for a call back ({time}). "
-            "Please reach out. Open: {link}"
-        ),
-        "alert_escalated": (
-            "notifier: NOT YET ANSWERED after {after}: {first_name} ({external_id}) needs a "
-            "call now (urgent, {time}). Open: {link}"
-        ),
-        "alert_held": (
-            "notifier: {count} more urgent message(s) from unknown numbers since {time} were "
-            "not alerted one by one (limit {limit} an hour). See: notifier replies"
-        ),
-    },
+    "en": {**texts_en.CLIENT, **texts_en.STAFF},
+    # Staff texts are sent in English; the Spanish "alert" is kept for overrides made with it.
     "es": {
-        "reminder_group": (
-            "Hola {first_name}, le recordamos: su grupo se reune {when}{at_place}. "
-            "Responda 1 para confirmar o 2 si no puede asistir."
-        ),
-        "reminder_individual": (
-            "Hola {first_name}, le recordamos su cita {when}{at_place}. "
-            "Responda 1 para confirmar o 2 si no puede asistir."
-        ),
-        "checkin": "Hola {first_name}, una pregunta rapida: {question}",
-        "opt_out_confirm": (
-            "Se ha dado de baja y no recibira mas mensajes de este numero. "
-            "Responda START para volver a recibirlos."
-        ),
-        "opt_in_confirm": (
-            "Hola {first_name}, volvera a recibir mensajes. Responda BAJA para darse de baja "
-            "o AYUDA para ayuda."
-        ),
-        "help": (
-            "Para ayuda, llame al {program_phone}. Responda BAJA para darse de baja. "
-            "Pueden aplicarse tarifas."
-        ),
-        # 988 en español: llamar al 988 y oprimir 2, o enviar AYUDA por texto al 988.
-        "crisis": (
-            "{first_name}, llame al 988 y oprima 2 para español, o envie AYUDA al 988, a "
-            "cualquier hora. Si esta en peligro, llame al 911. Ya avisamos a nuestro equipo."
-        ),
-        "crisis_urgent": (
-            "{first_name}, llame al 911 ahora. Si alguien no respira, llame al 911 y quedese "
-            "a su lado. Luego: 988, oprima 2 (español). Ya avisamos a nuestro equipo."
-        ),
-        "concern": (
-            "Gracias por contarnos, {first_name}. Alguien de nuestro equipo le contactara "
-            "pronto. Para hablar ahora: 988, oprima 2, o envie AYUDA al 988."
-        ),
-        "callback": (
-            "Gracias, {first_name}. Alguien de nuestro equipo le contactara {when}. "
-            "Si es urgente: 988, oprima 2, o envie AYUDA al 988."
-        ),
-        "ack": "Gracias, {first_name}, recibimos su {score}. {skill}",
-        "ack_high": (
-            "Gracias, {first_name}, recibimos su {score}. {skill} "
-            "Llamenos cuando quiera al {program_phone}."
-        ),
-        "ack_confirm": "Gracias, {first_name}, le esperamos {when}.",
-        "ack_decline": "Gracias por avisarnos, {first_name}. Anotamos que no vendra {when}.",
+        **texts_es.CLIENT,
         "alert": (
-            "notifier: {first_name} ({external_id}) envio un mensaje urgente ({time}). "
-            "Llamele ahora: {link}"
+            "notifier: {first_name} ({external_id}) envió un mensaje urgente ({time}). "
+            "Llámele ahora: {link}"
         ),
     },
 }
-
-DEFAULT_QUESTIONS_ES: dict[str, str] = {
-    "cravings": "Que tan fuertes son los antojos hoy, del 0 al 10? Responda con un numero.",
-    "stress": "Cuanto estres ha tenido hoy, del 0 al 10? Responda con un numero.",
-    "mood": "Como esta su animo hoy, de 0 (bajo) a 10 (muy bien)? Responda con un numero.",
-}
+STAFF_TEXTS = frozenset(texts_en.STAFF)
+DEFAULT_QUESTIONS_ES: dict[str, str] = texts_es.QUESTIONS
 # Skills that fit the question just answered (NOTIFIER_COPING_SKILLS_BY_LABEL overrides them;
 # see notifier/outbound/coping.py for the order in which the lists apply).
 DEFAULT_SKILLS_BY_LABEL: dict[str, dict[str, tuple[str, ...]]] = {
@@ -181,56 +73,92 @@ DEFAULT_SKILLS_BY_LABEL: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "es": {
         "cravings": (
-            "Observe el impulso como una ola: respire y dejelo subir y bajar.",
+            "Observe el impulso como una ola: respire y déjelo subir y bajar.",
             "Pruebe esperar 10 minutos antes de decidir nada.",
             "Piense en alguien del grupo a quien pueda llamar hoy.",
-            "Cambie de ambiente: salga de la habitacion unos minutos.",
+            "Cambie de ambiente: salga de la habitación unos minutos.",
         ),
         "stress": (
             "Respire: inhale en 4, sostenga 7, exhale en 8, tres veces.",
             "Nombre 5 cosas que ve, 4 que oye y 3 que puede tocar.",
             "Elija una sola cosa para terminar hoy y deje el resto.",
-            "Afloje la mandibula, baje los hombros y respire lento tres veces.",
+            "Afloje la mandíbula, baje los hombros y respire lento tres veces.",
         ),
         "mood": (
             "Haga algo pequeño que le guste, aunque sean 10 minutos.",
-            "Busque luz del dia o aire fresco hoy, aunque sea una caminata corta.",
+            "Busque luz del día o aire fresco hoy, aunque sea una caminata corta.",
             "Mande un mensaje corto a alguien con quien le guste hablar.",
-            "Anote una cosa que salio bien hoy, por pequeña que sea.",
+            "Anote una cosa que salió bien hoy, por pequeña que sea.",
         ),
     },
 }
 DEFAULT_SKILLS_ES: tuple[str, ...] = (
-    "Observe el impulso como una ola: respire y dejelo subir y bajar.",
+    "Observe el impulso como una ola: respire y déjelo subir y bajar.",
     "Pruebe esperar 10 minutos antes de decidir nada.",
     "Piense en alguien del grupo a quien pueda llamar hoy.",
-    "Preguntese: tengo hambre, enojo, soledad o cansancio?",
+    "¿Tiene hambre, enojo, soledad o cansancio? Atienda eso primero.",
     "Respire: inhale en 4, sostenga 7, exhale en 8, tres veces.",
-    "Una caminata corta o un vaso de agua pueden cambiar la proxima hora.",
+    "Una caminata corta o un vaso de agua pueden cambiar la próxima hora.",
 )
 
 # Every placeholder a template may use; anything else is an error in check-templates.
+_PERSON = frozenset({"first_name", "external_id", "time", "link"})
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "reminder_group": frozenset({"first_name", "when", "at_place"}),
     "reminder_individual": frozenset({"first_name", "when", "at_place"}),
     "checkin": frozenset({"first_name", "question"}),
-    "opt_out_confirm": frozenset({"first_name"}),
-    "opt_in_confirm": frozenset({"first_name"}),
-    "help": frozenset({"first_name", "program_phone"}),
-    "crisis": frozenset({"first_name", "program_phone"}),
-    "crisis_urgent": frozenset({"first_name", "program_phone"}),
-    "concern": frozenset({"first_name", "program_phone"}),
-    "callback": frozenset({"first_name", "when", "program_phone"}),
+    "welcome": frozenset({"first_name", "program_name", "program_phone", "hours"}),
+    "opt_out_confirm": frozenset({"first_name", "program_name"}),
+    "opt_in_confirm": frozenset({"first_name", "program_name"}),
+    "help": frozenset({"first_name", "program_phone", "program_name", "hours"}),
+    **{
+        name: frozenset({"first_name", "program_phone", "team"})
+        for name in (
+            "crisis", "crisis_urgent", "medical", "withdrawal", "violence", "safety",
+            "safety_urgent", "concern", "risk_help", "callback", "medication", "naloxone",
+            "pregnancy",
+        )
+    },
+    "overdose": frozenset({"first_name", "program_phone", "team", "naloxone"}),
+    "followup": frozenset({"first_name"}),
+    "unknown_crisis": frozenset(),
+    "life_event": frozenset({"first_name"}),
+    "wrong_number": frozenset(),
+    "use_ack": frozenset({"first_name"}),
     "ack": frozenset({"first_name", "skill", "program_phone", "score"}),
     "ack_high": frozenset({"first_name", "skill", "program_phone", "score"}),
     "ack_confirm": frozenset({"first_name", "when", "at_place"}),
     "ack_decline": frozenset({"first_name", "when", "at_place"}),
-    "alert": frozenset({"first_name", "external_id", "time", "link"}),
-    "alert_concern": frozenset({"first_name", "external_id", "time", "link"}),
-    "alert_callback": frozenset({"first_name", "external_id", "time", "link"}),
-    "alert_escalated": frozenset({"first_name", "external_id", "time", "link", "after"}),
+    "team": frozenset(),
+    "team_when": frozenset({"when"}),
+    "team_about": frozenset({"when"}),
+    "team_discreet": frozenset({"when"}),
+    "team_counselor": frozenset(),
+    "naloxone_line": frozenset(),
+    **{name: _PERSON for name in (
+        "alert", "alert_concern", "alert_callback", "alert_medical", "alert_violence",
+        "alert_safety", "alert_medication", "alert_naloxone", "alert_pregnancy",
+        "alert_wrong_number", "alert_message",
+    )},
+    "alert_unknown": frozenset({"time", "link"}),
+    "alert_undelivered": _PERSON | {"reason"},
+    "alert_escalated": _PERSON | {"after"},
+    "alert_overdue": _PERSON | {"kind", "due"},
+    "alert_retry": _PERSON | {"kind", "outcome"},
     "alert_held": frozenset({"count", "time", "limit"}),
+    "call_alert": frozenset(),
+}  # fmt: skip
+# The {team} sentence each client text takes when an alert was queued (see Templates.team).
+TEAM_OF: dict[str, str] = {
+    **dict.fromkeys(("crisis", "crisis_urgent", "overdose", "medical", "risk_help"), "team"),
+    **dict.fromkeys(("concern", "withdrawal", "callback", "naloxone", "pregnancy"), "team_when"),
+    "medication": "team_about",
+    "safety": "team_discreet",
+    "safety_urgent": "team_discreet",
+    "violence": "team_counselor",
 }
+# Texts that may take more than one SMS segment (sent once, and CTIA asks for all of it).
+SEGMENT_BUDGET: dict[str, int] = {"welcome": 2, "help": 2}
 
 
 def placeholders_in(template: str) -> set[str]:
@@ -282,7 +210,19 @@ class Templates:
         return self.texts.get((lang, name)) or self.texts[("en", name)]
 
     def render(self, name: str, language: str, **values: str) -> str:
-        return self.get(name, language).format_map(_Values(values))
+        """The text with its values, as sent: accents GSM-7 lacks folded (a name such as
+        Ramón must not turn the text into UCS-2 and double its segments), and the space an
+        empty ``{team}`` or ``{naloxone}`` leaves closed up."""
+        text = self.get(name, language).format_map(_Values(values))
+        return gsm.fold(_SPACES.sub(" ", text).strip())
+
+    def team(self, name: str, language: str, *, told: bool, when: str = "") -> str:
+        """The ``{team}`` sentence: what staff were told or when someone will reach out, or
+        nothing when no alert was queued (a text never says what did not happen)."""
+        return self.render(name, language, when=when) if told else ""
+
+
+_SPACES = re.compile(r"[ ]{2,}")
 
 
 class _Values(dict[str, str]):
@@ -313,7 +253,7 @@ def when_text(start_utc: datetime, sent_at_utc: datetime, tz: ZoneInfo, language
 
 _DAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "es": ("el lunes", "el martes", "el miercoles", "el jueves", "el viernes", "el sabado",
+    "es": ("el lunes", "el martes", "el miércoles", "el jueves", "el viernes", "el sábado",
            "el domingo"),
 }  # fmt: skip
 
@@ -328,10 +268,37 @@ def opening_text(opening: datetime, now: datetime, tz: ZoneInfo, language: str) 
     days = (local.date() - now.astimezone(tz).date()).days
     if lang == "es":
         day = "hoy" if days == 0 else "mañana" if days == 1 else _DAYS["es"][local.weekday()]
-        return f"{day} despues de las {local:%H:%M}"
+        return f"{day} después de las {local:%H:%M}"
     clock = str(format_time(local, "h a" if local.minute == 0 else "h:mm a", locale="en"))
     day = "today" if days == 0 else "tomorrow" if days == 1 else _DAYS["en"][local.weekday()]
     return f"{day} after {clock}"
+
+
+def hours_text(hours: ProgramHours, language: str) -> str:
+    """'Mon-Fri 9 AM-5 PM' / 'lun-vie 9:00-17:00': the program's hours in a text."""
+    lang = language if language in LANGUAGES else "en"
+    names = _DAY_NAMES[lang]
+    parts = []
+    for w in hours.windows:
+        runs: list[list[int]] = []
+        for d in sorted(w.days):
+            if runs and d == runs[-1][-1] + 1:
+                runs[-1].append(d)
+            else:
+                runs.append([d])
+        days = ",".join(
+            names[r[0]] if len(r) == 1 else f"{names[r[0]]}-{names[r[-1]]}" for r in runs
+        )
+        parts.append(f"{days} {_hour(w.start, lang)}-{_hour(w.end, lang)}")
+    return ", ".join(parts)
+
+
+def _hour(t: time, lang: str) -> str:
+    if lang == "es":
+        return f"{t.hour}:{t.minute:02d}"
+    hour = t.hour % 12 or 12
+    suffix = "AM" if t.hour < 12 else "PM"
+    return f"{hour} {suffix}" if t.minute == 0 else f"{hour}:{t.minute:02d} {suffix}"
 
 
 def clock_text(instant: datetime, tz: ZoneInfo, language: str) -> str:

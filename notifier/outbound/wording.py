@@ -13,13 +13,11 @@ with "Ana" but not with "Christopher" is caught.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from notifier.core.disclosure import disclosing, words_with
 from notifier.core.settings import Settings
 from notifier.outbound import gsm
 from notifier.outbound.coping import all_skills
@@ -28,29 +26,15 @@ from notifier.outbound.texts import (
     DEFAULT_SKILLS_BY_LABEL,
     DEFAULT_SKILLS_ES,
     PLACEHOLDERS,
+    SEGMENT_BUDGET,
+    TEAM_OF,
     TOKEN_LENGTH,
     Templates,
     duration_text,
+    hours_text,
     placeholders_in,
     when_text,
 )
-
-# Stems, not whole words: each matches at the start of a word and any ending after it
-# ("treatment" -> "treatments", "relaps" -> "relapsed", "adicci" -> "adicciones"); accents are
-# folded before matching ("recaída" -> "recaida"). Staff texts (notifier/staff/text.py) and
-# `notifier check-templates` use this one list. A stem is kept long enough not to catch
-# everyday words: "treatment" not "treat", "sobriedad" not "sobr" (Spanish "sobre").
-DEFAULT_DISCLOSURE_WORDS = (
-    # English
-    "drug", "alcohol", "addict", "recover", "treatment", "rehab", "sober", "sobriety",
-    "relaps", "iop", "substance", "detox", "methadone", "suboxone", "buprenorphine", "opioid",
-    "opiate", "narcotic", "naloxone", "narcan", "fentanyl", "heroin", "cocaine", "12-step",
-    "aa meeting", "na meeting", "intensive outpatient", "outpatient program",
-    # Spanish
-    "droga", "drogadic", "adicci", "adict", "alcoholi", "recuperaci", "tratamiento",
-    "rehabilita", "sobriedad", "recaida", "recaer", "recai", "sustancia", "desintoxica",
-    "metadona", "opioide", "opiaceo", "narcotico", "estupefaciente", "ambulatorio intensivo",
-)  # fmt: skip
 
 GSM7_BASIC = gsm.BASIC
 GSM7_EXTENSION = gsm.EXTENSION
@@ -67,6 +51,10 @@ SAMPLE_VALUES = {
     "limit": "1000",
     "after": "15 min",  # set per check from NOTIFIER_CRISIS_ESCALATE_AFTER
     "link": "",  # set per check from NOTIFIER_PUBLIC_URL: see sample_link()
+    "kind": "callback",
+    "due": "Thu 10:30 AM",
+    "outcome": "could not reach",
+    "reason": "unreachable (30006)",
 }
 SAMPLE_VALUES_ES = dict(
     SAMPLE_VALUES,
@@ -77,6 +65,10 @@ SAMPLE_VALUES_ES = dict(
         "es",
     ),
 )
+# The longest "someone will reach out {when}" (opening_text) in each language.
+SAMPLE_OPENING = {"en": "tomorrow after 12:30 PM", "es": "el miércoles después de las 12:30"}
+# Names with accents GSM-7 lacks: rendered folded (Ramon), so the text stays GSM-7.
+ACCENTED_NAMES = ("Ramón", "Sofía", "Iñaki Jesús")
 
 
 @dataclass(frozen=True)
@@ -99,25 +91,7 @@ def non_gsm(text: str) -> list[str]:
     return sorted({c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENSION})
 
 
-def _folded(text: str) -> str:
-    """Lower case without accents: "Recaída" -> "recaida"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def disclosing(text: str, words: Iterable[str]) -> list[str]:
-    """The words of ``text`` (lower case, accents folded) that begin with one of the stems
-    ``words`` (see DEFAULT_DISCLOSURE_WORDS), each once, in the order of the stems."""
-    folded = _folded(text)
-    found: list[str] = []
-    for stem in words:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(_folded(stem))}[\w-]*", folded):
-            if match.group() not in found:
-                found.append(match.group())
-    return found
-
-
-def _check_text(where: str, text: str, words: tuple[str, ...]) -> list[Finding]:
+def _check_text(where: str, text: str, words: tuple[str, ...], budget: int = 1) -> list[Finding]:
     found: list[Finding] = []
     bad_words = disclosing(text, words)
     if bad_words:
@@ -128,7 +102,7 @@ def _check_text(where: str, text: str, words: tuple[str, ...]) -> list[Finding]:
         found.append(Finding(where, "warning", "characters outside GSM-7 (halve the segment "
                              "size): " + " ".join(repr(c) for c in odd)))  # fmt: skip
     encoding, count = segments(text)
-    if count > 1:
+    if count > budget:
         found.append(Finding(where, "warning", f"{count} SMS segments ({encoding}, "
                              f"{len(text)} characters with sample values)"))  # fmt: skip
     return found
@@ -141,53 +115,93 @@ def sample_link(settings: Settings) -> str:
     return f"{base}/a/{'X' * TOKEN_LENGTH}"
 
 
-def check(settings: Settings, templates: Templates | None = None) -> list[Finding]:
-    templates = templates or Templates.from_settings(settings)
-    words = DEFAULT_DISCLOSURE_WORDS + tuple(w.lower() for w in settings.disclosure_words)
-    findings: list[Finding] = []
-    questions = [q for _, q in settings.checkin_questions]
-    longest_question = max(questions, key=len, default="")
-    skills_en = [s for _, s in all_skills(settings)]
-    skills_en += [s for group in DEFAULT_SKILLS_BY_LABEL["en"].values() for s in group]
-    skills_es = list(DEFAULT_SKILLS_ES) + [
+def samples_for(settings: Settings, templates: Templates, name: str, lang: str) -> dict[str, str]:
+    """Long but realistic values for one template (the configured ones where they exist)."""
+    samples = dict(SAMPLE_VALUES_ES if lang == "es" else SAMPLE_VALUES)
+    samples["link"] = sample_link(settings)
+    samples["after"] = duration_text(settings.crisis_escalate_after)
+    samples["program_name"] = settings.program_name
+    samples["hours"] = hours_text(settings.program_hours, lang)
+    if name in TEAM_OF:
+        samples["team"] = templates.render(TEAM_OF[name], lang, when=SAMPLE_OPENING[lang])
+    if settings.overdose_naloxone_line:
+        samples["naloxone"] = templates.render("naloxone_line", lang)
+    if name in ("team_when", "team_about", "team_discreet"):
+        samples["when"] = SAMPLE_OPENING[lang]
+    if lang == "es":
+        samples["question"] = max(DEFAULT_QUESTIONS_ES.values(), key=len)
+        samples["skill"] = max(_skills_es(), key=len)
+    else:
+        questions = [q for _, q in settings.checkin_questions]
+        samples["question"] = max(questions, key=len, default="")
+        samples["skill"] = max(_skills_en(settings), key=len, default="")
+    return samples
+
+
+def _skills_en(settings: Settings) -> list[str]:
+    skills = [s for _, s in all_skills(settings)]
+    return skills + [s for group in DEFAULT_SKILLS_BY_LABEL["en"].values() for s in group]
+
+
+def _skills_es() -> list[str]:
+    return list(DEFAULT_SKILLS_ES) + [
         s for group in DEFAULT_SKILLS_BY_LABEL["es"].values() for s in group
     ]
-    longest_skill = max(skills_en, key=len, default="")
+
+
+def check(settings: Settings, templates: Templates | None = None) -> list[Finding]:
+    templates = templates or Templates.from_settings(settings)
+    words = words_with(settings.disclosure_words)
+    findings: list[Finding] = []
     for (lang, name), text in sorted(templates.texts.items()):
-        where = f"template {lang}/{name}"
-        allowed = PLACEHOLDERS.get(name)
-        if allowed is None:
-            findings.append(Finding(where, "error", f"unknown template name {name!r}; known: "
-                                    + ", ".join(sorted(PLACEHOLDERS))))  # fmt: skip
-            continue
-        unknown = placeholders_in(text) - allowed
-        if unknown:
-            findings.append(Finding(where, "error", "unknown placeholder(s) "
-                                    + ", ".join("{" + u + "}" for u in sorted(unknown))
-                                    + "; allowed: " + ", ".join(sorted(allowed))))  # fmt: skip
-            continue
-        samples = dict(SAMPLE_VALUES_ES if lang == "es" else SAMPLE_VALUES)
-        samples["link"] = sample_link(settings)
-        samples["after"] = duration_text(settings.crisis_escalate_after)
-        if lang == "es":
-            samples["question"] = max(DEFAULT_QUESTIONS_ES.values(), key=len)
-            samples["skill"] = max(skills_es, key=len)
-        else:
-            samples["question"], samples["skill"] = longest_question, longest_skill
-        findings += _check_text(where, templates.render(name, lang, **samples), words)
+        findings += _check_template(settings, templates, lang, name, text, words)
     for i, (label, question) in enumerate(settings.checkin_questions, 1):
-        findings += [
-            f
-            for f in _check_text(f"NOTIFIER_CHECKIN_QUESTIONS #{i} ({label})", question, words)
-            if "segments" not in f.problem
-        ]
+        where = f"NOTIFIER_CHECKIN_QUESTIONS #{i} ({label})"
+        findings += _check_part(where, question, words)
     for where, skill in all_skills(settings):
-        findings += [f for f in _check_text(where, skill, words) if "segments" not in f.problem]
+        findings += _check_part(where, skill, words)
     for lang, groups in DEFAULT_SKILLS_BY_LABEL.items():
         for label, skills in groups.items():
             for i, skill in enumerate(skills, 1):
-                where = f"built-in skill {lang}/{label} #{i}"
-                findings += [
-                    f for f in _check_text(where, skill, words) if "segments" not in f.problem
-                ]
+                findings += _check_part(f"built-in skill {lang}/{label} #{i}", skill, words)
     return findings
+
+
+def _check_part(where: str, text: str, words: tuple[str, ...]) -> list[Finding]:
+    """A question or skill: sent inside a template, folded like it; its length is the
+    template's to check."""
+    return [f for f in _check_text(where, gsm.fold(text), words) if "segments" not in f.problem]
+
+
+def _check_template(
+    settings: Settings,
+    templates: Templates,
+    lang: str,
+    name: str,
+    text: str,
+    words: tuple[str, ...],
+) -> list[Finding]:
+    where = f"template {lang}/{name}"
+    allowed = PLACEHOLDERS.get(name)
+    if allowed is None:
+        return [Finding(where, "error", f"unknown template name {name!r}; known: "
+                        + ", ".join(sorted(PLACEHOLDERS)))]  # fmt: skip
+    unknown = placeholders_in(text) - allowed
+    if unknown:
+        return [Finding(where, "error", "unknown placeholder(s) "
+                        + ", ".join("{" + u + "}" for u in sorted(unknown))
+                        + "; allowed: " + ", ".join(sorted(allowed)))]  # fmt: skip
+    samples = samples_for(settings, templates, name, lang)
+    budget = SEGMENT_BUDGET.get(name, 1)
+    if name == "overdose" and settings.overdose_naloxone_line:
+        budget += 1  # the naloxone line is worth a second segment where life is at stake
+    found = _check_text(where, templates.render(name, lang, **samples), words, budget)
+    if "first_name" in allowed:
+        for accented in ACCENTED_NAMES:
+            rendered = templates.render(name, lang, **dict(samples, first_name=accented))
+            found += [
+                Finding(where, f.severity, f"with the name {accented!r}: {f.problem}")
+                for f in _check_text(where, rendered, (), budget)
+                if "outside GSM-7" in f.problem
+            ]
+    return found

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from notifier.core.calendar import Occurrence, group_occurrences
 from notifier.core.db import Database
+from notifier.core.disclosure import location_problem
 from notifier.core.models import CANCELED, PENDING, Appointment, Client, Message
 from notifier.core.settings import Settings
 from notifier.roster.clients import client_by_external_id
@@ -43,6 +44,11 @@ def add_individual(
 ) -> Added:
     if starts_at <= now:
         raise ValueError("expected a start time in the future")
+    if location:
+        # A reminder carries it to the lock screen: the same check as the templates.
+        problem = location_problem(location, settings.disclosure_words)
+        if problem:
+            raise ValueError(f"--location {location!r}: {problem}")
     with db.session() as s:
         client = client_by_external_id(s, db.crypto, external_id)
         if client is None:

@@ -109,6 +109,7 @@ class ImportResult:
     consent_recorded: int = 0
     consent_withdrawn: int = 0
     problems: list[str] = field(default_factory=list)
+    consented: list[int] = field(default_factory=list)  # client ids: consent recorded now
 
 
 def parse_roster(
@@ -300,6 +301,8 @@ def apply_rows(db: Database, rows: Iterable[RosterRow], now: datetime, source: s
             client.updated_at = now
             if consent_event:
                 s.flush()
+                if consent_event == "consent":
+                    result.consented.append(client.id)
                 at = client.consent_at if consent_event == "consent" and client.consent_at else now
                 s.add(ConsentEvent(client_id=client.id, event=consent_event, at=at, source=source))
     log.info(

@@ -13,19 +13,36 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from notifier.core.db import Database
-from notifier.core.models import ALERT, CANCELED, PENDING, REPLY, Client, ConsentEvent, Message
+from notifier.core.models import (
+    ALERT,
+    CANCELED,
+    PENDING,
+    REPLY,
+    RISK_REPLY_LABELS,
+    Client,
+    ConsentEvent,
+    Message,
+)
 
 log = logging.getLogger(__name__)
 
 # Replies that still go to a client who has just opted out (a subset of the texts
 # notifier.outbound.quiet exempts: the dispatcher sends those whatever the consent).
-KEEP_ON_OPT_OUT = ("opt_out_confirm", "help", "crisis", "concern")
+KEEP_ON_OPT_OUT = tuple(sorted(RISK_REPLY_LABELS | {"opt_out_confirm", "help", "wrong_number"}))
 
 
 def opt_out(
-    db: Database, client_id: int, now: datetime, *, source: str, cancel_pending: bool = True
+    db: Database,
+    client_id: int,
+    now: datetime,
+    *,
+    source: str,
+    cancel_pending: bool = True,
+    event: str = "opt_out",
 ) -> bool:
-    """Mark the client opted out (idempotent). Returns True when this call changed it."""
+    """Mark the client opted out (idempotent). Returns True when this call changed it.
+    ``event`` "wrong_number": the phone is someone else's now; texts stop the same way, and
+    the roster needs a new number before they may resume."""
     with db.session() as s:
         client = s.get(Client, client_id)
         if client is None:
@@ -34,7 +51,7 @@ def opt_out(
         if changed:
             client.opted_out_at = now
             client.updated_at = now
-            s.add(ConsentEvent(client_id=client_id, event="opt_out", at=now, source=source))
+            s.add(ConsentEvent(client_id=client_id, event=event, at=now, source=source))
         if cancel_pending:
             s.execute(
                 update(Message)
@@ -49,7 +66,7 @@ def opt_out(
     if changed:
         log.info(
             "client opted out",
-            extra={"event": "consent.opt_out", "client_id": client_id, "source": source},
+            extra={"event": f"consent.{event}", "client_id": client_id, "source": source},
         )
     return changed
 

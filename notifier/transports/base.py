@@ -72,18 +72,25 @@ class Transport(Protocol):
     - ``real``: texts reach phones (the console one only logs);
     - ``polls``: ``list_inbound`` finds replies the webhook missed (the poll job runs);
     - ``local``: sending never waits on a network, so the dispatcher sends in its own thread
-      instead of a pool.
+      instead of a pool;
+    - ``voice``: ``call`` places a voice call that speaks a short text (escalation tiers with
+      ``call``).
     """
 
     name: str
     real: bool
     polls: bool
     local: bool
+    voice: bool
 
     def send(
         self, to: str, body: str, *, message_id: int, valid_for: float | None = None
     ) -> SendResult:
         """Hand one SMS to the provider. Raises TransportError."""
+        ...
+
+    def call(self, to: str, say: str, *, message_id: int) -> SendResult:
+        """Place a voice call to ``to`` that speaks ``say`` (twice). Raises TransportError."""
         ...
 
     def lookup(self, to: str, body: str, since: datetime) -> ProviderMessage | None:

@@ -25,6 +25,26 @@ FLAG_HELP = {
 }
 
 
+# An alert's history as staff read it (notifier/inbound/alerts.py writes the events).
+EVENT_TEXT = {
+    "raised": "Alert raised",
+    "told": "Staff told",
+    "claimed": "Claimed: calling now",
+    "message": "Another message",
+    "escalated_tier": "Not yet answered: the next tier told",
+    "escalated_retry": "Next try due: reminded",
+    "escalated_deadline": "No outcome by the time promised: escalated",
+    "stale": "Escalation step skipped (too old)",
+    "reached": "Reached them",
+    "safe": "Safe: safety plan reviewed",
+    "left_message": "Left a message",
+    "wellness_check": "Wellness check requested",
+    "mobile_crisis": "Mobile crisis dispatched",
+    "called_911": "Called 911",
+    "not_reached": "Could not reach",
+}
+
+
 @dataclass(frozen=True)
 class FlagView:
     flag: str

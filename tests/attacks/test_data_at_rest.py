@@ -156,6 +156,7 @@ def test_cli_client_filters_work_on_encrypted_ids(
 def twilio(make_settings: Callable[..., Settings], **overrides: object) -> Settings:
     return make_settings(
         sms_backend="twilio",
+        escalation_tiers="15m: +13125550191",
         twilio_account_sid="AC" + "0" * 32,
         twilio_auth_token="t" * 32,
         twilio_from_number="+13125550100",

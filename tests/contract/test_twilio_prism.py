@@ -214,6 +214,38 @@ def test_fetch_a_message_by_sid(prism: PrismServer, from_transport: TwilioTransp
     assert message.created_at is None or message.created_at.tzinfo is not None
 
 
+CALLS = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls.json"
+CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
+
+
+def test_voice_call_speaks_the_alert_with_inline_twiml(
+    prism: PrismServer, from_transport: TwilioTransport
+) -> None:
+    sent = record_requests(from_transport)
+    say = "This is notifier. An urgent alert is waiting for a call back."
+
+    result, (req,) = exchange(prism, sent, lambda: from_transport.call(TO, say, message_id=4))
+
+    assert (req.method, req.path) == ("POST", CALLS)
+    assert set(req.form) == {"To", "From", "Twiml", "Timeout", "TimeLimit"}
+    assert (req.form["To"], req.form["From"]) == ([TO], [FROM])
+    assert (req.form["Timeout"], req.form["TimeLimit"]) == (["30"], ["120"])  # integers
+    (twiml,) = req.form["Twiml"]
+    assert twiml.count(f"<Say>{say}</Say>") == 2 and twiml.startswith("<?xml")
+    assert "Url" not in req.form  # nothing for Twilio to fetch from us
+    assert CALL_SID.fullmatch(result.provider_sid), result
+
+
+def test_voice_call_without_a_from_number_is_refused_before_any_request(
+    prism: PrismServer, service_transport: TwilioTransport
+) -> None:
+    sent = record_requests(service_transport)
+    assert not service_transport.voice
+    with pytest.raises(TransportError) as err:
+        service_transport.call(TO, "hello", message_id=5)
+    assert err.value.permanent and sent == []
+
+
 # -- negative controls: the checks above would catch a request that breaks the spec ---------
 
 

@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from notifier.core.models import ALERT, Alert, Message
+from notifier.core.models import ALERT, Alert, AlertEvent, Message
 from notifier.core.settings import Settings
 from notifier.service import Service
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client
 
 NY = ZoneInfo("America/New_York")
-ANA = "+13125550101"
+ANA, BEN = "+13125550101", "+13125550102"
 ONCALL = "+13125550190"
 T0 = datetime(2026, 12, 2, 12, 0, tzinfo=NY).astimezone(UTC)  # a Wednesday noon
 
@@ -73,8 +73,9 @@ def acknowledge(svc: Service, alert_id: int, at: datetime) -> None:
         s.execute(
             update(Alert)
             .where(Alert.id == alert_id)
-            .values(acknowledged_at=at, outcome="reached", acknowledged_by=1)
-        )
+            .values(acknowledged_at=at, outcome="reached", acknowledged_by=1, state="closed",
+                    due_at=None, due_reason=None)
+        )  # fmt: skip
 
 
 def test_rule_escalation_not_before_the_deadline(build: Callable[..., Service]) -> None:
@@ -138,21 +139,37 @@ def test_rule_escalation_once_when_two_replicas_step_at_once(
     assert len(escalation_texts(replicas[0])) == 1
 
 
-def test_rule_concern_and_callback_alerts_never_escalate(build: Callable[..., Service]) -> None:
-    svc = build()
+def test_rule_concern_and_callback_escalate_once_when_nobody_acts_by_the_deadline(
+    build: Callable[..., Service],
+) -> None:
+    svc = build(escalation_tiers="15m: +13125550191")
+    add_client(svc.db, "C2", first_name="Ben", phone=BEN, now=T0)
     svc.receive(from_phone=ANA, body="what's the point anymore", now=T0)
-    svc.receive(from_phone=ANA, body="can someone call me please", now=T0 + timedelta(seconds=1))
+    svc.receive(from_phone=BEN, body="can someone call me please", now=T0)
     with svc.db.read() as s:
-        assert sorted(a.kind for a in s.scalars(select(Alert))) == ["callback", "concern"]
-    assert svc.escalate_step(T0 + timedelta(hours=1)).escalated == ()
-    assert escalation_texts(svc) == []
+        found = {a.kind: a for a in s.scalars(select(Alert))}
+    assert set(found) == {"callback", "concern"}
+    close = datetime(2026, 12, 2, 17, 0, tzinfo=NY).astimezone(UTC)  # "today": by the close
+    assert {a.deadline for a in found.values()} == {close}
+    assert svc.escalate_step(close - timedelta(minutes=1)).escalated == ()
+    assert sorted(svc.escalate_step(close).escalated) == sorted(a.id for a in found.values())
+    with svc.db.read() as s:
+        overdue = list(s.scalars(select(Message).where(Message.label == "overdue_alert")))
+    assert {m.recipient for m in overdue} == {"+13125550191"} and len(overdue) == 2
+    assert all("no outcome yet" in m.body and "due by 5:00 PM" in m.body for m in overdue)
+    assert svc.escalate_step(close + timedelta(hours=1)).escalated == ()  # once
 
 
-def test_rule_escalation_not_for_an_unknown_number(build: Callable[..., Service]) -> None:
+def test_rule_escalation_an_unknown_number_goes_through_the_tiers_too(
+    build: Callable[..., Service],
+) -> None:
     svc = build()
     svc.receive(from_phone="+13125550177", body="i took too many pills", now=T0)
-    assert latest_alert(svc).client_id is None
-    assert svc.escalate_step(T0 + timedelta(hours=1)).escalated == ()
+    alert = latest_alert(svc)
+    assert alert.client_id is None
+    assert svc.escalate_step(T0 + timedelta(minutes=15)).escalated == (alert.id,)
+    (text,) = escalation_texts(svc)
+    assert "A number (not on the roster)" in text.body and "+13125550177" not in text.body
 
 
 def test_rule_escalation_not_for_stale_alerts(build: Callable[..., Service]) -> None:
@@ -184,3 +201,41 @@ def test_rule_escalation_goes_to_escalation_numbers_when_set_after_the_set_delay
     assert svc.escalate_step(T0 + timedelta(minutes=5)).escalated == (alert_id,)
     (text,) = escalation_texts(svc)
     assert text.recipient == "+13125550199" and "after 5 min" in text.body
+
+
+def test_rule_escalation_a_call_tier_rings_with_a_spoken_alert_beside_its_text(
+    build: Callable[..., Service],
+) -> None:
+    svc = build(escalation_tiers="15m: +13125550191; 30m call: +13125550192",
+                quiet_hours="00:00-23:59")  # fmt: skip
+    alert_id = crisis(svc)
+    for minutes in (15, 30):
+        assert svc.escalate_step(T0 + timedelta(minutes=minutes)).escalated == (alert_id,)
+    svc.send_now(T0 + timedelta(minutes=30))
+    fake = svc.transport
+    assert isinstance(fake, FakeTransport)
+    (rung,) = fake.rung  # quiet hours never hold a call to staff
+    assert rung.to == "+13125550192" and "urgent alert is waiting" in rung.body
+    assert "Ana" not in rung.body and "C1" not in rung.body  # a voice names nobody
+    assert any(a.to == "+13125550192" and "NOT YET ANSWERED" in a.body for a in fake.accepted)
+    with svc.db.read() as s:
+        calls = list(s.scalars(select(Message).where(Message.kind == "call")))
+        detail = s.scalars(
+            select(AlertEvent.detail).where(AlertEvent.event == "escalated_tier")
+        ).all()
+    assert [c.status for c in calls] == ["sent"] and calls[0].provider_sid.startswith("CA")
+    assert detail == ["1 text(s)", "1 text(s), 1 call(s)"]
+
+
+def test_rule_escalation_a_call_tier_needs_a_from_number_with_the_real_transport(
+    make_settings: Callable[..., Settings],
+) -> None:
+    from notifier.core.settings import SettingsError, load_settings
+
+    twilio = {"sms_backend": "twilio", "twilio_account_sid": "AC" + "1" * 32,
+              "twilio_auth_token": "t", "public_url": "https://n.example.org",
+              "twilio_messaging_service_sid": "MG" + "2" * 32,
+              "escalation_tiers": "15m call: +13125550191",
+              "oncall_numbers": "+13125550190"}  # fmt: skip
+    with pytest.raises(SettingsError, match=r"TWILIO_FROM_NUMBER.*voice call"):
+        load_settings(None, **twilio)

@@ -347,3 +347,66 @@ def test_open_database_writes_a_key_check(
 
     assert canary_present(d)
     d.dispose()
+
+
+def test_rule_unknown_numbers_a_senders_number_is_forgotten_after_72_hours(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    from notifier.core.models import REPLY, Alert
+    from notifier.retention import housekeep
+
+    at = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
+    svc = Service(make_settings(database_url=database_url), transport=FakeTransport(),
+                  clock=lambda: at)  # fmt: skip
+    try:
+        svc.receive(from_phone="+13125550177", body="i want to die tonight", now=at)
+        svc.send_now(at)
+        with svc.db.read() as s:
+            alert = s.scalars(select(Alert)).one()
+            reply = s.scalars(select(Message).where(Message.kind == REPLY)).one()
+        assert alert.sender == "+13125550177" and reply.recipient == "+13125550177"
+        assert alert.sender_until == at + timedelta(hours=72)
+        assert housekeep(svc.db, svc.settings, at + timedelta(hours=71)).unknown_senders == 0
+        assert housekeep(svc.db, svc.settings, at + timedelta(hours=72)).unknown_senders == 1
+        with svc.db.read() as s:
+            alert = s.scalars(select(Alert)).one()
+            reply = s.scalars(select(Message).where(Message.kind == REPLY)).one()
+        assert alert.sender is None and reply.recipient is None and alert.sender_ref
+    finally:
+        svc.close()
+
+
+def test_alert_notes_are_erased_after_the_retention_but_the_part2_record_stays(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    from notifier.core.models import AlertEvent
+    from notifier.inbound import outcomes
+    from notifier.retention import housekeep
+
+    at = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
+    settings = make_settings(database_url=database_url, retention="30d")
+    svc = Service(settings, transport=FakeTransport(), clock=lambda: at)
+    try:
+        add_client(svc.db, "C1", phone="+13125550101", now=at)
+        svc.receive(from_phone="+13125550101", body="i want to die", now=at)
+        from notifier.staff import accounts
+
+        accounts.add(svc.db, settings, email="eve@clinic.org", name="Eve", role="admin",
+                     groups=(), now=at, password="correct horse battery staple")  # fmt: skip
+        with svc.db.read() as s:
+            eve = accounts.find(s, "eve@clinic.org")
+            assert eve is not None
+        who = outcomes.Who(staff_id=eve.id, address="cli")
+        d = outcomes.Disclosure("Dispatcher 7", "City 911", "overdose")
+        outcomes.record(svc.db, settings, alert_id=1, outcome="called_911", note="EMS sent",
+                        who=who, now=at, disclosure=d)  # fmt: skip
+        housekeep(svc.db, settings, at + timedelta(days=29))
+        with svc.db.read() as s:
+            assert s.scalars(select(AlertEvent.note).where(AlertEvent.note.is_not(None))).all()
+        housekeep(svc.db, settings, at + timedelta(days=31))
+        with svc.db.read() as s:
+            (event,) = s.scalars(select(AlertEvent).where(AlertEvent.event == "called_911"))
+        assert event.note is None and (event.disclosed_to, event.facility, event.emergency) == (
+            "Dispatcher 7", "City 911", "overdose")  # fmt: skip
+    finally:
+        svc.close()

@@ -186,14 +186,17 @@ def test_rule_crisis_with_revocation_also_opts_out(service: Service, clock: Cloc
     assert set(r.queued) == {"crisis", "crisis_alert", "opt_out_confirm"}
 
 
-def test_crisis_from_unknown_number_alerts_without_answering(
+def test_rule_unknown_numbers_crisis_gets_a_neutral_reply_and_alerts_on_call(
     service: Service, clock: Clock, fake: FakeTransport
 ) -> None:
     r = service.receive(from_phone="+13125550177", body="i want to die", now=clock.at)
     service.send_now(clock.at)
     assert r.category == "crisis" and not r.known_client
-    assert [a.to for a in fake.accepted] == ["+13125550190"]
-    assert "unknown number" in fake.accepted[0].body
+    to = {a.to: a.body for a in fake.accepted}
+    assert set(to) == {"+13125550177", "+13125550190"}
+    neutral = to["+13125550177"]
+    assert "911" in neutral and "988" in neutral and service.settings.program_name not in neutral
+    assert "not on the roster" in to["+13125550190"]
     stored = replies(service.db)[-1]
     assert stored.client_id is None and stored.from_ref and "555" not in stored.from_ref
 
@@ -259,7 +262,7 @@ def test_coping_acknowledgement_once_per_checkin_stronger_when_high(
     assert r2.score == int(worrying) and r2.queued == ["ack_high"]  # the key allows one
     acks = [m for m in messages(service.db, kind=REPLY) if m.label in ("ack", "ack_high")]
     assert len(acks) == 1 and acks[0].status == SENT and acks[0].label == "ack"
-    # The next check-in, answered with a worrying score: the stronger one, with our number.
+    # The next check-in, answered with a worrying score: the stronger one, offering 988.
     run_until(service, clock, ny(2026, 11, 30, 12, 30))
     second = [m for m in messages(service.db, kind=CHECKIN) if m.status == SENT][-1]
     _, worrying = scores(second.label)
@@ -267,7 +270,7 @@ def test_coping_acknowledgement_once_per_checkin_stronger_when_high(
     service.send_now(ny(2026, 11, 30, 12, 35))
     acks = [m for m in messages(service.db, kind=REPLY) if m.label in ("ack", "ack_high")]
     assert [a.label for a in acks] == ["ack", "ack_high"]
-    assert "(312) 555-0100" in acks[1].body
+    assert "988" in acks[1].body and "(312) 555-0100" not in acks[1].body
     assert acks[0].body != acks[1].body  # the coping skill rotates
 
 

@@ -39,6 +39,7 @@ from tests.helpers import add_client, messages
 
 NY = ZoneInfo("America/New_York")
 ANA, CARLA, ONCALL = "+13125550101", "+13125550103", "+13125550190"
+BEN = "+13125550102"
 
 
 def ny(*args: int) -> datetime:
@@ -71,6 +72,7 @@ def service(
     svc = Service(s, transport=fake, clock=clock, worker_id="t")
     add_client(svc.db, "C1", phone=ANA, now=clock.at)
     add_client(svc.db, "C3", first_name="Carla", phone=CARLA, language="es", now=clock.at)
+    add_client(svc.db, "C2", first_name="Ben", phone=BEN, now=clock.at)
     yield svc
     svc.close()
 
@@ -132,11 +134,15 @@ def test_rule_crisis_urgent_is_911_first_and_not_urgent_is_988_first(
 ) -> None:
     say(service, ANA, "I think I'm overdosing", WED_NOON)
     say(service, ANA, "I want to kill myself", WED_NOON + timedelta(minutes=1))
-    urgent, not_urgent = to(fake, ANA)
+    urgent, followup = to(fake, ANA)
     assert urgent.index("911") < urgent.index("988")
+    # The second message joins the open alert: one episode, a follow-up, on-call paged once.
+    assert followup.index("988") < followup.index("911") and "wait for us" in followup
+    assert [a.kind for a in alert_rows(service)] == ["crisis"]
+    assert len(to(fake, ONCALL)) == 1
+    say(service, BEN, "I want to kill myself", WED_NOON + timedelta(minutes=2))
+    (not_urgent,) = to(fake, BEN)
     assert not_urgent.index("988") < not_urgent.index("911")
-    assert [a.kind for a in alert_rows(service)] == ["crisis", "crisis"]
-    assert len(to(fake, ONCALL)) == 2
 
 
 def test_rule_spanish_crisis_names_988_spanish_line(service: Service, fake: FakeTransport) -> None:
@@ -196,12 +202,15 @@ def test_rule_callback_outside_program_hours_alerts_at_next_opening(
 
 
 # --- signals and rules stored --------------------------------------------------------------
-def test_rule_use_signal_is_stored(service: Service, fake: FakeTransport) -> None:
+def test_rule_use_signal_is_stored_and_answered_without_judgement(
+    service: Service, fake: FakeTransport
+) -> None:
     r = say(service, ANA, "I relapsed last night", WED_NOON)
     assert r.category == "free_text"
     stored = last_reply(service)
     assert json.loads(stored.signals or "[]") == ["use"]
-    assert fake.accepted == [] and alert_rows(service) == []
+    (text,) = to(fake, ANA)
+    assert "honest" in text and "relapse" not in text.lower() and alert_rows(service) == []
 
 
 def test_rule_signals_and_rule_are_stored_and_in_replies_json(

@@ -116,3 +116,40 @@ def test_staff_text_needs_a_well_formed_nonce(
         staff_text.queue(
             database, make_settings(), external_id="C1", text="Hi", nonce="x", now=NOON
         )
+
+
+def test_rule_staff_text_quiet_hours_override_only_for_a_client_in_crisis_and_audited(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    from sqlalchemy import select
+
+    from notifier.core.models import AuditEvent
+    from notifier.service import Service
+    from notifier.staff import accounts as staff
+
+    settings = make_settings(database_url=database.url)
+    add_client(database, "C1", phone="+13125550101", now=NIGHT)
+    staff.add(database, settings, email="eve@clinic.org", name="Eve", role="facilitator",
+              groups=("evening",), now=NIGHT, password="correct horse battery staple")  # fmt: skip
+    with database.read() as s:
+        person = staff.find(s, "eve@clinic.org")
+        assert person is not None
+    override = staff_text.Override(person.id, "203.0.113.9", "evening")
+    # No open alert: refused, nothing queued.
+    with pytest.raises(staff_text.StaffTextError, match="open crisis or concern alert"):
+        staff_text.queue(database, settings, external_id="C1", text="Are you safe?",
+                         nonce=NONCE, now=NIGHT, override=override)  # fmt: skip
+    assert messages(database, kind=REPLY) == []
+    # A crisis at 10:25 PM: the override sends at once, whatever the hour.
+    svc = Service(settings, database=database, transport=FakeTransport(), clock=lambda: NIGHT)
+    svc.receive(from_phone="+13125550101", body="i want to die", now=NIGHT)
+    q = staff_text.queue(database, settings, external_id="C1", text="Ana, I'm calling you now.",
+                         nonce="b" * 32, now=NIGHT, override=override)  # fmt: skip
+    assert not q.deferred and q.due_at == NIGHT
+    transport = FakeTransport()
+    Dispatcher(database, transport, settings).drain(NIGHT)
+    assert "Ana, I'm calling you now." in [s.body for s in transport.accepted]
+    with database.read() as s:
+        (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "staff_text_override"))
+    assert event.staff_id == person.id and event.detail == f"message {q.message_id}: quiet " \
+        "hours overridden"  # fmt: skip

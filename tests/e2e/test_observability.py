@@ -111,6 +111,7 @@ def test_metrics_cover_messages_errors_replies_outbox_jobs_webhooks_and_alerts(
 ) -> None:
     now = datetime.now(UTC).replace(hour=17, minute=0)  # noon in New York: not quiet
     s = make_settings(database_url=database_url, checkin_days="daily", sms_backend="twilio",
+                      escalation_tiers="15m: +13125550191",
                       twilio_account_sid="AC" + "1" * 32, twilio_auth_token="tok",
                       twilio_from_number="+13125550100", public_url="https://n.example.org",
                       quiet_hours="off")  # fmt: skip

@@ -158,6 +158,7 @@ def twilio_settings(make_settings: Callable[..., Settings], url: str, base: str)
     return make_settings(
         database_url=url,
         sms_backend="twilio",
+        escalation_tiers="15m: +13125550191",
         twilio_account_sid=SID,
         twilio_auth_token=TOKEN,
         twilio_from_number="+13125550100",

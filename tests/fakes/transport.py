@@ -32,6 +32,7 @@ class FakeTransport:
     real: bool = False
     polls: bool = False
     local: bool = False
+    voice: bool = True
     script: list[Outcome] = field(default_factory=list)
     delay: float = 0.0
     accepted: list[Sent] = field(default_factory=list)
@@ -39,6 +40,7 @@ class FakeTransport:
     in_flight: int = 0
     max_in_flight: int = 0
     lookups: int = 0
+    rung: list[Sent] = field(default_factory=list)  # voice calls placed
     inbound: list[ProviderMessage] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -71,6 +73,12 @@ class FakeTransport:
             sent = Sent(to, body, message_id, f"SM{next(self._ids):032x}", valid_for)
             self.accepted.append(sent)
             return sent
+
+    def call(self, to: str, say: str, *, message_id: int) -> SendResult:
+        with self.lock:
+            placed = Sent(to, say, message_id, f"CA{next(self._ids):032x}", None)
+            self.rung.append(placed)
+            return SendResult(placed.sid)
 
     def lookup(self, to: str, body: str, since: datetime) -> ProviderMessage | None:
         with self.lock:

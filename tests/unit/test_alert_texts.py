@@ -64,13 +64,14 @@ def test_alert_text_with_link_is_one_gsm_segment_and_names_no_reply(
     assert segments(text) == ("GSM-7", 1)
 
 
-def test_without_public_url_or_client_the_link_is_the_command(
+def test_without_public_url_the_link_is_the_command(
     make_settings: Callable[..., Settings],
 ) -> None:
-    assert link_text(make_settings(public_url=""), "ABCDEFGHJK", has_client=True) == OPEN_COMMAND
+    assert link_text(make_settings(public_url=""), "ABCDEFGHJK") == OPEN_COMMAND
     with_url = make_settings(public_url="https://n.example.org")
-    assert link_text(with_url, "ABCDEFGHJK", has_client=False) == OPEN_COMMAND
-    assert link_text(with_url, None, has_client=True) == OPEN_COMMAND
+    # A number on no client's record has its own (audited) page now: a link too.
+    assert link_text(with_url, "ABCDEFGHJK", has_client=False).endswith("/a/ABCDEFGHJK")
+    assert link_text(with_url, None) == OPEN_COMMAND
 
 
 def test_escalation_text_is_distinct_and_fits_with_a_long_delay(

@@ -127,14 +127,23 @@ def test_rule_quiet_hours_in_the_clients_zone_for_checkins(
     assert rows3 and all(r.status == SKIPPED and r.reason == "quiet_hours" for r in rows3)
 
 
-def test_skip_dates_have_no_checkins(make_settings: Callable[..., Settings]) -> None:
+def test_rule_schedule_check_ins_go_on_on_skip_dates_unless_no_checkin_dates_say_otherwise(
+    make_settings: Callable[..., Settings],
+) -> None:
+    # Holidays are hard days: no meeting, but the check-in still comes.
     s = make_settings(checkin_days="daily", skip_dates="2026-12-24,2026-12-25")
     now = ny(2026, 12, 23, 0, 0)
-    days = {
-        r.due_at.astimezone(NY).date() for r in only(plan_messages([client()], [], s, now), CHECKIN)
-    }
-    assert date(2026, 12, 24) not in days and date(2026, 12, 25) not in days
-    assert date(2026, 12, 23) in days and date(2026, 12, 26) in days
+
+    def days(settings: Settings) -> set[date]:
+        rows = only(plan_messages([client()], [], settings, now), CHECKIN)
+        return {r.due_at.astimezone(NY).date() for r in rows}
+
+    assert {date(2026, 12, 24), date(2026, 12, 25)} <= days(s)
+    quiet = make_settings(
+        checkin_days="daily", skip_dates="2026-12-24,2026-12-25", no_checkin_dates="2026-12-25"
+    )
+    assert date(2026, 12, 25) not in days(quiet)
+    assert {date(2026, 12, 23), date(2026, 12, 24), date(2026, 12, 26)} <= days(quiet)
 
 
 def test_enrolment_window_limits_messages(make_settings: Callable[..., Settings]) -> None:

@@ -3,7 +3,7 @@ opening across a weekend and across both DST changes, and the words that say whe
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -80,7 +80,7 @@ def test_opening_words_say_when_in_the_clients_zone_and_language() -> None:
     fri = ny(2026, 12, 4, 18, 0)
     monday = HOURS.next_opening(fri, NY)
     assert opening_text(monday, fri, NY, "en") == "Mon after 9 AM"
-    assert opening_text(monday, fri, NY, "es") == "el lunes despues de las 09:00"
+    assert opening_text(monday, fri, NY, "es") == "el lunes después de las 09:00"
     assert opening_text(monday, fri, PHX, "en") == "Mon after 7 AM"
     early = ny(2026, 12, 2, 7, 0)
     assert opening_text(HOURS.next_opening(early, NY), early, NY, "en") == "today after 9 AM"
@@ -88,3 +88,24 @@ def test_opening_words_say_when_in_the_clients_zone_and_language() -> None:
     assert opening_text(HOURS.next_opening(evening, NY), evening, NY, "en") == "tomorrow after 9 AM"
     noon = ny(2026, 12, 2, 12, 0)
     assert opening_text(noon, noon, NY, "en") == "today"
+
+
+def test_rule_promises_the_next_opening_skips_closed_dates() -> None:
+    # Christmas Eve (a Thursday) at 6 PM, with the 24th and 25th closed: not "tomorrow after
+    # 9 AM" but Monday the 28th.
+    closed = (date(2026, 12, 24), date(2026, 12, 25))
+    eve = ny(2026, 12, 24, 18, 0)
+    assert HOURS.next_opening(eve, NY) == ny(2026, 12, 25, 9, 0)
+    assert HOURS.next_opening(eve, NY, closed) == ny(2026, 12, 28, 9, 0)
+    assert not HOURS.is_open(ny(2026, 12, 24, 10, 0), NY, closed)
+    assert opening_text(ny(2026, 12, 28, 9, 0), eve, NY, "en") == "Mon after 9 AM"
+
+
+def test_rule_promises_deadline_is_today_while_open_else_the_next_program_morning() -> None:
+    closed = (date(2026, 12, 25),)
+    # Open, with more than an hour left: by the close.
+    assert HOURS.deadline(ny(2026, 12, 2, 12, 0), NY) == ny(2026, 12, 2, 17, 0)
+    # Open, closing within the hour: an hour into the next morning.
+    assert HOURS.deadline(ny(2026, 12, 2, 16, 30), NY) == ny(2026, 12, 3, 10, 0)
+    # Closed (Thursday night before a closed Friday): Monday 10 AM.
+    assert HOURS.deadline(ny(2026, 12, 24, 23, 0), NY, closed) == ny(2026, 12, 28, 10, 0)

@@ -58,8 +58,8 @@ def test_rule_crisis_urgent_puts_911_first(settings: Settings) -> None:
     c = Classification("crisis", signals=("crisis", "use"), rule="crisis.overdose_now.en",
                        urgent=True)  # fmt: skip
     a = decide(c, ctx(), settings, T)
-    text = texts(a)["crisis"]
-    assert text.index("911") < text.index("988")
+    text = texts(a)["overdose"]  # urgent with use: the overdose text, 911 first
+    assert text.index("911") < text.index("stay with them")
     assert [x.kind for x in a.alerts] == ["crisis"] and a.alerts[0].notify_at == WED_NOON
     assert a.signals == ("crisis", "use") and a.rule == "crisis.overdose_now.en"
 
@@ -127,7 +127,7 @@ def test_rule_callback_outside_program_hours_waits_for_next_opening(settings: Se
 def test_rule_callback_in_spanish_says_when_in_spanish(settings: Settings) -> None:
     early = ny(2026, 12, 2, 7, 30)
     a = decide(Classification("free_text", signals=("callback",)), ctx(early, CARLA), settings, T)
-    assert "hoy despues de las 09:00" in texts(a)["callback"]
+    assert "hoy después de las 09:00" in texts(a)["callback"]
 
 
 def test_rule_callback_inside_crisis_raises_only_the_crisis_alert(settings: Settings) -> None:
@@ -143,9 +143,13 @@ def test_rule_callback_from_opted_out_client_alerts_staff_but_sends_no_text(
     assert [x.kind for x in a.alerts] == ["callback"] and a.sends == ()
 
 
-def test_rule_use_signal_is_recorded_without_texts(settings: Settings) -> None:
+def test_rule_use_signal_gets_a_short_non_judgmental_text_and_no_alert(
+    settings: Settings,
+) -> None:
     a = decide(Classification("free_text", signals=("use",)), ctx(), settings, T)
-    assert a.signals == ("use",) and a.sends == () and a.alerts == ()
+    assert a.signals == ("use",) and a.alerts == ()
+    (text,) = texts(a).values()
+    assert "honest" in text and "used" not in text.lower()
 
 
 # --- attribution and acknowledgements ------------------------------------------------------

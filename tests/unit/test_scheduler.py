@@ -136,6 +136,7 @@ def test_optional_jobs_follow_the_settings(
         make_settings(
             database_url=f"sqlite:///{tmp_path / 'b.db'}",
             sms_backend="twilio",
+            escalation_tiers="15m: +13125550191",
             twilio_account_sid="AC" + "1" * 32,
             twilio_auth_token="t",
             twilio_from_number="+13125550100",

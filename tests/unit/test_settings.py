@@ -113,6 +113,7 @@ def test_twilio_backend_requires_credentials_and_public_url(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NOTIFIER_SMS_BACKEND", "twilio")
+    monkeypatch.setenv("NOTIFIER_ESCALATION_TIERS", "15m: +13125550191")
     with pytest.raises(SettingsError) as err:
         load_settings(EXAMPLE)
     assert "TWILIO_ACCOUNT_SID" in str(err.value) and "NOTIFIER_PUBLIC_URL" in str(err.value)

@@ -26,6 +26,7 @@ def test_each_backend_declares_its_capabilities(
     twilio = build_transport(
         make_settings(
             sms_backend="twilio",
+            escalation_tiers="15m: +13125550191",
             twilio_account_sid="AC" + "1" * 32,
             twilio_auth_token="t",
             twilio_from_number="+13125550100",

@@ -124,3 +124,25 @@ def test_dates_and_times_in_the_clients_language() -> None:
     # babel says "sábado"; á is not GSM-7 (it would halve the segment), so it is folded.
     saturday = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)
     assert when_text(saturday, far, ny, "es") == "el sabado 5 dic a las 10:00"
+
+
+def test_docs_texts_table_is_current() -> None:
+    """docs/texts.md is generated from the templates: regenerate it with
+    python -m notifier.outbound.texts_table > docs/texts.md"""
+    from notifier.outbound.texts_table import reviews, table
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "texts.md"
+    assert docs.read_text(encoding="utf-8") == table()
+    from notifier.outbound.texts import DEFAULTS
+
+    client_texts = set(DEFAULTS["en"]) - {n for n in DEFAULTS["en"] if n.startswith("alert")}
+    missing = client_texts - set(reviews()) - {"call_alert"}
+    assert not missing, f"texts without a review entry: {sorted(missing)}"
+
+
+def test_every_default_text_fits_its_budget_in_gsm7_with_accented_names(
+    make_settings: Callable[..., Settings],
+) -> None:
+    # The check renders each template with Christopher and with Ramón, Sofía, Iñaki Jesús.
+    assert check(make_settings(program_name="A" * 30)) == []
+    assert check(make_settings(overdose_naloxone_line=True)) == []

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from notifier.core.models import ALERT, Alert, Message
 from notifier.inbound.alerts import TOKEN_ALPHABET, TOKEN_LENGTH, new_token
 from tests.helpers import add_client
-from tests.web.staffkit import App, sign_in_password
+from tests.web.staffkit import App, post_form, sign_in_password
 
 ANA, BEN = "+13125550101", "+13125550102"
 LINK = re.compile(r"https://notifier\.example\.org/a/([A-Z2-7]+)")
@@ -135,12 +135,26 @@ def test_alert_link_token_is_random_and_holds_no_client_id(staff_app: Callable[.
     assert len(tokens) == 2000  # 50 random bits each: no repeats, no sequence
 
 
-def test_alert_from_an_unknown_number_has_no_link(staff_app: Callable[..., App]) -> None:
+def test_rule_unknown_numbers_the_alert_links_to_an_audited_page_with_the_number(
+    staff_app: Callable[..., App],
+) -> None:
     app = build(staff_app)
-    app.service.receive(from_phone="+13125550177", body="i took too many pills", now=app.clock.now)
-    with app.db.read() as s:
-        (text,) = s.scalars(select(Message).where(Message.kind == ALERT))
-    assert "/a/" not in text.body and "notifier alerts --open" in text.body
+    stranger = "+13125550177"
+    alert, link = crisis_link(app, stranger)
+    assert alert.client_id is None and stranger not in link
+    browser = signed_in(app, "mo@clinic.org")  # any signed-in staff member: on call is anyone
+    r = browser.get(path_of(link), follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/alerts/{alert.id}"
+    page = browser.get(f"/alerts/{alert.id}")
+    assert page.status_code == 200 and "i took too many pills" in page.text
+    assert stranger not in page.text and "Show their number" in page.text
+    shown = post_form(browser, f"/alerts/{alert.id}/number", {}, page=f"/alerts/{alert.id}")
+    assert stranger in shown.text
+    actions = [e.action for e in app.audit()]
+    assert actions[-4:] == ["open_alert_link", "view_alert", "view_alert", "show_sender"]
+    # A client's alert has no page here: its page is the client's.
+    mine, _ = crisis_link(app, ANA)
+    assert browser.get(f"/alerts/{mine.id}").status_code == 404
 
 
 def test_without_public_url_the_alert_names_the_command(staff_app: Callable[..., App]) -> None:

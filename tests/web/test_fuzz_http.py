@@ -117,6 +117,7 @@ def build(make_settings: Callable[..., Settings]) -> Iterator[Callable[[str], Fu
         settings_ = make_settings(
             database_url=database_url,
             sms_backend="twilio",
+            escalation_tiers="15m: +13125550191",
             twilio_account_sid="AC" + "1" * 32,
             twilio_auth_token=TOKEN,
             twilio_from_number="+13125550100",

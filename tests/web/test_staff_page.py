@@ -66,6 +66,7 @@ def start(
             **{
                 "database_url": database_url,
                 "sms_backend": "twilio",
+                "escalation_tiers": "15m: +13125550191",
                 "twilio_account_sid": "AC" + "1" * 32,
                 "twilio_auth_token": "secret-token",
                 "twilio_from_number": "+13125550100",

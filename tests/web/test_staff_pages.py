@@ -158,7 +158,8 @@ def open_alert(app: App) -> int:
 def test_alert_outcome_records_who_when_and_the_note(staff_app: Callable[..., App]) -> None:
     app, browser = setup(staff_app)
     alert_id = open_alert(app)
-    data = {"outcome": "called_911", "note": "EMS on the way"}
+    data = {"outcome": "called_911", "note": "EMS on the way", "to": "911 dispatcher",
+            "facility": "Cook County 911", "emergency": "overdose, not breathing"}  # fmt: skip
     r = post(browser, "/clients/E1", f"/clients/E1/alerts/{alert_id}", data)
     assert r.status_code == 303 and query_of(r)["done"] == ["alert:called_911"]
     with app.db.read() as s:
@@ -187,20 +188,22 @@ def test_an_escalated_crisis_says_so_on_the_group_and_client_pages(
         assert "No outcome recorded in time: sent again to the escalation numbers" in text, page
 
 
-def test_alert_outcome_twice_is_refused_naming_the_first(staff_app: Callable[..., App]) -> None:
+def test_alert_outcome_after_it_closed_is_refused_naming_who_closed_it(
+    staff_app: Callable[..., App],
+) -> None:
     app, browser = setup(staff_app)
     alert_id = open_alert(app)
     post(browser, "/clients/E1", f"/clients/E1/alerts/{alert_id}", {"outcome": "reached"})
     r = post(browser, "/clients/E1", f"/clients/E1/alerts/{alert_id}", {"outcome": "left_message"})
-    assert "already recorded by Ana: Reached them" in notice_after(browser, r)
+    assert f"alert {alert_id} is closed: Reached them (Ana)" in notice_after(browser, r)
     assert len(app.audit("alert_ack")) == 1
 
 
-def test_alert_outcome_must_be_one_of_three(staff_app: Callable[..., App]) -> None:
+def test_alert_outcome_must_be_one_of_the_outcomes(staff_app: Callable[..., App]) -> None:
     app, browser = setup(staff_app)
     alert_id = open_alert(app)
     r = post(browser, "/clients/E1", f"/clients/E1/alerts/{alert_id}", {"outcome": "ignored"})
-    assert "outcome: expected one of reached, left_message" in notice_after(browser, r)
+    assert "outcome: expected one of reached, safe, left_message" in notice_after(browser, r)
     assert app.audit("alert_ack") == []
 
 

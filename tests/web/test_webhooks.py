@@ -108,6 +108,7 @@ def twilio_settings(database_url: str) -> dict[str, Any]:
     return {
         "database_url": database_url,
         "sms_backend": "twilio",
+        "escalation_tiers": "15m: +13125550199",
         "twilio_account_sid": ACCOUNT_SID,
         "twilio_auth_token": TOKEN,
         "twilio_from_number": OUR_NUMBER,

@@ -18,6 +18,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioS
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
+from twilio.twiml.voice_response import VoiceResponse
 
 from notifier.core.settings import Settings
 from notifier.transports.base import ProviderMessage, SendResult, TransportError
@@ -26,6 +27,8 @@ from notifier.transports.twilio.errors import OPTED_OUT_CODE, is_permanent
 TWILIO_API = "https://api.twilio.com"
 CONNECT_TIMEOUT = 5.0
 MAX_VALIDITY_SECONDS = 36000  # Twilio's upper bound for ValidityPeriod
+CALL_RING = 30  # seconds a voice alert rings before Twilio gives up (voicemail after ~25)
+CALL_LIMIT = 120  # seconds a voice alert may last
 
 _sdk_log = logging.getLogger("notifier.twilio.sdk")
 _sdk_log.setLevel(logging.WARNING)
@@ -100,6 +103,8 @@ class TwilioTransport:
         self.messaging_service_sid = messaging_service_sid
         self.from_number = from_number
         self.status_callback = status_callback
+        # A voice call needs a number to call from: a Messaging Service has none of its own.
+        self.voice = from_number is not None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioTransport:
@@ -148,6 +153,32 @@ class TwilioTransport:
             # Accepted without a SID we could record: settle it by lookup, never resend blind.
             raise TransportError("no sid in response", permanent=False, outcome_unknown=True)
         return SendResult(provider_sid=str(msg.sid))
+
+    def call(self, to: str, say: str, *, message_id: int) -> SendResult:
+        """A voice call (the Calls API) that speaks ``say`` twice with TwiML given inline (no
+        URL for Twilio to fetch: nothing to serve, nothing about the call on our server).
+        It rings for :data:`CALL_RING` seconds and lasts at most :data:`CALL_LIMIT`."""
+        if not self.from_number:
+            raise TransportError("voice calls need TWILIO_FROM_NUMBER", permanent=True)
+        twiml = VoiceResponse()
+        twiml.say(say)
+        twiml.pause(length=1)
+        twiml.say(say)
+        try:
+            placed = self.client.calls.create(
+                to=to, from_=self.from_number, twiml=str(twiml), timeout=CALL_RING,
+                time_limit=CALL_LIMIT,
+            )  # fmt: skip
+        except (TwilioRestException, TwilioServiceException) as exc:
+            raise _from_twilio(exc) from None
+        except requests.exceptions.ConnectTimeout:
+            raise TransportError("connect timeout", permanent=False) from None
+        except requests.exceptions.RequestException as exc:
+            # A call may have been placed; a second ring is better than none.
+            raise TransportError(type(exc).__name__, permanent=False) from None
+        if not placed.sid:
+            raise TransportError("no sid in response", permanent=False)
+        return SendResult(provider_sid=str(placed.sid))
 
     def lookup(self, to: str, body: str, since: datetime) -> ProviderMessage | None:
         """Find a message we sent but never heard back about: same number and text, created

@@ -58,7 +58,12 @@ router = APIRouter(include_in_schema=False)  # HTML pages, not an API
 IN_PROGRESS_GRACE = timedelta(hours=2)
 REPLIES_SHOWN = 100
 
-ENV.globals.update(FLAG_HELP=views.FLAG_HELP, FLAG_TEXT=FLAG_TEXT, OUTCOMES=alert_outcomes.OUTCOMES)
+ENV.globals.update(
+    FLAG_HELP=views.FLAG_HELP,
+    FLAG_TEXT=FLAG_TEXT,
+    OUTCOMES=alert_outcomes.OUTCOMES,
+    EVENT_TEXT=views.EVENT_TEXT,
+)
 
 
 @dataclass(frozen=True)
@@ -121,9 +126,9 @@ def group_page(
         return render(request, "message.html", {"title": "No meeting", "message": str(exc)}, 404)
     ids = _client_ids(service, [c.external_id for c in digest.clients])
     marks = _marks(service, group, meeting, now, list(ids.values())) if meeting.started else {}
-    alerts = alert_outcomes.for_clients(service.db, list(ids.values()))
+    alerts = alert_outcomes.for_clients(service.db, list(ids.values()), now)
     by_id = {v: k for k, v in ids.items()}
-    recent = [a for a in alerts if a.acknowledged_at is None or a.created_at >= digest.window_start]
+    recent = [a for a in alerts if a.state != "closed" or a.created_at >= digest.window_start]
     names = {c.external_id: c.first_name for c in digest.clients}
     context = {
         "group": group,
@@ -256,42 +261,15 @@ def show_phone(
     return _client_response(request, access.client_id, staff.staff_id, None, None, phone=True)
 
 
-@router.post("/clients/{external_id}/alerts/{alert_id}")
-def acknowledge_alert(
-    external_id: str,
-    alert_id: int,
-    request: Request,
-    access: ClientAccess,
-    staff: CurrentStaff,
-    form: CsrfForm,
-) -> Response:
-    service = get_service(request)
-    now = now_of(request)
-    outcome = form.get("outcome", "")
-    try:
-        alert = alert_outcomes.acknowledge(
-            service.db,
-            alert_id=alert_id,
-            client_id=access.client_id,
-            outcome=outcome,
-            note=form.get("note", ""),
-            staff_id=staff.staff_id,
-            now=now,
-        )
-    except alert_outcomes.AckError as exc:
-        return _refused(request, staff, access.external_id, str(exc))
-    audit.record(service.db, action="alert_ack", staff_id=staff.staff_id, now=now,
-                 address=address_of(request), client_id=access.client_id, group=access.group,
-                 detail=f"alert {alert.id} ({alert.kind}): {outcome}")  # fmt: skip
-    return _back(access.external_id, done=f"alert:{outcome}")
-
-
 @router.post("/clients/{external_id}/text")
 def send_text(
     external_id: str, request: Request, access: ClientAccess, staff: CurrentStaff, form: CsrfForm
 ) -> Response:
     service = get_service(request)
     now = now_of(request)
+    override = None
+    if form.get("send_now") == "1":  # quiet hours overridden: only while in crisis, audited
+        override = staff_text.Override(staff.staff_id, address_of(request), access.group)
     try:
         queued = staff_text.queue(
             service.db,
@@ -300,6 +278,7 @@ def send_text(
             text=form.get("text", ""),
             nonce=form.get("nonce", ""),
             now=now,
+            override=override,
         )
     except staff_text.StaffTextError as exc:
         return _refused(request, staff, access.external_id, str(exc))
@@ -354,12 +333,14 @@ def _client_response(
             "phone": client.phone if phone else None,
         }
     digest_row, digest = _in_digest(service, info["group"], client.external_id, now)
+    alerts = alert_outcomes.for_clients(service.db, [client_id], now)
     context = {
         "client": info,
         "replies": replies,
         "row": _row(digest_row, digest, tz) if digest_row and digest else None,
         "digest": digest,
-        "alerts": alert_outcomes.for_clients(service.db, [client_id]),
+        "alerts": alerts,
+        "replies_by_id": {r.id: r for r in replies},
         "texts": _texts(service, client_id),
         "consent": consent.events(service.db, client_id),
         "done": done,
@@ -368,6 +349,7 @@ def _client_response(
         "max_chars": staff_text.MAX_CHARS,
         "when": lambda t: views.when(t, tz),
         "quiet": _quiet_text(service),
+        "in_crisis": any(a.state != "closed" and a.level in ("crisis", "concern") for a in alerts),
     }
     return render(request, "client.html", context)
 
@@ -396,7 +378,7 @@ def _texts(service: Service, client_id: int) -> list[TextSent]:
                 .where(
                     Message.client_id == client_id,
                     Message.kind == REPLY,
-                    Message.label == staff_text.LABEL,
+                    Message.label.in_((staff_text.LABEL, staff_text.OVERRIDE_LABEL)),
                 )
                 .order_by(Message.created_at.desc(), Message.id.desc())
             )
@@ -424,9 +406,10 @@ def _quiet_text(service: Service) -> str | None:
 
 def open_alert_counts(
     service: Service, groups: tuple[str, ...], now: datetime, everyone: bool
-) -> list[tuple[str, int, list[tuple[str | None, str]]]]:
-    """(kind, how many, [(external id, first name)]) of the open alerts staff were told about
-    by ``now``, for clients of ``groups`` (``everyone``: all, numbers on no record too)."""
+) -> list[tuple[str, int, list[tuple[str | None, str, int]]]]:
+    """(kind, how many, [(external id, first name, alert id)]) of the alerts not closed that
+    staff were told about by ``now``, for clients of ``groups`` (``everyone``: all, numbers on
+    no record too: anyone on call may have to call them back)."""
     from collections import defaultdict
 
     from notifier.inbound.alerts import open_alerts
@@ -441,11 +424,12 @@ def open_alert_counts(
                 )
             ).all()
         }
-    by_kind: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+    by_kind: dict[str, list[tuple[str | None, str, int]]] = defaultdict(list)
     for a in found:
         group, name = known.get(a.client or "", (None, ""))
-        if everyone or group in groups:
-            by_kind[a.kind].append((a.client, name))
-    order = ("crisis", "concern", "callback")
+        if everyone or group in groups or a.client is None:
+            by_kind[a.kind].append((a.client, name, a.id))
+    order = ("crisis", "medical", "violence", "safety", "undelivered", "concern", "naloxone",
+             "pregnancy", "medication", "callback", "wrong_number")  # fmt: skip
     kinds = sorted(by_kind, key=lambda k: order.index(k) if k in order else len(order))
     return [(k, len(by_kind[k]), by_kind[k]) for k in kinds]
