@@ -323,6 +323,8 @@ def test_key_file_readable_by_others_stops_the_cli_with_one_line(
         "NOTIFIER_SMS_BACKEND=twilio\nTWILIO_ACCOUNT_SID=AC" + "0" * 32 + "\n"
         "TWILIO_AUTH_TOKEN=" + "t" * 32 + "\nTWILIO_FROM_NUMBER=+13125550100\n"
         "NOTIFIER_PUBLIC_URL=https://notifier.example.org\n"
+        "NOTIFIER_ONCALL_NUMBERS=+13125550111\n"
+        "NOTIFIER_ESCALATION_TIERS=15m: +13125550122\n"
     )
     assert main(["--env-file", str(env), "clients", "list"]) == 2
     err = capsys.readouterr().err
