@@ -41,6 +41,8 @@ ERASED = frozenset(
         ("messages", "recipient"),
         ("replies", "body"),
         ("alerts", "note"),
+        ("alert_events", "note"),
+        ("alerts", "sender"),  # a number on no record, forgotten after 72 hours (housekeeping)
         ("inbox", "from_phone"),  # failed rows are deleted; processed ones at once
         ("inbox", "body"),
     }
@@ -51,6 +53,11 @@ KEPT = frozenset(
         ("clients", "first_name"),
         ("clients", "phone"),
         ("staff", "totp_secret"),  # the account's second factor
+        # The 42 CFR 2.51 record of a medical-emergency disclosure: to whom, their facility,
+        # the nature of the emergency; the regulation asks it be kept in the patient's record.
+        ("alert_events", "disclosed_to"),
+        ("alert_events", "facility"),
+        ("alert_events", "emergency"),
     }
 )
 
@@ -101,6 +108,8 @@ def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
                 )
             )
         )
+    # Notes in alert histories too; the 42 CFR 2.51 record of a disclosure stays (KEPT).
+    notes += alerts.forget_notes(db, cutoff)
     pages = remove_old_pages(settings.reports_dir, cutoff, settings.timezone)
     log.info(
         "purged old bodies",
@@ -117,7 +126,6 @@ def housekeep(db: Database, settings: Settings, now: datetime) -> PurgeResult:
     throttle.prune(db, now - throttle.IDLE_AFTER)
     ended = staff_sessions.end_expired(db, settings, now)
     forgotten = unknown.forget_senders(db, now)
-    alerts.forget_notes(db, now - settings.retention)
     log.info(
         "expired staff sessions deleted, unknown senders forgotten",
         extra={"event": "purge.staff_sessions", "sessions": ended, "senders": forgotten},
