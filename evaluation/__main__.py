@@ -19,8 +19,9 @@ DEFAULT_DIR = Path(__file__).resolve().parent / "corpus"
 def run(items: list[Item]) -> list[Pair]:
     pairs: list[Pair] = []
     for item in items:
-        opted_out, prompts = arguments(item.context)
-        pairs.append((item, classify(item.text, opted_out=opted_out, open_prompts=prompts)))
+        opted_out, prompts, recent_risk = arguments(item.context)
+        pairs.append((item, classify(item.text, opted_out=opted_out, open_prompts=prompts,
+                                     recent_risk=recent_risk)))  # fmt: skip
     return pairs
 
 
