@@ -33,6 +33,9 @@ SIGNALS = (
 )
 CONTEXTS = ("none", "checkin", "reminder", "checkin+reminder", "opted_out", "after_risk")
 PARTS = (("dev", "dev.jsonl"), ("held-out", "heldout.jsonl"))
+# The final held-out batch: written by a new independent author after all tuning, measured
+# once with evaluation.first_read and then reported beside the other parts (never tuned on).
+FINAL = ("final", "final.jsonl")
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. The final batch is written after all tuning
 # and is held out like heldout.jsonl.

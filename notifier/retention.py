@@ -55,7 +55,9 @@ def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
         )
         replies = rowcount(
             s.execute(
-                update(Reply).where(Reply.received_at < cutoff, Reply.body != "").values(body="")
+                update(Reply)
+                .where(Reply.received_at < cutoff, Reply.body != "")
+                .values(body="", urgent_evidence=None)
             )
         )
         # Only rows given up on: a row still waiting is the backlog, processed (and deleted) next.

@@ -60,7 +60,7 @@ from notifier.inbound.decision import (
 )
 from notifier.outbound.texts import Templates
 from notifier.roster import consent
-from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
+from notifier.understanding import DEFAULT_CRISIS_TERMS, Classification, classify
 
 __all__ = ["InboundResult", "concerning", "receive", "signals_of"]
 
@@ -136,10 +136,17 @@ def receive(
         reply = _reply_values(
             actions, None, db.crypto.lookup_hash(phone), body, now, provider_sid, source
         )
+        reply.update(_urgency(result))
         return _apply_unknown(db, settings, templates, actions, reply, now)
     actions = decide(result, ctx, settings, templates)
     reply = _reply_values(actions, ctx.client.id, None, body, now, provider_sid, source)
+    reply.update(_urgency(result))
     return apply(db, settings, actions, ctx, reply)
+
+
+def _urgency(result: Classification) -> dict[str, object]:
+    """Whether life was in danger now (911 first), and the words that said so."""
+    return {"urgent": result.urgent, "urgent_evidence": result.urgent_evidence or None}
 
 
 def signals_of(stored: str | None) -> list[str]:
