@@ -36,6 +36,7 @@ CONTEXTS = {
     "reminder": (("reminder",), False),
     "checkin+reminder": (("checkin", "reminder"), False),
     "opted_out": ((), True),
+    "after_risk": ((), False),
 }
 
 

@@ -49,10 +49,10 @@ def corpus_calls() -> Iterator[Call]:
         if not line.strip():
             continue
         row = json.loads(line)
-        opted_out, prompts = arguments(row["context"])
+        opted_out, prompts, recent_risk = arguments(row["context"])
         for backstop in (True, False):
             yield row["text"], {"opted_out": opted_out, "open_prompts": prompts,
-                                "backstop": backstop}  # fmt: skip
+                                "backstop": backstop, "recent_risk": recent_risk}  # fmt: skip
 
 
 def sample_calls() -> Iterator[Call]:
@@ -83,7 +83,7 @@ def fuzz_calls(n: int = 1500) -> Iterator[Call]:
             size = rng.randrange(1, 400 if k % 50 == 0 else 40)
             glue = rng.choice(["", " ", "  "])
             body = glue.join(rng.choice(pool if rng.random() < 0.8 else _ODD) for _ in range(size))
-        opted_out, prompts = arguments(rng.choice(contexts))
+        opted_out, prompts, _ = arguments(rng.choice(contexts))
         yield body, {"opted_out": opted_out, "open_prompts": prompts}
 
 
@@ -105,13 +105,14 @@ def test_calls() -> list[Call]:
     seen: list[Call] = []
 
     def recording(body: Any, opted_out: Any, open_prompts: Any, crisis_terms: Any,
-                  models: Any) -> Any:  # fmt: skip
+                  models: Any, recent_risk: Any = False) -> Any:  # fmt: skip
         if currently_in_test_context():
-            return original(body, opted_out, open_prompts, crisis_terms, models)
+            return original(body, opted_out, open_prompts, crisis_terms, models, recent_risk)
         kwargs = {"opted_out": opted_out, "open_prompts": open_prompts,
-                  "crisis_terms": crisis_terms, "backstop": models is not None}  # fmt: skip
+                  "crisis_terms": crisis_terms, "backstop": models is not None,
+                  "recent_risk": recent_risk}  # fmt: skip
         seen.append((body, kwargs))
-        return original(body, opted_out, open_prompts, crisis_terms, models)
+        return original(body, opted_out, open_prompts, crisis_terms, models, recent_risk)
 
     module._classify = recording
     try:

@@ -17,11 +17,11 @@ CATEGORIES = (
     "checkin_answer",
     "free_text",
 )
+# The held-out part and the dev lines written before POLICY.md know only these four signals;
+# lines by the independent authors (ids <lang>-b<n>-<nnnn>, and any later batch) know them all.
+FIRST_SIGNALS = ("crisis", "concern", "use", "callback")
 SIGNALS = (
-    "crisis",
-    "concern",
-    "use",
-    "callback",
+    *FIRST_SIGNALS,
     "medical",
     "violence",
     "safety",
@@ -33,6 +33,9 @@ SIGNALS = (
 )
 CONTEXTS = ("none", "checkin", "reminder", "checkin+reminder", "opted_out", "after_risk")
 PARTS = (("dev", "dev.jsonl"), ("held-out", "heldout.jsonl"))
+# The final held-out batch: written by a new independent author after all tuning, measured
+# once with evaluation.first_read and then reported beside the other parts (never tuned on).
+FINAL = ("final", "final.jsonl")
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. The final batch is written after all tuning
 # and is held out like heldout.jsonl.
@@ -55,16 +58,23 @@ class Item:
     score: int | None
     kind: str
 
+    @property
+    def knows(self) -> tuple[str, ...]:
+        """The signals this line's author labelled (a line cannot miss a signal its author
+        never had): every signal for the batches, the first four for older lines."""
+        return FIRST_SIGNALS if self.id.split("-")[1] in ("d", "h") else SIGNALS
 
-def arguments(context: str) -> tuple[bool, tuple[str, ...]]:
-    """(opted_out, open_prompts) for a corpus context; the most recent prompt first."""
+
+def arguments(context: str) -> tuple[bool, tuple[str, ...], bool]:
+    """(opted_out, open_prompts, recent_risk) for a corpus context; the most recent prompt
+    first. ``after_risk``: the program answered a crisis or concern reply in the last 24 h."""
     return {
-        "none": (False, ()),
-        "checkin": (False, ("checkin",)),
-        "reminder": (False, ("reminder",)),
-        "checkin+reminder": (False, ("checkin", "reminder")),
-        "opted_out": (True, ()),
-        "after_risk": (False, ()),
+        "none": (False, (), False),
+        "checkin": (False, ("checkin",), False),
+        "reminder": (False, ("reminder",), False),
+        "checkin+reminder": (False, ("checkin", "reminder"), False),
+        "opted_out": (True, (), False),
+        "after_risk": (False, (), True),
     }[context]
 
 

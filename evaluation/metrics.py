@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from evaluation.corpus import CATEGORIES, SIGNALS, Item
+from evaluation.corpus import CATEGORIES, FIRST_SIGNALS, SIGNALS, Item
 from notifier.understanding import Classification
 
 Pair = tuple[Item, Classification]
@@ -31,6 +31,11 @@ def _risk(labels: Sequence[str]) -> bool:
 
 
 def precision_recall(pairs: Sequence[Pair], label: str, signal: bool) -> tuple[Ratio, Ratio]:
+    """A signal is judged only on the lines whose author knew it (``Item.knows``): an older
+    line cannot miss, nor be wrongly given, a signal its author never had."""
+    if signal:
+        pairs = [(i, p) for i, p in pairs if label in i.knows]
+
     def truth(item: Item) -> bool:
         return label in item.signals if signal else item.category == label
 
@@ -99,7 +104,8 @@ def targets(s: Summary) -> list[Target]:
     out = [
         at_least("risk (crisis or concern) recall", s.risk_recall, 0.97),
         at_least("crisis labelled -> crisis", s.crisis_recall, 0.95),
-        at_least("urgent labelled -> urgent", s.urgent_flagged, 0.95),
+        at_least("life in danger now -> crisis", s.urgent_crisis, 0.95),
+        at_least("life in danger now -> urgent (911 first)", s.urgent_flagged, 0.90),
         at_most("crisis on everyday talk", s.everyday_crisis, 0.03),
         at_most("concern on everyday talk", s.everyday_concern, 0.08),
     ]
@@ -107,4 +113,12 @@ def targets(s: Summary) -> list[Target]:
         prec, rec = s.signals[sig]
         out.append(at_least(f"{sig} recall", rec, 0.90))
         out.append(at_least(f"{sig} precision", prec, 0.90))
+    # The kinds of docs/kinds.md: rarer, each with its own routing; judged where known.
+    for sig in NEW_SIGNALS:
+        prec, rec = s.signals[sig]
+        if rec.total:
+            out.append(at_least(f"{sig} recall", rec, 0.85))
     return out
+
+
+NEW_SIGNALS = tuple(sig for sig in SIGNALS if sig not in FIRST_SIGNALS)

@@ -24,7 +24,8 @@ def summary_block(title: str, s: Summary) -> str:
         for c, (p, r) in s.categories.items()
         if r.total or p.total
     ]
-    rows += [[f"signal {g}", str(p), str(r)] for g, (p, r) in s.signals.items()]
+    rows += [[f"signal {g}", str(p), str(r)] for g, (p, r) in s.signals.items()
+             if p.total or r.total]  # fmt: skip
     risk = [
         ["risk recall (crisis or concern labelled -> crisis or concern)", str(s.risk_recall)],
         ["crisis labelled -> crisis", str(s.crisis_recall)],
@@ -62,7 +63,7 @@ def misses(pairs: Sequence[Pair]) -> list[str]:
     out: list[str] = []
     for item, pred in pairs:
         want = (item.category, tuple(s for s in item.signals if s in SIGNALS), item.urgent)
-        got = (pred.category, pred.signals, pred.urgent)
+        got = (pred.category, tuple(s for s in pred.signals if s in item.knows), pred.urgent)
         score_wrong = item.score != pred.score and (
             item.score is not None or pred.category == "checkin_answer"
         )

@@ -1,9 +1,12 @@
 """`python -m evaluation.train [--exclude-check] [--out FILE]`: train the backstop models.
 
-Reads ONLY evaluation/corpus/dev.jsonl (never the held-out part). Five binary logistic
-regressions over :func:`notifier.understanding.model.features` (risk = crisis or concern,
-crisis, urgent, use, callback), fitted by AdaGrad with an L2 penalty in pure Python so the
-result is reproducible and needs no numerical library.
+Reads ONLY evaluation/corpus/dev.jsonl (never the held-out part). One binary logistic
+regression per task of :data:`notifier.understanding.model.TASKS` over
+:func:`notifier.understanding.model.features` (risk = crisis or concern, crisis, urgent, and
+each signal: use, callback and the kinds of docs/kinds.md), fitted by AdaGrad with an L2
+penalty in pure Python so the result is reproducible and needs no numerical library. A signal
+is learnt only from the lines whose author knew it (``Item.knows``: the first dev lines and the
+held-out part predate the new signals).
 
 Thresholds come from k-fold cross-validation on the training lines: the rules run alone, the
 model fills in only where no rule spoke (as in :mod:`notifier.understanding.classify`), and the
@@ -12,7 +15,7 @@ lowest threshold is kept whose out-of-fold false alarms stay within the budget:
 * risk / strong: everyday messages (no risk label) classified concern <= 6% and crisis <= 2%
   (the lowest risk threshold, then the lowest bar for crisis at it);
 * urgent: of the crises no urgent rule flagged, those the model flags are urgent >= 60%;
-* use / callback: the signal's precision (rules + model) >= 0.95.
+* each signal: the lines the model adds it to are right >= 85% of the time.
 
 ``--exclude-check`` leaves out the dev-check quarter (evaluation/split.py) so the dev-check
 figures stay an honest estimate; the shipped model is trained on all of dev.
@@ -30,12 +33,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from evaluation.corpus import Item, arguments, read
 from evaluation.split import DEV, is_check
 from notifier.understanding import classify
+from notifier.understanding.classify import set_aside
 from notifier.understanding.lexicon import load as load_lexicons
-from notifier.understanding.model import TASKS, features
+from notifier.understanding.model import SIGNAL_TASKS, TASKS, features
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.view import View
 
@@ -50,7 +55,7 @@ GRID = [x / 100 for x in range(20, 100)]
 # everyday false alarms within budget), and an urgent crisis missed costs most.
 POSITIVE_WEIGHT = {"risk": 2.0, "crisis": 1.5, "urgent": 2.0}
 # False-alarm budgets on everyday (no risk label) lines, out of fold.
-BUDGET_CRISIS = 0.02
+BUDGET_CRISIS = 0.025
 BUDGET_CONCERN = 0.06
 # Below this a model risk is not trusted whatever the budget (short everyday replies).
 RISK_FLOOR = 0.55
@@ -59,6 +64,12 @@ RISK_FLOOR = 0.55
 URGENT_WRONG = 0.4
 # Policy "crisis when unsure": the crisis model only makes a model risk concern below this.
 CRISIS_LEAN = 0.4
+# Out-of-fold precision a signal model must reach alone: use and call-back are everyday flags
+# with a rule family each (a false one costs a counselor's time); the kinds of docs/kinds.md
+# are rarer and the model is most of what generalises there.
+SIGNAL_PRECISION = {"use": 0.95, "callback": 0.95}
+# How much more a line by an independent author (POLICY.md) counts than an older dev line.
+BATCH_WEIGHT = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,29 +80,37 @@ class Example:
     rule_risk: str | None  # crisis / concern / None from the rules alone
     rule_signals: tuple[str, ...]
     rule_urgent: bool
+    set_aside: frozenset[str]  # signals a rule read and set aside: the model may not add them
 
 
 def _labels(item: Item) -> dict[str, bool]:
-    return {
+    out = {
         "risk": item.category in ("crisis", "concern"),
         "crisis": item.category == "crisis",
         "urgent": item.urgent,
-        "use": "use" in item.signals,
-        "callback": "callback" in item.signals,
     }
+    out.update({sig: sig in item.signals for sig in SIGNAL_TASKS})
+    return out
 
 
 def example(item: Item) -> Example:
     surf = surface(item.text)
     view = View.of(full(item.text, detect_language(surf), surf))
-    opted_out, prompts = arguments(item.context)
-    rules = classify(item.text, opted_out=opted_out, open_prompts=prompts, backstop=False)
+    opted_out, prompts, recent_risk = arguments(item.context)
+    rules = classify(item.text, opted_out=opted_out, open_prompts=prompts, backstop=False,
+                     recent_risk=recent_risk)  # fmt: skip
     risk = rules.category if rules.category in ("crisis", "concern") else None
-    return Example(item, features(view.text), _labels(item), risk, rules.signals, rules.urgent)
+    aside = set_aside(item.text, recent_risk)
+    return Example(item, features(view.text), _labels(item), risk, rules.signals, rules.urgent,
+                   aside)  # fmt: skip
 
 
 def fit(
-    xs: Sequence[list[str]], ys: Sequence[bool], seed: int = 7, positive: float = 1.0
+    xs: Sequence[list[str]],
+    ys: Sequence[bool],
+    seed: int = 7,
+    positive: float = 1.0,
+    weights: Sequence[float] | None = None,
 ) -> tuple[float, dict[str, float]]:
     """Logistic regression by AdaGrad; features present in fewer than MIN_DF messages are
     ignored (one-off words generalise badly)."""
@@ -108,6 +127,8 @@ def fit(
             z = bias + sum(w.get(f, 0.0) for f in rows[i])
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
             g = (p - 1.0) * positive if ys[i] else p
+            if weights is not None:
+                g *= weights[i]
             gb += g * g
             bias -= RATE * g / math.sqrt(gb + 1e-8)
             for f in rows[i]:
@@ -136,10 +157,27 @@ SUBSET: dict[str, Callable[[Example], bool]] = {
 }
 
 
+def _knows(task: str, e: Example) -> bool:
+    """A signal task learns only from lines whose author knew the signal."""
+    return task not in SIGNAL_TASKS or task in e.item.knows
+
+
+def _weight(e: Example) -> float:
+    """Lines written under POLICY.md by the independent authors count BATCH_WEIGHT times: they
+    are what the final held-out batch will look like."""
+    return BATCH_WEIGHT if e.item.id.split("-")[1] not in ("d", "h") else 1.0
+
+
+def _in_subset(task: str, e: Example) -> bool:
+    chosen = SUBSET.get(task)
+    return (chosen is None or chosen(e)) and _knows(task, e)
+
+
 def train_task(task: str, examples: Sequence[Example]) -> tuple[float, dict[str, float]]:
-    chosen = [e for e in examples if SUBSET.get(task, lambda e: True)(e)]
+    chosen = [e for e in examples if _in_subset(task, e)]
     return fit([e.feats for e in chosen], [e.labels[task] for e in chosen],
-               positive=POSITIVE_WEIGHT.get(task, 1.0))  # fmt: skip
+               positive=POSITIVE_WEIGHT.get(task, 1.0),
+               weights=[_weight(e) for e in chosen])  # fmt: skip
 
 
 def out_of_fold(examples: list[Example]) -> list[dict[str, float]]:
@@ -165,7 +203,7 @@ def decide(e: Example, p: dict[str, float], th: dict[str, float]) -> str | None:
     """Rules first; the model only where no rule spoke (as classify does)."""
     if e.rule_risk is not None:
         return e.rule_risk
-    if p["risk"] < th["risk"]:
+    if "crisis" in e.set_aside or "concern" in e.set_aside or p["risk"] < th["risk"]:
         return None
     strong = p["risk"] >= th["strong"] and p["crisis"] >= th["crisis"]
     return "crisis" if strong else "concern"
@@ -192,9 +230,11 @@ def thresholds(examples: list[Example], probs: list[dict[str, float]]) -> dict[s
 
     th["risk"] = _lowest(risk_ok, RISK_FLOOR)
     th["strong"] = strong_for(th["risk"])
-    # The urgent model speaks for every crisis (rules' or model's) no urgent rule flagged:
-    # out of fold, at most URGENT_WRONG of those it flags may be non-urgent crises.
-    unflagged = [(e, p) for e, p in pairs if not e.rule_urgent and decide(e, p, th) == "crisis"]
+    # The urgent model speaks for every crisis no urgent rule flagged. Its bar is set as if no
+    # rule had spoken (over every crisis, flagged by a rule or not): the rules were written
+    # reading these lines, so the lines they leave are not what new wording looks like. Out
+    # of fold, at most URGENT_WRONG of the crises it flags may be non-urgent.
+    unflagged = [(e, p) for e, p in pairs if decide(e, p, th) == "crisis"]
 
     def urgent_ok(t: float) -> bool:
         flagged = [e for e, p in unflagged if p["urgent"] >= t]
@@ -202,11 +242,12 @@ def thresholds(examples: list[Example], probs: list[dict[str, float]]) -> dict[s
         return wrong <= URGENT_WRONG * max(1, len(flagged))
 
     th["urgent"] = _lowest(urgent_ok, 0.5)
-    for sig in ("use", "callback"):
-
+    for sig in SIGNAL_TASKS:
+        # As for urgent: judged on every line the model flags, as if no rule had spoken.
         def precise(t: float, sig: str = sig) -> bool:
-            added = [e for e, p in pairs if sig not in e.rule_signals and p[sig] >= t]
-            return not added or sum(e.labels[sig] for e in added) / len(added) >= 0.85
+            added = [e for e, p in pairs if _knows(sig, e) and p[sig] >= t]
+            floor = SIGNAL_PRECISION.get(sig, 0.85)
+            return not added or sum(e.labels[sig] for e in added) / len(added) >= floor
 
         th[sig] = _lowest(precise, 0.5)
     return th
@@ -232,8 +273,9 @@ def report(
         "everyday_crisis": rate(everyday, lambda e, p: decide(e, p, th) == "crisis"),
         "everyday_risk": rate(everyday, lambda e, p: decide(e, p, th) is not None),
     }
-    for sig in ("use", "callback"):
-        said = [(e, sig in e.rule_signals or p[sig] >= th[sig]) for e, p in pairs]
+    for sig in SIGNAL_TASKS:
+        said = [(e, sig in e.rule_signals or p[sig] >= th[sig]) for e, p in pairs
+                if _knows(sig, e)]  # fmt: skip
         tp = sum(s and e.labels[sig] for e, s in said)
         out[f"{sig}_recall"] = round(tp / max(1, sum(e.labels[sig] for e, _ in said)), 4)
         out[f"{sig}_precision"] = round(tp / max(1, sum(s for _, s in said)), 4)
@@ -262,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     cv = report(examples, probs, th)
     print("thresholds", th)
     print("cross-validated", cv)
-    tasks = {}
+    tasks: dict[str, dict[str, Any]] = {}
     for task in TASKS:
         bias, w = train_task(task, examples)
         tasks[task] = {"bias": round(bias, 4), "threshold": th[task],

@@ -40,6 +40,7 @@ ERASED = frozenset(
         ("messages", "body"),
         ("messages", "recipient"),
         ("replies", "body"),
+        ("replies", "urgent_evidence"),  # the words that made a reply urgent, with the body
         ("alerts", "note"),
         ("alert_events", "note"),
         ("alerts", "sender"),  # a number on no record, forgotten after 72 hours (housekeeping)
@@ -90,7 +91,9 @@ def purge(db: Database, settings: Settings, now: datetime) -> PurgeResult:
         )
         replies = rowcount(
             s.execute(
-                update(Reply).where(Reply.received_at < cutoff, Reply.body != "").values(body="")
+                update(Reply)
+                .where(Reply.received_at < cutoff, Reply.body != "")
+                .values(body="", urgent_evidence=None)
             )
         )
         notes = rowcount(

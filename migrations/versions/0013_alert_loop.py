@@ -1,7 +1,7 @@
 """the alert loop: an alert lives until a person is reached; its history; unknown senders
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06
 
 ``alerts`` gains its level (how it escalates), state (open, claimed, closed), tier, when
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -71,6 +71,8 @@ def reply_row(r: Reply, external_id: str | None) -> dict[str, Any]:
         "provider_sid": r.provider_sid,
         "signals": signals_of(r.signals),
         "rule": r.rule,
+        "urgent": bool(r.urgent),
+        "urgent_evidence": r.urgent_evidence or None,
     }
 
 

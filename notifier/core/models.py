@@ -251,6 +251,10 @@ class Reply(Base):
     # before they were recorded, read as []) and the name of the rule that decided.
     signals: Mapped[str | None] = mapped_column(Text)
     rule: Mapped[str | None] = mapped_column(String(64))
+    # Life in danger now (911 first), and the words that made it so: they quote the body, so
+    # they are encrypted like it and purged with it. NULL on rows from before they were kept.
+    urgent: Mapped[bool | None] = mapped_column(Boolean)
+    urgent_evidence: Mapped[str | None] = mapped_column(EncryptedText)
 
 
 # Kinds of staff alert (docs/kinds.md), their levels (how each escalates) and states.

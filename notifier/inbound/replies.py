@@ -11,7 +11,6 @@ and sent at once by the caller; the outbox's dedupe keys make "exactly one confi
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 from dataclasses import replace
@@ -41,7 +40,13 @@ from notifier.inbound.actions import Actions, ClientView, Context, Meeting, Prom
 from notifier.inbound.concerning import concerning
 from notifier.inbound.decision import decide, open_kinds
 from notifier.inbound.episodes import join_episode, raise_alerts, read_episode, recent_risk
-from notifier.inbound.result import InboundResult, insert_reply, reply_values, send_row
+from notifier.inbound.result import (
+    InboundResult,
+    insert_reply,
+    reply_values,
+    send_row,
+    urgency,
+)
 from notifier.outbound import outbox
 from notifier.outbound.texts import Templates
 from notifier.roster import consent
@@ -50,11 +55,6 @@ from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
 __all__ = ["InboundResult", "concerning", "receive", "signals_of"]
 
 log = logging.getLogger(__name__)
-
-
-# The reader takes ``recent_risk`` (HELP/AYUDA within a day of a risk reply is a plea) once
-# its side of docs/kinds.md is in; until then the decision reads "help" in that context itself.
-_READER_KNOWS_RECENT_RISK = "recent_risk" in inspect.signature(classify).parameters
 
 
 def receive(
@@ -99,15 +99,12 @@ def receive(
             seen_before = unknown.read(s, hashes, now)
         else:
             ctx = _context(s, client, now, settings, twilio_answered=bool(opt_out_type))
-            extra: dict[str, Any] = (
-                {"recent_risk": ctx.recent_risk} if _READER_KNOWS_RECENT_RISK else {}
-            )
             result = classify(
                 body,
                 opted_out=ctx.client.opted_out,
                 open_prompts=open_kinds(ctx),
                 crisis_terms=terms,
-                **extra,
+                recent_risk=ctx.recent_risk,
             )
             if result.category == "checkin_answer":
                 ctx = replace(ctx, acks_sent=_acks_sent(s, ctx.client.id))
@@ -119,6 +116,7 @@ def receive(
         )  # fmt: skip
     actions = decide(result, ctx, settings, templates)
     reply = reply_values(actions, ctx.client.id, None, body, now, provider_sid, source)
+    reply.update(urgency(result))
     return apply(db, settings, actions, ctx, reply)
 
 

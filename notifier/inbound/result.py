@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from notifier.core.models import REPLIES, REPLY
 from notifier.inbound.actions import Actions, Send
 from notifier.outbound import outbox
+from notifier.understanding import Classification
 
 
 @dataclass
@@ -74,3 +75,9 @@ def send_row(
         REPLY, dedupe_key=key, body=x.text, due_at=x.due_at, not_after=x.not_after,
         client_id=client_id, label=x.label, recipient=recipient, created_at=created_at,
     )  # fmt: skip
+
+
+def urgency(result: Classification) -> dict[str, object]:
+    """Whether life was in danger now (911 first), and the words that said so (stored with
+    the reply, encrypted, purged with its body)."""
+    return {"urgent": result.urgent, "urgent_evidence": result.urgent_evidence or None}

@@ -43,7 +43,13 @@ from notifier.inbound.actions import (
 from notifier.inbound.alerts import unknown_crisis_alerts
 from notifier.inbound.decision import decide_unknown, held_summary
 from notifier.inbound.episodes import join_episode, raise_alerts, read_episode
-from notifier.inbound.result import InboundResult, insert_reply, reply_values, send_row
+from notifier.inbound.result import (
+    InboundResult,
+    insert_reply,
+    reply_values,
+    send_row,
+    urgency,
+)
 from notifier.outbound import outbox
 from notifier.outbound.texts import Templates
 from notifier.understanding import Classification
@@ -83,6 +89,7 @@ def handle(
     actions = decide_unknown(result, seen.flood, now, settings, templates, seen.episode)
     ref = db.crypto.lookup_hash(phone)
     reply = reply_values(actions, None, ref, body, now, provider_sid, source)
+    reply.update(urgency(result))
     return _apply(db, settings, templates, actions, reply, phone, ref, now)
 
 

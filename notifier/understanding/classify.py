@@ -16,7 +16,7 @@ from notifier.understanding import model, prompts
 from notifier.understanding.lexicon import LANGUAGES, load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
-from notifier.understanding.rules import Hit, candidates, past, run, with_intent
+from notifier.understanding.rules import VETO, Hit, candidates, past, run, with_intent
 from notifier.understanding.score import MAX_CHARS, score_of
 from notifier.understanding.terms import DEFAULT_CRISIS_TERMS, custom_terms, fallback_crisis
 from notifier.understanding.view import View
@@ -33,7 +33,7 @@ def _prompt_kinds(open_prompts: Sequence[str]) -> list[str]:
     return kinds
 
 
-def _hits(view: View, lang: str, crisis_terms: Sequence[str]) -> list[Hit]:
+def _hits(view: View, lang: str, crisis_terms: Sequence[str], recent_risk: bool) -> list[Hit]:
     lexicons = load()
     hits: list[Hit] = []
     custom = custom_terms(crisis_terms)
@@ -46,19 +46,47 @@ def _hits(view: View, lang: str, crisis_terms: Sequence[str]) -> list[Hit]:
     # order. Only the rules some pattern woke up are visited.
     for code, r_no in sorted(wanted, key=lambda k: (k[0] != lang, LANGUAGES.index(k[0]), k[1])):
         patterns = wanted[(code, r_no)]
-        if patterns:
-            hits.extend(run(lexicons.languages[code].rules[r_no], patterns, view, lexicons))
+        rule = lexicons.languages[code].rules[r_no]
+        if patterns and (recent_risk or not rule.after_risk):
+            hits.extend(run(rule, patterns, view, lexicons))
     return with_intent(hits, view, lexicons)
 
 
+def _carries(h: Hit, signal: str) -> bool:
+    return h.signal == signal or signal in h.also or (signal == Signal.USE and h.use)
+
+
+def _met(h: Hit, others: list[Hit]) -> bool:
+    """A hit whose rule needs another signal ("using alone" needs the use itself) counts
+    only beside another hit that carries it."""
+    if h.signal.startswith(VETO):
+        return True
+    rule = load().by_name.get(h.rule)
+    need = rule.needs if rule is not None else None
+    return need is None or any(o is not h and _carries(o, need) for o in others)
+
+
+def _with_needs(hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
+    """(kept, waiting): the hits whose needs are met, and the others."""
+    kept = [h for h in hits if _met(h, hits)]
+    return kept, [h for h in hits if not _met(h, hits)]
+
+
+# The signals other than the two risk tiers, in the order a reply lists them.
+_OTHER_SIGNALS = tuple(s.value for s in Signal if s not in (Signal.CRISIS, Signal.CONCERN))
+
+
 def _signals(risk: str | None, hits: list[Hit]) -> tuple[str, ...]:
-    out: list[str] = []
-    if risk is not None:
-        out.append(risk)
-    if any(h.signal == Signal.USE or h.use for h in hits):
-        out.append(Signal.USE.value)
-    if any(h.signal == Signal.CALLBACK for h in hits):
-        out.append(Signal.CALLBACK.value)
+    """The tier (if any), then every other signal some hit carries: its own, its ``also``
+    signals, and ``use`` for an overdose that is the client's own."""
+    found: set[str] = set()
+    for h in hits:
+        found.add(h.signal)
+        found.update(h.also)
+        if h.use:
+            found.add(Signal.USE.value)
+    out = [risk] if risk is not None else []
+    out.extend(s for s in _OTHER_SIGNALS if s in found)
     return tuple(out)
 
 
@@ -80,6 +108,30 @@ def _keyword_or_answer(
     if opted_out:
         return prompts.opt_in(clauses)
     return "reminder" in kinds and prompts.reminder_answer(clauses, raw) is not None
+
+
+def set_aside(body: str, recent_risk: bool = False) -> frozenset[str]:
+    """The signals a rule read in ``body`` and set aside (see :func:`rules.veto`): the model
+    may not add these. For training the model the way classify uses it."""
+    raw = body[:MAX_CHARS]
+    surf = surface(raw)
+    lang = detect_language(surf)
+    view = View.of(full(raw, lang, surf))
+    return frozenset(_set_aside(_hits(view, lang, DEFAULT_CRISIS_TERMS, recent_risk)))
+
+
+# The everyday flags keep their model whatever a rule set aside: their rules' exceptions are
+# about one phrase ("ill call you later"), not about the whole message.
+_NEVER_SET_ASIDE = frozenset((Signal.USE.value, Signal.CALLBACK.value))
+
+
+def _set_aside(hits: list[Hit]) -> set[str]:
+    out: set[str] = set()
+    for h in hits:
+        if h.signal.startswith(VETO):
+            out.add(h.signal[len(VETO) :])
+            out.update(h.also)
+    return out - _NEVER_SET_ASIDE
 
 
 def _models() -> model.Models | None:
@@ -129,14 +181,19 @@ class _Reading:
 
 def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list[Hit]:
     """Model hits added where no rule spoke (see :mod:`notifier.understanding.model`): they
-    can only raise nothing-to-concern, nothing-to-crisis, and add a missing use/callback."""
+    can only raise nothing-to-concern, nothing-to-crisis, and add a missing signal."""
     # The view's words, separators aside (``view.text.split()`` is ``view.tokens``), counted
     # in C rather than by a generator over the split text.
     toks = view.tokens
     if len(toks) - toks.count("|") - toks.count(",") < model.MIN_WORDS:
         return hits
     extra: list[Hit] = []
-    spoke = any(h.signal in (Signal.CRISIS, Signal.CONCERN) for h in hits)
+    # A risk rule's match set aside (negated, someone else's, a figure of speech) is a rule
+    # having spoken too: the model fills gaps, it does not overrule a reading.
+    set_aside = _set_aside(hits)
+    spoke = any(
+        h.signal in (Signal.CRISIS, Signal.CONCERN) for h in hits
+    ) or not set_aside.isdisjoint((Signal.CRISIS.value, Signal.CONCERN.value))
     # The model before the phrase check: both are pure, the model is already paid for.
     if not spoke and reading.fires("risk") and not _not_risk(view):
         # Unsure between crisis and concern -> crisis, unless it reads like concern.
@@ -146,11 +203,12 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
         urgent = risk == Signal.CRISIS and reading.fires("urgent")
         extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang,
                          reading.evidence("risk"), urgent, False))  # fmt: skip
-    for signal in (Signal.USE, Signal.CALLBACK):
-        has = any(h.signal == signal or (signal == Signal.USE and h.use) for h in hits)
-        if not has and reading.fires(signal.value):
-            extra.append(Hit(f"{signal.value}.model.{lang}", signal.value, lang,
-                             reading.evidence(signal.value), False, False))  # fmt: skip
+    for signal in model.SIGNAL_TASKS:
+        if signal in set_aside:
+            continue
+        if not any(_carries(h, signal) for h in hits) and reading.fires(signal):
+            extra.append(Hit(f"{signal}.model.{lang}", signal, lang,
+                             reading.evidence(signal), False, False))  # fmt: skip
     return hits + extra
 
 
@@ -169,19 +227,22 @@ def _classify(
     open_prompts: Sequence[str],
     crisis_terms: Sequence[str],
     models: model.Models | None,
+    recent_risk: bool = False,
 ) -> Classification:
     raw = body[:MAX_CHARS] if isinstance(body, str) else ""
     surf = surface(raw)
     clauses = prompts.Clauses.of(surf)
     lang = detect_language(surf, clauses.tokens)  # the same words: split once
     view = View.of(full(raw, lang, surf))
-    hits = _hits(view, lang, crisis_terms)
+    hits, waiting = _with_needs(_hits(view, lang, crisis_terms, recent_risk))
     kinds = [] if opted_out else _prompt_kinds(open_prompts)
     score = score_of(surf) if "checkin" in kinds else None
     revoking = prompts.revocation(clauses)
     reading = _Reading(view.text, models) if models is not None else None
     if reading is not None and not _keyword_or_answer(clauses, raw, kinds, opted_out, revoking):
         hits = _backstop(view, lang, hits, reading)
+        # The model may have found the use a waiting hit needs.
+        hits += [h for h in waiting if _met(h, hits)]
 
     crisis = [h for h in hits if h.signal == Signal.CRISIS]
     concern = [h for h in hits if h.signal == Signal.CONCERN]
@@ -205,6 +266,7 @@ def _classify(
             urgent=bool(urgent) or bool(model_urgent),
             language=hit.lang,
             evidence=evidence,
+            urgent_evidence=hit.evidence if urgent else model_urgent,
         )
 
     signals = _signals(None, hits)
@@ -242,15 +304,18 @@ def classify(
     open_prompts: Sequence[str] = (),
     crisis_terms: Sequence[str] = DEFAULT_CRISIS_TERMS,
     backstop: bool = True,
+    recent_risk: bool = False,
 ) -> Classification:
     """Classify one inbound SMS body. ``open_prompts`` are the kinds of prompt awaiting an
     answer from this client, most recent first (``"reminder"``, ``"checkin"``). Reads only the
     first MAX_CHARS characters. Pure and never raises: on an internal error the result is
     free text with rule ``"error"`` (a person reads it), after a last plain-phrase crisis check.
-    ``backstop=False`` runs the named rules alone (training and evaluation of the model)."""
+    ``backstop=False`` runs the named rules alone (training and evaluation of the model).
+    ``recent_risk``: the program answered a crisis or concern reply from this client in the
+    last 24 hours; then HELP, AYUDA or "help me" is a plea (crisis), not the help keyword."""
     try:
         models = _models() if backstop else None
-        return _classify(body, opted_out, open_prompts, crisis_terms, models)
+        return _classify(body, opted_out, open_prompts, crisis_terms, models, recent_risk)
     except Exception:  # the webhook must always record the reply; free text reaches a human
         try:
             evidence = fallback_crisis(body[:MAX_CHARS] if isinstance(body, str) else "")

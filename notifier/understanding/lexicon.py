@@ -19,7 +19,21 @@ from notifier.understanding.finder import Finder, phrase_needs, regex_needs
 from notifier.understanding.patterns import Vocabulary, compile_any, compile_each
 
 LANGUAGES: tuple[str, ...] = ("en", "es")
-SIGNALS: tuple[str, ...] = ("crisis", "concern", "use", "callback")
+# Every signal a rule may carry, in the order a reply lists them (result.Signal).
+SIGNALS: tuple[str, ...] = (
+    "crisis",
+    "concern",
+    "use",
+    "callback",
+    "medical",
+    "violence",
+    "safety",
+    "medication",
+    "naloxone",
+    "pregnancy",
+    "life_event",
+    "wrong_number",
+)
 # What a context check may do to a match: keep it, drop it, or hand it to another rule.
 KEEP, DROP = "keep", "drop"
 
@@ -67,8 +81,31 @@ class Rule:
     urgent: bool
     use: bool
     # What a "before now" word ("last night", "anoche") does: "keep" (crisis, not urgent),
-    # "drop" (a past ingestion is use, not an overdose now) or "urgent" (a sign in the body now).
+    # "drop" (a past ingestion is use, not an overdose now), "urgent" (a sign in the body now)
+    # or the name of the rule the match is handed to (a seizure told as past: not 911 now).
     past: str = KEEP
+    # Signals a match carries beside its own ("crisis" + "medical" for a seizure now).
+    also: tuple[str, ...] = ()
+    # Only read when the program answered a crisis or concern reply in the last 24 hours
+    # (classify's recent_risk): "HELP" then is a plea, not the keyword.
+    after_risk: bool = False
+    # No match counts when one of these occurs anywhere in the message (shaking "since i
+    # stopped drinking" is withdrawal, not an overdose).
+    without_any: Finder | None = None
+    # A rule that only ever sets aside: its matches tell the learned backstop not to add its
+    # signal ("we argued again" is not safety).
+    veto: bool = False
+    # What laughter in the message ("lol", "jaja", a laughing emoji) does to a match: keep,
+    # drop (hyperbole: "ugh kill me lol") or hand it to a rule.
+    laughter: str = KEEP
+    # A signal another surviving hit must carry for this match to count ("use": alone is a
+    # risk only while using; self-hatred is the lapse family only after a lapse).
+    needs: str | None = None
+    # A match about someone else told as history, news, media or a group topic ("my uncle od'd
+    # back in 2015", "saw on the news", "group talked about overdose"): keep, drop or hand it
+    # to a rule; told with a "before now" time ("my friend od'd last night"): others_recent.
+    others_past: str = KEEP
+    others_recent: str = KEEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +124,18 @@ class Context:
     intent: Finder | None
     laughter: frozenset[str]  # "lol", "jaja": an urgent reading is not kept beside them
     escalates: frozenset[str]  # concern rules (without language) that intent turns to crisis
+    # A sentence that reports (news, media, a group topic, hearsay): see Rule.others_past.
+    reported: Finder | None = None
+    # Words that make a "before now" time last until now ("since last night").
+    ongoing: frozenset[str] = frozenset()
+    # Words that put a clause in the present ("now", "rn", "ahorita").
+    present: frozenset[str] = frozenset()
+    # Sentence-initial words that address the reader ("tio", "bro"), never the subject.
+    vocatives: frozenset[str] = frozenset()
+    # Times long enough ago that someone else's event is history ("last month").
+    distant: Finder | None = None
+    # Things that die or get killed ("my phone is about to die"): never a person at risk.
+    objects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +152,22 @@ class Language:
     # Everyday phrases the learned backstop must never raise to risk ([backstop] not_risk).
     not_risk: Finder | None
     data: Mapping[str, Any]  # the raw tables, for the opt-out/confirm lexicons
+    # Digits and letters read as a word only beside certain words ("go 2 sleep" but "took 2").
+    shorthand: Mapping[str, Shorthand] = field(default_factory=dict)
+    # Abbreviations of this language written out whatever the message's language ("q", "xq"
+    # in a Spanglish text the detector called English).
+    everywhere: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Shorthand:
+    """ "2" -> "to" when the word before is one of ``after`` ("want 2") or the word after is
+    one of ``before`` ("2 sleep"); ``between`` = any word on both sides ("me n him")."""
+
+    word: str
+    after: frozenset[str] = frozenset()
+    before: frozenset[str] = frozenset()
+    between: bool = False
 
 
 # ((language, rule number), pattern number, the numbers of the pattern's required word sets)
@@ -121,6 +186,8 @@ class Lexicons:
     # the sets a text meets are the union over its words, a few C-level set operations per
     # message instead of a set intersection per pattern.
     requirement_words: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    # Full rule name ("concern.withdrawal.en") -> the rule: where a match handed over goes.
+    by_name: Mapping[str, Rule] = field(default_factory=dict)
 
     def rule_names(self) -> frozenset[str]:
         return frozenset(r.name for lang in self.languages.values() for r in lang.rules)
@@ -136,6 +203,10 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
     signal = raw["signal"]
     if signal not in SIGNALS or not raw["name"].startswith(signal + "."):
         raise ValueError(f"rule {raw['name']}: bad signal {signal}")
+    past = str(raw.get("past", KEEP))
+    also = tuple(raw.get("also", ()))
+    if any(a not in SIGNALS or a == signal for a in also):
+        raise ValueError(f"rule {raw['name']}: bad also {also}")
     return Rule(
         name=f"{raw['name']}.{lang}",
         lang=lang,
@@ -153,8 +224,23 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
         near_miss=_target(raw.get("near_miss", KEEP), lang),
         urgent=bool(raw.get("urgent", False)),
         use=bool(raw.get("use", False)),
-        past=raw.get("past", KEEP),
+        past=past if past == "urgent" else _target(past, lang),
+        also=also,
+        after_risk=bool(raw.get("after_risk", False)),
+        without_any=compile_any(raw["without_any"], vocab) if raw.get("without_any") else None,
+        veto=bool(raw.get("veto", False)),
+        laughter=_target(raw.get("laughter", KEEP), lang),
+        needs=_needs(raw, also),
+        others_past=_target(raw.get("others_past", KEEP), lang),
+        others_recent=_target(raw.get("others_recent", KEEP), lang),
     )
+
+
+def _needs(raw: Mapping[str, Any], also: tuple[str, ...]) -> str | None:
+    needs = raw.get("needs")
+    if needs is not None and needs not in SIGNALS:
+        raise ValueError(f"rule {raw['name']}: bad needs {needs}")
+    return None if needs is None else str(needs)
 
 
 def _vocabulary(data: Mapping[str, Any], common: frozenset[str]) -> Vocabulary:
@@ -163,6 +249,15 @@ def _vocabulary(data: Mapping[str, Any], common: frozenset[str]) -> Vocabulary:
         k: tuple(v.split()) if isinstance(v, str) else tuple(v) for k, v in data["classes"].items()
     }
     return Vocabulary(forms=forms, classes=classes, common=common)
+
+
+def _shorthand(raw: Mapping[str, Any]) -> Shorthand:
+    return Shorthand(
+        str(raw["word"]),
+        words(raw.get("after", "")),
+        words(raw.get("before", "")),
+        bool(raw.get("between", False)),
+    )
 
 
 def _language(code: str, text: str, common: frozenset[str]) -> Language:
@@ -193,11 +288,19 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             intent=_phrases_regex(ctx.get("intent", []), common),
             escalates=words(ctx.get("escalates", "")),
             laughter=words(ctx.get("laughter", "")),
+            reported=_phrases_regex(ctx.get("reported", []), common),
+            ongoing=words(ctx.get("ongoing", "")),
+            present=words(ctx.get("present", "")),
+            vocatives=words(ctx.get("vocatives", "")),
+            distant=_phrases_regex(ctx.get("distant", []), common),
+            objects=words(ctx.get("objects", "")),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
         crisis_terms=tuple(data["crisis_terms"]["terms"]),
         not_risk=_phrases_regex(data.get("backstop", {}).get("not_risk", []), common),
         data=data,
+        shorthand={k: _shorthand(v) for k, v in norm.get("shorthand", {}).items()},
+        everywhere=words(norm.get("everywhere", "")),
     )
 
 
@@ -234,7 +337,11 @@ def load() -> Lexicons:
     names = {r.name for lang in languages.values() for r in lang.rules}
     for lang in languages.values():
         for r in lang.rules:
-            for target in (r.negated, r.third_party, r.history, r.near_miss):
+            targets = (r.negated, r.third_party, r.history, r.near_miss, r.past, r.laughter,
+                       r.others_past, r.others_recent)  # fmt: skip
+            for target in targets:
+                if target == "urgent":
+                    continue
                 if target not in (KEEP, DROP) and target not in names:
                     raise ValueError(f"rule {r.name} refers to unknown rule {target}")
     return Lexicons(
@@ -243,6 +350,7 @@ def load() -> Lexicons:
         index={w: tuple(v) for w, v in index.items()},
         unanchored=tuple(unanchored),
         requirement_words=_by_word(numbers),
+        by_name={r.name: r for lang in languages.values() for r in lang.rules},
     )
 
 

@@ -9,8 +9,10 @@ same normalised words and may still flag the reply:
   else concern (rule ``concern.model.<lang>``). ``urgent`` when the urgent model (trained on
   crisis replies only) clears its own threshold.
 
-The ``use`` and ``callback`` models only add their signal when no rule gave it. The models
-never lower a rule's decision and never touch opt-out, opt-in, help, confirm/decline or scores.
+The signal models (``use``, ``callback`` and the kinds of docs/kinds.md: ``medical``,
+``violence``, ``safety``, ``medication``, ``naloxone``, ``pregnancy``, ``life_event``,
+``wrong_number``) only add their signal when no rule gave it. The models never lower a rule's
+decision and never touch opt-out, opt-in, help, confirm/decline or scores.
 
 Features are what a reviewer can read: the words of the normalised view (``i``, ``pills``),
 adjacent word pairs within a sentence (``took all``) and a five-letter prefix of longer words
@@ -36,7 +38,20 @@ from functools import cache
 from importlib import resources
 from itertools import chain, pairwise
 
-TASKS: tuple[str, ...] = ("risk", "crisis", "urgent", "use", "callback")
+# The signals a model may add beside the tier (each only where no rule gave it).
+SIGNAL_TASKS: tuple[str, ...] = (
+    "use",
+    "callback",
+    "medical",
+    "violence",
+    "safety",
+    "medication",
+    "naloxone",
+    "pregnancy",
+    "life_event",
+    "wrong_number",
+)
+TASKS: tuple[str, ...] = ("risk", "crisis", "urgent", *SIGNAL_TASKS)
 _STEM = 5  # prefix length of the stem features
 _GRAM = 4  # letter n-grams inside words longer than _STEM (not the prefix: that is the stem)
 _SEP = frozenset(("|",))
@@ -128,7 +143,7 @@ class Linear:
         return " | ".join(ranked[:n])
 
 
-Weights = tuple[float, float, float, float, float]
+Weights = tuple[float, ...]  # one weight per task, in TASKS order
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +151,7 @@ class Models:
     tasks: Mapping[str, Linear]
     meta: Mapping[str, object]
     # feature -> its weight in each of TASKS (0.0 where a task has none): one dict lookup per
-    # feature scores all five models in one pass over the message.
+    # feature scores every model in one pass over the message.
     table: Mapping[str, Weights] = field(default_factory=dict)
     # The words that begin a weighted word pair: a pair is only built after one of them.
     pair_starts: frozenset[str] = frozenset()
@@ -189,8 +204,8 @@ class Models:
 
     def _scores(self, present: dict[str, Weights]) -> Scores:
         t = self.tasks
-        # The five weights of every feature as five columns, each summed in C from the task's
-        # bias in feature order: the same additions in the same order as
+        # The weights of every feature as one column per task, each summed in C from the
+        # task's bias in feature order: the same additions in the same order as
         # ``z = bias; z += w`` (sum() adds floats as C doubles, left to right).
         columns = list(zip(*present.values(), strict=True)) or [()] * len(TASKS)
         p = {
@@ -224,24 +239,20 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _near(weights: tuple[float, ...]) -> tuple[float, float, float, float, float]:
-    """The same five weights as new float objects made one after the other, so they sit side
-    by side in memory (the parsed ones lie in five task tables): a message's first scoring
-    reads each weighted feature's five floats from one or two cache lines, not five. repr()
+def _near(weights: tuple[float, ...]) -> Weights:
+    """The same weights as new float objects made one after the other, so they sit side by
+    side in memory (the parsed ones lie in one table per task): a message's first scoring
+    reads each weighted feature's floats from a few cache lines, not one per task. repr()
     round-trips a float exactly, the sign of a zero included."""
-    a, b, c, d, e = (float(repr(w)) for w in weights)
-    return (a, b, c, d, e)
+    return tuple(float(repr(w)) for w in weights)
 
 
 def _table(tasks: Mapping[str, Linear]) -> dict[str, Weights]:
-    risk, crisis, urgent, use, callback = (tasks[name].weights for name in TASKS)
-    names = set(risk) | set(crisis) | set(urgent) | set(use) | set(callback)
+    per_task = [tasks[name].weights for name in TASKS]
+    names: set[str] = set().union(*per_task)
     # Interned keys: the word features are interned too (_word_features_of), so a lookup finds
     # its entry by identity and never reads the key's characters.
-    return {
-        sys.intern(f): _near(tuple(w.get(f, 0.0) for w in (risk, crisis, urgent, use, callback)))
-        for f in names
-    }
+    return {sys.intern(f): _near(tuple(w.get(f, 0.0) for w in per_task)) for f in names}
 
 
 def _read() -> str:

@@ -177,10 +177,23 @@ def _squeeze(word: str) -> str:
     return _REPEAT.sub(r"\1", word)
 
 
+@cache
+def _abbreviations(code: str) -> dict[str, str]:
+    """The language's own table, with the other languages' ``everywhere`` entries under it
+    ("q" and "xq" in a Spanglish text read as English)."""
+    languages = load().languages
+    table: dict[str, str] = {}
+    for other in languages.values():
+        if other.code != code:
+            table.update({w: other.abbreviations[w] for w in other.everywhere})
+    table.update(languages[code].abbreviations)
+    return table
+
+
 def _expand_word(word: str, lang: Language) -> str:
     if _REPEAT.search(word):
         word = _squeeze(word)
-    table = lang.abbreviations
+    table = _abbreviations(lang.code)
     if word in table:
         return table[word]
     bare = word.replace("'", "")
@@ -214,7 +227,7 @@ def _expanded(word: str, lang: Language) -> str:
             seen.clear()
             kept.clear()
         out = seen[word] = _expand_word(word, lang)
-        if out == word:
+        if out == word and word not in lang.shorthand:
             kept.add(word)
     return out
 
@@ -241,11 +254,34 @@ def expand(text: str, code: str) -> str:
         return text
     parts = _WORD_SPLIT.split(text)  # [between, word, between, word, ..., between]
     seen = _EXPANDED.get(code, {})
+    shorthand = False
     for i in range(1, len(parts), 2):
         word = parts[i]
         out = seen.get(word)
         parts[i] = _expanded(word, lang) if out is None else out
+        shorthand = shorthand or parts[i] in lang.shorthand
+    if shorthand:
+        _read_shorthand(parts, lang)
     return "".join(parts)
+
+
+def _read_shorthand(parts: list[str], lang: Language) -> None:
+    """Digits and letters standing for a word ("wud b done", "go 2 sleep", "me n him"), read
+    as that word only beside the words their entry lists: a "2" after "took" stays a count.
+    Neighbours are the words next to it with nothing but spaces between."""
+    last = len(parts) - 2
+    for i in range(1, len(parts), 2):
+        entry = lang.shorthand.get(parts[i])
+        if entry is None:
+            continue
+        prev = parts[i - 2] if i >= 3 and parts[i - 1].isspace() else ""
+        nxt = parts[i + 2] if i <= last - 2 and parts[i + 1].isspace() else ""
+        if entry.between:
+            hit = prev.isalpha() and nxt.isalpha()
+        else:
+            hit = prev in entry.after or nxt in entry.before
+        if hit:
+            parts[i] = entry.word
 
 
 def full(raw: str, code: str, surfaced: str | None = None) -> str:

@@ -41,6 +41,19 @@ class Hit:
     evidence: str
     urgent: bool
     use: bool  # the client's own substance use (an overdose)
+    also: tuple[str, ...] = ()  # further signals the match carries ("medical")
+
+
+VETO = "!"
+
+
+def veto(rule: Rule, evidence: str) -> Hit:
+    """A match a rule read and judged not to count (a figure of speech, someone else's news,
+    laughter, a negation): the learned backstop must not raise what a rule has seen and set
+    aside. Its signal is ``"!" + signal``, which no category or signal list holds; a rule
+    that only sets aside (``veto``) sets aside its ``also`` signals too."""
+    also = rule.also if rule.veto else ()
+    return Hit(rule.name, VETO + rule.signal, rule.lang, evidence, False, False, also)
 
 
 def _first_content(before: Sequence[str], ctx: Context) -> int:
@@ -64,10 +77,30 @@ def third_party(before: Sequence[str], ctx: Context) -> bool:
         return False
     if i < 0 or before[i] in _BREAKS or before[i] in ctx.self_words:
         return False
+    # "tio, me fume unos porros", "bro i slipped": a word addressing the reader at the start
+    # of a sentence is not the subject.
+    if before[i] in ctx.vocatives and (
+        i == 0 or before[i - 1] in _BREAKS or (i == 1 and before[0] in ctx.possessives)
+    ):
+        return False
     if before[i] in ctx.third_party:
         return True
     # "my roommate will", "mi hermano quiere": a possessed noun as the subject.
     return i > 0 and before[i - 1] in ctx.possessives
+
+
+def _thing(before: Sequence[str], ctx: Context) -> bool:
+    """The subject right before the match is an object ("battery", "phone")."""
+    i = _first_content(before, ctx)
+    return i >= 0 and before[i] in ctx.objects
+
+
+def _own(before: Sequence[str], ctx: Context) -> bool:
+    """The client's own: the sentence starts with the match ("took all my pills", SMS drops
+    the "I") or a first-person word is close before it ("i think i od'd")."""
+    sentence = before[len(before) - before[::-1].index("|") :] if "|" in before else before
+    near = [w for w in sentence[-4:] if w not in _BREAKS]
+    return not near or any(w in ctx.self_words for w in near)
 
 
 def near_miss(before: Sequence[str], ctx: Context, use: bool) -> bool:
@@ -87,6 +120,9 @@ def _resolve(
     the text before the match)."""
     if negated(before, ctx):
         return rule.negated
+    # "my phone is about to die", "se murio la bateria": a thing, not a person.
+    if _thing(before, ctx):
+        return DROP
     if rule.near_miss != KEEP and near_miss(before, ctx, rule.signal == "use"):
         return rule.near_miss
     history = ctx.history
@@ -203,48 +239,125 @@ def past(view: View, code: str) -> bool:
     rule: the answer is kept on the view)."""
     known = view.past.get(code)
     if known is None:
-        past_time = load().languages[code].context.past_time
-        known = view.past[code] = (
-            past_time is not None and past_time.search(view.text, view.words) is not None
+        ctx = load().languages[code].context
+        known = view.past[code] = ctx.past_time is not None and any(
+            not _ongoing(view.text, m.start(), ctx)
+            for m in ctx.past_time.finditer(view.text, view.words)
         )
     return known
 
 
+def _ongoing(text: str, start: int, ctx: Context) -> bool:
+    """ "since this morning", "desde anoche": a time that began before now and lasts."""
+    before = text[max(0, start - 12) : start].split()
+    return bool(before) and before[-1] in ctx.ongoing
+
+
+def _applies(rule: Rule, view: View) -> bool:
+    """The rule's message-wide conditions: one of ``with_any`` occurs, none of
+    ``without_any`` does."""
+    if rule.with_any is not None and rule.with_any.search(view.text, view.words) is None:
+        return False
+    return rule.without_any is None or rule.without_any.search(view.text, view.words) is None
+
+
+def _clause(view: View, start: int, end: int) -> str:
+    """The clause around a span: between the nearest separators ("|" or ",") on each side."""
+    text = view.text
+    left = max(text.rfind("|", 0, start), text.rfind(",", 0, start))
+    ends = [i for i in (text.find("|", end), text.find(",", end)) if i >= 0]
+    return text[left + 1 : min(ends) if ends else len(text)]
+
+
+def _clause_past(view: View, span: tuple[int, int], ctx: Context) -> bool:
+    """A "before now" time in the match's own clause, and no "now" there ("quit friday and
+    now im seeing bugs" is now; "had a seizure last night" is not)."""
+    clause = _clause(view, *span)
+    if ctx.past_time is None or not any(
+        not _ongoing(clause, m.start(), ctx) for m in ctx.past_time.finditer(clause, view.words)
+    ):
+        return False
+    return ctx.present.isdisjoint(clause.split())
+
+
 def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[Hit]:
     """The surviving hits of one rule, trying only the given patterns and sentences."""
-    text = view.text
     matches = _matches(rule, wanted, view)
-    if not matches or (
-        rule.with_any is not None and rule.with_any.search(text, view.words) is None
-    ):
+    if not matches or not _applies(rule, view):
         return
     matches.sort(key=lambda m: m.start())
-    lang = lexicons.languages[rule.lang]
-    ctx = lang.context
+    ctx = lexicons.languages[rule.lang].context
     unless = _unless_spans(rule, view)
     before_now = past(view, rule.lang)
     if before_now and rule.past == DROP:
         return
     # "i cant breathe lol", "lips are blue from the slushie haha": laughter is not an emergency.
-    if rule.urgent and not view.words.isdisjoint(ctx.laughter):
+    laughs = not view.words.isdisjoint(ctx.laughter)
+    if laughs and (rule.urgent or rule.laughter == DROP):
+        yield veto(rule, matches[0].group(0).strip())
         return
-    urgent = rule.urgent and (not before_now or rule.past == "urgent")
+    # A rule that hands a past match on reads the past per clause (a seizure "last night"
+    # goes to a same-day call; "stopped drinking friday, now seizing" stays 911).
+    per_clause = rule.past not in (KEEP, DROP, "urgent")
     for m in matches:
         start, end = m.start(), m.end()
         if end <= start:
             continue
         if any(s < end and start < e for s, e in unless):
+            yield veto(rule, m.group(0).strip())
             continue
         before = _words_before(view, start)
         outcome = _resolve(rule, view, start, end, ctx, before)
-        if outcome == DROP:
+        if outcome != DROP and (rule.others_past != KEEP or rule.others_recent != KEEP):
+            outcome = _others(rule, outcome, view, (start, end), before, before_now)
+        told_past = _clause_past(view, (start, end), ctx) if per_clause else before_now
+        if outcome == KEEP and per_clause and told_past:
+            outcome = rule.past
+        if outcome == KEEP and laughs and rule.laughter != KEEP:
+            outcome = rule.laughter
+        if outcome == DROP or rule.veto:
+            yield veto(rule, m.group(0).strip())
             continue
-        evidence = text[start:end].strip()
+        evidence = view.text[start:end].strip()
         if outcome == KEEP:
+            urgent = rule.urgent and (not told_past or rule.past == "urgent")
+            # An urgent rule's further signals describe the emergency ("medical"): told as
+            # past, the match keeps its tier, not them.
+            also = rule.also if urgent or not rule.urgent else ()
             own = not third_party(before, ctx)
-            yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own)
+            yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own,
+                      also)  # fmt: skip
         else:
-            yield Hit(outcome, outcome.split(".", 1)[0], rule.lang, evidence, False, False)
+            target = lexicons.by_name[outcome]
+            yield Hit(outcome, target.signal, rule.lang, evidence, False, False, target.also)
+
+
+def _others(
+    rule: Rule,
+    outcome: str,
+    view: View,
+    span: tuple[int, int],
+    before: Sequence[str],
+    before_now: bool,
+) -> str:
+    """What a match about someone else becomes when it is told as history or a report (news,
+    media, a group topic: ``others_past``) or with a "before now" time (``others_recent``):
+    "saw on the news 2 people od'd" is nothing, "my friend od'd last night" a friend at risk."""
+    ctx = load().languages[rule.lang].context
+    someone_else = third_party(before, ctx)
+    if not someone_else and _own(before, ctx):
+        return outcome
+    sentence = view.sentence(*span)
+    told = any(
+        rx is not None and rx.search(sentence, view.words) is not None
+        for rx in (ctx.history, ctx.reported, ctx.distant)
+    )
+    if told and rule.others_past != KEEP:
+        return rule.others_past
+    # "a guy i used with od'd", "hubo 3 sobredosis": nobody's, unless someone else is named.
+    if someone_else and before_now and rule.others_recent != KEEP:
+        return rule.others_recent
+    return outcome
 
 
 def with_intent(hits: list[Hit], view: View, lexicons: Lexicons) -> list[Hit]:

@@ -289,6 +289,25 @@ def test_retention_purge_keeps_what_the_followup_list_needs(
     svc.close()
 
 
+def test_the_words_that_made_a_reply_urgent_are_encrypted_and_purged_with_it(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    s = make_settings(database_url=database_url, checkin_days="daily", retention="1d")
+    svc = Service(s, transport=FakeTransport(), clock=lambda: NOW)
+    add_client(svc.db, "C1", phone="+13125550101", now=NOW - timedelta(days=3))
+    body = "he is having a seizure on the kitchen floor"
+    svc.receive(from_phone="+13125550101", body=body, now=NOW + timedelta(minutes=10))
+    with svc.db.read() as sess:
+        reply = sess.scalars(select(Reply)).one()
+        assert reply.urgent is True and "seizure" in (reply.urgent_evidence or "")
+    assert "seizure" not in raw_dump(database_url)  # the body and the words, both encrypted
+    purge(svc.db, s, NOW + timedelta(days=2))
+    with svc.db.read() as sess:
+        reply = sess.scalars(select(Reply)).one()
+        assert (reply.body, reply.urgent_evidence, reply.urgent) == ("", None, True)
+    svc.close()
+
+
 def test_consent_export_lists_every_event(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                           ) -> None:  # fmt: skip
     env = example_env(tmp_path, keys=TEST_KEY)  # fmt: skip

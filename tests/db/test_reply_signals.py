@@ -243,6 +243,33 @@ def test_rule_signals_and_rule_are_stored_and_in_replies_json(
     assert [r["category"] for r in json.loads(capsys.readouterr().out)] == ["concern"]
 
 
+def test_urgency_and_the_words_that_made_it_are_stored_and_in_replies_json(
+    service: Service,
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    say(service, ANA, "my husband is having a seizure on the floor", WED_NOON)
+    urgent = last_reply(service)
+    assert urgent.urgent is True and urgent.urgent_evidence
+    assert "seizure" in urgent.urgent_evidence
+    say(service, ANA, "ran out of my suboxone, pharmacy wont fill it", WED_NOON + timedelta(1))
+    calm = last_reply(service)
+    assert calm.urgent is False and calm.urgent_evidence is None
+    assert "medication" in json.loads(calm.signals or "[]")
+    env = tmp_path / "cli.env"
+    env.write_text(
+        f"NOTIFIER_DATABASE_URL={database_url}\nNOTIFIER_ENCRYPTION_KEYS={TEST_KEY}\n"
+        "NOTIFIER_LOG_FORMAT=json\n"
+    )
+    capsys.readouterr()
+    assert main(["--env-file", str(env), "replies", "--format", "json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows[urgent.id]["urgent"] is True
+    assert rows[urgent.id]["signals"] == ["crisis", "medical"]
+    assert rows[calm.id]["urgent"] is False
+
+
 # --- attendance and attribution ------------------------------------------------------------
 def test_rule_confirm_and_decline_are_acknowledged(
     service: Service, clock: Clock, fake: FakeTransport

@@ -19,7 +19,7 @@ CRISIS = [
     case("crisis_cutting_myself", "been cutting myself again", "crisis"),
     case("crisis_self_harm_hyphenated", "self-harm urges are bad", "crisis"),
     case("crisis_overdose_shouting", "OVERDOSE!!", "crisis"),
-    case("crisis_odd_with_apostrophe", "my friend OD'd last night", "crisis"),
+    case("crisis_odd_with_apostrophe", "i think i OD'd, everything is spinning", "crisis"),
     case("crisis_odd_curly_apostrophe", "I OD\u2019d", "crisis"),
     case("crisis_took_too_many_pills", "took too many pills", "crisis"),
     case("crisis_no_reason_to_live", "there's no reason to live", "crisis"),

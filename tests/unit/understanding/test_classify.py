@@ -18,6 +18,7 @@ from notifier.understanding import (
     DEFAULT_CRISIS_TERMS,
     MAX_CHARS,
     Category,
+    Signal,
     classify,
     parse_score,
 )
@@ -264,7 +265,9 @@ def test_classify_never_raises_and_stays_in_contract(
         assert result.score is None
     assert result.rule and result.rule != "error"
     assert result.language in ("en", "es")
-    assert set(result.signals) <= {"crisis", "concern", "use", "callback"}
+    assert set(result.signals) <= {s.value for s in Signal}
+    assert list(result.signals) == [s.value for s in Signal if s.value in result.signals]
+    assert not result.urgent or result.urgent_evidence
     if result.category == "opt_out":
         assert result.revokes
     if opted_out:
@@ -368,7 +371,7 @@ def test_concern_beats_opt_out_and_still_revokes() -> None:
         ("gun in my hand", True),
         ("I want to kill myself", False),
         ("been saving my pills", False),
-        ("my friend OD'd last night", False),
+        ("i overdosed last night", False),
     ],
 )
 def test_urgent_only_when_life_is_in_danger_now(text: str, urgent: bool) -> None:
@@ -377,9 +380,16 @@ def test_urgent_only_when_life_is_in_danger_now(text: str, urgent: bool) -> None
     assert result.urgent is urgent
 
 
+def test_someone_elses_overdose_before_now_is_a_friend_at_risk_not_911() -> None:
+    # POLICY.md: a friend at risk is concern; an overdose told as news or history is nothing.
+    result = classify("my friend OD'd last night")
+    assert (result.category, result.urgent) == ("concern", False)
+    assert result.rule.startswith("concern.third_party.")
+
+
 def test_signals_are_plain_strings_in_order() -> None:
     result = classify("took all my pills, please call me")
-    assert result.signals == ("crisis", "use", "callback")
+    assert result.signals == ("crisis", "use", "callback", "medical")
     assert all(type(s) is str for s in result.signals)
     assert type(result.category) is str
 

@@ -60,8 +60,8 @@ SHARED = [
     ("en", "this is my last text, goodbye everyone", "crisis", "crisis.farewell"),
     ("es", "este es mi ultimo mensaje", "crisis", "crisis.farewell"),
     # passive ideation, hopelessness, burden
-    ("en", "i wish i could sleep and never wake up", "concern", "concern.passive_ideation"),
-    ("es", "quisiera dormir y no despertar", "concern", "concern.passive_ideation"),
+    ("en", "i wish i could sleep and never wake up", "crisis", "crisis.passive_ideation"),
+    ("es", "quisiera dormir y no despertar", "crisis", "crisis.passive_ideation"),
     ("en", "what's the point anymore", "concern", "concern.hopelessness"),
     ("es", "ya nada tiene sentido", "concern", "concern.hopelessness"),
     ("en", "everyone would be better off without me", "concern", "concern.burden"),
@@ -96,7 +96,8 @@ def test_overdose_now_is_urgent_and_use(lang: str, text: str) -> None:
         f"crisis.overdose_now.{lang}",
         True,
     )
-    assert result.signals == ("crisis", "use")
+    # An overdose now is also a body in danger (POLICY.md: medical).
+    assert result.signals == ("crisis", "use", "medical")
 
 
 @pytest.mark.parametrize(
@@ -109,7 +110,11 @@ def test_overdose_now_is_urgent_and_use(lang: str, text: str) -> None:
 )
 def test_someone_else_not_breathing_is_urgent_without_use(lang: str, text: str) -> None:
     result = classify(text)
-    assert (result.category, result.urgent, result.signals) == ("crisis", True, ("crisis",))
+    assert (result.category, result.urgent, result.signals) == (
+        "crisis",
+        True,
+        ("crisis", "medical"),
+    )
     assert result.rule == f"crisis.someone_unresponsive.{lang}"
 
 
