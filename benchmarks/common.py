@@ -8,6 +8,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,9 +75,39 @@ def child(module: str, *args: str, timeout: float = 900) -> dict[str, Any]:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (MB)."""
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_rss_of(pid: int) -> float | None:
+    """Another running process's peak resident memory (MB, Linux's VmHWM), read before it is
+    stopped; None where /proc does not say."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def wait_rss(proc: Any, timeout: float | None = None) -> tuple[int, float]:
+    """Wait for a child started with subprocess.Popen; (exit status, its peak RSS in MB).
+    os.wait4 gives the rusage of that one child, so every process gets its own figure."""
+    import os as _os
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        pid, status, usage = _os.wait4(proc.pid, _os.WNOHANG)
+        if pid:
+            proc.returncode = _os.waitstatus_to_exitcode(status)
+            return proc.returncode, usage.ru_maxrss / 1024
+        if deadline is not None and time.monotonic() > deadline:
+            proc.kill()
+            deadline = None
+        time.sleep(0.05)
 
 
 def machine() -> str:
@@ -109,6 +140,10 @@ def machine() -> str:
         f"{os.cpu_count()} x {cpu}{mem}; Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}{pg}"
     )
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
