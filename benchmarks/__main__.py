@@ -11,27 +11,57 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import ROOT, child, drop, machine, met, scratch, table
 
 
-def b1(quick: bool) -> str:
+def _b1_size(backend: str, clients: int) -> dict[str, Any]:
+    url = scratch(backend)
+    try:
+        child("benchmarks.b1_plan", "seed", url, str(clients), timeout=7200)
+        ours = child("benchmarks.b1_plan", "plan", url, timeout=7200)
+        base = child("benchmarks.b1_plan", "baseline", url, timeout=7200)
+    finally:
+        drop(url)
+    return {"backend": backend, "clients": clients, "ours": ours, "base": base}
+
+
+def b1(quick: bool, big: bool = False) -> str:
+    sizes = [2_000, 10_000] if quick else [10_000, 100_000]
+    if big:
+        sizes.append(1_000_000)
+    runs = [_b1_size(b, n) for n in sizes for b in ("sqlite", "postgresql")]
     rows: list[list[str]] = []
-    for backend in ("sqlite", "postgresql"):
-        url = scratch(backend)
-        try:
-            ours = child("benchmarks.b1_plan", "plan", url)
-            base = child("benchmarks.b1_plan", "baseline", url)
-        finally:
-            drop(url)
+    for r in runs:
+        ours, base = r["ours"], r["base"]
         ratio = float(ours["first_s"]) / float(base["seconds"])
         replan = float(ours["replan_s"]) / float(ours["first_s"])
-        rows.append([backend, ours["rows"], f"{ours['first_s']:.2f} s", f"{base['seconds']:.2f} s",
-                     f"{ratio:.2f}x (<= 2x)", f"{ours['replan_s']:.2f} s = {replan:.1%} (<= 10%)",
-                     f"{ours['peak_rss_mb']:.0f} MB (< 300 MB)"])  # fmt: skip
-    return table("B1 plan: a week for 10,000 clients in 6 groups",
-                 ["database", "rows", "planner", "raw executemany", "ratio", "re-plan unchanged",
-                  "peak memory"], rows)  # fmt: skip
+        rss = float(ours["peak_rss_mb"])
+        rows.append([r["backend"], f"{r['clients']:,}", f"{ours['rows']:,}",
+                     f"{ours['first_s']:.1f} s", f"{base['seconds']:.1f} s",
+                     f"{ratio:.2f}x {met(ratio <= 2)} (<= 2x)",
+                     f"{ours['replan_s']:.2f} s = {replan:.1%} {met(replan <= 0.1)} (<= 10%)",
+                     f"{rss:.0f} MB {met(rss < 300)} (< 300 MB)",
+                     f"{float(base['peak_rss_mb']):.0f} MB"])  # fmt: skip
+    note = ""
+    try:
+        from benchmarks.figures import FIGURES, memory_curve
+
+        series: dict[str, list[tuple[int, float]]] = {}
+        for r in runs:
+            series.setdefault(r["backend"], []).append(
+                (r["clients"], float(r["ours"]["peak_rss_mb"]))
+            )
+        path = memory_curve(series, 300, FIGURES / "b1_memory.png",
+                            "B1: the planner's peak memory, a week per roster size")  # fmt: skip
+        note = f"\n(figure: {path.relative_to(ROOT)})"
+    except ImportError:
+        note = "\n(no figure: matplotlib is not installed)"
+    return table("B1 plan: a week for N clients in 6 groups, the roster a slice at a time",
+                 ["database", "clients", "rows", "planner", "raw executemany, streamed",
+                  "ratio", "re-plan unchanged", "planner peak RSS",
+                  "baseline peak RSS"], rows) + note  # fmt: skip
 
 
 def _b2_run(side: str, backend: str, procs: int, n: int) -> tuple[float, int, int, float]:
@@ -52,7 +82,7 @@ def _b2_run(side: str, backend: str, procs: int, n: int) -> tuple[float, int, in
     return n / elapsed, len(ids) - len(set(ids)), n - len(set(ids)), rss
 
 
-def b2(quick: bool) -> str:
+def b2(quick: bool, big: bool = False) -> str:
     n = 3000 if quick else 10_000
     rows: list[list[str]] = []
     for backend, procs in (("postgresql", 1), ("postgresql", 2), ("sqlite", 1)):
@@ -69,7 +99,7 @@ def b2(quick: bool) -> str:
                   "peak RSS per process (notifier / same work)"], rows)  # fmt: skip
 
 
-def b3(quick: bool) -> str:
+def b3(quick: bool, big: bool = False) -> str:
     rows: list[list[str]] = []
     for cap, seconds in ((1, 30), (3, 20), (75, 20)):
         r = child("benchmarks.b3_paced", str(cap), str(seconds / 2 if quick else seconds))
@@ -87,7 +117,7 @@ def _mb(value: object) -> str:
     return "?" if value is None else f"{float(str(value)):.0f} MB"
 
 
-def b4(quick: bool) -> str:
+def b4(quick: bool, big: bool = False) -> str:
     r = child("benchmarks.b4_inbound", "10" if quick else "30", timeout=1800)
     fair = float(r["rps"]) / float(r["durable_rps"])
     ratio = float(r["rps"]) / float(r["bare_rps"])
@@ -116,7 +146,7 @@ def b4(quick: bool) -> str:
     )  # fmt: skip
 
 
-def b5(quick: bool) -> str:
+def b5(quick: bool, big: bool = False) -> str:
     from benchmarks.classify import TIMINGS, verdict
 
     r = child("benchmarks.classify")
@@ -130,7 +160,7 @@ def b5(quick: bool) -> str:
                  ["messages", "timing", "p50", "p99", "max"], rows)  # fmt: skip
 
 
-def b6(quick: bool) -> str:
+def b6(quick: bool, big: bool = False) -> str:
     from benchmarks import crisis_burst as cb
 
     seconds = "15" if quick else "60"
@@ -139,19 +169,42 @@ def b6(quick: bool) -> str:
     return table(cb.title(3000, 100, 1000), cb.HEADER, cb.rows(r["results"]))
 
 
+def cli(quick: bool, big: bool = False) -> str:
+    from benchmarks import cli_scale as cs
+
+    clients, groups = (5_000, 20) if quick else (100_000, 200)
+    r = child("benchmarks.cli_scale", "--clients", str(clients), "--groups", str(groups),
+              timeout=7200)  # fmt: skip
+    return table(cs.title(clients, groups, "sqlite"), cs.HEADER, cs.rows(r["results"]))
+
+
+BENCHMARKS = {"B1": b1, "B2": b2, "B3": b3, "B4": b4, "B5": b5, "B6": b6, "CLI": cli}
+SIZES = """Expected durations on a 2-core machine: the default run about 25 minutes (B1's
+100,000-client plans and the CLI run about 10 of them); --state-scale adds B1 at 1,000,000
+clients on SQLite and PostgreSQL (about 40 minutes, 10 GB of disk)."""
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--only", default="B1,B2,B3,B4,B5,B6")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", epilog=SIZES)
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="e.g. B1,B4,CLI")
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
+    parser.add_argument(
+        "--state-scale", action="store_true", help="also the long runs at state scale (see below)"
+    )
     parser.add_argument("--markdown", help="also write the tables to this file")
     args = parser.parse_args()
     chosen = {x.strip().upper() for x in args.only.split(",")}
+    unknown = chosen - set(BENCHMARKS)
+    if unknown:
+        parser.error(
+            f"--only: unknown {', '.join(sorted(unknown))}; expected {', '.join(BENCHMARKS)}"
+        )
     header = f"notifier benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\nmachine: {machine()}"
     print(header, flush=True)
     out = [header]
-    for name, fn in (("B1", b1), ("B2", b2), ("B3", b3), ("B4", b4), ("B5", b5), ("B6", b6)):
+    for name, fn in BENCHMARKS.items():
         if name in chosen:
-            text = fn(args.quick)
+            text = fn(args.quick, args.state_scale)
             print(text, flush=True)
             out.append(text)
     if args.markdown:

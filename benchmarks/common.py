@@ -8,7 +8,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,14 +74,19 @@ def child(module: str, *args: str, timeout: float = 900) -> dict[str, Any]:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far (MB)."""
+    """This process's peak resident memory so far (MB): VmHWM, its own memory map's
+    high-water mark. (getrusage's ru_maxrss would include the parent's memory at fork: Linux
+    carries it across exec.)"""
+    value = peak_rss_of(os.getpid())
+    if value is not None:
+        return value
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def peak_rss_of(pid: int) -> float | None:
-    """Another running process's peak resident memory (MB, Linux's VmHWM), read before it is
+    """A running process's peak resident memory (MB, Linux's VmHWM), read before it is
     stopped; None where /proc does not say."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -93,21 +97,22 @@ def peak_rss_of(pid: int) -> float | None:
     return None
 
 
-def wait_rss(proc: Any, timeout: float | None = None) -> tuple[int, float]:
-    """Wait for a child started with subprocess.Popen; (exit status, its peak RSS in MB).
-    os.wait4 gives the rusage of that one child, so every process gets its own figure."""
-    import os as _os
-
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while True:
-        pid, status, usage = _os.wait4(proc.pid, _os.WNOHANG)
-        if pid:
-            proc.returncode = _os.waitstatus_to_exitcode(status)
-            return proc.returncode, usage.ru_maxrss / 1024
-        if deadline is not None and time.monotonic() > deadline:
-            proc.kill()
-            deadline = None
-        time.sleep(0.05)
+def run_measured(
+    module: str, *args: str, env: dict[str, str] | None = None, timeout: float = 3600
+) -> tuple[subprocess.CompletedProcess[str], float | None]:
+    """``python -m module args`` in a process of its own (through benchmarks.measured), and
+    that process's peak RSS in MB."""
+    with tempfile.NamedTemporaryFile(prefix="notifier-rss-", suffix=".txt") as rss:
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.measured", module, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=dict(env if env is not None else os.environ, NOTIFIER_BENCH_RSS_FILE=rss.name),
+        )
+        text_ = Path(rss.name).read_text().strip()
+    return proc, float(text_) if text_ else None
 
 
 def machine() -> str:
