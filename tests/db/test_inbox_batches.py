@@ -134,12 +134,12 @@ def snapshot(db: Database) -> dict[str, Any]:
                     r.rule,
                     r.label,
                     r.body,
-                ).order_by(r.id)  # fmt: skip
+                ).order_by(r.id)
             ).all(),
             "messages": s.execute(
                 select(
                     m.id, m.dedupe_key, m.kind, m.label, m.client_id, m.recipient, m.body, m.due_at
-                ).order_by(m.id)  # fmt: skip
+                ).order_by(m.id)
             ).all(),
             "clients": s.execute(select(c.id, c.opted_out_at).order_by(c.id)).all(),
             "consent": s.execute(select(e.client_id, e.event, e.source).order_by(e.id)).all(),

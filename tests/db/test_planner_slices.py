@@ -3,6 +3,7 @@ plan exactly what one pass over everyone plans, and judge every planned row once
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -49,9 +50,16 @@ def snapshot(db: Database) -> set[tuple[object, ...]]:
             tuple(r)
             for r in sess.execute(
                 select(
-                    m.dedupe_key, m.kind, m.client_id, m.session_id, m.label, m.due_at,
-                    m.not_after, m.status, m.reason,
-                )  # fmt: skip
+                    m.dedupe_key,
+                    m.kind,
+                    m.client_id,
+                    m.session_id,
+                    m.label,
+                    m.due_at,
+                    m.not_after,
+                    m.status,
+                    m.reason,
+                )
             )
         }
 
@@ -106,7 +114,8 @@ def test_every_slice_judges_its_own_rows_once(
     assert res.canceled > 0 and res.messages_added == 0
     with database.read() as sess:
         rows = sess.execute(select(Message.client_id, Message.status, Message.reason)).all()
-    assert all(r.status == CANCELED and r.reason == "replanned" for r in rows if r.client_id in gone)
+    ours = [r for r in rows if r.client_id in gone]
+    assert all(r.status == CANCELED and r.reason == "replanned" for r in ours)
     assert all(r.status != CANCELED for r in rows if r.client_id not in gone)
     assert set(before) >= gone
 
@@ -120,7 +129,7 @@ def test_roster_slices_cover_every_id_once(
         ids = [c.id for p in parts for c in p.clients]
         assert ids == sorted(set(ids)) and len(ids) == 7
         assert parts[0].after is None and parts[-1].upto is None
-        for earlier, later in zip(parts, parts[1:], strict=False):
+        for earlier, later in itertools.pairwise(parts):
             assert earlier.upto == later.after is not None
 
 
