@@ -80,8 +80,11 @@ test-clock-ahead: $(STAMP) $(PRISM) $(AXE) browser-deps
 	DONT_FAKE_MONOTONIC=1 PYTHONPATH=$(CURDIR)/tests/clock_ahead faketime -f "+365d" \
 	  $(MAKE) --no-print-directory test
 
+# Every benchmark beside its baseline (docs/benchmarks.md), about 25 minutes on 2 cores.
+# `make bench BENCH_FLAGS=--state-scale` adds the long runs at state scale (the planner at
+# 1,000,000 clients, a statewide noon on two replicas): about 90 minutes more.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_FLAGS)
 
 # Reply classification against the labelled corpus (evaluation/corpus); a report, exit 0 even
 # when a target is missed. Writes docs/classification.md with the misses.

@@ -74,9 +74,45 @@ def child(module: str, *args: str, timeout: float = 900) -> dict[str, Any]:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (MB): VmHWM, its own memory map's
+    high-water mark. (getrusage's ru_maxrss would include the parent's memory at fork: Linux
+    carries it across exec.)"""
+    value = peak_rss_of(os.getpid())
+    if value is not None:
+        return value
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_rss_of(pid: int) -> float | None:
+    """A running process's peak resident memory (MB, Linux's VmHWM), read before it is
+    stopped; None where /proc does not say."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def run_measured(
+    module: str, *args: str, env: dict[str, str] | None = None, timeout: float = 3600
+) -> tuple[subprocess.CompletedProcess[str], float | None]:
+    """``python -m module args`` in a process of its own (through benchmarks.measured), and
+    that process's peak RSS in MB."""
+    with tempfile.NamedTemporaryFile(prefix="notifier-rss-", suffix=".txt") as rss:
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.measured", module, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=dict(env if env is not None else os.environ, NOTIFIER_BENCH_RSS_FILE=rss.name),
+        )
+        text_ = Path(rss.name).read_text().strip()
+    return proc, float(text_) if text_ else None
 
 
 def machine() -> str:
@@ -109,6 +145,10 @@ def machine() -> str:
         f"{os.cpu_count()} x {cpu}{mem}; Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}{pg}"
     )
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

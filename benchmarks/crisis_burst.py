@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import create_engine, select
 
 from benchmarks.b4_inbound import _wait
-from benchmarks.common import KEY, drop, machine, scratch, table
+from benchmarks.common import KEY, drop, machine, peak_rss_of, scratch, table
 from benchmarks.loadgen import form_request, paced
 
 TARGET_S = 2.0
@@ -151,6 +151,7 @@ def measure(
                 break
             time.sleep(0.5)
         backlog_s = time.time() - burst_end
+        rss = peak_rss_of(service.pid)
     finally:
         service.terminate()
         service.wait(60)
@@ -184,6 +185,7 @@ def measure(
         "met": len(latencies) == len(crisis) and bool(latencies) and latencies[-1] < TARGET_S,
         "replies": recorded,
         "all_recorded_after_s": backlog_s if recorded >= total else None,
+        "peak_rss_mb": rss,
     }
 
 
@@ -199,12 +201,14 @@ def rows(results: list[dict[str, Any]]) -> list[list[object]]:
             ("met" if r["met"] else "NOT met") + f" (< {TARGET_S:.0f} s)",
             f"{r['replies']}, all {drained:.0f} s after the burst" if drained is not None
             else f"{r['replies']} (not all)",
+            "?" if r.get("peak_rss_mb") is None else f"{r['peak_rss_mb']:.0f} MB",
         ])  # fmt: skip
     return out
 
 
 HEADER = ["database", "webhooks (HTTP status: count)", "webhook p99", "crisis answered",
-          "p50", "p99", "max", "every crisis reply", "replies recorded"]  # fmt: skip
+          "p50", "p99", "max", "every crisis reply", "replies recorded",
+          "service peak RSS"]  # fmt: skip
 
 
 def title(per_minute: float, crisis_every: int, clients: int) -> str:

@@ -39,6 +39,7 @@ from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
 log = logging.getLogger(__name__)
 
 ESCALATE_INTERVAL = timedelta(minutes=1)
+INBOX_BATCH = 50  # deliveries claimed, and recorded in one transaction, at a time
 
 
 @dataclass
@@ -174,29 +175,40 @@ class Service:
             now=self.clock(),
         )
 
-    def process_inbox(self, now: datetime | None = None, paced: bool = False) -> int:
-        """Turn stored deliveries into replies (and send what answers them)."""
+    def process_inbox(
+        self, now: datetime | None = None, paced: bool = False, batched: bool = True
+    ) -> int:
+        """Turn stored deliveries into replies (and send what answers them), a batch per
+        transaction (notifier.inbound.inbox.process; ``batched=False``: one by one)."""
         total = 0
-        queued = False
+        batch_started = 0.0
         last_cost = 0.0
 
         def handle(**kwargs: Any) -> InboundResult:
-            nonlocal queued, last_cost
-            started = time.monotonic()
-            result = self.receive(**kwargs)
-            last_cost = time.monotonic() - started
-            queued = queued or bool(result.queued)
-            if queued and result.category == "crisis":
-                self.send_now()  # the crisis response and the alerts go out at once
-                queued = False
-            return result
+            return replies.receive(self.db, self.settings, templates=self.templates, **kwargs)
+
+        def after(results: list[object]) -> None:
+            # Once the batch is committed: metrics, and what it queued goes out at once (a
+            # crisis batch is a batch of its own, so its response does not wait for others).
+            nonlocal last_cost
+            last_cost = time.monotonic() - batch_started
+            queued = False
+            for result in results:
+                assert isinstance(result, InboundResult)
+                if self.metrics is not None and not result.duplicate:
+                    self.metrics.reply_received(result.category, result.queued)
+                queued = queued or bool(result.queued)
+            if queued:
+                self.send_now()
 
         def pace(urgent: bool) -> None:
-            # During a burst of webhooks, ordinary replies take about a tenth of
-            # the process, so Twilio keeps getting fast answers; crisis messages never wait
-            # (one stored during the pause ends it).
-            if not urgent and time.monotonic() - self.last_webhook < 0.2:
+            # During a burst of webhooks, ordinary replies take about a tenth of the process,
+            # so Twilio keeps getting fast answers; crisis messages never wait (one stored
+            # during the pause ends it).
+            nonlocal batch_started
+            if paced and not urgent and time.monotonic() - self.last_webhook < 0.2:
                 self.urgent_stored.wait(max(9 * last_cost, 0.002))
+            batch_started = time.monotonic()
 
         def urgent_arrived() -> bool:
             # Cleared before the claim that takes it, so one stored meanwhile is not missed.
@@ -212,13 +224,13 @@ class Service:
                 self.dispatcher.worker_id,
                 now or self.clock(),
                 handle,
-                pace=pace if paced else None,
+                limit=INBOX_BATCH,
+                pace=pace,
                 urgent_arrived=urgent_arrived,
+                after=after,
+                batched=batched,
             )
             total += n
-            if queued:
-                self.send_now()
-                queued = False
             if n == 0:
                 return total
 

@@ -7,12 +7,14 @@ commit per delivery was most of a webhook's cost; now Twilio gets its answer as 
 delivery is durable, however busy classification and replies are.
 
 :func:`process` claims stored rows (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, with a lease so a replica that dies mid-way loses nothing), hands each to the one
+PostgreSQL, with a lease so a replica that dies mid-way loses nothing) and hands them to the one
 inbound path (:func:`notifier.inbound.replies.receive`, which also de-duplicates on the
-MessageSid) and deletes it. Crisis messages (flagged at the webhook) go first, also past the
-rest of a batch already claimed: a crisis that arrives while the worker is paced through fifty
-ordinary replies is taken before the next of them (B6 in docs/benchmarks.md: it waited up to 3.5
-s before). A row that fails five times is kept, with its error, for a person to look at.
+MessageSid) in batches: one transaction records a batch's replies, what answers them, and
+deletes their inbox rows (a durable commit per reply was most of the worker's cost). Crisis
+messages (flagged at the webhook) go first, in a batch of their own, also past the rest of a
+batch already claimed: a crisis that arrives while the worker is paced through fifty ordinary
+replies is taken before the next of them (B6 in docs/benchmarks.md: it waited up to 3.5 s
+before). A row that fails five times is kept, with its error, for a person to look at.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -161,11 +164,22 @@ def process(
     pace: Callable[[bool], None] | None = None,
     urgent_arrived: Callable[[], bool] | None = None,
     urgent_only: bool = False,
+    after: Callable[[list[object]], None] | None = None,
+    batched: bool = True,
 ) -> int:
     """Process up to ``limit`` stored deliveries, crisis first; returns how many were handled.
-    ``pace(urgent)`` is called before each one (the worker uses it to leave the webhook room
-    during a burst). ``urgent_arrived()`` is asked before each ordinary one: when it says a
-    crisis message has been stored since, unclaimed crisis rows are handled first."""
+
+    The claimed rows are handled in batches, each one write transaction (:meth:`Database.batch`:
+    the replies, what answers them, and the inbox rows' delete commit together, so a reply is
+    recorded exactly when its delivery leaves the inbox). Crisis rows form a batch of their
+    own, committed first. ``after(results)`` is called after each batch commits (the worker
+    sends what was queued then). ``pace(urgent)`` is called before each batch (the worker
+    uses it to leave the webhook room during a burst). ``urgent_arrived()`` is asked before
+    each ordinary delivery: when it says a crisis message has been stored since, the batch
+    so far is committed and unclaimed crisis rows are handled first. A batch that fails is
+    rolled back and its deliveries handled again one by one, so one bad delivery holds up no
+    other. ``batched=False`` handles every delivery in its own transactions (the way before
+    batches; the tests compare the two)."""
     ids = claim(db, worker, now, limit, urgent_only=urgent_only)
     if not ids:
         return 0
@@ -185,21 +199,102 @@ def process(
             .where(i.id.in_(ids), i.claimed_by == worker)
             .order_by(i.urgent.desc(), i.id)
         ).all()
+    if not batched:
+        return _one_by_one(db, worker, list(rows), handle, after, pace, urgent_arrived, now, limit)
     done = 0
-    for r in rows:
+    left = list(rows)
+    while left:
+        if pace is not None:
+            pace(bool(left[0].urgent))
+        run = _batch(db, worker, left, handle, urgent_arrived)
+        left = left[len(run.taken) :]
+        if run.failed:
+            done += _one_by_one(db, worker, run.taken, handle, after)
+        else:
+            done += run.deleted
+            if after is not None and run.results:
+                after(run.results)
+        if run.preempted:
+            done += process(db, worker, now, handle, limit, urgent_only=True, after=after)
+    return done
+
+
+@dataclass
+class _Run:
+    taken: list[Any] = field(default_factory=list)  # rows handled (or tried), in order
+    results: list[object] = field(default_factory=list)
+    deleted: int = 0  # inbox rows removed (still ours) when the batch committed
+    preempted: bool = False  # a crisis was stored meanwhile: it goes next
+    failed: bool = False  # rolled back: handle ``taken`` again one by one
+
+
+def _batch(
+    db: Database,
+    worker: str,
+    rows: list[Any],
+    handle: Callable[..., object],
+    urgent_arrived: Callable[[], bool] | None,
+) -> _Run:
+    """Handle rows from the front of ``rows`` in one transaction, up to the first of another
+    urgency or until a crisis is stored meanwhile."""
+    run = _Run()
+    try:
+        with db.batch() as s:
+            for r in rows:
+                if r.urgent != rows[0].urgent:
+                    break
+                if not r.urgent and urgent_arrived is not None and urgent_arrived():
+                    run.preempted = True
+                    break
+                run.taken.append(r)
+                run.results.append(handle(**_delivery(r)))
+            if run.taken:
+                ids = [r.id for r in run.taken]
+                run.deleted = rowcount(
+                    s.execute(
+                        delete(INBOX).where(INBOX.c.id.in_(ids), INBOX.c.claimed_by == worker)
+                    )
+                )
+    except Exception as exc:
+        log.info(
+            "inbox batch rolled back, handled one by one",
+            extra={
+                "event": "inbox.batch_failed",
+                "size": len(run.taken),
+                "error": type(exc).__name__,
+            },
+        )
+        run.failed = True
+    return run
+
+
+def _one_by_one(
+    db: Database,
+    worker: str,
+    rows: list[Any],
+    handle: Callable[..., object],
+    after: Callable[[list[object]], None] | None,
+    pace: Callable[[bool], None] | None = None,
+    urgent_arrived: Callable[[], bool] | None = None,
+    now: datetime | None = None,
+    limit: int = 50,
+) -> int:
+    """Each row in its own transactions, as before batches: a row that fails is put back (or,
+    after MAX_ATTEMPTS, kept as failed for a person to look at) and holds up no other.
+    ``after`` gets the results of each run of rows of one urgency (crisis rows come first, so
+    their responses go out before the rest is handled)."""
+    i = INBOX.c
+    done = 0
+    results: list[object] = []
+    for n, r in enumerate(rows):
         if pace is not None:
             pace(bool(r.urgent))
-        if not r.urgent and urgent_arrived is not None and urgent_arrived():
-            done += process(db, worker, now, handle, limit, urgent_only=True)
-        try:
-            handle(
-                from_phone=r.from_phone,
-                body=r.body,
-                provider_sid=r.provider_sid,
-                opt_out_type=r.opt_out_type,
-                source="webhook",
-                now=r.received_at,
+        if not r.urgent and urgent_arrived is not None and now is not None and urgent_arrived():
+            done += process(
+                db, worker, now, handle, limit, urgent_only=True, after=after, batched=False
             )
+        try:
+            result = handle(**_delivery(r))
         except Exception as exc:  # one bad row must not hold up the others
             dead = r.attempts >= MAX_ATTEMPTS
             log.exception(
@@ -217,10 +312,28 @@ def process(
                     .where(i.id == r.id, i.claimed_by == worker)
                     .values(claimed_by=DEAD if dead else None, last_error=type(exc).__name__)
                 )
-            continue
-        with db.session() as s:
-            done += rowcount(s.execute(delete(INBOX).where(i.id == r.id, i.claimed_by == worker)))
+        else:
+            with db.session() as s:
+                done += rowcount(
+                    s.execute(delete(INBOX).where(i.id == r.id, i.claimed_by == worker))
+                )
+            results.append(result)
+        last_of_run = n + 1 == len(rows) or rows[n + 1].urgent != r.urgent
+        if last_of_run and results and after is not None:
+            after(results)
+            results = []
     return done
+
+
+def _delivery(r: Any) -> dict[str, Any]:
+    return {
+        "from_phone": r.from_phone,
+        "body": r.body,
+        "provider_sid": r.provider_sid,
+        "opt_out_type": r.opt_out_type,
+        "source": "webhook",
+        "now": r.received_at,
+    }
 
 
 def backlog(db: Database) -> tuple[int, int]:

@@ -12,7 +12,6 @@ no longer among the candidates, are canceled: "re-planning what is still pending
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections import defaultdict
@@ -22,7 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notifier.core import state
@@ -42,47 +41,26 @@ from notifier.core.models import (
     SESSIONS,
     SKIPPED,
     Appointment,
-    Client,
-    Message,
 )
 from notifier.core.settings import Settings
 from notifier.outbound import outbox
+from notifier.outbound.plan_views import (
+    SLICE,
+    ClientView,
+    RosterDigest,
+    RosterSlice,
+    SessionView,
+    group_sessions,
+    own_sessions,
+    plan_inputs,
+    planned_rows,
+    roster_slices,
+)
 from notifier.outbound.quiet import placement
 from notifier.outbound.render import at_place, question_for
 from notifier.outbound.texts import Templates, when_text
 
 log = logging.getLogger(__name__)
-
-
-class ClientView(NamedTuple):
-    """What planning needs to know about a client (a tuple: 10,000 are made per plan)."""
-
-    id: int
-    external_id: str
-    first_name: str
-    group_name: str | None
-    tz: ZoneInfo
-    language: str
-    start_date: date | None
-    end_date: date | None
-    active: bool  # consenting, not opted out, not discharged
-
-    def enrolled_on(self, day: date) -> bool:
-        if not self.active:
-            return False
-        if self.start_date is not None and day < self.start_date:
-            return False
-        return self.end_date is None or day <= self.end_date
-
-
-@dataclass(frozen=True)
-class SessionView:
-    id: int
-    kind: str  # "group" | "individual"
-    group_name: str | None
-    client_id: int | None
-    starts_at: datetime
-    location: str | None
 
 
 class PlannedMessage(NamedTuple):  # a tuple: ~100,000 are made per full plan
@@ -424,114 +402,38 @@ def sync_group_sessions(
     return added, changed, removed
 
 
-def load_views(
-    session: Session, settings: Settings, start: datetime, end: datetime
-) -> tuple[list[ClientView], list[SessionView]]:
-    # Only the columns planning needs: no phone number is decrypted to plan a week.
-    c = Client
-    zones: dict[str, ZoneInfo] = {}
-    clients = [
-        ClientView(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            zones.get(row[4]) or zones.setdefault(row[4], ZoneInfo(row[4])),
-            row[5],
-            row[6],
-            row[7],
-            bool(row[8]),
-        )
-        for row in session.execute(
-            select(
-                c.id,
-                c.external_id,
-                c.first_name,
-                c.group_name,
-                c.timezone,
-                c.language,
-                c.start_date,
-                c.end_date,
-                and_(c.consent_at.is_not(None), c.opted_out_at.is_(None)),
-            ).where(c.discharged_at.is_(None))
-        )
-    ]
-    sessions = [
-        SessionView(a.id, a.kind, a.group_name, a.client_id, a.starts_at, a.location)
-        for a in session.scalars(
-            select(Appointment).where(
-                Appointment.canceled_at.is_(None),
-                Appointment.starts_at >= start,
-                Appointment.starts_at < end,
-            )
-        )
-    ]
-    return clients, sessions
-
-
 PLAN_STATE = "plan:last"
 FULL_PLAN_EVERY = timedelta(hours=1)
 
 
-def fingerprint(db: Database, settings: Settings, clients: Sequence[ClientView]) -> str:
-    """Everything a plan depends on except the clock: the planning settings, what planning
-    reads of the roster (the views just loaded), and staff changes to sessions. Equal
-    fingerprints mean the rows already planned are still right."""
-    a = Appointment
-    digest = hashlib.sha256()
-    planning = (
-        settings.timezone.key,
-        settings.groups,
-        settings.reminder_offsets,
-        settings.checkin_days,
-        settings.checkin_time,
-        settings.quiet_hours,
-        settings.skip_dates,
-        settings.no_checkin_dates,
-        settings.plan_horizon,
-        settings.checkin_expiry,
-        settings.reminder_expiry,
-        tuple(label for label, _ in settings.checkin_questions),
-    )
-    digest.update(repr(planning).encode())
-    digest.update(
-        repr(
-            [
-                (c.id, c.group_name, c.tz.key, c.language, c.start_date, c.end_date, c.active)
-                for c in clients
-            ]
-        ).encode()
-    )
-    with db.read() as s:
-        staff = s.execute(
-            select(a.id, a.starts_at, a.canceled_at.is_(None), a.location)
-            .where(or_(a.kind == "individual", a.cancel_reason == "staff"))
-            .order_by(a.id)
-        ).all()
-    digest.update(repr([tuple(r) for r in staff]).encode())
-    return digest.hexdigest()[:32]
-
-
 def plan(
-    db: Database, settings: Settings, now: datetime, templates: Templates | None = None
+    db: Database,
+    settings: Settings,
+    now: datetime,
+    templates: Templates | None = None,
+    slice_size: int = SLICE,
 ) -> PlanResult:
     """One planning pass as of ``now``. Safe to run concurrently and repeatedly.
 
-    When nothing a plan depends on changed since the last one (same fingerprint) and that one
-    is recent, only the slice of time the horizon moved into is planned: an unchanged week is
-    not recomputed every five minutes. A full pass (which also cancels rows no longer wanted)
-    runs on any change, and at least hourly.
+    When nothing a plan depends on changed since the last one and that one is recent, only the
+    slice of time the horizon moved into is planned: an unchanged week is not recomputed
+    every five minutes. A full pass (which also cancels rows no longer wanted) runs on any
+    change, and at least hourly. Whether the roster changed is known only once it has been
+    read, so an incremental pass that finds it changed is followed by a full one.
+
+    The roster is planned ``slice_size`` clients at a time, each slice written in its own
+    transaction (:mod:`notifier.outbound.plan_views`), so memory does not grow with it.
     """
+    del templates  # planned rows carry no words: the dispatcher renders them as it sends
     result = PlanResult()
     horizon_end = now + settings.plan_horizon
     longest = max((o.delta for o in settings.reminder_offsets), default=timedelta(0))
     # Sessions whose reminders fall inside the horizon may start up to `longest` after it.
     session_end = horizon_end + longest + timedelta(days=1)
     lookback = _lookback(settings)
-    window_start = now - lookback - timedelta(days=2)
     last = json.loads(state.get(db, PLAN_STATE) or "{}")
-    covered = datetime.fromisoformat(last["covered_until"]) if last else None
-    full_at = datetime.fromisoformat(last["full_at"]) if last else None
+    covered = datetime.fromisoformat(last["covered_until"]) if "covered_until" in last else None
+    full_at = datetime.fromisoformat(last["full_at"]) if "full_at" in last else None
     with db.session() as s:
         # From a day back, so today's earlier meeting counts as a session day for check-ins.
         added, changed, removed = sync_group_sessions(
@@ -542,85 +444,31 @@ def plan(
             changed,
             removed,
         )
-    with db.read() as s:
-        clients, sessions = load_views(s, settings, now - timedelta(days=1), session_end)
-    fp = fingerprint(db, settings, clients)
+    inputs = plan_inputs(db, settings, slice_size)
     incremental = (
-        last.get("fingerprint") == fp
+        last.get("inputs") == inputs
         and covered is not None
         and full_at is not None
         and full_at <= now < full_at + FULL_PLAN_EVERY
         and covered - settings.plan_horizon <= now <= covered
         and not (changed or removed)
     )
-    slice_start = covered - lookback if incremental and covered else window_start
-    with db.read() as s:
-        # What is already planned (keys, and whether still pending): texts are never rendered
-        # or inserted twice, and pending rows that are no longer wanted can be found.
-        planned = s.execute(
-            select(Message.id, Message.dedupe_key, Message.status, Message.not_after).where(
-                Message.kind.in_((REMINDER, CHECKIN)), Message.due_at >= slice_start
-            )
-        ).all()
-    existing = {r.dedupe_key for r in planned}
-    if incremental:
-        # Only meetings whose reminders (or whose days) reach into the slice matter.
-        sessions = [x for x in sessions if x.starts_at >= slice_start - timedelta(days=1)]
-    wanted_keys: set[str] = set()
-    candidates = plan_messages(
-        clients,
-        sessions,
-        settings,
-        now,
-        templates,
-        existing,
-        render=False,
-        still_wanted=wanted_keys,
-        window_start=None if not incremental else slice_start,
-    )
-    result.candidates = len(candidates) + len(wanted_keys)
-    wanted_keys.update(c.dedupe_key for c in candidates)
-    rows = [
-        outbox.message(
-            c.kind,
-            dedupe_key=c.dedupe_key,
-            body=c.body,
-            due_at=c.due_at,
-            not_after=c.not_after,
-            client_id=c.client_id,
-            session_id=c.session_id,
-            label=c.label,
-            status=c.status,
-            reason=c.reason,
-            created_at=now,
-        )
-        for c in candidates
-        if c.dedupe_key not in existing
-    ]
-    result.skipped_quiet_hours = sum(1 for r in rows if r["status"] == SKIPPED)
-    with db.session() as s:
-        # ON CONFLICT DO NOTHING: a replica planning the same rows at once adds nothing.
-        result.messages_added = outbox.enqueue(s, rows)
-        # Pending planned rows that are no longer wanted: the client stopped, was discharged or
-        # moved, the session was canceled or moved, the schedule or its settings changed.
-        # (An incremental pass saw only a slice; nothing it did not see is judged.)
-        stale_ids = (
-            []
-            if incremental
-            else [
-                r.id
-                for r in planned
-                if r.status == PENDING and r.not_after > now and r.dedupe_key not in wanted_keys
-            ]
-        )
-        result.canceled = outbox.cancel(s, stale_ids, "replanned", now)
+    window = (now - timedelta(days=1), session_end)
+    everything = now - lookback - timedelta(days=2)  # what a full pass looks at
+    since = covered - lookback if incremental and covered else everything
+    roster = _plan_pass(db, settings, now, window, since, incremental, slice_size, result)
+    if incremental and roster != last.get("roster"):
+        # The roster changed since the last pass: re-judge the whole week.
+        incremental = False
+        roster = _plan_pass(db, settings, now, window, everything, False, slice_size, result)
     result.incremental = incremental
     state.put(
         db,
         PLAN_STATE,
         json.dumps(
             {
-                "fingerprint": fp,
+                "inputs": inputs,
+                "roster": roster,
                 "covered_until": horizon_end.isoformat(),
                 "full_at": (full_at if incremental and full_at else now).isoformat(),
             }
@@ -641,3 +489,104 @@ def plan(
             },
         )
     return result
+
+
+def _plan_pass(
+    db: Database,
+    settings: Settings,
+    now: datetime,
+    window: tuple[datetime, datetime],
+    since: datetime,
+    incremental: bool,
+    slice_size: int,
+    result: PlanResult,
+) -> str:
+    """Walk the roster once, a slice at a time, over rows due from ``since``; an incremental
+    pass plans only from there on and cancels nothing. Adds to ``result``; returns the
+    roster's digest."""
+    sessions_from, session_end = window
+    if incremental:
+        # Only meetings whose reminders (or whose days) reach into the slice of time matter.
+        sessions_from = max(sessions_from, since - timedelta(days=1))
+    with db.read() as s:
+        groups = group_sessions(s, sessions_from, session_end)
+    digest = RosterDigest()
+    result.candidates = 0
+    for part in roster_slices(db, slice_size):
+        digest.add(part)
+        _plan_slice(
+            db, settings, now, part, groups, (sessions_from, session_end),
+            since, incremental, result,
+        )  # fmt: skip
+    return digest.hexdigest()
+
+
+def _plan_slice(
+    db: Database,
+    settings: Settings,
+    now: datetime,
+    part: RosterSlice,
+    groups: list[SessionView],
+    session_window: tuple[datetime, datetime],
+    slice_start: datetime,
+    incremental: bool,
+    result: PlanResult,
+) -> None:
+    """Plan one slice of the roster and write it in one transaction."""
+    with db.read() as s:
+        sessions = groups + own_sessions(s, part, *session_window)
+        # What is already planned (keys, and whether still pending): texts are never
+        # inserted twice, and pending rows that are no longer wanted can be found.
+        planned = planned_rows(s, part, slice_start)
+    existing = {r.dedupe_key for r in planned}
+    wanted_keys: set[str] = set()
+    candidates = plan_messages(
+        part.clients,
+        sessions,
+        settings,
+        now,
+        None,
+        existing,
+        render=False,
+        still_wanted=wanted_keys,
+        window_start=slice_start if incremental else None,
+    )
+    result.candidates += len(candidates) + len(wanted_keys)
+    wanted_keys.update(c.dedupe_key for c in candidates)
+    rows = [
+        outbox.message(
+            c.kind,
+            dedupe_key=c.dedupe_key,
+            body=c.body,
+            due_at=c.due_at,
+            not_after=c.not_after,
+            client_id=c.client_id,
+            session_id=c.session_id,
+            label=c.label,
+            status=c.status,
+            reason=c.reason,
+            created_at=now,
+        )
+        for c in candidates
+        if c.dedupe_key not in existing
+    ]
+    del candidates
+    # Pending planned rows that are no longer wanted: the client stopped, was discharged or
+    # moved, the session was canceled or moved, the schedule or its settings changed.
+    # (An incremental pass saw only a slice of time; nothing it did not see is judged.)
+    stale_ids = (
+        []
+        if incremental
+        else [
+            r.id
+            for r in planned
+            if r.status == PENDING and r.not_after > now and r.dedupe_key not in wanted_keys
+        ]
+    )
+    if not rows and not stale_ids:
+        return
+    result.skipped_quiet_hours += sum(1 for r in rows if r["status"] == SKIPPED)
+    with db.session() as s:
+        # ON CONFLICT DO NOTHING: a replica planning the same rows at once adds nothing.
+        result.messages_added += outbox.enqueue(s, rows)
+        result.canceled += outbox.cancel(s, stale_ids, "replanned", now)
