@@ -42,9 +42,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("deadline", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("claimed_by", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(
-            sa.Column("attempts", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(
             sa.Column("urgent", sa.Boolean(), nullable=False, server_default=sa.false())
         )
@@ -97,9 +95,7 @@ def upgrade() -> None:
     op.execute(alerts.update().where(alerts.c.kind == "concern").values(level="concern"))
     op.execute(alerts.update().where(alerts.c.kind == "callback").values(level="task"))
     op.execute(alerts.update().where(alerts.c.escalated_at.is_not(None)).values(tier=1))
-    op.execute(
-        alerts.update().where(alerts.c.acknowledged_at.is_not(None)).values(state="closed")
-    )
+    op.execute(alerts.update().where(alerts.c.acknowledged_at.is_not(None)).values(state="closed"))
     # The outcome already recorded becomes the history's one event; its note stays on the
     # alert row (it is encrypted there; copying it would need the key, which SQL has not).
     op.execute(
