@@ -1,5 +1,5 @@
 """Understanding a client's SMS reply: crisis and concern language, opt-outs, scores,
-confirm/decline, and the ``use`` and ``callback`` signals (see /work/notes/label-policy.md).
+confirm/decline, and the signals (the label policy: evaluation/corpus/POLICY.md).
 
 Public API (a contract other modules code against)::
 
