@@ -1,9 +1,10 @@
 """A stateful fake of Twilio's REST API v2010 *Messages* resource, for tests.
 
-Why a fake and not Prism: Prism (tests/contract, serving Twilio's published OpenAPI
-description) proves that our requests fit Twilio's OpenAPI spec, but it keeps no state. Tests of an SMS service need more: the messages that
-were really accepted (to find duplicates), opt-outs, status changes, inbound messages, and faults
-injected on purpose (429 bursts, 5xx, lost responses, timeouts).
+Why a fake and not Prism: Prism (tests/contract, serving Twilio's published OpenAPI description)
+proves that our requests fit Twilio's OpenAPI spec, but it keeps no state. Tests of an SMS
+service need more: the messages that were really accepted (to find duplicates), opt-outs, status
+changes, inbound messages, and faults injected on purpose (429 bursts, 5xx, lost responses,
+timeouts).
 
 Only the stdlib is used, so the module also runs as its own process without the SDK installed.
 
