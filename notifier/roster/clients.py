@@ -26,7 +26,8 @@ from notifier.core import grammar
 from notifier.core.crypto import Crypto
 from notifier.core.db import Database, rowcount
 from notifier.core.models import ALERT, CANCELED, PENDING, Client, ConsentEvent, Message
-from notifier.core.settings import Settings, to_e164
+from notifier.core.settings import Settings
+from notifier.core.settings_values import to_e164
 
 log = logging.getLogger(__name__)
 
