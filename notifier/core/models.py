@@ -151,6 +151,7 @@ class Client(Base):
     discharged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    phase: Mapped[str | None] = mapped_column(String(40))  # set by staff; None: by the weeks
 
     def inactive_reason(self, day: date) -> str | None:
         """Why the client gets no texts on ``day`` (discharged, opted out, no consent, outside
@@ -175,7 +176,7 @@ class Appointment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))  # "group" | "individual"
+    kind: Mapped[str] = mapped_column(String(16))  # group | individual | family | workshop
     group_name: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,6 +18,22 @@ from notifier.core.models import CHECKIN, REMINDER, WELCOME
 from notifier.core.settings import Settings
 from notifier.outbound.texts import DEFAULT_QUESTIONS_ES, Templates, hours_text, when_text
 
+# A reminder's label for a support person: the offset after this prefix (render.py reads it).
+SUPPORT_LABEL = "support:"
+REMINDER_TEMPLATES = {
+    "group": "reminder_group",
+    "individual": "reminder_individual",
+    "family": "reminder_family",
+    "workshop": "reminder_workshop",
+}
+
+
+def reminder_template(session_kind: str | None, label: str | None = None) -> str:
+    """The template of a reminder: by the kind of meeting, or the support person's."""
+    if label and label.startswith(SUPPORT_LABEL):
+        return "reminder_support"
+    return REMINDER_TEMPLATES.get(session_kind or "", "reminder_individual")
+
 
 def at_place(location: str | None, language: str) -> str:
     if not location:
@@ -36,20 +52,23 @@ def question_for(label: str | None, settings: Settings, language: str) -> str:
 def reminder_text(
     templates: Templates,
     *,
-    individual: bool,
+    template: str,
     first_name: str,
     language: str,
     tz: ZoneInfo,
     starts_at: datetime,
     location: str | None,
     due_at: datetime,
+    program_name: str = "",
 ) -> str:
+    values = {"program_name": program_name} if template == "reminder_support" else {}
     return templates.render(
-        "reminder_individual" if individual else "reminder_group",
+        template,
         language,
         first_name=first_name,
         when=when_text(starts_at, due_at, tz, language),
         at_place=at_place(location, language),
+        **values,
     )
 
 
@@ -89,7 +108,8 @@ def planned_text(
     if kind == REMINDER and starts_at is not None:
         return reminder_text(
             templates,
-            individual=session_kind == "individual",
+            template=reminder_template(session_kind, label),
+            program_name=settings.program_name,
             first_name=first_name,
             language=language,
             tz=tz,
