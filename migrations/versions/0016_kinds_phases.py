@@ -1,14 +1,14 @@
-"""kinds of meeting and phases: clients.phase, support_persons
+"""kinds of meeting and phases: client_phases, support_persons
 
 Revision ID: 0016
 Revises: 0014
 Create Date: 2026-12-06
 
-``clients.phase`` holds a phase staff set (NULL: the phase follows the weeks since the start
-date, NOTIFIER_PHASES). ``support_persons`` holds the people a client named for family session
-reminders, with the client's written 42 CFR Part 2 consent (who, number, purpose, signed on,
-expiry, revocation); name and number are encrypted like a client's. Sessions' new kinds
-(family, workshop) fit the existing ``sessions.kind`` column.
+``client_phases`` holds a phase staff set for a client (no row: the phase follows the weeks
+since the start date, NOTIFIER_PHASES). ``support_persons`` holds the people a client named
+for family session reminders, with the client's written 42 CFR Part 2 consent (who, number,
+purpose, signed on, expiry, revocation); name and number are encrypted like a client's.
+Sessions' new kinds (family, workshop) fit the existing ``sessions.kind`` column.
 """
 
 from __future__ import annotations
@@ -23,8 +23,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("clients", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("phase", sa.String(length=40), nullable=True))
+    op.create_table(
+        "client_phases",
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("phase", sa.String(length=40), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_client_phases_client_id_clients")
+        ),
+        sa.PrimaryKeyConstraint("client_id", name=op.f("pk_client_phases")),
+    )
     op.create_table(
         "support_persons",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -51,5 +59,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_support_persons_client_id"), table_name="support_persons")
     op.drop_table("support_persons")
-    with op.batch_alter_table("clients", schema=None) as batch_op:
-        batch_op.drop_column("phase")
+    op.drop_table("client_phases")

@@ -35,6 +35,7 @@ def cmd_consent_export(args: argparse.Namespace, settings: Settings) -> int:
         {"external_id": e, "event": ev, "at": at, "source": src}
         for e, ev, at, src in events(database)
     ]
+    n_events = len(rows)
     for ext, p in records(database):
         rows.append(
             {
@@ -46,7 +47,8 @@ def cmd_consent_export(args: argparse.Namespace, settings: Settings) -> int:
             }
         )  # fmt: skip
     audited_read(database, "consent export", args, settings)
-    text = output.csv_text(rows, COLUMNS + SUPPORT_COLUMNS)
+    # The support columns only once there is a support person: exports without stay as before.
+    text = output.csv_text(rows, COLUMNS + (SUPPORT_COLUMNS if len(rows) > n_events else []))
     if args.output:
         path = write_output(args.output, text)
         sys.stderr.write(f"wrote {len(rows)} consent event(s) to {path}\n")

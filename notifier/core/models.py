@@ -151,7 +151,6 @@ class Client(Base):
     discharged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    phase: Mapped[str | None] = mapped_column(String(40))  # set by staff; None: by the weeks
 
     def inactive_reason(self, day: date) -> str | None:
         """Why the client gets no texts on ``day`` (discharged, opted out, no consent, outside

@@ -31,6 +31,7 @@ from notifier.core.models import (
     Reply,
 )
 from notifier.core.phases import phase_on
+from notifier.core.program import ClientPhase
 from notifier.core.settings import Settings
 from notifier.followup import attendance as attendance_mod
 from notifier.followup.attendance import AttendanceEntry
@@ -517,6 +518,9 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
     session_day: date = start.astimezone(settings.timezone).date()
     since = min(previous_start, trend_start(min(now, start), settings.timezone))
     with db.read() as s:
+        staff_set = {
+            r[0]: r[1] for r in s.execute(select(ClientPhase.client_id, ClientPhase.phase))
+        }
         members = [
             ClientRow(
                 c.id,
@@ -524,7 +528,7 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
                 c.first_name,
                 c.opted_out_at,
                 c.start_date,
-                _phase(settings, c.start_date, c.phase, session_day),
+                _phase(settings, c.start_date, staff_set.get(c.id), session_day),
             )
             for c in s.scalars(
                 select(Client).where(Client.group_name == group, Client.discharged_at.is_(None))

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from notifier.core.db import Database
 from notifier.core.models import CHECKIN, REMINDER, Appointment, Client, Message
+from notifier.core.program import ClientPhase, SupportPerson
 from notifier.core.settings import Settings
-from notifier.core.support import SupportPerson
 
 SLICE = 2000  # clients per slice: about 20,000 planned rows for a week (B1)
 
@@ -115,8 +115,9 @@ def roster_slices(db: Database, size: int = SLICE) -> Iterator[RosterSlice]:
                 c.start_date,
                 c.end_date,
                 and_(c.consent_at.is_not(None), c.opted_out_at.is_(None)),
-                c.phase,
+                ClientPhase.phase,
             )
+            .outerjoin(ClientPhase, ClientPhase.client_id == c.id)
             .where(c.discharged_at.is_(None))
             .order_by(c.id)
             .limit(size)

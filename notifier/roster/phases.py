@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from notifier.core.db import Database
 from notifier.core.phases import Phase, phase_named, phase_on
+from notifier.core.program import ClientPhase
 from notifier.core.settings import Settings
 from notifier.roster.clients import client_by_external_id
 
@@ -34,9 +35,16 @@ def set_phase(
         client = client_by_external_id(s, db.crypto, external_id)
         if client is None:
             raise LookupError(f"no client with external_id {external_id!r}")
-        client.phase = None if wanted == AUTO else wanted
-        client.updated_at = now
-        current = phase_on(settings.phases, client.start_date, today, client.phase)
+        row = s.get(ClientPhase, client.id)
+        if wanted == AUTO:
+            if row is not None:
+                s.delete(row)
+        elif row is None:
+            s.add(ClientPhase(client_id=client.id, phase=wanted, set_at=now))
+        else:
+            row.phase, row.set_at = wanted, now
+        staff_set = None if wanted == AUTO else wanted
+        current = phase_on(settings.phases, client.start_date, today, staff_set)
         client_id = client.id
     log.info("phase set", extra={"event": "client.phase", "client_id": client_id})
     return current

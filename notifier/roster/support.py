@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 
 from notifier.core.db import Database, rowcount
 from notifier.core.models import CANCELED, PENDING, Client, ConsentEvent, Message
+from notifier.core.program import SupportPerson
 from notifier.core.settings import Settings
 from notifier.core.settings_values import to_e164
-from notifier.core.support import SupportPerson
 from notifier.roster.clients import client_by_external_id
 
 log = logging.getLogger(__name__)

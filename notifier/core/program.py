@@ -1,4 +1,5 @@
-"""Support persons a client named, with the client's written consent to text them.
+"""What the clinic's program adds to a client: support persons a client named, with the
+client's written consent to text them, and a step-down phase staff set.
 
 42 CFR Part 2 (§2.31): a text to anyone but the client discloses that the client attends the
 program, so it needs the client's written consent naming who, for what purpose, until when,
@@ -35,3 +36,15 @@ class SupportPerson(Base):
         if self.revoked_at is not None or day < self.signed_on:
             return False
         return self.expires_on is None or day <= self.expires_on
+
+
+class ClientPhase(Base):
+    """A phase staff set for a client (NOTIFIER_PHASES); no row: the phase follows the weeks
+    since the start date. Its own table, so the clients table (and its migrations) stay as
+    they are."""
+
+    __tablename__ = "client_phases"
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    phase: Mapped[str] = mapped_column(String(40))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)
