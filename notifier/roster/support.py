@@ -82,19 +82,23 @@ def add(
     return row
 
 
-def revoke(db: Database, support_id: int, now: datetime) -> tuple[SupportPerson, int]:
-    """Revoke a consent at once: (the record, pending texts canceled). Idempotent."""
+def revoke(
+    db: Database,
+    support_id: int,
+    now: datetime,
+    *,
+    event: str = "support_revoked",
+    source: str = SOURCE,
+) -> tuple[SupportPerson, int]:
+    """Revoke a consent at once: (the record, pending texts canceled). Idempotent.
+    ``event`` "support_opted_out": the person's own number opted out at the carrier."""
     with db.session() as s:
         row = s.get(SupportPerson, support_id)
         if row is None:
             raise LookupError(f"no support person with id {support_id}")
         if row.revoked_at is None:
             row.revoked_at = now
-            s.add(
-                ConsentEvent(
-                    client_id=row.client_id, event="support_revoked", at=now, source=SOURCE
-                )
-            )
+            s.add(ConsentEvent(client_id=row.client_id, event=event, at=now, source=source))
         canceled = rowcount(
             s.execute(
                 update(Message)
@@ -110,6 +114,25 @@ def revoke(db: Database, support_id: int, now: datetime) -> tuple[SupportPerson,
         extra={"event": "consent.support_revoked", "support_id": support_id, "canceled": canceled},
     )
     return row, canceled
+
+
+def number_opted_out(db: Database, client_id: int, phone: str, now: datetime, source: str) -> int:
+    """The provider says a support person's number opted out (Twilio 21610: they texted STOP):
+    no more texts to them, as if the consent were revoked. The client's own texts go on: it
+    was not their number. Returns how many records this stopped."""
+    with db.read() as s:
+        ids = [
+            p.id
+            for p in s.scalars(
+                select(SupportPerson).where(
+                    SupportPerson.client_id == client_id, SupportPerson.revoked_at.is_(None)
+                )
+            )
+            if p.phone == phone  # encrypted: compared once decrypted (a client has few)
+        ]
+    for support_id in ids:
+        revoke(db, support_id, now, event="support_opted_out", source=source)
+    return len(ids)
 
 
 def covering(db: Database, client_id: int, day: date) -> list[SupportPerson]:

@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from notifier.core.db import Database
-from notifier.core.models import CANCELED, CHECKIN, PENDING, REMINDER, ConsentEvent, Message
+from notifier.core.models import (
+    CANCELED,
+    CHECKIN,
+    PENDING,
+    REMINDER,
+    Client,
+    ConsentEvent,
+    Message,
+)
 from notifier.core.settings import Settings
 from notifier.outbound.dispatch import Dispatcher
 from notifier.outbound.planner import plan
@@ -213,3 +221,55 @@ def test_setting_an_unknown_phase_changes_nothing(
         set_phase(database, "C1", "intensive", make_settings(), NOW)
     with pytest.raises(LookupError):
         set_phase(database, "C9", "intensive", s, NOW)
+
+
+# --- a support person's own STOP (the carrier's opt-out, Twilio 21610) ----------------------
+def _sent_to_rosa(database: Database, s: Settings, transport: FakeTransport) -> datetime:
+    add_client(database, "C1", group=None, now=NOW)
+    add(database, "C1", ROSA, s, NOW)
+    family_session(database, s)
+    plan(database, s, NOW)
+    due = support_rows(database)[0].due_at
+    d = Dispatcher(database, transport, s, clock=lambda: due, worker_id="w1", rng=random.Random(7))
+    d.run_once(due)
+    return due
+
+
+def client_opted_out(database: Database) -> bool:
+    with database.read() as sess:
+        return sess.query(Client).one().opted_out_at is not None
+
+
+def test_a_support_persons_carrier_opt_out_stops_their_texts_not_the_clients(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    from tests.fakes.transport import permanent
+
+    s = make_settings()
+    # The client's own reminder goes first (id order), then Rosa's is refused with 21610.
+    transport = FakeTransport(script=[None, permanent("21610")])
+    _sent_to_rosa(database, s, transport)
+    assert not client_opted_out(database)
+    ((_, rec),) = records(database)
+    assert rec.revoked_at is not None
+    assert {m.status for m in support_rows(database)} <= {CANCELED, "failed"}
+    own = [m for m in messages(database, kind=REMINDER) if not m.dedupe_key.startswith("sup")]
+    assert PENDING in {m.status for m in own}
+
+
+def test_a_status_report_of_a_support_persons_opt_out_does_not_opt_out_the_client(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    from notifier.outbound.delivery import apply_status
+    from notifier.transports.base import StatusReport
+
+    s = make_settings()
+    transport = FakeTransport()
+    due = _sent_to_rosa(database, s, transport)
+    sent = next(m for m in support_rows(database) if m.provider_sid)
+    report = StatusReport("undelivered", "21610", opted_out=True, source="twilio:21610")
+    assert apply_status(database, sent.provider_sid or "", report, due) == "updated"
+    assert not client_opted_out(database)
+    ((_, rec),) = records(database)
+    assert rec.revoked_at is not None
+    assert [m.status for m in support_rows(database) if not m.provider_sid] == [CANCELED]
