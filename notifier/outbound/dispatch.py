@@ -452,6 +452,7 @@ def _words(r: Any, templates: Templates, settings: Settings) -> str | None:
         tz=ZoneInfo(r.timezone),
         due_at=r.due_at,
         session_kind=r.session_kind,
+        group_name=r.session_group,
         starts_at=r.starts_at,
         location=r.location,
     )

@@ -34,7 +34,13 @@ from notifier.outbound.plan_views import (
     SessionView,
 )
 from notifier.outbound.quiet import placement
-from notifier.outbound.render import SUPPORT_LABEL, at_place, question_for, reminder_template
+from notifier.outbound.render import (
+    SUPPORT_LABEL,
+    at_place,
+    meeting_kind,
+    question_for,
+    reminder_template,
+)
 from notifier.outbound.texts import Templates, when_text
 
 log = logging.getLogger(__name__)
@@ -172,7 +178,7 @@ def _client_reminders(
     shared by the session's attendees: the instants depend only on (offset, zone)."""
     tz = client.tz
     stamp = f"{s.starts_at:%Y%m%dT%H%MZ}"
-    template = reminder_template(s.kind)
+    template = reminder_template(meeting_kind(p.settings, s.kind, s.group_name))
     for offset in p.settings.reminder_offsets:
         slot_key = (offset.text, tz)
         if slot_key not in slots:

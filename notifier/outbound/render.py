@@ -28,6 +28,15 @@ REMINDER_TEMPLATES = {
 }
 
 
+def meeting_kind(settings: Settings, session_kind: str | None, group_name: str | None) -> str:
+    """What a reminder calls the meeting: a session's own kind, or the kind its group declares
+    in NOTIFIER_GROUPS (``skills [workshop]: sat 10:00-12:00``)."""
+    if session_kind == "group" and group_name:
+        spec = settings.group(group_name)
+        return spec.kind if spec is not None else "group"
+    return session_kind or "individual"
+
+
 def reminder_template(session_kind: str | None, label: str | None = None) -> str:
     """The template of a reminder: by the kind of meeting, or the support person's."""
     if label and label.startswith(SUPPORT_LABEL):
@@ -93,6 +102,7 @@ def planned_text(
     session_kind: str | None,
     starts_at: datetime | None,
     location: str | None,
+    group_name: str | None = None,
 ) -> str | None:
     """The words of a planned row, or None when it is not a planned kind."""
     if kind == WELCOME:
@@ -108,7 +118,7 @@ def planned_text(
     if kind == REMINDER and starts_at is not None:
         return reminder_text(
             templates,
-            template=reminder_template(session_kind, label),
+            template=reminder_template(meeting_kind(settings, session_kind, group_name), label),
             program_name=settings.program_name,
             first_name=first_name,
             language=language,
@@ -138,5 +148,6 @@ def words_of(
         session_kind=session.kind if session else None,
         starts_at=session.starts_at if session else None,
         location=session.location if session else None,
+        group_name=session.group_name if session else None,
     )
     return text or ""

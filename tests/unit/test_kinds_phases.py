@@ -275,3 +275,38 @@ def test_support_person_reminder_is_one_gsm7_segment_and_discloses_nothing(
 
 def test_phase_dataclass_is_a_value() -> None:
     assert Phase("a", 0, CheckinDays("daily")) == parse_phases("a: 0w daily")[0]
+
+
+# --- a group declares its kind in NOTIFIER_GROUPS ------------------------------------------------
+def test_a_group_may_declare_its_kind(make_settings: Callable[..., Settings]) -> None:
+    s = make_settings(
+        groups="evening: mon,wed 18:00-21:00 @ Suite 200; skills [workshop]: sat 10:00-12:00"
+    )
+    assert [(g.name, g.kind) for g in s.groups] == [("evening", "group"), ("skills", "workshop")]
+    now = ny(2026, 12, 11, 10, 0)  # Fri
+    meeting = SessionView(5, "group", "skills", None, ny(2026, 12, 12, 10, 0), None)
+    rows = plan_messages([client(1, group="skills")], [meeting], s, now)
+    reminders = [r for r in rows if r.kind == "reminder"]
+    assert reminders and all("your workshop is" in r.body for r in reminders)
+
+
+def test_a_groups_kind_is_checked(make_settings: Callable[..., Settings]) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="expected a kind of group, workshop or family"):
+        make_settings(groups="skills [party]: sat 10:00-12:00")
+
+
+def test_the_dispatcher_renders_a_groups_declared_kind(
+    make_settings: Callable[..., Settings],
+) -> None:
+    from notifier.outbound.render import planned_text
+    from notifier.outbound.texts import Templates
+
+    s = make_settings(groups="skills [workshop]: sat 10:00-12:00")
+    text = planned_text(
+        Templates(), s, kind="reminder", label="24h", first_name="Ana", language="en", tz=NY,
+        due_at=ny(2026, 12, 11, 10, 0), session_kind="group", starts_at=ny(2026, 12, 12, 10, 0),
+        location=None, group_name="skills",
+    )  # fmt: skip
+    assert text is not None and "your workshop is tomorrow" in text
