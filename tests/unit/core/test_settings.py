@@ -10,7 +10,7 @@ import pytest
 from notifier.cli import main
 from notifier.core.settings import Settings, SettingsError, known_env_names, load_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "settings.example.env"
 
 

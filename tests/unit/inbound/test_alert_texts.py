@@ -14,7 +14,7 @@ from notifier.inbound.alerts import OPEN_COMMAND, link_text, new_token, with_lin
 from notifier.outbound.texts import LINK_SLOT, Templates, duration_text
 from notifier.outbound.wording import SAMPLE_VALUES, check, sample_link, segments
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "settings.example.env"
+EXAMPLE = Path(__file__).resolve().parents[3] / "settings.example.env"
 ALERTS = ("alert", "alert_concern", "alert_callback", "alert_escalated")
 
 

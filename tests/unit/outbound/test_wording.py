@@ -131,7 +131,7 @@ def test_docs_texts_table_is_current() -> None:
     python -m notifier.outbound.texts_table > docs/texts.md"""
     from notifier.outbound.texts_table import reviews, table
 
-    docs = Path(__file__).resolve().parents[2] / "docs" / "texts.md"
+    docs = Path(__file__).resolve().parents[3] / "docs" / "texts.md"
     assert docs.read_text(encoding="utf-8") == table()
     from notifier.outbound.texts import DEFAULTS
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / "evaluation" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "evaluation" / "corpus"
 PARTS = {"heldout": "h", "dev": "d"}
 LANGS = {"en", "es"}
 CONTEXTS = {"none", "checkin", "reminder", "checkin+reminder", "opted_out", "after_risk"}

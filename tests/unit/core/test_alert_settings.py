@@ -13,7 +13,7 @@ from notifier.cli import main
 from notifier.core.settings import Settings, SettingsError, load_settings
 from notifier.core.tiers import Tier
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "settings.example.env"
 TWILIO = {
     "NOTIFIER_SMS_BACKEND": "twilio",
