@@ -15,7 +15,7 @@ from notifier.core.settings import Settings
 from notifier.outbound.dispatch import Dispatcher
 from notifier.transports.base import TransportError
 from notifier.transports.twilio import TwilioTransport
-from tests.db.test_dispatch import get, put
+from tests.db.outbound.test_dispatch import get, put
 from tests.fakes.twilio_server import FakeTwilio
 from tests.helpers import add_client
 

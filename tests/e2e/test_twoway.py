@@ -15,7 +15,7 @@ from notifier.cli import main
 from notifier.core.models import SENT
 from notifier.core.settings import Settings
 from notifier.service import Service
-from tests.db.test_dispatch import get, put
+from tests.db.outbound.test_dispatch import get, put
 from tests.fakes.twilio_server import FakeTwilio
 from tests.helpers import add_client, messages
 

@@ -30,7 +30,7 @@ from tests.conftest import TEST_CRYPTO, TEST_KEY
 from tests.fakes.transport import FakeTransport
 from tests.helpers import add_client, messages
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)  # Sat 12:00 New York
 SECRET_WORDS = "my brother relapsed and I am scared"
 
