@@ -370,8 +370,8 @@ def test_copied_database_after_a_staff_day_holds_nothing_in_clear(
     from fastapi.testclient import TestClient
 
     from notifier.web import create_app
-    from tests.web.staffkit import App as StaffApp
-    from tests.web.staffkit import Clock, csrf_of, enrol
+    from tests.helpers.staffkit import App as StaffApp
+    from tests.helpers.staffkit import Clock, csrf_of, enrol
 
     settings = Settings(
         _env_file=None,

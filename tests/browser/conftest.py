@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.live import LiveServer, start_server
+from tests.helpers.live import LiveServer, start_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = PROJECT_ROOT / ".axe/node_modules/axe-core/axe.min.js"

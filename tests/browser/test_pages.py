@@ -18,7 +18,7 @@ from sqlalchemy import select
 from notifier.core.models import Alert, AuditEvent, Client
 from notifier.roster.clients import external_id_filter
 from tests.browser.conftest import Pages
-from tests.browser.live import (
+from tests.helpers.live import (
     CONCERN_TEXT,
     CRISIS_TEXT,
     LONG_TEXT,

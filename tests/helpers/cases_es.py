@@ -4,7 +4,7 @@ the same. test_classify.py runs every language's rows through the same tests."""
 
 from __future__ import annotations
 
-from tests.unit.understanding.cases import C, R, case
+from tests.helpers.cases import C, R, case
 
 OPT_OUT_KEYWORDS = [
     case("es_optout_baja", "BAJA", "opt_out"),

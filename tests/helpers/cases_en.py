@@ -5,7 +5,7 @@ proves; test_classify.py runs every language's rows through the same tests."""
 
 from __future__ import annotations
 
-from tests.unit.understanding.cases import CR, RC, C, R, case
+from tests.helpers.cases import CR, RC, C, R, case
 
 CRISIS = [
     case("crisis_i_want_to_die", "I want to die", "crisis"),

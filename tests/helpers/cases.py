@@ -51,7 +51,7 @@ def check(
 def by_language(table: str) -> list[ParameterSet]:
     """Every language's rows of one table (``"crisis"``, ``"opt_out_keywords"``...), each id
     prefixed with its language. A language without the table contributes nothing."""
-    from tests.unit.understanding import cases_en, cases_es
+    from tests.helpers import cases_en, cases_es
 
     out: list[ParameterSet] = []
     for lang, module in (("en", cases_en), ("es", cases_es)):
