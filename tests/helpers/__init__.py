@@ -1,8 +1,11 @@
-"""Small builders shared by tests."""
+"""Small builders shared by tests: clients, messages, the program's local time and a clock a
+test sets. Shared test modules live beside this one (staffkit, live, harness, cases); a test
+module imports only from here, tests/fakes and conftest (tests/unit/test_architecture.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -10,6 +13,27 @@ from notifier.core.db import Database
 from notifier.core.models import Client, Message
 from notifier.core.settings import Settings
 from notifier.roster.clients import RosterRow, apply_rows, external_id_filter
+
+# The program's zone in the test settings (tests/conftest.py BASE_SETTINGS).
+NY = ZoneInfo("America/New_York")
+
+
+def ny(*args: int) -> datetime:
+    """A wall-clock time in New York as the aware UTC instant the code takes."""
+    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
+
+
+class Clock:
+    """A clock the test sets and moves: the service reads it through its clock seam."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
 
 
 def add_client(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -22,6 +22,7 @@ from notifier.service import Service
 from notifier.staff import accounts as staffmod
 from notifier.web import create_app
 from tests.fakes.transport import FakeTransport
+from tests.helpers import Clock
 
 PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -30,19 +31,6 @@ SECRET = re.compile(r'<code class="secret">([A-Z2-7 ]+)</code>')
 
 # A Tuesday noon in New York (quiet hours never matter here: nothing is sent).
 START = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
-
-
-class Clock:
-    """The service's clock: sessions, codes and throttles all read it (the seam for time)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 @dataclass

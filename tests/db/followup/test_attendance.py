@@ -8,9 +8,8 @@ import json
 import os
 import stat
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -24,14 +23,9 @@ from notifier.retention import purge
 from notifier.roster.appointments import cancel
 from notifier.service import Service
 from tests.fakes.transport import FakeTransport
-from tests.helpers import add_client
+from tests.helpers import add_client, ny
 
-NY = ZoneInfo("America/New_York")
 ANA = "+13125550101"
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
 
 
 MON = date(2026, 11, 30)  # evening meets Mon, Wed, Thu 18:00-21:00 New York

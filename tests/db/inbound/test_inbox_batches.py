@@ -29,7 +29,7 @@ from notifier.inbound import inbox
 from notifier.service import Service
 from tests.conftest import TEST_CRYPTO, _truncate
 from tests.fakes.transport import FakeTransport
-from tests.helpers import add_client
+from tests.helpers import Clock, add_client
 
 NY = ZoneInfo("America/New_York")
 NOON = datetime(2026, 11, 30, 12, 0, tzinfo=NY).astimezone(UTC)  # a Monday
@@ -56,14 +56,6 @@ SCRIPT: list[tuple[str, str]] = [
     (PHONES[1], "hello?"),
     (PHONES[3], "me quiero morir"),
 ]
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @pytest.fixture
@@ -98,7 +90,7 @@ def play(
         for i, phone in enumerate(PHONES):
             add_client(svc.db, f"C{i}", phone=phone, now=NOON, language="es" if i == 3 else "en")
         svc.tick(NOON)
-        clock.at = AFTER
+        clock.now = AFTER
         for k, (phone, body) in enumerate(SCRIPT):
             svc.submit_inbound(provider_sid=f"SM{k:032x}", from_phone=phone, body=body).result(10)
         import notifier.service as service_module

@@ -4,8 +4,7 @@ acknowledgements, unknown numbers and retries."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -27,22 +26,9 @@ from notifier.core.models import (
 from notifier.core.settings import Settings
 from notifier.service import Service
 from tests.fakes.transport import FakeTransport
-from tests.helpers import add_client, messages
+from tests.helpers import Clock, add_client, messages, ny
 
-NY = ZoneInfo("America/New_York")
 ANA = "+13125550101"
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @pytest.fixture
@@ -61,19 +47,19 @@ def service(
 ) -> Iterator[Service]:
     s = make_settings(database_url=database_url, checkin_days="daily")
     svc = Service(s, transport=fake, clock=clock, worker_id="t")
-    add_client(svc.db, "C1", phone=ANA, now=clock.at)
+    add_client(svc.db, "C1", phone=ANA, now=clock.now)
     yield svc
     svc.close()
 
 
 def run_until(service: Service, clock: Clock, at: datetime) -> None:
     """Plan and send everything due up to ``at`` (one step per hour)."""
-    t = clock.at
+    t = clock.now
     while t <= at:
-        clock.at = t
+        clock.now = t
         service.tick(t)
         t += timedelta(hours=1)
-    clock.at = at
+    clock.now = at
     service.tick(at)
 
 
@@ -92,9 +78,9 @@ def test_rule_opt_out_is_sacred_lifecycle_stop_confirm_once_then_start_resumes(
     run_until(service, clock, ny(2026, 11, 29, 12, 30))  # Sunday's check-in went out
     assert sent_to_ana(fake)
     before = len(fake.accepted)
-    clock.at = ny(2026, 11, 29, 13, 0)
-    r = service.receive(from_phone="(312) 555-0101", body="Stop.", now=clock.at)
-    service.send_now(clock.at)
+    clock.now = ny(2026, 11, 29, 13, 0)
+    r = service.receive(from_phone="(312) 555-0101", body="Stop.", now=clock.now)
+    service.send_now(clock.now)
     assert r.category == "opt_out" and r.queued == ["opt_out_confirm"]
     confirmations = [m for m in messages(service.db) if m.label == "opt_out_confirm"]
     assert len(confirmations) == 1 and confirmations[0].status == SENT
@@ -102,18 +88,18 @@ def test_rule_opt_out_is_sacred_lifecycle_stop_confirm_once_then_start_resumes(
     # Every pending text to her was canceled at once...
     assert not [m for m in messages(service.db, client_id=1) if m.status == PENDING]
     # ...a second STOP sends no second confirmation...
-    service.receive(from_phone=ANA, body="STOP", now=clock.at + timedelta(minutes=1))
+    service.receive(from_phone=ANA, body="STOP", now=clock.now + timedelta(minutes=1))
     # ...and a week passes with nothing sent to her, whatever is planned.
     run_until(service, clock, ny(2026, 12, 6, 12, 30))
     assert len(fake.accepted) == before + 1
     # Any other text (even "yes" to a reminder) does not resume texts.
-    service.receive(from_phone=ANA, body="1", now=clock.at)
-    service.receive(from_phone=ANA, body="ok see you there", now=clock.at)
+    service.receive(from_phone=ANA, body="1", now=clock.now)
+    service.receive(from_phone=ANA, body="ok see you there", now=clock.now)
     run_until(service, clock, ny(2026, 12, 7, 12, 30))
     assert len(fake.accepted) == before + 1
     # START resumes: one confirmation, then texts are planned again.
-    r = service.receive(from_phone=ANA, body="start", now=clock.at)
-    service.send_now(clock.at)
+    r = service.receive(from_phone=ANA, body="start", now=clock.now)
+    service.send_now(clock.now)
     assert r.category == "opt_in" and r.queued == ["opt_in_confirm"]
     run_until(service, clock, ny(2026, 12, 8, 12, 30))
     assert len(fake.accepted) > before + 2
@@ -125,16 +111,16 @@ def test_rule_opt_out_is_sacred_lifecycle_stop_confirm_once_then_start_resumes(
 
 
 def test_rule_opt_out_is_sacred_plain_language_revocation(service: Service, clock: Clock) -> None:
-    r = service.receive(from_phone=ANA, body="please stop texting me", now=clock.at)
+    r = service.receive(from_phone=ANA, body="please stop texting me", now=clock.now)
     assert r.category == "opt_out"
-    r2 = service.receive(from_phone="+13125550102", body="no more texts", now=clock.at)
+    r2 = service.receive(from_phone="+13125550102", body="no more texts", now=clock.now)
     assert r2.known_client is False  # unknown number: stored, never answered
 
 
 def test_rule_opt_out_is_sacred_not_a_sentence_that_contains_stop(
     service: Service, clock: Clock
 ) -> None:
-    r = service.receive(from_phone=ANA, body="I can't stop thinking about using", now=clock.at)
+    r = service.receive(from_phone=ANA, body="I can't stop thinking about using", now=clock.now)
     assert r.category == "free_text" and r.queued == []
     with service.db.read() as s:
         client = s.scalar(select(Client))
@@ -144,18 +130,18 @@ def test_rule_opt_out_is_sacred_not_a_sentence_that_contains_stop(
 def test_rule_opt_out_is_sacred_advanced_opt_out_sends_no_second_confirmation(
     service: Service, clock: Clock
 ) -> None:
-    r = service.receive(from_phone=ANA, body="STOP", opt_out_type="STOP", now=clock.at)
+    r = service.receive(from_phone=ANA, body="STOP", opt_out_type="STOP", now=clock.now)
     assert r.category == "opt_out" and r.queued == []
     with service.db.read() as s:
         client = s.scalar(select(Client))
-        assert client is not None and client.opted_out_at == clock.at
+        assert client is not None and client.opted_out_at == clock.now
 
 
 def test_rule_crisis_gets_988_and_alerts_even_in_quiet_hours(
     service: Service, clock: Clock, fake: FakeTransport
 ) -> None:
     night = ny(2026, 11, 29, 23, 40)
-    clock.at = night
+    clock.now = night
     r = service.receive(from_phone=ANA, body="i took too many pills", now=night)
     service.send_now(night)
     assert r.category == "crisis"
@@ -169,10 +155,10 @@ def test_rule_crisis_gets_988_and_alerts_even_in_quiet_hours(
 def test_rule_crisis_from_an_opted_out_client_still_alerts_staff(
     service: Service, clock: Clock, fake: FakeTransport
 ) -> None:
-    service.receive(from_phone=ANA, body="STOP", now=clock.at)
-    service.send_now(clock.at)
-    r = service.receive(from_phone=ANA, body="I want to kill myself", now=clock.at)
-    service.send_now(clock.at)
+    service.receive(from_phone=ANA, body="STOP", now=clock.now)
+    service.send_now(clock.now)
+    r = service.receive(from_phone=ANA, body="I want to kill myself", now=clock.now)
+    service.send_now(clock.now)
     assert r.category == "crisis"
     assert [a for a in fake.accepted if a.to == "+13125550190"]
     with service.db.read() as s:
@@ -181,7 +167,7 @@ def test_rule_crisis_from_an_opted_out_client_still_alerts_staff(
 
 
 def test_rule_crisis_with_revocation_also_opts_out(service: Service, clock: Clock) -> None:
-    r = service.receive(from_phone=ANA, body="stop texting me, I want to die", now=clock.at)
+    r = service.receive(from_phone=ANA, body="stop texting me, I want to die", now=clock.now)
     assert r.category == "crisis"
     assert set(r.queued) == {"crisis", "crisis_alert", "opt_out_confirm"}
 
@@ -189,8 +175,8 @@ def test_rule_crisis_with_revocation_also_opts_out(service: Service, clock: Cloc
 def test_rule_unknown_numbers_crisis_gets_a_neutral_reply_and_alerts_on_call(
     service: Service, clock: Clock, fake: FakeTransport
 ) -> None:
-    r = service.receive(from_phone="+13125550177", body="i want to die", now=clock.at)
-    service.send_now(clock.at)
+    r = service.receive(from_phone="+13125550177", body="i want to die", now=clock.now)
+    service.send_now(clock.now)
     assert r.category == "crisis" and not r.known_client
     to = {a.to: a.body for a in fake.accepted}
     assert set(to) == {"+13125550177", "+13125550190"}
@@ -205,16 +191,16 @@ def test_unknown_number_is_stored_unlinked_and_gets_no_answer(
     service: Service, clock: Clock, fake: FakeTransport
 ) -> None:
     for body in ("HELP", "7", "hello who is this"):
-        r = service.receive(from_phone="+13125550177", body=body, now=clock.at)
+        r = service.receive(from_phone="+13125550177", body=body, now=clock.now)
         assert r.queued == []
-    service.send_now(clock.at)
+    service.send_now(clock.now)
     assert fake.accepted == []
     assert all(r.client_id is None for r in replies(service.db))
 
 
 def test_help_gets_the_program_phone(service: Service, clock: Clock, fake: FakeTransport) -> None:
-    service.receive(from_phone=ANA, body="HELP", now=clock.at)
-    service.send_now(clock.at)
+    service.receive(from_phone=ANA, body="HELP", now=clock.now)
+    service.send_now(clock.now)
     assert "(312) 555-0100" in sent_to_ana(fake)[-1]
 
 
@@ -291,8 +277,12 @@ def test_no_acknowledgement_in_quiet_hours(service: Service, clock: Clock) -> No
 
 
 def test_webhook_retries_count_once(service: Service, clock: Clock) -> None:
-    first = service.receive(from_phone=ANA, body="STOP", provider_sid="SM" + "9" * 32, now=clock.at)
-    again = service.receive(from_phone=ANA, body="STOP", provider_sid="SM" + "9" * 32, now=clock.at)
+    first = service.receive(
+        from_phone=ANA, body="STOP", provider_sid="SM" + "9" * 32, now=clock.now
+    )
+    again = service.receive(
+        from_phone=ANA, body="STOP", provider_sid="SM" + "9" * 32, now=clock.now
+    )
     assert first.category == "opt_out" and again.duplicate
     assert len(replies(service.db)) == 1
     assert len([m for m in messages(service.db) if m.label == "opt_out_confirm"]) == 1
@@ -310,9 +300,9 @@ def test_alert_rows_go_to_each_oncall_number(
     s = make_settings(database_url=database_url, oncall_numbers="(312) 555-0190, (312) 555-0191")
     fake = FakeTransport()
     svc = Service(s, transport=fake, clock=clock)
-    add_client(svc.db, "C1", phone=ANA, now=clock.at)
-    svc.receive(from_phone=ANA, body="overdose", now=clock.at)
-    svc.send_now(clock.at)
+    add_client(svc.db, "C1", phone=ANA, now=clock.now)
+    svc.receive(from_phone=ANA, body="overdose", now=clock.now)
+    svc.send_now(clock.now)
     alerts = messages(svc.db, kind=ALERT)
     assert sorted(a.recipient or "" for a in alerts) == ["+13125550190", "+13125550191"]
     assert all(a.status == SENT for a in alerts)

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -35,23 +34,10 @@ from notifier.roster.clients import external_id_filter
 from notifier.service import Service
 from tests.conftest import TEST_KEY
 from tests.fakes.transport import FakeTransport
-from tests.helpers import add_client, messages
+from tests.helpers import Clock, add_client, messages, ny
 
-NY = ZoneInfo("America/New_York")
 ANA, CARLA, ONCALL = "+13125550101", "+13125550103", "+13125550190"
 BEN = "+13125550102"
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @pytest.fixture
@@ -70,20 +56,20 @@ def service(
 ) -> Iterator[Service]:
     s = make_settings(database_url=database_url, checkin_days="daily")
     svc = Service(s, transport=fake, clock=clock, worker_id="t")
-    add_client(svc.db, "C1", phone=ANA, now=clock.at)
-    add_client(svc.db, "C3", first_name="Carla", phone=CARLA, language="es", now=clock.at)
-    add_client(svc.db, "C2", first_name="Ben", phone=BEN, now=clock.at)
+    add_client(svc.db, "C1", phone=ANA, now=clock.now)
+    add_client(svc.db, "C3", first_name="Carla", phone=CARLA, language="es", now=clock.now)
+    add_client(svc.db, "C2", first_name="Ben", phone=BEN, now=clock.now)
     yield svc
     svc.close()
 
 
 def run_until(service: Service, clock: Clock, at: datetime) -> None:
-    t = clock.at
+    t = clock.now
     while t <= at:
-        clock.at = t
+        clock.now = t
         service.tick(t)
         t += timedelta(hours=1)
-    clock.at = at
+    clock.now = at
     service.tick(at)
 
 
@@ -158,7 +144,7 @@ def test_rule_risk_text_that_revokes_opts_out_after_responding(
 ) -> None:
     run_until(service, clock, ny(2026, 11, 29, 12, 30))
     assert [m for m in messages(service.db, client_id=1) if m.status == PENDING]
-    r = say(service, ANA, body, clock.at)
+    r = say(service, ANA, body, clock.now)
     assert r.category in ("crisis", "concern")
     response = [m for m in messages(service.db, client_id=1) if m.label == r.category]
     assert len(response) == 1 and response[0].status == SENT  # answered first...
@@ -334,9 +320,9 @@ def test_rule_reminder_for_started_meeting_is_not_open_without_a_next_meeting(
 ) -> None:
     s = make_settings(database_url=database_url, checkin_days="off")
     svc = Service(s, transport=FakeTransport(), clock=clock)
-    add_client(svc.db, "C9", phone="+13125550109", group=None, now=clock.at)
+    add_client(svc.db, "C9", phone="+13125550109", group=None, now=clock.now)
     add_individual(svc.db, "C9", ny(2026, 11, 30, 15, 0), timedelta(minutes=50), None,
-                   clock.at, s)  # fmt: skip
+                   clock.now, s)  # fmt: skip
     run_until(svc, clock, ny(2026, 11, 30, 13, 30))  # the 2h reminder went out
     assert [m for m in messages(svc.db, kind=REMINDER) if m.status == SENT]
     r = svc.receive(from_phone="+13125550109", body="2", now=ny(2026, 11, 30, 16, 0))

@@ -11,14 +11,11 @@ import pytest
 from notifier.core.grammar import parse_program_hours
 from notifier.core.settings import SettingsError, load_settings
 from notifier.outbound.texts import opening_text
+from tests.helpers import ny
 
 NY = ZoneInfo("America/New_York")
 PHX = ZoneInfo("America/Phoenix")
 HOURS = parse_program_hours("mon-fri 09:00-17:00")
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
 
 
 def test_program_hours_default_is_weekdays_nine_to_five() -> None:

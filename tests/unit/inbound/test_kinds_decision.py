@@ -5,8 +5,7 @@ rules hold whatever the reader finds."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -24,14 +23,10 @@ from notifier.inbound.decision import (
 from notifier.outbound.texts import Templates
 from notifier.outbound.wording import segments
 from notifier.understanding import Classification
+from tests.helpers import ny
 
-NY = ZoneInfo("America/New_York")
 T = Templates()
 TIERS = "15m: +13125550191; 30m call: +13125550192"
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
 
 
 ANA = ClientView(1, "C1", "Ana", "en", "America/New_York", opted_out=False)

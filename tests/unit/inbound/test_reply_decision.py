@@ -5,8 +5,7 @@ classifier is."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -26,13 +25,9 @@ from notifier.inbound.decision import (
 )
 from notifier.outbound.texts import Templates
 from notifier.understanding import Classification
+from tests.helpers import ny
 
-NY = ZoneInfo("America/New_York")
 T = Templates()
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
 
 
 ANA = ClientView(1, "C1", "Ana", "en", "America/New_York", opted_out=False)

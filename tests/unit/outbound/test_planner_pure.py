@@ -15,6 +15,7 @@ from notifier.outbound.planner import (
     plan_messages,
     reminder_outlook,
 )
+from tests.helpers import ny
 
 NY = ZoneInfo("America/New_York")
 
@@ -30,10 +31,6 @@ def client(
     language: str = "en",
 ) -> ClientView:
     return ClientView(cid, f"C{cid:03}", "Ana", group, ZoneInfo(tz), language, start, end, active)
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
 
 
 def session(sid: int, start: datetime, group: str = "evening") -> SessionView:

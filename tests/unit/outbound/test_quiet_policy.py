@@ -4,19 +4,16 @@ staff texts and the dispatcher all ask it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from notifier.core.calendar import QuietHours
 from notifier.core.models import ALERT, CHECKIN, REMINDER, REPLY
 from notifier.outbound import quiet
+from tests.helpers import ny
 
 NY = ZoneInfo("America/New_York")
 NIGHT = QuietHours(time(21, 0), time(8, 0))
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
 
 
 NOON = ny(2026, 12, 1, 12, 0)

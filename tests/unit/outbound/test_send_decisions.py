@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from notifier.core.models import ALERT, CANCELED, CHECKIN, EXPIRED, PENDING, REPLY
 from notifier.core.settings import Settings
@@ -27,13 +26,7 @@ from notifier.outbound.decisions import (
     send_decision,
 )
 from notifier.transports.base import TransportError
-
-NY = ZoneInfo("America/New_York")
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NY).astimezone(UTC)  # type: ignore[misc]
-
+from tests.helpers import ny
 
 NOON = ny(2026, 12, 1, 12, 0)
 LATE = ny(2026, 12, 1, 22, 0)  # inside 21:00-08:00
