@@ -13,8 +13,7 @@ from selenium.webdriver.common.by import By
 
 from notifier.roster.clients import import_roster
 from notifier.service import Service
-from tests.browser.conftest import Pages
-from tests.browser.test_pages import click_and_wait, text_of
+from tests.browser.conftest import Pages, click_and_wait, text_of
 from tests.helpers.live import (
     ROSTER,
     STAFF_EMAIL,

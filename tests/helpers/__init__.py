@@ -4,13 +4,14 @@ module imports only from here, tests/fakes and conftest (tests/unit/test_archite
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from notifier.core.db import Database
-from notifier.core.models import Client, Message
+from notifier.core.models import CHECKIN, PENDING, Client, Message
 from notifier.core.settings import Settings
 from notifier.roster.clients import RosterRow, apply_rows, external_id_filter
 
@@ -89,3 +90,42 @@ def words(db: Database, settings: Settings, message: Message) -> str:
         client = s.get(Client, message.client_id)
         session = s.get(Appointment, message.session_id) if message.session_id else None
         return words_of(Templates.from_settings(settings), settings, message, client, session)
+
+
+def put_message(
+    db: Database,
+    client_id: int,
+    *,
+    due: datetime,
+    not_after: datetime | None = None,
+    kind: str = CHECKIN,
+    label: str | None = "cravings",
+    body: str = "Hi Ana, a check-in",
+    key: str | None = None,
+) -> int:
+    """A pending outbox row written directly (no planner): its id."""
+    with db.session() as s:
+        m = Message(
+            kind=kind,
+            client_id=client_id,
+            label=label,
+            body=body,
+            dedupe_key=key or f"t:{client_id}:{due.isoformat()}:{random.random()}",
+            due_at=due,
+            not_after=not_after or due + timedelta(hours=4),
+            status=PENDING,
+            attempts=0,
+            needs_lookup=False,
+            created_at=due,
+        )
+        s.add(m)
+        s.flush()
+        return m.id
+
+
+def get_message(db: Database, mid: int) -> Message:
+    """The outbox row as the database holds it now."""
+    with db.session() as s:
+        m = s.get(Message, mid)
+        assert m is not None
+        return m

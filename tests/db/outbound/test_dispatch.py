@@ -13,7 +13,6 @@ from sqlalchemy import select, update
 
 from notifier.core.db import Database
 from notifier.core.models import (
-    CHECKIN,
     EXPIRED,
     FAILED,
     PENDING,
@@ -30,43 +29,13 @@ from notifier.outbound.dispatch import Dispatcher
 from notifier.outbound.planner import plan
 from tests.conftest import TEST_CRYPTO
 from tests.fakes.transport import FakeTransport, accepted_but_lost, permanent, transient
-from tests.helpers import add_client, messages
+from tests.helpers import add_client, get_message, messages, put_message
 
 NY = ZoneInfo("America/New_York")
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=NY).astimezone(UTC)
 
 TRANSIENT = ["20429", "30001", "21611", "30003"]
 PERMANENT = ["21211", "21408", "21610", "21612", "21614", "21635", "30006"]
-
-
-def put(
-    db: Database,
-    client_id: int,
-    *,
-    due: datetime,
-    not_after: datetime | None = None,
-    kind: str = CHECKIN,
-    label: str | None = "cravings",
-    body: str = "Hi Ana, a check-in",
-    key: str | None = None,
-) -> int:
-    with db.session() as s:
-        m = Message(
-            kind=kind,
-            client_id=client_id,
-            label=label,
-            body=body,
-            dedupe_key=key or f"t:{client_id}:{due.isoformat()}:{random.random()}",
-            due_at=due,
-            not_after=not_after or due + timedelta(hours=4),
-            status=PENDING,
-            attempts=0,
-            needs_lookup=False,
-            created_at=due,
-        )
-        s.add(m)
-        s.flush()
-        return m.id
 
 
 def dispatcher(
@@ -77,24 +46,17 @@ def dispatcher(
     )
 
 
-def get(db: Database, mid: int) -> Message:
-    with db.session() as s:
-        m = s.get(Message, mid)
-        assert m is not None
-        return m
-
-
 @pytest.mark.parametrize("code", TRANSIENT)
 def test_rule_sending_transient_failures_retry_with_backoff_and_jitter(
     code: str, database: Database, make_settings: Callable[..., Settings]
 ) -> None:
     s = make_settings(retry_backoff="30s")
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON)
+    mid = put_message(database, c.id, due=NOON)
     fake = FakeTransport(script=[transient(code), transient(code)])
     d = dispatcher(database, s, fake, NOON)
     assert d.run_once().outcomes["retry"] == 1
-    m = get(database, mid)
+    m = get_message(database, mid)
     assert m.status == PENDING and m.error_code == code and m.attempts == 1
     assert m.next_attempt_at is not None
     first_delay = m.next_attempt_at - NOON
@@ -104,11 +66,11 @@ def test_rule_sending_transient_failures_retry_with_backoff_and_jitter(
     # ...then retried with a longer delay (exponential), then sent.
     later = NOON + first_delay
     d.run_once(later)
-    m = get(database, mid)
+    m = get_message(database, mid)
     assert m.attempts == 2 and m.next_attempt_at is not None
     assert timedelta(seconds=30) <= m.next_attempt_at - later <= timedelta(seconds=60)
     d.run_once(m.next_attempt_at)
-    assert get(database, mid).status == SENT and len(fake.accepted) == 1
+    assert get_message(database, mid).status == SENT and len(fake.accepted) == 1
     d.stop()
 
 
@@ -132,11 +94,11 @@ def test_rule_sending_permanent_failures_fail_at_once_with_code(
 ) -> None:
     s = make_settings()
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON)
+    mid = put_message(database, c.id, due=NOON)
     fake = FakeTransport(script=[permanent(code)])
     d = dispatcher(database, s, fake, NOON)
     assert d.run_once().outcomes["failed"] == 1
-    m = get(database, mid)
+    m = get_message(database, mid)
     assert m.status == FAILED and m.error_code == code and m.attempts == 1
     assert d.run_once(NOON + timedelta(hours=1)).claimed == 0  # never retried
     d.stop()
@@ -147,15 +109,15 @@ def test_rule_opt_out_is_sacred_twilio_21610_marks_client_opted_out(
 ) -> None:
     s = make_settings()
     c = add_client(database, "C1", now=NOON)
-    first = put(database, c.id, due=NOON)
-    second = put(database, c.id, due=NOON + timedelta(hours=1))
+    first = put_message(database, c.id, due=NOON)
+    second = put_message(database, c.id, due=NOON + timedelta(hours=1))
     d = dispatcher(database, s, FakeTransport(script=[permanent("21610")]), NOON)
     d.run_once()
     with database.session() as sess:
         client = sess.get(Client, c.id)
         assert client is not None and client.opted_out_at is not None
-    assert get(database, first).error_code == "21610"
-    assert get(database, second).status == "canceled"
+    assert get_message(database, first).error_code == "21610"
+    assert get_message(database, second).status == "canceled"
     d.stop()
 
 
@@ -164,10 +126,10 @@ def test_rule_sending_retries_never_past_not_after(
 ) -> None:
     s = make_settings(retry_backoff="10m")
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON, not_after=NOON + timedelta(minutes=4))
+    mid = put_message(database, c.id, due=NOON, not_after=NOON + timedelta(minutes=4))
     d = dispatcher(database, s, FakeTransport(script=[transient("20429")]), NOON)
     d.run_once()
-    m = get(database, mid)
+    m = get_message(database, mid)
     # The next try would be after its freshness: failed now, with the code, not retried late.
     assert m.status == FAILED and m.error_code == "20429" and m.reason == "stale"
     d.stop()
@@ -178,13 +140,13 @@ def test_rule_sending_gives_up_after_max_attempts(
 ) -> None:
     s = make_settings(retry_backoff="1s", max_attempts=3)
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON, not_after=NOON + timedelta(hours=4))
+    mid = put_message(database, c.id, due=NOON, not_after=NOON + timedelta(hours=4))
     fake = FakeTransport(script=[transient("30001")] * 5)
     now = NOON
     for _ in range(5):
         Dispatcher(database, fake, s, clock=lambda n=now: n).run_once(now)  # type: ignore[misc]
         now += timedelta(minutes=5)
-    m = get(database, mid)
+    m = get_message(database, mid)
     assert m.status == FAILED and m.attempts == 3 and fake.calls == 3
 
 
@@ -232,15 +194,15 @@ def test_rule_sending_unknown_outcome_is_looked_up_not_resent(
 ) -> None:
     s = make_settings(retry_backoff="10s")
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON)
+    mid = put_message(database, c.id, due=NOON)
     fake = FakeTransport(script=[accepted_but_lost()])
     d = dispatcher(database, s, fake, NOON)
     d.run_once()
-    m = get(database, mid)
+    m = get_message(database, mid)
     assert m.status == PENDING and m.needs_lookup and len(fake.accepted) == 1
     d2 = dispatcher(database, s, fake, NOON + timedelta(minutes=1))
     assert d2.run_once().outcomes["sent"] == 1
-    m = get(database, mid)
+    m = get_message(database, mid)
     assert m.status == SENT and m.provider_sid == fake.accepted[0].sid
     assert len(fake.accepted) == 1 and fake.calls == 1 and fake.lookups == 1
     d.stop()
@@ -252,13 +214,15 @@ def test_rule_sending_unknown_outcome_not_found_is_sent_once(
 ) -> None:
     s = make_settings(retry_backoff="10s")
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON)
+    mid = put_message(database, c.id, due=NOON)
     fake = FakeTransport(script=[transient("20500", unknown=True)])  # a 500: not stored
     d = dispatcher(database, s, fake, NOON)
     d.run_once()
     d2 = dispatcher(database, s, fake, NOON + timedelta(minutes=1))
     d2.run_once()
-    assert get(database, mid).status == SENT and len(fake.accepted) == 1 and fake.lookups == 1
+    assert (
+        get_message(database, mid).status == SENT and len(fake.accepted) == 1 and fake.lookups == 1
+    )
     d.stop()
     d2.stop()
 
@@ -268,7 +232,7 @@ def test_rule_sending_abandoned_claim_is_reclaimed_after_lease_and_looked_up(
 ) -> None:
     s = make_settings(claim_lease="5m")
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON)
+    mid = put_message(database, c.id, due=NOON)
     fake = FakeTransport()
     crashed = dispatcher(database, s, fake, NOON, worker="crashed")
     assert crashed.claim(NOON, 10) == [mid]
@@ -279,7 +243,7 @@ def test_rule_sending_abandoned_claim_is_reclaimed_after_lease_and_looked_up(
     later = NOON + timedelta(minutes=6)
     survivor = dispatcher(database, s, fake, later, worker="survivor")
     assert survivor.run_once().outcomes["sent"] == 1
-    m = get(database, mid)
+    m = get_message(database, mid)
     assert m.status == SENT and m.claimed_by == "survivor" and fake.calls == 0
     assert len(fake.accepted) == 1
     crashed.stop()
@@ -291,7 +255,7 @@ def test_claims_are_exclusive_between_dispatchers(
 ) -> None:
     s = make_settings(dispatch_batch=7, send_concurrency=3)
     c = add_client(database, "C1", now=NOON)
-    ids = [put(database, c.id, due=NOON, body=f"m{i}") for i in range(120)]
+    ids = [put_message(database, c.id, due=NOON, body=f"m{i}") for i in range(120)]
     fake = FakeTransport(delay=0.001)
     workers = [dispatcher(database, s, fake, NOON, worker=f"w{i}") for i in range(3)]
     threads = [threading.Thread(target=w.drain) for w in workers]
@@ -311,9 +275,9 @@ def test_send_concurrency_is_bounded_and_a_slow_call_does_not_stall_the_batch(
 ) -> None:
     s = make_settings(send_concurrency=4, dispatch_batch=40)
     c = add_client(database, "C1", now=NOON)
-    slow_id = put(database, c.id, due=NOON - timedelta(minutes=1), body="slow")
+    slow_id = put_message(database, c.id, due=NOON - timedelta(minutes=1), body="slow")
     for i in range(24):
-        put(database, c.id, due=NOON, body=f"m{i}")
+        put_message(database, c.id, due=NOON, body=f"m{i}")
     release = threading.Event()
     done_while_slow: list[int] = []
 
@@ -347,16 +311,21 @@ def test_rule_quiet_hours_checked_again_at_send_time(
     s = make_settings()
     c = add_client(database, "C1", now=NOON)
     late = datetime(2026, 12, 1, 21, 30, tzinfo=NY).astimezone(UTC)
-    movable = put(
+    movable = put_message(
         database, c.id, due=late - timedelta(hours=1), not_after=late + timedelta(hours=12)
     )
-    stale = put(database, c.id, due=late - timedelta(hours=1), not_after=late + timedelta(hours=2))
+    stale = put_message(
+        database, c.id, due=late - timedelta(hours=1), not_after=late + timedelta(hours=2)
+    )
     d = dispatcher(database, s, FakeTransport(), late)
     d.run_once()
-    moved = get(database, movable)
+    moved = get_message(database, movable)
     assert moved.status == PENDING
     assert moved.due_at == datetime(2026, 12, 2, 8, 0, tzinfo=NY).astimezone(UTC)
-    assert get(database, stale).status == SKIPPED and get(database, stale).reason == "quiet_hours"
+    assert (
+        get_message(database, stale).status == SKIPPED
+        and get_message(database, stale).reason == "quiet_hours"
+    )
     d.stop()
 
 
@@ -366,13 +335,13 @@ def test_rule_quiet_hours_replies_to_the_client_still_go_out(
     s = make_settings()
     c = add_client(database, "C1", now=NOON)
     night = datetime(2026, 12, 1, 23, 30, tzinfo=NY).astimezone(UTC)
-    crisis = put(database, c.id, due=night, kind=REPLY, label="crisis", body="988")
-    ack = put(database, c.id, due=night, kind=REPLY, label="ack", body="thanks")
+    crisis = put_message(database, c.id, due=night, kind=REPLY, label="crisis", body="988")
+    ack = put_message(database, c.id, due=night, kind=REPLY, label="ack", body="thanks")
     fake = FakeTransport()
     d = dispatcher(database, s, fake, night)
     d.run_once()
-    assert get(database, crisis).status == SENT
-    assert get(database, ack).status == SKIPPED
+    assert get_message(database, crisis).status == SENT
+    assert get_message(database, ack).status == SKIPPED
     d.stop()
 
 
@@ -381,13 +350,13 @@ def test_rule_opt_out_is_sacred_checked_at_send_time(
 ) -> None:
     s = make_settings()
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON)
+    mid = put_message(database, c.id, due=NOON)
     with database.session() as sess:  # opted out by a path that did not cancel the row
         sess.execute(update(Client).where(Client.id == c.id).values(opted_out_at=NOON))
     fake = FakeTransport()
     d = dispatcher(database, s, fake, NOON)
     d.run_once()
-    assert get(database, mid).status == "canceled" and fake.calls == 0
+    assert get_message(database, mid).status == "canceled" and fake.calls == 0
     d.stop()
 
 
@@ -397,7 +366,7 @@ def test_stopping_releases_unstarted_claims(
     s = make_settings(send_concurrency=1)
     c = add_client(database, "C1", now=NOON)
     for i in range(5):
-        put(database, c.id, due=NOON, body=f"m{i}")
+        put_message(database, c.id, due=NOON, body=f"m{i}")
     fake = FakeTransport()
     d = dispatcher(database, s, fake, NOON)
 
@@ -419,11 +388,11 @@ def test_sent_rows_record_sid_and_time(
 ) -> None:
     s = make_settings()
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON)
+    mid = put_message(database, c.id, due=NOON)
     fake = FakeTransport()
     d = dispatcher(database, s, fake, NOON)
     d.run_once()
-    m = get(database, mid)
+    m = get_message(database, mid)
     assert m.provider_sid == fake.accepted[0].sid and m.sent_at == NOON
     assert fake.accepted[0].valid_for == pytest.approx(4 * 3600)  # freshness handed on
     with database.session() as sess:
