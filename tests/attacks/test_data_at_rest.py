@@ -245,7 +245,8 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path: Path, lax_um
     os.chmod(path, 0o644)
     d = Database(f"sqlite:///{path}", crypto=TEST_CRYPTO)
     assert d.ping()
-    for suffix in ("", "-wal", "-shm"):
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600  # the file that was 0644
+    for suffix in ("-wal", "-shm"):  # SQLite makes these only in WAL mode
         f = Path(f"{path}{suffix}")
         if f.exists():
             assert stat.S_IMODE(os.stat(f).st_mode) == 0o600, suffix

@@ -74,6 +74,7 @@ def test_rule_privacy_default_texts_use_first_name_and_never_name_the_program(
         "iop",
         "substance",
     )
+    assert {r.kind for r in rows} == {REMINDER, CHECKIN}  # both kinds of default text, read
     for r in rows:
         assert r.body.startswith("Hi Ana,")
         assert not any(word in r.body.lower() for word in banned), r.body
