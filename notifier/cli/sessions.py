@@ -22,7 +22,7 @@ from notifier.core.settings import Settings
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from notifier.outbound.planner import ReminderOutlook
+    from notifier.outbound.planning import ReminderOutlook
 
 
 def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -47,7 +47,7 @@ def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
         say(f"  no reminders: {args.client} is {added.no_reminders}")
     # Say now what the reminders will do: a reminder skipped for quiet hours is otherwise
     # only visible in the outbox after the next plan, and staff would wait for a text.
-    from notifier.outbound.planner import reminder_outlook
+    from notifier.outbound.planning import reminder_outlook
 
     outlook = [] if added.no_reminders else reminder_outlook(starts, added.client_tz, settings, now)
     for o in outlook:

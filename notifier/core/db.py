@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from notifier.core.columns import EncryptedText
 from notifier.core.crypto import Crypto
-from notifier.core.models import EncryptedText
 
 log = logging.getLogger(__name__)
 

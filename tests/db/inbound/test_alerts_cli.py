@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from notifier.cli import main
 from notifier.core.models import Alert, AlertEvent, AuditEvent, Message
-from notifier.core.settings import load_settings
+from notifier.core.settings_load import load_settings
 from notifier.service import Service
 from notifier.staff import accounts as staff
 from tests.conftest import BASE_SETTINGS, TEST_KEY

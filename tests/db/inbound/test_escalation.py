@@ -230,7 +230,8 @@ def test_rule_escalation_a_call_tier_rings_with_a_spoken_alert_beside_its_text(
 def test_rule_escalation_a_call_tier_needs_a_from_number_with_the_real_transport(
     make_settings: Callable[..., Settings],
 ) -> None:
-    from notifier.core.settings import SettingsError, load_settings
+    from notifier.core.settings import SettingsError
+    from notifier.core.settings_load import load_settings
 
     twilio = {"sms_backend": "twilio", "twilio_account_sid": "AC" + "1" * 32,
               "twilio_auth_token": "t", "public_url": "https://n.example.org",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 from collections.abc import Callable
@@ -397,4 +398,28 @@ def test_sent_rows_record_sid_and_time(
     assert fake.accepted[0].valid_for == pytest.approx(4 * 3600)  # freshness handed on
     with database.session() as sess:
         assert sess.scalar(select(Message.claimed_by).where(Message.id == mid)) == "w1"
+    d.stop()
+
+
+def test_rule_sending_a_claim_held_past_half_its_lease_is_released_not_sent(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """A worker that waited too long (a loaded machine, a paced queue) may already have lost
+    its lease to another worker, whose provider lookup found nothing yet: sending now could
+    text the client twice. It hands the row back instead (found under load: 3013 sends for
+    3000 messages with a 4 s lease)."""
+    s = make_settings(claim_lease="5m")
+    c = add_client(database, "C1", now=NOON)
+    mid = put(database, c.id, due=NOON)
+    fake = FakeTransport()
+    ticks = itertools.count()
+    d = Dispatcher(
+        database, fake, s, clock=lambda: NOON + timedelta(minutes=3 * next(ticks)), worker_id="w"
+    )
+    out = d.run_once(NOON)
+    # Claimed again and again in this slow world, and never sent: handed back each time
+    # (until its freshness runs out, the time here moving 3 minutes at each look).
+    assert out.outcomes["released"] >= 1 and "sent" not in out.outcomes
+    assert fake.calls == 0 and not fake.accepted
+    assert get(database, mid).status in (PENDING, EXPIRED)
     d.stop()

@@ -13,7 +13,7 @@ import pytest
 
 from notifier.cli import main
 from notifier.core.models import WELCOME
-from notifier.core.settings import load_settings
+from notifier.core.settings_load import load_settings
 from notifier.outbound.wording import segments
 from notifier.service import Service
 from tests.conftest import TEST_KEY

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from notifier.cli import main
-from notifier.core.settings import Settings, SettingsError, load_settings
+from notifier.core.settings import Settings, SettingsError
+from notifier.core.settings_load import load_settings
 from notifier.core.tiers import Tier
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from notifier.core.grammar import parse_program_hours
-from notifier.core.settings import SettingsError, load_settings
+from notifier.core.settings import SettingsError
+from notifier.core.settings_load import load_settings
 from notifier.outbound.texts import opening_text
 from tests.helpers import ny
 

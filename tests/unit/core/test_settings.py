@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from notifier.cli import main
-from notifier.core.settings import Settings, SettingsError, known_env_names, load_settings
+from notifier.core.settings import Settings, SettingsError
+from notifier.core.settings_load import known_env_names, load_settings
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "settings.example.env"

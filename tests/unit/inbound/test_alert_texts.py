@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from notifier.core.settings import Settings, SettingsError, load_settings
+from notifier.core.settings import Settings, SettingsError
+from notifier.core.settings_load import load_settings
 from notifier.inbound.alerts import OPEN_COMMAND, link_text, new_token, with_link
 from notifier.outbound.texts import LINK_SLOT, Templates, duration_text
 from notifier.outbound.wording import SAMPLE_VALUES, check, sample_link, segments

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from notifier.core.models import CHECKIN, PENDING, REMINDER, SKIPPED
 from notifier.core.settings import Settings
-from notifier.outbound.planner import (
+from notifier.outbound.planning import (
     ClientView,
     PlannedMessage,
     SessionView,
