@@ -410,7 +410,7 @@ def test_rule_sending_a_claim_held_past_half_its_lease_is_released_not_sent(
     3000 messages with a 4 s lease)."""
     s = make_settings(claim_lease="5m")
     c = add_client(database, "C1", now=NOON)
-    mid = put(database, c.id, due=NOON)
+    mid = put_message(database, c.id, due=NOON)
     fake = FakeTransport()
     ticks = itertools.count()
     d = Dispatcher(
@@ -421,5 +421,5 @@ def test_rule_sending_a_claim_held_past_half_its_lease_is_released_not_sent(
     # (until its freshness runs out, the time here moving 3 minutes at each look).
     assert out.outcomes["released"] >= 1 and "sent" not in out.outcomes
     assert fake.calls == 0 and not fake.accepted
-    assert get(database, mid).status in (PENDING, EXPIRED)
+    assert get_message(database, mid).status in (PENDING, EXPIRED)
     d.stop()
