@@ -13,7 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from notifier.core.models import Base, EncryptedText, UTCDateTime
+from notifier.core.columns import EncryptedText, UTCDateTime
+from notifier.core.models import Base
 
 
 class SupportPerson(Base):

@@ -35,7 +35,7 @@ from notifier.transports.base import StatusReport
 
 log = logging.getLogger(__name__)
 
-RANK = {SENT: 1, DELIVERED: 2, UNDELIVERED: 2, FAILED: 2, CANCELED: 2}
+RANK: dict[str, int] = {SENT: 1, DELIVERED: 2, UNDELIVERED: 2, FAILED: 2, CANCELED: 2}
 
 
 def apply_status(db: Database, sid: str, report: StatusReport, now: datetime) -> str:

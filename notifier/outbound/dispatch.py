@@ -355,7 +355,11 @@ class Dispatcher:
         if not isinstance(decision, Send):
             self._record(c, **decision.values())
             return decision.outcome
+        if self._lease_spent(c):
+            return self._release(c)
         if self.limiter is not None and not self.limiter.acquire(self.stopping):
+            return self._release(c)
+        if self._lease_spent(c):  # pacing may have held it long
             return self._release(c)
         try:
             if c.kind == CALL:  # an escalation tier's voice call: the body is what it says
@@ -397,6 +401,19 @@ class Dispatcher:
         """Exponential backoff with jitter (half to full delay), at least Retry-After."""
         jitter = self.rng.uniform(0.5, 1.0)
         return backoff(attempts, self.settings.retry_backoff, jitter, retry_after)
+
+    def _lease_spent(self, c: _Row) -> bool:
+        """Half the lease gone before the send starts: another worker may take the row over
+        at any moment, and its provider lookup would not see a send we start now, so the
+        client could get the text twice. Handing it back costs a moment; a double text to a
+        client in treatment costs more. Logged so ops can lengthen NOTIFIER_CLAIM_LEASE."""
+        if self._now(c) - c.claimed_at < self.settings.claim_lease / 2:
+            return False
+        log.warning(
+            "claim held past half its lease: handed back unsent",
+            extra={"event": "dispatch.lease_short", "message_id": c.id},
+        )
+        return True
 
     def _release(self, c: _Row) -> str:
         """Hand an unsent row back (stopping, or paced out): as if never claimed."""

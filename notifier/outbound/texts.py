@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
+from notifier.core.enums import LANGUAGES
 from notifier.outbound import gsm, texts_en, texts_es
 
 if TYPE_CHECKING:
     from notifier.core.program_hours import ProgramHours
     from notifier.core.settings import Settings
 
-LANGUAGES = ("en", "es")
 _DAY_NAMES = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from notifier.core import grammar
 from notifier.core.crypto import Crypto
 from notifier.core.db import Database, rowcount
+from notifier.core.enums import LANGUAGES
 from notifier.core.models import ALERT, CANCELED, PENDING, Client, ConsentEvent, Message
 from notifier.core.settings import Settings
 from notifier.core.settings_values import to_e164
@@ -42,7 +43,6 @@ COLUMNS = (
     "consent",
 )
 OPTIONAL_COLUMNS = ("language",)
-LANGUAGES = ("en", "es")
 _EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _FIRST_NAME = re.compile(r"^[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-][^\W\d_]+)*\.?$")
 _YES = {"yes", "y", "true", "1", "signed"}

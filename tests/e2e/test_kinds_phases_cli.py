@@ -19,18 +19,12 @@ NOW = ("--now", "2026-12-06T10:00")
 
 
 @pytest.fixture
-def env_file(tmp_path: Path, sqlite_url: str) -> Path:
-    env = tmp_path / "settings.env"
-    env.write_text(
-        (ROOT / "settings.example.env")
-        .read_text()
-        .replace(
-            "NOTIFIER_DATABASE_URL=sqlite:///notifier.db", f"NOTIFIER_DATABASE_URL={sqlite_url}"
-        )
-        .replace("NOTIFIER_LOG_FORMAT=auto", "NOTIFIER_LOG_FORMAT=json")
-        .replace("NOTIFIER_PHASES=\n", f"NOTIFIER_PHASES={PHASES}\n")
+def env_file(env_file: Path) -> Path:
+    """The suite's example settings (tests/conftest.py) with a phase table."""
+    env_file.write_text(
+        env_file.read_text().replace("NOTIFIER_PHASES=\n", f"NOTIFIER_PHASES={PHASES}\n")
     )
-    return env
+    return env_file
 
 
 def run(env: Path, *args: str) -> int:

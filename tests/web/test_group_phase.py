@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from notifier.roster.phases import set_phase
 from tests.helpers import add_client
-from tests.web.staffkit import App, enrol
+from tests.helpers.staffkit import App, enrol
 
 TABLE = "intensive: 0w mon,tue,wed,thu,fri; step-down: 6w mon,wed,fri"
 

@@ -12,7 +12,7 @@ import oidc_provider_mock
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.staffkit import App
+from tests.helpers.staffkit import App
 
 ANA = "ana@clinic.org"
 
