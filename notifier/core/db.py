@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+import notifier.core.program  # noqa: F401  (its table joins Base.metadata: schema checks, key rotation)
 from notifier.core.columns import EncryptedText
 from notifier.core.crypto import Crypto
 

@@ -116,7 +116,7 @@ class Appointment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))  # "group" | "individual"
+    kind: Mapped[str] = mapped_column(String(16))  # group | individual | family | workshop
     group_name: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -26,6 +26,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from notifier.core import grammar, tiers
 from notifier.core.calendar import CheckinDays, GroupSpec, Offset, QuietHours
+from notifier.core.phases import Phases
 from notifier.core.program_hours import ProgramHours
 from notifier.core.settings_checks import check_alert_loop, check_numbers, check_staff_sign_in
 from notifier.core.settings_values import (
@@ -98,6 +99,7 @@ class Settings(BaseSettings):
     # days; NOTIFIER_NO_CHECKIN_DATES names the dates without them.
     skip_dates: Annotated[tuple[date, ...], NoDecode] = ()
     no_checkin_dates: Annotated[tuple[date, ...], NoDecode] = ()
+    phases: Phases = ()  # step-down (notifier.core.phases); empty: NOTIFIER_CHECKIN_DAYS only
     oncall_numbers: Annotated[tuple[str, ...], NoDecode] = ()
     program_phone: str = ""
     staff_token: SecretStr | None = None

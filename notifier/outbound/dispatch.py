@@ -31,7 +31,16 @@ from sqlalchemy.exc import IntegrityError
 from notifier.core.clock import Clock, utcnow
 from notifier.core.db import Database
 from notifier.core.metrics import Metrics
-from notifier.core.models import CALL, CANCELED, EXPIRED, FAILED, PENDING, SENDING, SENT
+from notifier.core.models import (
+    CALL,
+    CANCELED,
+    EXPIRED,
+    FAILED,
+    PENDING,
+    REMINDER,
+    SENDING,
+    SENT,
+)
 from notifier.core.settings import Settings
 from notifier.outbound.decisions import (
     Claimed,
@@ -47,6 +56,7 @@ from notifier.outbound.outbox import Outbox
 from notifier.outbound.pacing import RateLimiter
 from notifier.outbound.render import planned_text
 from notifier.outbound.texts import Templates
+from notifier.roster import support
 from notifier.roster.consent import opt_out
 from notifier.transports.base import ProviderMessage, Transport, TransportError
 
@@ -380,7 +390,10 @@ class Dispatcher:
         if isinstance(decision, GiveUp) and decision.opt_out and c.client_id is not None:
             # The provider's word for "opted out at the carrier", e.g. twilio:21610.
             source = f"{self.transport.name}:{decision.code}"
-            opt_out(self.db, c.client_id, now, source=source, cancel_pending=True)
+            if c.recipient and c.kind == REMINDER:  # a support person's number, not the client's
+                support.number_opted_out(self.db, c.client_id, c.recipient, now, source)
+            else:
+                opt_out(self.db, c.client_id, now, source=source, cancel_pending=True)
         _log_failure(c, decision, why)
         return decision.outcome
 
@@ -456,6 +469,7 @@ def _words(r: Any, templates: Templates, settings: Settings) -> str | None:
         tz=ZoneInfo(r.timezone),
         due_at=r.due_at,
         session_kind=r.session_kind,
+        group_name=r.session_group,
         starts_at=r.starts_at,
         location=r.location,
     )

@@ -294,6 +294,7 @@ def _plan_slice(
             label=c.label,
             status=c.status,
             reason=c.reason,
+            recipient=c.recipient,
             created_at=now,
         )
         for c in candidates

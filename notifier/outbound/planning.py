@@ -16,6 +16,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from notifier.core.calendar import (
+    CheckinDays,
     Offset,
     QuietHours,
     checkin_instants,
@@ -26,13 +27,20 @@ from notifier.core.models import (
     REMINDER,
     SKIPPED,
 )
+from notifier.core.phases import phase_on
 from notifier.core.settings import Settings
 from notifier.outbound.plan_views import (
     ClientView,
     SessionView,
 )
 from notifier.outbound.quiet import placement
-from notifier.outbound.render import at_place, question_for
+from notifier.outbound.render import (
+    SUPPORT_LABEL,
+    at_place,
+    meeting_kind,
+    question_for,
+    reminder_template,
+)
 from notifier.outbound.texts import Templates, when_text
 
 log = logging.getLogger(__name__)
@@ -49,6 +57,7 @@ class PlannedMessage(NamedTuple):  # a tuple: ~100,000 are made per full plan
     not_after: datetime
     status: str = PENDING
     reason: str | None = None
+    recipient: str | None = None  # a support person's number; None: the client's
 
 
 @dataclass
@@ -169,7 +178,7 @@ def _client_reminders(
     shared by the session's attendees: the instants depend only on (offset, zone)."""
     tz = client.tz
     stamp = f"{s.starts_at:%Y%m%dT%H%MZ}"
-    template = "reminder_group" if s.kind == "group" else "reminder_individual"
+    template = reminder_template(meeting_kind(p.settings, s.kind, s.group_name))
     for offset in p.settings.reminder_offsets:
         slot_key = (offset.text, tz)
         if slot_key not in slots:
@@ -207,6 +216,44 @@ def _client_reminders(
         p.out.append(
             PlannedMessage(key, REMINDER, client.id, s.id, offset.text, body, placed, deadline)
         )
+        _support_reminders(p, s, client, (offset.text, placed, deadline), stamp)
+
+
+def _support_reminders(
+    p: _Pass,
+    s: SessionView,
+    client: ClientView,
+    slot: tuple[str, datetime, datetime],
+    stamp: str,
+) -> None:
+    """The same reminder for each support person of a family session whose written consent
+    covers the session's date (42 CFR Part 2): none without one. Their words are rendered
+    when sent, like the client's (notifier.outbound.render)."""
+    if s.kind != "family" or not s.supports:
+        return
+    offset, placed, deadline = slot
+    day = s.starts_at.astimezone(p.settings.timezone).date()
+    for person in s.supports:
+        if not person.covers(day):
+            continue
+        key = f"support:{person.id}:{s.id}:{stamp}:{offset}"
+        if p.known(key):
+            continue
+        label = f"{SUPPORT_LABEL}{offset}"
+        body = ""
+        if p.wants_body(key):
+            body = p.templates.render(
+                "reminder_support", client.language, first_name=client.first_name,
+                when=when_text(s.starts_at, placed, client.tz, client.language),
+                at_place=at_place(s.location, client.language),
+                program_name=p.settings.program_name,
+            )  # fmt: skip
+        p.out.append(
+            PlannedMessage(
+                key, REMINDER, client.id, s.id, label, body, placed, deadline,
+                recipient=person.phone,
+            )
+        )  # fmt: skip
 
 
 def _plan_checkins(
@@ -219,6 +266,8 @@ def _plan_checkins(
     # ... with the key text of each instant made once: "2026-12-01:1700Z".
     instants: dict[tuple[ZoneInfo, frozenset[date]], list[tuple[date, datetime, str]]] = {}
     placements: dict[tuple[datetime, ZoneInfo], datetime | None] = {}
+    # With phases every day is a candidate and each client's phase decides (checkin_day).
+    days = CheckinDays("daily") if settings.phases else settings.checkin_days
     for client in clients:
         if not client.active:
             continue
@@ -231,7 +280,7 @@ def _plan_checkins(
                 for day, due in checkin_instants(
                     tz,
                     settings.checkin_time,
-                    settings.checkin_days,
+                    days,
                     p.start,
                     p.end,
                     set(days_key[1]),
@@ -240,6 +289,8 @@ def _plan_checkins(
             ]
         for day, due, day_text in found:
             if not client.enrolled_on(day):
+                continue
+            if settings.phases and not checkin_day(settings, client, day, days_key[1]):
                 continue
             label = questions[day.toordinal() % len(questions)][0]
             key = f"checkin:{client.id}:{day_text}"
@@ -272,6 +323,14 @@ def _plan_checkins(
             p.out.append(
                 PlannedMessage(key, CHECKIN, client.id, None, label, body, placed, deadline)
             )
+
+
+def checkin_day(settings: Settings, client: ClientView, day: date, session_days: Set[date]) -> bool:
+    """Whether ``client`` gets a check-in on local date ``day``: the days of their phase on
+    that day (NOTIFIER_PHASES), else NOTIFIER_CHECKIN_DAYS. Skip dates are checked apart."""
+    phase = phase_on(settings.phases, client.start_date, day, client.phase)
+    days = phase.days if phase is not None else settings.checkin_days
+    return days.applies(day, day in session_days)
 
 
 def _reminder_slot(

@@ -106,6 +106,9 @@ _PERSON = frozenset({"first_name", "external_id", "time", "link"})
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "reminder_group": frozenset({"first_name", "when", "at_place"}),
     "reminder_individual": frozenset({"first_name", "when", "at_place"}),
+    "reminder_family": frozenset({"first_name", "when", "at_place"}),
+    "reminder_workshop": frozenset({"first_name", "when", "at_place"}),
+    "reminder_support": frozenset({"program_name", "first_name", "when", "at_place"}),
     "checkin": frozenset({"first_name", "question"}),
     "welcome": frozenset({"first_name", "program_name", "program_phone", "hours"}),
     "opt_out_confirm": frozenset({"first_name", "program_name"}),
