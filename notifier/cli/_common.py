@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,10 @@ def emit(
     rows: list[dict[str, Any]],
     columns: Sequence[str],
     widths: dict[str, int] | None = None,
+    tz: tzinfo | None = None,
 ) -> None:
+    """Rows as JSON or CSV (times ISO 8601 with offset) or a table (times in ``tz``, the
+    program's zone, with its abbreviation)."""
     if args.format == "json":
         say(output.dumps(rows))
     elif args.format == "csv":
@@ -87,7 +90,12 @@ def emit(
     elif not rows:
         say("(none)")
     else:
-        say(output.table(rows, columns, widths=widths))
+        say(output.table(rows, columns, widths=widths, tz=tz))
+
+
+def when(value: datetime, settings: Settings) -> str:
+    """An instant as a person reads it: program-local with the zone (notifier.core.output)."""
+    return output.local_time(value, settings.timezone)
 
 
 def add_format(

@@ -55,7 +55,7 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     if args.format != "json":
         for r in rows:
             r["outcomes"] = ", ".join(str(o["outcome"]) for o in r["outcomes"]) or "-"
-    emit(args, rows, LIST_COLUMNS, widths={"outcomes": 40})
+    emit(args, rows, LIST_COLUMNS, widths={"outcomes": 40}, tz=settings.timezone)
     return 0
 
 

@@ -16,6 +16,7 @@ from notifier.cli._common import (
     open_db,
     say,
     staff_id_by,
+    when,
 )
 from notifier.core.models import ATTENDANCE_STATUSES
 from notifier.core.settings import Settings
@@ -49,13 +50,12 @@ def cmd_attendance_mark(args: argparse.Namespace, settings: Settings) -> int:
         )
     except AttendanceError as exc:
         raise UsageError(f"attendance mark: {exc}") from None
-    local = done.starts_at.astimezone(settings.timezone)
     was = "first mark" if done.previous is None else f"was {done.previous}"
     if done.previous == done.status:
         was = "unchanged"
     say(
         f"{done.external_id} marked {done.status} at {done.group} on "
-        f"{local:%a %Y-%m-%d %H:%M} (session {done.session_id}; {was})"
+        f"{when(done.starts_at, settings)} (session {done.session_id}; {was})"
     )
     return 0
 
@@ -81,7 +81,7 @@ def cmd_attendance_list(args: argparse.Namespace, settings: Settings) -> int:
         for cid in sorted(found, key=lambda c: ids[c])
         for e in found[cid]
     ]
-    emit(args, rows, ["client", "date", "session_id", "status"])
+    emit(args, rows, ["client", "date", "session_id", "status"], tz=settings.timezone)
     return 0
 
 

@@ -89,6 +89,7 @@ def cmd_clients_list(args: argparse.Namespace, settings: Settings) -> int:
         args,
         rows,
         ["external_id", "first_name", "phone", "group", "timezone", "opted_out", "discharged_at"],
+        tz=settings.timezone,
     )
     return 0
 

@@ -17,6 +17,7 @@ from notifier.cli._common import (
     now_of,
     open_db,
     say,
+    when,
 )
 from notifier.core.models import PENDING, SENDING, STATUSES, Client, Message
 from notifier.core.settings import Settings
@@ -39,10 +40,10 @@ def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
         sent = service.dispatch_step(now)
     finally:
         service.close()
-    local = now.astimezone(settings.timezone)
     say(
-        f"tick at {local:%Y-%m-%d %H:%M %Z}: planned {planned.messages_added} new message(s) "
-        f"({planned.skipped_quiet_hours} skipped for quiet hours, {planned.canceled} canceled); "
+        f"tick at {when(now, settings)}: planned {planned.messages_added} new message(s) "
+        f"({planned.skipped_quiet_hours} skipped for quiet hours, {planned.canceled} canceled, "
+        f"{planned.revived} planned again); "
         f"escalated {len(escalated.escalated)} alert(s); dispatch: {sent}"
     )
     return 0
@@ -106,6 +107,7 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         rows,
         ["id", "client", "kind", "label", "due_at", "status", "error_code", "body"],
         widths={"body": 60},
+        tz=settings.timezone,
     )
     return 0
 

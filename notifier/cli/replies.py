@@ -99,6 +99,7 @@ def cmd_replies(args: argparse.Namespace, settings: Settings) -> int:
         rows,
         ["id", "client", "received_at", "category", "score", "signals", "in_reply_to", "body"],
         widths={"body": 60},
+        tz=settings.timezone,
     )
     return 0
 

@@ -15,8 +15,10 @@ from notifier.cli._common import (
     now_of,
     open_db,
     say,
+    when,
 )
 from notifier.core import grammar
+from notifier.core.output import local_time
 from notifier.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -41,8 +43,13 @@ def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
     except (LookupError, ValueError) as exc:
         raise UsageError(f"sessions add: {exc}") from None
     row = added.session
-    local = row.starts_at.astimezone(settings.timezone)
-    say(f"session {row.id} added for {args.client} at {local:%a %Y-%m-%d %H:%M %Z}")
+    if added.existed:
+        say(
+            f"session {row.id} for {args.client} at {when(row.starts_at, settings)} "
+            "already exists; nothing added"
+        )
+        return 0
+    say(f"session {row.id} added for {args.client} at {when(row.starts_at, settings)}")
     if added.no_reminders:
         say(f"  no reminders: {args.client} is {added.no_reminders}")
     # Say now what the reminders will do: a reminder skipped for quiet hours is otherwise
@@ -57,7 +64,7 @@ def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def _outlook_text(o: ReminderOutlook, tz: ZoneInfo, settings: Settings, now: datetime) -> str:
     def at(t: datetime) -> str:
-        return f"{t.astimezone(tz):%a %d %b %H:%M %Z}"
+        return local_time(t, tz)
 
     quiet = settings.quiet_hours
     window = f"{quiet.start:%H:%M}-{quiet.end:%H:%M}" if quiet else ""
@@ -97,9 +104,8 @@ def cmd_sessions_cancel(args: argparse.Namespace, settings: Settings) -> int:
         )
     except LookupError as exc:
         raise UsageError(f"sessions cancel: {exc}") from None
-    local = row.starts_at.astimezone(settings.timezone)
     say(
-        f"session {row.id} ({row.group_name or 'individual'}, {local:%a %Y-%m-%d %H:%M}) "
+        f"session {row.id} ({row.group_name or 'individual'}, {when(row.starts_at, settings)}) "
         "canceled; its pending reminders are canceled"
     )
     return 0
@@ -132,7 +138,12 @@ def cmd_sessions_list(args: argparse.Namespace, settings: Settings) -> int:
                 "cancel_reason": a.cancel_reason,
             }
         )
-    emit(args, rows, ["id", "kind", "group", "client", "starts_at", "location", "canceled"])
+    emit(
+        args,
+        rows,
+        ["id", "kind", "group", "client", "starts_at", "location", "canceled"],
+        tz=settings.timezone,
+    )
     return 0
 
 

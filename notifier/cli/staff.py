@@ -87,7 +87,7 @@ def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
         }
         for s in staff.list_all(db)
     ]
-    emit(args, rows, LIST_COLUMNS)
+    emit(args, rows, LIST_COLUMNS, tz=settings.timezone)
     return 0
 
 

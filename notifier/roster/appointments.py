@@ -31,6 +31,7 @@ class Added(NamedTuple):
     session: Appointment
     client_tz: ZoneInfo
     no_reminders: str | None  # why the client gets none (opted out, ...), or None
+    existed: bool = False  # the client already had a session starting then: nothing added
 
 
 def add_individual(
@@ -53,6 +54,19 @@ def add_individual(
         client = client_by_external_id(s, db.crypto, external_id)
         if client is None:
             raise LookupError(f"no client with external_id {external_id!r}")
+        tz = ZoneInfo(client.timezone)
+        why = client.inactive_reason(starts_at.astimezone(tz).date())
+        # The same client at the same start is one session: adding it twice (a retried
+        # command, `make run` started again) must not send two identical reminders.
+        same = s.scalar(
+            select(Appointment).where(
+                Appointment.client_id == client.id,
+                Appointment.starts_at == starts_at,
+                Appointment.canceled_at.is_(None),
+            )
+        )
+        if same is not None:
+            return Added(same, tz, why, existed=True)
         row = Appointment(
             key=f"individual:{uuid.uuid4().hex}",
             kind="individual",
@@ -64,8 +78,6 @@ def add_individual(
             created_at=now,
         )
         s.add(row)
-        tz = ZoneInfo(client.timezone)
-        why = client.inactive_reason(starts_at.astimezone(tz).date())
     log.info("session added", extra={"event": "session.add", "session_id": row.id})
     return Added(row, tz, why)
 
