@@ -162,7 +162,7 @@ def mark(
             raise AttendanceError(
                 "attendance can be marked once the meeting has started "
                 f"({group} on {day.isoformat()} starts at "
-                f"{local_time(meeting.starts_at, settings.timezone)})"
+                f"{local_time(meeting.starts_at, settings.timezone if settings else None)})"
             )
         client_id = _client_id_for(s, db.crypto, external_id)
         client_group = s.scalar(select(Client.group_name).where(Client.id == client_id))
