@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from notifier.cli._common import audited_read, open_db, write_output
+from notifier.cli._common import OUTPUT_HELP, audited_read, open_db, write_output
 from notifier.core import output
 from notifier.core.settings import Settings
 
@@ -37,6 +37,6 @@ def register(sub: Any) -> None:
     ce = c.add_parser("export", help="every consent event as CSV, for audits")
     ce.add_argument(
         "--output",
-        help="write to this file (mode 600; an existing file is replaced, a symlink refused)",
+        help=OUTPUT_HELP.replace("evening.html", "consent.csv"),
     )
     ce.set_defaults(func=cmd_consent_export)

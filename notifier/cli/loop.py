@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from notifier.cli._common import (
+    CLIENT_HELP,
     UsageError,
     add_format,
     add_now,
@@ -130,10 +131,12 @@ def register(sub: Any) -> None:
     t.set_defaults(func=cmd_tick)
 
     o = sub.add_parser("outbox", help="messages planned, sent and failed")
-    o.add_argument("--status", help=f"one of {', '.join(STATUSES)}")
-    o.add_argument("--kind")
-    o.add_argument("--client", help="external_id")
-    o.add_argument("--limit", type=int, default=1000)
+    o.add_argument("--status", help=f"one of {', '.join(STATUSES)}, e.g. pending")
+    o.add_argument("--kind", help="reminder, checkin, reply, alert, ..., e.g. reminder")
+    o.add_argument("--client", help=CLIENT_HELP)
+    o.add_argument(
+        "--limit", type=int, default=1000, help="at most this many rows, e.g. 50 (default: 1000)"
+    )
     add_format(o)
     o.set_defaults(func=cmd_outbox)
 

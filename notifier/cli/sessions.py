@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from notifier.cli._common import (
+    CLIENT_HELP,
     UsageError,
     add_format,
+    add_group,
     add_now,
     audited_read,
     emit,
@@ -154,20 +156,26 @@ def register(sub: Any) -> None:
     sa = s.add_parser(
         "add", help="add an individual session for one client; says when its reminders go"
     )
-    sa.add_argument("--client", required=True, help="the client's external_id")
-    sa.add_argument("--at", required=True, help="start, e.g. 2026-12-03T15:00 (program zone)")
-    sa.add_argument("--duration", default="50m")
-    sa.add_argument("--location")
+    sa.add_argument("--client", required=True, help=CLIENT_HELP)
+    sa.add_argument(
+        "--at",
+        required=True,
+        help="start, e.g. 2026-12-03T15:00 (program zone) or 2026-12-03T20:00Z",
+    )
+    sa.add_argument("--duration", default="50m", help="how long, e.g. 90m or 1h (default: 50m)")
+    sa.add_argument(
+        "--location", help="where, shown in the reminder (no clinical words), e.g. 'Room 2'"
+    )
     add_now(sa)
     sa.set_defaults(func=cmd_sessions_add)
     sc = s.add_parser("cancel", help="cancel one session or one group meeting")
-    sc.add_argument("--id", type=int)
-    sc.add_argument("--group")
-    sc.add_argument("--date", help="the meeting's date, YYYY-MM-DD (program zone)")
+    sc.add_argument("--id", type=int, help="the session's id from `sessions list`, e.g. 42")
+    add_group(sc, what=" (with --date)")
+    sc.add_argument("--date", help="the meeting's date (program zone), e.g. 2026-12-24")
     add_now(sc)
     sc.set_defaults(func=cmd_sessions_cancel)
     sl = s.add_parser("list", help="sessions from yesterday over the planning horizon")
-    sl.add_argument("--group")
+    add_group(sl, what=": only its meetings")
     sl.add_argument("--days", help="how far ahead, e.g. 14d (default: NOTIFIER_PLAN_HORIZON)")
     add_now(sl)
     add_format(sl)

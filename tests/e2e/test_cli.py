@@ -318,3 +318,19 @@ def test_human_times_are_program_local_with_the_zone(
     mark = ["attendance", "mark", "--group", "evening", "--date", "2026-11-30", "--client", "C001"]
     assert run(env_file, *mark, "--status", "attended", *now) == 2
     assert "starts at Mon 30 Nov 18:00 EST" in capsys.readouterr().err
+
+
+def test_env_file_after_the_command_and_groups_in_any_case(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["clients", "import", str(ROSTER), "--env-file", str(env_file)]) == 0
+    capsys.readouterr()
+    # The import went to the env file's database: listed the usual way, it is there.
+    assert run(env_file, "clients", "list", "--group", "EVENING", "--format", "json") == 0
+    rows = out_json(capsys)
+    assert isinstance(rows, list) and rows and {r["group"] for r in rows} == {"evening"}
+    assert main(["clients", "list", "--format", "json", "--env-file", str(env_file)]) == 0
+    every = out_json(capsys)
+    assert isinstance(every, list) and len(every) == 6
+    assert run(env_file, "followup", "Evening", "--now", "2026-11-29T10:00") == 0
+    assert "evening" in capsys.readouterr().out.lower()
