@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,9 @@ from notifier.roster.clients import external_id_filter
 
 if TYPE_CHECKING:
     pass
+
+
+log = logging.getLogger(__name__)
 
 
 def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
@@ -114,8 +118,12 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.core.settings_values import plain_http_warning
     from notifier.runner import run_service
 
+    warning = plain_http_warning(settings.http_host, settings.public_url)
+    if warning:
+        log.warning(warning, extra={"event": "start.plain_http"})
     return run_service(settings)
 
 

@@ -334,3 +334,43 @@ def test_env_file_after_the_command_and_groups_in_any_case(
     assert isinstance(every, list) and len(every) == 6
     assert run(env_file, "followup", "Evening", "--now", "2026-11-29T10:00") == 0
     assert "evening" in capsys.readouterr().out.lower()
+
+
+def test_run_on_every_interface_without_https_warns_once(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    env = dict(
+        os.environ,
+        NOTIFIER_DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+        NOTIFIER_HTTP_HOST="0.0.0.0",
+        NOTIFIER_HTTP_PORT=str(port),
+        NOTIFIER_METRICS_PORT="0",  # no metrics listener: nothing else to collide with
+        NOTIFIER_LOG_FORMAT="json",
+    )
+    env.pop("NOTIFIER_PUBLIC_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "notifier", "--env-file", str(ROOT / "settings.example.env"), "run"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline, "run did not start"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    lines = [line for line in (out + err).splitlines() if "plain HTTP" in line]
+    assert len(lines) == 1 and '"level": "warning"' in lines[0], lines
+    assert "NOTIFIER_HTTP_HOST=0.0.0.0" in lines[0]
