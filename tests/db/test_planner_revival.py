@@ -148,3 +148,36 @@ def test_consent_withdrawn_rows_stay_canceled_when_it_comes_back(
     assert {m.reason for m in canceled} == {"client_inactive"}
     add_client(database, "C1", now=NOW + 2 * MINUTE)
     assert plan(database, s, NOW + 3 * MINUTE).revived == 0
+
+
+def test_concurrent_planners_revive_each_row_once(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    import threading
+
+    on = make_settings(checkin_days="daily")
+    for i in range(4):
+        add_client(database, f"C{i}", phone=f"+1312555010{i}", now=NOW)
+    plan(database, on, NOW)
+    before = pending(database)
+    canceled = plan(database, make_settings(checkin_days="mon"), NOW + MINUTE).canceled
+    assert canceled > 0
+    total = len(messages(database))
+    revived: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            revived.append(plan(database, on, NOW + 2 * MINUTE).revived)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert pending(database) == before
+    assert sum(revived) == canceled  # each row came back once, whichever planner did it
+    assert len(messages(database)) == total  # and no second row

@@ -374,3 +374,24 @@ def test_run_on_every_interface_without_https_warns_once(tmp_path: Path) -> None
     lines = [line for line in (out + err).splitlines() if "plain HTTP" in line]
     assert len(lines) == 1 and '"level": "warning"' in lines[0], lines
     assert "NOTIFIER_HTTP_HOST=0.0.0.0" in lines[0]
+
+
+def test_tick_with_an_earlier_now_drops_no_text(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00")
+
+    def pending() -> set[int]:
+        capsys.readouterr()
+        run(env_file, "outbox", "--status", "pending", "--format", "json")
+        rows = out_json(capsys)
+        assert isinstance(rows, list)
+        return {r["id"] for r in rows if r["due_at"] >= "2026-12-03T05:00"}
+
+    assert run(env_file, "tick", "--now", "2026-12-03T00:00") == 0
+    before = pending()
+    assert before
+    assert run(env_file, "tick", "--now", "2026-11-29T10:00") == 0  # a mistyped --now
+    assert run(env_file, "tick", "--now", "2026-12-03T00:00") == 0
+    assert "planned again" in capsys.readouterr().out
+    assert pending() == before
