@@ -54,7 +54,7 @@ from notifier.outbound.plan_views import (
     revivable,
     roster_slices,
 )
-from notifier.outbound.planning import PlannedMessage, lookback_of, plan_messages
+from notifier.outbound.planning import lookback_of, plan_messages
 from notifier.outbound.texts import Templates
 
 log = logging.getLogger(__name__)
@@ -294,7 +294,23 @@ def _plan_slice(
     )
     result.candidates += len(candidates) + len(wanted_keys)
     wanted_keys.update(c.dedupe_key for c in candidates)
-    rows = [_row(c, now) for c in candidates if c.dedupe_key not in existing]
+    rows = [
+        outbox.message(
+            c.kind,
+            dedupe_key=c.dedupe_key,
+            body=c.body,
+            due_at=c.due_at,
+            not_after=c.not_after,
+            client_id=c.client_id,
+            session_id=c.session_id,
+            label=c.label,
+            status=c.status,
+            reason=c.reason,
+            created_at=now,
+        )
+        for c in candidates
+        if c.dedupe_key not in existing
+    ]
     del candidates
     revive = [
         {**r, "id": comeback[str(r["dedupe_key"])]} for r in rows if r["dedupe_key"] in comeback
@@ -311,22 +327,6 @@ def _plan_slice(
         for reason in (REPLANNED, CLIENT_INACTIVE):
             ids = [i for i, why in stale if why == reason]
             result.canceled += outbox.cancel(s, ids, reason, now)
-
-
-def _row(c: PlannedMessage, now: datetime) -> dict[str, object]:
-    return outbox.message(
-        c.kind,
-        dedupe_key=c.dedupe_key,
-        body=c.body,
-        due_at=c.due_at,
-        not_after=c.not_after,
-        client_id=c.client_id,
-        session_id=c.session_id,
-        label=c.label,
-        status=c.status,
-        reason=c.reason,
-        created_at=now,
-    )
 
 
 def _stale(
