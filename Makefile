@@ -46,11 +46,17 @@ browser-deps:
 # The service on embedded defaults (SQLite file, console SMS) with the example roster. One
 # individual session is added two hours and two minutes from now, so a reminder appears on
 # the console within about two minutes (inside quiet hours it waits for the morning).
+# Run again, it adds no second session while C001 still has one ahead. It listens where
+# NOTIFIER_HTTP_HOST / NOTIFIER_HTTP_PORT say (127.0.0.1:8000 in settings.example.env; the
+# environment wins: `NOTIFIER_HTTP_PORT=8080 make run`).
 run: $(STAMP)
 	$(BIN)/notifier --env-file $(ENV_FILE) db upgrade
 	$(BIN)/notifier --env-file $(ENV_FILE) clients import notifier/examples/roster.csv
-	$(BIN)/notifier --env-file $(ENV_FILE) sessions add --client C001 --location "Room 2" \
-	  --at $$($(BIN)/python -c 'import datetime as d; print((d.datetime.now(d.UTC)+d.timedelta(hours=2,minutes=2)).strftime("%Y-%m-%dT%H:%MZ"))')
+	@if $(BIN)/notifier --env-file $(ENV_FILE) sessions list --format json | $(BIN)/python -c \
+	  'import json, sys, datetime as d; now = d.datetime.now(d.UTC); sys.exit(0 if any(r["client"] == "C001" and not r["canceled"] and d.datetime.fromisoformat(r["starts_at"]) > now for r in json.load(sys.stdin)) else 1)'; \
+	then echo "C001 already has a session ahead: none added"; \
+	else $(BIN)/notifier --env-file $(ENV_FILE) sessions add --client C001 --location "Room 2" \
+	  --at $$($(BIN)/python -c 'import datetime as d; print((d.datetime.now(d.UTC)+d.timedelta(hours=2,minutes=2)).strftime("%Y-%m-%dT%H:%MZ"))'); fi
 	$(BIN)/notifier --env-file $(ENV_FILE) run
 
 demo: $(STAMP)

@@ -23,6 +23,7 @@ from notifier.cli import (
     clients,
     consent,
     db,
+    examples,
     followup,
     keys,
     loop,
@@ -58,16 +59,40 @@ COMMAND_GROUPS = (
 )
 
 
+ENV_FILE_HELP = "settings file, e.g. settings.env (default: ./settings.env if present)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="notifier",
         description="SMS session reminders, coping check-ins and a follow-up list for an IOP.",
+        epilog="examples:\n  notifier --env-file settings.env db upgrade\n"
+        "  notifier clients list --env-file settings.env\n"
+        "  notifier sessions add --help  # every command has its own examples",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--env-file", help="settings file (default: ./settings.env if present)")
+    p.add_argument("--env-file", help=ENV_FILE_HELP)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for group in COMMAND_GROUPS:
         group.register(sub)
+    _finish(sub, ())
     return p
+
+
+def _finish(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], path: tuple[str, ...]
+) -> None:
+    """Every command also takes --env-file after its name (``notifier clients list --env-file
+    x.env``: people add options at the end) and shows its examples under --help."""
+    for name, parser in sub.choices.items():
+        command = (*path, name)
+        # SUPPRESS: not given here, the value before the command (or None) stays.
+        parser.add_argument("--env-file", default=argparse.SUPPRESS, help=ENV_FILE_HELP)
+        parser.epilog = examples.epilog(" ".join(command))
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _finish(action, command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,10 @@ def emit(
     rows: list[dict[str, Any]],
     columns: Sequence[str],
     widths: dict[str, int] | None = None,
+    tz: tzinfo | None = None,
 ) -> None:
+    """Rows as JSON or CSV (times ISO 8601 with offset) or a table (times in ``tz``, the
+    program's zone, with its abbreviation)."""
     if args.format == "json":
         say(output.dumps(rows))
     elif args.format == "csv":
@@ -87,14 +90,58 @@ def emit(
     elif not rows:
         say("(none)")
     else:
-        say(output.table(rows, columns, widths=widths))
+        say(output.table(rows, columns, widths=widths, tz=tz))
+
+
+def when(value: datetime, settings: Settings) -> str:
+    """An instant as a person reads it: program-local with the zone (notifier.core.output)."""
+    return output.local_time(value, settings.timezone)
 
 
 def add_format(
     parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "json")
 ) -> None:
-    parser.add_argument("--format", choices=choices, default="table")
+    parser.add_argument(
+        "--format",
+        choices=choices,
+        default="table",
+        help="table (for people: program-local times) or json (for scripts: ISO 8601 times"
+        " with offset)" + (", csv or html" if "html" in choices else ""),
+    )
+
+
+NOW_HELP = (
+    "act as of this time, e.g. 2026-12-07T18:00 (program zone) or 2026-12-07T23:00Z"
+    " (default: the clock)"
+)
 
 
 def add_now(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--now", help="act as of this ISO 8601 time (default: the clock)")
+    parser.add_argument("--now", help=NOW_HELP)
+
+
+def group_name(text: str) -> str:
+    """A group name as typed: any case, as NOTIFIER_GROUPS and the roster store it (lower)."""
+    return text.strip().lower()
+
+
+def group_names(text: str) -> str:
+    """Comma-separated group names, each as :func:`group_name` reads it."""
+    return ",".join(group_name(name) for name in text.split(","))
+
+
+def add_group(parser: argparse.ArgumentParser, *, required: bool = False, what: str = "") -> None:
+    parser.add_argument(
+        "--group",
+        type=group_name,
+        required=required,
+        help=f"a group from NOTIFIER_GROUPS{what}, any case, e.g. evening",
+    )
+
+
+CLIENT_HELP = "the client's external_id (record number), e.g. C001"
+BY_HELP = "the e-mail of an active staff account, e.g. lee@clinic.example"
+OUTPUT_HELP = (
+    "write to this file instead of the screen (mode 600; an existing file is replaced, a"
+    " symlink refused), e.g. evening.html"
+)

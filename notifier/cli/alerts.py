@@ -23,6 +23,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from notifier.cli._common import (
+    BY_HELP,
     UsageError,
     add_format,
     audited_read,
@@ -55,7 +56,7 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     if args.format != "json":
         for r in rows:
             r["outcomes"] = ", ".join(str(o["outcome"]) for o in r["outcomes"]) or "-"
-    emit(args, rows, LIST_COLUMNS, widths={"outcomes": 40})
+    emit(args, rows, LIST_COLUMNS, widths={"outcomes": 40}, tz=settings.timezone)
     return 0
 
 
@@ -115,8 +116,8 @@ def register(sub: Any) -> None:
     al.set_defaults(func=cmd_alerts)
     subs = al.add_subparsers(dest="alerts_command", metavar="SUBCOMMAND", required=False)
     claim = subs.add_parser("claim", help='"I\'m calling now": hold the escalation')
-    claim.add_argument("id", type=int)
-    claim.add_argument("--by", required=True, help="the e-mail of the staff member calling")
+    claim.add_argument("id", type=int, help="the alert's id from `notifier alerts`, e.g. 12")
+    claim.add_argument("--by", required=True, help="who is calling: " + BY_HELP)
     claim.add_argument("--now", help=argparse.SUPPRESS)
     claim.set_defaults(func=cmd_claim)
     for name in ("outcome", "ack"):
@@ -125,15 +126,21 @@ def register(sub: Any) -> None:
             help="record what happened after an alert"
             + (" (the older name of outcome)" if name == "ack" else ""),
         )
-        out.add_argument("id", type=int)
-        out.add_argument("--outcome", required=True, choices=OUTCOME_CHOICES)
-        out.add_argument("--by", required=True, help="the e-mail of the staff member who acted")
+        out.add_argument("id", type=int, help="the alert's id from `notifier alerts`, e.g. 12")
+        out.add_argument("--outcome", required=True, choices=OUTCOME_CHOICES, help="what happened")
+        out.add_argument("--by", required=True, help="who acted: " + BY_HELP)
         out.add_argument("--note-stdin", action="store_true",
                          help="read the note from standard input (stored encrypted; at most "
                          "500 characters)")  # fmt: skip
         out.add_argument("--note", help=argparse.SUPPRESS)  # older form; a note in argv shows
-        out.add_argument("--to", help="called_911: the medical personnel told (42 CFR §2.51)")
-        out.add_argument("--facility", help="called_911: their facility or agency")
-        out.add_argument("--emergency", help="called_911: the nature of the emergency")
+        out.add_argument(
+            "--to", help="called_911: the medical personnel told (42 CFR §2.51), e.g. 'EMS crew'"
+        )
+        out.add_argument(
+            "--facility", help="called_911: their facility or agency, e.g. 'County EMS'"
+        )
+        out.add_argument(
+            "--emergency", help="called_911: the nature of the emergency, e.g. 'overdose'"
+        )
         out.add_argument("--now", help=argparse.SUPPRESS)
         out.set_defaults(func=cmd_outcome)

@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from notifier.cli._common import (
+    CLIENT_HELP,
     UsageError,
     add_format,
+    add_group,
     add_now,
     audited_read,
     emit,
@@ -16,6 +18,7 @@ from notifier.cli._common import (
     open_db,
     say,
     staff_id_by,
+    when,
 )
 from notifier.core.models import ATTENDANCE_STATUSES
 from notifier.core.settings import Settings
@@ -49,13 +52,12 @@ def cmd_attendance_mark(args: argparse.Namespace, settings: Settings) -> int:
         )
     except AttendanceError as exc:
         raise UsageError(f"attendance mark: {exc}") from None
-    local = done.starts_at.astimezone(settings.timezone)
     was = "first mark" if done.previous is None else f"was {done.previous}"
     if done.previous == done.status:
         was = "unchanged"
     say(
         f"{done.external_id} marked {done.status} at {done.group} on "
-        f"{local:%a %Y-%m-%d %H:%M} (session {done.session_id}; {was})"
+        f"{when(done.starts_at, settings)} (session {done.session_id}; {was})"
     )
     return 0
 
@@ -81,7 +83,7 @@ def cmd_attendance_list(args: argparse.Namespace, settings: Settings) -> int:
         for cid in sorted(found, key=lambda c: ids[c])
         for e in found[cid]
     ]
-    emit(args, rows, ["client", "date", "session_id", "status"])
+    emit(args, rows, ["client", "date", "session_id", "status"], tz=settings.timezone)
     return 0
 
 
@@ -93,15 +95,19 @@ def register(sub: Any) -> None:
         "mark",
         help="mark one client at one meeting (once it has started); marking again changes it",
     )
-    m.add_argument("--group", required=True)
-    m.add_argument("--date", required=True, help="the meeting's date, YYYY-MM-DD (program zone)")
-    m.add_argument("--client", required=True, help="the client's external_id")
-    m.add_argument("--status", required=True, help=" | ".join(ATTENDANCE_STATUSES))
-    m.add_argument("--by", help="the e-mail of the staff member marking (recorded in the audit)")
+    add_group(m, required=True)
+    m.add_argument(
+        "--date", required=True, help="the meeting's date (program zone), e.g. 2026-12-07"
+    )
+    m.add_argument("--client", required=True, help=CLIENT_HELP)
+    m.add_argument(
+        "--status", required=True, help=" | ".join(ATTENDANCE_STATUSES) + ", e.g. attended"
+    )
+    m.add_argument("--by", help="who marks it (recorded in the audit), e.g. lee@clinic.example")
     add_now(m)
     m.set_defaults(func=cmd_attendance_mark)
     ls = a.add_parser("list", help="each client's last 8 meetings of a group, newest first")
-    ls.add_argument("--group", required=True)
+    add_group(ls, required=True)
     add_now(ls)
     add_format(ls)
     ls.set_defaults(func=cmd_attendance_list)

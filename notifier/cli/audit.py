@@ -50,6 +50,11 @@ def register(sub: Any) -> None:
         dest="audit_command", metavar="SUBCOMMAND", required=True
     )
     ex = au.add_parser("export", help="every audit event as CSV")
-    ex.add_argument("--since", help="from this date or time on (default: everything)")
-    ex.add_argument("--output", help="write a new file (mode 600) instead of stdout")
+    ex.add_argument(
+        "--since",
+        help="from this date or time on, e.g. 2026-12-01 or 2026-12-01T09:00 (default: all)",
+    )
+    ex.add_argument(
+        "--output", help="write a new file (mode 600) instead of stdout, e.g. audit.csv"
+    )
     ex.set_defaults(func=cmd_audit_export)

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notifier.cli._common import (
+    CLIENT_HELP,
     UsageError,
     add_format,
+    add_group,
     add_now,
     audited_read,
     emit,
@@ -89,6 +91,7 @@ def cmd_clients_list(args: argparse.Namespace, settings: Settings) -> int:
         args,
         rows,
         ["external_id", "first_name", "phone", "group", "timezone", "opted_out", "discharged_at"],
+        tz=settings.timezone,
     )
     return 0
 
@@ -124,16 +127,19 @@ def register(sub: Any) -> None:
         dest="clients_command", metavar="SUBCOMMAND", required=True
     )
     ci = c.add_parser("import", help="import or update clients from a roster CSV")
-    ci.add_argument("file")
+    ci.add_argument(
+        "file",
+        help="a roster CSV (header: external_id,first_name,phone,group,...), e.g. roster.csv",
+    )
     add_now(ci)
     ci.set_defaults(func=cmd_clients_import)
     cl = c.add_parser("list", help="list clients")
-    cl.add_argument("--group")
+    add_group(cl, what=": only its clients")
     cl.add_argument("--show-phones", action="store_true", help="unmasked numbers in the table")
     add_format(cl)
     cl.set_defaults(func=cmd_clients_list)
     cd = c.add_parser("discharge", help="stop all texts to a client who left the program")
-    cd.add_argument("external_id")
+    cd.add_argument("external_id", help=CLIENT_HELP)
     add_now(cd)
     cd.set_defaults(func=cmd_clients_discharge)
     cp = c.add_parser(

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from notifier.cli._common import (
+    OUTPUT_HELP,
     UsageError,
     add_now,
     audited_read,
@@ -104,7 +105,7 @@ def register(sub: Any) -> None:
     ce = c.add_parser("export", help="every consent event and support person's consent as CSV")
     ce.add_argument(
         "--output",
-        help="write to this file (mode 600; an existing file is replaced, a symlink refused)",
+        help=OUTPUT_HELP.replace("evening.html", "consent.csv"),
     )
     ce.set_defaults(func=cmd_consent_export)
     sa = c.add_parser(
@@ -118,8 +119,10 @@ def register(sub: Any) -> None:
     sa.add_argument(
         "--purpose", required=True, help="as written on the form, e.g. 'family session reminders'"
     )
-    sa.add_argument("--signed", required=True, help="the date the client signed, YYYY-MM-DD")
-    sa.add_argument("--expires", help="the expiry on the form, YYYY-MM-DD (default: until revoked)")
+    sa.add_argument("--signed", required=True, help="the date the client signed, e.g. 2026-12-01")
+    sa.add_argument(
+        "--expires", help="the expiry on the form, e.g. 2027-06-01 (default: until revoked)"
+    )
     add_now(sa)
     sa.set_defaults(func=cmd_support_add)
     sr = c.add_parser(

@@ -7,9 +7,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from notifier.cli._common import (
+    OUTPUT_HELP,
     UsageError,
     add_format,
     add_now,
+    group_name,
     now_of,
     open_db,
     say,
@@ -55,11 +57,13 @@ def cmd_followup(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(sub: Any) -> None:
     f = sub.add_parser("followup", help="the follow-up list for a group's next session")
-    f.add_argument("group")
+    f.add_argument(
+        "group", type=group_name, help="a group from NOTIFIER_GROUPS, any case, e.g. evening"
+    )
     add_now(f)
     add_format(f, ("table", "json", "csv", "html"))
     f.add_argument(
         "--output",
-        help="write to this file (mode 600; an existing file is replaced, a symlink refused)",
+        help=OUTPUT_HELP,
     )
     f.set_defaults(func=cmd_followup)

@@ -70,5 +70,7 @@ def register(sub: Any) -> None:
     )
     k.add_parser("add", help="put a new key first in the key file").set_defaults(func=cmd_keys_add)
     kr = k.add_parser("rotate", help="re-encrypt every row under the newest key (resumable)")
-    kr.add_argument("--batch", type=int, default=500)
+    kr.add_argument(
+        "--batch", type=int, default=500, help="rows per transaction, e.g. 1000 (default: 500)"
+    )
     kr.set_defaults(func=cmd_keys_rotate)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from notifier.cli._common import (
+    CLIENT_HELP,
     UsageError,
     add_format,
     add_now,
@@ -17,6 +19,7 @@ from notifier.cli._common import (
     now_of,
     open_db,
     say,
+    when,
 )
 from notifier.core.models import PENDING, SENDING, STATUSES, Client, Message
 from notifier.core.settings import Settings
@@ -24,6 +27,9 @@ from notifier.roster.clients import external_id_filter
 
 if TYPE_CHECKING:
     pass
+
+
+log = logging.getLogger(__name__)
 
 
 def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
@@ -39,10 +45,10 @@ def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
         sent = service.dispatch_step(now)
     finally:
         service.close()
-    local = now.astimezone(settings.timezone)
     say(
-        f"tick at {local:%Y-%m-%d %H:%M %Z}: planned {planned.messages_added} new message(s) "
-        f"({planned.skipped_quiet_hours} skipped for quiet hours, {planned.canceled} canceled); "
+        f"tick at {when(now, settings)}: planned {planned.messages_added} new message(s) "
+        f"({planned.skipped_quiet_hours} skipped for quiet hours, {planned.canceled} canceled, "
+        f"{planned.revived} planned again); "
         f"escalated {len(escalated.escalated)} alert(s); dispatch: {sent}"
     )
     return 0
@@ -106,13 +112,18 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         rows,
         ["id", "client", "kind", "label", "due_at", "status", "error_code", "body"],
         widths={"body": 60},
+        tz=settings.timezone,
     )
     return 0
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.core.settings_values import plain_http_warning
     from notifier.runner import run_service
 
+    warning = plain_http_warning(settings.http_host, settings.public_url)
+    if warning:
+        log.warning(warning, extra={"event": "start.plain_http"})
     return run_service(settings)
 
 
@@ -128,10 +139,12 @@ def register(sub: Any) -> None:
     t.set_defaults(func=cmd_tick)
 
     o = sub.add_parser("outbox", help="messages planned, sent and failed")
-    o.add_argument("--status", help=f"one of {', '.join(STATUSES)}")
-    o.add_argument("--kind")
-    o.add_argument("--client", help="external_id")
-    o.add_argument("--limit", type=int, default=1000)
+    o.add_argument("--status", help=f"one of {', '.join(STATUSES)}, e.g. pending")
+    o.add_argument("--kind", help="reminder, checkin, reply, alert, ..., e.g. reminder")
+    o.add_argument("--client", help=CLIENT_HELP)
+    o.add_argument(
+        "--limit", type=int, default=1000, help="at most this many rows, e.g. 50 (default: 1000)"
+    )
     add_format(o)
     o.set_defaults(func=cmd_outbox)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from notifier.cli._common import add_format, add_now, now_of, open_db, say
+from notifier.cli._common import add_format, add_now, now_of, open_db, say, when
 from notifier.core import db as dbmod
 from notifier.core import output
 from notifier.core.models import STATUSES, Client, Message, Reply
@@ -24,7 +24,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     # The same housekeeping as the service's six-hourly job, for ops who run this from cron.
     result = housekeep(open_db(settings), settings, now_of(args, settings))
     say(
-        f"erased bodies older than {result.cutoff:%Y-%m-%d %H:%M} UTC: "
+        f"erased bodies older than {when(result.cutoff, settings)}: "
         f"{result.message_bodies} message(s), {result.reply_bodies} reply(ies), "
         f"{result.alert_notes} alert note(s); deleted "
         f"{result.inbox_rows} failed inbox row(s); removed {result.report_pages} report page(s); "
@@ -96,15 +96,14 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         say(output.dumps(data))
         return 0
-    tz = settings.timezone
 
-    def when(value: datetime | None) -> str:
-        return "-" if value is None else f"{value.astimezone(tz):%Y-%m-%d %H:%M %Z}"
+    def at(value: datetime | None) -> str:
+        return "-" if value is None else when(value, settings)
 
     lines = [f"notifier status: {data['database']} at revision {data['revision']}"]
     lines.append("outbox    " + "  ".join(f"{k} {v}" for k, v in data["outbox"].items()))
     nd = data["next_due"]
-    lines.append(f"next due  {when(nd['at'])} ({nd['kind']})" if nd else "next due  -")
+    lines.append(f"next due  {at(nd['at'])} ({nd['kind']})" if nd else "next due  -")
     od = data["oldest_overdue"]
     lines.append("overdue   " + (f"oldest due {int((now - od).total_seconds() // 60)} min ago"
                                  if od else "none"))  # fmt: skip
@@ -113,7 +112,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         f"clients   {c['total']} on the roster, {c['opted_out']} opted out, "
         f"{c['discharged']} discharged"
     )
-    lines.append(f"replies   last received {when(data['last_reply_at'])}")
+    lines.append(f"replies   last received {at(data['last_reply_at'])}")
     ib = data["inbox"]
     lines.append(
         f"inbox     {ib['waiting']} waiting, {ib['failed']} failed (kept for a person to look at)"
@@ -123,7 +122,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     for j in data["jobs"]:
         state_text = f"failing ({j['last_error']})" if j["last_error"] else "ok"
         lines.append(
-            f"job {j['name']:<9} {state_text:<22} last ok {when(j['last_success'])}"
+            f"job {j['name']:<9} {state_text:<22} last ok {at(j['last_success'])}"
             f"  {j['last_duration_ms'] or 0} ms  runs {j['runs']}  "
             f"failures {j['failures']}"
         )

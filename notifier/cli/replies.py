@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from notifier.cli._common import (
+    CLIENT_HELP,
     UsageError,
     add_format,
     add_now,
@@ -99,21 +100,29 @@ def cmd_replies(args: argparse.Namespace, settings: Settings) -> int:
         rows,
         ["id", "client", "received_at", "category", "score", "signals", "in_reply_to", "body"],
         widths={"body": 60},
+        tz=settings.timezone,
     )
     return 0
 
 
 def register(sub: Any) -> None:
     i = sub.add_parser("inbound", help="handle a reply as if it came through the webhook")
-    i.add_argument("--from", dest="from_", required=True, metavar="PHONE")
-    i.add_argument("--body", required=True)
-    i.add_argument("--sid", help="provider MessageSid (replies with the same sid count once)")
+    i.add_argument(
+        "--from", dest="from_", required=True, metavar="PHONE",
+        help="the sender's number, e.g. '(312) 555-0101' or +13125550101",
+    )  # fmt: skip
+    i.add_argument("--body", required=True, help="what they wrote, e.g. HELP or '7'")
+    i.add_argument(
+        "--sid", help="provider MessageSid (replies with the same sid count once), e.g. SM123"
+    )
     add_now(i)
     i.set_defaults(func=cmd_inbound)
 
     r = sub.add_parser("replies", help="replies received, newest first")
-    r.add_argument("--client", help="external_id")
-    r.add_argument("--category", help=f"one of {', '.join(CATEGORIES)}")
-    r.add_argument("--limit", type=int, default=500)
+    r.add_argument("--client", help=CLIENT_HELP)
+    r.add_argument("--category", help=f"one of {', '.join(CATEGORIES)}, e.g. crisis")
+    r.add_argument(
+        "--limit", type=int, default=500, help="at most this many, e.g. 50 (default: 500)"
+    )
     add_format(r)
     r.set_defaults(func=cmd_replies)

@@ -7,16 +7,20 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from notifier.cli._common import (
+    CLIENT_HELP,
     UsageError,
     add_format,
+    add_group,
     add_now,
     audited_read,
     emit,
     now_of,
     open_db,
     say,
+    when,
 )
 from notifier.core import grammar
+from notifier.core.output import local_time
 from notifier.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,8 +46,13 @@ def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
     except (LookupError, ValueError) as exc:
         raise UsageError(f"sessions add: {exc}") from None
     row = added.session
-    local = row.starts_at.astimezone(settings.timezone)
-    say(f"{row.kind} session {row.id} added for {args.client} at {local:%a %Y-%m-%d %H:%M %Z}")
+    if added.existed:
+        say(
+            f"{row.kind} session {row.id} for {args.client} at {when(row.starts_at, settings)} "
+            "already exists; nothing added"
+        )
+        return 0
+    say(f"{row.kind} session {row.id} added for {args.client} at {when(row.starts_at, settings)}")
     if added.no_reminders:
         say(f"  no reminders: {args.client} is {added.no_reminders}")
     if row.kind == "family":
@@ -69,7 +78,7 @@ def _support_text(names: tuple[str, ...], client: str) -> str:
 
 def _outlook_text(o: ReminderOutlook, tz: ZoneInfo, settings: Settings, now: datetime) -> str:
     def at(t: datetime) -> str:
-        return f"{t.astimezone(tz):%a %d %b %H:%M %Z}"
+        return local_time(t, tz)
 
     quiet = settings.quiet_hours
     window = f"{quiet.start:%H:%M}-{quiet.end:%H:%M}" if quiet else ""
@@ -109,9 +118,8 @@ def cmd_sessions_cancel(args: argparse.Namespace, settings: Settings) -> int:
         )
     except LookupError as exc:
         raise UsageError(f"sessions cancel: {exc}") from None
-    local = row.starts_at.astimezone(settings.timezone)
     say(
-        f"session {row.id} ({row.group_name or 'individual'}, {local:%a %Y-%m-%d %H:%M}) "
+        f"session {row.id} ({row.group_name or 'individual'}, {when(row.starts_at, settings)}) "
         "canceled; its pending reminders are canceled"
     )
     return 0
@@ -144,7 +152,12 @@ def cmd_sessions_list(args: argparse.Namespace, settings: Settings) -> int:
                 "cancel_reason": a.cancel_reason,
             }
         )
-    emit(args, rows, ["id", "kind", "group", "client", "starts_at", "location", "canceled"])
+    emit(
+        args,
+        rows,
+        ["id", "kind", "group", "client", "starts_at", "location", "canceled"],
+        tz=settings.timezone,
+    )
     return 0
 
 
@@ -153,7 +166,7 @@ def register(sub: Any) -> None:
         dest="sessions_command", metavar="SUBCOMMAND", required=True
     )
     sa = s.add_parser("add", help="add a session for one client; says when its reminders go")
-    sa.add_argument("--client", required=True, help="the client's external_id")
+    sa.add_argument("--client", required=True, help=CLIENT_HELP)
     sa.add_argument(
         "--kind",
         choices=("individual", "family", "workshop"),
@@ -161,19 +174,25 @@ def register(sub: Any) -> None:
         help="the kind of meeting, e.g. family (its reminder says so; a family session also"
         " reminds support persons with the client's written consent); default individual",
     )
-    sa.add_argument("--at", required=True, help="start, e.g. 2026-12-03T15:00 (program zone)")
-    sa.add_argument("--duration", default="50m")
-    sa.add_argument("--location")
+    sa.add_argument(
+        "--at",
+        required=True,
+        help="start, e.g. 2026-12-03T15:00 (program zone) or 2026-12-03T20:00Z",
+    )
+    sa.add_argument("--duration", default="50m", help="how long, e.g. 90m or 1h (default: 50m)")
+    sa.add_argument(
+        "--location", help="where, shown in the reminder (no clinical words), e.g. 'Room 2'"
+    )
     add_now(sa)
     sa.set_defaults(func=cmd_sessions_add)
     sc = s.add_parser("cancel", help="cancel one session or one group meeting")
-    sc.add_argument("--id", type=int)
-    sc.add_argument("--group")
-    sc.add_argument("--date", help="the meeting's date, YYYY-MM-DD (program zone)")
+    sc.add_argument("--id", type=int, help="the session's id from `sessions list`, e.g. 42")
+    add_group(sc, what=" (with --date)")
+    sc.add_argument("--date", help="the meeting's date (program zone), e.g. 2026-12-24")
     add_now(sc)
     sc.set_defaults(func=cmd_sessions_cancel)
     sl = s.add_parser("list", help="sessions from yesterday over the planning horizon")
-    sl.add_argument("--group")
+    add_group(sl, what=": only its meetings")
     sl.add_argument("--days", help="how far ahead, e.g. 14d (default: NOTIFIER_PLAN_HORIZON)")
     add_now(sl)
     add_format(sl)

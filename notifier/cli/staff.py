@@ -14,7 +14,16 @@ import argparse
 import sys
 from typing import Any
 
-from notifier.cli._common import UsageError, add_format, emit, now_of, open_db, say
+from notifier.cli._common import (
+    BY_HELP,
+    UsageError,
+    add_format,
+    emit,
+    group_names,
+    now_of,
+    open_db,
+    say,
+)
 from notifier.core.settings import Settings
 from notifier.staff.accounts import SETUP_LINK_VALID, StaffError, setup_url
 
@@ -87,7 +96,7 @@ def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
         }
         for s in staff.list_all(db)
     ]
-    emit(args, rows, LIST_COLUMNS)
+    emit(args, rows, LIST_COLUMNS, tz=settings.timezone)
     return 0
 
 
@@ -140,11 +149,16 @@ def register(sub: Any) -> None:
         dest="staff_command", metavar="SUBCOMMAND", required=True
     )
     a = st.add_parser("add", help="add an account and print its one-time set-up link")
-    a.add_argument("email")
-    a.add_argument("--name", required=True, help="the person's name, shown on the pages")
+    a.add_argument("email", help="their e-mail, the sign-in name, e.g. lee@clinic.example")
+    a.add_argument(
+        "--name", required=True, help="the person's name, shown on the pages, e.g. 'Lee Park'"
+    )
     a.add_argument("--role", choices=("facilitator", "admin"), default="facilitator",
                    help="a facilitator sees their --groups; an admin sees every group")  # fmt: skip
-    a.add_argument("--groups", help="comma-separated group names from NOTIFIER_GROUPS")
+    a.add_argument(
+        "--groups", type=group_names,
+        help="comma-separated groups from NOTIFIER_GROUPS, any case, e.g. evening,morning",
+    )  # fmt: skip
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password (at least 12 characters) from standard input "
                    "instead of printing a set-up link")  # fmt: skip
@@ -155,15 +169,15 @@ def register(sub: Any) -> None:
     ls.add_argument("--now", help=argparse.SUPPRESS)
     ls.set_defaults(func=cmd_staff_list)
     d = st.add_parser("disable", help="refuse the account at once and end its sessions")
-    d.add_argument("email")
+    d.add_argument("email", help=BY_HELP.replace("an active", "a"))
     d.add_argument("--now", help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_staff_disable)
     e = st.add_parser("enable", help="let a disabled account sign in again (same credentials)")
-    e.add_argument("email")
+    e.add_argument("email", help=BY_HELP.replace("an active", "a disabled"))
     e.add_argument("--now", help=argparse.SUPPRESS)
     e.set_defaults(func=cmd_staff_enable)
     r = st.add_parser("reset", help="clear password and authenticator; print a new set-up link")
-    r.add_argument("email")
+    r.add_argument("email", help=BY_HELP.replace("an active", "a"))
     r.add_argument("--password-stdin", action="store_true",
                    help="read the new password from standard input instead")  # fmt: skip
     r.add_argument("--now", help=argparse.SUPPRESS)

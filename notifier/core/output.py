@@ -19,7 +19,7 @@ import sys
 import tempfile
 import textwrap
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,6 +40,16 @@ def printable(text: str, keep: str = "") -> str:
     return _CONTROLS.sub(escaped, text)
 
 
+def local_time(value: datetime, tz: tzinfo | None = None) -> str:
+    """The one way a person is shown an instant: in ``tz`` (the program's zone; else the
+    value's own) with the zone's abbreviation, e.g. "Mon 7 Dec 18:00 EST", so nobody has to
+    guess whether a time is UTC. Machines get ISO 8601 with the offset (:func:`to_jsonable`)."""
+    if value.tzinfo is None:  # stored times are UTC
+        value = value.replace(tzinfo=UTC)
+    t = value.astimezone(tz) if tz is not None else value
+    return f"{t:%a} {t.day} {t:%b %H:%M %Z}"
+
+
 def to_jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -58,13 +68,17 @@ def dumps(value: Any) -> str:
 
 
 def table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str], *, widths: dict[str, int] | None = None
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    widths: dict[str, int] | None = None,
+    tz: tzinfo | None = None,
 ) -> str:
     """A plain aligned table. A cell longer than its column's width (40 unless ``widths`` says)
     wraps onto the lines below, at spaces where it can: nothing is ever cut off. A list value
-    shows one item per line."""
+    shows one item per line; a time is shown by :func:`local_time` in ``tz``."""
     widths = widths or {}
-    cells = [[_lines(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
+    cells = [[_lines(r.get(c), widths.get(c, 40), tz) for c in columns] for r in rows]
     sizes = [
         max([len(c)] + [len(line) for row in cells for line in row[i]])
         for i, c in enumerate(columns)
@@ -79,20 +93,20 @@ def table(
     return "\n".join(lines)
 
 
-def _lines(value: Any, width: int) -> list[str]:
+def _lines(value: Any, width: int, tz: tzinfo | None = None) -> list[str]:
     """A cell's lines: a list or tuple puts each item on a line of its own."""
     if isinstance(value, list | tuple):
-        return [line for item in value for line in _wrap(_cell(item), width)] or ["-"]
-    return _wrap(_cell(value), width)
+        return [line for item in value for line in _wrap(_cell(item, tz), width)] or ["-"]
+    return _wrap(_cell(value, tz), width)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, tz: tzinfo | None = None) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local_time(value, tz)
     return printable(" ".join(str(value).split("\n")))
 
 

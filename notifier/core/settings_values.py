@@ -52,6 +52,19 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
+def plain_http_warning(host: str, public_url: str | None) -> str | None:
+    """One line for the start-up log when staff pages (sign-in codes, session cookies, client
+    data) are served on plain HTTP beyond this machine: listening on every interface (or a
+    network address) without an https NOTIFIER_PUBLIC_URL in front. None when all is well."""
+    if is_loopback_host(host) or (public_url or "").startswith("https://"):
+        return None
+    return (
+        f"NOTIFIER_HTTP_HOST={host}: staff pages are served on plain HTTP to the network; "
+        "put https in front (and set NOTIFIER_PUBLIC_URL to its https address) or listen on "
+        "NOTIFIER_HTTP_HOST=127.0.0.1"
+    )
+
+
 class FieldError(ValueError):
     def __init__(self, field: str, value: str, expected: str) -> None:
         super().__init__(expected)

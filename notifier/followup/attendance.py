@@ -29,6 +29,7 @@ from notifier.core.models import (
     Attendance,
     Client,
 )
+from notifier.core.output import local_time
 from notifier.core.settings import Settings
 from notifier.roster.appointments import group_meeting
 from notifier.staff import audit
@@ -160,7 +161,8 @@ def mark(
         if now < meeting.starts_at:
             raise AttendanceError(
                 "attendance can be marked once the meeting has started "
-                f"({group} on {day.isoformat()} starts at {meeting.starts_at.isoformat()})"
+                f"({group} on {day.isoformat()} starts at "
+                f"{local_time(meeting.starts_at, settings.timezone if settings else None)})"
             )
         client_id = _client_id_for(s, db.crypto, external_id)
         client_group = s.scalar(select(Client.group_name).where(Client.id == client_id))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from notifier.core.db import Database, bulk_insert_ignore, rowcount
@@ -100,6 +100,46 @@ def cancel(s: Session, ids: Sequence[int], reason: str, now: datetime) -> int:
         )
         canceled += rowcount(res)
     return canceled
+
+
+def revive(s: Session, rows: Sequence[Mapping[str, object]], guard: Any, now: datetime) -> int:
+    """Put canceled rows back in the queue as planning wants them again: ``rows`` are made by
+    :func:`message` plus their ``id``; only rows still matching ``guard`` (canceled for a
+    reason that is gone, never claimed) change, so two planners reviving at once, or a
+    dispatcher in between, cannot make a text go twice. Returns how many came back."""
+    if not rows:
+        return 0
+    m = MESSAGES.c
+    stmt = (
+        update(MESSAGES)
+        .where(m.id == bindparam("rid"), guard)
+        .values(
+            status=bindparam("new_status"),
+            reason=bindparam("new_reason"),
+            due_at=bindparam("new_due_at"),
+            not_after=bindparam("new_not_after"),
+            label=bindparam("new_label"),
+            session_id=bindparam("new_session_id"),
+            status_at=now,
+            next_attempt_at=None,
+        )
+    )
+    params = [
+        {
+            "rid": r["id"],
+            "new_status": r["status"],
+            "new_reason": r["reason"],
+            "new_due_at": r["due_at"],
+            "new_not_after": r["not_after"],
+            "new_label": r["label"],
+            "new_session_id": r["session_id"],
+        }
+        for r in rows
+    ]
+    revived = 0
+    for i in range(0, len(params), CHUNK):
+        revived += rowcount(s.connection().execute(stmt, params[i : i + CHUNK]))
+    return revived
 
 
 def reword_pending(s: Session, keys: Sequence[str], body: str) -> int:

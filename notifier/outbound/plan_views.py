@@ -24,7 +24,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from notifier.core.db import Database
-from notifier.core.models import CHECKIN, REMINDER, Appointment, Client, Message
+from notifier.core.models import CANCELED, CHECKIN, REMINDER, Appointment, Client, Message
 from notifier.core.program import ClientPhase, SupportPerson
 from notifier.core.settings import Settings
 
@@ -188,15 +188,33 @@ def _sessions(s: Session, start: datetime, end: datetime, which: Any) -> list[Se
     ]
 
 
+# Why the planner cancels a row. Only REPLANNED rows may come back (revived, same row and
+# key) when planning wants them again: a schedule change undone, a skip date removed, a plan
+# run with an earlier clock. CLIENT_INACTIVE (opted out, discharged, consent withdrawn, the
+# roster saying so before its own module canceled the rows) holds until staff act, as do the
+# roster's own reasons (``opted_out``, ``discharged``, ``session_canceled``).
+REPLANNED = "replanned"
+CLIENT_INACTIVE = "client_inactive"
+
+
+def revivable() -> Any:
+    """A WHERE clause: a row canceled only because it was no longer planned, never claimed
+    (a claimed row may have reached the provider: exactly once beats complete)."""
+    m = Message
+    return and_(m.status == CANCELED, m.reason == REPLANNED, m.claimed_at.is_(None))
+
+
 def planned_rows(s: Session, part: RosterSlice, since: datetime) -> Sequence[Any]:
     """The slice's reminders and check-ins due from ``since`` on: (id, dedupe_key, status,
-    not_after). Texts are never planned twice, and pending rows no longer wanted are found."""
+    not_after, client_id, revivable). Texts are never planned twice, pending rows no longer
+    wanted are found, and rows canceled only because they were not planned can come back."""
     m = Message
     return s.execute(
-        select(m.id, m.dedupe_key, m.status, m.not_after).where(
-            part.owns(m.client_id), m.kind.in_((REMINDER, CHECKIN)), m.due_at >= since
-        )
-    ).all()
+        select(
+            m.id, m.dedupe_key, m.status, m.not_after, m.client_id,
+            revivable().label("revivable"),
+        ).where(part.owns(m.client_id), m.kind.in_((REMINDER, CHECKIN)), m.due_at >= since)
+    ).all()  # fmt: skip
 
 
 def plan_inputs(db: Database, settings: Settings, size: int = SLICE) -> str:

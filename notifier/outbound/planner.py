@@ -7,16 +7,20 @@ wanted. Running it twice, after a restart, or from several replicas at once adds
 
 A dedupe key names everything a message depends on (client, session, session start, offset,
 check-in date and time), so a changed schedule produces new keys and the old pending rows,
-no longer among the candidates, are canceled: "re-planning what is still pending".
+no longer among the candidates, are canceled: "re-planning what is still pending". A row
+canceled that way comes back, on its own row and key, when a later pass wants it again (the
+change was undone); one that was claimed, is stale, or was canceled for a reason that still
+holds does not (see ``REPLANNED`` in notifier.outbound.plan_views).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,6 +41,8 @@ from notifier.core.models import (
 from notifier.core.settings import Settings
 from notifier.outbound import outbox
 from notifier.outbound.plan_views import (
+    CLIENT_INACTIVE,
+    REPLANNED,
     SLICE,
     RosterDigest,
     RosterSlice,
@@ -45,6 +51,7 @@ from notifier.outbound.plan_views import (
     own_sessions,
     plan_inputs,
     planned_rows,
+    revivable,
     roster_slices,
 )
 from notifier.outbound.planning import lookback_of, plan_messages
@@ -61,6 +68,7 @@ class PlanResult:
     messages_added: int = 0
     skipped_quiet_hours: int = 0
     canceled: int = 0
+    revived: int = 0
     candidates: int = 0
     incremental: bool = False
 
@@ -204,7 +212,7 @@ def plan(
         ),
         now,
     )
-    if result.messages_added or result.canceled or added or changed or removed:
+    if result.messages_added or result.canceled or result.revived or added or changed or removed:
         log.info(
             "plan",
             extra={
@@ -212,6 +220,7 @@ def plan(
                 "added": result.messages_added,
                 "skipped_quiet_hours": result.skipped_quiet_hours,
                 "canceled": result.canceled,
+                "revived": result.revived,
                 "sessions_added": added,
                 "sessions_changed": changed,
                 "sessions_removed": removed,
@@ -267,7 +276,10 @@ def _plan_slice(
         # What is already planned (keys, and whether still pending): texts are never
         # inserted twice, and pending rows that are no longer wanted can be found.
         planned = planned_rows(s, part, slice_start)
-    existing = {r.dedupe_key for r in planned}
+    # Rows canceled only because they were not planned are planned again like new ones, and
+    # written back onto their own row (same key) if wanted.
+    comeback = {r.dedupe_key: r.id for r in planned if r.revivable}
+    existing = {r.dedupe_key for r in planned if not r.revivable}
     wanted_keys: set[str] = set()
     candidates = plan_messages(
         part.clients,
@@ -301,22 +313,34 @@ def _plan_slice(
         if c.dedupe_key not in existing
     ]
     del candidates
-    # Pending planned rows that are no longer wanted: the client stopped, was discharged or
-    # moved, the session was canceled or moved, the schedule or its settings changed.
-    # (An incremental pass saw only a slice of time; nothing it did not see is judged.)
-    stale_ids = (
-        []
-        if incremental
-        else [
-            r.id
-            for r in planned
-            if r.status == PENDING and r.not_after > now and r.dedupe_key not in wanted_keys
-        ]
-    )
-    if not rows and not stale_ids:
+    revive = [
+        {**r, "id": comeback[str(r["dedupe_key"])]} for r in rows if r["dedupe_key"] in comeback
+    ]
+    rows = [r for r in rows if r["dedupe_key"] not in comeback]
+    stale = [] if incremental else _stale(planned, part, wanted_keys, now)
+    if not rows and not stale and not revive:
         return
-    result.skipped_quiet_hours += sum(1 for r in rows if r["status"] == SKIPPED)
+    result.skipped_quiet_hours += sum(1 for r in rows + revive if r["status"] == SKIPPED)
     with db.session() as s:
         # ON CONFLICT DO NOTHING: a replica planning the same rows at once adds nothing.
         result.messages_added += outbox.enqueue(s, rows)
-        result.canceled += outbox.cancel(s, stale_ids, "replanned", now)
+        result.revived += outbox.revive(s, revive, revivable(), now)
+        for reason in (REPLANNED, CLIENT_INACTIVE):
+            ids = [i for i, why in stale if why == reason]
+            result.canceled += outbox.cancel(s, ids, reason, now)
+
+
+def _stale(
+    planned: Sequence[Any], part: RosterSlice, wanted: set[str], now: datetime
+) -> list[tuple[int, str]]:
+    """Pending planned rows that are no longer wanted, with why: the client stopped, was
+    discharged or lost consent (CLIENT_INACTIVE: those stay canceled), or the client moved,
+    the session was canceled or moved, the schedule or its settings changed (REPLANNED: those
+    come back if the change is undone). An incremental pass saw only a slice of time, so it
+    judges nothing."""
+    active = {c.id for c in part.clients if c.active}
+    return [
+        (r.id, REPLANNED if r.client_id in active else CLIENT_INACTIVE)
+        for r in planned
+        if r.status == PENDING and r.not_after > now and r.dedupe_key not in wanted
+    ]

@@ -36,6 +36,7 @@ class Added(NamedTuple):
     client_tz: ZoneInfo
     no_reminders: str | None  # why the client gets none (opted out, ...), or None
     supports: tuple[str, ...] = ()  # a family session: support persons with consent (names)
+    existed: bool = False  # the client already had a session starting then: nothing added
 
 
 def add_individual(
@@ -61,6 +62,19 @@ def add_individual(
         client = client_by_external_id(s, db.crypto, external_id)
         if client is None:
             raise LookupError(f"no client with external_id {external_id!r}")
+        tz = ZoneInfo(client.timezone)
+        why = client.inactive_reason(starts_at.astimezone(tz).date())
+        # The same client at the same start is one session: adding it twice (a retried
+        # command, `make run` started again) must not send two identical reminders.
+        same = s.scalar(
+            select(Appointment).where(
+                Appointment.client_id == client.id,
+                Appointment.starts_at == starts_at,
+                Appointment.canceled_at.is_(None),
+            )
+        )
+        if same is not None:
+            return Added(same, tz, why, existed=True)
         row = Appointment(
             key=f"{kind}:{uuid.uuid4().hex}",
             kind=kind,
@@ -72,8 +86,6 @@ def add_individual(
             created_at=now,
         )
         s.add(row)
-        tz = ZoneInfo(client.timezone)
-        why = client.inactive_reason(starts_at.astimezone(tz).date())
         client_id = client.id
     log.info("session added", extra={"event": "session.add", "session_id": row.id})
     supports: tuple[str, ...] = ()

@@ -40,7 +40,7 @@ def test_attendance_mark_through_the_cli(
 
     assert mark(env_file, "C001", "absent", "2026-11-30T18:05") == 0
     line = capsys.readouterr().out.strip()
-    assert line.startswith("C001 marked absent at evening on Mon 2026-11-30 18:00")
+    assert line.startswith("C001 marked absent at evening on Mon 30 Nov 18:00 EST")
     assert line.endswith("first mark)")
     assert mark(env_file, "C001", "late", "2026-11-30T18:20") == 0
     assert "C001 marked late" in (out := capsys.readouterr().out) and "was absent" in out

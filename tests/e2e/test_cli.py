@@ -101,7 +101,7 @@ def test_tick_plans_and_sends_then_outbox_json_keys(
     capsys.readouterr()
     assert run(env_file, "tick", "--now", "2026-11-30T16:00") == 0  # Mon: 2h evening reminders
     line = capsys.readouterr().out
-    assert line.startswith("tick at 2026-11-30 16:00 EST: planned")
+    assert line.startswith("tick at Mon 30 Nov 16:00 EST: planned")
     assert run(env_file, "outbox", "--status", "sent", "--format", "json") == 0
     rows = out_json(capsys)
     assert isinstance(rows, list) and rows
@@ -150,7 +150,7 @@ def test_sessions_add_cancel_list(env_file: Path, capsys: pytest.CaptureFixture[
         )
         == 0
     )
-    assert "added for C004 at Tue 2026-12-01 15:00 EST" in capsys.readouterr().out
+    assert "added for C004 at Tue 1 Dec 15:00 EST" in capsys.readouterr().out
     assert run(env_file, "tick", *now) == 0
     assert (
         run(env_file, "sessions", "cancel", "--group", "evening", "--date", "2026-12-02", *now) == 0
@@ -186,7 +186,7 @@ def test_sessions_add_says_what_its_reminders_will_do(
     # By day: the 2h reminder goes two minutes from now; the 24h one is already past.
     assert add("C001", "2026-12-01T11:02", "2026-12-01T09:00") == [
         "  reminder 24h: none, its time (Mon 30 Nov 11:02 EST) has passed",
-        "  reminder 2h: due Tue 01 Dec 09:02 EST",
+        "  reminder 2h: due Tue 1 Dec 09:02 EST",
     ]
     # At 21:30 (the quick start run in the evening): quiet hours until 08:00, after the session.
     assert add("C001", "2026-11-26T23:32", "2026-11-26T21:30")[1] == (
@@ -195,8 +195,8 @@ def test_sessions_add_says_what_its_reminders_will_do(
     )
     # Carla lives in Phoenix: her quiet hours are hers, and the reminder moves to 08:00 there.
     assert add("C003", "2026-12-02T11:30", "2026-12-01T09:00")[1] == (
-        "  reminder 2h: due Wed 02 Dec 08:00 MST, moved out of the client's quiet hours"
-        " (21:00-08:00) from Wed 02 Dec 07:30 MST"
+        "  reminder 2h: due Wed 2 Dec 08:00 MST, moved out of the client's quiet hours"
+        " (21:00-08:00) from Wed 2 Dec 07:30 MST"
     )
     assert run(env_file, "inbound", "--from", "(312) 555-0102", "--body", "STOP") == 0
     capsys.readouterr()
@@ -252,3 +252,134 @@ def test_python_dash_m_and_demo_run_as_commands(tmp_path: Path) -> None:
     assert "her time" in out  # the client in Phoenix
     assert "[skipped: quiet_hours]" in out or "08:00  reminder 2h" in out
     assert "+1" not in out  # names only, never numbers
+
+
+def test_sessions_add_twice_is_one_session(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00")
+    add = ["sessions", "add", "--client", "C004", "--at", "2026-12-01T15:00"]
+    now = ["--now", "2026-11-29T10:00"]
+    assert run(env_file, *add, *now) == 0
+    assert "added for C004 at Tue 1 Dec 15:00 EST" in capsys.readouterr().out
+    assert run(env_file, *add, "--location", "Room 2", *now) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert again == [
+        "individual session 1 for C004 at Tue 1 Dec 15:00 EST already exists; nothing added"
+    ]
+    assert run(env_file, "tick", *now) == 0
+    capsys.readouterr()
+    assert run(env_file, "sessions", "list", "--format", "json", *now) == 0
+    rows = out_json(capsys)
+    assert isinstance(rows, list)
+    assert len([r for r in rows if r["kind"] == "individual"]) == 1
+    run(env_file, "outbox", "--client", "C004", "--kind", "reminder", "--format", "json")
+    reminders = out_json(capsys)
+    assert isinstance(reminders, list)
+    # One 24h and one 2h reminder of the 15:00 session, not two of each.
+    due = [r["due_at"] for r in reminders]
+    assert due.count("2026-11-30T20:00:00+00:00") == due.count("2026-12-01T18:00:00+00:00") == 1
+
+
+def test_human_times_are_program_local_with_the_zone(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00")
+    capsys.readouterr()
+    now = ["--now", "2026-11-29T10:00"]
+    assert run(env_file, "tick", *now) == 0
+    assert capsys.readouterr().out.startswith("tick at Sun 29 Nov 10:00 EST:")
+    assert run(env_file, "outbox", "--client", "C001", "--kind", "reminder") == 0
+    table = capsys.readouterr().out
+    assert "Sun 29 Nov 18:00 EST" in table  # the 24h reminder of Monday's 18:00 group
+    assert "2026-11-29 23:00" not in table
+    run(env_file, "outbox", "--client", "C001", "--kind", "reminder", "--format", "json")
+    rows = out_json(capsys)
+    assert isinstance(rows, list) and rows[0]["due_at"] == "2026-11-29T23:00:00+00:00"
+    # A crisis raises an alert: its table shows New York time, not UTC.
+    assert run(env_file, "inbound", "--from", "(312) 555-0101", "--body", "I want to die",
+               "--now", "2026-11-29T10:05") == 0  # fmt: skip
+    capsys.readouterr()
+    assert run(env_file, "alerts", *now) == 0
+    assert "Sun 29 Nov 10:05 EST" in capsys.readouterr().out
+    # A refusal names the meeting's time the way staff read it.
+    mark = ["attendance", "mark", "--group", "evening", "--date", "2026-11-30", "--client", "C001"]
+    assert run(env_file, *mark, "--status", "attended", *now) == 2
+    assert "starts at Mon 30 Nov 18:00 EST" in capsys.readouterr().err
+
+
+def test_env_file_after_the_command_and_groups_in_any_case(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["clients", "import", str(ROSTER), "--env-file", str(env_file)]) == 0
+    capsys.readouterr()
+    # The import went to the env file's database: listed the usual way, it is there.
+    assert run(env_file, "clients", "list", "--group", "EVENING", "--format", "json") == 0
+    rows = out_json(capsys)
+    assert isinstance(rows, list) and rows and {r["group"] for r in rows} == {"evening"}
+    assert main(["clients", "list", "--format", "json", "--env-file", str(env_file)]) == 0
+    every = out_json(capsys)
+    assert isinstance(every, list) and len(every) == 6
+    assert run(env_file, "followup", "Evening", "--now", "2026-11-29T10:00") == 0
+    assert "evening" in capsys.readouterr().out.lower()
+
+
+def test_run_on_every_interface_without_https_warns_once(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    env = dict(
+        os.environ,
+        NOTIFIER_DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+        NOTIFIER_HTTP_HOST="0.0.0.0",
+        NOTIFIER_HTTP_PORT=str(port),
+        NOTIFIER_METRICS_PORT="0",  # no metrics listener: nothing else to collide with
+        NOTIFIER_LOG_FORMAT="json",
+    )
+    env.pop("NOTIFIER_PUBLIC_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "notifier", "--env-file", str(ROOT / "settings.example.env"), "run"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline, "run did not start"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    lines = [line for line in (out + err).splitlines() if "plain HTTP" in line]
+    assert len(lines) == 1 and '"level": "warning"' in lines[0], lines
+    assert "NOTIFIER_HTTP_HOST=0.0.0.0" in lines[0]
+
+
+def test_tick_with_an_earlier_now_drops_no_text(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(env_file, "clients", "import", str(ROSTER), "--now", "2026-11-01T09:00")
+
+    def pending() -> set[int]:
+        capsys.readouterr()
+        run(env_file, "outbox", "--status", "pending", "--format", "json")
+        rows = out_json(capsys)
+        assert isinstance(rows, list)
+        return {r["id"] for r in rows if r["due_at"] >= "2026-12-03T05:00"}
+
+    assert run(env_file, "tick", "--now", "2026-12-03T00:00") == 0
+    before = pending()
+    assert before
+    assert run(env_file, "tick", "--now", "2026-11-29T10:00") == 0  # a mistyped --now
+    assert run(env_file, "tick", "--now", "2026-12-03T00:00") == 0
+    assert "planned again" in capsys.readouterr().out
+    assert pending() == before

@@ -169,7 +169,7 @@ def test_status_summarises_outbox_jobs_clients_and_replies(
     assert out.splitlines()[0].startswith("notifier status: sqlite at revision")
     # Saturday noon: five check-ins (Carla's noon is 14:00 here), then Erin's STOP confirmation.
     assert "sent 6" in out and "1 opted out" in out
-    assert "last received 2026-11-28 12:30 EST" in out
+    assert "last received Sat 28 Nov 12:30 EST" in out
     assert "inbox     0 waiting, 0 failed" in out
     assert run("status", "--now", "2026-11-28T13:00", "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)

@@ -192,11 +192,6 @@ def test_the_planner_tapers_checkins_by_phase_and_staff_can_set_one(
     assert set_phase(database, "C1", "auto", s, NOW).name == "step-down"  # type: ignore[union-attr]
 
 
-@pytest.mark.xfail(
-    reason="restoring canceled rows whose cause is gone is issue 16 item 1 (another branch);"
-    " passes once that lands",
-    strict=False,
-)
 def test_back_to_auto_plans_the_phases_days_again(
     database: Database, make_settings: Callable[..., Settings]
 ) -> None:

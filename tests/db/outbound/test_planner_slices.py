@@ -115,7 +115,7 @@ def test_every_slice_judges_its_own_rows_once(
     with database.read() as sess:
         rows = sess.execute(select(Message.client_id, Message.status, Message.reason)).all()
     ours = [r for r in rows if r.client_id in gone]
-    assert all(r.status == CANCELED and r.reason == "replanned" for r in ours)
+    assert all(r.status == CANCELED and r.reason == "client_inactive" for r in ours)
     assert all(r.status != CANCELED for r in rows if r.client_id not in gone)
     assert set(before) >= gone
 
