@@ -1,7 +1,8 @@
 """Step-down: the program's phases and how often each one gets a check-in (NOTIFIER_PHASES).
 
 A client moves from a more intensive phase to a lighter one as the weeks since their start
-date pass (``step-down: 6w mon,wed,fri`` begins six weeks after it), unless staff set a phase
+date pass (``intensive: mon,tue,wed,thu,fri until week 6; step-down: mon,wed,fri`` steps
+down after six weeks), unless staff set a phase
 (``notifier clients phase``), which then holds until they set another or ``auto``. Without
 NOTIFIER_PHASES nobody has a phase and NOTIFIER_CHECKIN_DAYS applies to everyone, as before.
 """
@@ -19,8 +20,19 @@ from pydantic_settings import NoDecode
 from notifier.core.calendar import CheckinDays
 from notifier.core.grammar import parse_checkin_days
 
-_ENTRY = re.compile(
-    r"^\s*(?P<name>[A-Za-z0-9_-]{1,40})\s*:\s*(?P<weeks>\d{1,3})w\s+(?P<days>\S.*)$"
+# Two ways to write one phase: from which week it begins ("step-down: 6w mon,wed,fri"), or
+# DESIGN.md's "until which program week" ("intensive: mon-fri until week 6"; the last phase
+# may leave "until" out: it lasts for good). Both give the same table.
+_FROM = re.compile(r"^\s*(?P<name>[A-Za-z0-9_-]{1,40})\s*:\s*(?P<weeks>\d{1,3})w\s+(?P<days>\S.*)$")
+_UNTIL = re.compile(
+    r"^\s*(?P<name>[A-Za-z0-9_-]{1,40})\s*:\s*(?P<days>\S.*?)"
+    r"(?:\s+until\s+(?:week\s+)?(?P<until>\d{1,3})\s*w?)?\s*$",
+    re.IGNORECASE,
+)
+_SHAPE = (
+    'expected "name: days until week N; ...; name: days" like "intensive: mon,tue,wed,thu,fri '
+    'until week 6; step-down: mon,wed,fri until week 12; continuing: wed" (or "name: Nw days":'
+    " from week N)"
 )
 
 
@@ -32,31 +44,65 @@ class Phase:
 
 
 def parse_phases(text: str) -> tuple[Phase, ...]:
-    """``intensive: 0w mon,tue,wed,thu,fri; step-down: 6w mon,wed,fri; continuing: 12w wed``.
-    The first phase begins at 0w, each later one after the one before; days as in
-    NOTIFIER_CHECKIN_DAYS (weekdays, ``daily``, ``non-session`` or ``off``)."""
+    """The phase table, in either form (see above); days as in NOTIFIER_CHECKIN_DAYS
+    (weekdays, ``daily``, ``non-session`` or ``off``). Phases follow each other in time."""
+    entries = [p for p in text.split(";") if p.strip()]
+    if not entries:
+        return ()
+    if _FROM.match(entries[0]):
+        return _from_weeks(entries)
+    return _until_weeks(entries)
+
+
+def _from_weeks(entries: list[str]) -> tuple[Phase, ...]:
     phases: list[Phase] = []
-    for raw in (p for p in text.split(";") if p.strip()):
-        m = _ENTRY.match(raw)
+    for raw in entries:
+        m = _FROM.match(raw)
         if m is None:
-            raise ValueError(
-                'expected "name: Nw days; ..." like "intensive: 0w mon,tue,wed,thu,fri; '
-                f'step-down: 6w mon,wed,fri", got {raw.strip()!r}'
-            )
+            raise ValueError(f"{_SHAPE}, got {raw.strip()!r}")
         name, weeks = m.group("name").lower(), int(m.group("weeks"))
-        days = parse_checkin_days(m.group("days"))
-        if any(p.name == name for p in phases):
-            raise ValueError(f"expected each phase once, {name!r} is repeated")
         if not phases and weeks != 0:
             raise ValueError(
                 f"expected the first phase to begin at 0w, {name!r} begins at {weeks}w"
             )
-        if phases and weeks <= phases[-1].from_week:
-            raise ValueError(
-                f"expected each phase to begin after the one before, {name!r} begins at {weeks}w"
-            )
-        phases.append(Phase(name, weeks, days))
+        _add(phases, name, weeks, m.group("days"))
     return tuple(phases)
+
+
+def _until_weeks(entries: list[str]) -> tuple[Phase, ...]:
+    phases: list[Phase] = []
+    begins = 0
+    for i, raw in enumerate(entries):
+        m = _UNTIL.match(raw)
+        if m is None:
+            raise ValueError(f"{_SHAPE}, got {raw.strip()!r}")
+        name, until = m.group("name").lower(), m.group("until")
+        if until is None and i < len(entries) - 1:
+            raise ValueError(
+                f'expected "until week N" on every phase but the last: only the last phase '
+                f"lasts for good, {name!r} has no end"
+            )
+        _add(phases, name, begins, m.group("days"))
+        if until is not None:
+            if int(until) < 1:
+                raise ValueError(f"expected an end at week 1 or later, {name!r} ends at {until}")
+            if int(until) <= begins:
+                raise ValueError(
+                    f"expected each phase to end after the one before, {name!r} ends at week "
+                    f"{until}"
+                )
+            begins = int(until)
+    return tuple(phases)
+
+
+def _add(phases: list[Phase], name: str, weeks: int, days_text: str) -> None:
+    if any(p.name == name for p in phases):
+        raise ValueError(f"expected each phase once, {name!r} is repeated")
+    if phases and weeks <= phases[-1].from_week:
+        raise ValueError(
+            f"expected each phase to begin after the one before, {name!r} begins at {weeks}w"
+        )
+    phases.append(Phase(name, weeks, parse_checkin_days(days_text)))
 
 
 def _coerce(v: Any) -> tuple[Phase, ...]:

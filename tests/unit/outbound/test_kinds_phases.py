@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -51,9 +51,53 @@ def test_phases_parse_in_order_with_their_days() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # DESIGN.md's form: phase name, check-in days, until which program week.
+        "intensive: mon,wed,fri until week 6; step-down: mon,wed until week 12; continuing: wed",
+        "intensive: mon,wed,fri until 6w; step-down: mon,wed until 12w; continuing: wed",
+        "Intensive: mon,wed,fri until week 6; Step-Down: mon,wed until week 12; Continuing: wed",
+        # ... and the start-week form, each phase from N weeks after the start date.
+        "intensive: 0w mon,wed,fri; step-down: 6w mon,wed; continuing: 12w wed",
+    ],
+)
+def test_the_until_week_form_and_the_from_week_form_mean_the_same_table(text: str) -> None:
+    phases = parse_phases(text)
+    assert [(p.name, p.from_week) for p in phases] == [
+        ("intensive", 0),
+        ("step-down", 6),
+        ("continuing", 12),
+    ]
+    assert phases[2].days == CheckinDays("days", frozenset({WED}))
+    # Program weeks 1-6 are intensive: days 0-41 after the start date; day 42 steps down.
+    start = date(2026, 1, 5)
+    assert phase_on(phases, start, start + timedelta(days=41)).name == "intensive"  # type: ignore[union-attr]
+    assert phase_on(phases, start, start + timedelta(days=42)).name == "step-down"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("intensive mon,tue", 'expected "name: Nw days'),
+        ("a: mon until week 6; b: wed until week 4; c: fri", "after the one before"),
+        ("a: mon until week 6; b: wed", None),
+        ("a: mon; b: wed until week 6", "only the last phase"),
+        ("a: mon until week 0; b: wed", "week 1 or later"),
+    ],
+)
+def test_until_weeks_must_grow_and_only_the_last_phase_is_open(
+    text: str, expected: str | None
+) -> None:
+    if expected is None:
+        assert [p.from_week for p in parse_phases(text)] == [0, 6]
+        return
+    with pytest.raises(ValueError, match=expected):
+        parse_phases(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("intensive mon,tue", 'expected "name: days until week N'),
         ("intensive: 2w mon", "first phase to begin at 0w"),
         ("a: 0w mon; b: 6w wed; c: 6w fri", "after the one before"),
         ("a: 0w mon; a: 6w wed", "repeated"),
