@@ -25,19 +25,8 @@ from typing import NoReturn
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SPEC_NAME = Path("shared/twilio/twilio_api_v2010.json")
-
-
-def _find_spec() -> Path:
-    """../shared beside the project (the workplace layout), or beside any parent directory
-    (a clone made elsewhere on this machine), or /work/shared."""
-    for base in [PROJECT_ROOT, *PROJECT_ROOT.parents]:
-        if (base.parent / SPEC_NAME).is_file():
-            return base.parent / SPEC_NAME
-    return Path("/work") / SPEC_NAME
-
-
-DEFAULT_SPEC = _find_spec()
+# Kept in the repository (tests/contract/twilio/README.md says where it comes from).
+DEFAULT_SPEC = Path(__file__).resolve().parent / "twilio" / "twilio_api_v2010.json"
 DEFAULT_PRISM = PROJECT_ROOT / ".prism/node_modules/.bin/prism"
 
 # Loading the 1.8 MB spec takes Prism a few seconds; a cold CI machine can be much slower.
