@@ -58,7 +58,7 @@ POSITIVE_WEIGHT = {"risk": 2.0, "crisis": 1.5, "urgent": 2.0}
 BUDGET_CRISIS = 0.025
 BUDGET_CONCERN = 0.06
 # Below this a model risk is not trusted whatever the budget (short everyday replies).
-RISK_FLOOR = 0.55
+RISK_FLOOR = 0.45
 # Share of the urgent model's flags that may be non-urgent crises (911 first where 988 would
 # have done: a cost, but far smaller than the reverse).
 URGENT_WRONG = 0.4
