@@ -12,7 +12,7 @@ Thresholds come from k-fold cross-validation on the training lines: the rules ru
 model fills in only where no rule spoke (as in :mod:`notifier.understanding.classify`), and the
 lowest threshold is kept whose out-of-fold false alarms stay within the budget:
 
-* risk / strong: everyday messages (no risk label) classified concern <= 6% and crisis <= 2%
+* risk / strong: everyday messages (no risk label) classified concern <= 7.5% and crisis <= 2.5%
   (the lowest risk threshold, then the lowest bar for crisis at it);
 * urgent: of the crises no urgent rule flagged, those the model flags are urgent >= 60%;
 * each signal: the lines the model adds it to are right >= 85% of the time.
@@ -54,11 +54,13 @@ GRID = [x / 100 for x in range(20, 100)]
 # Class weights: a missed risk costs more than a false alarm (the thresholds below still keep
 # everyday false alarms within budget), and an urgent crisis missed costs most.
 POSITIVE_WEIGHT = {"risk": 2.0, "crisis": 1.5, "urgent": 2.0}
-# False-alarm budgets on everyday (no risk label) lines, out of fold.
+# False-alarm budgets on everyday (no risk label) lines, out of fold. Concern is allowed more
+# than before (7.5%, target <= 8% on unseen writing) because a missed risk costs more than a
+# counselor's call: on dev-check it bought 4 more risks for 11 everyday concerns.
 BUDGET_CRISIS = 0.025
-BUDGET_CONCERN = 0.06
+BUDGET_CONCERN = 0.075
 # Below this a model risk is not trusted whatever the budget (short everyday replies).
-RISK_FLOOR = 0.45
+RISK_FLOOR = 0.35
 # Share of the urgent model's flags that may be non-urgent crises (911 first where 988 would
 # have done: a cost, but far smaller than the reverse).
 URGENT_WRONG = 0.4
