@@ -56,11 +56,13 @@ GRID = [x / 100 for x in range(20, 100)]
 POSITIVE_WEIGHT = {"risk": 2.0, "crisis": 1.5, "urgent": 2.0}
 # False-alarm budgets on everyday (no risk label) lines, out of fold. Concern is allowed more
 # than before (7.5%, target <= 8% on unseen writing) because a missed risk costs more than a
-# counselor's call: on dev-check it bought 4 more risks for 11 everyday concerns.
+# counselor's call; RISK_FLOOR below keeps long nonsense and everyday bodies out (at 0.35 the
+# model read "x x x ..." and "my chest is a little congested" as concern).
 BUDGET_CRISIS = 0.025
 BUDGET_CONCERN = 0.075
-# Below this a model risk is not trusted whatever the budget (short everyday replies).
-RISK_FLOOR = 0.35
+# Below this a model risk is not trusted whatever the budget (short everyday replies); 0.45
+# (was 0.55): on dev-check 6 more risks for 12 everyday concerns.
+RISK_FLOOR = 0.45
 # Share of the urgent model's flags that may be non-urgent crises (911 first where 988 would
 # have done: a cost, but far smaller than the reverse).
 URGENT_WRONG = 0.4
@@ -159,8 +161,16 @@ SUBSET: dict[str, Callable[[Example], bool]] = {
 }
 
 
+# Tasks whose label can hang on the context the model never sees: "please help me" within 24 h
+# of a crisis reply is crisis (POLICY.md), out of the blue a call-back.
+CONTEXT_TASKS = ("risk", "crisis")
+
+
 def _knows(task: str, e: Example) -> bool:
-    """A signal task learns only from lines whose author knew the signal."""
+    """A signal task learns only from lines whose author knew the signal; risk and crisis do
+    not learn from replies that came after a crisis or concern reply (``after_risk``)."""
+    if task in CONTEXT_TASKS and e.item.context == "after_risk":
+        return False
     return task not in SIGNAL_TASKS or task in e.item.knows
 
 
