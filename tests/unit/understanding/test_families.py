@@ -68,6 +68,9 @@ def test_concern_families(text: str) -> None:
         # Old or outgrown clothes given away are not a farewell.
         "gave my old baby clothes to my neighbor",
         "le regale mi ropa usada a mi prima",
+        # A death by overdose already happened (a life event), laughter in Spanish.
+        "my uncle passed away from an overdose in march",
+        "kms jajaja se me olvido la tarea",
         # A parking lot.
         "no way out of this parking garage lol",
     ],
