@@ -41,7 +41,7 @@ SIGNALS = (
     "life_event",
     "wrong_number",
 )
-# heldout-final: the fourth author's batch, measured once as the final held-out batch, then tuned on.
+# heldout-final: the fourth author's batch, read once as the final held-out batch, then tuned on.
 BATCHES = ("independent-1", "independent-2", "independent-3", "heldout-final")
 REQUIRED = {
     "id",
