@@ -14,6 +14,7 @@ from pathlib import Path
 
 from evaluation.corpus import FINAL, PARTS, SIGNALS, CorpusError, Item, arguments, read
 from evaluation.first_read import load as load_first_reads
+from evaluation.hardest import block as hardest_block
 from evaluation.metrics import Pair, summarise
 from evaluation.report import confusion_block, misses, summary_block, table
 from notifier.understanding import classify
@@ -119,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.write_doc:
         args.write_doc.parent.mkdir(parents=True, exist_ok=True)
-        args.write_doc.write_text("\n\n".join([*doc, "## Misses", *miss_sections]) + "\n")
+        parts_out = [*doc, hardest_block(), "## Misses", *miss_sections]
+        args.write_doc.write_text("\n\n".join(parts_out) + "\n")
     return 0
 
 

@@ -12,7 +12,7 @@ Thresholds come from k-fold cross-validation on the training lines: the rules ru
 model fills in only where no rule spoke (as in :mod:`notifier.understanding.classify`), and the
 lowest threshold is kept whose out-of-fold false alarms stay within the budget:
 
-* risk / strong: everyday messages (no risk label) classified concern <= 6% and crisis <= 2%
+* risk / strong: everyday messages (no risk label) classified concern <= 7.5% and crisis <= 2.5%
   (the lowest risk threshold, then the lowest bar for crisis at it);
 * urgent: of the crises no urgent rule flagged, those the model flags are urgent >= 60%;
 * each signal: the lines the model adds it to are right >= 85% of the time.
@@ -54,11 +54,15 @@ GRID = [x / 100 for x in range(20, 100)]
 # Class weights: a missed risk costs more than a false alarm (the thresholds below still keep
 # everyday false alarms within budget), and an urgent crisis missed costs most.
 POSITIVE_WEIGHT = {"risk": 2.0, "crisis": 1.5, "urgent": 2.0}
-# False-alarm budgets on everyday (no risk label) lines, out of fold.
+# False-alarm budgets on everyday (no risk label) lines, out of fold. Concern is allowed more
+# than before (7.5%, target <= 8% on unseen writing) because a missed risk costs more than a
+# counselor's call; RISK_FLOOR below keeps long nonsense and everyday bodies out (at 0.35 the
+# model read "x x x ..." and "my chest is a little congested" as concern).
 BUDGET_CRISIS = 0.025
-BUDGET_CONCERN = 0.06
-# Below this a model risk is not trusted whatever the budget (short everyday replies).
-RISK_FLOOR = 0.55
+BUDGET_CONCERN = 0.075
+# Below this a model risk is not trusted whatever the budget (short everyday replies); 0.45
+# (was 0.55): on dev-check 6 more risks for 12 everyday concerns.
+RISK_FLOOR = 0.45
 # Share of the urgent model's flags that may be non-urgent crises (911 first where 988 would
 # have done: a cost, but far smaller than the reverse).
 URGENT_WRONG = 0.4
@@ -157,8 +161,16 @@ SUBSET: dict[str, Callable[[Example], bool]] = {
 }
 
 
+# Tasks whose label can hang on the context the model never sees: "please help me" within 24 h
+# of a crisis reply is crisis (POLICY.md), out of the blue a call-back.
+CONTEXT_TASKS = ("risk", "crisis")
+
+
 def _knows(task: str, e: Example) -> bool:
-    """A signal task learns only from lines whose author knew the signal."""
+    """A signal task learns only from lines whose author knew the signal; risk and crisis do
+    not learn from replies that came after a crisis or concern reply (``after_risk``)."""
+    if task in CONTEXT_TASKS and e.item.context == "after_risk":
+        return False
     return task not in SIGNAL_TASKS or task in e.item.knows
 
 

@@ -124,6 +124,7 @@ def set_aside(body: str, recent_risk: bool = False) -> frozenset[str]:
 # The everyday flags keep their model whatever a rule set aside: their rules' exceptions are
 # about one phrase ("ill call you later"), not about the whole message.
 _NEVER_SET_ASIDE = frozenset((Signal.USE.value, Signal.CALLBACK.value))
+_SEPARATORS = frozenset(("|", ","))
 
 
 def _set_aside(hits: list[Hit]) -> set[str]:
@@ -183,10 +184,9 @@ class _Reading:
 def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list[Hit]:
     """Model hits added where no rule spoke (see :mod:`notifier.understanding.model`): they
     can only raise nothing-to-concern, nothing-to-crisis, and add a missing signal."""
-    # The view's words, separators aside (``view.text.split()`` is ``view.tokens``), counted
-    # in C rather than by a generator over the split text.
-    toks = view.tokens
-    if len(toks) - toks.count("|") - toks.count(",") < model.MIN_WORDS:
+    # The view's distinct words, separators aside (``view.text.split()`` is ``view.tokens``):
+    # one word repeated ("x x x ...", "lol lol lol") is not a message the model can read.
+    if len(set(view.tokens).difference(_SEPARATORS)) < model.MIN_WORDS:
         return hits
     extra: list[Hit] = []
     # A risk rule's match set aside (negated, someone else's, a figure of speech) is a rule

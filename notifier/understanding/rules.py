@@ -132,9 +132,15 @@ def _resolve(
         and history.search(view.sentence(start, end), view.words)
     ):
         return rule.history
-    if rule.third_party != KEEP and third_party(before, ctx):
+    if rule.third_party != KEEP and third_party(before, ctx) and not _says_i(view, start, end, ctx):
         return rule.third_party
     return KEEP
+
+
+def _says_i(view: View, start: int, end: int, ctx: Context) -> bool:
+    """The match names the client as its own subject ("better off if I was dead", "estarian
+    mejor si yo me muero"): someone named before it is another clause's subject."""
+    return not ctx.subject.isdisjoint(view.text[start:end].split())
 
 
 def _words_before(view: View, start: int) -> Sequence[str]:

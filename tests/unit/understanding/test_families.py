@@ -1,0 +1,108 @@
+"""Rule families added from the fourth author's batch (as tuning data) and the dev misses: each
+is tried on wording written for this test, never taken from the corpus, in English and Spanish.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from notifier.understanding import classify
+
+
+def _read(text: str) -> tuple[str, str]:
+    r = classify(text)
+    return r.category, r.rule.rsplit(".", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A first-person subject inside the match makes it the client's, whoever came before.
+        "honestly my whole family would be better off if i was dead",
+        "los de mi casa estarian mejor si yo me muero",
+        # The client's own thoughts or voices telling them to die.
+        "my head keeps saying to kill myself",
+        "los pensamientos me dicen que me muera",
+        # Past near-attempts, interrupted or aborted.
+        "saturday i sat on the ledge of the parking deck until a cop talked me down",
+        "el lunes fui a la azotea para aventarme pero me bajo mi vecino",
+        # Searching how much would kill.
+        "i looked up how many sleeping pills would kill me",
+        "anoche busque cuantas pastillas pa morir",
+        # A wish to die by an accident (C-SSRS question 1).
+        "hoping a semi hits me on the interstate tonight",
+        "ojala me atropelle un camion mañana",
+    ],
+)
+def test_crisis_families(text: str) -> None:
+    assert _read(text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Burden with the client as object.
+        "my husband would have a calmer life without me",
+        "mis papas estarian en paz sin mi",
+        "my daughter deserves better than a dad like me",
+        # Hopelessness, and an anniversary of a suicide.
+        "no way out of this hole i dug",
+        "my cousin took his life 3 years ago today",
+        "hoy es el aniversario, mi papa se suicido",
+        "nunca va a cambiar para gente como yo",
+    ],
+)
+def test_concern_families(text: str) -> None:
+    assert _read(text)[0] == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Media, a group topic and laughter are nobody's risk.
+        "the movie had a suicide storyline, it was heavy",
+        "vi una serie donde el personaje se suicida",
+        "group today was about suicide warning signs",
+        "kms this line at the dmv is forever 😂",
+        "about to destroy this burger",
+        # Old or outgrown clothes given away are not a farewell.
+        "gave my old baby clothes to my neighbor",
+        "le regale mi ropa usada a mi prima",
+        # A death by overdose already happened (a life event), laughter in Spanish.
+        "my uncle passed away from an overdose in march",
+        "kms jajaja se me olvido la tarea",
+        # A parking lot.
+        "no way out of this parking garage lol",
+    ],
+)
+def test_everyday_lookalikes_raise_nothing(text: str) -> None:
+    assert _read(text)[0] not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        # Harm to others in plain or broken English: violence, never the 988 text.
+        ("i catch that guy and i kill him", "violence"),
+        # Threatened with a weapon now: safety, 911 first.
+        ("my ex is threatening me with a bat", "safety"),
+        ("me esta amenazando con una pistola", "safety"),
+        # Alcohol withdrawal delirium told in broken English.
+        ("my man stop drinking 2 day, he seeing bugs not there and shaking", "medical"),
+    ],
+)
+def test_urgent_kinds(text: str, signal: str) -> None:
+    r = classify(text)
+    assert r.category == "crisis" and signal in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "primera vez en dos meses que me drogo",
+        "me soltaron del bote y me fui derechito a drogarme",
+    ],
+)
+def test_first_use_after_time_away_is_use_and_concern(text: str) -> None:
+    r = classify(text)
+    assert r.category == "concern" and "use" in r.signals
