@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 from notifier.core import output
 from notifier.followup.attendance import AttendanceEntry
-from notifier.followup.digest import FLAG_TEXT, ClientDigest, Digest, ScoreSummary, WeekPoint
+from notifier.followup.digest import ClientDigest, Digest, ScoreSummary
+from notifier.followup.flags import FLAG_TEXT
+from notifier.followup.weeks import WeekPoint, this_week
 
 __all__ = ["FLAG_TEXT", "as_dict", "csv_text", "page", "rows", "table", "trend_chart"]
 
@@ -90,12 +92,18 @@ def _week_dict(p: WeekPoint) -> dict[str, Any]:
     return {"week_start": p.week_start, "mean": p.mean, "max": p.max, "min": p.min, "n": p.n}
 
 
+def week_text(c: ClientDigest, label: str) -> str:
+    """This week's value of ``label``, the number its chart shows for the week (weeks.py)."""
+    value = this_week(c.trend.get(label, []))
+    return "-" if value is None else f"{value:g}"
+
+
 def _scores_text(c: ClientDigest) -> str:
     parts = []
     for label, s in c.scores.items():
         trend = "" if s.change is None else f" ({s.change:+.1f})"
         extreme = f"min {s.lowest}" if s.low_is_bad else f"max {s.highest}"
-        parts.append(f"{label} {s.latest} {extreme}{trend}")
+        parts.append(f"{label} {s.latest} {extreme} week {week_text(c, label)}{trend}")
     return "; ".join(parts) or "-"
 
 
@@ -183,6 +191,8 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
             row[f"{label}_latest"] = s.latest if s else ""
             row[f"{label}_highest"] = s.highest if s else ""
             row[f"{label}_change"] = s.change if s and s.change is not None else ""
+            week = this_week(c.trend.get(label, []))
+            row[f"{label}_week"] = "" if week is None else week
         out.append(row)
     columns = [
         "group",
@@ -195,7 +205,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
         "checkins_answered",
     ]
     for label in labels:
-        columns += [f"{label}_latest", f"{label}_highest", f"{label}_change"]
+        columns += [f"{label}_latest", f"{label}_highest", f"{label}_change", f"{label}_week"]
     columns += ["attendance_history", "replies", "flag_replies"]
     return output.csv_text(out, columns)
 
@@ -405,7 +415,7 @@ ul{{margin:0;padding-left:1em}} li{{margin-bottom:.2em}} time{{color:#666}}
 .flag{{display:inline-block;border-radius:3px;padding:0 .35em;margin:0 .2em .2em 0;
 background:#eee;font-size:.85em}} .flag.crisis{{background:#b03a2e;color:#fff;font-weight:bold}}
 .flag.concern{{background:#e59866;font-weight:bold}}
-.flag.use,.flag.callback,.flag.help,.flag.high_craving,.flag.low_score{{background:#f5cba7}}
+.flag.use,.flag.callback,.flag.help,.flag.high_craving,.flag.high_score,.flag.low_score{{background:#f5cba7}}
 .flag.missed_twice,.flag.declined,.flag.no_reply{{background:#fcf3cf}}
 .flag.confirmed{{background:#d5f5e3}} tr.crisis td{{background:#fdedec}}
 .cat{{color:#666;font-size:.85em}} .key{{margin-right:1em}}

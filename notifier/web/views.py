@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from notifier.followup.digest import FLAG_TEXT, FLAGS, ClientDigest, Digest
+from notifier.followup.digest import ClientDigest, Digest
+from notifier.followup.flags import FLAG_TEXT, FLAGS, SCORE_FLAGS, has_words
 from notifier.web.charts import Trend, trend_svg
 
 # What a flag means when nobody has written anything for it.
@@ -89,7 +90,7 @@ def flags_of(c: ClientDigest, tz: ZoneInfo) -> list[FlagView]:
 
 def _why(c: ClientDigest, flag: str, text: str, tz: ZoneInfo) -> FlagView:
     raised = c.flag_replies.get(flag)
-    if raised is not None and flag not in ("high_craving", "low_score"):
+    if raised is not None and flag not in SCORE_FLAGS:
         return FlagView(
             flag, text, f"texted {when(raised.received_at, tz)}", raised.body, raised.received_at
         )
@@ -99,16 +100,18 @@ def _why(c: ClientDigest, flag: str, text: str, tz: ZoneInfo) -> FlagView:
         if said:
             r = said[-1]
             return FlagView(flag, text, f"texted {when(r.received_at, tz)}", r.body, r.received_at)
-    if flag in ("high_craving", "low_score"):
-        low = flag == "low_score"
-        worst = [s for s in c.scores.values() if s.concerning and s.low_is_bad == low]
+    if flag in SCORE_FLAGS:
+        body = raised.body if raised is not None else None
+        worst = [s for s in c.scores.values() if s.flag == flag]
         if worst:
             s = worst[0]
-            point = (min if low else max)(s.values, key=lambda p: p.score)
+            point = (min if s.low_is_bad else max)(s.values, key=lambda p: p.score)
             return FlagView(
                 flag,
                 text,
                 f"{s.label} {point.score} of 10, {when(point.at, tz)}",
+                # The client's own words when the score came with some (item: never hide them).
+                body if has_words(body) else None,
                 at=point.at,
             )
     if flag == "no_reply":
