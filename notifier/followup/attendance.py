@@ -24,6 +24,7 @@ from notifier.core.db import Database
 from notifier.core.models import (
     ABSENT,
     ATTENDANCE_STATUSES,
+    ATTENDED,
     EXCUSED,
     Appointment,
     Attendance,
@@ -107,6 +108,17 @@ def history_from_rows(
                 break
         out[client_id] = entries
     return out
+
+
+# What a client's answer to the meeting's reminder suggests before anyone marks them: the
+# attendance form starts from it, and nothing is recorded until staff save.
+EXPECTED = {"confirmed": ATTENDED, "declined": EXCUSED}
+
+
+def expected(rsvp: str | None) -> str | None:
+    """The mark the attendance form starts from for a client who answered the reminder
+    (confirmed: attended; said they can't: excused); None for no answer."""
+    return EXPECTED.get(rsvp or "")
 
 
 def missed_twice(entries: Sequence[AttendanceEntry]) -> bool:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from notifier.followup.digest import ClientDigest, Digest
+from notifier.followup.digest import ClientDigest, Digest, ReplyItem
 from notifier.followup.flags import FLAG_TEXT, FLAGS, SCORE_FLAGS, has_words
 from notifier.web.charts import Trend, trend_svg
 
@@ -143,3 +143,15 @@ def flag_counts(digest: Digest) -> list[tuple[str, str, int]]:
     """(flag, its words, how many clients carry it), most urgent first; zero counts left out."""
     counts = Counter(f for c in digest.clients for f in c.flags)
     return [(f, FLAG_TEXT.get(f, f), counts[f]) for f in FLAGS if counts[f]]
+
+
+def marks_summary(marks: list[str], order: tuple[str, ...]) -> str:
+    """'3 attended, 1 late' for the marks saved at a meeting, in the statuses' order."""
+    counts = Counter(marks)
+    return ", ".join(f"{counts[s]} {s}" for s in order if counts[s])
+
+
+def not_quoted(c: ClientDigest, flags: list[FlagView]) -> list[ReplyItem]:
+    """The client's replies that no flag already quotes, so each message is shown once."""
+    quoted = {(f.at, f.quote) for f in flags if f.quote is not None}
+    return [r for r in c.replies if (r.received_at, r.body) not in quoted]

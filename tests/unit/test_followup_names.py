@@ -45,7 +45,7 @@ def build(settings: Settings, replies: list[ReplyRow]) -> Digest:
             ClientRow(1, "C1", "Ana", None),
             ClientRow(2, "C2", "Ben", None),
             ClientRow(3, "C3", "Carla", None),
-        ],  # fmt: skip
+        ],
         replies=replies,
         sent=[],
         settings=settings,
