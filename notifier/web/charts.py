@@ -16,7 +16,7 @@ from html import escape
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 240, 92
-LEFT, RIGHT, TOP, BOTTOM = 24, 20, 14, 22
+LEFT, RIGHT, TOP, BOTTOM = 30, 26, 14, 22  # room for 12 px labels at both ends
 SCALE_MAX = 10
 
 

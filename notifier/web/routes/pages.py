@@ -139,13 +139,17 @@ def _group_response(
     except NoSession as exc:
         return render(request, "message.html", {"title": "No meeting", "message": str(exc)}, 404)
     ids = _client_ids(service, [c.external_id for c in digest.clients])
-    marks = _marks(service, group, meeting, now, list(ids.values())) if meeting.started else {}
+    marks, history = _marks(service, group, meeting, now, list(ids.values()))
+    if not meeting.started:
+        marks = {}
     alerts = alert_outcomes.for_clients(service.db, list(ids.values()), now)
     by_id = {v: k for k, v in ids.items()}
     recent = [a for a in alerts if a.state != "closed" or a.created_at >= digest.window_start]
     names = {c.external_id: c.first_name for c in digest.clients}
     rows = [
-        _row(c, digest, tz) | _attendance_row(c, marks.get(ids.get(c.external_id, 0)), chosen)
+        _row(c, digest, tz)
+        | _attendance_row(c, marks.get(ids.get(c.external_id, 0)), chosen)
+        | {"history": history.get(ids.get(c.external_id, 0), c.attendance_history)}
         for c in digest.clients
     ]
     context = {
@@ -202,15 +206,16 @@ def _client_ids(service: Service, external_ids: list[str]) -> dict[str, int]:
 
 def _marks(
     service: Service, group: str, meeting: Meeting, now: datetime, ids: list[int]
-) -> dict[int, str]:
-    """Each client's mark at this meeting (client id -> status)."""
+) -> tuple[dict[int, str], dict[int, list[attendance.AttendanceEntry]]]:
+    """Each client's saved mark at this meeting (client id -> status), and each client's
+    history as of now (this meeting included once it has started)."""
     history = attendance.history(service.db, service.settings, group=group, now=now, client_ids=ids)
     out = {}
     for client_id, entries in history.items():
         for e in entries:
             if e.date == meeting.day and e.status != attendance.UNMARKED:
                 out[client_id] = e.status
-    return out
+    return out, history
 
 
 def _neighbour(service: Service, group: str, meeting: Meeting, step: int) -> date | None:
