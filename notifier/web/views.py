@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from notifier.followup.attendance import expected
 from notifier.followup.digest import ClientDigest, Digest, ReplyItem
 from notifier.followup.flags import FLAG_TEXT, FLAGS, SCORE_FLAGS, has_words
 from notifier.web.charts import Trend, trend_svg
@@ -155,3 +157,14 @@ def not_quoted(c: ClientDigest, flags: list[FlagView]) -> list[ReplyItem]:
     """The client's replies that no flag already quotes, so each message is shown once."""
     quoted = {(f.at, f.quote) for f in flags if f.quote is not None}
     return [r for r in c.replies if (r.received_at, r.body) not in quoted]
+
+
+def attendance_choice(
+    c: ClientDigest, saved: str | None, chosen: dict[str, str] | None
+) -> dict[str, Any]:
+    """This meeting's mark on the attendance form: as posted (a refused save), else as saved,
+    else what the client's answer to the reminder suggests (``prefilled``: not saved yet)."""
+    if chosen is not None:
+        return {"mark": saved, "choice": chosen.get(c.external_id), "prefilled": False}
+    guess = None if saved else expected(c.attendance)
+    return {"mark": saved, "choice": saved or guess, "prefilled": guess is not None}

@@ -148,7 +148,7 @@ def _group_response(
     names = {c.external_id: c.first_name for c in digest.clients}
     rows = [
         _row(c, digest, tz)
-        | _attendance_row(c, marks.get(ids.get(c.external_id, 0)), chosen)
+        | views.attendance_choice(c, marks.get(ids.get(c.external_id, 0)), chosen)
         | {"history": history.get(ids.get(c.external_id, 0), c.attendance_history)}
         for c in digest.clients
     ]
@@ -171,17 +171,6 @@ def _group_response(
         "when": lambda t: views.when(t, tz),
     }
     return render(request, "group.html", context, 400 if error else 200)
-
-
-def _attendance_row(
-    c: ClientDigest, saved: str | None, chosen: dict[str, str] | None
-) -> dict[str, Any]:
-    """This meeting's mark on the form: as posted (a refused save), else as saved, else what
-    the client's answer to the reminder suggests (``prefilled``: not saved yet)."""
-    if chosen is not None:
-        return {"mark": saved, "choice": chosen.get(c.external_id), "prefilled": False}
-    guess = None if saved else attendance.expected(c.attendance)
-    return {"mark": saved, "choice": saved or guess, "prefilled": guess is not None}
 
 
 def _row(c: ClientDigest, digest: Digest, tz: Any) -> dict[str, Any]:
