@@ -95,7 +95,7 @@ def test_group_page_lists_the_most_urgent_first_with_full_replies_and_charts(
 ) -> None:
     pages = signed_in
     pages.open("/groups/evening", "group-evening")
-    pages.check("group-evening", docs=True)
+    pages.check("group-evening", width=1280, docs=True)
     d = pages.driver
     names = [e.text for e in d.find_elements(By.CSS_SELECTOR, "article.client h2")]
     assert names[0] == "Ben", names
