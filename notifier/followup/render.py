@@ -16,7 +16,7 @@ from notifier.core import output
 from notifier.followup.attendance import AttendanceEntry
 from notifier.followup.digest import ClientDigest, Digest, ScoreSummary
 from notifier.followup.flags import FLAG_TEXT
-from notifier.followup.weeks import WeekPoint, this_week
+from notifier.followup.weeks import WeekPoint, latest_week
 
 __all__ = ["FLAG_TEXT", "as_dict", "csv_text", "page", "rows", "table", "trend_chart"]
 
@@ -93,9 +93,9 @@ def _week_dict(p: WeekPoint) -> dict[str, Any]:
 
 
 def week_text(c: ClientDigest, label: str) -> str:
-    """This week's value of ``label``, the number its chart shows for the week (weeks.py)."""
-    value = this_week(c.trend.get(label, []))
-    return "-" if value is None else f"{value:g}"
+    """The newest week's value of ``label``: the number its chart shows for that week."""
+    p = latest_week(c.trend.get(label, []))
+    return "-" if p is None else f"{p.week_start:%m-%d}: {p.mean:g}"
 
 
 def _scores_text(c: ClientDigest) -> str:
@@ -103,7 +103,7 @@ def _scores_text(c: ClientDigest) -> str:
     for label, s in c.scores.items():
         trend = "" if s.change is None else f" ({s.change:+.1f})"
         extreme = f"min {s.lowest}" if s.low_is_bad else f"max {s.highest}"
-        parts.append(f"{label} {s.latest} {extreme} week {week_text(c, label)}{trend}")
+        parts.append(f"{label} {s.latest} {extreme}, wk of {week_text(c, label)}{trend}")
     return "; ".join(parts) or "-"
 
 
@@ -191,8 +191,9 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
             row[f"{label}_latest"] = s.latest if s else ""
             row[f"{label}_highest"] = s.highest if s else ""
             row[f"{label}_change"] = s.change if s and s.change is not None else ""
-            week = this_week(c.trend.get(label, []))
-            row[f"{label}_week"] = "" if week is None else week
+            week = latest_week(c.trend.get(label, []))
+            row[f"{label}_week"] = "" if week is None else week.mean
+            row[f"{label}_week_of"] = "" if week is None else week.week_start
         out.append(row)
     columns = [
         "group",
@@ -205,7 +206,8 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
         "checkins_answered",
     ]
     for label in labels:
-        columns += [f"{label}_latest", f"{label}_highest", f"{label}_change", f"{label}_week"]
+        columns += [f"{label}_latest", f"{label}_highest", f"{label}_change"]
+        columns += [f"{label}_week", f"{label}_week_of"]
     columns += ["attendance_history", "replies", "flag_replies"]
     return output.csv_text(out, columns)
 

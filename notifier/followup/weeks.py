@@ -29,9 +29,9 @@ def week_value(scores: Sequence[int]) -> float | None:
     return round(sum(scores) / len(scores), 1) if scores else None
 
 
-def this_week(points: Sequence[WeekPoint]) -> float | None:
-    """The value of the latest week of a trend (its last point), by :func:`week_value`."""
-    return points[-1].mean if points else None
+def latest_week(points: Sequence[WeekPoint]) -> WeekPoint | None:
+    """The newest week of a trend that has a value (by :func:`week_value`), or None."""
+    return next((p for p in reversed(points) if p.mean is not None), None)
 
 
 def trend_weeks(cutoff: datetime, tz: ZoneInfo, weeks: int = TREND_WEEKS) -> list[date]:

@@ -133,7 +133,7 @@ def test_the_chart_and_the_cli_summary_show_the_same_week_value(
     [chart] = views.charts_of(ana, d)
     values = re.findall(r'<text class="value"[^>]*>([^<]+)</text>', str(chart.svg))
     ana_line = next(line for line in table(d, NY).splitlines() if line.startswith("Ana"))
-    assert values[-1] == "2.7" and "week 2.7" in ana_line
+    assert values[-1] == "2.7" and "wk of 11-30: 2.7" in ana_line
     rows = {r["first_name"]: r for r in csv.DictReader(io.StringIO(csv_text(d, NY)))}
-    assert rows["Ana"]["mood_week"] == "2.7"
+    assert (rows["Ana"]["mood_week"], rows["Ana"]["mood_week_of"]) == ("2.7", "2026-11-30")
     assert as_dict(d)["clients"][0]["trend"]["mood"][-1]["mean"] == 2.7
