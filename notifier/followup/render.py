@@ -20,6 +20,11 @@ from notifier.followup.weeks import WeekPoint, latest_week
 
 __all__ = ["FLAG_TEXT", "as_dict", "csv_text", "page", "rows", "table", "trend_chart"]
 
+# On every printed page (the table's foot repeats), and once at the end on screen.
+CONFIDENTIAL = (
+    "Confidential: contains health information protected by HIPAA and 42 CFR Part 2. "
+    "Do not forward or leave unattended."
+)
 COLORS = ("#b03a2e", "#1f618d", "#117a65", "#7d3c98", "#b9770e")
 
 
@@ -235,14 +240,14 @@ def trend_chart(
     *,
     high_score: int,
     low_is_bad: bool,
-    width: int = 180,
-    height: int = 64,
+    width: int = 200,
+    height: int = 72,
 ) -> str:
     """A small labelled SVG: one dot per week at the week's mean (0 bottom, 10 top), a bar from
     the week's lowest to highest score, the mean written above, the week's date below, and a
     dashed line at the threshold."""
     e = html.escape
-    top, bottom, pad = 12, 14, 6
+    top, bottom, pad = 14, 16, 10
     plot = height - top - bottom
     step = (width - 2 * pad) / max(len(points), 1)
 
@@ -261,7 +266,7 @@ def trend_chart(
     for i, p in enumerate(points):
         cx = pad + step * (i + 0.5)
         parts.append(
-            f'<text x="{cx:.1f}" y="{height - 3}" font-size="9" text-anchor="middle" '
+            f'<text x="{cx:.1f}" y="{height - 3}" font-size="12" text-anchor="middle" '
             f'fill="#666">{p.week_start:%d %b}</text>'
         )
         if p.mean is None or p.min is None or p.max is None:
@@ -276,7 +281,7 @@ def trend_chart(
         parts.append(
             f'<circle cx="{cx:.1f}" cy="{y(p.mean):.1f}" r="3" fill="{color}">'
             f"<title>{e(title)}</title></circle>"
-            f'<text x="{cx:.1f}" y="{max(y(p.max) - 3, 9):.1f}" font-size="9" '
+            f'<text x="{cx:.1f}" y="{max(y(p.max) - 3, 12):.1f}" font-size="12" '
             f'text-anchor="middle" fill="{color}">{p.mean:g}</text>'
         )
     if len(dots) > 1:
@@ -308,18 +313,18 @@ def _charts(d: Digest, c: ClientDigest, colors: dict[str, str]) -> str:
     )
 
 
-def _empty_chart(weeks: list[date], width: int = 180, height: int = 64) -> str:
+def _empty_chart(weeks: list[date], width: int = 200, height: int = 72) -> str:
     """The same frame with the weeks and a note, so every row has a chart to read across."""
-    step = (width - 12) / max(len(weeks), 1)
+    step = (width - 20) / max(len(weeks), 1)
     labels = "".join(
-        f'<text x="{6 + step * (i + 0.5):.1f}" y="{height - 3}" font-size="9" '
+        f'<text x="{10 + step * (i + 0.5):.1f}" y="{height - 3}" font-size="12" '
         f'text-anchor="middle" fill="#666">{w:%d %b}</text>'
         for i, w in enumerate(weeks)
     )
     return (
         f'<svg class="trend empty" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="no scores in 4 weeks">'
-        f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" font-size="11" text-anchor="middle" '
+        f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" font-size="12" text-anchor="middle" '
         f'fill="#999">no scores in 4 weeks</text>{labels}</svg>'
     )
 
@@ -428,17 +433,20 @@ ol.meetings li.unmarked{{color:#666}}
 figure.chart{{display:inline-block;margin:0 .4em .3em 0}}
 figcaption{{font-size:.8em;font-weight:bold}}
 .note{{color:#666;font-size:.85em;margin-top:1em}}
-@media print{{body{{margin:0}} tr{{page-break-inside:avoid}} .flag{{border:1px solid #999}}}}
+tr.run{{display:none}} tfoot td{{border:0}}
+@media print{{body{{margin:0}} tr{{page-break-inside:avoid}} .flag{{border:1px solid #999}}
+tr.run{{display:table-row}} thead{{display:table-header-group}}
+tfoot{{display:table-footer-group}}}}
 </style></head><body><main>
 <h1>Follow-up for {e(d.group)}: {when}{where}</h1>
 <div class="meta">Replies since {since}; generated {generated}.
 Most urgent first. Scores 0-10; high at {d.high_score} or more, low at {10 - d.high_score} or
 less where low is worse. Charts: the weekly average ({_weeks_text(d.trend_weeks)}), a bar from
 the week's lowest to highest, the dashed line at the threshold. {legend}</div>
-<table><thead><tr><th>Client</th><th>Flags</th><th>RSVP</th><th>Last meetings</th>
+<table><thead><tr class="run"><th colspan="8">{e(d.group)}: {when}{where}</th></tr>
+<tr><th>Client</th><th>Flags</th><th>RSVP</th><th>Last meetings</th>
 <th>Check-ins answered</th><th>Scores</th><th>Trend</th><th>What they wrote</th></tr></thead>
+<tfoot><tr><td colspan="8" class="note">{CONFIDENTIAL}</td></tr></tfoot>
 <tbody>{rows_html or empty}</tbody></table>
-<p class="note">Confidential: contains health information protected by HIPAA and 42 CFR Part 2.
-Do not forward or leave unattended.</p>
 </main></body></html>
 """

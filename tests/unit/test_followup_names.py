@@ -137,3 +137,26 @@ def test_the_chart_and_the_cli_summary_show_the_same_week_value(
     rows = {r["first_name"]: r for r in csv.DictReader(io.StringIO(csv_text(d, NY)))}
     assert (rows["Ana"]["mood_week"], rows["Ana"]["mood_week_of"]) == ("2.7", "2026-11-30")
     assert as_dict(d)["clients"][0]["trend"]["mood"][-1]["mean"] == 2.7
+
+
+def test_the_printable_page_repeats_the_meeting_and_the_notice_and_labels_are_12px(
+    make_settings: Callable[..., Settings],
+) -> None:
+    d = build(make_settings(), [answer(1, 10, SPANISH, 9, "stress")])
+    html = page(d, NY)
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    foot = html[html.index("<tfoot>") : html.index("</tfoot>")]
+    assert "evening: Wednesday 02 December 2026, 18:00" in head
+    assert "Confidential" in foot and "42 CFR Part 2" in foot
+    assert "thead{display:table-header-group}" in html
+    assert "tfoot{display:table-footer-group}" in html
+    sizes = {int(x) for x in re.findall(r'font-size="(\d+)"', html)}
+    assert sizes and min(sizes) >= 12
+
+
+def test_the_attendance_form_starts_from_the_answer_to_the_reminder() -> None:
+    from notifier.followup.attendance import expected
+
+    assert expected("confirmed") == "attended"
+    assert expected("declined") == "excused"
+    assert expected(None) is None

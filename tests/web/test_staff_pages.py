@@ -381,3 +381,15 @@ def test_attendance_whole_group_with_a_bad_entry_changes_nothing(
     with app.db.read() as s:
         assert s.scalars(select(Attendance)).all() == []
     assert app.audit("attendance_change") == []
+
+
+def test_attendance_whole_group_before_the_meeting_is_refused_in_words(
+    staff_app: Callable[..., App],
+) -> None:
+    app, browser = setup(staff_app)
+    r = post(browser, "/groups/evening", "/groups/evening/attendance/all",
+             {"date": "2026-12-02", "status-E1": "attended"})  # fmt: skip
+    assert r.status_code == 400
+    assert 'role="alert">Nothing saved: attendance can be marked once the meeting' in r.text
+    with app.db.read() as s:
+        assert s.scalars(select(Attendance)).all() == []
