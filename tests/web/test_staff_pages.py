@@ -393,3 +393,23 @@ def test_attendance_whole_group_before_the_meeting_is_refused_in_words(
     assert 'role="alert">Nothing saved: attendance can be marked once the meeting' in r.text
     with app.db.read() as s:
         assert s.scalars(select(Attendance)).all() == []
+
+
+def test_attendance_whole_group_answers_alike_for_another_groups_client_and_audits_it(
+    staff_app: Callable[..., App],
+) -> None:
+    """N6 on the whole-group form: a record number in another group gets the answer an unknown
+    one gets, the probe is audited, and nothing is marked."""
+    app, browser = setup(staff_app)
+    add_client(app.db, "M1", first_name="Mo", phone="+13125550109", group="morning",
+               now=app.clock.now - timedelta(days=14))  # fmt: skip
+    answers = []
+    for ext in ("M1", "Q7"):
+        data = {"date": "2026-11-30", "status-E1": "late", f"status-{ext}": "attended"}
+        r = post(browser, "/groups/evening?date=2026-11-30", "/groups/evening/attendance/all", data)
+        save = r.text[r.text.index('id="attendance-save"') :]
+        answers.append((r.status_code, save[: save.index("</div>")].replace(ext, "<id>")))
+    assert answers[0] == answers[1] and answers[0][0] == 400
+    denied = [e for e in app.audit("access_denied") if e.detail and "attendance" in e.detail]
+    assert len(denied) == 2 and all(e.group_name == "evening" for e in denied)
+    assert app.audit("attendance_change") == []
