@@ -85,6 +85,7 @@ def _score_dict(s: ScoreSummary) -> dict[str, Any]:
         "change": s.change,
         "low_is_bad": s.low_is_bad,
         "concerning": s.concerning,
+        "flag": s.flag,  # the flag these scores raise (high_craving | high_score | low_score)
         "values": [{"at": p.at, "score": p.score} for p in s.values],
     }
 

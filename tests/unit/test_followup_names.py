@@ -81,6 +81,9 @@ def test_a_stress_nine_is_high_score_on_every_surface(
     assert "high_score" in by_name["Ana"].flag_replies
     data = json.loads(output.dumps(as_dict(d)))
     assert {c["first_name"]: c["flags"] for c in data["clients"]}["Ana"] == ["high_score"]
+    scores = {c["first_name"]: c["scores"] for c in data["clients"]}
+    assert scores["Ana"]["stress"]["flag"] == "high_score"
+    assert scores["Ben"]["cravings"]["flag"] == "high_craving"
     rows = {r["first_name"]: r for r in csv.DictReader(io.StringIO(csv_text(d, NY)))}
     assert rows["Ana"]["flags"] == "high_score" and rows["Ben"]["flags"] == "high_craving"
     ana_line = next(line for line in table(d, NY).splitlines() if line.startswith("Ana"))
