@@ -237,6 +237,19 @@ def test_mark_the_whole_groups_attendance_with_one_save(signed_in: Pages) -> Non
     pages.check("group-evening-attendance-phone", width=375, docs=True)
 
 
+def test_saving_attendance_with_nobody_chosen_says_so_beside_the_button(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    d.get(pages.server.url + "/groups/evening?date=2026-11-26")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#attendance-save button"))
+    error = d.find_element(By.CSS_SELECTOR, "#attendance-save .notice.error")
+    assert error.text.startswith("Nothing saved: no one to mark"), error.text
+    pages.check("group-evening-attendance-refused", width=375)
+    assert not audit_actions(pages, "attendance_change") or all(
+        "2026-11-26" not in (e.detail or "") for e in audit_actions(pages, "attendance_change")
+    )
+
+
 def test_acknowledge_a_crisis_records_who_when_and_the_outcome(signed_in: Pages) -> None:
     pages = signed_in
     d = pages.driver
