@@ -1,6 +1,7 @@
 """The follow-up pages for facilitators: a group's list for its next meeting (``/groups/{g}``)
-and one client's page (``/clients/{id}``), with the forms that change something: attendance,
-an alert's outcome, a text to the client, showing the phone number.
+and one client's page (``/clients/{id}``), with the forms that change something: attendance
+(the whole group in one save, or one person), an alert's outcome, a text to the client,
+showing the phone number.
 
 Everything shown comes from ``service.followup`` (the digest the CLI and JSON use) or a plain
 read of the client's rows; every change goes through the module that owns it (attendance,
