@@ -12,7 +12,7 @@ AXE    := .axe/node_modules/axe-core/axe.min.js
 ENV_FILE ?= settings.example.env
 PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run demo test test-clock-ahead lint typecheck fmt bench eval lock clean container-check browser-deps
+.PHONY: run demo test test-fast test-clock-ahead lint typecheck fmt bench eval lock clean container-check browser-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,13 @@ test: $(STAMP) $(PRISM) $(AXE) browser-deps lint typecheck
 	  echo "PostgreSQL found at 127.0.0.1:5432: running the PostgreSQL tests too"; \
 	fi; \
 	$(BIN)/pytest
+
+# The edit-test loop: the unit tests and the database tests on SQLite only (no PostgreSQL,
+# browser, contract or multi-process tests, no lint): ~1,300 tests, about 45 s of CPU time.
+# `make test` runs them all.
+test-fast: $(STAMP)
+	NOTIFIER_TEST_POSTGRES_URL= $(BIN)/pytest -m "not postgres and not browser and not slow" \
+	  tests/unit tests/db
 
 # The whole suite with the system clock a year ahead (libfaketime, Debian's faketime), for every
 # process it starts: proves no test depends on today's date. Monotonic time stays real.

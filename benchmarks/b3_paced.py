@@ -29,7 +29,7 @@ def run(cap: float, seconds: float) -> dict[str, object]:
     from notifier.core.settings import Settings
     from notifier.outbound.dispatch import Dispatcher
     from notifier.transports.twilio import TwilioTransport
-    from tests.e2e.harness import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioProcess
+    from tests.helpers.harness import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioProcess
 
     n = max(int(cap * seconds), 10)
     url = scratch("sqlite")

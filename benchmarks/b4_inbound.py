@@ -49,7 +49,7 @@ def _wait(url: str, timeout: float = 60) -> None:
 def requests(count: int) -> list[bytes]:
     from twilio.request_validator import RequestValidator
 
-    from tests.e2e.harness import AUTH_TOKEN, phone
+    from tests.helpers.harness import AUTH_TOKEN, phone
 
     validator = RequestValidator(AUTH_TOKEN)
     public = "https://notifier.example.org/twilio/inbound"
@@ -93,7 +93,7 @@ def _serve(
 
 
 def measure(seconds: float) -> dict[str, object]:
-    from tests.e2e.harness import FakeTwilioProcess, free_port, seed_outbox, twilio_env
+    from tests.helpers.harness import FakeTwilioProcess, free_port, seed_outbox, twilio_env
 
     load = requests(int(seconds * 3000))
     # The old baseline: the same framework, an endpoint that parses the form and answers.

@@ -55,7 +55,7 @@ def build(total: int, clients: int, crisis_every: int) -> tuple[list[bytes], dic
     """The requests, and the MessageSid of each crisis request by its index."""
     from twilio.request_validator import RequestValidator
 
-    from tests.e2e.harness import AUTH_TOKEN, phone
+    from tests.helpers.harness import AUTH_TOKEN, phone
 
     validator = RequestValidator(AUTH_TOKEN)
     public = "https://notifier.example.org/twilio/inbound"
@@ -113,7 +113,7 @@ def _answered(url: str, sids: set[str]) -> tuple[dict[str, datetime], int]:
 def measure(
     backend: str, per_minute: float, seconds: float, crisis_every: int, clients: int
 ) -> dict[str, Any]:
-    from tests.e2e.harness import FakeTwilioProcess, free_port, seed_outbox, twilio_env
+    from tests.helpers.harness import FakeTwilioProcess, free_port, seed_outbox, twilio_env
 
     total = int(per_minute * seconds / 60)
     load, crisis = build(total, clients, crisis_every)

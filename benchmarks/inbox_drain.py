@@ -34,7 +34,7 @@ def drain(backend: str, n: int, batched: bool = True) -> dict[str, object]:
     from notifier.core.models import INBOX, REPLIES
     from notifier.core.settings import Settings
     from notifier.service import Service
-    from tests.e2e.harness import phone, seed_outbox
+    from tests.helpers.harness import phone, seed_outbox
 
     url = scratch(backend)
     try:

@@ -25,7 +25,7 @@ def groups_setting(groups: int) -> str:
 
 
 def phone(i: int) -> str:
-    """Valid, distinct US numbers (the same as tests/e2e/harness.py's, for i < 1,000,000)."""
+    """Valid, distinct US numbers (the same as tests/helpers/harness.py's, for i < 1,000,000)."""
     return f"+1312{200 + i // 10000:03d}{i % 10000:04d}"
 
 

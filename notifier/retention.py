@@ -54,6 +54,10 @@ KEPT = frozenset(
         ("clients", "first_name"),
         ("clients", "phone"),
         ("staff", "totp_secret"),  # the account's second factor
+        # A support person's 42 CFR Part 2 consent record (who, which number): kept with the
+        # client's record like the consent itself, revoked or not.
+        ("support_persons", "name"),
+        ("support_persons", "phone"),
         # The 42 CFR 2.51 record of a medical-emergency disclosure: to whom, their facility,
         # the nature of the emergency; the regulation asks it be kept in the patient's record.
         ("alert_events", "disclosed_to"),

@@ -24,6 +24,7 @@ from notifier.core.models import Base
 from notifier.core.settings import Settings
 
 PG_ENV = "NOTIFIER_TEST_POSTGRES_URL"
+ROOT = Path(__file__).resolve().parents[1]
 # A fixed test key, so every Database and Service a test builds can read what the others wrote.
 TEST_KEY = "3q2zPBc9xqN_a9xYpQhqz7bY0bq1mD6Yv0vK8o9jW5c="
 TEST_CRYPTO = Crypto([TEST_KEY])
@@ -205,6 +206,25 @@ def make_settings() -> Callable[..., Settings]:
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     return build
+
+
+@pytest.fixture
+def env_file(tmp_path: Path, sqlite_url: str) -> Path:
+    """The example settings a user starts from (settings.example.env), on this test's SQLite
+    database, with the suite's key (so the test can read what the CLI wrote) and JSON logs."""
+    env = tmp_path / "settings.env"
+    example = (ROOT / "settings.example.env").read_text()
+    replaced = {
+        "NOTIFIER_DATABASE_URL=sqlite:///notifier.db": f"NOTIFIER_DATABASE_URL={sqlite_url}",
+        "NOTIFIER_ENCRYPTION_KEYS=": f"NOTIFIER_ENCRYPTION_KEYS={TEST_KEY}",
+        "NOTIFIER_LOG_FORMAT=auto": "NOTIFIER_LOG_FORMAT=json",
+    }
+    lines = [replaced.get(line, line) for line in example.splitlines()]
+    # A renamed line in the example would leave a test on the wrong database: fail loudly.
+    missing = [line for line in replaced if line not in example.splitlines()]
+    assert not missing, f"settings.example.env no longer has {missing}"
+    env.write_text("\n".join(lines) + "\n")
+    return env
 
 
 def utc(*args: int) -> datetime:

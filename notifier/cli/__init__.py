@@ -34,7 +34,8 @@ from notifier.cli import (
 from notifier.cli._common import UsageError
 from notifier.core.keys import KeysError
 from notifier.core.logs import setup_logging
-from notifier.core.settings import Settings, SettingsError, load_settings
+from notifier.core.settings import Settings, SettingsError
+from notifier.core.settings_load import load_settings
 from notifier.outbound.texts import TemplatesError
 
 __all__ = ["UsageError", "build_parser", "main"]

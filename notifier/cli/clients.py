@@ -104,6 +104,21 @@ def cmd_clients_discharge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_clients_phase(args: argparse.Namespace, settings: Settings) -> int:
+    from notifier.roster.phases import set_phase
+
+    try:
+        phase = set_phase(
+            open_db(settings), args.client, args.set, settings, now_of(args, settings)
+        )
+    except (LookupError, ValueError) as exc:
+        raise UsageError(f"clients phase: {exc}") from None
+    how = "by the weeks since the start date" if args.set.strip().lower() == "auto" else "set"
+    name = phase.name if phase else "-"
+    say(f"{args.client}: phase {name} ({how}); check-ins follow it from the next plan")
+    return 0
+
+
 def register(sub: Any) -> None:
     c = sub.add_parser("clients", help="the client roster").add_subparsers(
         dest="clients_command", metavar="SUBCOMMAND", required=True
@@ -121,3 +136,10 @@ def register(sub: Any) -> None:
     cd.add_argument("external_id")
     add_now(cd)
     cd.set_defaults(func=cmd_clients_discharge)
+    cp = c.add_parser(
+        "phase", help="set a client's phase (NOTIFIER_PHASES), e.g. --set step-down; auto: by weeks"
+    )
+    cp.add_argument("--client", required=True, help="the client's external_id, e.g. C001")
+    cp.add_argument("--set", required=True, help="a phase name, e.g. step-down, or auto")
+    add_now(cp)
+    cp.set_defaults(func=cmd_clients_phase)

@@ -18,7 +18,8 @@ from notifier.cli._common import (
     say,
 )
 from notifier.core.models import Client, Reply
-from notifier.core.settings import Settings, to_e164
+from notifier.core.settings import Settings
+from notifier.core.settings_values import to_e164
 from notifier.inbound.replies import signals_of
 from notifier.roster.clients import external_id_filter
 from notifier.understanding import Category

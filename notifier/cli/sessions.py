@@ -22,7 +22,7 @@ from notifier.core.settings import Settings
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from notifier.outbound.planner import ReminderOutlook
+    from notifier.outbound.planning import ReminderOutlook
 
 
 def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -36,23 +36,35 @@ def cmd_sessions_add(args: argparse.Namespace, settings: Settings) -> int:
     now = now_of(args, settings)
     try:
         added = add_individual(
-            open_db(settings), args.client, starts, duration, args.location, now, settings
-        )
+            open_db(settings), args.client, starts, duration, args.location, now, settings,
+            kind=args.kind,
+        )  # fmt: skip
     except (LookupError, ValueError) as exc:
         raise UsageError(f"sessions add: {exc}") from None
     row = added.session
     local = row.starts_at.astimezone(settings.timezone)
-    say(f"session {row.id} added for {args.client} at {local:%a %Y-%m-%d %H:%M %Z}")
+    say(f"{row.kind} session {row.id} added for {args.client} at {local:%a %Y-%m-%d %H:%M %Z}")
     if added.no_reminders:
         say(f"  no reminders: {args.client} is {added.no_reminders}")
+    if row.kind == "family":
+        say(f"  support persons: {_support_text(added.supports, args.client)}")
     # Say now what the reminders will do: a reminder skipped for quiet hours is otherwise
     # only visible in the outbox after the next plan, and staff would wait for a text.
-    from notifier.outbound.planner import reminder_outlook
+    from notifier.outbound.planning import reminder_outlook
 
     outlook = [] if added.no_reminders else reminder_outlook(starts, added.client_tz, settings, now)
     for o in outlook:
         say(f"  reminder {o.offset}: {_outlook_text(o, added.client_tz, settings, now)}")
     return 0
+
+
+def _support_text(names: tuple[str, ...], client: str) -> str:
+    if not names:
+        return (
+            f"none texted: no written consent of {client} covers a support person on that date"
+            f" (record one with: notifier consent support-add --client {client} ...)"
+        )
+    return f"{len(names)} also reminded, with {client}'s written consent on record"
 
 
 def _outlook_text(o: ReminderOutlook, tz: ZoneInfo, settings: Settings, now: datetime) -> str:
@@ -140,10 +152,15 @@ def register(sub: Any) -> None:
     s = sub.add_parser("sessions", help="group meetings and individual sessions").add_subparsers(
         dest="sessions_command", metavar="SUBCOMMAND", required=True
     )
-    sa = s.add_parser(
-        "add", help="add an individual session for one client; says when its reminders go"
-    )
+    sa = s.add_parser("add", help="add a session for one client; says when its reminders go")
     sa.add_argument("--client", required=True, help="the client's external_id")
+    sa.add_argument(
+        "--kind",
+        choices=("individual", "family", "workshop"),
+        default="individual",
+        help="the kind of meeting, e.g. family (its reminder says so; a family session also"
+        " reminds support persons with the client's written consent); default individual",
+    )
     sa.add_argument("--at", required=True, help="start, e.g. 2026-12-03T15:00 (program zone)")
     sa.add_argument("--duration", default="50m")
     sa.add_argument("--location")

@@ -28,6 +28,7 @@ class GroupSpec:
     start: time
     end: time
     location: str | None = None
+    kind: str = "group"  # what its reminder calls it: group | workshop | family ("name [kind]")
 
     def meets_on(self, day: date) -> bool:
         return day.weekday() in self.days

@@ -23,8 +23,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+import notifier.core.program  # noqa: F401  (its table joins Base.metadata: schema checks, key rotation)
+from notifier.core.columns import EncryptedText
 from notifier.core.crypto import Crypto
-from notifier.core.models import EncryptedText
 
 log = logging.getLogger(__name__)
 

@@ -136,7 +136,7 @@ def parse_groups(text: str) -> tuple[GroupSpec, ...]:
             raise ValueError(
                 f"expected 'name: mon,wed 18:00-21:00 [@ place]' separated by ';', got {chunk!r}"
             )
-        name = m.group("name").strip().lower()
+        name, kind = _group_kind(m.group("name").strip().lower())
         if not _GROUP_NAME.match(name):
             raise ValueError(f"expected a group name of letters, digits, '-' or '_', got {name!r}")
         days = parse_weekdays(m.group("days"))
@@ -146,8 +146,23 @@ def parse_groups(text: str) -> tuple[GroupSpec, ...]:
         if any(g.name == name for g in groups):
             raise ValueError(f"expected each group once, {name!r} is repeated")
         location = (m.group("location") or "").strip() or None
-        groups.append(GroupSpec(name, days, start, end, location))
+        groups.append(GroupSpec(name, days, start, end, location, kind))
     return tuple(groups)
+
+
+GROUP_KINDS = ("group", "workshop", "family")
+_KIND = re.compile(r"^(?P<name>.*?)\s*\[(?P<kind>[^\]]*)\]$")
+
+
+def _group_kind(text: str) -> tuple[str, str]:
+    """``skills [workshop]`` -> ("skills", "workshop"); a bare name is a "group"."""
+    m = _KIND.match(text)
+    if m is None:
+        return text, "group"
+    kind = m.group("kind").strip()
+    if kind not in GROUP_KINDS:
+        raise ValueError(f"expected a kind of group, workshop or family in [...], got {kind!r}")
+    return m.group("name"), kind
 
 
 def parse_checkin_days(text: str) -> CheckinDays:

@@ -248,7 +248,8 @@ def canary_present(database: dbmod.Database) -> bool:
 def encrypted_columns() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Every table with encrypted columns, and those columns, read off the models: a table
     added later is rotated without anyone having to remember it here."""
-    from notifier.core.models import Base, EncryptedText
+    from notifier.core.columns import EncryptedText
+    from notifier.core.models import Base
 
     found = []
     for table in Base.metadata.sorted_tables:

@@ -5,15 +5,13 @@ All times are stored in UTC and come back as aware UTC datetimes on every backen
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
-    Dialect,
     Float,
     ForeignKey,
     Index,
@@ -22,12 +20,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from notifier.core.crypto import Crypto
+from notifier.core.columns import EncryptedText, UTCDateTime
+from notifier.core.enums import AttendanceStatus, MessageKind, Role, Status
 
 # Stable constraint names, so migrations can refer to them on SQLite and PostgreSQL alike.
 NAMING = {
@@ -38,18 +36,16 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-# Outbox statuses, in the order a message moves through them. Status callbacks only move a
-# message forward in this order, so "delivered" never returns to "sent".
-PENDING, SENDING, SENT = "pending", "sending", "sent"
-DELIVERED, UNDELIVERED, FAILED = "delivered", "undelivered", "failed"
-EXPIRED, SKIPPED, CANCELED = "expired", "skipped", "canceled"
-STATUSES = (PENDING, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, EXPIRED, SKIPPED, CANCELED)
+# Outbox statuses (notifier.core.enums.Status says the order).
+PENDING, SENDING, SENT = Status.PENDING, Status.SENDING, Status.SENT
+DELIVERED, UNDELIVERED, FAILED = Status.DELIVERED, Status.UNDELIVERED, Status.FAILED
+EXPIRED, SKIPPED, CANCELED = Status.EXPIRED, Status.SKIPPED, Status.CANCELED
+STATUSES = tuple(Status)
 FINAL_STATUSES = frozenset({DELIVERED, UNDELIVERED, FAILED, EXPIRED, SKIPPED, CANCELED})
 
 # Kinds of outgoing message.
-REMINDER, CHECKIN, REPLY, ALERT = "reminder", "checkin", "reply", "alert"
-WELCOME = "welcome"  # the one text at enrolment, rendered when sent like reminders
-CALL = "call"  # a voice call to a staff number (an escalation tier with "call"): body is spoken
+REMINDER, CHECKIN, REPLY = MessageKind.REMINDER, MessageKind.CHECKIN, MessageKind.REPLY
+ALERT, WELCOME, CALL = MessageKind.ALERT, MessageKind.WELCOME, MessageKind.CALL
 
 # Replies to a risk message (docs/kinds.md): sent whatever the hour and after an opt-out, and
 # an alert is raised when one does not arrive.
@@ -66,61 +62,6 @@ ANY_HOUR_REPLY_LABELS = RISK_REPLY_LABELS | {
     "opt_out_confirm", "opt_in_confirm", "help", "callback", "ack_high", "wrong_number",
     "medication", "naloxone", "pregnancy", "staff_text_now",
 }  # fmt: skip
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC in, aware UTC out; stored naive-UTC on SQLite, timestamptz on PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):  # raw SQLite text (e.g. from a RETURNING clause)
-            value = datetime.fromisoformat(value)
-        stored: datetime = value
-        if stored.tzinfo is None:
-            return stored.replace(tzinfo=UTC)
-        return stored.astimezone(UTC)
-
-
-class EncryptedText(TypeDecorator[str]):
-    """Text stored as a Fernet token. The key travels with the engine (``dialect``), set by
-    :class:`notifier.core.db.Database`; an engine without one refuses to read or write these
-    columns, so plaintext can never be written by mistake. The empty string (a purged body) is
-    kept as is.
-    """
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is None or value == "":
-            return value
-        return _crypto(dialect).encrypt(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value == "":
-            return ""
-        return _crypto(dialect).decrypt(str(value))
-
-
-def _crypto(dialect: Dialect) -> Crypto:
-    crypto = getattr(dialect, "notifier_crypto", None)
-    if crypto is None:
-        raise RuntimeError("this database engine has no encryption key (see notifier.core.keys)")
-    return cast(Crypto, crypto)
 
 
 class Base(DeclarativeBase):
@@ -175,7 +116,7 @@ class Appointment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))  # "group" | "individual"
+    kind: Mapped[str] = mapped_column(String(16))  # group | individual | family | workshop
     group_name: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -444,8 +385,9 @@ class ConsentEvent(Base):
 
 
 # How a client's presence at a group meeting is marked, once it has started.
-ATTENDED, LATE, ABSENT, EXCUSED = "attended", "late", "absent", "excused"
-ATTENDANCE_STATUSES = (ATTENDED, LATE, ABSENT, EXCUSED)
+ATTENDED, LATE = AttendanceStatus.ATTENDED, AttendanceStatus.LATE
+ABSENT, EXCUSED = AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED
+ATTENDANCE_STATUSES = tuple(AttendanceStatus)
 
 
 class Attendance(Base):
@@ -467,8 +409,8 @@ class Attendance(Base):
 
 
 # --- staff sign-in and the audit trail (migration 0009) -------------------------------------
-FACILITATOR, ADMIN = "facilitator", "admin"
-ROLES = (FACILITATOR, ADMIN)
+FACILITATOR, ADMIN = Role.FACILITATOR, Role.ADMIN
+ROLES = tuple(Role)
 
 
 class Staff(Base):

@@ -8,8 +8,6 @@ names the variable, the value and what was expected; the CLI prints it and exits
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,12 +15,10 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import phonenumbers
-from dotenv import dotenv_values
 from pydantic import (
     AliasChoices,
     Field,
     SecretStr,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -30,8 +26,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from notifier.core import grammar, tiers
 from notifier.core.calendar import CheckinDays, GroupSpec, Offset, QuietHours
-from notifier.core.disclosure import disclosing, location_problem, words_with
+from notifier.core.phases import Phases
 from notifier.core.program_hours import ProgramHours
+from notifier.core.settings_checks import check_alert_loop, check_numbers, check_staff_sign_in
+from notifier.core.settings_values import (
+    MAKE_TOKEN,
+    MIN_STAFF_TOKEN,
+    FieldError,
+    random_enough,
+)
 from notifier.core.tiers import Tier
 
 DEFAULT_ENV_FILE = "settings.env"
@@ -55,47 +58,6 @@ DEFAULT_COPING_SKILLS = (
     "Try 4-7-8 breathing: in for 4, hold for 7, out for 8, three times.; "
     "A short walk or a glass of water can reset the next hour."
 )
-
-
-# A staff token that a stranger could guess is no token: the old example value, and the words
-# people leave in templates. Compared case-insensitively; the *_PREFIXES also catch
-# "change-me-to-a-long-random-string" and "example-token-1234...".
-OLD_EXAMPLE_STAFF_TOKEN = "change-me-to-a-long-random-string"
-PLACEHOLDER_TOKENS = frozenset(
-    {OLD_EXAMPLE_STAFF_TOKEN, "changeme", "change-me", "secret", "token", "password", "placeholder"}
-)
-PLACEHOLDER_PREFIXES = ("change-me", "change_me", "changeme", "example", "placeholder", "replace")
-MIN_STAFF_TOKEN = 32
-MAKE_TOKEN = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
-LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
-
-
-def is_placeholder_token(token: str) -> bool:
-    lowered = token.strip().lower()
-    return lowered in PLACEHOLDER_TOKENS or lowered.startswith(PLACEHOLDER_PREFIXES)
-
-
-def random_enough(secret: str) -> bool:
-    """Long enough, not a placeholder, and random by character statistics and patterns
-    (notifier.core.entropy)."""
-    from notifier.core.entropy import guessable
-
-    value = secret.strip()
-    return (
-        len(value) >= MIN_STAFF_TOKEN and not is_placeholder_token(value) and not guessable(value)
-    )
-
-
-def is_loopback_host(host: str | None) -> bool:
-    """127.0.0.0/8, ::1 and localhost: where a local mock of Twilio may listen over http."""
-    if not host:
-        return False
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _d(text: str) -> timedelta:
@@ -137,6 +99,7 @@ class Settings(BaseSettings):
     # days; NOTIFIER_NO_CHECKIN_DATES names the dates without them.
     skip_dates: Annotated[tuple[date, ...], NoDecode] = ()
     no_checkin_dates: Annotated[tuple[date, ...], NoDecode] = ()
+    phases: Phases = ()  # step-down (notifier.core.phases); empty: NOTIFIER_CHECKIN_DAYS only
     oncall_numbers: Annotated[tuple[str, ...], NoDecode] = ()
     program_phone: str = ""
     staff_token: SecretStr | None = None
@@ -464,118 +427,21 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Settings:
-        for field in ("oncall_numbers", "escalation_numbers"):
-            parsed: list[str] = []
-            for raw in getattr(self, field):
-                e164 = to_e164(raw, self.default_region)
-                if e164 is None:
-                    raise _FieldError(field, raw, "expected phone numbers, comma-separated")
-                parsed.append(e164)
-            object.__setattr__(self, field, tuple(parsed))
-        if self.program_phone and to_e164(self.program_phone, self.default_region) is None:
-            raise _FieldError("program_phone", self.program_phone, "expected a phone number")
-        if self.twilio_from_number:
-            e164 = to_e164(self.twilio_from_number, self.default_region)
-            if e164 is None:
-                raise _FieldError(
-                    "twilio_from_number", self.twilio_from_number, "expected a phone number"
-                )
-            object.__setattr__(self, "twilio_from_number", e164)
-        if self.sms_backend == "twilio":
-            missing = [
-                env_name(f)
-                for f in ("twilio_account_sid", "twilio_auth_token", "public_url")
-                if not getattr(self, f)
-            ]
-            if not (self.twilio_messaging_service_sid or self.twilio_from_number):
-                missing.append("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
-            if missing:
-                raise _FieldError(
-                    "sms_backend", "twilio", "expected these to be set too: " + ", ".join(missing)
-                )
-            _require_https(self.public_url or "")
-        self._check_alert_loop()
-        self._check_staff_sign_in()
+        check_numbers(self, env_name)
+        check_alert_loop(self)
+        check_staff_sign_in(self, env_name)
         labels = {label for label, _ in self.checkin_questions}
         for label, _ in self.coping_skills_by_label:
             if label not in labels:
-                raise _FieldError(
+                raise FieldError(
                     "coping_skills_by_label",
                     label,
                     "expected labels of NOTIFIER_CHECKIN_QUESTIONS: " + ", ".join(sorted(labels)),
                 )
         group_names = [g.name for g in self.groups]
         if len(set(group_names)) != len(group_names):
-            raise _FieldError("groups", ",".join(group_names), "expected unique group names")
+            raise FieldError("groups", ",".join(group_names), "expected unique group names")
         return self
-
-    def _check_alert_loop(self) -> None:
-        """Tiers in E.164; nothing sent to clients that names the program's nature; with the
-        real transport, someone to tell (a crisis reply says our team knows) and tiers that
-        reach someone besides on-call."""
-        if self.escalation_tiers and self.escalation_numbers:
-            raise _FieldError(
-                "escalation_numbers",
-                ",".join(self.escalation_numbers),
-                "expected either NOTIFIER_ESCALATION_TIERS or the older "
-                "NOTIFIER_ESCALATION_NUMBERS, not both",
-            )
-        try:
-            found = tiers.normalised(
-                self.escalation_tiers, lambda raw: to_e164(raw, self.default_region)
-            )
-        except ValueError as exc:
-            raise _FieldError(
-                "escalation_tiers", _tiers_text(self.escalation_tiers), str(exc)
-            ) from None
-        object.__setattr__(self, "escalation_tiers", found)
-        words = words_with(self.disclosure_words)
-        said = disclosing(self.program_name, words)
-        if said:
-            raise _FieldError(
-                "program_name",
-                self.program_name,
-                "expected a neutral trading name (a lock screen shows it to anyone), not "
-                + ", ".join(repr(w) for w in said),
-            )
-        for g in self.groups:
-            problem = location_problem(g.location or "", self.disclosure_words)
-            if problem:
-                raise _FieldError("groups", f"{g.name} @ {g.location}", problem)
-        if self.sms_backend != "twilio":
-            return
-        if not self.oncall_numbers:
-            raise _FieldError(
-                "oncall_numbers",
-                "",
-                "expected at least one on-call number with NOTIFIER_SMS_BACKEND=twilio "
-                "(a crisis reply tells the client our team knows)",
-            )
-        if not self.escalation_tiers and not self.escalation_numbers:
-            raise _FieldError(
-                "escalation_tiers",
-                "",
-                "expected tiers that reach someone not on call with NOTIFIER_SMS_BACKEND=twilio "
-                "(unset, an unanswered crisis goes to the same on-call numbers again), e.g. "
-                + tiers.TIERS_EXAMPLE,
-            )
-        if any(t.call for t in self.tiers) and not self.twilio_from_number:
-            raise _FieldError(
-                "escalation_tiers",
-                _tiers_text(self.escalation_tiers),
-                "expected TWILIO_FROM_NUMBER to be set for a tier with a voice call (a "
-                "Messaging Service has no number to call from)",
-            )
-        same = tiers.only_oncall(self.tiers, self.oncall_numbers)
-        if same is not None:
-            field = "escalation_tiers" if self.escalation_tiers else "escalation_numbers"
-            raise _FieldError(
-                field,
-                _tiers_text(self.escalation_tiers) or ",".join(self.escalation_numbers),
-                f"expected every tier to name someone not on call with "
-                f"NOTIFIER_SMS_BACKEND=twilio (tier {tiers.describe(same)} reaches nobody new; "
-                f"e.g. {tiers.TIERS_EXAMPLE})",
-            )
 
     @property
     def tiers(self) -> tuple[Tier, ...]:
@@ -587,37 +453,6 @@ class Settings(BaseSettings):
         if not self.escalation_recipients:
             return ()
         return (Tier(self.crisis_escalate_after, self.escalation_recipients),)
-
-    def _check_staff_sign_in(self) -> None:
-        oidc = ("oidc_issuer", "oidc_client_id", "oidc_client_secret")
-        given = [f for f in oidc if getattr(self, f)]
-        if given and len(given) != len(oidc):
-            missing = [env_name(f) for f in oidc if f not in given]
-            raise _FieldError(
-                given[0],
-                "***" if given[0] == "oidc_client_secret" else str(self.secret(given[0])),
-                "expected all three of NOTIFIER_OIDC_ISSUER, NOTIFIER_OIDC_CLIENT_ID and "
-                "NOTIFIER_OIDC_CLIENT_SECRET, or none; missing: " + ", ".join(missing),
-            )
-        if self.staff_session_max < self.staff_idle_timeout:
-            raise _FieldError(
-                "staff_session_max",
-                str(self.staff_session_max),
-                "expected at least NOTIFIER_STAFF_IDLE_TIMEOUT",
-            )
-        secret = self.secret("session_secret")
-        if secret is not None and not random_enough(secret):
-            raise _FieldError(
-                "session_secret", "***",
-                f"expected a random value of at least {MIN_STAFF_TOKEN} characters, not a "
-                f"placeholder nor repeated or sequential characters (make one with: {MAKE_TOKEN})",
-            )  # fmt: skip
-        issuer = urlparse(self.oidc_issuer or "")
-        if self.oidc_issuer and issuer.scheme != "https" and not is_loopback_host(issuer.hostname):
-            # Discovery, keys and tokens over plain http: anyone on the path could sign staff in.
-            raise _FieldError("oidc_issuer", self.oidc_issuer,
-                              "expected an https:// issuer (http only on loopback, for a local "
-                              "test provider)")  # fmt: skip
 
     @property
     def escalation_recipients(self) -> tuple[str, ...]:
@@ -654,106 +489,9 @@ class Settings(BaseSettings):
         return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
-def _tiers_text(found: tuple[Tier, ...]) -> str:
-    return "; ".join(f"{tiers.describe(t)}: {', '.join(t.numbers)}" for t in found)
-
-
-def _require_https(url: str) -> None:
-    """Twilio signs the URL it calls and sends clients' texts there: plain http would show them
-    to anyone on the path. Loopback stays allowed for a local mock."""
-    parsed = urlparse(url)
-    if parsed.scheme != "https" and not is_loopback_host(parsed.hostname):
-        raise _FieldError(
-            "public_url",
-            url,
-            "expected an https:// URL with NOTIFIER_SMS_BACKEND=twilio "
-            "(http only for a loopback mock: 127.0.0.1, ::1, localhost)",
-        )
-
-
-class _FieldError(ValueError):
-    def __init__(self, field: str, value: str, expected: str) -> None:
-        super().__init__(expected)
-        self.field, self.value, self.expected = field, value, expected
-
-
-def to_e164(raw: str, region: str) -> str | None:
-    """A phone number in E.164, or None when it is not a valid number."""
-    try:
-        number = phonenumbers.parse(str(raw), region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-
-
 def env_name(field: str) -> str:
     info = Settings.model_fields[field]
     alias = info.validation_alias
     if isinstance(alias, AliasChoices):
         return str(alias.choices[0])
     return f"NOTIFIER_{field.upper()}"
-
-
-def known_env_names() -> frozenset[str]:
-    return frozenset(env_name(f) for f in Settings.model_fields)
-
-
-def _shown(field: str, value: object) -> str:
-    if field in SECRET_FIELDS:
-        return "'***'"
-    text = re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", str(value))  # a password in a URL
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return repr(text)
-
-
-def _one_line(err: ValidationError) -> str:
-    first = err.errors()[0]
-    loc = first.get("loc") or ()
-    field = str(loc[0]) if loc else ""
-    ctx = first.get("ctx") or {}
-    inner = ctx.get("error")
-    if isinstance(inner, _FieldError):
-        return f"{env_name(inner.field)}={_shown(inner.field, inner.value)}: {inner.expected}"
-    msg = str(first.get("msg", "invalid value"))
-    msg = msg.removeprefix("Value error, ").removeprefix("Input should be ")
-    if not msg.startswith("expected"):
-        msg = "expected " + msg[0].lower() + msg[1:] if msg else "invalid value"
-    name = env_name(field) if field in Settings.model_fields else field
-    return f"{name}={_shown(field, first.get('input'))}: {msg}"
-
-
-def load_settings(
-    env_file: str | Path | None = None,
-    **overrides: Any,
-) -> Settings:
-    """Build the settings from an env file and the environment.
-
-    ``env_file=None`` uses ``./settings.env`` when it exists. An explicitly named file that does
-    not exist is an error. Unknown ``NOTIFIER_*`` names in the file are reported, since a typo
-    there would otherwise silently fall back to a default.
-    """
-    if env_file is None:
-        path: Path | None = Path(DEFAULT_ENV_FILE) if Path(DEFAULT_ENV_FILE).is_file() else None
-    else:
-        path = Path(env_file)
-        if not path.is_file():
-            raise SettingsError(f"--env-file {str(path)!r}: expected an existing env file")
-    if path is not None:
-        known = known_env_names()
-        for key in dotenv_values(path):
-            if key.upper().startswith("NOTIFIER_") and key.upper() not in known:
-                raise SettingsError(
-                    f"{key} (in {path}): expected one of the documented NOTIFIER_ variables "
-                    "(see settings.example.env)"
-                )
-    try:
-        return Settings(_env_file=path, **overrides)  # type: ignore[call-arg]
-    except ValidationError as exc:
-        raise SettingsError(_one_line(exc)) from None
-    except _FieldError as exc:
-        raise SettingsError(
-            f"{env_name(exc.field)}={_shown(exc.field, exc.value)}: {exc.expected}"
-        ) from None

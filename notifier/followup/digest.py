@@ -19,6 +19,8 @@ from sqlalchemy import select
 
 from notifier.core.db import Database
 from notifier.core.models import CHECKIN, DELIVERED, REMINDER, SENT, Client, Message, Reply
+from notifier.core.phases import phase_on
+from notifier.core.program import ClientPhase
 from notifier.core.settings import Settings
 from notifier.followup import attendance as attendance_mod
 from notifier.followup.attendance import AttendanceEntry
@@ -127,6 +129,7 @@ class ClientDigest:
     trend: dict[str, list[WeekPoint]] = field(default_factory=dict)
     # The reply that raised each flag it applies to (flag -> reply).
     flag_replies: dict[str, FlagReply] = field(default_factory=dict)
+    phase: str | None = None  # step-down phase (NOTIFIER_PHASES); None without phases
 
 
 @dataclass
@@ -152,6 +155,7 @@ class ClientRow:
     first_name: str
     opted_out_at: datetime | None
     start_date: date | None = None
+    phase: str | None = None  # on the meeting's date (NOTIFIER_PHASES); None without phases
 
 
 @dataclass(frozen=True)
@@ -310,6 +314,7 @@ def _client(
             for f in flags
             if f in raised
         },
+        phase=c.phase,
     )
 
 
@@ -362,6 +367,11 @@ def _urgency(c: ClientDigest) -> tuple[int, int, str]:
 
 
 # --- the database part -----------------------------------------------------------------------
+def _phase(settings: Settings, start: date | None, staff_set: str | None, day: date) -> str | None:
+    found = phase_on(settings.phases, start, day, staff_set)
+    return found.name if found else None
+
+
 def build_digest(db: Database, settings: Settings, group: str, now: datetime) -> Digest:
     session = next_session(db, settings, group, now)
     start = session[1]
@@ -372,8 +382,18 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
     session_day: date = start.astimezone(settings.timezone).date()
     since = min(previous_start, trend_start(min(now, start), settings.timezone))
     with db.read() as s:
+        staff_set = {
+            r[0]: r[1] for r in s.execute(select(ClientPhase.client_id, ClientPhase.phase))
+        }
         members = [
-            ClientRow(c.id, c.external_id, c.first_name, c.opted_out_at, c.start_date)
+            ClientRow(
+                c.id,
+                c.external_id,
+                c.first_name,
+                c.opted_out_at,
+                c.start_date,
+                _phase(settings, c.start_date, staff_set.get(c.id), session_day),
+            )
             for c in s.scalars(
                 select(Client).where(Client.group_name == group, Client.discharged_at.is_(None))
             )

@@ -48,6 +48,7 @@ def _client_dict(c: ClientDigest) -> dict[str, Any]:
     return {
         "external_id": c.external_id,
         "first_name": c.first_name,
+        "phase": c.phase,
         "flags": c.flags,
         "attendance": c.attendance,
         "checkins_sent": c.checkins_sent,
@@ -138,6 +139,7 @@ def rows(d: Digest, tz: ZoneInfo) -> list[dict[str, Any]]:
         {
             "external_id": c.external_id,
             "first_name": c.first_name,
+            "phase": c.phase or "-",
             "flags": ", ".join(c.flags) or "-",
             "attendance": c.attendance or "-",
             "checkins": f"{c.checkins_answered}/{c.checkins_sent}",
@@ -160,6 +162,7 @@ def table(d: Digest, tz: ZoneInfo) -> str:
         [
             "first_name",
             "external_id",
+            *(["phase"] if any(c.phase for c in d.clients) else []),
             "flags",
             "flagged_by",
             "attendance",
@@ -182,6 +185,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
             "session_start": d.session_start,
             "external_id": c.external_id,
             "first_name": c.first_name,
+            "phase": c.phase or "",
             "flags": " ".join(c.flags),
             "attendance": c.attendance or "",
             "checkins_sent": c.checkins_sent,
@@ -215,6 +219,8 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
         columns += [f"{label}_latest", f"{label}_highest", f"{label}_change"]
         columns += [f"{label}_week", f"{label}_week_of"]
     columns += ["attendance_history", "replies", "flag_replies"]
+    if any(c.phase for c in d.clients):  # NOTIFIER_PHASES set; without it, as before
+        columns.append("phase")
     return output.csv_text(out, columns)
 
 

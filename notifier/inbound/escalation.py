@@ -1,7 +1,7 @@
 """Escalation: an alert that nobody claimed or closed in time reaches someone else.
 
 Each alert carries ``due_at`` (when escalation next acts) and ``due_reason``; this step acts on
-those due. Rules (each has a test in tests/db/test_escalation.py and tests/unit):
+those due. Rules (each has a test in tests/db/inbound/test_escalation.py and tests/unit):
 
 - ``tier`` (crisis level): the next tier of ``NOTIFIER_ESCALATION_TIERS`` is texted (and
   called, when the tier says ``call``) "NOT YET ANSWERED"; the following tier is then due at its

@@ -34,7 +34,8 @@ from notifier.core.models import (
     Message,
     Reply,
 )
-from notifier.core.settings import Settings, to_e164
+from notifier.core.settings import Settings
+from notifier.core.settings_values import to_e164
 from notifier.inbound import unknown
 from notifier.inbound.actions import Actions, ClientView, Context, Meeting, Prompt
 from notifier.inbound.concerning import concerning

@@ -24,17 +24,18 @@ from notifier.core.models import (
     CANCELED,
     DELIVERED,
     FAILED,
+    REMINDER,
     SENT,
     UNDELIVERED,
     ConsentEvent,
     Message,
 )
-from notifier.roster import consent
+from notifier.roster import consent, support
 from notifier.transports.base import StatusReport
 
 log = logging.getLogger(__name__)
 
-RANK = {SENT: 1, DELIVERED: 2, UNDELIVERED: 2, FAILED: 2, CANCELED: 2}
+RANK: dict[str, int] = {SENT: 1, DELIVERED: 2, UNDELIVERED: 2, FAILED: 2, CANCELED: 2}
 
 
 def apply_status(db: Database, sid: str, report: StatusReport, now: datetime) -> str:
@@ -47,7 +48,12 @@ def apply_status(db: Database, sid: str, report: StatusReport, now: datetime) ->
     with db.session() as s:
         row = s.execute(
             select(
-                Message.id, Message.client_id, Message.kind, Message.sent_at, Message.created_at
+                Message.id,
+                Message.client_id,
+                Message.kind,
+                Message.sent_at,
+                Message.created_at,
+                Message.recipient,
             ).where(Message.provider_sid == sid)
         ).first()
         if row is None:
@@ -77,7 +83,11 @@ def apply_status(db: Database, sid: str, report: StatusReport, now: datetime) ->
         and row.kind != ALERT
         and (opted_in is None or sent_at > opted_in)
     ):
-        consent.opt_out(db, row.client_id, now, source=report.source or "status")
+        source = report.source or "status"
+        if row.recipient and row.kind == REMINDER:  # a support person's number, not the client's
+            support.number_opted_out(db, row.client_id, row.recipient, now, source)
+        else:
+            consent.opt_out(db, row.client_id, now, source=source)
     log.info(
         "delivery status",
         extra={

@@ -31,7 +31,16 @@ from sqlalchemy.exc import IntegrityError
 from notifier.core.clock import Clock, utcnow
 from notifier.core.db import Database
 from notifier.core.metrics import Metrics
-from notifier.core.models import CALL, CANCELED, EXPIRED, FAILED, PENDING, SENDING, SENT
+from notifier.core.models import (
+    CALL,
+    CANCELED,
+    EXPIRED,
+    FAILED,
+    PENDING,
+    REMINDER,
+    SENDING,
+    SENT,
+)
 from notifier.core.settings import Settings
 from notifier.outbound.decisions import (
     Claimed,
@@ -47,6 +56,7 @@ from notifier.outbound.outbox import Outbox
 from notifier.outbound.pacing import RateLimiter
 from notifier.outbound.render import planned_text
 from notifier.outbound.texts import Templates
+from notifier.roster import support
 from notifier.roster.consent import opt_out
 from notifier.transports.base import ProviderMessage, Transport, TransportError
 
@@ -345,7 +355,11 @@ class Dispatcher:
         if not isinstance(decision, Send):
             self._record(c, **decision.values())
             return decision.outcome
+        if self._lease_spent(c):
+            return self._release(c)
         if self.limiter is not None and not self.limiter.acquire(self.stopping):
+            return self._release(c)
+        if self._lease_spent(c):  # pacing may have held it long
             return self._release(c)
         try:
             if c.kind == CALL:  # an escalation tier's voice call: the body is what it says
@@ -376,7 +390,10 @@ class Dispatcher:
         if isinstance(decision, GiveUp) and decision.opt_out and c.client_id is not None:
             # The provider's word for "opted out at the carrier", e.g. twilio:21610.
             source = f"{self.transport.name}:{decision.code}"
-            opt_out(self.db, c.client_id, now, source=source, cancel_pending=True)
+            if c.recipient and c.kind == REMINDER:  # a support person's number, not the client's
+                support.number_opted_out(self.db, c.client_id, c.recipient, now, source)
+            else:
+                opt_out(self.db, c.client_id, now, source=source, cancel_pending=True)
         _log_failure(c, decision, why)
         return decision.outcome
 
@@ -384,6 +401,19 @@ class Dispatcher:
         """Exponential backoff with jitter (half to full delay), at least Retry-After."""
         jitter = self.rng.uniform(0.5, 1.0)
         return backoff(attempts, self.settings.retry_backoff, jitter, retry_after)
+
+    def _lease_spent(self, c: _Row) -> bool:
+        """Half the lease gone before the send starts: another worker may take the row over
+        at any moment, and its provider lookup would not see a send we start now, so the
+        client could get the text twice. Handing it back costs a moment; a double text to a
+        client in treatment costs more. Logged so ops can lengthen NOTIFIER_CLAIM_LEASE."""
+        if self._now(c) - c.claimed_at < self.settings.claim_lease / 2:
+            return False
+        log.warning(
+            "claim held past half its lease: handed back unsent",
+            extra={"event": "dispatch.lease_short", "message_id": c.id},
+        )
+        return True
 
     def _release(self, c: _Row) -> str:
         """Hand an unsent row back (stopping, or paced out): as if never claimed."""
@@ -439,6 +469,7 @@ def _words(r: Any, templates: Templates, settings: Settings) -> str | None:
         tz=ZoneInfo(r.timezone),
         due_at=r.due_at,
         session_kind=r.session_kind,
+        group_name=r.session_group,
         starts_at=r.starts_at,
         location=r.location,
     )

@@ -215,6 +215,7 @@ class Outbox:
                     c.first_name,
                     c.language,
                     a.kind.label("session_kind"),
+                    a.group_name.label("session_group"),
                     a.starts_at,
                     a.location,
                 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from notifier.core.db import Database
 from notifier.core.models import CHECKIN, REMINDER, Appointment, Client, Message
+from notifier.core.program import ClientPhase, SupportPerson
 from notifier.core.settings import Settings
 
 SLICE = 2000  # clients per slice: about 20,000 planned rows for a week (B1)
@@ -44,6 +45,7 @@ class ClientView(NamedTuple):
     start_date: date | None
     end_date: date | None
     active: bool  # consenting, not opted out, not discharged
+    phase: str | None = None  # the phase staff set (notifier.core.phases); None: by the weeks
 
     def enrolled_on(self, day: date) -> bool:
         if not self.active:
@@ -53,14 +55,28 @@ class ClientView(NamedTuple):
         return self.end_date is None or day <= self.end_date
 
 
+class SupportView(NamedTuple):
+    """A support person with a consent record that is not revoked (its dates are checked
+    against each session's date when planning)."""
+
+    id: int
+    phone: str
+    signed_on: date
+    expires_on: date | None
+
+    def covers(self, day: date) -> bool:
+        return self.signed_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+
 @dataclass(frozen=True)
 class SessionView:
     id: int
-    kind: str  # "group" | "individual" | ...: anything but "group" has one client
+    kind: str  # "group" | "individual" | "family" | "workshop": all but "group" have one client
     group_name: str | None
     client_id: int | None
     starts_at: datetime
     location: str | None
+    supports: tuple[SupportView, ...] = ()  # a family session's support persons
 
 
 @dataclass(frozen=True)
@@ -99,7 +115,9 @@ def roster_slices(db: Database, size: int = SLICE) -> Iterator[RosterSlice]:
                 c.start_date,
                 c.end_date,
                 and_(c.consent_at.is_not(None), c.opted_out_at.is_(None)),
+                ClientPhase.phase,
             )
+            .outerjoin(ClientPhase, ClientPhase.client_id == c.id)
             .where(c.discharged_at.is_(None))
             .order_by(c.id)
             .limit(size)
@@ -109,7 +127,7 @@ def roster_slices(db: Database, size: int = SLICE) -> Iterator[RosterSlice]:
         with db.read() as s:
             rows = s.execute(query).all()
         clients = [
-            ClientView(r[0], "", "", r[1], _zone(zones, r[2]), r[3], r[4], r[5], bool(r[6]))
+            ClientView(r[0], "", "", r[1], _zone(zones, r[2]), r[3], r[4], r[5], bool(r[6]), r[7])
             for r in rows
         ]
         last = len(clients) < size
@@ -134,10 +152,28 @@ def group_sessions(s: Session, start: datetime, end: datetime) -> list[SessionVi
 def own_sessions(
     s: Session, part: RosterSlice, start: datetime, end: datetime
 ) -> list[SessionView]:
-    """The slice's clients' individual (and family) sessions in [start, end), not canceled."""
-    return _sessions(
+    """The slice's clients' own sessions (individual, family, workshop) in [start, end), not
+    canceled; a family session with the support persons whose consent is not revoked."""
+    found = _sessions(
         s, start, end, and_(Appointment.kind != "group", part.owns(Appointment.client_id))
     )
+    family = {v.client_id for v in found if v.kind == "family"}
+    if not family:
+        return found
+    supports: dict[int, list[SupportView]] = {}
+    p = SupportPerson
+    for row in s.execute(
+        select(p.id, p.client_id, p.phone, p.signed_on, p.expires_on)
+        .where(p.client_id.in_(family), p.revoked_at.is_(None))
+        .order_by(p.id)
+    ):
+        supports.setdefault(row.client_id, []).append(
+            SupportView(row.id, row.phone, row.signed_on, row.expires_on)
+        )
+    return [
+        replace(v, supports=tuple(supports.get(v.client_id or 0, ()))) if v.kind == "family" else v
+        for v in found
+    ]
 
 
 def _sessions(s: Session, start: datetime, end: datetime, which: Any) -> list[SessionView]:
@@ -173,6 +209,7 @@ def plan_inputs(db: Database, settings: Settings, size: int = SLICE) -> str:
         settings.groups,
         settings.reminder_offsets,
         settings.checkin_days,
+        settings.phases,
         settings.checkin_time,
         settings.quiet_hours,
         settings.skip_dates,
@@ -185,13 +222,20 @@ def plan_inputs(db: Database, settings: Settings, size: int = SLICE) -> str:
     digest.update(repr(planning).encode())
     with db.read() as s:
         staff = s.execute(
-            select(a.id, a.starts_at, a.canceled_at.is_(None), a.location)
+            select(a.id, a.kind, a.starts_at, a.canceled_at.is_(None), a.location)
             .where(or_(a.kind != "group", a.cancel_reason == "staff"))
             .order_by(a.id)
             .execution_options(yield_per=size)
         )
         for rows in staff.partitions():
             digest.update(repr([tuple(r) for r in rows]).encode())
+        # A support person's consent recorded or revoked: re-plan family session reminders.
+        sp = SupportPerson
+        consents = s.execute(
+            select(sp.id, sp.signed_on, sp.expires_on, sp.revoked_at.is_(None)).order_by(sp.id)
+        ).all()
+        if consents:
+            digest.update(repr([tuple(r) for r in consents]).encode())
     return digest.hexdigest()[:32]
 
 
@@ -207,6 +251,7 @@ class RosterDigest:
             repr(
                 [
                     (c.id, c.group_name, c.tz.key, c.language, c.start_date, c.end_date, c.active)
+                    + ((c.phase,) if c.phase else ())
                     for c in part.clients
                 ]
             ).encode()

@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import NamedTuple
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,16 +25,11 @@ from notifier.core import state
 from notifier.core.calendar import (
     GroupSpec,
     Occurrence,
-    Offset,
-    QuietHours,
-    checkin_instants,
     group_occurrences,
 )
 from notifier.core.db import Database, bulk_insert_ignore
 from notifier.core.models import (
-    CHECKIN,
     PENDING,
-    REMINDER,
     SESSIONS,
     SKIPPED,
     Appointment,
@@ -46,7 +38,6 @@ from notifier.core.settings import Settings
 from notifier.outbound import outbox
 from notifier.outbound.plan_views import (
     SLICE,
-    ClientView,
     RosterDigest,
     RosterSlice,
     SessionView,
@@ -56,24 +47,10 @@ from notifier.outbound.plan_views import (
     planned_rows,
     roster_slices,
 )
-from notifier.outbound.quiet import placement
-from notifier.outbound.render import at_place, question_for
-from notifier.outbound.texts import Templates, when_text
+from notifier.outbound.planning import lookback_of, plan_messages
+from notifier.outbound.texts import Templates
 
 log = logging.getLogger(__name__)
-
-
-class PlannedMessage(NamedTuple):  # a tuple: ~100,000 are made per full plan
-    dedupe_key: str
-    kind: str
-    client_id: int
-    session_id: int | None
-    label: str | None
-    body: str
-    due_at: datetime
-    not_after: datetime
-    status: str = PENDING
-    reason: str | None = None
 
 
 @dataclass
@@ -86,254 +63,6 @@ class PlanResult:
     canceled: int = 0
     candidates: int = 0
     incremental: bool = False
-
-
-def plan_messages(
-    clients: Sequence[ClientView],
-    sessions: Sequence[SessionView],
-    settings: Settings,
-    now: datetime,
-    templates: Templates | None = None,
-    existing: Set[str] = frozenset(),
-    render: bool = True,
-    still_wanted: set[str] | None = None,
-    window_start: datetime | None = None,
-) -> list[PlannedMessage]:
-    """Every reminder and check-in that should exist for [now - lookback, now + horizon).
-
-    Rows whose freshness has already run out (``not_after <= now``) are left out: they could
-    only ever expire. Rows due in the past but still fresh are kept, so a client imported at
-    13:00 still gets the 12:00 check-in that is good until 16:00.
-
-    Bodies are rendered only with ``render=True`` (for a preview, or a test); the planner
-    stores rows without words and the dispatcher renders them when it sends
-    (notifier.outbound.render).
-    Keys in ``existing`` never get a body either; with ``still_wanted`` given, they are only
-    added to it (re-planning an unchanged week then builds no rows at all). The time
-    math is shared: everyone in a group, or in one time zone, gets the same instants, so it is
-    computed once per (session, offset, zone) and once per (day, zone), not once per client.
-    """
-    templates = templates or Templates()
-    end = now + settings.plan_horizon
-    start = now - _lookback(settings) if window_start is None else window_start
-    offsets = settings.reminder_offsets
-    quiet = settings.quiet_hours
-    out: list[PlannedMessage] = []
-    append = out.append
-
-    by_group: dict[str, list[ClientView]] = defaultdict(list)
-    by_id: dict[int, ClientView] = {}
-    for c in clients:
-        by_id[c.id] = c
-        if c.group_name:
-            by_group[c.group_name].append(c)
-
-    session_days: dict[int, set[date]] = defaultdict(set)  # client id -> local session dates
-    local_day_of: dict[tuple[datetime, ZoneInfo], date] = {}
-
-    for s in sessions:
-        attendees = (
-            by_group.get(s.group_name or "", [])
-            if s.kind == "group"
-            else [by_id[s.client_id]]
-            if s.client_id in by_id
-            else []
-        )
-        template = "reminder_group" if s.kind == "group" else "reminder_individual"
-        stamp = f"{s.starts_at:%Y%m%dT%H%MZ}"
-        started = s.starts_at <= now
-        # (offset, zone) -> (due, placed, deadline) or None when outside the window.
-        slots: dict[tuple[str, ZoneInfo], tuple[datetime, datetime | None, datetime] | None] = {}
-        whens: dict[tuple[datetime, ZoneInfo, str], str] = {}
-        for client in attendees:
-            tz = client.tz
-            local_day = local_day_of.get((s.starts_at, tz))
-            if local_day is None:
-                local_day = local_day_of[(s.starts_at, tz)] = s.starts_at.astimezone(tz).date()
-            session_days[client.id].add(local_day)
-            if started or not client.enrolled_on(local_day):
-                continue
-            for offset in offsets:
-                slot_key = (offset.text, tz)
-                if slot_key not in slots:
-                    slots[slot_key] = _reminder_slot(
-                        s.starts_at, offset, tz, quiet, settings, start, end, now
-                    )
-                slot = slots[slot_key]
-                if slot is None:
-                    continue
-                due, placed, deadline = slot
-                key = f"reminder:{client.id}:{s.id}:{stamp}:{offset.text}"
-                if still_wanted is not None and key in existing:
-                    still_wanted.add(key)
-                    continue
-                if placed is None:
-                    append(
-                        PlannedMessage(
-                            key,
-                            REMINDER,
-                            client.id,
-                            s.id,
-                            offset.text,
-                            "",
-                            due,
-                            deadline,
-                            SKIPPED,
-                            "quiet_hours",
-                        )
-                    )
-                    continue
-                body = ""
-                if render and key not in existing:
-                    lang = client.language
-                    when = whens.get((placed, tz, lang))
-                    if when is None:
-                        when = whens[(placed, tz, lang)] = when_text(s.starts_at, placed, tz, lang)
-                    body = templates.render(
-                        template,
-                        lang,
-                        first_name=client.first_name,
-                        when=when,
-                        at_place=at_place(s.location, lang),
-                    )
-                append(
-                    PlannedMessage(
-                        key, REMINDER, client.id, s.id, offset.text, body, placed, deadline
-                    )
-                )
-
-    questions = settings.checkin_questions
-    # (zone, session days) -> the check-in instants; clients of one group in one zone share it.
-    # ... with the key text of each instant made once: "2026-12-01:1700Z".
-    instants: dict[tuple[ZoneInfo, frozenset[date]], list[tuple[date, datetime, str]]] = {}
-    placements: dict[tuple[datetime, ZoneInfo], datetime | None] = {}
-    for client in clients:
-        if not client.active:
-            continue
-        tz = client.tz
-        days_key = (tz, frozenset(session_days.get(client.id, ())))
-        found = instants.get(days_key)
-        if found is None:
-            found = instants[days_key] = [
-                (day, due, f"{day.isoformat()}:{due:%H%MZ}")
-                for day, due in checkin_instants(
-                    tz,
-                    settings.checkin_time,
-                    settings.checkin_days,
-                    start,
-                    end,
-                    set(days_key[1]),
-                    settings.no_checkin_dates,
-                )
-            ]
-        for day, due, day_text in found:
-            if not client.enrolled_on(day):
-                continue
-            label = questions[day.toordinal() % len(questions)][0]
-            key = f"checkin:{client.id}:{day_text}"
-            if still_wanted is not None and key in existing:
-                still_wanted.add(key)
-                continue
-            deadline = due + settings.checkin_expiry
-            if (due, tz) not in placements:
-                placements[(due, tz)] = placement(CHECKIN, label, due, deadline, tz, quiet)
-            placed = placements[(due, tz)]
-            if placed is None:
-                append(
-                    PlannedMessage(
-                        key,
-                        CHECKIN,
-                        client.id,
-                        None,
-                        label,
-                        "",
-                        due,
-                        deadline,
-                        SKIPPED,
-                        "quiet_hours",
-                    )
-                )
-                continue
-            if deadline <= now:
-                continue
-            body = ""
-            if render and key not in existing:
-                body = templates.render(
-                    "checkin",
-                    client.language,
-                    first_name=client.first_name,
-                    question=question_for(label, settings, client.language),
-                )
-            append(PlannedMessage(key, CHECKIN, client.id, None, label, body, placed, deadline))
-    return out
-
-
-def _reminder_slot(
-    starts_at: datetime,
-    offset: Offset,
-    tz: ZoneInfo,
-    quiet: QuietHours | None,
-    settings: Settings,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-) -> tuple[datetime, datetime | None, datetime] | None:
-    """(due, placed or None if skipped for quiet hours, deadline) of one reminder, or None
-    when it falls outside the planning window or could only expire."""
-    due = offset.before(starts_at, settings.timezone)
-    if not start <= due < end:
-        return None
-    # Never after the session starts; never much later than planned.
-    deadline = min(starts_at, due + settings.reminder_expiry)
-    placed = placement(REMINDER, offset.text, due, starts_at, tz, quiet)
-    if placed is None:
-        return due, None, deadline
-    if placed != due:
-        deadline = min(starts_at, placed + settings.reminder_expiry)
-    if deadline <= now:
-        return None
-    return due, placed, deadline
-
-
-@dataclass(frozen=True)
-class ReminderOutlook:
-    """What will happen to one reminder of a session, for the person who just added it."""
-
-    offset: str
-    due: datetime  # where the offset puts it
-    placed: datetime | None  # when it will be sent; None when it will not be
-    state: str  # "due" | "moved" (out of quiet hours) | "skipped_quiet_hours" | "past"
-
-
-def reminder_outlook(
-    starts_at: datetime, client_tz: ZoneInfo, settings: Settings, now: datetime
-) -> list[ReminderOutlook]:
-    """Each configured reminder of a session starting at ``starts_at``, decided by the same
-    rules as plan_messages (through _reminder_slot), so `sessions add` can say at once that,
-    e.g., a reminder falls in the client's quiet hours and will be skipped."""
-    out = []
-    for offset in settings.reminder_offsets:
-        slot = _reminder_slot(
-            starts_at, offset, client_tz, settings.quiet_hours, settings, now - _lookback(settings),
-            starts_at + timedelta(days=1), now,
-        )  # fmt: skip
-        if slot is None:
-            due = offset.before(starts_at, settings.timezone)
-            out.append(ReminderOutlook(offset.text, due, None, "past"))
-            continue
-        due, placed, _ = slot
-        state = "skipped_quiet_hours" if placed is None else "due" if placed == due else "moved"
-        out.append(ReminderOutlook(offset.text, due, placed, state))
-    return out
-
-
-def _lookback(settings: Settings) -> timedelta:
-    """How far back planning looks: a row due earlier than this could only expire."""
-    return max(settings.checkin_expiry, settings.reminder_expiry)
-
-
-# --------------------------------------------------------------------------------------------
-# The write side
 
 
 def sync_group_sessions(
@@ -430,7 +159,7 @@ def plan(
     longest = max((o.delta for o in settings.reminder_offsets), default=timedelta(0))
     # Sessions whose reminders fall inside the horizon may start up to `longest` after it.
     session_end = horizon_end + longest + timedelta(days=1)
-    lookback = _lookback(settings)
+    lookback = lookback_of(settings)
     last = json.loads(state.get(db, PLAN_STATE) or "{}")
     covered = datetime.fromisoformat(last["covered_until"]) if "covered_until" in last else None
     full_at = datetime.fromisoformat(last["full_at"]) if "full_at" in last else None
@@ -565,6 +294,7 @@ def _plan_slice(
             label=c.label,
             status=c.status,
             reason=c.reason,
+            recipient=c.recipient,
             created_at=now,
         )
         for c in candidates

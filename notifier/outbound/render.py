@@ -18,6 +18,31 @@ from notifier.core.models import CHECKIN, REMINDER, WELCOME
 from notifier.core.settings import Settings
 from notifier.outbound.texts import DEFAULT_QUESTIONS_ES, Templates, hours_text, when_text
 
+# A reminder's label for a support person: the offset after this prefix (render.py reads it).
+SUPPORT_LABEL = "support:"
+REMINDER_TEMPLATES = {
+    "group": "reminder_group",
+    "individual": "reminder_individual",
+    "family": "reminder_family",
+    "workshop": "reminder_workshop",
+}
+
+
+def meeting_kind(settings: Settings, session_kind: str | None, group_name: str | None) -> str:
+    """What a reminder calls the meeting: a session's own kind, or the kind its group declares
+    in NOTIFIER_GROUPS (``skills [workshop]: sat 10:00-12:00``)."""
+    if session_kind == "group" and group_name:
+        spec = settings.group(group_name)
+        return spec.kind if spec is not None else "group"
+    return session_kind or "individual"
+
+
+def reminder_template(session_kind: str | None, label: str | None = None) -> str:
+    """The template of a reminder: by the kind of meeting, or the support person's."""
+    if label and label.startswith(SUPPORT_LABEL):
+        return "reminder_support"
+    return REMINDER_TEMPLATES.get(session_kind or "", "reminder_individual")
+
 
 def at_place(location: str | None, language: str) -> str:
     if not location:
@@ -36,20 +61,23 @@ def question_for(label: str | None, settings: Settings, language: str) -> str:
 def reminder_text(
     templates: Templates,
     *,
-    individual: bool,
+    template: str,
     first_name: str,
     language: str,
     tz: ZoneInfo,
     starts_at: datetime,
     location: str | None,
     due_at: datetime,
+    program_name: str = "",
 ) -> str:
+    values = {"program_name": program_name} if template == "reminder_support" else {}
     return templates.render(
-        "reminder_individual" if individual else "reminder_group",
+        template,
         language,
         first_name=first_name,
         when=when_text(starts_at, due_at, tz, language),
         at_place=at_place(location, language),
+        **values,
     )
 
 
@@ -74,6 +102,7 @@ def planned_text(
     session_kind: str | None,
     starts_at: datetime | None,
     location: str | None,
+    group_name: str | None = None,
 ) -> str | None:
     """The words of a planned row, or None when it is not a planned kind."""
     if kind == WELCOME:
@@ -89,7 +118,8 @@ def planned_text(
     if kind == REMINDER and starts_at is not None:
         return reminder_text(
             templates,
-            individual=session_kind == "individual",
+            template=reminder_template(meeting_kind(settings, session_kind, group_name), label),
+            program_name=settings.program_name,
             first_name=first_name,
             language=language,
             tz=tz,
@@ -118,5 +148,6 @@ def words_of(
         session_kind=session.kind if session else None,
         starts_at=session.starts_at if session else None,
         location=session.location if session else None,
+        group_name=session.group_name if session else None,
     )
     return text or ""

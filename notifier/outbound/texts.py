@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
+from notifier.core.enums import LANGUAGES
 from notifier.outbound import gsm, texts_en, texts_es
 
 if TYPE_CHECKING:
     from notifier.core.program_hours import ProgramHours
     from notifier.core.settings import Settings
 
-LANGUAGES = ("en", "es")
 _DAY_NAMES = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
@@ -106,6 +106,9 @@ _PERSON = frozenset({"first_name", "external_id", "time", "link"})
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "reminder_group": frozenset({"first_name", "when", "at_place"}),
     "reminder_individual": frozenset({"first_name", "when", "at_place"}),
+    "reminder_family": frozenset({"first_name", "when", "at_place"}),
+    "reminder_workshop": frozenset({"first_name", "when", "at_place"}),
+    "reminder_support": frozenset({"program_name", "first_name", "when", "at_place"}),
     "checkin": frozenset({"first_name", "question"}),
     "welcome": frozenset({"first_name", "program_name", "program_phone", "hours"}),
     "opt_out_confirm": frozenset({"first_name", "program_name"}),

@@ -22,6 +22,20 @@ CLIENT: dict[str, str] = {
         "Hi {first_name}, a reminder of your appointment {when}{at_place}. "
         "Reply 1 to confirm or 2 if you can't make it."
     ),
+    # Kinds of meeting (sessions add --kind): the same shape, the meeting named plainly.
+    "reminder_family": (
+        "Hi {first_name}, a reminder: your family session is {when}{at_place}. "
+        "Reply 1 to confirm or 2 if you can't make it."
+    ),
+    "reminder_workshop": (
+        "Hi {first_name}, a reminder: your workshop is {when}{at_place}. "
+        "Reply 1 to confirm or 2 if you can't make it."
+    ),
+    # To a support person the client named, only with the client's written consent (42 CFR
+    # Part 2): who sends it, the meeting and the client's first name, nothing about the program.
+    "reminder_support": (
+        "{program_name}: a reminder that the family session with {first_name} is {when}{at_place}."
+    ),
     "checkin": "Hi {first_name}, a quick check-in: {question}",
     # CTIA: brand, what and how often, that texts are not read 24/7, HELP and STOP; sent once
     # when consent is recorded.

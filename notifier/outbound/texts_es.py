@@ -21,6 +21,17 @@ CLIENT: dict[str, str] = {
         "Hola {first_name}, le recordamos su cita {when}{at_place}. "
         "Responda 1 para confirmar o 2 si no puede asistir."
     ),
+    "reminder_family": (
+        "Hola {first_name}, le recordamos su sesión familiar {when}{at_place}. "
+        "Responda 1 para confirmar o 2 si no puede asistir."
+    ),
+    "reminder_workshop": (
+        "Hola {first_name}, le recordamos su taller {when}{at_place}. "
+        "Responda 1 para confirmar o 2 si no puede asistir."
+    ),
+    "reminder_support": (
+        "{program_name}: le recordamos la sesión familiar con {first_name} {when}{at_place}."
+    ),
     "checkin": "Hola {first_name}, una pregunta rápida: {question}",
     "welcome": (
         "Hola {first_name}, le escribe {program_name}: recordatorios de reuniones y preguntas "

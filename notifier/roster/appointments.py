@@ -25,12 +25,17 @@ from notifier.roster.clients import client_by_external_id
 log = logging.getLogger(__name__)
 
 
+# The kinds of meeting staff add for one client (group meetings come from NOTIFIER_GROUPS).
+CLIENT_KINDS = ("individual", "family", "workshop")
+
+
 class Added(NamedTuple):
-    """A new individual session and what will happen to its reminders."""
+    """A new session of one client and what will happen to its reminders."""
 
     session: Appointment
     client_tz: ZoneInfo
     no_reminders: str | None  # why the client gets none (opted out, ...), or None
+    supports: tuple[str, ...] = ()  # a family session: support persons with consent (names)
 
 
 def add_individual(
@@ -41,7 +46,10 @@ def add_individual(
     location: str | None,
     now: datetime,
     settings: Settings,
+    kind: str = "individual",
 ) -> Added:
+    if kind not in CLIENT_KINDS:
+        raise ValueError(f"--kind {kind!r}: expected one of {', '.join(CLIENT_KINDS)}")
     if starts_at <= now:
         raise ValueError("expected a start time in the future")
     if location:
@@ -54,8 +62,8 @@ def add_individual(
         if client is None:
             raise LookupError(f"no client with external_id {external_id!r}")
         row = Appointment(
-            key=f"individual:{uuid.uuid4().hex}",
-            kind="individual",
+            key=f"{kind}:{uuid.uuid4().hex}",
+            kind=kind,
             group_name=None,
             client_id=client.id,
             starts_at=starts_at,
@@ -66,8 +74,15 @@ def add_individual(
         s.add(row)
         tz = ZoneInfo(client.timezone)
         why = client.inactive_reason(starts_at.astimezone(tz).date())
+        client_id = client.id
     log.info("session added", extra={"event": "session.add", "session_id": row.id})
-    return Added(row, tz, why)
+    supports: tuple[str, ...] = ()
+    if kind == "family":
+        from notifier.roster.support import covering
+
+        day = starts_at.astimezone(settings.timezone).date()
+        supports = tuple(p.name for p in covering(db, client_id, day))
+    return Added(row, tz, why, supports)
 
 
 def cancel(

@@ -14,7 +14,7 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 from notifier.core import grammar
 from notifier.core.crypto import Crypto
 from notifier.core.db import Database, rowcount
+from notifier.core.enums import LANGUAGES
 from notifier.core.models import ALERT, CANCELED, PENDING, Client, ConsentEvent, Message
-from notifier.core.settings import Settings, to_e164
+from notifier.core.settings import Settings
+from notifier.core.settings_values import to_e164
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,6 @@ COLUMNS = (
     "consent",
 )
 OPTIONAL_COLUMNS = ("language",)
-LANGUAGES = ("en", "es")
 _EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _FIRST_NAME = re.compile(r"^[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-][^\W\d_]+)*\.?$")
 _YES = {"yes", "y", "true", "1", "signed"}
@@ -117,24 +118,10 @@ def parse_roster(
 ) -> list[RosterRow]:
     """Validate every row; raise RosterError listing all problems, or return the rows."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise RosterError(
-            [
-                f"line 1 (header): missing column(s) {', '.join(missing)}; expected "
-                f"{','.join(COLUMNS)}[,language]"
-            ]
-        )
-    unknown = [h for h in header if h not in COLUMNS + OPTIONAL_COLUMNS]
-    if unknown:
-        raise RosterError([f"line 1 (header): unknown column(s) {', '.join(unknown)}"])
-    reader.fieldnames = header
+    reader.fieldnames = _header(reader.fieldnames)
     problems: list[str] = []
     rows: list[RosterRow] = []
-    seen_ids: dict[str, int] = {}
-    seen_phones: dict[str, int] = {}
-    groups = {g.name for g in settings.groups}
+    seen = _Seen(groups={g.name for g in settings.groups})
     for index, raw in enumerate(reader):
         line = reader.line_num
         if progress and index % 500 == 0:
@@ -149,74 +136,107 @@ def parse_roster(
         def bad(column: str, why: str, _line: int = line) -> None:
             problems.append(f"line {_line}, column {column}: {why}")
 
-        ext = values.get("external_id", "")
-        if not _EXTERNAL_ID.match(ext):
-            bad("external_id", "expected 1-64 letters, digits, '.', '_' or '-'")
-        elif ext in seen_ids:
-            bad("external_id", f"{ext!r} already appears on line {seen_ids[ext]}")
-        else:
-            seen_ids[ext] = line
-        first = values.get("first_name", "")
-        if not first or len(first) > 40 or not _FIRST_NAME.match(first):
-            bad("first_name", "expected a first name (letters only, up to 40 characters)")
-        phone = to_e164(values.get("phone", ""), settings.default_region)
-        if phone is None:
-            # The value itself is not echoed: a roster error is still not a place for numbers.
-            bad("phone", f"not a valid phone number for region {settings.default_region}")
-        elif phone in seen_phones:
-            bad("phone", f"same number as line {seen_phones[phone]}")
-        else:
-            seen_phones[phone] = line
-        group = values.get("group", "").lower() or None
-        if group is not None and group not in groups:
-            known = ", ".join(sorted(groups)) or "(none configured in NOTIFIER_GROUPS)"
-            bad("group", f"{group!r} is not one of: {known}")
-        start = _date(values.get("start_date", ""), "start_date", bad)
-        end = _date(values.get("end_date", ""), "end_date", bad)
-        if start and end and end < start:
-            bad("end_date", "is before start_date")
-        tz_name = values.get("timezone", "") or settings.timezone.key
-        try:
-            grammar.parse_zone(tz_name)
-        except ValueError as exc:
-            bad("timezone", str(exc))
-        consent_raw = values.get("consent", "").lower()
-        consent_at: datetime | None = None
-        if consent_raw in _YES:
-            consent, consent_at = True, now
-        elif consent_raw in _NO:
-            consent = False
-        else:
-            try:
-                when = grammar.parse_instant(consent_raw, settings.timezone)
-                consent, consent_at = True, when.astimezone(UTC)
-            except ValueError:
-                consent = False
-                bad("consent", "expected yes, no, or the date consent was given (YYYY-MM-DD)")
-        language = values.get("language", "").lower() or "en"
-        if language not in LANGUAGES:
-            bad("language", f"expected one of {', '.join(LANGUAGES)}")
-        if phone is not None:
-            rows.append(
-                RosterRow(
-                    line,
-                    ext,
-                    first,
-                    phone,
-                    group,
-                    start,
-                    end,
-                    tz_name,
-                    consent,
-                    consent_at,
-                    language,
-                )
-            )
+        row = _check_row(values, line, bad, seen, settings, now)
+        if row is not None:
+            rows.append(row)
     if problems:
         raise RosterError(problems)
     if not rows:
         raise RosterError(["the file has a header but no client rows"])
     return rows
+
+
+def _header(fieldnames: Sequence[str] | None) -> list[str]:
+    """The header's column names, lower-cased; RosterError when one is missing or unknown."""
+    header = [h.strip().lower() for h in (fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise RosterError(
+            [
+                f"line 1 (header): missing column(s) {', '.join(missing)}; expected "
+                f"{','.join(COLUMNS)}[,language]"
+            ]
+        )
+    unknown = [h for h in header if h not in COLUMNS + OPTIONAL_COLUMNS]
+    if unknown:
+        raise RosterError([f"line 1 (header): unknown column(s) {', '.join(unknown)}"])
+    return header
+
+
+@dataclass
+class _Seen:
+    """What earlier rows of the file used: ids and numbers must be unique within it."""
+
+    groups: set[str]
+    ids: dict[str, int] = field(default_factory=dict)
+    phones: dict[str, int] = field(default_factory=dict)
+
+
+def _check_row(
+    values: dict[str, str],
+    line: int,
+    bad: Callable[[str, str], None],
+    seen: _Seen,
+    settings: Settings,
+    now: datetime,
+) -> RosterRow | None:
+    """One row, every problem reported through ``bad``; the row when it has a usable number."""
+    ext = values.get("external_id", "")
+    if not _EXTERNAL_ID.match(ext):
+        bad("external_id", "expected 1-64 letters, digits, '.', '_' or '-'")
+    elif ext in seen.ids:
+        bad("external_id", f"{ext!r} already appears on line {seen.ids[ext]}")
+    else:
+        seen.ids[ext] = line
+    first = values.get("first_name", "")
+    if not first or len(first) > 40 or not _FIRST_NAME.match(first):
+        bad("first_name", "expected a first name (letters only, up to 40 characters)")
+    phone = to_e164(values.get("phone", ""), settings.default_region)
+    if phone is None:
+        # The value itself is not echoed: a roster error is still not a place for numbers.
+        bad("phone", f"not a valid phone number for region {settings.default_region}")
+    elif phone in seen.phones:
+        bad("phone", f"same number as line {seen.phones[phone]}")
+    else:
+        seen.phones[phone] = line
+    group = values.get("group", "").lower() or None
+    if group is not None and group not in seen.groups:
+        known = ", ".join(sorted(seen.groups)) or "(none configured in NOTIFIER_GROUPS)"
+        bad("group", f"{group!r} is not one of: {known}")
+    start = _date(values.get("start_date", ""), "start_date", bad)
+    end = _date(values.get("end_date", ""), "end_date", bad)
+    if start and end and end < start:
+        bad("end_date", "is before start_date")
+    tz_name = values.get("timezone", "") or settings.timezone.key
+    try:
+        grammar.parse_zone(tz_name)
+    except ValueError as exc:
+        bad("timezone", str(exc))
+    consent, consent_at = _consent(values.get("consent", "").lower(), settings, now, bad)
+    language = values.get("language", "").lower() or "en"
+    if language not in LANGUAGES:
+        bad("language", f"expected one of {', '.join(LANGUAGES)}")
+    if phone is None:
+        return None
+    return RosterRow(
+        line, ext, first, phone, group, start, end, tz_name, consent, consent_at, language
+    )
+
+
+def _consent(
+    raw: str, settings: Settings, now: datetime, bad: Callable[[str, str], None]
+) -> tuple[bool, datetime | None]:
+    """yes / no / the date consent was given."""
+    if raw in _YES:
+        return True, now
+    if raw in _NO:
+        return False, None
+    try:
+        when = grammar.parse_instant(raw, settings.timezone)
+    except ValueError:
+        bad("consent", "expected yes, no, or the date consent was given (YYYY-MM-DD)")
+        return False, None
+    return True, when.astimezone(UTC)
 
 
 def _date(raw: str, column: str, bad: Callable[[str, str], None]) -> date | None:

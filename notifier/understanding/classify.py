@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from notifier.core.enums import LANGUAGES
 from notifier.understanding import model, prompts
-from notifier.understanding.lexicon import LANGUAGES, load
+from notifier.understanding.lexicon import load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
 from notifier.understanding.rules import VETO, Hit, candidates, past, run, with_intent

@@ -15,10 +15,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from notifier.core.enums import LANGUAGES
 from notifier.understanding.finder import Finder, phrase_needs, regex_needs
 from notifier.understanding.patterns import Vocabulary, compile_any, compile_each
 
-LANGUAGES: tuple[str, ...] = ("en", "es")
 # Every signal a rule may carry, in the order a reply lists them (result.Signal).
 SIGNALS: tuple[str, ...] = (
     "crisis",

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from notifier.understanding.lexicon import LANGUAGES, load, words
+from notifier.core.enums import LANGUAGES
+from notifier.understanding.lexicon import load, words
 
 _TOKEN = re.compile(r"[^\W_]+")
 # A clause ends at sentence punctuation, emoji or a spaced dash. Apostrophes, slashes and bare

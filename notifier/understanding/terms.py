@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from notifier.understanding.lexicon import LANGUAGES, load
+from notifier.core.enums import LANGUAGES
+from notifier.understanding.lexicon import load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.view import View
 

@@ -102,20 +102,6 @@ def test_every_external_id_filter_still_finds_the_client(database: Database,
     assert added.session.client_id is not None
 
 
-@pytest.fixture
-def env_file(tmp_path: Path, sqlite_url: str) -> Path:
-    env = tmp_path / "settings.env"
-    env.write_text(
-        (ROOT / "settings.example.env")
-        .read_text()
-        .replace(
-            "NOTIFIER_DATABASE_URL=sqlite:///notifier.db", f"NOTIFIER_DATABASE_URL={sqlite_url}"
-        )
-        .replace("NOTIFIER_ENCRYPTION_KEYS=", f"NOTIFIER_ENCRYPTION_KEYS={TEST_KEY}")
-    )
-    return env
-
-
 def test_cli_client_filters_work_on_encrypted_ids(
     env_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -259,7 +245,8 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path: Path, lax_um
     os.chmod(path, 0o644)
     d = Database(f"sqlite:///{path}", crypto=TEST_CRYPTO)
     assert d.ping()
-    for suffix in ("", "-wal", "-shm"):
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600  # the file that was 0644
+    for suffix in ("-wal", "-shm"):  # SQLite makes these only in WAL mode
         f = Path(f"{path}{suffix}")
         if f.exists():
             assert stat.S_IMODE(os.stat(f).st_mode) == 0o600, suffix
@@ -370,8 +357,9 @@ def test_copied_database_after_a_staff_day_holds_nothing_in_clear(
     from fastapi.testclient import TestClient
 
     from notifier.web import create_app
-    from tests.web.staffkit import App as StaffApp
-    from tests.web.staffkit import Clock, csrf_of, enrol
+    from tests.helpers import Clock
+    from tests.helpers.staffkit import App as StaffApp
+    from tests.helpers.staffkit import csrf_of, enrol
 
     settings = Settings(
         _env_file=None,

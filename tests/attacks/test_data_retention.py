@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from notifier.cli import main
+from notifier.core.columns import EncryptedText
 from notifier.core.crypto import Crypto, new_key
 from notifier.core.db import Database
 from notifier.core.keys import ENCRYPTED, HASHED, rotate
-from notifier.core.models import INBOX, Base, Client, EncryptedText, InboxItem
+from notifier.core.models import INBOX, Base, Client, InboxItem
 from notifier.core.settings import Settings
 from notifier.inbound.inbox import DEAD
 from notifier.retention import purge

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.web.staffkit import App, staff_app
+from tests.helpers.staffkit import App, staff_app
 
 __all__ = ["staff_app"]
 

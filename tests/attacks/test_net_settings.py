@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from notifier.cli import main
-from notifier.core.settings import SettingsError, load_settings
+from notifier.core.settings import SettingsError
+from notifier.core.settings_load import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "settings.example.env"

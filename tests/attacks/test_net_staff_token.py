@@ -19,18 +19,11 @@ from notifier.service import Service
 from notifier.web import create_app
 from tests.conftest import BASE_SETTINGS
 from tests.fakes.transport import FakeTransport
+from tests.helpers import Clock
 
 STAFF_TOKEN = BASE_SETTINGS["staff_token"]
 ATTACKER, STAFF = ("203.0.113.9", 40000), ("198.51.100.7", 40001)
 START = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -63,7 +56,7 @@ def _guess(http: TestClient, token: str) -> int:
 def test_failed_staff_tokens_are_throttled_after_ten_with_429_and_retry_after(
     replicas: Callable[[Clock], Service],
 ) -> None:
-    clock = Clock()
+    clock = Clock(START)
     attacker = _client(replicas(clock), ATTACKER)
     assert [_guess(attacker, f"guess-{i}") for i in range(10)] == [401] * 10
     r = attacker.get("/followup/evening", headers={"Authorization": "Bearer guess-10"})
@@ -79,14 +72,14 @@ def test_failed_staff_tokens_are_throttled_after_ten_with_429_and_retry_after(
 
 
 def test_staff_token_throttle_holds_across_replicas(replicas: Callable[[Clock], Service]) -> None:
-    clock = Clock()
+    clock = Clock(START)
     one, two = (_client(replicas(clock), ATTACKER) for _ in range(2))
     assert [_guess(one, "a") for _ in range(5)] + [_guess(two, "b") for _ in range(5)] == [401] * 10
     assert _guess(one, "c") == 429 and _guess(two, "d") == 429
 
 
 def test_staff_token_throttle_is_per_client_address(replicas: Callable[[Clock], Service]) -> None:
-    service = replicas(Clock())
+    service = replicas(Clock(START))
     attacker, staff = _client(service, ATTACKER), _client(service, STAFF)
     for _ in range(11):
         _guess(attacker, "nope")
@@ -95,7 +88,7 @@ def test_staff_token_throttle_is_per_client_address(replicas: Callable[[Clock], 
 
 
 def test_staff_token_throttle_stores_no_address(replicas: Callable[[Clock], Service]) -> None:
-    service = replicas(Clock())
+    service = replicas(Clock(START))
     _guess(_client(service, ATTACKER), "nope")
     with service.db.read() as s:
         keys = list(s.scalars(select(ThrottleBucket.key)))

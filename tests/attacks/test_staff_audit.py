@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, select, text
 from notifier.core.models import AuditEvent, Client
 from notifier.roster.clients import external_id_filter
 from tests.helpers import add_client
-from tests.web.staffkit import App, csrf_of, enrol, staff_app
+from tests.helpers.staffkit import App, csrf_of, enrol, staff_app
 
 __all__ = ["staff_app"]
 

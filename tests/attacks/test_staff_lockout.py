@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from notifier.cli import main
 from tests.conftest import TEST_KEY
-from tests.web.staffkit import App, csrf_of, enrol, sign_in_password, staff_app, totp_now
+from tests.helpers.staffkit import App, csrf_of, enrol, sign_in_password, staff_app, totp_now
 
 __all__ = ["staff_app"]
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 
 from tests.helpers import add_client
-from tests.web.staffkit import App, csrf_of, enrol, sign_in_password, staff_app, totp_now
+from tests.helpers.staffkit import App, csrf_of, enrol, sign_in_password, staff_app, totp_now
 
 __all__ = ["staff_app"]
 

@@ -22,8 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.live import LiveServer, start_server
+from tests.helpers.live import LiveServer, start_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = PROJECT_ROOT / ".axe/node_modules/axe-core/axe.min.js"
@@ -178,6 +181,21 @@ class Pages:
         assert "error" not in outcome, f"axe failed: {outcome.get('error')}"
         violations: list[dict[str, Any]] = outcome["violations"]
         return violations
+
+
+def click_and_wait(d: Any, element: Any) -> None:
+    """Click a button that loads a new page, and wait until the new page is there."""
+    old = d.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(d, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(d, 15).until(
+        lambda drv: drv.execute_script("return document.readyState") == "complete"
+    )
+
+
+def text_of(pages: Pages) -> str:
+    """The words of the page's main region, as a reader sees them."""
+    return str(pages.driver.find_element(By.TAG_NAME, "main").text)
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.browser.conftest import Pages
-from tests.browser.live import CRISIS_TEXT
 from tests.conftest import BASE_SETTINGS
+from tests.helpers.live import CRISIS_TEXT
 
 STAFF_TOKEN = BASE_SETTINGS["staff_token"]
 

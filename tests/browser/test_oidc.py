@@ -13,8 +13,8 @@ from selenium.webdriver.common.by import By
 
 from notifier.roster.clients import import_roster
 from notifier.service import Service
-from tests.browser.conftest import Pages
-from tests.browser.live import (
+from tests.browser.conftest import Pages, click_and_wait, text_of
+from tests.helpers.live import (
     ROSTER,
     STAFF_EMAIL,
     LiveServer,
@@ -22,7 +22,6 @@ from tests.browser.live import (
     seed_staff,
     start_server,
 )
-from tests.browser.test_pages import click_and_wait, text_of
 
 
 def small_seed(service: Service, clock: MovingClock) -> None:

@@ -8,19 +8,16 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pyotp
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from notifier.core.models import Alert, AuditEvent, Client
 from notifier.roster.clients import external_id_filter
-from tests.browser.conftest import Pages
-from tests.browser.live import (
+from tests.browser.conftest import Pages, click_and_wait, text_of
+from tests.helpers.live import (
     CONCERN_TEXT,
     CRISIS_TEXT,
     LONG_TEXT,
@@ -63,20 +60,6 @@ def signed_in(pages: Pages) -> Iterator[Pages]:
 def audit_actions(pages: Pages, action: str) -> list[AuditEvent]:
     with pages.server.service.db.read() as s:
         return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action)))
-
-
-def click_and_wait(d: Any, element: Any) -> None:
-    """Click a button that loads a new page, and wait until the new page is there."""
-    old = d.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(d, 15).until(expected_conditions.staleness_of(old))
-    WebDriverWait(d, 15).until(
-        lambda drv: drv.execute_script("return document.readyState") == "complete"
-    )
-
-
-def text_of(pages: Pages) -> str:
-    return str(pages.driver.find_element(By.TAG_NAME, "main").text)
 
 
 def test_sign_in_with_password_and_totp_shows_the_groups_and_open_alerts(pages: Pages) -> None:

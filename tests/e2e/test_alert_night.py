@@ -34,8 +34,8 @@ from notifier.service import Service
 from notifier.web import create_app
 from tests.conftest import TEST_KEY
 from tests.fakes.transport import FakeTransport
-from tests.helpers import add_client
-from tests.web.staffkit import PASSWORD, Clock, post_form, sign_in_password
+from tests.helpers import Clock, add_client
+from tests.helpers.staffkit import PASSWORD, post_form, sign_in_password
 
 NY = ZoneInfo("America/New_York")
 TWO_AM = datetime(2026, 12, 3, 2, 0, tzinfo=NY).astimezone(UTC)  # a Thursday night

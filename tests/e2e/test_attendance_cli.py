@@ -16,19 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ROSTER = ROOT / "notifier" / "examples" / "roster.csv"
 
 
-@pytest.fixture
-def env_file(tmp_path: Path, sqlite_url: str) -> Path:
-    env = tmp_path / "settings.env"
-    env.write_text(
-        (ROOT / "settings.example.env")
-        .read_text()
-        .replace(
-            "NOTIFIER_DATABASE_URL=sqlite:///notifier.db", f"NOTIFIER_DATABASE_URL={sqlite_url}"
-        )
-    )
-    return env
-
-
 def run(env: Path, *args: str) -> int:
     return main(["--env-file", str(env), *args])
 

@@ -16,20 +16,6 @@ ROSTER = ROOT / "notifier" / "examples" / "roster.csv"
 HEADER = "external_id,first_name,phone,group,start_date,end_date,timezone,consent"
 
 
-@pytest.fixture
-def env_file(tmp_path: Path, sqlite_url: str) -> Path:
-    env = tmp_path / "settings.env"
-    env.write_text(
-        (ROOT / "settings.example.env")
-        .read_text()
-        .replace(
-            "NOTIFIER_DATABASE_URL=sqlite:///notifier.db", f"NOTIFIER_DATABASE_URL={sqlite_url}"
-        )
-        .replace("NOTIFIER_LOG_FORMAT=auto", "NOTIFIER_LOG_FORMAT=json")
-    )
-    return env
-
-
 def run(env: Path, *args: str) -> int:
     return main(["--env-file", str(env), *args])
 

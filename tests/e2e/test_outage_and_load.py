@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
 from tests.conftest import _truncate
-from tests.e2e.harness import (
+from tests.helpers.harness import (
     AUTH_TOKEN,
     FakeTwilioProcess,
     Replica,

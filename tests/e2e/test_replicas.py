@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import TEST_KEY, _truncate
-from tests.e2e.harness import (
+from tests.helpers.harness import (
     ROOT,
     FakeTwilioProcess,
     Replica,

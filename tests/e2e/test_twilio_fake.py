@@ -15,9 +15,8 @@ from notifier.core.settings import Settings
 from notifier.outbound.dispatch import Dispatcher
 from notifier.transports.base import TransportError
 from notifier.transports.twilio import TwilioTransport
-from tests.db.test_dispatch import get, put
 from tests.fakes.twilio_server import FakeTwilio
-from tests.helpers import add_client
+from tests.helpers import add_client, get_message, put_message
 
 SID = "AC" + "0" * 32
 TOKEN = "test-token"
@@ -92,13 +91,13 @@ def test_dispatcher_settles_a_lost_response_without_a_second_send(
     s = make_settings(retry_backoff="1s", quiet_hours="off")  # type: ignore[call-arg]
     now = datetime.now(UTC)
     c = add_client(database, "C1", now=now)
-    mid = put(database, c.id, due=now - timedelta(seconds=1))
+    mid = put_message(database, c.id, due=now - timedelta(seconds=1))
     fake.lose_response_next(1)
     d = Dispatcher(database, make(fake), s, worker_id="w1", rng=random.Random(3))
     d.run_once()
-    assert get(database, mid).status == PENDING and get(database, mid).needs_lookup
+    assert get_message(database, mid).status == PENDING and get_message(database, mid).needs_lookup
     d.run_once(datetime.now(UTC) + timedelta(seconds=5))
-    m = get(database, mid)
+    m = get_message(database, mid)
     assert m.status == SENT and m.provider_sid == fake.messages()[0]["sid"]
     assert len(fake.messages()) == 1
     d.stop()

@@ -15,26 +15,12 @@ from notifier.cli import main
 from notifier.core.models import SENT
 from notifier.core.settings import Settings
 from notifier.service import Service
-from tests.db.test_dispatch import get, put
 from tests.fakes.twilio_server import FakeTwilio
-from tests.helpers import add_client, messages
+from tests.helpers import add_client, get_message, messages, put_message
 
 ROOT = Path(__file__).resolve().parents[2]
 ROSTER = ROOT / "notifier" / "examples" / "roster.csv"
 SID, TOKEN = "AC" + "0" * 32, "test-token"
-
-
-@pytest.fixture
-def env_file(tmp_path: Path, sqlite_url: str) -> Path:
-    env = tmp_path / "settings.env"
-    env.write_text(
-        (ROOT / "settings.example.env")
-        .read_text()
-        .replace(
-            "NOTIFIER_DATABASE_URL=sqlite:///notifier.db", f"NOTIFIER_DATABASE_URL={sqlite_url}"
-        )
-    )
-    return env
 
 
 def run(env: Path, *args: str) -> int:
@@ -202,12 +188,12 @@ def test_poller_settles_an_unknown_send_by_lookup(
     svc = Service(s)
     now = datetime.now(UTC)
     c = add_client(svc.db, "C1", phone="+13125550101", now=now)
-    mid = put(svc.db, c.id, due=now - timedelta(seconds=5))
+    mid = put_message(svc.db, c.id, due=now - timedelta(seconds=5))
     fake_twilio.lose_response_next(1)
     svc.dispatcher.run_once(now)
-    assert get(svc.db, mid).needs_lookup
+    assert get_message(svc.db, mid).needs_lookup
     svc.poll_step(now + timedelta(seconds=1))
-    m = get(svc.db, mid)
+    m = get_message(svc.db, mid)
     assert m.status == SENT and m.provider_sid == fake_twilio.messages()[0]["sid"]
     assert len(fake_twilio.messages()) == 1
     svc.close()

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.web.staffkit import staff_app
+from tests.helpers.staffkit import staff_app
 
 __all__ = ["staff_app"]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from notifier.core.models import ALERT, Alert, Message
 from notifier.inbound.alerts import TOKEN_ALPHABET, TOKEN_LENGTH, new_token
 from tests.helpers import add_client
-from tests.web.staffkit import App, post_form, sign_in_password
+from tests.helpers.staffkit import App, post_form, sign_in_password
 
 ANA, BEN = "+13125550101", "+13125550102"
 LINK = re.compile(r"https://notifier\.example\.org/a/([A-Z2-7]+)")

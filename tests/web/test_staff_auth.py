@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from notifier.web.deps import ClientAccess, CsrfForm, CurrentStaff, GroupAccess
 from tests.conftest import TEST_KEY
 from tests.helpers import add_client
-from tests.web.staffkit import (
+from tests.helpers.staffkit import (
     PASSWORD,
     App,
     csrf_of,

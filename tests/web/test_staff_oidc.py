@@ -12,7 +12,7 @@ import oidc_provider_mock
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.staffkit import App
+from tests.helpers.staffkit import App
 
 ANA = "ana@clinic.org"
 
@@ -115,7 +115,8 @@ def test_oidc_callback_without_its_state_is_refused(
     ],
 )
 def test_oidc_settings_are_all_three_or_none(given: dict[str, str]) -> None:
-    from notifier.core.settings import SettingsError, load_settings
+    from notifier.core.settings import SettingsError
+    from notifier.core.settings_load import load_settings
 
     with pytest.raises(SettingsError) as err:
         load_settings(None, **given)

@@ -18,7 +18,7 @@ from notifier.followup.digest import FLAG_TEXT
 from notifier.roster import consent
 from notifier.roster.clients import external_id_filter
 from tests.helpers import add_client
-from tests.web.staffkit import App, csrf_of, enrol
+from tests.helpers.staffkit import App, csrf_of, enrol
 
 NY = ZoneInfo("America/New_York")
 ANA_STAFF = "ana@clinic.org"

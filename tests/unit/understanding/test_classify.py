@@ -24,7 +24,7 @@ from notifier.understanding import (
 )
 from notifier.understanding.classify import _classify
 from notifier.understanding.model import load as load_models
-from tests.unit.understanding.cases import CR, FIELDS, RC, C, R, by_language, case, check
+from tests.helpers.cases import CR, FIELDS, RC, C, R, by_language, case, check
 
 CATEGORIES = tuple(c.value for c in Category)
 

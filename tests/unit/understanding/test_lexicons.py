@@ -7,8 +7,9 @@ from importlib import resources
 
 import pytest
 
+from notifier.core.enums import LANGUAGES
 from notifier.understanding import DEFAULT_CRISIS_TERMS, Signal
-from notifier.understanding.lexicon import DROP, KEEP, LANGUAGES, load
+from notifier.understanding.lexicon import DROP, KEEP, load
 from notifier.understanding.patterns import PatternError, Vocabulary, compile_pattern
 
 

@@ -51,11 +51,23 @@ def test_rules_alone_when_backstop_is_off() -> None:
     assert ".model." not in r.rule
 
 
+# Risk in words no named rule knows (today): only the model can raise them. Several, so that a
+# new rule catching one leaves the others to the model; each one no rule catches must be raised
+# by the model, and at least one must be left to it, so the test cannot pass with the model off.
+ONLY_THE_MODEL = (
+    "i keep thinking about the bridge on my way home",
+    "i said goodbye to my kids tonight, im ready",
+    "honestly i keep picturing my own funeral and feeling calm about it",
+)
+
+
 def test_model_decision_names_the_model_and_its_evidence_words() -> None:
-    r = classify("honestly i keep picturing my own funeral and feeling calm about it")
-    if ".model." in r.rule:
-        assert r.rule in ("crisis.model.en", "concern.model.en")
-        assert 1 <= len(r.evidence.split(" | ")) <= 3
+    left = [t for t in ONLY_THE_MODEL if classify(t, backstop=False).category == "free_text"]
+    assert left, "a rule now catches every sentence: add one that only the model reads"
+    for text in left:
+        r = classify(text)
+        assert r.rule in ("crisis.model.en", "concern.model.en"), (text, r.rule)
+        assert 1 <= len(r.evidence.split(" | ")) <= 3, (text, r.evidence)
 
 
 def test_features_carry_letter_grams_for_misspellings() -> None:
@@ -68,8 +80,20 @@ def test_model_urgency_never_for_something_that_happened_before_now() -> None:
     assert not classify("my friend OD'd last night").urgent
 
 
+# A crisis the rules read but do not call urgent, which the urgent model raises to urgent.
+URGENT_BY_THE_MODEL = (
+    "i have the pills lined up on the table right now",
+    "standing at the edge",
+)
+
+
 def test_model_urgency_names_its_evidence() -> None:
     r = classify("noose is up and my head is in it")
-    assert r.category == "crisis"
-    if r.urgent and "(urgent:" in r.evidence:
-        assert r.evidence.split("(urgent:", 1)[1].strip(" )")
+    assert r.category == "crisis" and r.urgent
+    raised = [t for t in URGENT_BY_THE_MODEL if not classify(t, backstop=False).urgent]
+    assert raised, "a rule now calls every sentence urgent: add one only the model raises"
+    for text in raised:
+        r = classify(text)
+        assert r.category == "crisis" and r.urgent, (text, r)
+        assert "(urgent:" in r.evidence, (text, r.evidence)
+        assert r.evidence.split("(urgent:", 1)[1].strip(" )"), (text, r.evidence)
