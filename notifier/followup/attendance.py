@@ -9,7 +9,7 @@ a row.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
@@ -24,6 +24,7 @@ from notifier.core.db import Database
 from notifier.core.models import (
     ABSENT,
     ATTENDANCE_STATUSES,
+    ATTENDED,
     EXCUSED,
     Appointment,
     Attendance,
@@ -110,6 +111,17 @@ def history_from_rows(
     return out
 
 
+# What a client's answer to the meeting's reminder suggests before anyone marks them: the
+# attendance form starts from it, and nothing is recorded until staff save.
+EXPECTED = {"confirmed": ATTENDED, "declined": EXCUSED}
+
+
+def expected(rsvp: str | None) -> str | None:
+    """The mark the attendance form starts from for a client who answered the reminder
+    (confirmed: attended; said they can't: excused); None for no answer."""
+    return EXPECTED.get(rsvp or "")
+
+
 def missed_twice(entries: Sequence[AttendanceEntry]) -> bool:
     """The two latest marks that count are both absences (newest first).
 
@@ -150,48 +162,119 @@ def mark(
     Every change is an audit event (42 CFR Part 2 / HIPAA access records), written in the same
     transaction: ``address`` is the caller's (the browser's), else the source ("cli").
     """
-    if status not in ATTENDANCE_STATUSES:
-        raise AttendanceError(f"status: expected {', '.join(ATTENDANCE_STATUSES)}, got {status!r}")
+    [result] = mark_group(
+        db,
+        group=group,
+        day=day,
+        marks={external_id: status},
+        now=now,
+        staff_id=staff_id,
+        source=source,
+        settings=settings,
+        address=address,
+    )
+    return result
+
+
+def mark_group(
+    db: Database,
+    *,
+    group: str,
+    day: date,
+    marks: Mapping[str, str],
+    now: datetime,
+    staff_id: int | None = None,
+    source: str = "cli",
+    settings: Settings | None = None,
+    address: str | None = None,
+) -> list[Marked]:
+    """Record the whole group's attendance at one meeting in one transaction (external id ->
+    status, in the order given). All or nothing: one bad status or one client not in the
+    group refuses the lot with one line. Each person keeps one answer per meeting; a mark that
+    differs from the stored one is a correction and an audit event, an unchanged one is not.
+    """
+    if not marks:
+        raise AttendanceError("no one to mark: choose a status for at least one person")
+    for status in marks.values():
+        if status not in ATTENDANCE_STATUSES:
+            raise AttendanceError(
+                f"status: expected {', '.join(ATTENDANCE_STATUSES)}, got {status!r}"
+            )
     if source not in SOURCES:
         raise AttendanceError(f"source: expected cli or web, got {source!r}")
+    denied: tuple[str, int | None] | None = None
     with db.session() as s:
-        meeting = _meeting(s, settings, group, day, now)
-        if meeting.canceled_at is not None:
-            raise AttendanceError(f"the {group} meeting on {day.isoformat()} was canceled")
-        if now < meeting.starts_at:
-            raise AttendanceError(
-                "attendance can be marked once the meeting has started "
-                f"({group} on {day.isoformat()} starts at "
-                f"{local_time(meeting.starts_at, settings.timezone if settings else None)})"
+        meeting = _started_meeting(s, settings, group, day, now)
+        ids: dict[str, int] = {}
+        for ext in marks:
+            client_id = _client_id_for(s, db.crypto, ext)
+            client_group = s.scalar(select(Client.group_name).where(Client.id == client_id))
+            if client_id is None or client_group != group:
+                denied = (ext, client_id)
+                break
+            ids[ext] = client_id
+        results = [] if denied else _record(s, db, meeting, group, day, marks, ids, now,
+                                            staff_id, source, address)  # fmt: skip
+    if denied is not None:
+        # One answer whether the id exists in another group or not at all (the form must not
+        # tell a facilitator that a record number exists elsewhere), and the probe audited.
+        audit.record(db, action="access_denied", staff_id=staff_id, now=now,
+                     address=address or source, client_id=denied[1], group=group,
+                     detail="attendance: no such client in this group")  # fmt: skip
+        raise AttendanceError(f"no client {denied[0]!r} in group {group!r}")
+    for m, cid in zip(results, ids.values(), strict=True):
+        log.info(
+            "attendance marked",
+            extra={"event": "attendance.mark", "session_id": m.session_id,
+                   "client_id": cid, "status": m.status, "source": source},
+        )  # fmt: skip
+    return results
+
+
+def _started_meeting(
+    s: Session, settings: Settings | None, group: str, day: date, now: datetime
+) -> Appointment:
+    meeting = _meeting(s, settings, group, day, now)
+    if meeting.canceled_at is not None:
+        raise AttendanceError(f"the {group} meeting on {day.isoformat()} was canceled")
+    if now < meeting.starts_at:
+        raise AttendanceError(
+            "attendance can be marked once the meeting has started "
+            f"({group} on {day.isoformat()} starts at "
+            f"{local_time(meeting.starts_at, settings.timezone if settings else None)})"
+        )
+    return meeting
+
+
+def _record(
+    s: Session,
+    db: Database,
+    meeting: Appointment,
+    group: str,
+    day: date,
+    marks: Mapping[str, str],
+    ids: Mapping[str, int],
+    now: datetime,
+    staff_id: int | None,
+    source: str,
+    address: str | None,
+) -> list[Marked]:
+    out = []
+    for ext, status in marks.items():
+        client_id = ids[ext]
+        previous = s.scalar(
+            select(Attendance.status).where(
+                Attendance.session_id == meeting.id, Attendance.client_id == client_id
             )
-        client_id = _client_id_for(s, db.crypto, external_id)
-        client_group = s.scalar(select(Client.group_name).where(Client.id == client_id))
-        ours = client_id is not None and client_group == group
-        if ours and client_id is not None:
-            previous = s.scalar(
-                select(Attendance.status).where(
-                    Attendance.session_id == meeting.id, Attendance.client_id == client_id
-                )
-            )
+        )
+        if previous != status:
             _upsert(s, db, meeting.id, client_id, status, now, staff_id, source)
             change = f"{day.isoformat()}: {previous or 'unmarked'} -> {status}"
             audit.record(s, action="attendance_change", staff_id=staff_id, now=now,
                          address=address or source, client_id=client_id, group=group,
                          detail=change)  # fmt: skip
-            result = Marked(meeting.id, group, meeting.starts_at, external_id, status, previous)
-    if not ours:
-        # One answer whether the id exists in another group or not at all (the form must not
-        # tell a facilitator that a record number exists elsewhere), and the probe audited.
-        audit.record(db, action="access_denied", staff_id=staff_id, now=now,
-                     address=address or source, client_id=client_id, group=group,
-                     detail="attendance: no such client in this group")  # fmt: skip
-        raise AttendanceError(f"no client {external_id!r} in group {group!r}")
-    log.info(
-        "attendance marked",
-        extra={"event": "attendance.mark", "session_id": result.session_id,
-               "client_id": client_id, "status": status, "source": source},
-    )  # fmt: skip
-    return result
+        out.append(Marked(meeting.id, group, meeting.starts_at, ext, status, previous))
+    return out
 
 
 def _meeting(

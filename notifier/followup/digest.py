@@ -13,71 +13,37 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from notifier.core.calendar import group_occurrences
 from notifier.core.db import Database
-from notifier.core.models import (
-    CHECKIN,
-    DELIVERED,
-    REMINDER,
-    SENT,
-    Appointment,
-    Client,
-    Message,
-    Reply,
-)
+from notifier.core.models import CHECKIN, DELIVERED, REMINDER, SENT, Client, Message, Reply
 from notifier.core.phases import phase_on
 from notifier.core.program import ClientPhase
 from notifier.core.settings import Settings
 from notifier.followup import attendance as attendance_mod
 from notifier.followup.attendance import AttendanceEntry
-from notifier.inbound.concerning import concerning, excess, low_end, low_is_bad
+from notifier.followup.flags import FLAG_TEXT, FLAGS, RANK, SIGNAL_FLAGS, has_words, score_flag
+from notifier.followup.meetings import NoSession, next_session, previous_meeting
+from notifier.followup.weeks import WeekPoint, trend, trend_start, trend_weeks
+from notifier.inbound.concerning import concerning, excess, low_is_bad
 from notifier.inbound.replies import signals_of
 
-# Every flag, most urgent first; a client ranks by their most urgent flag (see RANK).
-FLAGS = (
-    "crisis",
-    "concern",
-    "use",
-    "callback",
-    "help",
-    "high_craving",
-    "low_score",
-    "missed_twice",
-    "declined",
-    "no_reply",
-    "opted_out",
-    "confirmed",
-)
-# A low score on a low-is-bad label (mood 1) is as urgent as a high one elsewhere (cravings 9):
-# the two flags share a rank, and the score further past its threshold goes first.
-RANK = {f: i for i, f in enumerate(FLAGS)} | {"low_score": FLAGS.index("high_craving")}
-# What each flag means, for pages and printouts.
-FLAG_TEXT = {
-    "crisis": "CRISIS",
-    "concern": "concern",
-    "use": "mentions use",
-    "callback": "asked for a call",
-    "help": "asked for help",
-    "high_craving": "high score",
-    "low_score": "low score",
-    "missed_twice": "missed twice",
-    "declined": "can't attend",
-    "no_reply": "no reply",
-    "opted_out": "opted out",
-    "confirmed": "confirmed",
-}
+# Re-exported: the pages, the CLI and the JSON route take these names from the digest.
+__all__ = [
+    "FLAGS",
+    "FLAG_TEXT",
+    "ClientDigest",
+    "Digest",
+    "NoSession",
+    "build_digest",
+    "digest_from_rows",
+    "next_session",
+    "previous_meeting",
+]
+
 VERBATIM = ("free_text", "crisis", "concern", "help", "decline", "opt_out")
-SIGNAL_FLAGS = ("crisis", "concern", "use", "callback")
-TREND_WEEKS = 4
-
-
-class NoSession(LookupError):
-    """The group has no upcoming meeting to prepare for."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +59,7 @@ class ScoreSummary:
     previous_average: float | None
     low_is_bad: bool = False  # mood: 0 is the worry, 10 is great
     concerning: bool = False  # a score in the window at or past the threshold
+    flag: str | None = None  # the flag its scores raise (flags.score_flag), if any
 
     @property
     def latest(self) -> int | None:
@@ -122,17 +89,6 @@ class ScoreSummary:
         if self.average is None or self.previous_average is None:
             return None
         return round(self.average - self.previous_average, 1)
-
-
-@dataclass(frozen=True)
-class WeekPoint:
-    """One label's scores in one week (Monday to Sunday, program time zone)."""
-
-    week_start: date
-    mean: float | None  # None: no score that week
-    max: int | None
-    min: int | None
-    n: int
 
 
 @dataclass(frozen=True)
@@ -310,10 +266,12 @@ def _client(
     )
     raised = _flag_replies(current, w.settings)
     found = set(raised) | ({r.category for r in current} & {"crisis", "help"})
-    if any(s.concerning and not s.low_is_bad for s in scores.values()):
-        found.add("high_craving")
-    if any(s.concerning and s.low_is_bad for s in scores.values()):
-        found.add("low_score")
+    found |= {
+        f
+        for s in scores.values()
+        for p in s.values
+        if (f := score_flag(s.label, p.score, w.settings))
+    }
     if attendance_mod.missed_twice(history):
         found.add("missed_twice")
     if rsvp is not None:
@@ -339,13 +297,18 @@ def _client(
         replies=[
             ReplyItem(r.received_at, r.category, r.body, r.score, r.label, r.signals)
             for r in current
-            if r.category in VERBATIM or r.signals
+            if r.category in VERBATIM or r.signals or has_words(r.body)
         ],
         last_reply_at=mine[-1].received_at if mine else None,
         opted_out=c.opted_out_at is not None,
         concerning_score=worst,
         attendance_history=history,
-        trend=_trend(mine, w),
+        trend=trend(
+            ((r.received_at, r.label, r.score) for r in mine),
+            w.weeks,
+            w.cutoff,
+            w.settings.timezone,
+        ),
         flag_replies={
             f: FlagReply(raised[f].id, raised[f].received_at, raised[f].body)
             for f in flags
@@ -366,11 +329,11 @@ def _flag_replies(current: list[ReplyRow], settings: Settings) -> dict[str, Repl
                 raised[flag] = r
         if r.category == "help":
             raised["help"] = r
-        if r.score is not None and r.label:
+        scored = score_flag(r.label, r.score, settings)
+        if scored is not None and r.score is not None:
             over = excess(r.label, r.score, settings)
-            flag = "low_score" if low_end(r.label, settings) else "high_craving"
-            if over > 0 and over >= worst.get(flag, 0):
-                raised[flag], worst[flag] = r, over
+            if over >= worst.get(scored, 0):
+                raised[scored], worst[scored] = r, over
     return raised
 
 
@@ -393,41 +356,8 @@ def _scores(
             avg,
             low_is_bad=low_is_bad(label, settings),
             concerning=any(concerning(label, p.score, settings) for p in values),
+            flag=next((f for p in values if (f := score_flag(label, p.score, settings))), None),
         )
-    return out
-
-
-def trend_weeks(cutoff: datetime, tz: ZoneInfo, weeks: int = TREND_WEEKS) -> list[date]:
-    """The Mondays of the last ``weeks`` weeks up to ``cutoff`` (its own week last)."""
-    day = cutoff.astimezone(tz).date()
-    monday = day - timedelta(days=day.weekday())
-    return [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-
-
-def trend_start(cutoff: datetime, tz: ZoneInfo) -> datetime:
-    """The first instant the trend covers (midnight local, the first Monday)."""
-    return datetime.combine(trend_weeks(cutoff, tz)[0], time(0), tz)
-
-
-def _trend(mine: list[ReplyRow], w: _Window) -> dict[str, list[WeekPoint]]:
-    tz = w.settings.timezone
-    first = datetime.combine(w.weeks[0], time(0), tz)
-    buckets: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for r in mine:
-        if r.score is None or not r.label or not first <= r.received_at < w.cutoff:
-            continue
-        day = r.received_at.astimezone(tz).date()
-        buckets[r.label][day - timedelta(days=day.weekday())].append(r.score)
-    out: dict[str, list[WeekPoint]] = {}
-    for label in sorted(buckets):
-        points = []
-        for week in w.weeks:
-            got = buckets[label].get(week, [])
-            mean = round(sum(got) / len(got), 1) if got else None
-            points.append(
-                WeekPoint(week, mean, max(got, default=None), min(got, default=None), len(got))
-            )
-        out[label] = points
     return out
 
 
@@ -437,72 +367,6 @@ def _urgency(c: ClientDigest) -> tuple[int, int, str]:
 
 
 # --- the database part -----------------------------------------------------------------------
-def next_session(
-    db: Database, settings: Settings, group: str, now: datetime
-) -> tuple[int | None, datetime, datetime | None, str | None]:
-    """(session id, start, end, location) of the group's next meeting after ``now``."""
-    spec = settings.group(group)
-    if spec is None:
-        known = ", ".join(g.name for g in settings.groups) or "none configured"
-        raise NoSession(f"no group {group!r} (groups: {known})")
-    with db.read() as s:
-        rows = (
-            s.execute(
-                select(Appointment)
-                .where(
-                    Appointment.kind == "group",
-                    Appointment.group_name == group,
-                    Appointment.starts_at > now,
-                    Appointment.starts_at < now + timedelta(days=60),
-                )
-                .order_by(Appointment.starts_at)
-            )
-            .scalars()
-            .all()
-        )
-    canceled = {a.key for a in rows if a.canceled_at is not None}
-    planned = [a for a in rows if a.canceled_at is None]
-    # Meetings the planner has not materialised yet come straight from the schedule.
-    for occ in group_occurrences(
-        spec, settings.timezone, now, now + timedelta(days=60), settings.skip_dates
-    ):
-        if occ.key in canceled:
-            continue
-        if planned and planned[0].starts_at <= occ.starts_at:
-            a = planned[0]
-            return a.id, a.starts_at, a.ends_at, a.location
-        return None, occ.starts_at, occ.ends_at, occ.location
-    if planned:
-        a = planned[0]
-        return a.id, a.starts_at, a.ends_at, a.location
-    raise NoSession(f"group {group!r} has no meeting in the next 60 days")
-
-
-def previous_meeting(db: Database, settings: Settings, group: str, before: datetime) -> datetime:
-    spec = settings.group(group)
-    assert spec is not None
-    with db.read() as s:
-        last = s.scalar(
-            select(Appointment.starts_at)
-            .where(
-                Appointment.kind == "group",
-                Appointment.group_name == group,
-                Appointment.canceled_at.is_(None),
-                Appointment.starts_at < before,
-            )
-            .order_by(Appointment.starts_at.desc())
-            .limit(1)
-        )
-    scheduled = [
-        o.starts_at
-        for o in group_occurrences(
-            spec, settings.timezone, before - timedelta(days=14), before, settings.skip_dates
-        )
-    ]
-    candidates = [t for t in (last, scheduled[-1] if scheduled else None) if t is not None]
-    return max(candidates) if candidates else before - timedelta(days=7)
-
-
 def _phase(settings: Settings, start: date | None, staff_set: str | None, day: date) -> str | None:
     found = phase_on(settings.phases, start, day, staff_set)
     return found.name if found else None

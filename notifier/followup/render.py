@@ -14,10 +14,17 @@ from zoneinfo import ZoneInfo
 
 from notifier.core import output
 from notifier.followup.attendance import AttendanceEntry
-from notifier.followup.digest import FLAG_TEXT, ClientDigest, Digest, ScoreSummary, WeekPoint
+from notifier.followup.digest import ClientDigest, Digest, ScoreSummary
+from notifier.followup.flags import FLAG_TEXT
+from notifier.followup.weeks import WeekPoint, latest_week
 
 __all__ = ["FLAG_TEXT", "as_dict", "csv_text", "page", "rows", "table", "trend_chart"]
 
+# On every printed page (the table's foot repeats), and once at the end on screen.
+CONFIDENTIAL = (
+    "Confidential: contains health information protected by HIPAA and 42 CFR Part 2. "
+    "Do not forward or leave unattended."
+)
 COLORS = ("#b03a2e", "#1f618d", "#117a65", "#7d3c98", "#b9770e")
 
 
@@ -79,6 +86,7 @@ def _score_dict(s: ScoreSummary) -> dict[str, Any]:
         "change": s.change,
         "low_is_bad": s.low_is_bad,
         "concerning": s.concerning,
+        "flag": s.flag,  # the flag these scores raise (high_craving | high_score | low_score)
         "values": [{"at": p.at, "score": p.score} for p in s.values],
     }
 
@@ -91,12 +99,18 @@ def _week_dict(p: WeekPoint) -> dict[str, Any]:
     return {"week_start": p.week_start, "mean": p.mean, "max": p.max, "min": p.min, "n": p.n}
 
 
+def week_text(c: ClientDigest, label: str) -> str:
+    """The newest week's value of ``label``: the number its chart shows for that week."""
+    p = latest_week(c.trend.get(label, []))
+    return "-" if p is None else f"{p.week_start:%m-%d}: {p.mean:g}"
+
+
 def _scores_text(c: ClientDigest) -> str:
     parts = []
     for label, s in c.scores.items():
         trend = "" if s.change is None else f" ({s.change:+.1f})"
         extreme = f"min {s.lowest}" if s.low_is_bad else f"max {s.highest}"
-        parts.append(f"{label} {s.latest} {extreme}{trend}")
+        parts.append(f"{label} {s.latest} {extreme}, wk of {week_text(c, label)}{trend}")
     return "; ".join(parts) or "-"
 
 
@@ -187,6 +201,9 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
             row[f"{label}_latest"] = s.latest if s else ""
             row[f"{label}_highest"] = s.highest if s else ""
             row[f"{label}_change"] = s.change if s and s.change is not None else ""
+            week = latest_week(c.trend.get(label, []))
+            row[f"{label}_week"] = "" if week is None else week.mean
+            row[f"{label}_week_of"] = "" if week is None else week.week_start
         out.append(row)
     columns = [
         "group",
@@ -200,6 +217,7 @@ def csv_text(d: Digest, tz: ZoneInfo) -> str:
     ]
     for label in labels:
         columns += [f"{label}_latest", f"{label}_highest", f"{label}_change"]
+        columns += [f"{label}_week", f"{label}_week_of"]
     columns += ["attendance_history", "replies", "flag_replies"]
     if any(c.phase for c in d.clients):  # NOTIFIER_PHASES set; without it, as before
         columns.append("phase")
@@ -229,14 +247,14 @@ def trend_chart(
     *,
     high_score: int,
     low_is_bad: bool,
-    width: int = 180,
-    height: int = 64,
+    width: int = 200,
+    height: int = 72,
 ) -> str:
     """A small labelled SVG: one dot per week at the week's mean (0 bottom, 10 top), a bar from
     the week's lowest to highest score, the mean written above, the week's date below, and a
     dashed line at the threshold."""
     e = html.escape
-    top, bottom, pad = 12, 14, 6
+    top, bottom, pad = 14, 16, 10
     plot = height - top - bottom
     step = (width - 2 * pad) / max(len(points), 1)
 
@@ -255,7 +273,7 @@ def trend_chart(
     for i, p in enumerate(points):
         cx = pad + step * (i + 0.5)
         parts.append(
-            f'<text x="{cx:.1f}" y="{height - 3}" font-size="9" text-anchor="middle" '
+            f'<text x="{cx:.1f}" y="{height - 3}" font-size="12" text-anchor="middle" '
             f'fill="#666">{p.week_start:%d %b}</text>'
         )
         if p.mean is None or p.min is None or p.max is None:
@@ -270,7 +288,7 @@ def trend_chart(
         parts.append(
             f'<circle cx="{cx:.1f}" cy="{y(p.mean):.1f}" r="3" fill="{color}">'
             f"<title>{e(title)}</title></circle>"
-            f'<text x="{cx:.1f}" y="{max(y(p.max) - 3, 9):.1f}" font-size="9" '
+            f'<text x="{cx:.1f}" y="{max(y(p.max) - 3, 12):.1f}" font-size="12" '
             f'text-anchor="middle" fill="{color}">{p.mean:g}</text>'
         )
     if len(dots) > 1:
@@ -302,18 +320,18 @@ def _charts(d: Digest, c: ClientDigest, colors: dict[str, str]) -> str:
     )
 
 
-def _empty_chart(weeks: list[date], width: int = 180, height: int = 64) -> str:
+def _empty_chart(weeks: list[date], width: int = 200, height: int = 72) -> str:
     """The same frame with the weeks and a note, so every row has a chart to read across."""
-    step = (width - 12) / max(len(weeks), 1)
+    step = (width - 20) / max(len(weeks), 1)
     labels = "".join(
-        f'<text x="{6 + step * (i + 0.5):.1f}" y="{height - 3}" font-size="9" '
+        f'<text x="{10 + step * (i + 0.5):.1f}" y="{height - 3}" font-size="12" '
         f'text-anchor="middle" fill="#666">{w:%d %b}</text>'
         for i, w in enumerate(weeks)
     )
     return (
         f'<svg class="trend empty" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="no scores in 4 weeks">'
-        f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" font-size="11" text-anchor="middle" '
+        f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" font-size="12" text-anchor="middle" '
         f'fill="#999">no scores in 4 weeks</text>{labels}</svg>'
     )
 
@@ -411,7 +429,7 @@ ul{{margin:0;padding-left:1em}} li{{margin-bottom:.2em}} time{{color:#666}}
 .flag{{display:inline-block;border-radius:3px;padding:0 .35em;margin:0 .2em .2em 0;
 background:#eee;font-size:.85em}} .flag.crisis{{background:#b03a2e;color:#fff;font-weight:bold}}
 .flag.concern{{background:#e59866;font-weight:bold}}
-.flag.use,.flag.callback,.flag.help,.flag.high_craving,.flag.low_score{{background:#f5cba7}}
+.flag.use,.flag.callback,.flag.help,.flag.high_craving,.flag.high_score,.flag.low_score{{background:#f5cba7}}
 .flag.missed_twice,.flag.declined,.flag.no_reply{{background:#fcf3cf}}
 .flag.confirmed{{background:#d5f5e3}} tr.crisis td{{background:#fdedec}}
 .cat{{color:#666;font-size:.85em}} .key{{margin-right:1em}}
@@ -422,17 +440,20 @@ ol.meetings li.unmarked{{color:#666}}
 figure.chart{{display:inline-block;margin:0 .4em .3em 0}}
 figcaption{{font-size:.8em;font-weight:bold}}
 .note{{color:#666;font-size:.85em;margin-top:1em}}
-@media print{{body{{margin:0}} tr{{page-break-inside:avoid}} .flag{{border:1px solid #999}}}}
+tr.run{{display:none}} tfoot td{{border:0}}
+@media print{{body{{margin:0}} tr{{page-break-inside:avoid}} .flag{{border:1px solid #999}}
+tr.run{{display:table-row}} thead{{display:table-header-group}}
+tfoot{{display:table-footer-group}}}}
 </style></head><body><main>
 <h1>Follow-up for {e(d.group)}: {when}{where}</h1>
 <div class="meta">Replies since {since}; generated {generated}.
 Most urgent first. Scores 0-10; high at {d.high_score} or more, low at {10 - d.high_score} or
 less where low is worse. Charts: the weekly average ({_weeks_text(d.trend_weeks)}), a bar from
 the week's lowest to highest, the dashed line at the threshold. {legend}</div>
-<table><thead><tr><th>Client</th><th>Flags</th><th>RSVP</th><th>Last meetings</th>
+<table><thead><tr class="run"><th colspan="8">{e(d.group)}: {when}{where}</th></tr>
+<tr><th>Client</th><th>Flags</th><th>RSVP</th><th>Last meetings</th>
 <th>Check-ins answered</th><th>Scores</th><th>Trend</th><th>What they wrote</th></tr></thead>
+<tfoot><tr><td colspan="8" class="note">{CONFIDENTIAL}</td></tr></tfoot>
 <tbody>{rows_html or empty}</tbody></table>
-<p class="note">Confidential: contains health information protected by HIPAA and 42 CFR Part 2.
-Do not forward or leave unattended.</p>
 </main></body></html>
 """

@@ -16,7 +16,7 @@ from html import escape
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 240, 92
-LEFT, RIGHT, TOP, BOTTOM = 24, 20, 14, 22
+LEFT, RIGHT, TOP, BOTTOM = 36, 26, 14, 22  # room for 12 px labels at both ends
 SCALE_MAX = 10
 
 
@@ -85,7 +85,7 @@ def trend_svg(trend: Trend) -> Markup:
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
         )
-        parts.append(f'<text class="tick" x="{LEFT - 5}" y="{y + 3.5:.1f}">{tick}</text>')
+        parts.append(f'<text class="tick" x="{LEFT - 10}" y="{y + 3.5:.1f}">{tick}</text>')
     parts.append(
         f'<line class="threshold" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
         f'y1="{_y(t):.1f}" y2="{_y(t):.1f}"/>'

@@ -8,11 +8,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from notifier.followup.digest import FLAG_TEXT, FLAGS, ClientDigest, Digest
+from notifier.followup.attendance import expected
+from notifier.followup.digest import ClientDigest, Digest, ReplyItem
+from notifier.followup.flags import FLAG_TEXT, FLAGS, SCORE_FLAGS, has_words
 from notifier.web.charts import Trend, trend_svg
 
 # What a flag means when nobody has written anything for it.
@@ -89,7 +92,7 @@ def flags_of(c: ClientDigest, tz: ZoneInfo) -> list[FlagView]:
 
 def _why(c: ClientDigest, flag: str, text: str, tz: ZoneInfo) -> FlagView:
     raised = c.flag_replies.get(flag)
-    if raised is not None and flag not in ("high_craving", "low_score"):
+    if raised is not None and flag not in SCORE_FLAGS:
         return FlagView(
             flag, text, f"texted {when(raised.received_at, tz)}", raised.body, raised.received_at
         )
@@ -99,16 +102,18 @@ def _why(c: ClientDigest, flag: str, text: str, tz: ZoneInfo) -> FlagView:
         if said:
             r = said[-1]
             return FlagView(flag, text, f"texted {when(r.received_at, tz)}", r.body, r.received_at)
-    if flag in ("high_craving", "low_score"):
-        low = flag == "low_score"
-        worst = [s for s in c.scores.values() if s.concerning and s.low_is_bad == low]
+    if flag in SCORE_FLAGS:
+        body = raised.body if raised is not None else None
+        worst = [s for s in c.scores.values() if s.flag == flag]
         if worst:
             s = worst[0]
-            point = (min if low else max)(s.values, key=lambda p: p.score)
+            point = (min if s.low_is_bad else max)(s.values, key=lambda p: p.score)
             return FlagView(
                 flag,
                 text,
                 f"{s.label} {point.score} of 10, {when(point.at, tz)}",
+                # The client's own words when the score came with some (item: never hide them).
+                body if has_words(body) else None,
                 at=point.at,
             )
     if flag == "no_reply":
@@ -140,3 +145,26 @@ def flag_counts(digest: Digest) -> list[tuple[str, str, int]]:
     """(flag, its words, how many clients carry it), most urgent first; zero counts left out."""
     counts = Counter(f for c in digest.clients for f in c.flags)
     return [(f, FLAG_TEXT.get(f, f), counts[f]) for f in FLAGS if counts[f]]
+
+
+def marks_summary(marks: list[str], order: tuple[str, ...]) -> str:
+    """'3 attended, 1 late' for the marks saved at a meeting, in the statuses' order."""
+    counts = Counter(marks)
+    return ", ".join(f"{counts[s]} {s}" for s in order if counts[s])
+
+
+def not_quoted(c: ClientDigest, flags: list[FlagView]) -> list[ReplyItem]:
+    """The client's replies that no flag already quotes, so each message is shown once."""
+    quoted = {(f.at, f.quote) for f in flags if f.quote is not None}
+    return [r for r in c.replies if (r.received_at, r.body) not in quoted]
+
+
+def attendance_choice(
+    c: ClientDigest, saved: str | None, chosen: dict[str, str] | None
+) -> dict[str, Any]:
+    """This meeting's mark on the attendance form: as posted (a refused save), else as saved,
+    else what the client's answer to the reminder suggests (``prefilled``: not saved yet)."""
+    if chosen is not None:
+        return {"mark": saved, "choice": chosen.get(c.external_id), "prefilled": False}
+    guess = None if saved else expected(c.attendance)
+    return {"mark": saved, "choice": saved or guess, "prefilled": guess is not None}

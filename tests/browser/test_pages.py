@@ -5,6 +5,8 @@ and checked with axe (tests/browser/conftest.py)."""
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Iterator
 
 import pyotp
@@ -19,6 +21,7 @@ from tests.helpers.live import (
     CONCERN_TEXT,
     CRISIS_TEXT,
     LONG_TEXT,
+    SPANISH_TEXT,
     STAFF_EMAIL,
     STAFF_NAME,
     STAFF_PASSWORD,
@@ -75,7 +78,7 @@ def test_group_page_lists_the_most_urgent_first_with_full_replies_and_charts(
 ) -> None:
     pages = signed_in
     pages.open("/groups/evening", "group-evening")
-    pages.check("group-evening", docs=True)
+    pages.check("group-evening", width=1280, docs=True)
     d = pages.driver
     names = [e.text for e in d.find_elements(By.CSS_SELECTOR, "article.client h2")]
     assert names[0] == "Ben", names
@@ -90,17 +93,76 @@ def test_group_page_lists_the_most_urgent_first_with_full_replies_and_charts(
 
 def test_group_page_reads_on_a_phone(signed_in: Pages) -> None:
     pages = signed_in
-    pages.driver.get(pages.server.url + "/groups/evening")
+    d = pages.driver
+    d.get(pages.server.url + "/groups/evening")
     pages.check("group-evening-phone", width=375, docs=True)
-    pages.driver.set_window_size(375, 800)
-    wide = pages.driver.execute_script("return document.documentElement.scrollWidth")
-    pages.driver.set_window_size(1200, 900)
-    assert wide <= 375, f"the page is {wide}px wide on a 375px phone"
+    d.set_window_size(375, 667)  # a small phone's first screen
+    try:
+        wide = d.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= 375, f"the page is {wide}px wide on a 375px phone"
+        # The most urgent client is on the first screen, without scrolling.
+        first = d.find_element(By.CSS_SELECTOR, "article.client h2")
+        bottom = d.execute_script("return arguments[0].getBoundingClientRect().bottom", first)
+        assert first.text == "Ben" and bottom <= d.execute_script("return innerHeight"), bottom
+    finally:
+        d.set_window_size(1200, 900)
+
+
+def test_group_page_shows_every_message_once_and_answers_in_words(signed_in: Pages) -> None:
+    """A flagged message is quoted under its flag and not again below it; a check-in answer
+    written in words is shown in those words, beside the score it gave."""
+    pages = signed_in
+    d = pages.driver
+    d.get(pages.server.url + "/groups/evening")
+    for card in d.find_elements(By.CSS_SELECTOR, "article.client"):
+        said = [q.text for q in card.find_elements(By.CSS_SELECTOR, "blockquote.said")]
+        assert len(said) == len(set(said)), said
+    main = text_of(pages)
+    assert main.count(CRISIS_TEXT) == 1 and main.count(CONCERN_TEXT) == 1
+    ana = d.find_element(By.ID, "client-C001").text
+    assert SPANISH_TEXT in ana and "9 of 10" in ana
+
+
+def test_group_page_chart_labels_are_readable(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    for width in (375, 1280):
+        d.set_window_size(width, 900)
+        d.get(pages.server.url + "/groups/evening")
+        sizes = d.execute_script(
+            """return [...document.querySelectorAll('svg.trend text')].map(t => {
+                 const svg = t.ownerSVGElement, box = svg.getBoundingClientRect();
+                 const scale = box.width / svg.viewBox.baseVal.width;
+                 return parseFloat(getComputedStyle(t).fontSize) * scale; });"""
+        )
+        assert sizes and min(sizes) >= 12, (width, min(sizes))
+        wide = d.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= width, (width, wide)
+    d.set_window_size(1200, 900)
+
+
+def test_client_page_fits_a_phone(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    d.get(pages.server.url + "/clients/C002")
+    pages.check("client-phone-375", width=375, docs=True)
+    d.set_window_size(375, 800)
+    try:
+        wide = d.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= 375, f"the client page is {wide}px wide on a 375px phone"
+        button = d.find_element(By.CSS_SELECTOR, "form.signout button")
+        right = d.execute_script("return arguments[0].getBoundingClientRect().right", button)
+        assert right <= 375 and button.is_displayed()
+    finally:
+        d.set_window_size(1200, 900)
+    pages.check("client-1280", width=1280, docs=True)
 
 
 def test_group_page_prints_the_list_without_the_controls(signed_in: Pages) -> None:
     """Counselors print the list before group: the print style keeps every client and reply
-    and drops navigation, forms and buttons (checked with the browser's print media)."""
+    and drops navigation, forms and buttons (checked with the browser's print media); every
+    printed page repeats the group and date and the confidentiality notice (the frame's head
+    and foot), and three clients fit on two pages."""
     pages = signed_in
     d = pages.driver
     d.get(pages.server.url + "/groups/evening")
@@ -112,25 +174,63 @@ def test_group_page_prints_the_list_without_the_controls(signed_in: Pages) -> No
             assert not shown, f"{selector} is printed"
         main = text_of(pages)
         assert CRISIS_TEXT in main and LONG_TEXT in main
-        pdf = d.execute_cdp_cmd("Page.printToPDF", {})
-        assert len(pdf["data"]) > 1000  # the browser made a printable document of it
+        head = d.find_element(By.CSS_SELECTOR, "table.print-frame > thead")
+        foot = d.find_element(By.CSS_SELECTOR, "table.print-frame > tfoot")
+        assert head.value_of_css_property("display") == "table-header-group"
+        assert foot.value_of_css_property("display") == "table-footer-group"
+        assert "Evening group · Wednesday, December 2, 6:00 PM" in head.text
+        assert "Confidential" in foot.text and "42 CFR Part 2" in foot.text
+        pdf = d.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.5, "paperHeight": 11})
+        raw = base64.b64decode(pdf["data"])
+        printed = len(re.findall(rb"/Type\s*/Page[^s]", raw))
+        clients = len(d.find_elements(By.CSS_SELECTOR, "article.client"))
+        assert clients == 3 and printed <= 2, f"{clients} clients took {printed} pages"
     finally:
         d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
-def test_mark_attendance_after_the_meeting_started(signed_in: Pages) -> None:
+def test_mark_the_whole_groups_attendance_with_one_save(signed_in: Pages) -> None:
+    """One form for everyone, one save; the result is beside the save button, in view, and
+    on each card; the cards no longer say "Not marked"."""
     pages = signed_in
     d = pages.driver
     pages.open("/groups/evening?date=2026-11-30", "group-evening-attendance")
-    form = d.find_element(By.CSS_SELECTOR, "#client-C001 fieldset.attendance")
-    form.find_element(By.CSS_SELECTOR, "input[value=late]").click()
-    click_and_wait(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-    pages.check("group-evening-attendance-saved", docs=True)
-    assert "Attendance saved for Ana" in text_of(pages)
-    checked = d.find_element(By.CSS_SELECTOR, "#client-C001 input[value=late]")
-    assert checked.is_selected()
-    [event] = audit_actions(pages, "attendance_change")
-    assert event.detail == "2026-11-30: unmarked -> late" and event.group_name == "evening"
+    assert len(d.find_elements(By.CSS_SELECTOR, "form[action$='/attendance/all']")) == 1
+    assert len(d.find_elements(By.CSS_SELECTOR, "article.client form")) == 0
+    chosen = {"C001": "late", "C002": "absent", "C003": "attended"}
+    for ext, status in chosen.items():
+        d.find_element(By.CSS_SELECTOR, f"input[name=status-{ext}][value={status}]").click()
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#attendance-save button"))
+    notice = d.find_element(By.CSS_SELECTOR, "#attendance-save .notice")
+    assert notice.text == "Saved: 1 attended, 1 late, 1 absent."
+    top, bottom = d.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom];", notice
+    )
+    assert top >= 0 and bottom <= d.execute_script("return innerHeight"), (top, bottom)
+    pages.check("group-evening-attendance-saved", width=1280, docs=True)
+    for ext, status in chosen.items():
+        card = d.find_element(By.ID, f"client-{ext}").text
+        assert f"This meeting\n{status}" in card or f"This meeting {status}" in card, card
+        assert "Not marked" not in card
+    assert d.find_element(By.CSS_SELECTOR, "input[name=status-C001][value=late]").is_selected()
+    events = sorted(e.detail or "" for e in audit_actions(pages, "attendance_change"))
+    assert events == ["2026-11-30: unmarked -> absent", "2026-11-30: unmarked -> attended",
+                      "2026-11-30: unmarked -> late"]  # fmt: skip
+    d.get(pages.server.url + "/groups/evening?date=2026-11-30")
+    pages.check("group-evening-attendance-phone", width=375, docs=True)
+
+
+def test_saving_attendance_with_nobody_chosen_says_so_beside_the_button(signed_in: Pages) -> None:
+    pages = signed_in
+    d = pages.driver
+    d.get(pages.server.url + "/groups/evening?date=2026-11-26")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#attendance-save button"))
+    error = d.find_element(By.CSS_SELECTOR, "#attendance-save .notice.error")
+    assert error.text.startswith("Nothing saved: no one to mark"), error.text
+    pages.check("group-evening-attendance-refused", width=375)
+    assert not audit_actions(pages, "attendance_change") or all(
+        "2026-11-26" not in (e.detail or "") for e in audit_actions(pages, "attendance_change")
+    )
 
 
 def test_acknowledge_a_crisis_records_who_when_and_the_outcome(signed_in: Pages) -> None:

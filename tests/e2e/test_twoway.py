@@ -104,7 +104,9 @@ def test_inbound_replies_and_followup_through_the_cli(
     names = [c["first_name"] for c in digest["clients"]]
     assert names[0] == "Ben" and digest["clients"][0]["flags"][0] == "crisis"
     ana = next(c for c in digest["clients"] if c["first_name"] == "Ana")
-    assert "high_craving" in ana["flags"]
+    # Her 8 answered that day's check-in, which asked about stress: high_score, not high_craving
+    # (high_craving names a cravings score only).
+    assert "high_score" in ana["flags"] and "stress" in ana["scores"]
     carla = next(c for c in digest["clients"] if c["first_name"] == "Carla")
     assert carla["replies"][0]["body"] == "el grupo me ayuda mucho"
 

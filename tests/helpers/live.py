@@ -44,6 +44,8 @@ ROSTER = Path(__file__).resolve().parents[2] / "notifier/examples/roster.csv"
 # What the seeded clients text (by external id); see :func:`seed`.
 CRISIS_TEXT = "I can't do this anymore, I want to end it"
 CONCERN_TEXT = "Rough week at work. Thinking about using again, my brother keeps offering."
+# A check-in answer in words, with its score inside (C001 Ana answers Tuesday's check-in so).
+SPANISH_TEXT = "tengo muchas ganas de consumir hoy, como un 9"
 LONG_TEXT = (
     "Sorry I missed Monday. My car broke down on the highway and I waited three hours for the "
     "tow truck, then my phone died. I'm okay, I went to a meeting near my sister's place "
@@ -155,7 +157,8 @@ def seed(service: Service, clock: MovingClock) -> None:
                 score = _score(ext, m.label or "", i / 29)
                 if score is not None:
                     reply_at = at + timedelta(minutes=20)
-                    service.receive(from_phone=phones[ext], body=str(score), now=reply_at)
+                    body = SPANISH_TEXT if ext == "C001" and i == 29 else str(score)
+                    service.receive(from_phone=phones[ext], body=body, now=reply_at)
     now = clock()
     service.receive(from_phone=phones["C001"], body=LONG_TEXT, now=now - timedelta(hours=15))
     service.receive(from_phone=phones["C003"], body=CONCERN_TEXT, now=now - timedelta(hours=3))

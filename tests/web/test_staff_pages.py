@@ -83,8 +83,8 @@ def test_group_page_date_must_be_a_date_of_a_meeting(staff_app: Callable[..., Ap
 
 def test_attendance_form_only_once_the_meeting_started(staff_app: Callable[..., App]) -> None:
     _, browser = setup(staff_app)
-    assert 'name="status"' not in browser.get("/groups/evening").text  # Wednesday's, ahead
-    assert 'name="status"' in browser.get("/groups/evening?date=2026-11-30").text
+    assert 'name="status-E1"' not in browser.get("/groups/evening").text  # Wednesday's, ahead
+    assert 'name="status-E1"' in browser.get("/groups/evening?date=2026-11-30").text
 
 
 def test_attendance_is_recorded_with_staff_and_source_web_and_audited(
@@ -300,3 +300,116 @@ def test_client_page_shows_replies_scores_attendance_alerts_and_consent(
     assert "Reached them" in alerts and "Ana" in alerts
     consent_events = section("consent-h")
     assert "opt out" in consent_events and "opt in" in consent_events
+
+
+# --- the whole group's attendance on one form --------------------------------------------------
+def confirm_monday(app: App, external_id: str, category: str = "confirm") -> None:
+    """A reply that answered the reminder for Monday Nov 30's meeting (confirm or decline)."""
+    from datetime import date
+
+    from notifier.core.models import Reply
+    from notifier.roster.appointments import group_meeting
+
+    at = datetime(2026, 11, 30, 14, 0, tzinfo=NY)
+    with app.db.session() as s:
+        meeting = group_meeting(s, app.service.settings, "evening", date(2026, 11, 30), at)
+        client = s.scalar(select(Client.id).where(external_id_filter(app.db.crypto, external_id)))
+        s.add(Reply(client_id=client, received_at=at, body="1", category=category,
+                    session_id=meeting.id, source="cli", created_at=at))  # fmt: skip
+
+
+def test_attendance_is_one_form_for_the_whole_group_prefilled_from_confirmations(
+    staff_app: Callable[..., App],
+) -> None:
+    app, browser = setup(staff_app)
+    confirm_monday(app, "E2")
+    page = browser.get("/groups/evening?date=2026-11-30").text
+    assert page.count('action="/groups/evening/attendance/all"') == 1
+    assert page.count("<form") == page.count('action="/groups/evening/attendance/all"') + 1
+    assert 'name="status-E1"' in page and 'name="status-E2"' in page
+    # Zoe said yes to the reminder: pre-marked attended (not saved until the counselor saves).
+    assert 'name="status-E2" value="attended" checked' in page
+    assert 'name="status-E1" value="attended" checked' not in page
+    with app.db.read() as s:
+        assert s.scalars(select(Attendance)).all() == []
+
+
+def test_attendance_whole_group_saves_once_and_shows_it_by_the_button_and_on_each_card(
+    staff_app: Callable[..., App],
+) -> None:
+    app, browser = setup(staff_app)
+    page = "/groups/evening?date=2026-11-30"
+    r = post(browser, page, "/groups/evening/attendance/all",
+             {"date": "2026-11-30", "status-E1": "late", "status-E2": "attended"})  # fmt: skip
+    assert r.status_code == 303 and query_of(r)["done"] == ["attendance:all"]
+    assert r.headers["location"].endswith("#attendance-save")
+    with app.db.read() as s:
+        assert sorted(m.status for m in s.scalars(select(Attendance))) == ["attended", "late"]
+    assert len(app.audit("attendance_change")) == 2
+    shown = browser.get(r.headers["location"]).text
+    save = shown[shown.index('id="attendance-save"') :]
+    assert "Saved: 1 attended, 1 late" in save[: save.index("</div>")]
+    ben = shown[shown.index('id="client-E1"') :]
+    assert '<dt>This meeting</dt><dd class="mark-late">late</dd>' in ben[: ben.index("</article>")]
+    assert "Not marked" not in shown
+    # Saving again with one change corrects that one (one answer per person per meeting).
+    r = post(browser, page, "/groups/evening/attendance/all",
+             {"date": "2026-11-30", "status-E1": "absent", "status-E2": "attended"})  # fmt: skip
+    assert r.status_code == 303
+    assert [e.detail for e in app.audit("attendance_change")][-1] == "2026-11-30: late -> absent"
+    assert len(app.audit("attendance_change")) == 3
+
+
+def test_attendance_whole_group_with_a_bad_entry_changes_nothing(
+    staff_app: Callable[..., App],
+) -> None:
+    app, browser = setup(staff_app)
+    page = "/groups/evening?date=2026-11-30"
+    cases = [
+        ({"status-E1": "late", "status-E2": "napping"}, "status: expected"),
+        ({"status-E1": "late", "status-X9": "attended"}, "no client &#39;X9&#39; in group"),
+        ({}, "no one to mark"),
+    ]
+    for data, error in cases:
+        r = post(browser, page, "/groups/evening/attendance/all", {"date": "2026-11-30", **data})
+        assert r.status_code == 400, data
+        # The page comes back with the one line beside the save button and the choices kept.
+        save = r.text[r.text.index('id="attendance-save"') :]
+        assert error in save[: save.index("</div>")], save[:600]
+        if data.get("status-E1") == "late":
+            assert 'name="status-E1" value="late" checked' in r.text
+    with app.db.read() as s:
+        assert s.scalars(select(Attendance)).all() == []
+    assert app.audit("attendance_change") == []
+
+
+def test_attendance_whole_group_before_the_meeting_is_refused_in_words(
+    staff_app: Callable[..., App],
+) -> None:
+    app, browser = setup(staff_app)
+    r = post(browser, "/groups/evening", "/groups/evening/attendance/all",
+             {"date": "2026-12-02", "status-E1": "attended"})  # fmt: skip
+    assert r.status_code == 400
+    assert 'role="alert">Nothing saved: attendance can be marked once the meeting' in r.text
+    with app.db.read() as s:
+        assert s.scalars(select(Attendance)).all() == []
+
+
+def test_attendance_whole_group_answers_alike_for_another_groups_client_and_audits_it(
+    staff_app: Callable[..., App],
+) -> None:
+    """N6 on the whole-group form: a record number in another group gets the answer an unknown
+    one gets, the probe is audited, and nothing is marked."""
+    app, browser = setup(staff_app)
+    add_client(app.db, "M1", first_name="Mo", phone="+13125550109", group="morning",
+               now=app.clock.now - timedelta(days=14))  # fmt: skip
+    answers = []
+    for ext in ("M1", "Q7"):
+        data = {"date": "2026-11-30", "status-E1": "late", f"status-{ext}": "attended"}
+        r = post(browser, "/groups/evening?date=2026-11-30", "/groups/evening/attendance/all", data)
+        save = r.text[r.text.index('id="attendance-save"') :]
+        answers.append((r.status_code, save[: save.index("</div>")].replace(ext, "<id>")))
+    assert answers[0] == answers[1] and answers[0][0] == 400
+    denied = [e for e in app.audit("access_denied") if e.detail and "attendance" in e.detail]
+    assert len(denied) == 2 and all(e.group_name == "evening" for e in denied)
+    assert app.audit("attendance_change") == []

@@ -1,6 +1,7 @@
 """The follow-up pages for facilitators: a group's list for its next meeting (``/groups/{g}``)
-and one client's page (``/clients/{id}``), with the forms that change something: attendance,
-an alert's outcome, a text to the client, showing the phone number.
+and one client's page (``/clients/{id}``), with the forms that change something: attendance
+(the whole group in one save, or one person), an alert's outcome, a text to the client,
+showing the phone number.
 
 Everything shown comes from ``service.followup`` (the digest the CLI and JSON use) or a plain
 read of the client's rows; every change goes through the module that owns it (attendance,
@@ -117,45 +118,68 @@ def group_page(
     date: str | None = None,
     done: str | None = None,
 ) -> Response:
+    return _group_response(request, group, _parse_day(date), done=done)
+
+
+def _group_response(
+    request: Request,
+    group: str,
+    day: date | None,
+    *,
+    done: str | None = None,
+    chosen: dict[str, str] | None = None,
+    error: str | None = None,
+) -> Response:
+    """The group page; after a refused attendance form, with the choices as posted
+    (``chosen``) and the refusal beside the save button (400)."""
     service = get_service(request)
     now, tz = now_of(request), service.settings.timezone
     try:
-        meeting = _meeting_for(service, group, _parse_day(date), now)
+        meeting = _meeting_for(service, group, day, now)
         digest = _digest_for(service, group, meeting, now)
     except NoSession as exc:
         return render(request, "message.html", {"title": "No meeting", "message": str(exc)}, 404)
     ids = _client_ids(service, [c.external_id for c in digest.clients])
-    marks = _marks(service, group, meeting, now, list(ids.values())) if meeting.started else {}
+    marks, history = _marks(service, group, meeting, now, list(ids.values()))
+    if not meeting.started:
+        marks = {}
     alerts = alert_outcomes.for_clients(service.db, list(ids.values()), now)
     by_id = {v: k for k, v in ids.items()}
     recent = [a for a in alerts if a.state != "closed" or a.created_at >= digest.window_start]
     names = {c.external_id: c.first_name for c in digest.clients}
+    rows = [
+        _row(c, digest, tz)
+        | views.attendance_choice(c, marks.get(ids.get(c.external_id, 0)), chosen)
+        | {"history": history.get(ids.get(c.external_id, 0), c.attendance_history)}
+        for c in digest.clients
+    ]
     context = {
         "group": group,
         "meeting": meeting,
         "digest": digest,
         "tz": tz,
-        "rows": [
-            _row(c, digest, tz) | {"mark": marks.get(ids.get(c.external_id, 0))}
-            for c in digest.clients
-        ],
+        "rows": rows,
         "counts": views.flag_counts(digest),
         "marks": marks,
+        "saved": views.marks_summary(list(marks.values()), ATTENDANCE_STATUSES),
         "statuses": ATTENDANCE_STATUSES,
         "alerts": [(a, by_id.get(a.client_id or 0, "")) for a in recent],
         "names": names,
         "previous": _neighbour(service, group, meeting, -1),
         "following": _neighbour(service, group, meeting, +1),
         "done": done,
+        "error": error,
         "when": lambda t: views.when(t, tz),
     }
-    return render(request, "group.html", context)
+    return render(request, "group.html", context, 400 if error else 200)
 
 
 def _row(c: ClientDigest, digest: Digest, tz: Any) -> dict[str, Any]:
+    flags = views.flags_of(c, tz)
     return {
         "c": c,
-        "flags": views.flags_of(c, tz),
+        "flags": flags,
+        "others": views.not_quoted(c, flags),  # each message once: under its flag, else here
         "charts": views.charts_of(c, digest),
     }
 
@@ -172,15 +196,16 @@ def _client_ids(service: Service, external_ids: list[str]) -> dict[str, int]:
 
 def _marks(
     service: Service, group: str, meeting: Meeting, now: datetime, ids: list[int]
-) -> dict[int, str]:
-    """Each client's mark at this meeting (client id -> status)."""
+) -> tuple[dict[int, str], dict[int, list[attendance.AttendanceEntry]]]:
+    """Each client's saved mark at this meeting (client id -> status), and each client's
+    history as of now (this meeting included once it has started)."""
     history = attendance.history(service.db, service.settings, group=group, now=now, client_ids=ids)
     out = {}
     for client_id, entries in history.items():
         for e in entries:
-            if e.date == meeting.day:
+            if e.date == meeting.day and e.status != attendance.UNMARKED:
                 out[client_id] = e.status
-    return out
+    return out, history
 
 
 def _neighbour(service: Service, group: str, meeting: Meeting, step: int) -> date | None:
@@ -200,6 +225,7 @@ def _neighbour(service: Service, group: str, meeting: Meeting, step: int) -> dat
 def mark_attendance(
     group: str, request: Request, access: GroupAccess, staff: CurrentStaff, form: CsrfForm
 ) -> Response:
+    """One person's mark (the original form; scripts and old pages still post here)."""
     service = get_service(request)
     now = now_of(request)
     day = _parse_day(form.get("date")) or now.astimezone(service.settings.timezone).date()
@@ -221,6 +247,39 @@ def mark_attendance(
         raise HTTPException(400, str(exc)) from None
     query = urlencode({"date": day.isoformat(), "done": f"attendance:{ext}"})
     return RedirectResponse(f"/groups/{quote(group)}?{query}#client-{quote(ext)}", 303)
+
+
+STATUS_FIELD = "status-"  # the whole-group form: one radio group per client, status-<external id>
+
+
+@router.post("/groups/{group}/attendance/all")
+def mark_group_attendance(
+    group: str, request: Request, access: GroupAccess, staff: CurrentStaff, form: CsrfForm
+) -> Response:
+    """The whole group's marks in one save: all recorded, or none and the form comes back as
+    it was posted with the one line that says why, beside the save button."""
+    service = get_service(request)
+    now = now_of(request)
+    day = _parse_day(form.get("date")) or now.astimezone(service.settings.timezone).date()
+    chosen = {
+        k.removeprefix(STATUS_FIELD): v for k, v in form.items() if k.startswith(STATUS_FIELD)
+    }
+    try:
+        attendance.mark_group(
+            service.db,
+            group=group,
+            day=day,
+            marks=chosen,
+            now=now,
+            staff_id=staff.staff_id,
+            source="web",
+            settings=service.settings,
+            address=address_of(request),
+        )
+    except attendance.AttendanceError as exc:
+        return _group_response(request, group, day, chosen=chosen, error=str(exc))
+    query = urlencode({"date": day.isoformat(), "done": "attendance:all"})
+    return RedirectResponse(f"/groups/{quote(group)}?{query}#attendance-save", 303)
 
 
 # --- the client page ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from notifier.core.models import Attendance
 from notifier.core.output import dumps
 from notifier.core.settings import Settings
-from notifier.followup.attendance import AttendanceError, history, mark
+from notifier.followup.attendance import AttendanceError, history, mark, mark_group
 from notifier.followup.render import as_dict
 from notifier.retention import purge
 from notifier.roster.appointments import cancel
@@ -246,3 +246,79 @@ def test_report_is_removed_after_retention(
     assert not Path(written).exists() and other.read_text() == "keep"
     assert purge(svc.db, svc.settings, MON_START + timedelta(days=31)).report_pages == 0
     svc.close()
+
+
+# --- the whole group at once ------------------------------------------------------------------
+def audit_changes(svc: Service) -> list[str]:
+    from notifier.core.models import AuditEvent
+
+    with svc.db.read() as s:
+        return [
+            e.detail or ""
+            for e in s.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == "attendance_change")
+                .order_by(AuditEvent.id)
+            )
+        ]
+
+
+def test_attendance_mark_group_records_everyone_in_one_save(service: Service) -> None:
+    now = MON_START + timedelta(minutes=30)
+    done = mark_group(
+        service.db, group="evening", day=MON, marks={"C1": "attended", "C2": "late"}, now=now,
+        settings=service.settings, source="web",
+    )  # fmt: skip
+    assert [(m.external_id, m.status, m.previous) for m in done] == [
+        ("C1", "attended", None),
+        ("C2", "late", None),
+    ]
+    assert sorted(m.status for m in marks(service)) == ["attended", "late"]
+    assert audit_changes(service) == ["2026-11-30: unmarked -> attended",
+                                      "2026-11-30: unmarked -> late"]  # fmt: skip
+
+
+def test_attendance_mark_group_again_changes_only_what_changed(service: Service) -> None:
+    """One answer per person per meeting: saving the form again corrects a mark (audited)
+    and leaves the others as they were, with no audit row for what did not change."""
+    now = MON_START + timedelta(minutes=30)
+    first = {"C1": "attended", "C2": "late"}
+    mark_group(service.db, group="evening", day=MON, marks=first, now=now,
+               settings=service.settings)  # fmt: skip
+    done = mark_group(
+        service.db, group="evening", day=MON, marks={"C1": "attended", "C2": "absent"},
+        now=now + timedelta(minutes=5), settings=service.settings,
+    )  # fmt: skip
+    assert [(m.external_id, m.status, m.previous) for m in done] == [
+        ("C1", "attended", "attended"),
+        ("C2", "absent", "late"),
+    ]
+    assert len(marks(service)) == 2
+    assert audit_changes(service)[-1] == "2026-11-30: late -> absent"
+    assert len(audit_changes(service)) == 3
+
+
+@pytest.mark.parametrize(
+    ("given", "error"),
+    [
+        ({"C1": "attended", "C2": "sleeping"}, "status: expected"),
+        ({"C1": "attended", "M1": "late"}, "no client 'M1' in group 'evening'"),
+        ({"C1": "attended", "C9": "late"}, "no client 'C9' in group 'evening'"),
+        ({}, "no one to mark"),
+    ],
+)
+def test_attendance_mark_group_with_one_bad_entry_changes_nothing(
+    service: Service, given: dict[str, str], error: str
+) -> None:
+    with pytest.raises(AttendanceError, match=error) as raised:
+        mark_group(service.db, group="evening", day=MON, marks=given,
+                   now=MON_START + timedelta(minutes=30), settings=service.settings)  # fmt: skip
+    assert "\n" not in str(raised.value)
+    assert marks(service) == [] and audit_changes(service) == []
+
+
+def test_attendance_mark_group_before_the_meeting_is_refused(service: Service) -> None:
+    with pytest.raises(AttendanceError, match="once the meeting has started"):
+        mark_group(service.db, group="evening", day=MON, marks={"C1": "attended"},
+                   now=MON_START - timedelta(minutes=1), settings=service.settings)  # fmt: skip
+    assert marks(service) == []

@@ -56,8 +56,9 @@ def build(settings: Settings) -> Digest:
 
 
 def test_followup_flag_names_most_urgent_first() -> None:
-    assert FLAGS == ("crisis", "concern", "use", "callback", "help", "high_craving", "low_score",
-                     "missed_twice", "declined", "no_reply", "opted_out", "confirmed")  # fmt: skip
+    assert FLAGS == ("crisis", "concern", "use", "callback", "help", "high_craving", "high_score",
+                     "low_score", "missed_twice", "declined", "no_reply", "opted_out",
+                     "confirmed")  # fmt: skip
 
 
 def test_followup_orders_crisis_concern_use_callback_help_then_scores(
