@@ -171,3 +171,29 @@ def test_only_the_twilio_slice_imports_the_twilio_sdk() -> None:
                 f"{path.relative_to(PACKAGE)}: {n}" for n in names if n.split(".")[0] == "twilio"
             ]
     assert outside == []
+
+
+# Sizes a reader can hold in mind: a function that needs a scroll bar is two (issue "One home
+# for each rule"), and a module past 500 lines holds more than one purpose.
+MAX_FUNCTION_LINES = 100
+MAX_MODULE_LINES = 500
+TOP_LEVEL = {"__init__", "__main__", "service", "runner", "demo", "retention"}
+
+
+def test_no_function_over_100_lines_and_no_module_over_500() -> None:
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text()
+        where = path.relative_to(PACKAGE)
+        if text.count("\n") > MAX_MODULE_LINES:
+            too_long.append(f"{where}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{where}:{node.lineno} {node.name}: {length} lines")
+    assert too_long == []
+
+
+def test_at_most_six_modules_at_the_top_of_the_package() -> None:
+    assert {p.stem for p in PACKAGE.glob("*.py")} <= TOP_LEVEL
