@@ -15,10 +15,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from notifier.core.db import Database
-from notifier.core.models import CHECKIN, DELIVERED, REMINDER, SENT, Client, Message, Reply
+from notifier.core.models import (
+    CHECKIN,
+    DELIVERED,
+    FAILED,
+    REMINDER,
+    SENT,
+    UNDELIVERED,
+    Client,
+    Message,
+    Reply,
+)
 from notifier.core.phases import phase_on
 from notifier.core.program import ClientPhase
 from notifier.core.settings import Settings
@@ -172,12 +182,18 @@ class ReplyRow:
     signals: tuple[str, ...] = ()
 
 
+# A text the provider could not deliver: it counts for nothing sent, and if it is the latest,
+# the client is flagged unreachable.
+NOT_ARRIVED = (UNDELIVERED, FAILED)
+
+
 @dataclass(frozen=True)
 class SentRow:
     client_id: int
     kind: str
-    sent_at: datetime
+    sent_at: datetime  # or, for a text that never arrived, when that was known
     message_id: int
+    status: str = SENT
 
 
 @dataclass(frozen=True)
@@ -251,7 +267,8 @@ def _client(
 ) -> ClientDigest:
     current = [r for r in mine if w.window_start <= r.received_at < w.cutoff]
     previous = [r for r in mine if w.previous_start <= r.received_at < w.window_start]
-    checkins = [m for m in sent if m.kind == CHECKIN and w.window_start <= m.sent_at < w.cutoff]
+    arrived = [m for m in sent if m.status not in NOT_ARRIVED]
+    checkins = [m for m in arrived if m.kind == CHECKIN and w.window_start <= m.sent_at < w.cutoff]
     answered_ids = {r.in_reply_to for r in current if r.category == "checkin_answer"}
     answered = len(answered_ids & {m.message_id for m in checkins})
     scores = _scores(current, previous, w.settings)
@@ -285,6 +302,8 @@ def _client(
         found.add("no_reply")
     if c.opted_out_at is not None:
         found.add("opted_out")
+    elif _unreachable(sent, w):
+        found.add("unreachable")
     flags = [f for f in FLAGS if f in found]
     return ClientDigest(
         external_id=c.external_id,
@@ -316,6 +335,14 @@ def _client(
         },
         phase=c.phase,
     )
+
+
+def _unreachable(sent: list[SentRow], w: _Window) -> bool:
+    """The latest text of the window did not arrive (undelivered or failed at the provider):
+    the number may be gone, and the client is hearing nothing from the program."""
+    window = [m for m in sent if w.window_start <= m.sent_at < w.cutoff]
+    latest = max(window, key=lambda m: m.sent_at, default=None)
+    return latest is not None and latest.status in NOT_ARRIVED
 
 
 def _flag_replies(current: list[ReplyRow], settings: Settings) -> dict[str, ReplyRow]:
@@ -420,13 +447,13 @@ def build_digest(db: Database, settings: Settings, group: str, now: datetime) ->
             )
         ]
         sent = [
-            SentRow(m.client_id or 0, m.kind, m.sent_at or m.due_at, m.id)
+            SentRow(m.client_id or 0, m.kind, m.sent_at or m.status_at or m.due_at, m.id, m.status)
             for m in s.scalars(
                 select(Message).where(
                     Message.client_id.in_(ids),
                     Message.kind.in_((CHECKIN, REMINDER)),
-                    Message.status.in_((SENT, DELIVERED)),
-                    Message.sent_at >= window_start,
+                    Message.status.in_((SENT, DELIVERED, *NOT_ARRIVED)),
+                    or_(Message.sent_at >= window_start, Message.status_at >= window_start),
                 )
             )
         ]

@@ -11,12 +11,21 @@ import re
 from notifier.core.settings import Settings
 from notifier.inbound.concerning import excess, low_is_bad
 
-# Every flag, most urgent first; a client ranks by their most urgent flag (see RANK).
+# Every flag, most urgent first; a client ranks by their most urgent flag (see RANK). The
+# kinds a clinic acts on at once (docs/kinds.md) come right after crisis and concern: a body
+# in danger, someone else in danger, the client unsafe at home.
 FLAGS = (
     "crisis",
     "concern",
+    "medical",
+    "violence",
+    "safety",
     "use",
     "callback",
+    "medication",
+    "naloxone",
+    "pregnancy",
+    "life_event",
     "help",
     "high_craving",
     "high_score",
@@ -24,6 +33,8 @@ FLAGS = (
     "missed_twice",
     "declined",
     "no_reply",
+    "unreachable",
+    "wrong_number",
     "opted_out",
     "confirmed",
 )
@@ -35,8 +46,15 @@ RANK = {f: i for i, f in enumerate(FLAGS)} | {f: FLAGS.index("high_craving") for
 FLAG_TEXT = {
     "crisis": "CRISIS",
     "concern": "concern",
+    "medical": "MEDICAL",
+    "violence": "may harm someone",
+    "safety": "unsafe at home",
     "use": "mentions use",
     "callback": "asked for a call",
+    "medication": "medication interrupted",
+    "naloxone": "needs naloxone",
+    "pregnancy": "pregnancy",
+    "life_event": "life event",
     "help": "asked for help",
     "high_craving": "high cravings",
     "high_score": "high score",
@@ -44,10 +62,26 @@ FLAG_TEXT = {
     "missed_twice": "missed twice",
     "declined": "can't attend",
     "no_reply": "no reply",
+    "unreachable": "texts not arriving",
+    "wrong_number": "wrong number",
     "opted_out": "opted out",
     "confirmed": "confirmed",
 }
-SIGNAL_FLAGS = ("crisis", "concern", "use", "callback")
+# Every signal a reply can carry is a flag of the same name.
+SIGNAL_FLAGS = (
+    "crisis",
+    "concern",
+    "medical",
+    "violence",
+    "safety",
+    "use",
+    "callback",
+    "medication",
+    "naloxone",
+    "pregnancy",
+    "life_event",
+    "wrong_number",
+)
 # The check-in labels that ask about cravings (NOTIFIER_CHECKIN_QUESTIONS names them).
 CRAVING_LABELS = frozenset({"cravings", "craving", "cravings_today"})
 

@@ -229,8 +229,8 @@ def _title(d: Digest, tz: ZoneInfo) -> str:
     where = f" @ {d.location}" if d.location else ""
     since = d.window_start.astimezone(tz)
     return (
-        f"Follow-up for {d.group}: {start:%a %d %b %Y %H:%M}{where} "
-        f"(replies since {since:%a %d %b %H:%M})"
+        f"Follow-up for {d.group}: {start:%a %d %b %Y %H:%M %Z}{where} "
+        f"(replies since {since:%a %d %b %H:%M %Z})"
     )
 
 
@@ -411,9 +411,9 @@ def page(d: Digest, tz: ZoneInfo) -> str:
     )
     rows_html = "".join(_row_html(d, c, tz, colors) for c in d.clients)
     empty = '<tr><td colspan="8">No active clients in this group.</td></tr>'
-    when = f"{d.session_start.astimezone(tz):%A %d %B %Y, %H:%M}"
+    when = f"{d.session_start.astimezone(tz):%A %d %B %Y, %H:%M %Z}"
     where = f" @ {e(d.location)}" if d.location else ""
-    since = f"{d.window_start.astimezone(tz):%a %d %b %H:%M}"
+    since = f"{d.window_start.astimezone(tz):%a %d %b %H:%M %Z}"
     generated = f"{d.generated_at.astimezone(tz):%a %d %b %H:%M %Z}"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -10,7 +10,15 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from notifier.core.settings import Settings
-from notifier.followup.digest import FLAG_TEXT, FLAGS, ClientRow, Digest, ReplyRow, digest_from_rows
+from notifier.followup.digest import (
+    FLAG_TEXT,
+    FLAGS,
+    ClientRow,
+    Digest,
+    ReplyRow,
+    SentRow,
+    digest_from_rows,
+)
 from notifier.followup.render import as_dict, csv_text, page, table
 
 NY = ZoneInfo("America/New_York")
@@ -56,9 +64,69 @@ def build(settings: Settings) -> Digest:
 
 
 def test_followup_flag_names_most_urgent_first() -> None:
-    assert FLAGS == ("crisis", "concern", "use", "callback", "help", "high_craving", "high_score",
-                     "low_score", "missed_twice", "declined", "no_reply", "opted_out",
-                     "confirmed")  # fmt: skip
+    # DESIGN.md's list for `followup --format json`, in its order: the kinds a clinic acts on
+    # at once (docs/kinds.md) rank right after crisis and concern.
+    assert FLAGS == ("crisis", "concern", "medical", "violence", "safety", "use", "callback",
+                     "medication", "naloxone", "pregnancy", "life_event", "help", "high_craving",
+                     "high_score", "low_score", "missed_twice", "declined", "no_reply",
+                     "unreachable", "wrong_number", "opted_out", "confirmed")  # fmt: skip
+
+
+def test_every_kind_of_message_raises_its_flag_with_the_reply_that_raised_it(
+    make_settings: Callable[..., Settings],
+) -> None:
+    kinds = ["medical", "violence", "safety", "medication", "naloxone", "pregnancy",
+             "life_event", "wrong_number"]  # fmt: skip
+    clients = [ClientRow(i, f"K{i}", f"N{i}", None) for i in range(1, len(kinds) + 1)]
+    replies = [reply(i, 5, "free_text", f"words {k}", k) for i, k in enumerate(kinds, 1)]
+    d = digest_from_rows(
+        group="evening",
+        session=(7, START, START + timedelta(hours=3), "Suite 200"),
+        window_start=WINDOW,
+        previous_start=WINDOW - timedelta(days=2),
+        now=NOW,
+        clients=clients,
+        replies=replies,
+        sent=[],
+        settings=make_settings(),
+    )
+    by_id = {c.external_id: c for c in d.clients}
+    for i, k in enumerate(kinds, 1):
+        c = by_id[f"K{i}"]
+        assert c.flags == [k]
+        assert c.flag_replies[k].body == f"words {k}"
+        assert k in FLAG_TEXT
+    # Most urgent first: a body in danger before someone else's danger, before a lost number.
+    assert [c.flags[0] for c in d.clients][:3] == ["medical", "violence", "safety"]
+    assert d.clients[-1].flags == ["wrong_number"]
+    assert as_dict(d)["clients"][0]["flags"] == ["medical"]
+
+
+def test_a_client_whose_texts_stopped_arriving_is_unreachable(
+    make_settings: Callable[..., Settings],
+) -> None:
+    clients = [ClientRow(1, "U1", "Una", None), ClientRow(2, "U2", "Ugo", None)]
+    sent = [
+        SentRow(1, "checkin", START - timedelta(hours=30), 11),
+        SentRow(1, "checkin", START - timedelta(hours=6), 12, status="undelivered"),
+        SentRow(2, "checkin", START - timedelta(hours=30), 21, status="failed"),
+        SentRow(2, "checkin", START - timedelta(hours=6), 22),  # a later text arrived
+    ]
+    d = digest_from_rows(
+        group="evening",
+        session=(7, START, START + timedelta(hours=3), "Suite 200"),
+        window_start=WINDOW,
+        previous_start=WINDOW - timedelta(days=2),
+        now=NOW,
+        clients=clients,
+        replies=[],
+        sent=sent,
+        settings=make_settings(),
+    )
+    by_id = {c.external_id: c for c in d.clients}
+    assert "unreachable" in by_id["U1"].flags
+    assert "unreachable" not in by_id["U2"].flags
+    assert by_id["U1"].checkins_sent == 1  # a text that never arrived is not a check-in sent
 
 
 def test_followup_orders_crisis_concern_use_callback_help_then_scores(

@@ -116,7 +116,7 @@ def test_followup_json_shape(make_settings: Callable[..., Settings]) -> None:
 def test_followup_renderers(make_settings: Callable[..., Settings]) -> None:
     d = build(make_settings())
     text = table(d, NY)  # type: ignore[arg-type]
-    assert text.splitlines()[0].startswith("Follow-up for evening: Wed 02 Dec 2026 18:00")
+    assert text.splitlines()[0].startswith("Follow-up for evening: Wed 02 Dec 2026 18:00 EST")
     assert "crisis" in text.splitlines()[2]
     csv = csv_text(d, NY)  # type: ignore[arg-type]
     assert csv.splitlines()[0].startswith("group,session_start,external_id,first_name,flags")
