@@ -9,8 +9,9 @@ process (accepting at once), two on-call numbers. A load generator in this proce
 ``--clients`` roster clients, every request built and signed before the clock starts; one in
 ``--crisis-every`` is a crisis message (English and Spanish, urgent and not) from a client of
 its own. For each crisis request: the time from writing the request to the moment the 988/911
-reply (outbox label ``crisis``) was accepted by the transport (its ``sent_at``, the service's
-clock right after the transport took it; same machine, same clock). Loopback only.
+reply (outbox label ``crisis``, ``crisis_urgent`` or ``overdose``) was accepted by the
+transport (its ``sent_at``, the service's clock right after the transport took it; same
+machine, same clock). Loopback only.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ CRISIS = [
     ("no esta respirando, se paso con la droga", True),
 ]
 ONCALL = "+13125550198,+13125550199"
+# The first reply to a crisis message: 988 first, or 911 first when life is in danger now
+# (an overdose has its own words).
+CRISIS_LABELS = ("crisis", "crisis_urgent", "overdose")
 
 
 def build(total: int, clients: int, crisis_every: int) -> tuple[list[bytes], dict[int, str]]:
@@ -85,7 +89,7 @@ def build(total: int, clients: int, crisis_every: int) -> tuple[list[bytes], dic
 
 def _answered(url: str, sids: set[str]) -> tuple[dict[str, datetime], int]:
     """Crisis replies accepted by the transport (by MessageSid), and all replies recorded."""
-    from notifier.core.models import MESSAGES, REPLIES
+    from notifier.core.models import MESSAGES, REPLIES, REPLY
 
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -98,7 +102,9 @@ def _answered(url: str, sids: set[str]) -> tuple[dict[str, datetime], int]:
         recorded = len(conn.execute(select(REPLIES.c.id)).all())
         sent = conn.execute(
             select(MESSAGES.c.dedupe_key, MESSAGES.c.sent_at).where(
-                MESSAGES.c.label == "crisis", MESSAGES.c.sent_at.is_not(None)
+                MESSAGES.c.kind == REPLY,
+                MESSAGES.c.label.in_(CRISIS_LABELS),
+                MESSAGES.c.sent_at.is_not(None),
             )
         ).all()
     engine.dispose()

@@ -20,6 +20,7 @@ import threading
 import time as _time
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -188,9 +189,18 @@ class Dispatcher:
             log.info("expired stale messages", extra={"event": "expire", "count": count})
         return count
 
-    def claim(self, now: datetime, limit: int, *, only_unknown: bool = False) -> list[int]:
+    def claim(
+        self,
+        now: datetime,
+        limit: int,
+        *,
+        only_unknown: bool = False,
+        kinds: Sequence[str] | None = None,
+    ) -> list[int]:
         """Lease up to ``limit`` due rows to this worker (see Outbox.claim); their ids."""
-        return self.outbox.claim(now, limit, self.settings.claim_lease, only_unknown=only_unknown)
+        return self.outbox.claim(
+            now, limit, self.settings.claim_lease, only_unknown=only_unknown, kinds=kinds
+        )
 
     def _load(self, ids: list[int], sink: Recorder | None = None) -> list[_Row]:
         """The claimed rows with what sending needs; planned rows get their words now."""
@@ -201,8 +211,14 @@ class Dispatcher:
         ]
 
     # ----------------------------------------------------------------------------------------
-    def run_once(self, now: datetime | None = None, limit: int | None = None) -> DispatchResult:
-        """Expire, claim one batch and send it. Returns what happened."""
+    def run_once(
+        self,
+        now: datetime | None = None,
+        limit: int | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> DispatchResult:
+        """Claim one batch (of ``kinds`` only, when given) and send it. Returns what
+        happened."""
         now = now or self.clock()
         started = self.clock()
         result = DispatchResult()
@@ -210,7 +226,7 @@ class Dispatcher:
             return result
         # Stale rows are never claimed (the claim checks not_after); marking them `expired`
         # is the expire job's, and drain()'s, business.
-        ids = self.claim(now, limit or self.settings.dispatch_batch)
+        ids = self.claim(now, limit or self.settings.dispatch_batch, kinds=kinds)
         result.claimed = len(ids)
         if not ids:
             return result
@@ -226,7 +242,7 @@ class Dispatcher:
                 recorder.flush()
             return result
         try:
-            self._send_pooled(claimed, recorder, now, started, result)
+            self._send_pooled(claimed, recorder, now, started, result, kinds)
         finally:
             recorder.flush()
         if result.claimed:
@@ -243,6 +259,7 @@ class Dispatcher:
         now: datetime,
         started: datetime,
         result: DispatchResult,
+        kinds: Sequence[str] | None = None,
     ) -> None:
         """Send on the thread pool, writing outcomes as they come in. Keeps the send threads
         busy: when fewer sends are in flight than threads, claims more now rather than wait
@@ -261,7 +278,8 @@ class Dispatcher:
                 and refills < MAX_REFILLS
                 and not self.stopping.is_set()
             ):
-                more = self.claim(now + (self.clock() - started), self.settings.dispatch_batch)
+                at = now + (self.clock() - started)
+                more = self.claim(at, self.settings.dispatch_batch, kinds=kinds)
                 refills += 1
                 if not more:
                     refills = MAX_REFILLS  # nothing more is due: finish this round
@@ -291,12 +309,18 @@ class Dispatcher:
                 )
         return settled
 
-    def drain(self, now: datetime | None = None, max_batches: int = 10_000) -> DispatchResult:
-        """Run batches until nothing due is left (or we are asked to stop)."""
+    def drain(
+        self,
+        now: datetime | None = None,
+        max_batches: int = 10_000,
+        kinds: Sequence[str] | None = None,
+    ) -> DispatchResult:
+        """Run batches until nothing due (of ``kinds``, when given) is left (or we are asked
+        to stop)."""
         total = DispatchResult()
         total.expired = self.expire(now)
         for _ in range(max_batches):
-            step = self.run_once(now)
+            step = self.run_once(now, kinds=kinds)
             total.claimed += step.claimed
             total.expired += step.expired
             total.outcomes.update(step.outcomes)

@@ -429,3 +429,23 @@ def test_sent_rows_record_sid_and_time(
     with database.session() as sess:
         assert sess.scalar(select(Message.claimed_by).where(Message.id == mid)) == "w1"
     d.stop()
+
+
+def test_a_drain_of_some_kinds_sends_them_ahead_of_earlier_planned_texts(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """Answers to replies do not queue behind a noon's check-ins: a drain of the answer kinds
+    sends the reply due after them and leaves the check-ins to the dispatch job."""
+    s = make_settings()
+    cid = add_client(database, "C1", now=NOON).id
+    backlog = [put(database, cid, due=NOON - timedelta(minutes=5)) for _ in range(3)]
+    answer = put(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call or text 988")
+    fake = FakeTransport()
+    d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
+    result = d.drain(kinds=(REPLY,))
+    assert result.claimed == 1 and [x.body for x in fake.accepted] == ["Call or text 988"]
+    assert get(database, answer).status == SENT
+    assert {get(database, mid).status for mid in backlog} == {PENDING}
+    d.drain()  # the dispatch job's drain still sends everything due
+    assert {get(database, mid).status for mid in backlog} == {SENT}
+    d.stop()
