@@ -263,7 +263,7 @@ class Service:
         staff), not the planned texts: at a noon whose check-ins wait for the provider's cap,
         a 988/911 reply goes next instead of behind them, and the inbox worker does not spend
         the backlog's minutes sending check-ins (the dispatch job's work)."""
-        return self.dispatcher.drain(now, kinds=ANSWER_KINDS)
+        return self.dispatcher.drain(now, kinds=ANSWER_KINDS, expire=False)
 
     def status_callback(self, sid: str, report: StatusReport) -> str:
         now = self.clock()

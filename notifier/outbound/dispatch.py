@@ -314,11 +314,13 @@ class Dispatcher:
         now: datetime | None = None,
         max_batches: int = 10_000,
         kinds: Sequence[str] | None = None,
+        expire: bool = True,
     ) -> DispatchResult:
         """Run batches until nothing due (of ``kinds``, when given) is left (or we are asked
-        to stop)."""
+        to stop). ``expire=False`` leaves marking stale rows to the expire job (a claim never
+        takes them): that scan reads every pending row, 0.2 s with a noon's 100,000."""
         total = DispatchResult()
-        total.expired = self.expire(now)
+        total.expired = self.expire(now) if expire else 0
         for _ in range(max_batches):
             step = self.run_once(now, kinds=kinds)
             total.claimed += step.claimed

@@ -440,12 +440,15 @@ def test_a_drain_of_some_kinds_sends_them_ahead_of_earlier_planned_texts(
     cid = add_client(database, "C1", now=NOON).id
     backlog = [put(database, cid, due=NOON - timedelta(minutes=5)) for _ in range(3)]
     answer = put(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call or text 988")
+    stale = put(database, cid, due=NOON - timedelta(hours=5), not_after=NOON - timedelta(hours=1))
     fake = FakeTransport()
     d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
-    result = d.drain(kinds=(REPLY,))
+    result = d.drain(kinds=(REPLY,), expire=False)
     assert result.claimed == 1 and [x.body for x in fake.accepted] == ["Call or text 988"]
     assert get(database, answer).status == SENT
     assert {get(database, mid).status for mid in backlog} == {PENDING}
-    d.drain()  # the dispatch job's drain still sends everything due
+    assert get(database, stale).status == PENDING  # never claimed; the expire job's to mark
+    d.drain()  # the dispatch job's drain still sends everything due, and expires
     assert {get(database, mid).status for mid in backlog} == {SENT}
+    assert get(database, stale).status == EXPIRED
     d.stop()
