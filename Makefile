@@ -95,9 +95,11 @@ test-clock-ahead: $(STAMP) $(PRISM) $(AXE) browser-deps
 	DONT_FAKE_MONOTONIC=1 PYTHONPATH=$(CURDIR)/tests/clock_ahead faketime -f "+365d" \
 	  $(MAKE) --no-print-directory test
 
-# Every benchmark beside its baseline (docs/benchmarks.md), about 25 minutes on 2 cores.
+# Every benchmark beside its baseline (docs/benchmarks.md), about 30 minutes on 2 cores (with a
+# small noon: 5,000 clients, 3,000 replies in a minute, two replicas on PostgreSQL).
 # `make bench BENCH_FLAGS=--state-scale` adds the long runs at state scale (the planner at
-# 1,000,000 clients, a statewide noon on two replicas): about 90 minutes more.
+# 1,000,000 clients; the noon at 100,000 clients and 30,000 replies over ten minutes, about 35
+# minutes of its own): about 80 minutes more.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_FLAGS)
 

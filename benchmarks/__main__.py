@@ -1,6 +1,6 @@
-"""`python -m benchmarks [--only B1,B2,B3,B4,B5,B6] [--quick] [--markdown FILE]`: every benchmark
-beside its baseline, in one run, with the ratio. Absolute numbers vary with the machine and
-its load; ratios measured in the same run hold."""
+"""`python -m benchmarks [--only B1,B2,B3,B4,B5,B6,CLI,NOON] [--quick] [--state-scale]
+[--markdown FILE]`: every benchmark beside its baseline, in one run, with the ratio. Absolute
+numbers vary with the machine and its load; ratios measured in the same run hold."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import ROOT, child, drop, machine, met, scratch, table
+from benchmarks.figures import FIGURES
 
 
 def _b1_size(backend: str, clients: int) -> dict[str, Any]:
@@ -178,10 +179,25 @@ def cli(quick: bool, big: bool = False) -> str:
     return table(cs.title(clients, groups, "sqlite"), cs.HEADER, cs.rows(r["results"]))
 
 
-BENCHMARKS = {"B1": b1, "B2": b2, "B3": b3, "B4": b4, "B5": b5, "B6": b6, "CLI": cli}
-SIZES = """Expected durations on a 2-core machine: the default run about 25 minutes (B1's
-100,000-client plans and the CLI run about 10 of them); --state-scale adds B1 at 1,000,000
-clients on SQLite and PostgreSQL (about 40 minutes, 10 GB of disk)."""
+def noon(quick: bool, big: bool = False) -> str:
+    from benchmarks import noon as nm
+
+    if big:  # the issue's size: about 35 minutes
+        args = ["--figure", str(FIGURES / "noon_backlog.png")]
+    else:  # the same path at a twentieth of the roster: about 3 minutes
+        args = ["--clients", "5000", "--replies", "3000", "--minutes", "1",
+                "--figure", str(FIGURES / "noon_backlog_small.png")]  # fmt: skip
+    r = child("benchmarks.noon", *args, timeout=7200)
+    return table(nm.title(r), ["figure", "measured", "target"], nm.rows(r))
+
+
+BENCHMARKS = {"B1": b1, "B2": b2, "B3": b3, "B4": b4, "B5": b5, "B6": b6, "CLI": cli,
+              "NOON": noon}  # fmt: skip
+SIZES = """Expected durations on a 2-core machine: the default run about 30 minutes (B1's
+100,000-client plans and the CLI run about 10 of them, a small noon 3); --state-scale adds B1
+at 1,000,000 clients on SQLite and PostgreSQL (about 40 minutes, 10 GB of disk) and runs the
+noon at its full size, 100,000 clients and 30,000 replies on two replicas (about 35 minutes
+instead of 3)."""
 
 
 def main() -> int:

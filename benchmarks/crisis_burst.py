@@ -9,8 +9,9 @@ process (accepting at once), two on-call numbers. A load generator in this proce
 ``--clients`` roster clients, every request built and signed before the clock starts; one in
 ``--crisis-every`` is a crisis message (English and Spanish, urgent and not) from a client of
 its own. For each crisis request: the time from writing the request to the moment the 988/911
-reply (outbox label ``crisis``) was accepted by the transport (its ``sent_at``, the service's
-clock right after the transport took it; same machine, same clock). Loopback only.
+reply (the first risk reply to it: label ``crisis``, ``crisis_urgent``, ``medical``, ...) was
+accepted by the transport (its ``sent_at``, the service's clock right after the transport took
+it; same machine, same clock). Loopback only.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sqlalchemy import create_engine, select
 from benchmarks.b4_inbound import _wait
 from benchmarks.common import KEY, drop, machine, peak_rss_of, scratch, table
 from benchmarks.loadgen import form_request, paced
+from notifier.core.models import RISK_REPLY_LABELS
 
 TARGET_S = 2.0
 CONNECTIONS = 32
@@ -49,6 +51,9 @@ CRISIS = [
     ("no esta respirando, se paso con la droga", True),
 ]
 ONCALL = "+13125550198,+13125550199"
+# The answer to a crisis message: 988 first, or 911 first when life is in danger now (an
+# overdose, someone not breathing, violence and safety at home have words of their own).
+CRISIS_LABELS = tuple(sorted(RISK_REPLY_LABELS - {"concern", "followup"}))
 
 
 def build(total: int, clients: int, crisis_every: int) -> tuple[list[bytes], dict[int, str]]:
@@ -85,7 +90,7 @@ def build(total: int, clients: int, crisis_every: int) -> tuple[list[bytes], dic
 
 def _answered(url: str, sids: set[str]) -> tuple[dict[str, datetime], int]:
     """Crisis replies accepted by the transport (by MessageSid), and all replies recorded."""
-    from notifier.core.models import MESSAGES, REPLIES
+    from notifier.core.models import MESSAGES, REPLIES, REPLY
 
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -98,15 +103,19 @@ def _answered(url: str, sids: set[str]) -> tuple[dict[str, datetime], int]:
         recorded = len(conn.execute(select(REPLIES.c.id)).all())
         sent = conn.execute(
             select(MESSAGES.c.dedupe_key, MESSAGES.c.sent_at).where(
-                MESSAGES.c.label == "crisis", MESSAGES.c.sent_at.is_not(None)
+                MESSAGES.c.kind == REPLY,
+                MESSAGES.c.label.in_(CRISIS_LABELS),
+                MESSAGES.c.sent_at.is_not(None),
             )
         ).all()
     engine.dispose()
-    out = {}
+    out: dict[str, datetime] = {}
     for key, at in sent:
-        sid = replies.get(int(str(key).split(":", 1)[1]))
-        if sid is not None:
-            out[sid] = at
+        # The reply's id is one part of the dedupe key ("crisis:123"); the first text sent.
+        for part in str(key).split(":"):
+            sid = replies.get(int(part)) if part.isdigit() else None
+            if sid is not None and (sid not in out or at < out[sid]):
+                out[sid] = at
     return out, recorded
 
 

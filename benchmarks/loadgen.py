@@ -167,3 +167,49 @@ def paced(
 
     asyncio.run(main())
     return sorted(out, key=lambda s: s.index)
+
+
+def scheduled(
+    targets: Sequence[tuple[str, int]],
+    requests: Sequence[bytes],
+    offsets: Sequence[float],
+    connections: int,
+    start_wall: float | None = None,
+) -> list[Sent]:
+    """Send request n at ``offsets[n]`` seconds after the start (an open loop, as ``paced``),
+    over ``connections`` keep-alive connections spread evenly over ``targets`` (replicas behind
+    a load balancer: each request takes whichever connection is free first). ``start_wall``
+    (time.time()) fixes the start; by default it is now."""
+    out: list[Sent] = []
+
+    async def one(
+        n: int, conn: tuple[asyncio.StreamReader, asyncio.StreamWriter], free: asyncio.Queue[Any]
+    ) -> None:
+        started = time.perf_counter()
+        wall = time.time()
+        try:
+            status = await _exchange(conn[0], conn[1], requests[n])
+        except (OSError, IndexError, ValueError, asyncio.IncompleteReadError):
+            status = 0  # the connection broke: counted, and replaced
+            conn = await asyncio.open_connection(*targets[n % len(targets)])
+        out.append(Sent(n, wall, time.perf_counter() - started, status))
+        free.put_nowait(conn)
+
+    async def main() -> None:
+        free: asyncio.Queue[Any] = asyncio.Queue()
+        for k in range(connections):
+            free.put_nowait(await asyncio.open_connection(*targets[k % len(targets)]))
+        tasks = []
+        begin = time.perf_counter() + ((start_wall - time.time()) if start_wall else 0.0)
+        for n in range(len(requests)):
+            delay = begin + offsets[n] - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            conn = await free.get()
+            tasks.append(asyncio.create_task(one(n, conn, free)))
+        await asyncio.gather(*tasks)
+        while not free.empty():
+            free.get_nowait()[1].close()
+
+    asyncio.run(main())
+    return sorted(out, key=lambda s: s.index)

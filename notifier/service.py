@@ -22,6 +22,7 @@ from notifier.core import state
 from notifier.core.clock import Clock, utcnow
 from notifier.core.keys import open_database
 from notifier.core.metrics import Metrics
+from notifier.core.models import ALERT, CALL, REPLY
 from notifier.core.settings import Settings
 from notifier.followup import reports
 from notifier.followup.digest import Digest, build_digest
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 ESCALATE_INTERVAL = timedelta(minutes=1)
 INBOX_BATCH = 50  # deliveries claimed, and recorded in one transaction, at a time
+# What handling a reply queues (never the planner's reminders, check-ins or welcomes).
+ANSWER_KINDS = (REPLY, ALERT, CALL)
 
 
 @dataclass
@@ -199,7 +202,7 @@ class Service:
                     self.metrics.reply_received(result.category, result.queued)
                 queued = queued or bool(result.queued)
             if queued:
-                self.send_now()
+                self.send_answers()
 
         def pace(urgent: bool) -> None:
             # During a burst of webhooks, ordinary replies take about a tenth of the process,
@@ -254,6 +257,13 @@ class Service:
     def send_now(self, now: datetime | None = None) -> DispatchResult:
         """Send what is due right away (a crisis response should not wait for the next tick)."""
         return self.dispatcher.drain(now)
+
+    def send_answers(self, now: datetime | None = None) -> DispatchResult:
+        """Send the answers to replies that are due (texts to clients, alerts and calls to
+        staff), not the planned texts: at a noon whose check-ins wait for the provider's cap,
+        a 988/911 reply goes next instead of behind them, and the inbox worker does not spend
+        the backlog's minutes sending check-ins (the dispatch job's work)."""
+        return self.dispatcher.drain(now, kinds=ANSWER_KINDS, expire=False)
 
     def status_callback(self, sid: str, report: StatusReport) -> str:
         now = self.clock()

@@ -17,16 +17,14 @@ from __future__ import annotations
 import logging
 import random
 import threading
-import time as _time
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.exc import IntegrityError
 
 from notifier.core.clock import Clock, utcnow
 from notifier.core.db import Database
@@ -35,7 +33,6 @@ from notifier.core.models import (
     CALL,
     CANCELED,
     EXPIRED,
-    FAILED,
     PENDING,
     REMINDER,
     SENDING,
@@ -54,6 +51,7 @@ from notifier.outbound.decisions import (
 )
 from notifier.outbound.outbox import Outbox
 from notifier.outbound.pacing import RateLimiter
+from notifier.outbound.recorder import Recorder
 from notifier.outbound.render import planned_text
 from notifier.outbound.texts import Templates
 from notifier.roster import support
@@ -78,83 +76,6 @@ class DispatchResult:
         parts = [f"claimed={self.claimed}", f"expired={self.expired}"]
         parts += [f"{k}={v}" for k, v in sorted(self.outcomes.items())]
         return " ".join(parts)
-
-
-class Recorder:
-    """Outcomes of one batch, written together.
-
-    Send threads hand their outcome here; the dispatching thread writes whatever has arrived
-    every few milliseconds in one transaction (sent rows as one executemany). One commit per
-    message was the whole cost of dispatching (an fsync each on PostgreSQL, lock hand-offs on
-    SQLite); a send whose record is still waiting here when the process dies is settled by
-    lookup, like any other send of unknown outcome.
-    """
-
-    def __init__(self, outbox: Outbox, metrics: Metrics | None) -> None:
-        self.outbox = outbox
-        self.metrics = metrics
-        self.lock = threading.Lock()
-        self.items: list[tuple[_Row, dict[str, Any]]] = []
-        self.first_at: float | None = None
-
-    def add(self, c: _Row, values: dict[str, Any]) -> None:
-        with self.lock:
-            if not self.items:
-                self.first_at = _time.monotonic()
-            self.items.append((c, values))
-
-    def due(self, size: int, interval: float) -> bool:
-        with self.lock:
-            return bool(self.items) and (
-                len(self.items) >= size
-                or (self.first_at is not None and _time.monotonic() - self.first_at >= interval)
-            )
-
-    def flush(self) -> None:
-        with self.lock:
-            items, self.items, self.first_at = self.items, [], None
-        if items:
-            self.write(items)
-
-    def write(self, items: list[tuple[_Row, dict[str, Any]]]) -> None:
-        """Record outcomes in one transaction. Every write is guarded by ``status='sending'
-        AND claimed_by=<me>``: a worker that lost its lease cannot overwrite the new owner."""
-        try:
-            self.outbox.record([(c.id, values) for c, values in items])
-        except IntegrityError:
-            if len(items) == 1:
-                c, values = items[0]
-                # The provider's sid is already on another row: a lookup matched the wrong
-                # message. Hand it back to be sent, rather than record a false "sent".
-                log.warning(
-                    "duplicate provider sid",
-                    extra={"event": "dispatch.dup_sid", "message_id": c.id},
-                )
-                self.write(
-                    [
-                        (
-                            c,
-                            {
-                                "status": PENDING,
-                                "needs_lookup": False,
-                                "claimed_by": None,
-                                "status_at": values.get("status_at"),
-                            },
-                        )
-                    ]
-                )
-                return
-            for item in items:  # find the one that broke the batch
-                self.write([item])
-            return
-        if self.metrics is not None:
-            for c, values in items:
-                status = str(values.get("status"))
-                code = values.get("error_code")
-                if status != PENDING:
-                    self.metrics.message_outcome(c.kind, status)
-                if code and status in (PENDING, FAILED):
-                    self.metrics.send_error(str(code))
 
 
 @dataclass(frozen=True)
@@ -198,9 +119,18 @@ class Dispatcher:
             log.info("expired stale messages", extra={"event": "expire", "count": count})
         return count
 
-    def claim(self, now: datetime, limit: int, *, only_unknown: bool = False) -> list[int]:
+    def claim(
+        self,
+        now: datetime,
+        limit: int,
+        *,
+        only_unknown: bool = False,
+        kinds: Sequence[str] | None = None,
+    ) -> list[int]:
         """Lease up to ``limit`` due rows to this worker (see Outbox.claim); their ids."""
-        return self.outbox.claim(now, limit, self.settings.claim_lease, only_unknown=only_unknown)
+        return self.outbox.claim(
+            now, limit, self.settings.claim_lease, only_unknown=only_unknown, kinds=kinds
+        )
 
     def _load(self, ids: list[int], sink: Recorder | None = None) -> list[_Row]:
         """The claimed rows with what sending needs; planned rows get their words now."""
@@ -211,8 +141,14 @@ class Dispatcher:
         ]
 
     # ----------------------------------------------------------------------------------------
-    def run_once(self, now: datetime | None = None, limit: int | None = None) -> DispatchResult:
-        """Expire, claim one batch and send it. Returns what happened."""
+    def run_once(
+        self,
+        now: datetime | None = None,
+        limit: int | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> DispatchResult:
+        """Claim one batch (of ``kinds`` only, when given) and send it. Returns what
+        happened."""
         now = now or self.clock()
         started = self.clock()
         result = DispatchResult()
@@ -220,7 +156,7 @@ class Dispatcher:
             return result
         # Stale rows are never claimed (the claim checks not_after); marking them `expired`
         # is the expire job's, and drain()'s, business.
-        ids = self.claim(now, limit or self.settings.dispatch_batch)
+        ids = self.claim(now, limit or self.settings.dispatch_batch, kinds=kinds)
         result.claimed = len(ids)
         if not ids:
             return result
@@ -236,7 +172,7 @@ class Dispatcher:
                 recorder.flush()
             return result
         try:
-            self._send_pooled(claimed, recorder, now, started, result)
+            self._send_pooled(claimed, recorder, now, started, result, kinds)
         finally:
             recorder.flush()
         if result.claimed:
@@ -253,6 +189,7 @@ class Dispatcher:
         now: datetime,
         started: datetime,
         result: DispatchResult,
+        kinds: Sequence[str] | None = None,
     ) -> None:
         """Send on the thread pool, writing outcomes as they come in. Keeps the send threads
         busy: when fewer sends are in flight than threads, claims more now rather than wait
@@ -271,7 +208,8 @@ class Dispatcher:
                 and refills < MAX_REFILLS
                 and not self.stopping.is_set()
             ):
-                more = self.claim(now + (self.clock() - started), self.settings.dispatch_batch)
+                at = now + (self.clock() - started)
+                more = self.claim(at, self.settings.dispatch_batch, kinds=kinds)
                 refills += 1
                 if not more:
                     refills = MAX_REFILLS  # nothing more is due: finish this round
@@ -301,12 +239,20 @@ class Dispatcher:
                 )
         return settled
 
-    def drain(self, now: datetime | None = None, max_batches: int = 10_000) -> DispatchResult:
-        """Run batches until nothing due is left (or we are asked to stop)."""
+    def drain(
+        self,
+        now: datetime | None = None,
+        max_batches: int = 10_000,
+        kinds: Sequence[str] | None = None,
+        expire: bool = True,
+    ) -> DispatchResult:
+        """Run batches until nothing due (of ``kinds``, when given) is left (or we are asked
+        to stop). ``expire=False`` leaves marking stale rows to the expire job (a claim never
+        takes them): that scan reads every pending row, 0.2 s with a noon's 100,000."""
         total = DispatchResult()
-        total.expired = self.expire(now)
+        total.expired = self.expire(now) if expire else 0
         for _ in range(max_batches):
-            step = self.run_once(now)
+            step = self.run_once(now, kinds=kinds)
             total.claimed += step.claimed
             total.expired += step.expired
             total.outcomes.update(step.outcomes)

@@ -176,10 +176,18 @@ class Outbox:
             return rowcount(res)
 
     def claim(
-        self, now: datetime, limit: int, lease: timedelta, *, only_unknown: bool = False
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        *,
+        only_unknown: bool = False,
+        kinds: Sequence[str] | None = None,
     ) -> list[int]:
         """Move up to ``limit`` due rows to ``sending`` for this worker; returns their ids.
-        ``only_unknown``: just the rows whose last send has an unknown outcome.
+        ``only_unknown``: just the rows whose last send has an unknown outcome. ``kinds``:
+        just rows of these kinds (answers to replies, which must not queue behind the
+        planned texts of a noon).
 
         Two picks, each able to walk the (status, due_at) index instead of sorting the whole
         outbox: rows abandoned by a worker whose lease ran out (rare), then due rows in due
@@ -198,6 +206,8 @@ class Outbox:
                 or_(m.not_after > now, m.needs_lookup.is_(True)),
             )
         abandoned = and_(m.status == SENDING, m.claimed_at < now - lease)
+        if kinds is not None:
+            due, abandoned = and_(due, m.kind.in_(kinds)), and_(abandoned, m.kind.in_(kinds))
         values = {
             "status": SENDING,
             "claimed_by": self.worker_id,

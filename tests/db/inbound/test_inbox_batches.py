@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -224,3 +224,38 @@ def test_a_batch_shares_one_transaction(database: Database) -> None:
             pass  # a caller that handles the error (replies.apply does, for duplicates)
     with database.read() as s:
         assert sorted(s.scalars(select(table.c.key))) == ["a"]
+
+
+def test_the_inbox_worker_sends_answers_not_the_check_in_backlog(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    """At a noon whose check-ins wait for the provider's cap, a crisis reply goes out with its
+    alert as soon as it is recorded; the check-ins stay for the dispatch job (before, the
+    worker drained the whole outbox in due order, the 988 reply last)."""
+    settings = make_settings(
+        database_url=database_url, checkin_days="daily", oncall_numbers="+13125550199",
+        quiet_hours="off",
+    )  # fmt: skip
+    clock = Clock(NOON - timedelta(hours=3))
+    fake = FakeTransport()
+    svc = Service(settings, transport=fake, clock=clock, worker_id="t")
+    try:
+        for i, phone in enumerate(PHONES):
+            add_client(svc.db, f"C{i}", phone=phone, now=clock.now)
+        svc.plan_step(clock.now)
+        clock.now = NOON + timedelta(minutes=1)  # every check-in due, none sent yet
+        svc.submit_inbound(provider_sid="SM1", from_phone=PHONES[2],
+                           body="I want to kill myself tonight").result(10)  # fmt: skip
+        assert svc.process_inbox() == 1
+        with svc.db.read() as s:
+            checkins = s.execute(
+                select(MESSAGES.c.status).where(
+                    MESSAGES.c.kind == "checkin", MESSAGES.c.due_at <= clock.now
+                )
+            ).all()
+    finally:
+        svc.close()
+    assert len(checkins) == len(PHONES) and {r.status for r in checkins} == {"pending"}
+    sent_to = [x.to for x in fake.accepted]
+    assert PHONES[2] in sent_to and "+13125550199" in sent_to
+    assert "988" in next(x.body for x in fake.accepted if x.to == PHONES[2])

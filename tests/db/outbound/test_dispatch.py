@@ -423,3 +423,30 @@ def test_rule_sending_a_claim_held_past_half_its_lease_is_released_not_sent(
     assert fake.calls == 0 and not fake.accepted
     assert get_message(database, mid).status in (PENDING, EXPIRED)
     d.stop()
+
+
+def test_a_drain_of_some_kinds_sends_them_ahead_of_earlier_planned_texts(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """Answers to replies do not queue behind a noon's check-ins: a drain of the answer kinds
+    sends the reply due after them and leaves the check-ins to the dispatch job."""
+    s = make_settings()
+    cid = add_client(database, "C1", now=NOON).id
+    backlog = [put_message(database, cid, due=NOON - timedelta(minutes=5)) for _ in range(3)]
+    answer = put_message(
+        database, cid, due=NOON, kind=REPLY, label="crisis", body="Call or text 988"
+    )
+    stale = put_message(
+        database, cid, due=NOON - timedelta(hours=5), not_after=NOON - timedelta(hours=1)
+    )
+    fake = FakeTransport()
+    d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
+    result = d.drain(kinds=(REPLY,), expire=False)
+    assert result.claimed == 1 and [x.body for x in fake.accepted] == ["Call or text 988"]
+    assert get_message(database, answer).status == SENT
+    assert {get_message(database, mid).status for mid in backlog} == {PENDING}
+    assert get_message(database, stale).status == PENDING  # never claimed; the expire job's to mark
+    d.drain()  # the dispatch job's drain still sends everything due, and expires
+    assert {get_message(database, mid).status for mid in backlog} == {SENT}
+    assert get_message(database, stale).status == EXPIRED
+    d.stop()
