@@ -10,14 +10,20 @@ sign-in with the clinic's identity provider (OpenID Connect), and sign-out.
   factor stands in for ours.
 - ``POST /logout``.
 
-Password attempts take a token from two buckets: per account (a keyed hash of the e-mail; burst
-5, then 1 a minute) and per remote address (burst 20, then 5 a minute); an empty bucket answers
-429 without checking anything. From a known device of the account (a browser that completed a
-sign-in, ``notifier_device``: see notifier/web/security.py) they take a token from that device's
-own bucket instead (same size), so a stranger guessing from elsewhere, or from behind the same
-address, cannot lock the owner out. Codes take a token from the account's code bucket, which
-only someone who gave the right password can spend. Every outcome is audited; refusals are
-``sign_in_throttled`` rows, which admins see on the home page and in ``notifier staff list``.
+Sign-in throttling counts failures only. A password attempt takes a token from two buckets
+before it is checked (so attempts at the same moment cannot slip past together) and gets them
+back when the password is right: per account (a keyed hash of the e-mail; 5 failures, then 1 a
+minute: the primary limit) and per remote address (100 failures, then 10 a minute: a clinic of
+~30 staff behind one address never reaches it with typos, while one address spraying many
+accounts still does). A right password also forgets the account's failures. An empty bucket
+answers 429 without checking anything, saying how long to wait (and ``Retry-After``). From a
+known device of the account (a browser that completed a sign-in, ``notifier_device``: see
+notifier/web/security.py) attempts use that device's own bucket instead (same size), so a
+stranger guessing from elsewhere, or from behind the same address, cannot lock the owner out,
+and the owner signing in there does not forgive the stranger's failures. Codes use the
+account's code bucket the same way (only someone who gave the right password reaches it).
+Every outcome is audited; refusals are ``sign_in_throttled`` rows, which admins see on the home
+page and in ``notifier staff list``.
 """
 
 from __future__ import annotations
@@ -68,10 +74,18 @@ from notifier.web.templating import render
 log = logging.getLogger("notifier.web")
 router = APIRouter(include_in_schema=False)  # HTML pages, not an API
 
-ACCOUNT_BURST, ACCOUNT_RATE = 5, 1.0  # attempts, then per minute
-ADDRESS_BURST, ADDRESS_RATE = 20, 5.0
+ACCOUNT_BURST, ACCOUNT_RATE = 5, 1.0  # failures, then per minute
+ADDRESS_BURST, ADDRESS_RATE = 100, 10.0  # failures from one address (a whole clinic's NAT)
 WRONG = "The e-mail or password is wrong."
-TOO_MANY = "Too many sign-in attempts. Wait a few minutes, then try again."
+# (bucket name, who, tokens per minute, burst)
+Bucket = tuple[str, str, float, int]
+
+
+def too_many(wait_seconds: int) -> str:
+    """The refusal, with the wait in whole minutes (rounded up: never "0 minutes")."""
+    minutes = max(1, -(-wait_seconds // 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"Too many sign-in attempts. Try again in {minutes} {unit}."
 
 
 def build_oauth(settings: Settings) -> OAuth | None:
@@ -97,23 +111,50 @@ def _account_key(request: Request, email: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _allowed(request: Request, email: str, staff_id: int | None, now: datetime) -> bool:
-    """Whether a password attempt may be checked (spending the tokens it takes)."""
-    db = get_service(request).db
+def _buckets(request: Request, email: str, staff_id: int | None) -> list[Bucket]:
+    """Where a password attempt's failure counts: a known device's own bucket, else the
+    address's and the account's (the account's, or the device's, comes last)."""
     device = cookies(request).device(request)
     if device is not None and device.knows(staff_id):
-        key = f"{device.id}:{staff_id}"
-        return _take(db, "signin-device", key, now, ACCOUNT_RATE, ACCOUNT_BURST)
+        return [("signin-device", f"{device.id}:{staff_id}", ACCOUNT_RATE, ACCOUNT_BURST)]
     address = address_of(request) or "-"
-    return _take(db, "signin-address", address, now, ADDRESS_RATE, ADDRESS_BURST) and _take(
-        db, "signin-account", _account_key(request, email), now, ACCOUNT_RATE, ACCOUNT_BURST
-    )
+    return [
+        ("signin-address", address, ADDRESS_RATE, ADDRESS_BURST),
+        ("signin-account", _account_key(request, email), ACCOUNT_RATE, ACCOUNT_BURST),
+    ]
 
 
-def _code_allowed(request: Request, email: str, now: datetime) -> bool:
-    """Codes are reached only with the right password: the account's own code bucket."""
-    key = _account_key(request, email)
-    return _take(get_service(request).db, "signin-code", key, now, ACCOUNT_RATE, ACCOUNT_BURST)
+def _code_buckets(request: Request, email: str) -> list[Bucket]:
+    return [("signin-code", _account_key(request, email), ACCOUNT_RATE, ACCOUNT_BURST)]
+
+
+def _take(db: Database, buckets: list[Bucket], now: datetime) -> int:
+    """Take a token from every bucket: 0 when each had one, else the seconds until the
+    refusing one has one again (tokens already taken are given back)."""
+    taken: list[Bucket] = []
+    for name, key, per_minute, burst in buckets:
+        rate = per_minute / 60.0
+        if not throttle.take(db, name, key, now, rate=rate, burst=burst):
+            _succeeded(db, taken, now, forgive=False)
+            return max(1, throttle.retry_after(db, name, key, now, rate=rate, burst=burst))
+        taken.append((name, key, per_minute, burst))
+    return 0
+
+
+def _succeeded(db: Database, buckets: list[Bucket], now: datetime, *, forgive: bool) -> None:
+    """A right answer costs nothing: its tokens go back; with ``forgive``, the account's (or
+    the device's) earlier failures are forgotten too."""
+    for i, (name, key, per_minute, burst) in enumerate(buckets):
+        if forgive and i == len(buckets) - 1:
+            throttle.reset(db, name, key)
+        else:
+            throttle.refund(db, name, key, now, rate=per_minute / 60.0, burst=burst)
+
+
+def _throttled(request: Request, template: str, context: dict[str, Any], wait: int) -> Response:
+    page = render(request, template, {**context, "error": too_many(wait)}, 429)
+    page.headers["Retry-After"] = str(wait)
+    return page
 
 
 def _signed_in(request: Request, target: str, staff_id: int) -> Response:
@@ -121,17 +162,6 @@ def _signed_in(request: Request, target: str, staff_id: int) -> Response:
     response = _to(target)
     cookies(request).remember_device(request, response, staff_id)
     return response
-
-
-def _take(
-    db: Database, bucket: str, key: str, now: datetime, per_minute: float, burst: int
-) -> bool:
-    """Every attempt, right or wrong, spends a token: guessing is slow whatever the answers."""
-    rate = per_minute / 60.0
-    if not throttle.allow(db, bucket, key, now, rate=rate, burst=burst):
-        return False
-    throttle.penalise(db, bucket, key, now, rate=rate, burst=burst)
-    return True
 
 
 def _record(request: Request, action: str, staff_id: int | None, detail: str | None) -> None:
@@ -175,9 +205,12 @@ def login(request: Request, form: CsrfForm) -> Response:
         known = None if staff is None else (staff.id, staff.password_hash, staff.active,
                                             staff.totp_enabled)  # fmt: skip
     staff_id = known[0] if known else None
-    if not _allowed(request, email, staff_id, now):
+    buckets = _buckets(request, email, staff_id)
+    wait = _take(service.db, buckets, now)
+    if wait:
         _record(request, "sign_in_throttled", staff_id, "password")
-        return _login_error(request, email, next_path, TOO_MANY, 429)
+        context = {"next": next_path, "email": email}
+        return _throttled(request, "login.html", context, wait)
     ok, new_hash = verify_password(known[1] if known else None, password)
     if not ok or known is None:
         _record(request, "sign_in_failed", staff_id,
@@ -187,6 +220,7 @@ def login(request: Request, form: CsrfForm) -> Response:
     if not active:
         _record(request, "sign_in_failed", staff_id, "account disabled")
         return _login_error(request, email, next_path, WRONG, 401)
+    _succeeded(service.db, buckets, now, forgive=True)
     if enrolled:
         stage = MFA
     elif service.settings.staff_mfa == "required":
@@ -227,9 +261,11 @@ def code(request: Request, form: CsrfForm) -> Response:
     service = get_service(request)
     now = now_of(request)
     next_path = safe_next(form.get("next"))
-    if not _code_allowed(request, found.email, now):
+    buckets = _code_buckets(request, found.email)
+    wait = _take(service.db, buckets, now)
+    if wait:
         _record(request, "sign_in_throttled", found.staff_id, "code")
-        return render(request, "login_code.html", {"next": next_path, "error": TOO_MANY}, 429)
+        return _throttled(request, "login_code.html", {"next": next_path}, wait)
     with service.db.session() as s:
         staff = s.get(Staff, found.staff_id)
         ok = staff is not None and mfa.accept(staff, form.get("code", ""), now)
@@ -244,6 +280,7 @@ def code(request: Request, form: CsrfForm) -> Response:
     if not ok:
         error = "That code is not right (or was already used). Try the next one."
         return render(request, "login_code.html", {"next": next_path, "error": error}, 401)
+    _succeeded(service.db, buckets, now, forgive=True)
     return _signed_in(request, next_path, found.staff_id)
 
 
