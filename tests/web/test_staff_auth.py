@@ -222,7 +222,7 @@ def test_the_refusal_says_how_long_to_wait(staff_app: Callable[..., App]) -> Non
 
 
 def test_too_many_names_the_wait_in_whole_minutes() -> None:
-    from notifier.web.routes.auth import too_many
+    from notifier.web.signin_limits import too_many
 
     assert too_many(1) == "Too many sign-in attempts. Try again in 1 minute."
     assert too_many(60) == "Too many sign-in attempts. Try again in 1 minute."
@@ -322,7 +322,7 @@ def test_idle_timeout_ends_the_session(staff_app: Callable[..., App]) -> None:
     assert browser.get("/", follow_redirects=False).status_code == 200
     app.clock.advance(timedelta(minutes=15))
     r = browser.get("/", follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert r.status_code == 303 and r.headers["location"] == "/login?ended=1"
 
 
 def test_absolute_timeout_ends_a_busy_session(staff_app: Callable[..., App]) -> None:

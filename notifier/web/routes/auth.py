@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import warnings
-from datetime import datetime
 from typing import Any
 
 # Authlib warns on import that its httpx integration will move to "httpx2"; nothing for an
@@ -46,8 +45,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from notifier.core import throttle
-from notifier.core.db import Database
 from notifier.core.models import Staff, StaffSession
 from notifier.core.settings import Settings
 from notifier.staff import audit, mfa
@@ -60,6 +57,7 @@ from notifier.staff.accounts import (
     verify_password,
 )
 from notifier.staff.logins import ENROL, FULL, MFA, SignedIn
+from notifier.web import resume, signin_limits
 from notifier.web.deps import (
     CsrfForm,
     address_of,
@@ -68,7 +66,7 @@ from notifier.web.deps import (
     now_of,
     session_of,
 )
-from notifier.web.security import safe_next
+from notifier.web.security import PENDING_COOKIE, WHO_COOKIE, safe_next
 from notifier.web.templating import render
 
 log = logging.getLogger("notifier.web")
@@ -77,15 +75,6 @@ router = APIRouter(include_in_schema=False)  # HTML pages, not an API
 ACCOUNT_BURST, ACCOUNT_RATE = 5, 1.0  # failures, then per minute
 ADDRESS_BURST, ADDRESS_RATE = 100, 10.0  # failures from one address (a whole clinic's NAT)
 WRONG = "The e-mail or password is wrong."
-# (bucket name, who, tokens per minute, burst)
-Bucket = tuple[str, str, float, int]
-
-
-def too_many(wait_seconds: int) -> str:
-    """The refusal, with the wait in whole minutes (rounded up: never "0 minutes")."""
-    minutes = max(1, -(-wait_seconds // 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many sign-in attempts. Try again in {minutes} {unit}."
 
 
 def build_oauth(settings: Settings) -> OAuth | None:
@@ -111,7 +100,7 @@ def _account_key(request: Request, email: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _buckets(request: Request, email: str, staff_id: int | None) -> list[Bucket]:
+def _buckets(request: Request, email: str, staff_id: int | None) -> list[signin_limits.Bucket]:
     """Where a password attempt's failure counts: a known device's own bucket, else the
     address's and the account's (the account's, or the device's, comes last)."""
     device = cookies(request).device(request)
@@ -124,43 +113,30 @@ def _buckets(request: Request, email: str, staff_id: int | None) -> list[Bucket]
     ]
 
 
-def _code_buckets(request: Request, email: str) -> list[Bucket]:
+def _code_buckets(request: Request, email: str) -> list[signin_limits.Bucket]:
     return [("signin-code", _account_key(request, email), ACCOUNT_RATE, ACCOUNT_BURST)]
 
 
-def _take(db: Database, buckets: list[Bucket], now: datetime) -> int:
-    """Take a token from every bucket: 0 when each had one, else the seconds until the
-    refusing one has one again (tokens already taken are given back)."""
-    taken: list[Bucket] = []
-    for name, key, per_minute, burst in buckets:
-        rate = per_minute / 60.0
-        if not throttle.take(db, name, key, now, rate=rate, burst=burst):
-            _succeeded(db, taken, now, forgive=False)
-            return max(1, throttle.retry_after(db, name, key, now, rate=rate, burst=burst))
-        taken.append((name, key, per_minute, burst))
-    return 0
-
-
-def _succeeded(db: Database, buckets: list[Bucket], now: datetime, *, forgive: bool) -> None:
-    """A right answer costs nothing: its tokens go back; with ``forgive``, the account's (or
-    the device's) earlier failures are forgotten too."""
-    for i, (name, key, per_minute, burst) in enumerate(buckets):
-        if forgive and i == len(buckets) - 1:
-            throttle.reset(db, name, key)
-        else:
-            throttle.refund(db, name, key, now, rate=per_minute / 60.0, burst=burst)
-
-
 def _throttled(request: Request, template: str, context: dict[str, Any], wait: int) -> Response:
-    page = render(request, template, {**context, "error": too_many(wait)}, 429)
+    page = render(request, template, {**context, "error": signin_limits.too_many(wait)}, 429)
     page.headers["Retry-After"] = str(wait)
     return page
 
 
-def _signed_in(request: Request, target: str, staff_id: int) -> Response:
-    """The answer to a completed password sign-in: this browser becomes a known device."""
-    response = _to(target)
-    cookies(request).remember_device(request, response, staff_id)
+def _signed_in(
+    request: Request, target: str, staff_id: int, csrf_token: str, *, device: bool = True
+) -> Response:
+    """The answer to a completed sign-in: this browser becomes a known device (after a
+    password), remembers whose session it has (``notifier_who``), and a form kept when the
+    last session ended is sent again if it is this person's (``notifier.web.resume``)."""
+    jar = cookies(request)
+    mine = resume.pending_for(request, staff_id) is not None
+    response = _to("/resume" if mine else target)
+    if not mine and jar.pending(request) is not None:
+        jar.clear(response, PENDING_COOKIE)  # someone else's: never shown to this person
+    if device:
+        jar.remember_device(request, response, staff_id)
+    jar.set_who(response, staff_id, csrf_token, resume.who_max_age(request))
     return response
 
 
@@ -185,11 +161,19 @@ def login_page(request: Request, next: str = "/") -> Response:
     found = session_of(request)
     if found is not None and found.stage == FULL:
         return _to(safe_next(next))
-    return render(request, "login.html", {"next": safe_next(next), "error": None, "email": ""})
+    context = {"next": safe_next(next), "error": None, "email": "", **_login_context(request)}
+    return render(request, "login.html", context)
+
+
+def _login_context(request: Request) -> dict[str, Any]:
+    """Why the sign-in page is shown again, when the last session ended."""
+    minutes = int(get_service(request).settings.staff_idle_timeout.total_seconds() // 60)
+    return {"ended": request.query_params.get("ended") == "1", "idle_minutes": minutes,
+            "kept": cookies(request).pending(request) is not None}  # fmt: skip
 
 
 def _login_error(request: Request, email: str, next_path: str, error: str, status: int) -> Response:
-    context = {"next": next_path, "error": error, "email": email}
+    context = {"next": next_path, "error": error, "email": email, **_login_context(request)}
     return render(request, "login.html", context, status_code=status)
 
 
@@ -206,10 +190,10 @@ def login(request: Request, form: CsrfForm) -> Response:
                                             staff.totp_enabled)  # fmt: skip
     staff_id = known[0] if known else None
     buckets = _buckets(request, email, staff_id)
-    wait = _take(service.db, buckets, now)
+    wait = signin_limits.take(service.db, buckets, now)
     if wait:
         _record(request, "sign_in_throttled", staff_id, "password")
-        context = {"next": next_path, "email": email}
+        context = {"next": next_path, "email": email, **_login_context(request)}
         return _throttled(request, "login.html", context, wait)
     ok, new_hash = verify_password(known[1] if known else None, password)
     if not ok or known is None:
@@ -220,7 +204,7 @@ def login(request: Request, form: CsrfForm) -> Response:
     if not active:
         _record(request, "sign_in_failed", staff_id, "account disabled")
         return _login_error(request, email, next_path, WRONG, 401)
-    _succeeded(service.db, buckets, now, forgive=True)
+    signin_limits.succeeded(service.db, buckets, now, forgive=True)
     if enrolled:
         stage = MFA
     elif service.settings.staff_mfa == "required":
@@ -239,7 +223,10 @@ def login(request: Request, form: CsrfForm) -> Response:
     token = staff_sessions.start(service.db, staff_id, stage=stage, via="password", now=now)
     target = {MFA: _with_next("/login/code", next_path),
               ENROL: _with_next("/mfa/setup", next_path)}.get(stage, next_path)  # fmt: skip
-    response = _signed_in(request, target, staff_id) if stage == FULL else _to(target)
+    if stage == FULL:
+        response = _signed_in(request, target, staff_id, staff_sessions.csrf_of(service.db, token))
+    else:
+        response = _to(target)
     cookies(request).set_session(response, token)
     return response
 
@@ -262,7 +249,7 @@ def code(request: Request, form: CsrfForm) -> Response:
     now = now_of(request)
     next_path = safe_next(form.get("next"))
     buckets = _code_buckets(request, found.email)
-    wait = _take(service.db, buckets, now)
+    wait = signin_limits.take(service.db, buckets, now)
     if wait:
         _record(request, "sign_in_throttled", found.staff_id, "code")
         return _throttled(request, "login_code.html", {"next": next_path}, wait)
@@ -280,8 +267,8 @@ def code(request: Request, form: CsrfForm) -> Response:
     if not ok:
         error = "That code is not right (or was already used). Try the next one."
         return render(request, "login_code.html", {"next": next_path, "error": error}, 401)
-    _succeeded(service.db, buckets, now, forgive=True)
-    return _signed_in(request, next_path, found.staff_id)
+    signin_limits.succeeded(service.db, buckets, now, forgive=True)
+    return _signed_in(request, next_path, found.staff_id, found.csrf_token)
 
 
 # --- TOTP enrolment -------------------------------------------------------------------------------
@@ -349,7 +336,7 @@ def mfa_confirm(request: Request, form: CsrfForm) -> Response:
     if not ok or secret is None:
         error = "That code is not right. Check the time on your phone and try the next one."
         return _mfa_form(request, found, secret or "", next_path, error, 400)
-    return _signed_in(request, next_path, found.staff_id)
+    return _signed_in(request, next_path, found.staff_id, found.csrf_token)
 
 
 # --- sign-out -------------------------------------------------------------------------------------
@@ -361,6 +348,8 @@ def logout(request: Request, form: CsrfForm) -> Response:
         _record(request, "sign_out", found.staff_id, None)
     response = _to("/login")
     cookies(request).clear_session(response)
+    # Signed out on purpose: nothing of the session is kept for later.
+    cookies(request).clear(response, WHO_COOKIE, PENDING_COOKIE)
     return response
 
 
@@ -471,6 +460,7 @@ def _oidc_finish(request: Request, claims: dict[str, Any], next_path: str) -> Re
         audit.record(s, action="sign_in", staff_id=staff_id, now=now,
                      address=address_of(request), detail="oidc")  # fmt: skip
     session_token = staff_sessions.start(service.db, staff_id, stage=FULL, via="oidc", now=now)
-    response = _to(next_path)
+    csrf = staff_sessions.csrf_of(service.db, session_token)
+    response = _signed_in(request, next_path, staff_id, csrf, device=False)
     cookies(request).set_session(response, session_token)
     return response
