@@ -120,7 +120,9 @@ def test_an_outcome_sent_after_the_timeout_is_saved_after_signing_in(pages: Page
     server.clock.advance(minutes=20)  # a 20-minute call
     wait_for(d, ".session-warning.ended")
     both_widths(pages, "session-ended-banner")
-    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#alerts button[value=reached]"))
+    button = d.find_element(By.CSS_SELECTOR, "#alerts button[value=reached]")
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    click_and_wait(d, button)
     assert "/login" in d.current_url and "ended=1" in d.current_url, d.current_url
     ended = d.find_element(By.ID, "session-ended").text
     assert "Your session ended" in ended and "What you sent was kept" in ended

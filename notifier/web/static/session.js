@@ -14,6 +14,7 @@
 
   function hide() {
     if (box) { box.remove(); box = null; shown = ""; }
+    document.body.classList.remove("session-warned");
   }
 
   function show(kind, text) {
@@ -40,6 +41,7 @@
       box.appendChild(link);
     }
     document.body.appendChild(box);
+    document.body.classList.add("session-warned");  // room below the page's last line
   }
 
   function keepalive() {
