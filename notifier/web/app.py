@@ -26,7 +26,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from notifier.service import Service
 from notifier.transports.twilio import webhooks
 from notifier.web import bodies, resume, security
-from notifier.web.deps import RedirectTo, cookies
+from notifier.web.deps import RedirectTo, StaleForm, cookies
 from notifier.web.routes import (
     alerts,
     auth,
@@ -117,6 +117,12 @@ def _handlers(app: FastAPI) -> None:
         return response
 
     app.add_exception_handler(bodies.ClientDisconnect, bodies.client_gone)
+
+    @app.exception_handler(StaleForm)
+    async def stale_form(request: Request, exc: StaleForm) -> Response:
+        context = resume.form_context(exc.path, exc.fields) | {"confirm": True}
+        # Still a refusal (403, as for any form without its session's token): nothing done.
+        return await run_in_threadpool(render, request, "resume.html", context, 403)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

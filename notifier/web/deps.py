@@ -145,6 +145,16 @@ class RedirectTo(Exception):
         self.keep_form = keep_form  # a form sent after the session ended (notifier.web.resume)
 
 
+class StaleForm(Exception):
+    """A signed-in person's form carrying the token of an earlier session: refused (403) with the
+    form filled in again, to send with one click (``app.create_app``'s handler)."""
+
+    def __init__(self, path: str, fields: list[tuple[str, str]]) -> None:
+        super().__init__(path)
+        self.path = path
+        self.fields = fields
+
+
 class GroupGrant(NamedTuple):
     group: str
 
@@ -308,6 +318,10 @@ async def csrf_form(
     given = values.get(security.CSRF_FIELD, "")
     expected = found.csrf_token if found is not None else cookies(request).anonymous_csrf(request)
     if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
+        if given and found is not None and found.stage == FULL and resume.keepable(request):
+            # Signed in again since the page was loaded (another tab): the session cookie is
+            # only sent same-site, so offer the form back for one click, never act on it.
+            raise StaleForm(request.url.path, list(values.items()))
         raise HTTPException(403, "the form has expired or did not come from this site; reload")
     return values
 

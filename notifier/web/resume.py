@@ -69,6 +69,16 @@ async def keep(request: Request, response: Response, saved_at: str) -> bool:
     return cookies.set_pending(response, payload)
 
 
+def form_context(path: str, fields: list[tuple[str, str]]) -> dict[str, Any]:
+    """What ``resume.html`` shows: where the form goes, its fields (never a secret one), what it
+    does, and its page."""
+    from notifier.inbound.outcomes import OUTCOMES
+
+    pairs = [(k, v) for k, v in fields if k not in SECRET_FIELDS]
+    return {"action": path, "fields": pairs, "what": describe(path, dict(pairs), OUTCOMES),
+            "page": page_of(path)}  # fmt: skip
+
+
 def pending_for(request: Request, staff_id: int) -> dict[str, Any] | None:
     """The kept form, if it is this person's."""
     cookies: security.Cookies = request.app.state.cookies

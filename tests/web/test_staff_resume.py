@@ -211,3 +211,29 @@ def test_new_alerts_for_an_open_page_are_listed_once_and_audited(
     assert browser.get(url).status_code == 401
     query = parse_qs(urlparse(browser.get("/", follow_redirects=False).headers["location"]).query)
     assert query == {"ended": ["1"]}
+
+
+def test_a_form_from_before_signing_in_again_comes_back_for_one_click(
+    staff_app: Callable[..., App],
+) -> None:
+    """The session ended, the counselor signed in again in another tab, then sent the form
+    from the first tab (with the old session's token): the form comes back filled in, to
+    send with one click; nothing is done without that click."""
+    app, browser, secret = setup(staff_app)
+    alert_id = crisis(app)
+    old_tab = browser.get("/clients/E1")
+    app.clock.advance(timedelta(minutes=16))
+    assert "/login" in str(browser.get("/").url)  # the other tab
+    assert sign_in_again(app, browser, ANA, secret) == "/"
+    data = {"csrf_token": csrf_of(old_tab), "outcome": "reached", "note": "All good"}
+    r = browser.post(f"/clients/E1/alerts/{alert_id}", data=data, follow_redirects=False)
+    assert r.status_code == 403 and "Send this again?" in r.text
+    assert "/static/resume.js" not in r.text  # never sent without the click
+    fields = dict(FIELD.findall(r.text))
+    assert fields["note"] == "All good" and fields["csrf_token"] != csrf_of(old_tab)
+    with app.db.read() as s:
+        assert s.get_one(Alert, alert_id).state != "closed"
+    r = browser.post(f"/clients/E1/alerts/{alert_id}",
+                     data={k: unescape(v) for k, v in fields.items()},
+                     follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and "done=alert%3Areached" in r.headers["location"]

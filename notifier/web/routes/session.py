@@ -16,7 +16,6 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from notifier.inbound import outcomes
 from notifier.web import resume
 from notifier.web.deps import NO_STORE, CsrfForm, CurrentStaff, get_service, now_of, peek_staff
 from notifier.web.security import PENDING_COOKIE
@@ -61,12 +60,7 @@ def resume_page(request: Request, staff: CurrentStaff) -> Response:
         response: Response = RedirectResponse("/", status_code=303)
     else:
         pairs = [(str(k), str(v)) for k, v in kept.get("f", []) if isinstance(k, str)]
-        context = {
-            "action": kept["p"],
-            "fields": pairs,
-            "what": resume.describe(kept["p"], dict(pairs), outcomes.OUTCOMES),
-            "page": resume.page_of(kept["p"]),
-        }
+        context = resume.form_context(kept["p"], pairs) | {"confirm": False}
         response = render(request, "resume.html", context)
     # Read once: the form is in the page now (or was someone else's).
     request.app.state.cookies.clear(response, PENDING_COOKIE)
