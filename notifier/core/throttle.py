@@ -22,8 +22,10 @@ so a right answer costs nothing)::
 
 The functions under it take the bucket, the key, ``now`` (aware UTC) and the bucket's
 ``rate`` (tokens per second) and ``burst`` (capacity): :func:`allow`, :func:`penalise`,
-:func:`retry_after`; :func:`prune` deletes buckets nobody touched for a while (a full bucket
-and a missing row mean the same).
+:func:`retry_after`; :func:`take` / :func:`refund` (spend a token up front, give it back
+when the answer was right: failures only, without a check-then-spend race), :func:`reset`
+(forget an account's failures after a success); :func:`prune` deletes buckets nobody touched
+for a while (a full bucket and a missing row mean the same).
 """
 
 from __future__ import annotations
@@ -67,6 +69,15 @@ class Limit:
 
     def retry_after(self, db: Database, key: str, now: datetime) -> int:
         return retry_after(db, self.bucket, key, now, rate=self.rate, burst=self.burst)
+
+    def take(self, db: Database, key: str, now: datetime) -> bool:
+        return take(db, self.bucket, key, now, rate=self.rate, burst=self.burst)
+
+    def refund(self, db: Database, key: str, now: datetime) -> None:
+        refund(db, self.bucket, key, now, rate=self.rate, burst=self.burst)
+
+    def reset(self, db: Database, key: str) -> None:
+        reset(db, self.bucket, key)
 
 
 def stored_key(db: Database, bucket: str, key: str) -> str:
@@ -130,6 +141,52 @@ def penalise(
             .values(tokens=level, updated_at=max(now, row.updated_at))
         )
     return _wait(level, rate)
+
+
+def take(db: Database, bucket: str, key: str, now: datetime, *, rate: float, burst: int) -> bool:
+    """Spend one token if one is there, in one locked transaction; whether it was.
+
+    For limits that count failures only: take before checking the answer (so attempts made
+    at the same moment cannot all pass a check-then-spend race), then :func:`refund` the
+    token when the answer was right."""
+    stored = stored_key(db, bucket, key)
+    with db.session() as s:
+        _ensure_row(s, db, stored, burst, now)
+        row = s.scalars(
+            select(ThrottleBucket).where(ThrottleBucket.key == stored).with_for_update()
+        ).one()
+        level = _level(row, now, rate, burst)
+        if level < 1.0:
+            return False
+        s.execute(
+            update(ThrottleBucket)
+            .where(ThrottleBucket.key == stored)
+            .values(tokens=level - 1.0, updated_at=max(now, row.updated_at))
+        )
+    return True
+
+
+def refund(db: Database, bucket: str, key: str, now: datetime, *, rate: float, burst: int) -> None:
+    """Give back the token a :func:`take` spent (never above ``burst``)."""
+    stored = stored_key(db, bucket, key)
+    with db.session() as s:
+        row = s.scalars(
+            select(ThrottleBucket).where(ThrottleBucket.key == stored).with_for_update()
+        ).one_or_none()
+        if row is None:
+            return  # a missing row is already a full bucket
+        level = min(_level(row, now, rate, burst) + 1.0, float(burst))
+        s.execute(
+            update(ThrottleBucket)
+            .where(ThrottleBucket.key == stored)
+            .values(tokens=level, updated_at=max(now, row.updated_at))
+        )
+
+
+def reset(db: Database, bucket: str, key: str) -> None:
+    """Forget every failure counted for (bucket, key): the bucket is full again."""
+    with db.session() as s:
+        s.execute(delete(ThrottleBucket).where(ThrottleBucket.key == stored_key(db, bucket, key)))
 
 
 def _ensure_row(s: Session, db: Database, stored: str, burst: int, now: datetime) -> None:

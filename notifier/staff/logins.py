@@ -44,6 +44,7 @@ class SignedIn:
     role: str
     groups: tuple[str, ...]
     mfa_enrolled: bool
+    expires_at: datetime | None = None  # when it ends unless used again (the nearer limit)
 
 
 def _key(token: str) -> str:
@@ -83,9 +84,22 @@ def _expired_sql(settings: Settings, now: datetime) -> ColumnElement[bool]:
     )
 
 
-def lookup(db: Database, settings: Settings, token: str, now: datetime) -> SignedIn | str:
+def ends_at(row: StaffSession, settings: Settings) -> datetime:
+    """When the session ends unless used again: the nearer of the idle and absolute limits."""
+    return min(
+        row.last_seen_at + settings.staff_idle_timeout, row.created_at + settings.staff_session_max
+    )
+
+
+def lookup(
+    db: Database, settings: Settings, token: str, now: datetime, *, touch: bool = True
+) -> SignedIn | str:
     """The live session for a cookie token (its idle time refreshed), or why there is none:
-    "none", "expired" or "disabled". An expired or disabled session's row is deleted."""
+    "none", "expired" or "disabled". An expired or disabled session's row is deleted.
+
+    ``touch=False`` only looks (a page's background check: how long is left, new alerts):
+    the idle time is not refreshed, so a page left open still signs its reader out, and an
+    expired row is left for the next real request (or the purge job) to delete."""
     with db.session() as s:
         row = s.get(StaffSession, _key(token))
         if row is None:
@@ -95,9 +109,11 @@ def lookup(db: Database, settings: Settings, token: str, now: datetime) -> Signe
             s.delete(row)
             return "disabled"
         if expired(row, settings, now):
-            s.delete(row)
+            if touch:
+                s.delete(row)
             return "expired"
-        row.last_seen_at = max(now, row.last_seen_at)
+        if touch:
+            row.last_seen_at = max(now, row.last_seen_at)
         return SignedIn(
             session_id=row.id,
             staff_id=staff.id,
@@ -109,7 +125,15 @@ def lookup(db: Database, settings: Settings, token: str, now: datetime) -> Signe
             role=staff.role,
             groups=staff.group_names,
             mfa_enrolled=staff.totp_enabled,
+            expires_at=ends_at(row, settings),
         )
+
+
+def csrf_of(db: Database, token: str) -> str:
+    """The CSRF token of the session a cookie token names ("" when there is none)."""
+    with db.read() as s:
+        row = s.get(StaffSession, _key(token))
+        return row.csrf_token if row is not None else ""
 
 
 def end(db: Database, session_id: str) -> None:

@@ -25,9 +25,20 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from notifier.service import Service
 from notifier.transports.twilio import webhooks
-from notifier.web import bodies, security
-from notifier.web.deps import RedirectTo, cookies
-from notifier.web.routes import alerts, auth, followup, health, metrics, pages, staff, twilio
+from notifier.web import bodies, resume, security
+from notifier.web.deps import RedirectTo, StaleForm, cookies
+from notifier.web.routes import (
+    alerts,
+    auth,
+    followup,
+    health,
+    live,
+    metrics,
+    pages,
+    session,
+    staff,
+    twilio,
+)
 from notifier.web.templating import render
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -52,7 +63,8 @@ def create_app(service: Service) -> FastAPI:
     )
     app.state.cookies = security.Cookies(key, settings.secure_cookies)
     app.state.oauth = auth.build_oauth(settings)
-    for module in (twilio, health, followup, auth, staff, pages, alerts):
+    # live before alerts: /alerts/open.json is not an alert id.
+    for module in (twilio, health, followup, auth, session, staff, pages, live, alerts):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handlers(app)
@@ -99,14 +111,26 @@ def _handlers(app: FastAPI) -> None:
         response = RedirectResponse(exc.location, status_code=303)
         if exc.clear_session and request.cookies.get(security.SESSION_COOKIE):
             cookies(request).clear_session(response)
+        if exc.keep_form:
+            now = request.app.state.service.clock()
+            await resume.keep(request, response, now.isoformat())
         return response
 
     app.add_exception_handler(bodies.ClientDisconnect, bodies.client_gone)
+
+    @app.exception_handler(StaleForm)
+    async def stale_form(request: Request, exc: StaleForm) -> Response:
+        context = resume.form_context(exc.path, exc.fields) | {"confirm": True}
+        # Still a refusal (403, as for any form without its session's token): nothing done.
+        return await run_in_threadpool(render, request, "resume.html", context, 403)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not security.is_staff_path(request.url.path) or request.url.path.startswith("/static/"):
             return await http_exception_handler(request, exc)
+        if exc.status_code == 405 and request.method == "GET":
+            # A form's address opened as a page (an old link, a "next" from before): its page.
+            return RedirectResponse(resume.page_of(request.url.path), status_code=303)
         context = {"title": _TITLES.get(exc.status_code, "Error"), "message": str(exc.detail)}
         # render() may read the session row: off the event loop.
         page = await run_in_threadpool(render, request, "message.html", context, exc.status_code)

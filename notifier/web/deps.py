@@ -51,7 +51,7 @@ from notifier.staff import logins as staff_sessions
 from notifier.staff.accounts import may_see_group
 from notifier.staff.logins import ENROL, FULL, MFA, SignedIn
 from notifier.transports.twilio import webhooks
-from notifier.web import security
+from notifier.web import resume, security
 
 log = logging.getLogger("notifier.web")
 
@@ -138,10 +138,21 @@ def require_fields(form: dict[str, str], *names: str) -> None:
 class RedirectTo(Exception):
     """Answered with a 303 to ``location`` (see ``app.create_app``'s handler)."""
 
-    def __init__(self, location: str, clear_session: bool = False) -> None:
+    def __init__(self, location: str, clear_session: bool = False, keep_form: bool = False) -> None:
         super().__init__(location)
         self.location = location
         self.clear_session = clear_session
+        self.keep_form = keep_form  # a form sent after the session ended (notifier.web.resume)
+
+
+class StaleForm(Exception):
+    """A signed-in person's form carrying the token of an earlier session: refused (403) with the
+    form filled in again, to send with one click (``app.create_app``'s handler)."""
+
+    def __init__(self, path: str, fields: list[tuple[str, str]]) -> None:
+        super().__init__(path)
+        self.path = path
+        self.fields = fields
 
 
 class GroupGrant(NamedTuple):
@@ -188,9 +199,29 @@ def session_of(request: Request) -> SignedIn | None:
 
 
 def _sign_in_first(request: Request) -> RedirectTo:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    location = "/login" if target == "/" else f"/login?next={quote(target, safe='')}"
-    return RedirectTo(location, clear_session=True)
+    """To the sign-in page, and back here after it. A form's POST comes back to the form's
+    page, never to its own path (a GET there would be "Method Not Allowed"); when this browser
+    had a session, the sign-in page says it ended and the form may be kept (``resume``)."""
+    if request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        target = resume.page_of(request.url.path)
+    ended = cookies(request).who(request, resume.who_max_age(request)) is not None
+    query = [] if target == "/" else [f"next={quote(target, safe='')}"]
+    query += ["ended=1"] if ended else []
+    location = "/login" + (f"?{'&'.join(query)}" if query else "")
+    return RedirectTo(location, clear_session=True, keep_form=ended and resume.keepable(request))
+
+
+def peek_staff(request: Request) -> SignedIn | None:
+    """A full session, looked at without refreshing its idle time (a page's background
+    checks must not keep an unattended screen signed in), or None."""
+    token = cookies(request).session_token(request)
+    if token is None:
+        return None
+    service = get_service(request)
+    found = staff_sessions.lookup(service.db, service.settings, token, now_of(request), touch=False)
+    return found if isinstance(found, SignedIn) and found.stage == FULL else None
 
 
 def current_staff(request: Request) -> SignedIn:
@@ -282,9 +313,15 @@ async def csrf_form(
     """The POSTed form, once its CSRF token matches (403 otherwise)."""
     async with request.form(max_files=0, max_fields=50) as form:
         values = {k: v for k, v in form.items() if isinstance(v, str)}
+    if found is None and request.url.path == "/logout":
+        return values  # nothing to sign out of: no form to check, just the sign-in page
     given = values.get(security.CSRF_FIELD, "")
     expected = found.csrf_token if found is not None else cookies(request).anonymous_csrf(request)
     if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
+        if given and found is not None and found.stage == FULL and resume.keepable(request):
+            # Signed in again since the page was loaded (another tab): the session cookie is
+            # only sent same-site, so offer the form back for one click, never act on it.
+            raise StaleForm(request.url.path, list(values.items()))
         raise HTTPException(403, "the form has expired or did not come from this site; reload")
     return values
 

@@ -11,6 +11,14 @@ Cookies (HttpOnly, SameSite=Lax, Path=/, ``Secure`` when NOTIFIER_PUBLIC_URL is 
 - ``notifier_notice``: a message for the next page (a form's refusal, in the program's words),
   signed with a timestamp and bound to the session, read once. Notice boxes never show query
   text: ``?done=`` is one of a fixed set of keys, and there is no ``?error=``.
+- ``notifier_who``: whose session this browser had, and a hash of that session's CSRF token,
+  signed with a timestamp (valid for the session's absolute limit plus an hour). After the
+  session ends it lets a form posted too late be kept for the same person, once its CSRF token
+  is checked against that hash (``notifier.web.resume``), and lets the sign-in page say the
+  session ended. It grants nothing: every page still needs a live session.
+- ``notifier_pending``: such a kept form (its path and fields, never a password or a code),
+  encrypted and authenticated (Fernet, a key derived from the signing key), bound to the staff
+  id, valid :data:`PENDING_MAX_AGE`; read once, after that person signs in again.
 - ``notifier_device``: this browser is a known device of these accounts: a random device id
   and the staff ids that completed a sign-in on it (password and code, where codes are on),
   signed with a timestamp, valid :data:`DEVICE_MAX_AGE` from the last such sign-in. A known
@@ -33,9 +41,15 @@ secret per browser, so the check is a few lines (``deps.csrf_form``) every POST 
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from itsdangerous import BadSignature, Signer, TimestampSigner
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
@@ -49,6 +63,9 @@ CSRF_COOKIE = "notifier_csrf"
 OIDC_COOKIE = "notifier_oidc"
 DEVICE_COOKIE = "notifier_device"
 NOTICE_COOKIE = "notifier_notice"
+WHO_COOKIE = "notifier_who"
+PENDING_COOKIE = "notifier_pending"
+PENDING_MAX_AGE = 3600  # seconds: a form kept across a sign-in is for the next few minutes
 NOTICE_MAX_AGE = 120  # seconds: a notice is for the page the form redirects to
 DEVICE_MAX_AGE = 90 * 24 * 3600  # seconds: a device unused for 90 days is a stranger again
 DEVICE_ACCOUNTS = 8  # accounts remembered per browser (a shared clinic computer)
@@ -107,6 +124,9 @@ class Cookies:
         self._csrf = Signer(key, salt="notifier.csrf")
         self._device = TimestampSigner(key, salt="notifier.device")
         self._notice = TimestampSigner(key, salt="notifier.notice")
+        self._who = TimestampSigner(key, salt="notifier.who")
+        derived = hmac.new(key, b"notifier pending form", hashlib.sha256).digest()
+        self._pending = Fernet(base64.urlsafe_b64encode(derived))
 
     def _set(self, response: Response, name: str, value: str) -> None:
         response.set_cookie(
@@ -153,6 +173,51 @@ class Cookies:
         response.delete_cookie(NOTICE_COOKIE, path="/", secure=self.secure, httponly=True,
                                samesite="lax")  # fmt: skip
 
+    def set_who(self, response: Response, staff_id: int, csrf_token: str, max_age: int) -> None:
+        value = f"{staff_id}:{csrf_digest(csrf_token)}"
+        response.set_cookie(
+            WHO_COOKIE, self._who.sign(value).decode(), max_age=max_age,
+            httponly=True, samesite="lax", secure=self.secure, path="/",
+        )  # fmt: skip
+
+    def who(self, request: Request, max_age: int) -> tuple[int, str] | None:
+        """(staff id, CSRF digest) of the session this browser last had, if any."""
+        raw = request.cookies.get(WHO_COOKIE)
+        if not raw or len(raw) > 512:
+            return None
+        try:
+            value = self._who.unsign(raw, max_age=max_age).decode()
+        except BadSignature:
+            return None
+        staff_id, _, digest = value.partition(":")
+        return (int(staff_id), digest) if staff_id.isdigit() and digest else None
+
+    def set_pending(self, response: Response, payload: dict[str, Any]) -> bool:
+        """Keep a form across a sign-in; False when it is too large for a cookie."""
+        token = self._pending.encrypt(json.dumps(payload, separators=(",", ":")).encode())
+        if len(token) > 3800:
+            return False
+        response.set_cookie(
+            PENDING_COOKIE, token.decode(), max_age=PENDING_MAX_AGE,
+            httponly=True, samesite="lax", secure=self.secure, path="/",
+        )  # fmt: skip
+        return True
+
+    def pending(self, request: Request) -> dict[str, Any] | None:
+        raw = request.cookies.get(PENDING_COOKIE)
+        if not raw or len(raw) > 4096:
+            return None
+        try:
+            found = json.loads(self._pending.decrypt(raw.encode(), ttl=PENDING_MAX_AGE))
+        except (InvalidToken, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
+
+    def clear(self, response: Response, *names: str) -> None:
+        for name in names:
+            response.delete_cookie(name, path="/", secure=self.secure, httponly=True,
+                                   samesite="lax")  # fmt: skip
+
     def device(self, request: Request) -> Device | None:
         raw = request.cookies.get(DEVICE_COOKIE)
         if not raw or len(raw) > 512:
@@ -183,6 +248,10 @@ def _unsign(signer: Signer, raw: str | None) -> str | None:
         return signer.unsign(raw).decode()
     except BadSignature:
         return None
+
+
+def csrf_digest(csrf_token: str) -> str:
+    return hashlib.sha256(b"notifier who\x00" + csrf_token.encode()).hexdigest()[:32]
 
 
 def new_csrf_value() -> str:

@@ -54,6 +54,11 @@ def render(
         "staff": full,
         "csrf_token": token,
         "oidc_enabled": request.app.state.service.settings.oidc_enabled,
+        # How often an open page asks how long its session has left (static/session.js) and
+        # looks for new alerts (static/live.js), in seconds; when it was made (server time).
+        "session_check": getattr(request.app.state, "session_check_seconds", 30),
+        "live_every": getattr(request.app.state, "live_poll_seconds", 20),
+        "page_time": request.app.state.service.clock().isoformat(),
         **(context or {}),
     }
     response = HTMLResponse(ENV.get_template(template).render(values), status_code=status_code)

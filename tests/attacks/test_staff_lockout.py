@@ -17,8 +17,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from notifier.cli import main
+from notifier.core import throttle
+from notifier.core.db import Database
 from tests.conftest import TEST_KEY
-from tests.helpers.staffkit import App, csrf_of, enrol, sign_in_password, staff_app, totp_now
+from tests.helpers.staffkit import (
+    START,
+    App,
+    csrf_of,
+    enrol,
+    sign_in_password,
+    staff_app,
+    totp_now,
+)
 
 __all__ = ["staff_app"]
 
@@ -109,3 +119,27 @@ def test_lockouts_are_visible_to_an_admin(
     rows = {r["email"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows[ANA]["lockouts_24h"] >= 3 and rows[ANA]["last_lockout_at"]
     assert rows[BOSS]["lockouts_24h"] == 0 and rows[BOSS]["last_lockout_at"] is None
+
+
+def test_failures_only_buckets_take_up_front_and_give_back(database: Database) -> None:
+    """``take`` spends at once (attempts at the same moment cannot all pass a check and
+    then spend), ``refund`` gives a right answer's token back, ``reset`` forgets failures."""
+    now = START
+    kw = {"rate": 1 / 60, "burst": 3}
+    assert [throttle.take(database, "signin-test", "ana", now, **kw) for _ in range(4)] == [
+        True, True, True, False,
+    ]  # fmt: skip
+    throttle.refund(database, "signin-test", "ana", now, **kw)
+    assert throttle.take(database, "signin-test", "ana", now, **kw)
+    assert not throttle.take(database, "signin-test", "ana", now, **kw)
+    assert throttle.retry_after(database, "signin-test", "ana", now, **kw) == 60
+    throttle.reset(database, "signin-test", "ana")
+    assert [throttle.take(database, "signin-test", "ana", now, **kw) for _ in range(3)] == [
+        True
+    ] * 3
+    # A refund never fills a bucket beyond its burst, and a missing row is a full bucket.
+    for _ in range(5):
+        throttle.refund(database, "signin-test", "bo", now, **kw)
+    assert [throttle.take(database, "signin-test", "bo", now, **kw) for _ in range(4)] == [
+        True, True, True, False,
+    ]  # fmt: skip

@@ -66,11 +66,11 @@ def test_the_programs_own_notices_still_show(staff_app: Callable[..., App]) -> N
     r = browser.post("/clients/E1/text", data={"csrf_token": csrf_of(page), "nonce": nonce,
                                                "text": "How is rehab going"},
                      follow_redirects=False)  # fmt: skip
-    assert r.status_code == 303 and "rehab" not in r.headers["location"]
-    shown = browser.get(r.headers["location"]).text
-    assert "names the program" in shown and "rehab" in shown
+    # The page again (issue 16): the text kept, the reason beside the box, nothing in the URL.
+    assert r.status_code == 400 and "location" not in r.headers
+    assert "Your text mentions “rehab”" in r.text
     # Shown once: a reload does not show it again.
-    assert "names the program" not in browser.get("/clients/E1").text
+    assert "Your text mentions" not in browser.get("/clients/E1").text
     page = browser.get("/groups/evening?date=2026-12-02")
     r = browser.post("/groups/evening/attendance", data={"csrf_token": csrf_of(page),
                      "external_id": "E1", "status": "late", "date": "2026-12-02"},

@@ -96,6 +96,7 @@ def start_server(
     workdir: Path,
     *,
     seed_with: Callable[[Service, MovingClock], None] | None = None,
+    poll_seconds: int | None = None,
     **overrides: Any,
 ) -> LiveServer:
     """Migrate a fresh SQLite file in ``workdir``, seed it, and serve the app on a free port."""
@@ -115,8 +116,11 @@ def start_server(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
+    app = create_app(service)
+    if poll_seconds is not None:  # how often open pages ask (session left, new alerts)
+        app.state.session_check_seconds = app.state.live_poll_seconds = poll_seconds
     config = uvicorn.Config(
-        create_app(service), log_config=None, access_log=False, lifespan="off", log_level="warning"
+        app, log_config=None, access_log=False, lifespan="off", log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

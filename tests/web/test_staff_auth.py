@@ -177,12 +177,94 @@ def test_failed_sign_ins_are_throttled_per_address(staff_app: Callable[..., App]
     app = staff_app(staff_mfa="optional")
     app.add_staff(ANA)
     browser = app.browser("192.0.2.7")
-    for i in range(20):
+    for i in range(100):
         r = sign_in_password(browser, f"guess{i}@clinic.org", "not the password at all")
         assert r.status_code == 401
     assert sign_in_password(browser, ANA).status_code == 429
     assert sign_in_password(app.browser("192.0.2.8"), ANA).status_code == 303
     assert app.audit("sign_in_throttled")[-1].address == "192.0.2.7"
+
+
+def test_successful_sign_ins_never_count(staff_app: Callable[..., App]) -> None:
+    """Issue 16: a second facilitator was locked out after two normal sign-ins and a typo."""
+    app = staff_app(staff_mfa="optional")
+    app.add_staff(ANA)
+    for _ in range(8):
+        assert sign_in_password(app.browser("10.0.0.1"), ANA).status_code == 303
+    assert sign_in_password(app.browser("10.0.0.1"), ANA, "a typo typo").status_code == 401
+    assert sign_in_password(app.browser("10.0.0.1"), ANA).status_code == 303
+    assert not app.audit("sign_in_throttled")
+
+
+def test_a_right_password_forgets_the_accounts_failures(staff_app: Callable[..., App]) -> None:
+    app = staff_app(staff_mfa="optional")
+    app.add_staff(ANA)
+    for _ in range(2):
+        for _ in range(4):
+            assert sign_in_password(app.browser(), ANA, "not it at all").status_code == 401
+        assert sign_in_password(app.browser(), ANA).status_code == 303
+    assert not app.audit("sign_in_throttled")
+
+
+def test_the_refusal_says_how_long_to_wait(staff_app: Callable[..., App]) -> None:
+    app = staff_app(
+        staff_mfa="optional",
+    )
+    app.add_staff(ANA)
+    for _ in range(5):
+        sign_in_password(app.browser(), ANA, "not the password at all")
+    r = sign_in_password(app.browser(), ANA)
+    assert r.status_code == 429
+    assert "Too many sign-in attempts. Try again in 1 minute." in r.text
+    assert r.headers["Retry-After"] == "60"
+    app.clock.advance(timedelta(seconds=30))
+    assert sign_in_password(app.browser(), ANA).headers["Retry-After"] == "30"
+
+
+def test_too_many_names_the_wait_in_whole_minutes() -> None:
+    from notifier.web.signin_limits import too_many
+
+    assert too_many(1) == "Too many sign-in attempts. Try again in 1 minute."
+    assert too_many(60) == "Too many sign-in attempts. Try again in 1 minute."
+    assert too_many(181) == "Too many sign-in attempts. Try again in 4 minutes."
+
+
+def test_a_clinic_behind_one_address_is_not_locked_out(staff_app: Callable[..., App]) -> None:
+    """Thirty staff behind the clinic's one address, each with two typos before the right
+    password: nobody is refused (the per-address limit counts failures, and is not tiny)."""
+    app = staff_app(staff_mfa="optional")
+    people = [f"staff{i}@clinic.org" for i in range(30)]
+    for email in people:
+        app.add_staff(email)
+    answers = []
+    for email in people:
+        browser = app.browser("198.51.100.20")
+        answers += [sign_in_password(browser, email, "typo typo typo").status_code for _ in "ab"]
+        answers.append(sign_in_password(browser, email).status_code)
+    assert answers == [401, 401, 303] * 30
+    assert not app.audit("sign_in_throttled")
+
+
+def test_wrong_codes_are_throttled_and_a_right_one_forgets_them(
+    staff_app: Callable[..., App],
+) -> None:
+    app = staff_app()
+    browser, secret = signed_in(app)
+    browser.post("/logout", data={"csrf_token": csrf_of(browser.get("/"))})
+
+    def code(value: str) -> int:
+        page = browser.get("/login/code")
+        r = browser.post("/login/code", data={"csrf_token": csrf_of(page), "code": value},
+                         follow_redirects=False)  # fmt: skip
+        return r.status_code
+
+    for _ in range(3):
+        app.clock.advance(timedelta(minutes=1))
+        assert sign_in_password(browser, ANA).status_code == 303
+        assert [code("000000") for _ in range(3)] == [401] * 3
+        assert code(totp_now(secret, app.clock.now)) == 303
+        browser.post("/logout", data={"csrf_token": csrf_of(browser.get("/"))})
+    assert not app.audit("sign_in_throttled")
 
 
 # --- CSRF -----------------------------------------------------------------------------------------
@@ -240,7 +322,7 @@ def test_idle_timeout_ends_the_session(staff_app: Callable[..., App]) -> None:
     assert browser.get("/", follow_redirects=False).status_code == 200
     app.clock.advance(timedelta(minutes=15))
     r = browser.get("/", follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert r.status_code == 303 and r.headers["location"] == "/login?ended=1"
 
 
 def test_absolute_timeout_ends_a_busy_session(staff_app: Callable[..., App]) -> None:

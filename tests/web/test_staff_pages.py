@@ -233,10 +233,41 @@ def test_staff_text_to_an_opted_out_client_sends_nothing(staff_app: Callable[...
     assert ben is not None
     consent.opt_out(app.db, ben, app.clock.now, source="test")
     r = post(browser, "/clients/E1", "/clients/E1/text", {"text": "Hi", "nonce": nonce_of(page)})
-    assert "Ben gets no texts (opted out): nothing was sent" in notice_after(browser, r)
+    assert r.status_code == 400
+    assert "Ben gets no texts (opted out), so nothing was sent." in r.text
     with app.db.read() as s:
         assert s.scalars(select(Message).where(Message.kind == REPLY)).all() == []
     assert app.audit("staff_text") == []
+
+
+def test_a_refused_staff_text_keeps_what_was_typed_beside_the_reason(
+    staff_app: Callable[..., App],
+) -> None:
+    """Issue 16, item 4: the text stays in the box, the reason is beside it in the error
+    style (not a green notice at the top) and in plain words (not a log line)."""
+    app, browser = setup(staff_app)
+    page = browser.get("/clients/E1").text
+    typed = "Ben, see you at rehab tonight & bring the form"
+    r = post(browser, "/clients/E1", "/clients/E1/text", {"text": typed, "nonce": nonce_of(page)})
+    assert r.status_code == 400
+    box = r.text[r.text.index('<textarea id="text"') :]
+    assert box[: box.index("</textarea>")].endswith(
+        "Ben, see you at rehab tonight &amp; bring the form"
+    )
+    assert 'aria-invalid="true"' in box[: box.index(">")]
+    error = r.text[r.text.index('<p class="field-error" id="text-error" role="alert">') :]
+    assert error.index("“rehab”") < error.index("</p>")
+    assert r.text.index('id="text-error"') < r.text.index('<textarea id="text"')
+    assert r.text.index('id="text-h"') < r.text.index('id="text-error"')  # in the form
+    assert "text: names" not in r.text and 'class="notice' not in r.text
+    with app.db.read() as s:
+        assert s.scalars(select(Message).where(Message.kind == REPLY)).all() == []
+    # The form sent again as it is now, shortened, goes out.
+    shown = r.text
+    r = browser.post("/clients/E1/text", data={"csrf_token": csrf_of(r), "nonce": nonce_of(shown),
+                                               "text": "Ben, see you tonight"},
+                     follow_redirects=False)  # fmt: skip
+    assert query_of(r)["done"] == ["text:sent"]
 
 
 def test_staff_text_in_quiet_hours_waits_and_the_page_says_so(

@@ -10,14 +10,20 @@ sign-in with the clinic's identity provider (OpenID Connect), and sign-out.
   factor stands in for ours.
 - ``POST /logout``.
 
-Password attempts take a token from two buckets: per account (a keyed hash of the e-mail; burst
-5, then 1 a minute) and per remote address (burst 20, then 5 a minute); an empty bucket answers
-429 without checking anything. From a known device of the account (a browser that completed a
-sign-in, ``notifier_device``: see notifier/web/security.py) they take a token from that device's
-own bucket instead (same size), so a stranger guessing from elsewhere, or from behind the same
-address, cannot lock the owner out. Codes take a token from the account's code bucket, which
-only someone who gave the right password can spend. Every outcome is audited; refusals are
-``sign_in_throttled`` rows, which admins see on the home page and in ``notifier staff list``.
+Sign-in throttling counts failures only. A password attempt takes a token from two buckets
+before it is checked (so attempts at the same moment cannot slip past together) and gets them
+back when the password is right: per account (a keyed hash of the e-mail; 5 failures, then 1 a
+minute: the primary limit) and per remote address (100 failures, then 10 a minute: a clinic of
+~30 staff behind one address never reaches it with typos, while one address spraying many
+accounts still does). A right password also forgets the account's failures. An empty bucket
+answers 429 without checking anything, saying how long to wait (and ``Retry-After``). From a
+known device of the account (a browser that completed a sign-in, ``notifier_device``: see
+notifier/web/security.py) attempts use that device's own bucket instead (same size), so a
+stranger guessing from elsewhere, or from behind the same address, cannot lock the owner out,
+and the owner signing in there does not forgive the stranger's failures. Codes use the
+account's code bucket the same way (only someone who gave the right password reaches it).
+Every outcome is audited; refusals are ``sign_in_throttled`` rows, which admins see on the home
+page and in ``notifier staff list``.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import warnings
-from datetime import datetime
 from typing import Any
 
 # Authlib warns on import that its httpx integration will move to "httpx2"; nothing for an
@@ -40,8 +45,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from notifier.core import throttle
-from notifier.core.db import Database
 from notifier.core.models import Staff, StaffSession
 from notifier.core.settings import Settings
 from notifier.staff import audit, mfa
@@ -54,6 +57,7 @@ from notifier.staff.accounts import (
     verify_password,
 )
 from notifier.staff.logins import ENROL, FULL, MFA, SignedIn
+from notifier.web import resume, signin_limits
 from notifier.web.deps import (
     CsrfForm,
     address_of,
@@ -62,16 +66,15 @@ from notifier.web.deps import (
     now_of,
     session_of,
 )
-from notifier.web.security import safe_next
+from notifier.web.security import PENDING_COOKIE, WHO_COOKIE, safe_next
 from notifier.web.templating import render
 
 log = logging.getLogger("notifier.web")
 router = APIRouter(include_in_schema=False)  # HTML pages, not an API
 
-ACCOUNT_BURST, ACCOUNT_RATE = 5, 1.0  # attempts, then per minute
-ADDRESS_BURST, ADDRESS_RATE = 20, 5.0
+ACCOUNT_BURST, ACCOUNT_RATE = 5, 1.0  # failures, then per minute
+ADDRESS_BURST, ADDRESS_RATE = 100, 10.0  # failures from one address (a whole clinic's NAT)
 WRONG = "The e-mail or password is wrong."
-TOO_MANY = "Too many sign-in attempts. Wait a few minutes, then try again."
 
 
 def build_oauth(settings: Settings) -> OAuth | None:
@@ -97,41 +100,44 @@ def _account_key(request: Request, email: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _allowed(request: Request, email: str, staff_id: int | None, now: datetime) -> bool:
-    """Whether a password attempt may be checked (spending the tokens it takes)."""
-    db = get_service(request).db
+def _buckets(request: Request, email: str, staff_id: int | None) -> list[signin_limits.Bucket]:
+    """Where a password attempt's failure counts: a known device's own bucket, else the
+    address's and the account's (the account's, or the device's, comes last)."""
     device = cookies(request).device(request)
     if device is not None and device.knows(staff_id):
-        key = f"{device.id}:{staff_id}"
-        return _take(db, "signin-device", key, now, ACCOUNT_RATE, ACCOUNT_BURST)
+        return [("signin-device", f"{device.id}:{staff_id}", ACCOUNT_RATE, ACCOUNT_BURST)]
     address = address_of(request) or "-"
-    return _take(db, "signin-address", address, now, ADDRESS_RATE, ADDRESS_BURST) and _take(
-        db, "signin-account", _account_key(request, email), now, ACCOUNT_RATE, ACCOUNT_BURST
-    )
+    return [
+        ("signin-address", address, ADDRESS_RATE, ADDRESS_BURST),
+        ("signin-account", _account_key(request, email), ACCOUNT_RATE, ACCOUNT_BURST),
+    ]
 
 
-def _code_allowed(request: Request, email: str, now: datetime) -> bool:
-    """Codes are reached only with the right password: the account's own code bucket."""
-    key = _account_key(request, email)
-    return _take(get_service(request).db, "signin-code", key, now, ACCOUNT_RATE, ACCOUNT_BURST)
+def _code_buckets(request: Request, email: str) -> list[signin_limits.Bucket]:
+    return [("signin-code", _account_key(request, email), ACCOUNT_RATE, ACCOUNT_BURST)]
 
 
-def _signed_in(request: Request, target: str, staff_id: int) -> Response:
-    """The answer to a completed password sign-in: this browser becomes a known device."""
-    response = _to(target)
-    cookies(request).remember_device(request, response, staff_id)
+def _throttled(request: Request, template: str, context: dict[str, Any], wait: int) -> Response:
+    page = render(request, template, {**context, "error": signin_limits.too_many(wait)}, 429)
+    page.headers["Retry-After"] = str(wait)
+    return page
+
+
+def _signed_in(
+    request: Request, target: str, staff_id: int, csrf_token: str, *, device: bool = True
+) -> Response:
+    """The answer to a completed sign-in: this browser becomes a known device (after a
+    password), remembers whose session it has (``notifier_who``), and a form kept when the
+    last session ended is sent again if it is this person's (``notifier.web.resume``)."""
+    jar = cookies(request)
+    mine = resume.pending_for(request, staff_id) is not None
+    response = _to("/resume" if mine else target)
+    if not mine and jar.pending(request) is not None:
+        jar.clear(response, PENDING_COOKIE)  # someone else's: never shown to this person
+    if device:
+        jar.remember_device(request, response, staff_id)
+    jar.set_who(response, staff_id, csrf_token, resume.who_max_age(request))
     return response
-
-
-def _take(
-    db: Database, bucket: str, key: str, now: datetime, per_minute: float, burst: int
-) -> bool:
-    """Every attempt, right or wrong, spends a token: guessing is slow whatever the answers."""
-    rate = per_minute / 60.0
-    if not throttle.allow(db, bucket, key, now, rate=rate, burst=burst):
-        return False
-    throttle.penalise(db, bucket, key, now, rate=rate, burst=burst)
-    return True
 
 
 def _record(request: Request, action: str, staff_id: int | None, detail: str | None) -> None:
@@ -155,11 +161,19 @@ def login_page(request: Request, next: str = "/") -> Response:
     found = session_of(request)
     if found is not None and found.stage == FULL:
         return _to(safe_next(next))
-    return render(request, "login.html", {"next": safe_next(next), "error": None, "email": ""})
+    context = {"next": safe_next(next), "error": None, "email": "", **_login_context(request)}
+    return render(request, "login.html", context)
+
+
+def _login_context(request: Request) -> dict[str, Any]:
+    """Why the sign-in page is shown again, when the last session ended."""
+    minutes = int(get_service(request).settings.staff_idle_timeout.total_seconds() // 60)
+    return {"ended": request.query_params.get("ended") == "1", "idle_minutes": minutes,
+            "kept": cookies(request).pending(request) is not None}  # fmt: skip
 
 
 def _login_error(request: Request, email: str, next_path: str, error: str, status: int) -> Response:
-    context = {"next": next_path, "error": error, "email": email}
+    context = {"next": next_path, "error": error, "email": email, **_login_context(request)}
     return render(request, "login.html", context, status_code=status)
 
 
@@ -175,9 +189,12 @@ def login(request: Request, form: CsrfForm) -> Response:
         known = None if staff is None else (staff.id, staff.password_hash, staff.active,
                                             staff.totp_enabled)  # fmt: skip
     staff_id = known[0] if known else None
-    if not _allowed(request, email, staff_id, now):
+    buckets = _buckets(request, email, staff_id)
+    wait = signin_limits.take(service.db, buckets, now)
+    if wait:
         _record(request, "sign_in_throttled", staff_id, "password")
-        return _login_error(request, email, next_path, TOO_MANY, 429)
+        context = {"next": next_path, "email": email, **_login_context(request)}
+        return _throttled(request, "login.html", context, wait)
     ok, new_hash = verify_password(known[1] if known else None, password)
     if not ok or known is None:
         _record(request, "sign_in_failed", staff_id,
@@ -187,6 +204,7 @@ def login(request: Request, form: CsrfForm) -> Response:
     if not active:
         _record(request, "sign_in_failed", staff_id, "account disabled")
         return _login_error(request, email, next_path, WRONG, 401)
+    signin_limits.succeeded(service.db, buckets, now, forgive=True)
     if enrolled:
         stage = MFA
     elif service.settings.staff_mfa == "required":
@@ -205,7 +223,10 @@ def login(request: Request, form: CsrfForm) -> Response:
     token = staff_sessions.start(service.db, staff_id, stage=stage, via="password", now=now)
     target = {MFA: _with_next("/login/code", next_path),
               ENROL: _with_next("/mfa/setup", next_path)}.get(stage, next_path)  # fmt: skip
-    response = _signed_in(request, target, staff_id) if stage == FULL else _to(target)
+    if stage == FULL:
+        response = _signed_in(request, target, staff_id, staff_sessions.csrf_of(service.db, token))
+    else:
+        response = _to(target)
     cookies(request).set_session(response, token)
     return response
 
@@ -227,9 +248,11 @@ def code(request: Request, form: CsrfForm) -> Response:
     service = get_service(request)
     now = now_of(request)
     next_path = safe_next(form.get("next"))
-    if not _code_allowed(request, found.email, now):
+    buckets = _code_buckets(request, found.email)
+    wait = signin_limits.take(service.db, buckets, now)
+    if wait:
         _record(request, "sign_in_throttled", found.staff_id, "code")
-        return render(request, "login_code.html", {"next": next_path, "error": TOO_MANY}, 429)
+        return _throttled(request, "login_code.html", {"next": next_path}, wait)
     with service.db.session() as s:
         staff = s.get(Staff, found.staff_id)
         ok = staff is not None and mfa.accept(staff, form.get("code", ""), now)
@@ -244,7 +267,8 @@ def code(request: Request, form: CsrfForm) -> Response:
     if not ok:
         error = "That code is not right (or was already used). Try the next one."
         return render(request, "login_code.html", {"next": next_path, "error": error}, 401)
-    return _signed_in(request, next_path, found.staff_id)
+    signin_limits.succeeded(service.db, buckets, now, forgive=True)
+    return _signed_in(request, next_path, found.staff_id, found.csrf_token)
 
 
 # --- TOTP enrolment -------------------------------------------------------------------------------
@@ -312,7 +336,7 @@ def mfa_confirm(request: Request, form: CsrfForm) -> Response:
     if not ok or secret is None:
         error = "That code is not right. Check the time on your phone and try the next one."
         return _mfa_form(request, found, secret or "", next_path, error, 400)
-    return _signed_in(request, next_path, found.staff_id)
+    return _signed_in(request, next_path, found.staff_id, found.csrf_token)
 
 
 # --- sign-out -------------------------------------------------------------------------------------
@@ -324,6 +348,8 @@ def logout(request: Request, form: CsrfForm) -> Response:
         _record(request, "sign_out", found.staff_id, None)
     response = _to("/login")
     cookies(request).clear_session(response)
+    # Signed out on purpose: nothing of the session is kept for later.
+    cookies(request).clear(response, WHO_COOKIE, PENDING_COOKIE)
     return response
 
 
@@ -434,6 +460,7 @@ def _oidc_finish(request: Request, claims: dict[str, Any], next_path: str) -> Re
         audit.record(s, action="sign_in", staff_id=staff_id, now=now,
                      address=address_of(request), detail="oidc")  # fmt: skip
     session_token = staff_sessions.start(service.db, staff_id, stage=FULL, via="oidc", now=now)
-    response = _to(next_path)
+    csrf = staff_sessions.csrf_of(service.db, session_token)
+    response = _signed_in(request, next_path, staff_id, csrf, device=False)
     cookies(request).set_session(response, session_token)
     return response

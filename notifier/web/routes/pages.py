@@ -39,8 +39,7 @@ from notifier.roster.clients import external_ids_filter
 from notifier.service import Service
 from notifier.staff import audit
 from notifier.staff import text as staff_text
-from notifier.staff.logins import SignedIn
-from notifier.web import views
+from notifier.web import refusals, views
 from notifier.web.deps import (
     ClientAccess,
     CsrfForm,
@@ -340,7 +339,12 @@ def send_text(
             override=override,
         )
     except staff_text.StaffTextError as exc:
-        return _refused(request, staff, access.external_id, str(exc))
+        # The page again, with what was typed kept and the reason beside the box (a redirect
+        # would lose the text); a reload asks before sending the form again.
+        draft = {"text": form.get("text", "")[:2000], "error": refusals.plain(str(exc)),
+                 "send_now": override is not None}  # fmt: skip
+        return _client_response(request, access.client_id, staff.staff_id, None, None,
+                                phone=False, draft=draft, status=400)  # fmt: skip
     if not queued.duplicate:
         audit.record(service.db, action="staff_text", staff_id=staff.staff_id, now=now,
                      address=address_of(request), client_id=access.client_id,
@@ -354,13 +358,6 @@ def _back(external_id: str, **query: str) -> Response:
     return RedirectResponse(f"/clients/{quote(external_id)}?{urlencode(query)}", 303)
 
 
-def _refused(request: Request, staff: SignedIn, external_id: str, why: str) -> Response:
-    """Back to the client page, saying why in a signed notice (never in the URL)."""
-    response = RedirectResponse(f"/clients/{quote(external_id)}", 303)
-    cookies(request).set_notice(response, staff.session_id, why)
-    return response
-
-
 def _client_response(
     request: Request,
     client_id: int,
@@ -369,6 +366,8 @@ def _client_response(
     error: str | None,
     *,
     phone: bool,
+    draft: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> Response:
     service = get_service(request)
     now, tz = now_of(request), service.settings.timezone
@@ -409,8 +408,9 @@ def _client_response(
         "when": lambda t: views.when(t, tz),
         "quiet": _quiet_text(service),
         "in_crisis": any(a.state != "closed" and a.level in ("crisis", "concern") for a in alerts),
+        "draft": draft or {},  # a refused staff text: what was typed, and why (plain words)
     }
-    return render(request, "client.html", context)
+    return render(request, "client.html", context, status)
 
 
 def _in_digest(
