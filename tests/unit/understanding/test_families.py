@@ -106,3 +106,45 @@ def test_urgent_kinds(text: str, signal: str) -> None:
 def test_first_use_after_time_away_is_use_and_concern(text: str) -> None:
     r = classify(text)
     assert r.category == "concern" and "use" in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Second round (h14b): a wish to be dead said the other way round, by the rules alone
+        # (the model is not asked), in wording written for this test.
+        "to be honest if i didnt wake up friday i wouldnt mind at all",
+        "i really wouldnt care if i just never woke up again",
+        "some days i wish i had never been born",
+        "praying a delivery truck will run me down on my bike",
+        "if a train hit me next week i wouldnt even care",
+        "i no want live no more",
+        "every night im praying god take me home",
+        "si no despierto el lunes la verdad no me importaria",
+        "me daria igual si me muero esta semana",
+        "rezando pa no despertar mañana",
+        "quisiera nunca haber nacido",
+        "si me muero dormida estaria bien la verdad",
+    ],
+)
+def test_passive_wish_second_round_is_crisis_by_rule(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.rule.startswith("crisis.passive_ideation")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if i didnt wake up for my shift my boss would mind a lot",
+        "i wish my truck would start in this cold",
+        "me da igual si llueve mañana",
+        "si no despierto temprano no alcanzo el camion",
+    ],
+)
+def test_second_round_lookalikes_raise_nothing(text: str) -> None:
+    assert classify(text, backstop=False).category not in ("crisis", "concern")
+
+
+def test_a_pulse_not_felt_is_urgent() -> None:
+    r = classify("my dad is slumped on the couch and i cant feel his pulse", backstop=False)
+    assert r.category == "crisis" and r.urgent
