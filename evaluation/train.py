@@ -58,11 +58,11 @@ POSITIVE_WEIGHT = {"risk": 2.0, "crisis": 1.5, "urgent": 2.0}
 # than before (7.5%, target <= 8% on unseen writing) because a missed risk costs more than a
 # counselor's call; RISK_FLOOR below keeps long nonsense and everyday bodies out (at 0.35 the
 # model read "x x x ..." and "my chest is a little congested" as concern).
-BUDGET_CRISIS = 0.025
+BUDGET_CRISIS = 0.03
 BUDGET_CONCERN = 0.075
 # Below this a model risk is not trusted whatever the budget (short everyday replies); 0.45
 # (was 0.55): on dev-check 6 more risks for 12 everyday concerns.
-RISK_FLOOR = 0.45
+RISK_FLOOR = 0.35
 # Share of the urgent model's flags that may be non-urgent crises (911 first where 988 would
 # have done: a cost, but far smaller than the reverse).
 URGENT_WRONG = 0.4

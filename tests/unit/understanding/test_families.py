@@ -148,3 +148,33 @@ def test_second_round_lookalikes_raise_nothing(text: str) -> None:
 def test_a_pulse_not_felt_is_urgent() -> None:
     r = classify("my dad is slumped on the couch and i cant feel his pulse", backstop=False)
     assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Signs of an overdose in someone else, told as what is seen now (h14b).
+        "foam is coming out of his mouth and hes shaking",
+        "hes making gurgling sounds and his lips look grey",
+        "my girlfriend is blue, help",
+        "he drank some drain cleaner an hour ago",
+        "mi hermano esta privado en el baño y no le siento el pulso",
+        "mi amigo tiene las unas azules y no se mueve",
+    ],
+)
+def test_overdose_signs_in_someone_else_are_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the car made a rattling noise all the way home",
+        "my nails are purple, i just painted them",
+        "my man is blue about losing his job",
+        "me pinte las unas moradas",
+    ],
+)
+def test_overdose_sign_lookalikes_raise_nothing(text: str) -> None:
+    assert classify(text, backstop=False).category not in ("crisis", "concern")
