@@ -178,3 +178,21 @@ def test_overdose_signs_in_someone_else_are_urgent(text: str) -> None:
 )
 def test_overdose_sign_lookalikes_raise_nothing(text: str) -> None:
     assert classify(text, backstop=False).category not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Second round (h14b): a gun thought of for myself, the deed at the end of a time
+        # clause, leaving where no text reaches, a named farewell, the how decided.
+        "lately ive thought about using the rifle on myself",
+        "i know where my dad hides his pistol and ive been thinking",
+        "once the rent is paid im doing it",
+        "im going where nobody can find me",
+        "im thinkin about endin it all",
+        "este es mi adios, gracias por todo",
+        "ya decidi como hacerlo",
+    ],
+)
+def test_plan_and_farewell_second_round_is_crisis_by_rule(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
