@@ -196,3 +196,18 @@ def test_overdose_sign_lookalikes_raise_nothing(text: str) -> None:
 )
 def test_plan_and_farewell_second_round_is_crisis_by_rule(text: str) -> None:
     assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An attempt under way: wrists cut with bleeding seen, everything taken and the heart
+        # racing (h14b).
+        "slit my wrist in the shower and theres a lot of blood",
+        "me abri las venas y sigo sangrando",
+        "me tome de todo y el corazon me va a explotar",
+    ],
+)
+def test_attempt_now_second_round_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent
