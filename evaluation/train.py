@@ -56,8 +56,10 @@ GRID = [x / 100 for x in range(20, 100)]
 POSITIVE_WEIGHT = {"risk": 2.0, "crisis": 1.5, "urgent": 2.0}
 # False-alarm budgets on everyday (no risk label) lines, out of fold. Concern is allowed more
 # than before (7.5%, target <= 8% on unseen writing) because a missed risk costs more than a
-# counselor's call; RISK_FLOOR below keeps long nonsense and everyday bodies out (at 0.35 the
-# model read "x x x ..." and "my chest is a little congested" as concern).
+# counselor's call; RISK_FLOOR below keeps long nonsense and everyday bodies out (an earlier
+# model at 0.35 read "x x x ..." and "my chest is a little congested" as concern; since one
+# repeated word is no message for the model and everyday illness sets it aside, both stay
+# free text at 0.35).
 # Crisis 3% out of fold (was 2.5%): the bar for crisis then falls from 0.71 to 0.6; on
 # dev-check everyday crisis stays 2.1% (the lead's budget ~2.5%).
 BUDGET_CRISIS = 0.03
