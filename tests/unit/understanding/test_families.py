@@ -211,3 +211,26 @@ def test_plan_and_farewell_second_round_is_crisis_by_rule(text: str) -> None:
 def test_attempt_now_second_round_is_urgent(text: str) -> None:
     r = classify(text, backstop=False)
     assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An adverb between "to" and the wish, leaving this world, bleeding out looked up,
+        # cutting now or again in Spanish (h14b).
+        "honestly i need to just stop existing",
+        "i think its time for me to leave this world now",
+        "looked up how long does it take to bleed out",
+        "me corto las munecas cuando nadie me ve",
+        "anoche me volvi a lastimar",
+    ],
+)
+def test_ideation_and_self_harm_second_round_is_crisis_by_rule(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text", ["i want to just die of embarrassment lol", "me volvi a cortar el pelo"]
+)
+def test_third_round_lookalikes_raise_nothing(text: str) -> None:
+    assert classify(text, backstop=False).category not in ("crisis", "concern")
