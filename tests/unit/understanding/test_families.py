@@ -106,3 +106,131 @@ def test_urgent_kinds(text: str, signal: str) -> None:
 def test_first_use_after_time_away_is_use_and_concern(text: str) -> None:
     r = classify(text)
     assert r.category == "concern" and "use" in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Second round (h14b): a wish to be dead said the other way round, by the rules alone
+        # (the model is not asked), in wording written for this test.
+        "to be honest if i didnt wake up friday i wouldnt mind at all",
+        "i really wouldnt care if i just never woke up again",
+        "some days i wish i had never been born",
+        "praying a delivery truck will run me down on my bike",
+        "if a train hit me next week i wouldnt even care",
+        "i no want live no more",
+        "every night im praying god take me home",
+        "si no despierto el lunes la verdad no me importaria",
+        "me daria igual si me muero esta semana",
+        "rezando pa no despertar mañana",
+        "quisiera nunca haber nacido",
+        "si me muero dormida estaria bien la verdad",
+    ],
+)
+def test_passive_wish_second_round_is_crisis_by_rule(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.rule.startswith("crisis.passive_ideation")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if i didnt wake up for my shift my boss would mind a lot",
+        "i wish my truck would start in this cold",
+        "me da igual si llueve mañana",
+        "si no despierto temprano no alcanzo el camion",
+    ],
+)
+def test_second_round_lookalikes_raise_nothing(text: str) -> None:
+    assert classify(text, backstop=False).category not in ("crisis", "concern")
+
+
+def test_a_pulse_not_felt_is_urgent() -> None:
+    r = classify("my dad is slumped on the couch and i cant feel his pulse", backstop=False)
+    assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Signs of an overdose in someone else, told as what is seen now (h14b).
+        "foam is coming out of his mouth and hes shaking",
+        "hes making gurgling sounds and his lips look grey",
+        "my girlfriend is blue, help",
+        "he drank some drain cleaner an hour ago",
+        "mi hermano esta privado en el baño y no le siento el pulso",
+        "mi amigo tiene las unas azules y no se mueve",
+    ],
+)
+def test_overdose_signs_in_someone_else_are_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the car made a rattling noise all the way home",
+        "my nails are purple, i just painted them",
+        "my man is blue about losing his job",
+        "me pinte las unas moradas",
+    ],
+)
+def test_overdose_sign_lookalikes_raise_nothing(text: str) -> None:
+    assert classify(text, backstop=False).category not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Second round (h14b): a gun thought of for myself, the deed at the end of a time
+        # clause, leaving where no text reaches, a named farewell, the how decided.
+        "lately ive thought about using the rifle on myself",
+        "i know where my dad hides his pistol and ive been thinking",
+        "once the rent is paid im doing it",
+        "im going where nobody can find me",
+        "im thinkin about endin it all",
+        "este es mi adios, gracias por todo",
+        "ya decidi como hacerlo",
+    ],
+)
+def test_plan_and_farewell_second_round_is_crisis_by_rule(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An attempt under way: wrists cut with bleeding seen, everything taken and the heart
+        # racing (h14b).
+        "slit my wrist in the shower and theres a lot of blood",
+        "me abri las venas y sigo sangrando",
+        "me tome de todo y el corazon me va a explotar",
+    ],
+)
+def test_attempt_now_second_round_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An adverb between "to" and the wish, leaving this world, bleeding out looked up,
+        # cutting now or again in Spanish (h14b).
+        "honestly i need to just stop existing",
+        "i think its time for me to leave this world now",
+        "looked up how long does it take to bleed out",
+        "me corto las munecas cuando nadie me ve",
+        "anoche me volvi a lastimar",
+    ],
+)
+def test_ideation_and_self_harm_second_round_is_crisis_by_rule(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text", ["i want to just die of embarrassment lol", "me volvi a cortar el pelo"]
+)
+def test_third_round_lookalikes_raise_nothing(text: str) -> None:
+    assert classify(text, backstop=False).category not in ("crisis", "concern")
