@@ -234,3 +234,86 @@ def test_ideation_and_self_harm_second_round_is_crisis_by_rule(text: str) -> Non
 )
 def test_third_round_lookalikes_raise_nothing(text: str) -> None:
     assert classify(text, backstop=False).category not in ("crisis", "concern")
+
+
+# --- third round (h14c): urgent, callback, medical precision ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Delirium tremens told by what is seen after stopping drinking.
+        "hands shaking nonstop and i see spiders on the ceiling, no booze since friday",
+        "tiemblo todo y veo bichos en las paredes, deje de chupar el domingo",
+    ],
+)
+def test_withdrawal_hallucinations_are_urgent_and_medical(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent and "medical" in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theres bugs on the wall again, calling the exterminator",
+        "vi una cucaracha en la pared de la cocina, que asco",
+    ],
+)
+def test_bugs_on_the_wall_alone_raise_nothing(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category not in ("crisis", "concern") and "medical" not in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Pills swallowed with no body sign: crisis and urgent, not "medical" (the policy lists
+        # an overdose apart from a medical emergency).
+        "i swallowed the whole bottle of my ambien ten min ago",
+        "me trague todas las pastillas de mi abuela hace rato",
+    ],
+)
+def test_overdose_without_a_body_sign_is_urgent_not_medical(text: str) -> None:
+    r = classify(text)
+    assert r.category == "crisis" and r.urgent and "medical" not in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "swallowed the whole bottle of my ambien and now i cant breathe",
+        "me trague todas las pastillas y estoy vomitando sangre",
+    ],
+)
+def test_overdose_with_a_body_sign_keeps_medical(text: str) -> None:
+    r = classify(text)
+    assert r.category == "crisis" and r.urgent and "medical" in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Everyday body talk the policy names as not medical, with the model on.
+        "had a head cold all week, still coming to group thursday",
+        "so hungover this morning, running late",
+        "my back is killing me from the warehouse shift",
+        "sick of this rain honestly",
+        "tengo una cruda horrible, llego tarde",
+        "me duele la cabeza pero ahi voy el jueves",
+        "ando con gripa, nos vemos el martes",
+    ],
+)
+def test_everyday_body_talk_is_not_medical(text: str) -> None:
+    assert "medical" not in classify(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A body sign beside everyday talk keeps medical.
+        "had a headache all day and now chest pain down my arm",
+        "me dolia la cabeza y ahora me desmaye en el bano",
+    ],
+)
+def test_everyday_body_talk_with_a_danger_sign_stays_medical(text: str) -> None:
+    assert "medical" in classify(text).signals
