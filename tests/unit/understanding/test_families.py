@@ -317,3 +317,55 @@ def test_everyday_body_talk_is_not_medical(text: str) -> None:
 )
 def test_everyday_body_talk_with_a_danger_sign_stays_medical(text: str) -> None:
     assert "medical" in classify(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # On the way now to stab someone, a weapon in hand waiting for him, a mix taken on
+        # purpose and felt now, a hose on the exhaust (h14c).
+        "heading over there right now to stab him",
+        "ya voy pa donde esta ese wey con el cuchillo",
+        "tengo la pistola en la mano y lo estoy esperando",
+        "mixed my pills with vodka on purpose and im starting to feel it",
+        "me tome todo con tequila a proposito, ya me siento mareado",
+        "estoy en la troca con la manguera en el escape",
+    ],
+)
+def test_third_round_life_in_danger_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "heading over there to help him move his couch",
+        "voy pa casa con el bate de beisbol del nino",
+        "lol on purpose i ate the whole cake, feeling sleepy now",
+    ],
+)
+def test_third_round_urgent_lookalikes_are_not_urgent(text: str) -> None:
+    assert not classify(text, backstop=False).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # HELP / AYUDA as a plea heading the message, a plea for anyone to reach out.
+        "HELP my boyfriend is choking me",
+        "please someone help me",
+        "somebody plz hmu tonight",
+        "AYUDA mi pareja me esta pegando",
+        "porfa alguien ayudeme",
+    ],
+)
+def test_third_round_pleas_are_callback(text: str) -> None:
+    assert "callback" in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text", ["help", "AYUDA", "hmu when group starts", "i help my mom on sundays"]
+)
+def test_third_round_plea_lookalikes_are_not_callback(text: str) -> None:
+    assert "callback" not in classify(text, backstop=False).signals
