@@ -369,3 +369,29 @@ def test_third_round_pleas_are_callback(text: str) -> None:
 )
 def test_third_round_plea_lookalikes_are_not_callback(text: str) -> None:
     assert "callback" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Use named as what came before a body sign (h14c).
+        "stomach is wrecked after drinking all weekend",
+        "my buddy wont wake up, we both used in his car",
+        "been 4 days straight drinking by myself",
+        "me maree despues de drogarme en el carro",
+    ],
+)
+def test_use_named_before_a_symptom_is_use(text: str) -> None:
+    assert "use" in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "after drinking some water i feel better",
+        "despues de usar el bano me voy a la junta",
+        "i havent been drinking for 3 weeks",
+    ],
+)
+def test_use_before_a_symptom_lookalikes_are_not_use(text: str) -> None:
+    assert "use" not in classify(text, backstop=False).signals
