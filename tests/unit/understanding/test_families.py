@@ -395,3 +395,10 @@ def test_use_named_before_a_symptom_is_use(text: str) -> None:
 )
 def test_use_before_a_symptom_lookalikes_are_not_use(text: str) -> None:
     assert "use" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text", ["where do i get narcan i need it now", "donde consigo narcan, lo necesito ya"]
+)
+def test_a_naloxone_question_with_a_need_stays_naloxone(text: str) -> None:
+    assert "naloxone" in classify(text).signals
