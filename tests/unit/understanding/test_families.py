@@ -402,3 +402,29 @@ def test_use_before_a_symptom_lookalikes_are_not_use(text: str) -> None:
 )
 def test_a_naloxone_question_with_a_need_stays_naloxone(text: str) -> None:
     assert "naloxone" in classify(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A child into the pills and drowsy now; someone locked in after taking pills (h14c).
+        "my 2 yr old got into my methadone and hes really drowsy",
+        "mi nino se comio unas pastillas mias y esta bien dormido",
+        "mi hermano se encerro en el cuarto y se tomo quien sabe cuantas pastillas",
+    ],
+)
+def test_a_child_into_pills_or_someone_locked_in_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the dog got into my gummies lol hes sleepy",
+        "el nino se comio los dulces y se quedo dormido",
+        "locked myself out, took the bus",
+    ],
+)
+def test_child_and_locked_in_lookalikes_are_not_urgent(text: str) -> None:
+    assert not classify(text, backstop=False).urgent
