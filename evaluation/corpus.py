@@ -45,6 +45,7 @@ BATCHES = (
     "independent-2.jsonl",
     "independent-3.jsonl",
     "heldout-final.jsonl",
+    "independent-5.jsonl",
 )
 
 

@@ -81,9 +81,12 @@ def _signals(risk: str | None, hits: list[Hit]) -> tuple[str, ...]:
     """The tier (if any), then every other signal some hit carries: its own, its ``also``
     signals, and ``use`` for an overdose that is the client's own."""
     found: set[str] = set()
+    # "medical" carried by an urgent rule (an overdose read as urgent) is dropped when a rule
+    # set it aside (pills swallowed with no body sign): crisis and urgent stay.
+    dropped = _set_aside(hits) & _CARRIED_SET_ASIDE
     for h in hits:
         found.add(h.signal)
-        found.update(h.also)
+        found.update(set(h.also) - dropped)
         if h.use:
             found.add(Signal.USE.value)
     out = [risk] if risk is not None else []
@@ -121,6 +124,8 @@ def set_aside(body: str, recent_risk: bool = False) -> frozenset[str]:
     return frozenset(_set_aside(_hits(view, lang, DEFAULT_CRISIS_TERMS, recent_risk)))
 
 
+# Signals a veto also removes when another rule only carries them as ``also``.
+_CARRIED_SET_ASIDE = frozenset((Signal.MEDICAL.value,))
 # The everyday flags keep their model whatever a rule set aside: their rules' exceptions are
 # about one phrase ("ill call you later"), not about the whole message.
 _NEVER_SET_ASIDE = frozenset((Signal.USE.value, Signal.CALLBACK.value))

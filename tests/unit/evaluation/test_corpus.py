@@ -42,7 +42,7 @@ SIGNALS = (
     "wrong_number",
 )
 # heldout-final: the fourth author's batch, read once as the final held-out batch, then tuned on.
-BATCHES = ("independent-1", "independent-2", "independent-3", "heldout-final")
+BATCHES = ("independent-1", "independent-2", "independent-3", "heldout-final", "independent-5")
 REQUIRED = {
     "id",
     "text",

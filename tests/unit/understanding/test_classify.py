@@ -389,7 +389,7 @@ def test_someone_elses_overdose_before_now_is_a_friend_at_risk_not_911() -> None
 
 def test_signals_are_plain_strings_in_order() -> None:
     result = classify("took all my pills, please call me")
-    assert result.signals == ("crisis", "use", "callback", "medical")
+    assert result.signals == ("crisis", "use", "callback")
     assert all(type(s) is str for s in result.signals)
     assert type(result.category) is str
 

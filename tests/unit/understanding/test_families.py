@@ -234,3 +234,197 @@ def test_ideation_and_self_harm_second_round_is_crisis_by_rule(text: str) -> Non
 )
 def test_third_round_lookalikes_raise_nothing(text: str) -> None:
     assert classify(text, backstop=False).category not in ("crisis", "concern")
+
+
+# --- third round (h14c): urgent, callback, medical precision ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Delirium tremens told by what is seen after stopping drinking.
+        "hands shaking nonstop and i see spiders on the ceiling, no booze since friday",
+        "tiemblo todo y veo bichos en las paredes, deje de chupar el domingo",
+    ],
+)
+def test_withdrawal_hallucinations_are_urgent_and_medical(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent and "medical" in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theres bugs on the wall again, calling the exterminator",
+        "vi una cucaracha en la pared de la cocina, que asco",
+    ],
+)
+def test_bugs_on_the_wall_alone_raise_nothing(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category not in ("crisis", "concern") and "medical" not in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Pills swallowed with no body sign: crisis and urgent, not "medical" (the policy lists
+        # an overdose apart from a medical emergency).
+        "i swallowed the whole bottle of my ambien ten min ago",
+        "me trague todas las pastillas de mi abuela hace rato",
+    ],
+)
+def test_overdose_without_a_body_sign_is_urgent_not_medical(text: str) -> None:
+    r = classify(text)
+    assert r.category == "crisis" and r.urgent and "medical" not in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "swallowed the whole bottle of my ambien and now i cant breathe",
+        "me trague todas las pastillas y estoy vomitando sangre",
+    ],
+)
+def test_overdose_with_a_body_sign_keeps_medical(text: str) -> None:
+    r = classify(text)
+    assert r.category == "crisis" and r.urgent and "medical" in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Everyday body talk the policy names as not medical, with the model on.
+        "had a head cold all week, still coming to group thursday",
+        "so hungover this morning, running late",
+        "my back is killing me from the warehouse shift",
+        "sick of this rain honestly",
+        "tengo una cruda horrible, llego tarde",
+        "me duele la cabeza pero ahi voy el jueves",
+        "ando con gripa, nos vemos el martes",
+    ],
+)
+def test_everyday_body_talk_is_not_medical(text: str) -> None:
+    assert "medical" not in classify(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A body sign beside everyday talk keeps medical.
+        "had a headache all day and now chest pain down my arm",
+        "me dolia la cabeza y ahora me desmaye en el bano",
+    ],
+)
+def test_everyday_body_talk_with_a_danger_sign_stays_medical(text: str) -> None:
+    assert "medical" in classify(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # On the way now to stab someone, a weapon in hand waiting for him, a mix taken on
+        # purpose and felt now, a hose on the exhaust (h14c).
+        "heading over there right now to stab him",
+        "ya voy pa donde esta ese wey con el cuchillo",
+        "tengo la pistola en la mano y lo estoy esperando",
+        "mixed my pills with vodka on purpose and im starting to feel it",
+        "me tome todo con tequila a proposito, ya me siento mareado",
+        "estoy en la troca con la manguera en el escape",
+    ],
+)
+def test_third_round_life_in_danger_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "heading over there to help him move his couch",
+        "voy pa casa con el bate de beisbol del nino",
+        "lol on purpose i ate the whole cake, feeling sleepy now",
+    ],
+)
+def test_third_round_urgent_lookalikes_are_not_urgent(text: str) -> None:
+    assert not classify(text, backstop=False).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # HELP / AYUDA as a plea heading the message, a plea for anyone to reach out.
+        "HELP my boyfriend is choking me",
+        "please someone help me",
+        "somebody plz hmu tonight",
+        "AYUDA mi pareja me esta pegando",
+        "porfa alguien ayudeme",
+    ],
+)
+def test_third_round_pleas_are_callback(text: str) -> None:
+    assert "callback" in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text", ["help", "AYUDA", "hmu when group starts", "i help my mom on sundays"]
+)
+def test_third_round_plea_lookalikes_are_not_callback(text: str) -> None:
+    assert "callback" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Use named as what came before a body sign (h14c).
+        "stomach is wrecked after drinking all weekend",
+        "my buddy wont wake up, we both used in his car",
+        "been 4 days straight drinking by myself",
+        "me maree despues de drogarme en el carro",
+    ],
+)
+def test_use_named_before_a_symptom_is_use(text: str) -> None:
+    assert "use" in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "after drinking some water i feel better",
+        "despues de usar el bano me voy a la junta",
+        "i havent been drinking for 3 weeks",
+    ],
+)
+def test_use_before_a_symptom_lookalikes_are_not_use(text: str) -> None:
+    assert "use" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text", ["where do i get narcan i need it now", "donde consigo narcan, lo necesito ya"]
+)
+def test_a_naloxone_question_with_a_need_stays_naloxone(text: str) -> None:
+    assert "naloxone" in classify(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A child into the pills and drowsy now; someone locked in after taking pills (h14c).
+        "my 2 yr old got into my methadone and hes really drowsy",
+        "mi nino se comio unas pastillas mias y esta bien dormido",
+        "mi hermano se encerro en el cuarto y se tomo quien sabe cuantas pastillas",
+    ],
+)
+def test_a_child_into_pills_or_someone_locked_in_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the dog got into my gummies lol hes sleepy",
+        "el nino se comio los dulces y se quedo dormido",
+        "locked myself out, took the bus",
+    ],
+)
+def test_child_and_locked_in_lookalikes_are_not_urgent(text: str) -> None:
+    assert not classify(text, backstop=False).urgent

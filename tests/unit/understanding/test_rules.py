@@ -96,8 +96,9 @@ def test_overdose_now_is_urgent_and_use(lang: str, text: str) -> None:
         f"crisis.overdose_now.{lang}",
         True,
     )
-    # An overdose now is also a body in danger (POLICY.md: medical).
-    assert result.signals == ("crisis", "use", "medical")
+    # POLICY.md lists an overdose apart from a medical emergency: "medical" rides along only
+    # when a body sign is named (h14c: the newest authors leave it off a swallowed bottle).
+    assert result.signals[:2] == ("crisis", "use")
 
 
 @pytest.mark.parametrize(
