@@ -5,6 +5,7 @@ crisis delivery: a crisis stored while the worker yields is handled next, at ful
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
@@ -67,6 +68,7 @@ def test_a_recent_webhook_alone_does_not_slow_the_worker(svc: Service) -> None:
     last 0.2 s, so at a steady 50 replies/s it always crawled)."""
     for k in range(3):
         store(svc, f"SM{k}", "ok")
+    time.sleep(0.01)  # the last webhook 10 ms ago: no burst, but within the old 0.2 s
     assert svc.webhook_backlog() == 0
     spy = svc.urgent_stored
     assert isinstance(spy, SpyEvent)
@@ -113,6 +115,16 @@ def test_a_crisis_is_handled_while_webhooks_keep_arriving(
     assert svc.process_inbox(paced=True) == 4
     assert recorded(svc) == ["SMcrisis", "SM0", "SM1", "SM2"]
     assert waits_before_crisis == [1]  # one yield, ended by the crisis
+
+
+def test_a_burst_of_webhooks_counts_as_behind(svc: Service) -> None:
+    """Webhooks arriving under 5 ms apart (> 200/s) are a burst: their parsing and
+    signatures load the process before anything waits to be stored."""
+    store(svc, "SM0", "ok")
+    svc.last_webhook = time.monotonic()
+    assert svc.webhook_backlog() == 1
+    svc.last_webhook = time.monotonic() - 0.05
+    assert svc.webhook_backlog() == 0
 
 
 def test_crisis_deliveries_never_yield(svc: Service, monkeypatch: pytest.MonkeyPatch) -> None:
