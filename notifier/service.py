@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 
 ESCALATE_INTERVAL = timedelta(minutes=1)
 INBOX_BATCH = 50  # deliveries claimed, and recorded in one transaction, at a time
+YIELD_SLICE = 0.002  # seconds the inbox worker yields at a time while webhooks wait to be stored
+# A webhook this recent means requests are arriving faster than one per this many seconds (a
+# burst, > 200/s), whose parsing and signatures do not show in the writer's backlog yet.
+BURST_GAP = 0.005
 # What handling a reply queues (never the planner's reminders, check-ins or welcomes).
 ANSWER_KINDS = (REPLY, ALERT, CALL)
 
@@ -88,7 +92,9 @@ class Service:
         self.inbox_worker: threading.Thread | None = None
         self.inbox_writer: inbox.InboxWriter | None = None
         self._writer_lock = threading.Lock()
+        self._webhooks_waiting = 0  # deliveries handed to the writer, not yet durable
         self.last_webhook = 0.0
+        self._waiting_lock = threading.Lock()
         self.crisis_terms = tuple(DEFAULT_CRISIS_TERMS) + settings.crisis_terms
 
     # --- steps --------------------------------------------------------------------------
@@ -169,7 +175,9 @@ class Service:
                     )
         self.last_webhook = time.monotonic()
         urgent = classify(body, crisis_terms=self.crisis_terms).category == "crisis"
-        return self.inbox_writer.submit(
+        with self._waiting_lock:
+            self._webhooks_waiting += 1
+        stored = self.inbox_writer.submit(
             provider_sid=provider_sid,
             from_phone=from_phone,
             body=body,
@@ -177,6 +185,29 @@ class Service:
             urgent=urgent,
             now=self.clock(),
         )
+        stored.add_done_callback(self._webhook_stored)
+        return stored
+
+    def _webhook_stored(self, _: Future[None]) -> None:
+        with self._waiting_lock:
+            self._webhooks_waiting -= 1
+
+    def webhook_backlog(self) -> int:
+        """Webhook deliveries waiting to be stored, plus one while webhooks arrive in a burst
+        (the last under BURST_GAP ago): the webhook path is behind while > 0."""
+        burst = time.monotonic() - self.last_webhook < BURST_GAP
+        return self._webhooks_waiting + int(burst)
+
+    def _yield_to_webhooks(self, most: float) -> None:
+        """Leave the process to the webhook while its deliveries wait to be stored, in short
+        slices, at most ``most`` seconds. A recent webhook alone is no reason: at a steady
+        50 replies/s one always is, and yielding then kept the worker at a tenth all noon. A
+        crisis stored meanwhile ends the yield."""
+        deadline = time.monotonic() + most
+        while self.webhook_backlog() > 0:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.urgent_stored.wait(min(left, YIELD_SLICE)):
+                return
 
     def process_inbox(
         self, now: datetime | None = None, paced: bool = False, batched: bool = True
@@ -205,12 +236,12 @@ class Service:
                 self.send_answers()
 
         def pace(urgent: bool) -> None:
-            # During a burst of webhooks, ordinary replies take about a tenth of the process,
-            # so Twilio keeps getting fast answers; crisis messages never wait (one stored
-            # during the pause ends it).
+            # While webhooks wait to be stored, ordinary replies take at most about a tenth
+            # of the process, so Twilio keeps getting fast answers; crisis batches never
+            # yield (and one stored during a yield ends it).
             nonlocal batch_started
-            if paced and not urgent and time.monotonic() - self.last_webhook < 0.2:
-                self.urgent_stored.wait(max(9 * last_cost, 0.002))
+            if paced and not urgent:
+                self._yield_to_webhooks(max(9 * last_cost, YIELD_SLICE))
             batch_started = time.monotonic()
 
         def urgent_arrived() -> bool:
