@@ -10,6 +10,7 @@ import re
 
 from notifier.core.settings import Settings
 from notifier.inbound.concerning import excess, low_is_bad
+from notifier.understanding.lexicon import SIGNALS
 
 # Every flag, most urgent first; a client ranks by their most urgent flag (see RANK). The
 # kinds a clinic acts on at once (docs/kinds.md) come right after crisis and concern: a body
@@ -67,21 +68,8 @@ FLAG_TEXT = {
     "opted_out": "opted out",
     "confirmed": "confirmed",
 }
-# Every signal a reply can carry is a flag of the same name.
-SIGNAL_FLAGS = (
-    "crisis",
-    "concern",
-    "medical",
-    "violence",
-    "safety",
-    "use",
-    "callback",
-    "medication",
-    "naloxone",
-    "pregnancy",
-    "life_event",
-    "wrong_number",
-)
+# Every signal a reply can carry is a flag of the same name (in the flags' order).
+SIGNAL_FLAGS = tuple(f for f in FLAGS if f in SIGNALS)
 # The check-in labels that ask about cravings (NOTIFIER_CHECKIN_QUESTIONS names them).
 CRAVING_LABELS = frozenset({"cravings", "craving", "cravings_today"})
 

@@ -43,7 +43,7 @@ from notifier.roster.clients import external_id_filter
 from notifier.service import Service
 from notifier.web import EMPTY_TWIML, create_app
 from tests.fakes.transport import FakeTransport
-from tests.helpers import add_client, messages
+from tests.helpers import add_client, get_message, messages, put_message
 
 NY = ZoneInfo("America/New_York")
 # A Tuesday noon in the program's zone: outside quiet hours, so nothing is deferred.
@@ -573,33 +573,6 @@ def sent_message(db: Database, client_id: int, provider_sid: str, *, label: str 
         return m.id
 
 
-def pending_message(db: Database, client_id: int, key: str) -> int:
-    with db.session() as s:
-        m = Message(
-            kind=CHECKIN,
-            client_id=client_id,
-            label="cravings",
-            body="Hi Ana, a check-in",
-            dedupe_key=key,
-            due_at=NOW + timedelta(days=1),
-            not_after=NOW + timedelta(days=1, hours=4),
-            status=PENDING,
-            attempts=0,
-            needs_lookup=False,
-            created_at=NOW,
-        )
-        s.add(m)
-        s.flush()
-        return m.id
-
-
-def message(db: Database, mid: int) -> Message:
-    with db.session() as s:
-        m = s.get(Message, mid)
-        assert m is not None
-        return m
-
-
 def status(app: App, provider_sid: str, value: str, code: str | None = None) -> httpx.Response:
     params = {
         "AccountSid": ACCOUNT_SID,
@@ -621,15 +594,15 @@ def test_status_callbacks_only_move_a_message_forward(start: Callable[..., App])
     c = add_client(app.db, "C1", now=ENROLLED)
     mid = sent_message(app.db, c.id, sid(42))
     assert_empty_twiml(status(app, sid(42), "delivered"))
-    assert message(app.db, mid).status == DELIVERED
-    assert message(app.db, mid).status_at == NOW
+    assert get_message(app.db, mid).status == DELIVERED
+    assert get_message(app.db, mid).status_at == NOW
     assert_empty_twiml(status(app, sid(42), "sent"))  # late, out of order
-    assert message(app.db, mid).status == DELIVERED
+    assert get_message(app.db, mid).status == DELIVERED
     assert_empty_twiml(status(app, sid(42), "failed", "30008"))
-    m = message(app.db, mid)
+    m = get_message(app.db, mid)
     assert m.status == DELIVERED and m.error_code is None
     assert_empty_twiml(status(app, sid(42), "delivered"))  # a repeat is harmless
-    assert message(app.db, mid).status == DELIVERED
+    assert get_message(app.db, mid).status == DELIVERED
 
 
 def test_undelivered_records_the_error_code_and_a_late_queued_changes_nothing(
@@ -639,10 +612,10 @@ def test_undelivered_records_the_error_code_and_a_late_queued_changes_nothing(
     c = add_client(app.db, "C1", now=ENROLLED)
     mid = sent_message(app.db, c.id, sid(43))
     assert_empty_twiml(status(app, sid(43), "undelivered", "30003"))
-    m = message(app.db, mid)
+    m = get_message(app.db, mid)
     assert m.status == UNDELIVERED and m.error_code == "30003"
     assert_empty_twiml(status(app, sid(43), "queued"))
-    m = message(app.db, mid)
+    m = get_message(app.db, mid)
     assert m.status == UNDELIVERED and m.error_code == "30003"
     assert client_row(app.db, "C1").opted_out_at is None
 
@@ -654,15 +627,15 @@ def test_failed_with_21610_opts_the_client_out_and_cancels_pending_texts(
     c = add_client(app.db, "C1", now=ENROLLED)
     other = add_client(app.db, "C2", first_name="Ben", phone="+13125550102", now=ENROLLED)
     mid = sent_message(app.db, c.id, sid(44))
-    pending = pending_message(app.db, c.id, "p:c1")
-    untouched = pending_message(app.db, other.id, "p:c2")
+    pending = put_message(app.db, c.id, due=NOW + timedelta(days=1), key="p:c1")
+    untouched = put_message(app.db, other.id, due=NOW + timedelta(days=1), key="p:c2")
     assert_empty_twiml(status(app, sid(44), "failed", "21610"))
-    m = message(app.db, mid)
+    m = get_message(app.db, mid)
     assert m.status == "failed" and m.error_code == "21610"
     assert client_row(app.db, "C1").opted_out_at == NOW
-    assert message(app.db, pending).status == CANCELED
+    assert get_message(app.db, pending).status == CANCELED
     assert client_row(app.db, "C2").opted_out_at is None
-    assert message(app.db, untouched).status == PENDING
+    assert get_message(app.db, untouched).status == PENDING
 
 
 def test_status_for_an_unknown_message_sid_is_200_and_harmless(start: Callable[..., App]) -> None:
@@ -671,7 +644,7 @@ def test_status_for_an_unknown_message_sid_is_200_and_harmless(start: Callable[.
     mid = sent_message(app.db, c.id, sid(45))
     assert_empty_twiml(status(app, sid(999), "delivered"))
     assert_empty_twiml(status(app, sid(998), "failed", "21610"))
-    assert message(app.db, mid).status == SENT
+    assert get_message(app.db, mid).status == SENT
     assert client_row(app.db, "C1").opted_out_at is None
 
 
@@ -681,7 +654,7 @@ def test_unknown_message_status_is_400(start: Callable[..., App]) -> None:
     mid = sent_message(app.db, c.id, sid(46))
     r = status(app, sid(46), "exploded")
     assert r.status_code == 400
-    assert message(app.db, mid).status == SENT
+    assert get_message(app.db, mid).status == SENT
 
 
 @pytest.mark.parametrize("missing", ["MessageSid", "MessageStatus"])
@@ -705,7 +678,7 @@ def test_unsigned_or_badly_signed_status_callback_is_403(start: Callable[..., Ap
         token="not-the-token",
     )
     assert r.status_code == 403
-    assert message(app.db, mid).status == SENT
+    assert get_message(app.db, mid).status == SENT
     assert client_row(app.db, "C1").opted_out_at is None
 
 
@@ -715,5 +688,5 @@ def test_overlong_error_code_is_400_and_changes_nothing(start: Callable[..., App
     mid = sent_message(app.db, c.id, sid(49))
     r = status(app, sid(49), "undelivered", "3" * 40)
     assert r.status_code == 400
-    m = message(app.db, mid)
+    m = get_message(app.db, mid)
     assert m.status == SENT and m.error_code is None
