@@ -110,6 +110,13 @@ class Dispatcher:
         self.pool = ThreadPoolExecutor(
             max_workers=settings.send_concurrency, thread_name_prefix="send"
         )
+        # Drains of some kinds only (the answers to replies: 988/911 texts, alerts, calls) get
+        # threads of their own under the same rate limit: on the shared pool they would queue
+        # behind every planned text a running batch has already handed it (a noon's check-ins
+        # at the provider's cap: seconds). Here they wait for at most a few send slots.
+        self.answer_pool = ThreadPoolExecutor(
+            max_workers=min(2, settings.send_concurrency), thread_name_prefix="answer"
+        )
 
     # ----------------------------------------------------------------------------------------
     def expire(self, now: datetime | None = None) -> int:
@@ -195,7 +202,8 @@ class Dispatcher:
         busy: when fewer sends are in flight than threads, claims more now rather than wait
         for the whole batch (with slow API calls, each batch boundary would otherwise idle
         every thread)."""
-        pending = {self.pool.submit(self._process, c) for c in claimed}
+        pool = self.pool if kinds is None else self.answer_pool
+        pending = {pool.submit(self._process, c) for c in claimed}
         refills = 0
         while pending:
             done, pending = wait(pending, timeout=FLUSH_INTERVAL, return_when=FIRST_COMPLETED)
@@ -215,7 +223,7 @@ class Dispatcher:
                     refills = MAX_REFILLS  # nothing more is due: finish this round
                     continue
                 result.claimed += len(more)
-                pending |= {self.pool.submit(self._process, c) for c in self._load(more, recorder)}
+                pending |= {pool.submit(self._process, c) for c in self._load(more, recorder)}
 
     def settle_unknown(self, now: datetime | None = None, limit: int = 200) -> int:
         """Look up every send whose outcome is unknown (a timeout, a crash between the API
@@ -264,6 +272,7 @@ class Dispatcher:
         """Stop claiming; sends already under way finish and are recorded."""
         self.stopping.set()
         self.pool.shutdown(wait=wait, cancel_futures=False)
+        self.answer_pool.shutdown(wait=wait, cancel_futures=False)
         self.transport.close()
 
     # ----------------------------------------------------------------------------------------

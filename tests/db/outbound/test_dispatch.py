@@ -450,3 +450,30 @@ def test_a_drain_of_some_kinds_sends_them_ahead_of_earlier_planned_texts(
     assert {get_message(database, mid).status for mid in backlog} == {SENT}
     assert get_message(database, stale).status == EXPIRED
     d.stop()
+
+
+def test_answers_do_not_queue_behind_a_batch_already_handed_to_the_send_threads(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """A 988/911 reply drained while the dispatch job's batch of check-ins waits for the
+    provider's rate goes out within a few send slots, not after the whole batch: answers have
+    send threads of their own, under the same rate limit (found by the noon benchmark: crisis
+    replies waited seconds behind a batch of check-ins already queued on the send pool)."""
+    s = make_settings(send_concurrency=4, dispatch_batch=100, max_send_rate=200.0)
+    cid = add_client(database, "C1", now=NOON).id
+    for i in range(100):
+        put_message(database, cid, due=NOON - timedelta(minutes=5), body=f"checkin {i}")
+    fake = FakeTransport()
+    d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
+    batch = threading.Thread(target=d.run_once)
+    batch.start()
+    deadline = threading.Event()
+    while len(fake.accepted) < 5 and not deadline.wait(0.005):
+        pass
+    answer = put_message(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call 988")
+    d.drain(kinds=(REPLY,), expire=False)
+    position = [x.message_id for x in fake.accepted].index(answer)
+    batch.join()
+    assert len(fake.accepted) == 101
+    assert position < 30, f"the answer went out {position}th, behind the batch"
+    d.stop()
