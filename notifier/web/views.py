@@ -65,11 +65,12 @@ class ChartView:
 
 
 def when(moment: datetime | None, tz: ZoneInfo) -> str:
-    """'Tue Dec 1, 2:05 PM' in the program's time zone."""
+    """'Tue Dec 1, 2:05 PM EST' in the program's time zone, with the zone's abbreviation so
+    nobody has to guess whether a time is the clinic's or UTC (as the CLI's local_time)."""
     if moment is None:
         return "never"
     local = moment.astimezone(tz)
-    return f"{local:%a %b} {local.day}, {_clock(local)}"
+    return f"{local:%a %b} {local.day}, {_clock(local)} {local:%Z}"
 
 
 def _clock(local: datetime) -> str:

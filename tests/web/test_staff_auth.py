@@ -511,7 +511,8 @@ def test_home_lists_next_meeting_and_flag_counts(staff_app: Callable[..., App]) 
     )
     browser, _ = signed_in(app, groups="evening")
     page = browser.get("/").text
-    assert "Wed Dec 2, 6:00 PM" in page and "Suite 200" in page
+    # The clinic's zone beside every time a person reads (never a bare time to guess at).
+    assert "Wed Dec 2, 6:00 PM EST" in page and "Suite 200" in page
     assert 'data-flag="crisis">CRISIS: 1' in page
     assert "kill" not in page  # no message bodies on the start page
 

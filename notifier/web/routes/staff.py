@@ -19,6 +19,7 @@ from notifier.followup.digest import FLAGS, NoSession
 from notifier.service import Service
 from notifier.staff import audit
 from notifier.staff.accounts import may_see_group, visible_groups
+from notifier.web import views
 from notifier.web.deps import CurrentStaff, address_of, get_service, now_of
 from notifier.web.templating import render
 
@@ -76,5 +77,6 @@ def home(request: Request, staff: CurrentStaff) -> Response:
         if may_see_group(staff.role, staff.groups, None)
         else [],
         "tz": service.settings.timezone,
+        "when": lambda t: views.when(t, service.settings.timezone),
     }
     return render(request, "home.html", context)
