@@ -52,7 +52,8 @@ from notifier.inbound.result import (
 )
 from notifier.outbound import outbox
 from notifier.outbound.texts import Templates
-from notifier.understanding import Classification
+from notifier.roster import support
+from notifier.understanding import Category, Classification
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,12 @@ def handle(
     ref = db.crypto.lookup_hash(phone)
     reply = reply_values(actions, None, ref, body, now, provider_sid, source)
     reply.update(urgency(result))
-    return _apply(db, settings, templates, actions, reply, phone, ref, now)
+    out = _apply(db, settings, templates, actions, reply, phone, ref, now)
+    if actions.category == Category.OPT_OUT and not out.duplicate:
+        # A support person's STOP: honoured at once, like a client's (never answered: the
+        # carrier sends its own confirmation, and a reply would name the program).
+        support.number_stopped(db, phone, now, source="sms")
+    return out
 
 
 def _apply(

@@ -135,6 +135,24 @@ def number_opted_out(db: Database, client_id: int, phone: str, now: datetime, so
     return len(ids)
 
 
+def number_stopped(db: Database, phone: str, now: datetime, source: str = "sms") -> int:
+    """A number on no client's record texted an opt-out (STOP, BAJA, "stop texting me"): if it
+    is a support person's, no more texts to them, as if the consent were revoked, whichever
+    client named them. Without this they would go on getting texts until the carrier refused
+    one (21610), and on a transport without carrier opt-out, for ever. Returns how many records
+    it stopped. Numbers are encrypted, so the active records are compared once decrypted:
+    an opt-out from an unknown number is rare and a program has few support persons."""
+    with db.read() as s:
+        ids = [
+            p.id
+            for p in s.scalars(select(SupportPerson).where(SupportPerson.revoked_at.is_(None)))
+            if p.phone == phone
+        ]
+    for support_id in ids:
+        revoke(db, support_id, now, event="support_opted_out", source=source)
+    return len(ids)
+
+
 def covering(db: Database, client_id: int, day: date) -> list[SupportPerson]:
     """The client's support persons whose consent covers local date ``day``."""
     with db.read() as s:

@@ -268,3 +268,38 @@ def test_a_status_report_of_a_support_persons_opt_out_does_not_opt_out_the_clien
     ((_, rec),) = records(database)
     assert rec.revoked_at is not None
     assert [m.status for m in support_rows(database) if not m.provider_sid] == [CANCELED]
+
+
+@pytest.mark.parametrize("body", ["STOP", "stop texting me", "BAJA"])
+def test_a_support_person_who_texts_stop_gets_no_more_texts(
+    body: str, database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    """Opt-out is sacred for a support person too: their STOP arrives from a number on no
+    client's record, and still stops every text to them (not only once the carrier refuses one
+    with 21610), without opting the client out and without an answer that names the program."""
+    from notifier.service import Service
+
+    s = make_settings(database_url=database_url)
+    transport = FakeTransport()
+    svc = Service(s, transport=transport, clock=lambda: NOW, worker_id="t")
+    try:
+        add_client(svc.db, "C1", group=None, now=NOW)
+        add(svc.db, "C1", ROSA, s, NOW)
+        family_session(svc.db, s)
+        plan(svc.db, s, NOW)
+        assert {m.status for m in support_rows(svc.db)} == {PENDING}
+        result = svc.receive(from_phone="+13125550142", body=body, now=NOW)
+        assert result.category == "opt_out" and not result.known_client
+        assert {m.status for m in support_rows(svc.db)} == {CANCELED}
+        ((_, rec),) = records(svc.db)
+        assert rec.revoked_at is not None
+        assert not client_opted_out(svc.db)
+        with svc.db.read() as sess:
+            events = [e.event for e in sess.query(ConsentEvent)]
+        assert "support_opted_out" in events
+        assert plan(svc.db, s, NOW + timedelta(minutes=5)).messages_added == 0
+        assert not support_rows(svc.db) or {m.status for m in support_rows(svc.db)} == {CANCELED}
+        svc.send_now(NOW)
+        assert not [x for x in transport.accepted if x.to == "+13125550142"]
+    finally:
+        svc.close()
