@@ -7,12 +7,12 @@ added here for one client. Canceling either cancels its pending reminders at onc
 from __future__ import annotations
 
 import logging
-import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifier.core.calendar import Occurrence, group_occurrences
@@ -58,35 +58,40 @@ def add_individual(
         problem = location_problem(location, settings.disclosure_words)
         if problem:
             raise ValueError(f"--location {location!r}: {problem}")
-    with db.session() as s:
-        client = client_by_external_id(s, db.crypto, external_id)
-        if client is None:
-            raise LookupError(f"no client with external_id {external_id!r}")
-        tz = ZoneInfo(client.timezone)
-        why = client.inactive_reason(starts_at.astimezone(tz).date())
-        # The same client at the same start is one session: adding it twice (a retried
-        # command, `make run` started again) must not send two identical reminders.
-        same = s.scalar(
-            select(Appointment).where(
-                Appointment.client_id == client.id,
-                Appointment.starts_at == starts_at,
-                Appointment.canceled_at.is_(None),
+    key = None
+    try:
+        with db.session() as s:
+            client = client_by_external_id(s, db.crypto, external_id)
+            if client is None:
+                raise LookupError(f"no client with external_id {external_id!r}")
+            tz = ZoneInfo(client.timezone)
+            why = client.inactive_reason(starts_at.astimezone(tz).date())
+            client_id = client.id
+            # The same client at the same start is one session: adding it twice (a retried
+            # command, `make run` started again) must not send two identical reminders.
+            same = _live_session(s, client_id, starts_at)
+            if same is not None:
+                return Added(same, tz, why, existed=True)
+            key = _session_key(s, client_id, starts_at)
+            row = Appointment(
+                key=key,
+                kind=kind,
+                group_name=None,
+                client_id=client_id,
+                starts_at=starts_at,
+                ends_at=starts_at + duration,
+                location=location,
+                created_at=now,
             )
-        )
-        if same is not None:
-            return Added(same, tz, why, existed=True)
-        row = Appointment(
-            key=f"{kind}:{uuid.uuid4().hex}",
-            kind=kind,
-            group_name=None,
-            client_id=client.id,
-            starts_at=starts_at,
-            ends_at=starts_at + duration,
-            location=location,
-            created_at=now,
-        )
-        s.add(row)
-        client_id = client.id
+            s.add(row)
+    except IntegrityError:
+        # Another add of the same session wrote between our look and our insert: the key
+        # (client and start) is unique, so the database refused the second. Report the first.
+        with db.read() as s:
+            same = s.scalar(select(Appointment).where(Appointment.key == key))
+        if key is None or same is None:
+            raise
+        return Added(same, tz, why, existed=True)
     log.info("session added", extra={"event": "session.add", "session_id": row.id})
     supports: tuple[str, ...] = ()
     if kind == "family":
@@ -95,6 +100,36 @@ def add_individual(
         day = starts_at.astimezone(settings.timezone).date()
         supports = tuple(p.name for p in covering(db, client_id, day))
     return Added(row, tz, why, supports)
+
+
+def _live_session(s: Session, client_id: int, starts_at: datetime) -> Appointment | None:
+    """The client's session starting then that is not canceled, if any."""
+    return s.scalar(
+        select(Appointment).where(
+            Appointment.client_id == client_id,
+            Appointment.starts_at == starts_at,
+            Appointment.canceled_at.is_(None),
+        )
+    )
+
+
+def _session_key(s: Session, client_id: int, starts_at: datetime) -> str:
+    """One key per client and start (unique in the table), so two adds racing past the look
+    above cannot both insert. Each session canceled at that start moves the key on by one: a
+    canceled session does not block a new one, and two racers still compute the same key."""
+    canceled = (
+        s.scalar(
+            select(func.count())
+            .select_from(Appointment)
+            .where(
+                Appointment.client_id == client_id,
+                Appointment.starts_at == starts_at,
+                Appointment.canceled_at.is_not(None),
+            )
+        )
+        or 0
+    )
+    return f"client:{client_id}:{starts_at.astimezone(UTC):%Y%m%dT%H%M%SZ}:{canceled}"
 
 
 def cancel(

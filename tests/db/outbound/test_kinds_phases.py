@@ -303,3 +303,31 @@ def test_a_support_person_who_texts_stop_gets_no_more_texts(
         assert not [x for x in transport.accepted if x.to == "+13125550142"]
     finally:
         svc.close()
+
+
+def test_two_adds_of_the_same_session_racing_past_the_check_add_one(
+    database: Database, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sessions add` twice at once (a retried command, two staff): both may look before
+    either has written. The session's key is the client and the start, so the second insert
+    is refused by the database and reports the first; a session canceled at that start does
+    not block a new one."""
+    from notifier.core.models import Appointment
+    from notifier.roster import appointments
+
+    s = make_settings()
+    add_client(database, "C1", group=None, now=NOW)
+    first = family_session(database, s)
+    monkeypatch.setattr(appointments, "_live_session", lambda *a: None)  # the race's window
+    again = appointments.add_individual(
+        database, "C1", FAMILY_AT, timedelta(minutes=60), "Suite 200", NOW, s, kind="family"
+    )
+    assert again.existed and again.session.id == first
+    with database.read() as sess:
+        assert sess.query(Appointment).filter(Appointment.client_id.is_not(None)).count() == 1
+    monkeypatch.undo()
+    appointments.cancel(database, s, NOW, session_id=first)
+    added = appointments.add_individual(
+        database, "C1", FAMILY_AT, timedelta(minutes=60), "Suite 200", NOW, s, kind="family"
+    )
+    assert not added.existed and added.session.id != first
