@@ -254,6 +254,7 @@ def _detail(request: Request) -> str:
 def group_access(group: str, request: Request, staff: CurrentStaff, _: FormsFirst) -> GroupGrant:
     service = get_service(request)
     if service.settings.group(group) is None:
+        _to_the_groups_own_name(request, group, service)
         raise HTTPException(404, "no such group")
     now, address = now_of(request), address_of(request)
     if not may_see_group(staff.role, staff.groups, group):
@@ -263,6 +264,22 @@ def group_access(group: str, request: Request, staff: CurrentStaff, _: FormsFirs
     audit.record(service.db, action="view_group", staff_id=staff.staff_id, now=now,
                  address=address, group=group, detail=_detail(request))  # fmt: skip
     return GroupGrant(group)
+
+
+def _to_the_groups_own_name(request: Request, typed: str, service: Service) -> None:
+    """A group typed in another case ("Evening" for "evening") leads to its page: a 303 to
+    the same path under the group's own name. Only a GET: a form is never redirected."""
+    if request.method != "GET":
+        return
+    own = next((g.name for g in service.settings.groups if g.name.lower() == typed.lower()), None)
+    prefix = f"/groups/{typed}"
+    path = request.scope["path"]
+    if own is None or not path.startswith(prefix):
+        return
+    location = f"/groups/{quote(own, safe='')}{path[len(prefix) :]}"
+    if request.url.query:
+        location += f"?{request.url.query}"
+    raise RedirectTo(location)
 
 
 def find_client(service: Service, external_id: str) -> tuple[int, str, str | None] | None:

@@ -81,6 +81,17 @@ def test_group_page_date_must_be_a_date_of_a_meeting(staff_app: Callable[..., Ap
     assert browser.get("/groups/evening?date=2026-11-30").status_code == 200  # a Monday
 
 
+def test_a_group_typed_in_another_case_leads_to_its_page(staff_app: Callable[..., App]) -> None:
+    """Staff type "Evening" or "EVENING" in the address bar: the group's own page, not a 404;
+    a name of no group is still 404, and a form is never redirected."""
+    _, browser = setup(staff_app)
+    r = browser.get("/groups/Evening?date=2026-11-30", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/groups/evening?date=2026-11-30"
+    assert browser.get("/groups/EVENING").status_code == 200
+    assert browser.get("/groups/nosuchgroup").status_code == 404
+    assert browser.post("/groups/Evening/attendance/all", data={}).status_code in (403, 404)
+
+
 def test_attendance_form_only_once_the_meeting_started(staff_app: Callable[..., App]) -> None:
     _, browser = setup(staff_app)
     assert 'name="status-E1"' not in browser.get("/groups/evening").text  # Wednesday's, ahead
