@@ -428,3 +428,90 @@ def test_a_child_into_pills_or_someone_locked_in_is_urgent(text: str) -> None:
 )
 def test_child_and_locked_in_lookalikes_are_not_urgent(text: str) -> None:
     assert not classify(text, backstop=False).urgent
+
+
+# --- h14d (issue 14, fourth round) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Clean time lost, told instead of the use itself (use.lapse, h14d).
+        "had to reset my clean date again",
+        "lost my 6 months",
+        "there goes my sobriety",
+        "first beer in 8 months",
+        "im not clean anymore",
+        "tire 90 dias a la basura",
+        "otra vez en el dia uno",
+        "estoy usando otra vez",
+        "despues de unas chelas me siento fatal",
+    ],
+)
+def test_clean_time_lost_is_use(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert "use" in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i lost my keys and my 2 dogs got out",
+        "first drink of coffee in 3 days, the machine broke",
+        "scared of losing my 90 days",
+        "estoy usando la computadora de mi hermana",
+        "sone que estaba usando y desperte con ansias",
+        "my clean date is in march, 1 year",
+    ],
+)
+def test_clean_time_lookalikes_are_not_use(text: str) -> None:
+    assert "use" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The first use after a stretch, or after leaving treatment early, is concern
+        # (concern.tolerance_loss) with its use.
+        "first drink in 11 months tonight",
+        "left detox yesterday against advice. got high this morning",
+        "me sali del anexo ayer y ya me meti coca",
+    ],
+)
+def test_first_use_after_clean_time_or_leaving_treatment_is_concern(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "concern" and "use" in r.signals, r
+
+
+def test_leaving_treatment_long_ago_with_ongoing_use_is_not_tolerance_loss() -> None:
+    assert classify("used every day since i left detox", backstop=False).category != "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An object after a preposition is where someone is, not the subject (rules._thing);
+        # sharing the use is not a report of a group topic ("we did a line", not "we did a
+        # session").
+        "gf passed out in the car wont wake up",
+        "he is slumped in his truck and not breathing",
+        "my roommate is blue and wont wake up we did a line together",
+        "mi primo se desmayo en el carro y no despierta",
+    ],
+)
+def test_someone_unresponsive_in_a_place_or_after_shared_use_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the battery in my phone is about to die",
+        "my car died in the parking lot",
+        "we did a session on overdose today, the guy in the video wasnt breathing",
+    ],
+)
+def test_objects_and_group_topics_are_still_not_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category != "crisis" and not r.urgent, r
