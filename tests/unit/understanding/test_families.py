@@ -515,3 +515,91 @@ def test_someone_unresponsive_in_a_place_or_after_shared_use_is_urgent(text: str
 def test_objects_and_group_topics_are_still_not_urgent(text: str) -> None:
     r = classify(text, backstop=False)
     assert r.category != "crisis" and not r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Means in hand now (h14d): a firearm loaded by any name, a rope tied, a weapon set out
+        # beside a stated intent to hurt someone, a farewell with the pills shown.
+        "cocked the glock, this is it",
+        "loaded the 12 gauge. im done",
+        "ya amarre la soga",
+        "ya tengo la pistola cargada",
+        "im going to stab him when he gets home, knife is on the counter",
+        "goodbye guys 💊💊💊",
+        "tell my kids i love them. pills are lined up",
+    ],
+)
+def test_means_ready_now_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "loaded the dishwasher and went to bed",
+        "the knife is on the counter if you want to cut the cake",
+        "took my 💊💊 this morning like the doctor said",
+        "amarre al perro y sali a caminar",
+        "bye guys see you thursday",
+    ],
+)
+def test_means_lookalikes_are_not_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert not r.urgent and r.category != "crisis", r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Delirium tremens or a withdrawal seizure told by its signs and the last drink or dose.
+        "sweating and confused, dont know where i am, last drink was sunday",
+        "me dio un ataque y desperte en el piso, 3 dias sin el clonazepam",
+        "le dio una convulsion a mi esposo, lleva dias sin trago",
+    ],
+)
+def test_withdrawal_confusion_or_seizure_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent and "medical" in r.signals, r
+
+
+def test_a_heart_attack_joke_without_stopping_is_not_withdrawal() -> None:
+    r = classify("casi me da un ataque de risa jaja", backstop=False)
+    assert r.rule != "crisis.withdrawal_danger.es"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A burden or hopelessness with the method thought through is crisis (intent).
+        "everyone would be better off without me. ive thought about how",
+        "theres no reason to keep going, i figured out how",
+        "estarian mejor sin mi, ya pense como hacerlo",
+    ],
+)
+def test_burden_with_the_method_thought_through_is_crisis(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis", r
+
+
+def test_burden_without_a_method_stays_concern() -> None:
+    r = classify("everyone would be better off without me", backstop=False)
+    assert r.category == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["adios a todos 💊💊💊", "lo voy a picar cuando llegue, el cuchillo ya esta en la mesa"],
+)
+def test_means_ready_now_is_urgent_in_spanish(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text", ["el cuchillo esta en la mesa para el pastel", "tome mis 💊 y me fui a dormir"]
+)
+def test_spanish_means_lookalikes_are_not_urgent(text: str) -> None:
+    assert not classify(text, backstop=False).urgent
