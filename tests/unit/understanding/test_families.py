@@ -603,3 +603,35 @@ def test_means_ready_now_is_urgent_in_spanish(text: str) -> None:
 )
 def test_spanish_means_lookalikes_are_not_urgent(text: str) -> None:
     assert not classify(text, backstop=False).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hyperbole the learned backstop may not read as risk (backstop.not_risk, h14d): dying
+        # rather than a chore laughed off, an everyday annoyance, "volverse loca", a job that
+        # "va a acabar conmigo"; safe again after a crisis reply.
+        "id rather die than sit through another zoom meeting lol",
+        "cant stand this heat anymore",
+        "ya no aguanto este trafico jaja",
+        "los ninos me van a volver loca jaja",
+        "esta chamba va a acabar conmigo jaja",
+        "im safe now, thank you for checking. going to bed",
+        "ya estoy a salvo en casa de mi hermana",
+    ],
+)
+def test_hyperbole_and_safe_again_are_not_risk(text: str) -> None:
+    assert classify(text).category not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend said hed rather die than go back to jail",
+        "ya no aguanto esta vida",
+        "im safe now but i still want to die",
+        "i cant take this anymore lol i want to die",
+    ],
+)
+def test_real_risk_beside_hyperbole_markers_is_still_read(text: str) -> None:
+    assert classify(text).category in ("crisis", "concern")
