@@ -635,3 +635,40 @@ def test_hyperbole_and_safe_again_are_not_risk(text: str) -> None:
 )
 def test_real_risk_beside_hyperbole_markers_is_still_read(text: str) -> None:
     assert classify(text).category in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Use told sideways (use.lapse, h14d): got it and then took it, a container finished,
+        # someone else's pill, "ya me puse", back to the bottle, a day named after the verb.
+        "found some old pills in my car and took them",
+        "copped from my old dealer on the way home",
+        "finished the 6 pack in the garage",
+        "ya me puse, no le digan a nadie",
+        "volvi a la botella",
+        "me acabe el six en la cochera",
+        "tome el finde, soy un fracaso",
+        "use el viernes y voy a salir sucio",
+        "me tome una pastilla de mi tia pa dormir",
+        "me eche unas bielas antes de entrar a trabajar",
+    ],
+)
+def test_use_told_sideways_is_use(text: str) -> None:
+    assert "use" in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "found my keys in the car and took them inside",
+        "tome el camion ayer para llegar al grupo",
+        "me puse la chamarra y sali",
+        "necesito naloxona, la mia la use el finde",
+        "volvi a la casa de mi mama",
+        "took a hit on my paycheck this month",
+    ],
+)
+def test_use_told_sideways_lookalikes_are_not_use(text: str) -> None:
+    assert "use" not in classify(text, backstop=False).signals
+
