@@ -671,4 +671,3 @@ def test_use_told_sideways_is_use(text: str) -> None:
 )
 def test_use_told_sideways_lookalikes_are_not_use(text: str) -> None:
     assert "use" not in classify(text, backstop=False).signals
-
