@@ -671,3 +671,50 @@ def test_use_told_sideways_is_use(text: str) -> None:
 )
 def test_use_told_sideways_lookalikes_are_not_use(text: str) -> None:
     assert "use" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A wish not to wake with words in between, no point in being alive (passive ideation
+        # is crisis); possessions given away or signed over (farewell), "ya no los voy a
+        # necesitar" (h14d).
+        "i keep hopin i just dont wake up one of these mornings",
+        "i dont really see the point in being alive",
+        "ojala me duerma y no despierte",
+        "quisiera dormirme y ya no despertar",
+        "gave my guitar to my nephew",
+        "signed the truck over to my son",
+        "le regale mi moto a mi primo, ya no la voy a necesitar",
+    ],
+)
+def test_wish_not_to_wake_and_giving_away_are_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gave my car to the mechanic",
+        "gave my dog to the sitter for the weekend",
+        "le regale una playera a mi primo por su cumple",
+        "ojala me duerma temprano hoy",
+    ],
+)
+def test_giving_and_sleep_lookalikes_are_not_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Means at hand now (h14d): pills counted out, a blade on the arm, outside an ex's
+        # place with a weapon.
+        "pills are counted out on the table",
+        "estoy con el cuchillo en el brazo otra vez",
+        "im outside my exs place with my dads pistol",
+    ],
+)
+def test_means_at_hand_now_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent, r
