@@ -718,3 +718,37 @@ def test_giving_and_sleep_lookalikes_are_not_crisis(text: str) -> None:
 def test_means_at_hand_now_is_urgent(text: str) -> None:
     r = classify(text, backstop=False)
     assert r.category == "crisis" and r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Death wished from an illness or an accident, asked of God; a method turned over in
+        # the mind; using until the body stops (h14d).
+        "part of me hopes the cancer comes back",
+        "if i got sick and died it would be kind of a relief",
+        "if cancer got me i wouldnt fight it",
+        "a veces le pido a la virgen que ya me lleve",
+        "quisiera desvanecerme nomas",
+        "i keep thinking about swerving into a semi",
+        "thinking about the rope again",
+        "voy a tomar hasta que se me pare el corazon",
+        "me voy a meter todo de una, me vale",
+        "gonna drink till my heart stops",
+    ],
+)
+def test_indirect_wishes_methods_and_lethal_use_are_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mom is scared the cancer comes back",
+        "thinking about the bridge game tonight",
+        "driving to the lake this weekend with the kids",
+        "me voy a tomar todo el cafe de una",
+    ],
+)
+def test_indirect_wish_and_method_lookalikes_are_not_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category != "crisis"
