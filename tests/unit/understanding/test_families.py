@@ -752,3 +752,23 @@ def test_indirect_wishes_methods_and_lethal_use_are_crisis(text: str) -> None:
 )
 def test_indirect_wish_and_method_lookalikes_are_not_crisis(text: str) -> None:
     assert classify(text, backstop=False).category != "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # SMS shorthand written out before the rules read it (normalise.abbreviations, h14d).
+        ("wan2 die", "crisis"),
+        ("im gna end it", "crisis"),
+        ("cnt do ths nemore", "concern"),
+        ("ya no kero vivir", "crisis"),
+        ("me kiero mrir", "crisis"),
+    ],
+)
+def test_sms_shorthand_is_read(text: str, category: str) -> None:
+    assert classify(text, backstop=False).category == category
+
+
+@pytest.mark.parametrize("text", ["luv u guys, c u thurs", "gna b l8 2 group", "tngo cita a las 3"])
+def test_sms_shorthand_everyday_stays_everyday(text: str) -> None:
+    assert classify(text, backstop=False).category not in ("crisis", "concern")
