@@ -772,3 +772,17 @@ def test_sms_shorthand_is_read(text: str, category: str) -> None:
 @pytest.mark.parametrize("text", ["luv u guys, c u thurs", "gna b l8 2 group", "tngo cita a las 3"])
 def test_sms_shorthand_everyday_stays_everyday(text: str) -> None:
     assert classify(text, backstop=False).category not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["where do i get narcan i need it now", "donde consigo narcan, lo necesito ya"],
+)
+def test_a_need_beside_a_naloxone_question_is_read_by_the_rule(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert "naloxone" in r.signals, r
+
+
+@pytest.mark.parametrize("text", ["where can i buy narcan", "donde venden narcan"])
+def test_a_naloxone_question_alone_is_not_a_need(text: str) -> None:
+    assert "naloxone" not in classify(text, backstop=False).signals
