@@ -786,39 +786,3 @@ def test_a_need_beside_a_naloxone_question_is_read_by_the_rule(text: str) -> Non
 @pytest.mark.parametrize("text", ["where can i buy narcan", "donde venden narcan"])
 def test_a_naloxone_question_alone_is_not_a_need(text: str) -> None:
     assert "naloxone" not in classify(text, backstop=False).signals
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # Concern families (h14d): a past attempt told plainly, someone's life easier without
-        # the client, nothing left / what for, worn out and near the end, dark thoughts.
-        "when i was 19 i attempted, just thought you should know",
-        "i was on suicide watch in county once",
-        "tuve un intento en el 2018",
-        "my wife would have an easier life if i wasnt in it",
-        "mi esposa viviria mas facil sin mi",
-        "i lost my job my house and my kids, theres nothing left",
-        "nunca voy a recuperar a mis hijos, pa que lo intento",
-        "im so tired of fighting every day",
-        "estoy cansada de luchar",
-        "tengo pensamientos muy oscuros hoy",
-        "estoy en las ultimas",
-    ],
-)
-def test_concern_families_are_concern_or_more(text: str) -> None:
-    assert classify(text, backstop=False).category in ("crisis", "concern")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "theres nothing left in the fridge, going shopping",
-        "tired of fighting with my landlord about the heat",
-        "el boxeador es un peso pluma",
-        "we had a fire drill attempt at work",
-        "el puente estaba oscuro, llegue tarde",
-    ],
-)
-def test_concern_family_lookalikes_are_not_risk(text: str) -> None:
-    assert classify(text, backstop=False).category not in ("crisis", "concern")
