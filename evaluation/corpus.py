@@ -46,6 +46,7 @@ BATCHES = (
     "independent-3.jsonl",
     "heldout-final.jsonl",
     "independent-5.jsonl",
+    "independent-7.jsonl",
 )
 
 

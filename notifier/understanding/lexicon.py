@@ -136,6 +136,8 @@ class Context:
     distant: Finder | None = None
     # Things that die or get killed ("my phone is about to die"): never a person at risk.
     objects: frozenset[str] = frozenset()
+    # Prepositions before such a word make it a place ("in the car"), not the subject.
+    places: frozenset[str] = frozenset()
     # First-person subject pronouns ("i", "yo"): inside a match they make the client its
     # subject ("everyone would be better off if I was dead"), whoever a word before it names.
     subject: frozenset[str] = frozenset()
@@ -297,6 +299,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             vocatives=words(ctx.get("vocatives", "")),
             distant=_phrases_regex(ctx.get("distant", []), common),
             objects=words(ctx.get("objects", "")),
+            places=words(ctx.get("places", "")),
             subject=words(ctx.get("subject", "")),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),

@@ -90,9 +90,17 @@ def third_party(before: Sequence[str], ctx: Context) -> bool:
 
 
 def _thing(before: Sequence[str], ctx: Context) -> bool:
-    """The subject right before the match is an object ("battery", "phone")."""
+    """The subject right before the match is an object ("battery", "phone"). An object after
+    a preposition is a place, not the subject ("passed out in the car, wont wake up"),
+    unless what the preposition follows is an object too ("the battery in my phone")."""
     i = _first_content(before, ctx)
-    return i >= 0 and before[i] in ctx.objects
+    if i < 0 or before[i] not in ctx.objects:
+        return False
+    for back in (1, 2):  # "in car", "in the car" / "in my car"
+        j = i - back
+        if j >= 0 and before[j] in ctx.places:
+            return j > 0 and before[j - 1] in ctx.objects
+    return True
 
 
 def _own(before: Sequence[str], ctx: Context) -> bool:

@@ -42,7 +42,14 @@ SIGNALS = (
     "wrong_number",
 )
 # heldout-final: the fourth author's batch, read once as the final held-out batch, then tuned on.
-BATCHES = ("independent-1", "independent-2", "independent-3", "heldout-final", "independent-5")
+BATCHES = (
+    "independent-1",
+    "independent-2",
+    "independent-3",
+    "heldout-final",
+    "independent-5",
+    "independent-7",
+)
 REQUIRED = {
     "id",
     "text",

@@ -428,3 +428,361 @@ def test_a_child_into_pills_or_someone_locked_in_is_urgent(text: str) -> None:
 )
 def test_child_and_locked_in_lookalikes_are_not_urgent(text: str) -> None:
     assert not classify(text, backstop=False).urgent
+
+
+# --- h14d (issue 14, fourth round) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Clean time lost, told instead of the use itself (use.lapse, h14d).
+        "had to reset my clean date again",
+        "lost my 6 months",
+        "there goes my sobriety",
+        "first beer in 8 months",
+        "im not clean anymore",
+        "tire 90 dias a la basura",
+        "otra vez en el dia uno",
+        "estoy usando otra vez",
+        "despues de unas chelas me siento fatal",
+    ],
+)
+def test_clean_time_lost_is_use(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert "use" in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i lost my keys and my 2 dogs got out",
+        "first drink of coffee in 3 days, the machine broke",
+        "scared of losing my 90 days",
+        "estoy usando la computadora de mi hermana",
+        "sone que estaba usando y desperte con ansias",
+        "my clean date is in march, 1 year",
+    ],
+)
+def test_clean_time_lookalikes_are_not_use(text: str) -> None:
+    assert "use" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The first use after a stretch, or after leaving treatment early, is concern
+        # (concern.tolerance_loss) with its use.
+        "first drink in 11 months tonight",
+        "left detox yesterday against advice. got high this morning",
+        "me sali del anexo ayer y ya me meti coca",
+    ],
+)
+def test_first_use_after_clean_time_or_leaving_treatment_is_concern(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "concern" and "use" in r.signals, r
+
+
+def test_leaving_treatment_long_ago_with_ongoing_use_is_not_tolerance_loss() -> None:
+    assert classify("used every day since i left detox", backstop=False).category != "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An object after a preposition is where someone is, not the subject (rules._thing);
+        # sharing the use is not a report of a group topic ("we did a line", not "we did a
+        # session").
+        "gf passed out in the car wont wake up",
+        "he is slumped in his truck and not breathing",
+        "my roommate is blue and wont wake up we did a line together",
+        "mi primo se desmayo en el carro y no despierta",
+    ],
+)
+def test_someone_unresponsive_in_a_place_or_after_shared_use_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the battery in my phone is about to die",
+        "my car died in the parking lot",
+        "we did a session on overdose today, the guy in the video wasnt breathing",
+    ],
+)
+def test_objects_and_group_topics_are_still_not_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category != "crisis" and not r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Means in hand now (h14d): a firearm loaded by any name, a rope tied, a weapon set out
+        # beside a stated intent to hurt someone, a farewell with the pills shown.
+        "cocked the glock, this is it",
+        "loaded the 12 gauge. im done",
+        "ya amarre la soga",
+        "ya tengo la pistola cargada",
+        "im going to stab him when he gets home, knife is on the counter",
+        "goodbye guys 💊💊💊",
+        "tell my kids i love them. pills are lined up",
+    ],
+)
+def test_means_ready_now_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "loaded the dishwasher and went to bed",
+        "the knife is on the counter if you want to cut the cake",
+        "took my 💊💊 this morning like the doctor said",
+        "amarre al perro y sali a caminar",
+        "bye guys see you thursday",
+    ],
+)
+def test_means_lookalikes_are_not_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert not r.urgent and r.category != "crisis", r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Delirium tremens or a withdrawal seizure told by its signs and the last drink or dose.
+        "sweating and confused, dont know where i am, last drink was sunday",
+        "me dio un ataque y desperte en el piso, 3 dias sin el clonazepam",
+        "le dio una convulsion a mi esposo, lleva dias sin trago",
+    ],
+)
+def test_withdrawal_confusion_or_seizure_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent and "medical" in r.signals, r
+
+
+def test_a_heart_attack_joke_without_stopping_is_not_withdrawal() -> None:
+    r = classify("casi me da un ataque de risa jaja", backstop=False)
+    assert r.rule != "crisis.withdrawal_danger.es"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A burden or hopelessness with the method thought through is crisis (intent).
+        "everyone would be better off without me. ive thought about how",
+        "theres no reason to keep going, i figured out how",
+        "estarian mejor sin mi, ya pense como hacerlo",
+    ],
+)
+def test_burden_with_the_method_thought_through_is_crisis(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis", r
+
+
+def test_burden_without_a_method_stays_concern() -> None:
+    r = classify("everyone would be better off without me", backstop=False)
+    assert r.category == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["adios a todos 💊💊💊", "lo voy a picar cuando llegue, el cuchillo ya esta en la mesa"],
+)
+def test_means_ready_now_is_urgent_in_spanish(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text", ["el cuchillo esta en la mesa para el pastel", "tome mis 💊 y me fui a dormir"]
+)
+def test_spanish_means_lookalikes_are_not_urgent(text: str) -> None:
+    assert not classify(text, backstop=False).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hyperbole the learned backstop may not read as risk (backstop.not_risk, h14d): dying
+        # rather than a chore laughed off, an everyday annoyance, "volverse loca", a job that
+        # "va a acabar conmigo"; safe again after a crisis reply.
+        "id rather die than sit through another zoom meeting lol",
+        "cant stand this heat anymore",
+        "ya no aguanto este trafico jaja",
+        "los ninos me van a volver loca jaja",
+        "esta chamba va a acabar conmigo jaja",
+        "im safe now, thank you for checking. going to bed",
+        "ya estoy a salvo en casa de mi hermana",
+    ],
+)
+def test_hyperbole_and_safe_again_are_not_risk(text: str) -> None:
+    assert classify(text).category not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend said hed rather die than go back to jail",
+        "ya no aguanto esta vida",
+        "im safe now but i still want to die",
+        "i cant take this anymore lol i want to die",
+    ],
+)
+def test_real_risk_beside_hyperbole_markers_is_still_read(text: str) -> None:
+    assert classify(text).category in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Use told sideways (use.lapse, h14d): got it and then took it, a container finished,
+        # someone else's pill, "ya me puse", back to the bottle, a day named after the verb.
+        "found some old pills in my car and took them",
+        "copped from my old dealer on the way home",
+        "finished the 6 pack in the garage",
+        "ya me puse, no le digan a nadie",
+        "volvi a la botella",
+        "me acabe el six en la cochera",
+        "tome el finde, soy un fracaso",
+        "use el viernes y voy a salir sucio",
+        "me tome una pastilla de mi tia pa dormir",
+        "me eche unas bielas antes de entrar a trabajar",
+    ],
+)
+def test_use_told_sideways_is_use(text: str) -> None:
+    assert "use" in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "found my keys in the car and took them inside",
+        "tome el camion ayer para llegar al grupo",
+        "me puse la chamarra y sali",
+        "necesito naloxona, la mia la use el finde",
+        "volvi a la casa de mi mama",
+        "took a hit on my paycheck this month",
+    ],
+)
+def test_use_told_sideways_lookalikes_are_not_use(text: str) -> None:
+    assert "use" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A wish not to wake with words in between, no point in being alive (passive ideation
+        # is crisis); possessions given away or signed over (farewell), "ya no los voy a
+        # necesitar" (h14d).
+        "i keep hopin i just dont wake up one of these mornings",
+        "i dont really see the point in being alive",
+        "ojala me duerma y no despierte",
+        "quisiera dormirme y ya no despertar",
+        "gave my guitar to my nephew",
+        "signed the truck over to my son",
+        "le regale mi moto a mi primo, ya no la voy a necesitar",
+    ],
+)
+def test_wish_not_to_wake_and_giving_away_are_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gave my car to the mechanic",
+        "gave my dog to the sitter for the weekend",
+        "le regale una playera a mi primo por su cumple",
+        "ojala me duerma temprano hoy",
+    ],
+)
+def test_giving_and_sleep_lookalikes_are_not_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Means at hand now (h14d): pills counted out, a blade on the arm, outside an ex's
+        # place with a weapon.
+        "pills are counted out on the table",
+        "estoy con el cuchillo en el brazo otra vez",
+        "im outside my exs place with my dads pistol",
+    ],
+)
+def test_means_at_hand_now_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and r.urgent, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Death wished from an illness or an accident, asked of God; a method turned over in
+        # the mind; using until the body stops (h14d).
+        "part of me hopes the cancer comes back",
+        "if i got sick and died it would be kind of a relief",
+        "if cancer got me i wouldnt fight it",
+        "a veces le pido a la virgen que ya me lleve",
+        "quisiera desvanecerme nomas",
+        "i keep thinking about swerving into a semi",
+        "thinking about the rope again",
+        "voy a tomar hasta que se me pare el corazon",
+        "me voy a meter todo de una, me vale",
+        "gonna drink till my heart stops",
+    ],
+)
+def test_indirect_wishes_methods_and_lethal_use_are_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mom is scared the cancer comes back",
+        "thinking about the bridge game tonight",
+        "driving to the lake this weekend with the kids",
+        "me voy a tomar todo el cafe de una",
+    ],
+)
+def test_indirect_wish_and_method_lookalikes_are_not_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category != "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # SMS shorthand written out before the rules read it (normalise.abbreviations, h14d).
+        ("wan2 die", "crisis"),
+        ("im gna end it", "crisis"),
+        ("cnt do ths nemore", "concern"),
+        ("ya no kero vivir", "crisis"),
+        ("me kiero mrir", "crisis"),
+    ],
+)
+def test_sms_shorthand_is_read(text: str, category: str) -> None:
+    assert classify(text, backstop=False).category == category
+
+
+@pytest.mark.parametrize("text", ["luv u guys, c u thurs", "gna b l8 2 group", "tngo cita a las 3"])
+def test_sms_shorthand_everyday_stays_everyday(text: str) -> None:
+    assert classify(text, backstop=False).category not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["where do i get narcan i need it now", "donde consigo narcan, lo necesito ya"],
+)
+def test_a_need_beside_a_naloxone_question_is_read_by_the_rule(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert "naloxone" in r.signals, r
+
+
+@pytest.mark.parametrize("text", ["where can i buy narcan", "donde venden narcan"])
+def test_a_naloxone_question_alone_is_not_a_need(text: str) -> None:
+    assert "naloxone" not in classify(text, backstop=False).signals
