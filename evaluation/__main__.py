@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from evaluation.corpus import FINAL, PARTS, SIGNALS, CorpusError, Item, arguments, read
+from evaluation.corpus import FINALS, PARTS, SIGNALS, CorpusError, Item, arguments, read
 from evaluation.first_read import load as load_first_reads
 from evaluation.hardest import block as hardest_block
 from evaluation.metrics import Pair, summarise
@@ -73,11 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluation")
     parser.add_argument("--corpus-dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--write-doc", type=Path, help="also write the report (with misses) here")
-    parser.add_argument("--part", choices=["dev", "held-out", "final", "all"], default="all")
+    parser.add_argument(
+        "--part", choices=["dev", "held-out", *(name for name, _ in FINALS), "all"], default="all"
+    )
     parser.add_argument("--model", type=Path, help="classify with this model file instead")
     args = parser.parse_args(argv)
-    # The final held-out batch (written after all tuning) is read when it is there.
-    known = [*PARTS, FINAL] if (args.corpus_dir / FINAL[1]).is_file() else list(PARTS)
+    # The final held-out batches (written after tuning) are read when they are there.
+    known = [*PARTS, *(f for f in FINALS if (args.corpus_dir / f[1]).is_file())]
     try:
         parts = [(name, read(args.corpus_dir / file)) for name, file in known
                  if args.part in ("all", name)]  # fmt: skip
