@@ -116,6 +116,10 @@ def cmd_clients_phase(args: argparse.Namespace, settings: Settings) -> int:
         )
     except (LookupError, ValueError) as exc:
         raise UsageError(f"clients phase: {exc}") from None
+    from notifier.staff.audit import record_cli_change
+
+    record_cli_change(open_db(settings), f"clients phase --set {args.set.strip().lower()}",
+                      now_of(args, settings), client=args.client)  # fmt: skip
     how = "by the weeks since the start date" if args.set.strip().lower() == "auto" else "set"
     name = phase.name if phase else "-"
     say(f"{args.client}: phase {name} ({how}); check-ins follow it from the next plan")

@@ -41,6 +41,7 @@ ACTIONS = frozenset(
         "view_group",
         "view_client",
         "view_records",
+        "client_change",
         "access_denied",
         "show_phone",
         "attendance_change",
@@ -156,6 +157,17 @@ def record_cli_read(
     row, address "cli", the OS user in the detail. With ``client`` (the external id a
     ``--client`` named) it is ``view_client`` with that client's row id (the typed id is never
     stored); otherwise ``view_records``."""
+    action = "view_client" if client else "view_records"
+    _record_cli(db, action, command, now, client)
+
+
+def record_cli_change(db: Database, command: str, now: datetime, *, client: str) -> None:
+    """A change to a client's care made from the shell (``clients phase``): ``client_change``
+    with the client's row id, the command and the OS user, as :func:`record_cli_read`."""
+    _record_cli(db, "client_change", command, now, client)
+
+
+def _record_cli(db: Database, action: str, command: str, now: datetime, client: str | None) -> None:
     import getpass
 
     from notifier.roster.clients import external_id_filter
@@ -168,6 +180,5 @@ def record_cli_read(
     if client:
         with db.read() as s:
             client_id = s.scalar(select(Client.id).where(external_id_filter(db.crypto, client)))
-    action = "view_client" if client else "view_records"
     record(db, action=action, staff_id=None, now=now, address="cli", client_id=client_id,
            detail=f"notifier {command} (os user {user})")  # fmt: skip

@@ -140,3 +140,22 @@ def test_without_phases_the_followup_list_has_no_phase(
     assert "phase" not in capsys.readouterr().out.splitlines()[0]
     assert run(env_file, "clients", "phase", "--client", "C001", "--set", "intensive", *NOW) == 2
     assert "no phases configured: set NOTIFIER_PHASES first" in capsys.readouterr().err
+
+
+def test_a_phase_set_from_the_shell_is_an_audit_event(
+    env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A change to a client's care from the shell leaves a trail like a read does: who (the OS
+    user), which client (by row id, never the typed record number), what command."""
+    imported(env_file, capsys)
+    assert run(env_file, "clients", "phase", "--client", "C002", "--set", "step-down", *NOW) == 0
+    assert run(env_file, "clients", "phase", "--client", "C002", "--set", "auto", *NOW) == 0
+    capsys.readouterr()
+    assert run(env_file, "audit", "export") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    changes = [r for r in rows if r["action"] == "client_change"]
+    assert [c["detail"].split(" (os user")[0] for c in changes] == [
+        "notifier clients phase --set step-down",
+        "notifier clients phase --set auto",
+    ]
+    assert all(c["client"] and c["address"] == "cli" for c in changes)
