@@ -9,6 +9,7 @@ already recorded, a number on no record."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -143,10 +144,16 @@ def snapshot(db: Database) -> dict[str, Any]:
 
 @pytest.mark.parametrize("limit", [50, 4])
 def test_a_batch_records_what_one_by_one_records(
-    fresh: Callable[[], str], make_settings: Callable[..., Settings], limit: int
+    fresh: Callable[[], str],
+    make_settings: Callable[..., Settings],
+    limit: int,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     one = play(fresh(), make_settings, batched=False, limit=limit)
+    caplog.set_level(logging.INFO, logger="notifier.inbound.inbox")
     batched = play(fresh(), make_settings, batched=True, limit=limit)
+    # Handled in batches, not by the one-by-one fallback of a batch that failed.
+    assert not [r for r in caplog.records if getattr(r, "event", "") == "inbox.batch_failed"]
     assert one["handled"] == batched["handled"] == len(SCRIPT)
     assert not batched["inbox"] and not one["inbox"]
     for key in ("replies", "messages", "clients", "consent", "alerts", "sent"):
