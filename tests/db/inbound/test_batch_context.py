@@ -10,6 +10,7 @@ already recorded, a number on no record."""
 from __future__ import annotations
 
 import logging
+import random
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -75,7 +76,11 @@ def fresh(database_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[
 
 
 def play(
-    url: str, make_settings: Callable[..., Settings], batched: bool, limit: int
+    url: str,
+    make_settings: Callable[..., Settings],
+    batched: bool,
+    limit: int,
+    script: list[tuple[str, str, int, bool]] = SCRIPT,
 ) -> dict[str, Any]:
     """Four clients get two daily check-ins and a group reminder, one reply is already
     recorded, then SCRIPT is stored in the inbox and the worker handles it."""
@@ -100,7 +105,7 @@ def play(
              "from_phone": phone, "body": body, "opt_out_type": None, "urgent": urgent,
              "received_at": REPLIES_FROM + timedelta(minutes=minutes), "claimed_by": None,
              "claimed_at": None, "attempts": 0, "last_error": None}
-            for k, (phone, body, minutes, urgent) in enumerate(SCRIPT)
+            for k, (phone, body, minutes, urgent) in enumerate(script)
         ]  # fmt: skip
         with svc.db.session() as s:
             s.execute(insert(INBOX), rows)
@@ -173,6 +178,29 @@ def test_a_batch_records_what_one_by_one_records(
     assert replies[sid["0:can't make it"]].session_id is not None
     crisis_first = batched["replies"][1]  # after the reply recorded before the script
     assert crisis_first.provider_sid == sid["3:me quiero morir"]
+
+
+WORDS = ["7", "3", "10", "thank you", "help", "ayuda", "stop", "start", "hello?", "yes",
+         "can't make it", "I want to kill myself tonight", "I relapsed last night", "ok",
+         "me quiero morir", "wrong number"]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_any_sequence_records_what_one_by_one_records(
+    fresh: Callable[[], str], make_settings: Callable[..., Settings], seed: int
+) -> None:
+    """Seeded random sequences: two clients, replies of every kind, received in any order,
+    some flagged as crisis at the webhook."""
+    rng = random.Random(seed)
+    script = [
+        (PHONES[rng.randrange(2)], rng.choice(WORDS), rng.randrange(30), rng.random() < 0.1)
+        for _ in range(30)
+    ]
+    one = play(fresh(), make_settings, batched=False, limit=50, script=script)
+    batched = play(fresh(), make_settings, batched=True, limit=50, script=script)
+    assert one["handled"] == batched["handled"] == len(script)
+    for key in ("replies", "messages", "clients", "consent", "alerts", "sent"):
+        assert batched[key] == one[key], key
 
 
 def test_a_batch_reads_its_context_once(
