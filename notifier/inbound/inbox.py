@@ -182,8 +182,8 @@ def process(
     rolled back and its deliveries handled again one by one, so one bad delivery holds up no
     other. ``prepare(deliveries)``, when given, is called at the start of each batch's
     transaction with the deliveries it may hold and returns their handler (the worker's
-    reads what the batch's replies need once: notifier.inbound.replies.Batch); one by one,
-    ``handle`` is used. ``batched=False`` handles every delivery in its own transactions
+    handler reads what the replies need once per batch: notifier.inbound.replies.Batch); one
+    by one, ``handle`` is used. ``batched=False`` handles every delivery in its own transactions
     (the way before batches; the tests compare the two)."""
     ids = claim(db, worker, now, limit, urgent_only=urgent_only)
     if not ids:
