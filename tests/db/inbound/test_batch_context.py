@@ -24,6 +24,7 @@ from sqlalchemy import event, insert, select
 from notifier.core.db import Database
 from notifier.core.models import ALERTS, CLIENTS, INBOX, MESSAGES, REPLIES, ConsentEvent
 from notifier.core.settings import Settings
+from notifier.inbound import inbox
 from notifier.service import Service
 from tests.conftest import _truncate
 from tests.fakes.transport import FakeTransport
@@ -239,3 +240,27 @@ def test_a_batch_reads_its_context_once(
         svc.close()
     # One by one this was some 250 (five per delivery); a batch reads each thing once.
     assert len(selects) < 25, len(selects)
+
+
+def test_a_batch_whose_context_read_fails_is_handled_one_by_one(database: Database) -> None:
+    """An error while reading a batch's context rolls the batch back and its deliveries are
+    handled one by one, each once (the first draft retried the batch for ever)."""
+    writer = inbox.InboxWriter(database, lambda: None)
+    try:
+        for k in range(3):
+            writer.submit(provider_sid=f"SM{k:032x}", from_phone=PHONES[0], body=str(k),
+                          opt_out_type=None, urgent=False, now=MONDAY_NOON).result(10)  # fmt: skip
+    finally:
+        writer.close()
+    handled: list[str] = []
+
+    def prepare(deliveries: list[dict[str, Any]]) -> Callable[..., object]:
+        raise RuntimeError("context read failed")
+
+    def handle(**kw: object) -> str:
+        handled.append(str(kw["body"]))
+        return str(kw["body"])
+
+    assert inbox.process(database, "w1", MONDAY_NOON, handle, prepare=prepare) == 3
+    assert handled == ["0", "1", "2"]
+    assert inbox.backlog(database) == (0, 0)
