@@ -221,6 +221,10 @@ class Service:
         def handle(**kwargs: Any) -> InboundResult:
             return replies.receive(self.db, self.settings, templates=self.templates, **kwargs)
 
+        def prepare(deliveries: list[dict[str, Any]]) -> replies.Batch:
+            # A batch's context is read once for all its deliveries (inside its transaction).
+            return replies.Batch(self.db, self.settings, self.templates, deliveries)
+
         def after(results: list[object]) -> None:
             # Once the batch is committed: metrics, and what it queued goes out at once (a
             # crisis batch is a batch of its own, so its response does not wait for others).
@@ -263,6 +267,7 @@ class Service:
                 urgent_arrived=urgent_arrived,
                 after=after,
                 batched=batched,
+                prepare=prepare,
             )
             total += n
             if n == 0:

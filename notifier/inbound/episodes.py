@@ -35,8 +35,10 @@ def read_episode(
     else:
         return None
     a = s.scalars(q.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(1)).first()
-    if a is None:
-        return None
+    return episode_of(a) if a is not None else None
+
+
+def episode_of(a: Alert) -> Episode:
     return Episode(
         alert_id=a.id,
         kind=a.kind,

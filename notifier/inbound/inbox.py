@@ -26,6 +26,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import takewhile
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -166,6 +167,7 @@ def process(
     urgent_only: bool = False,
     after: Callable[[list[object]], None] | None = None,
     batched: bool = True,
+    prepare: Callable[[list[dict[str, Any]]], Callable[..., object]] | None = None,
 ) -> int:
     """Process up to ``limit`` stored deliveries, crisis first; returns how many were handled.
 
@@ -178,8 +180,11 @@ def process(
     each ordinary delivery: when it says a crisis message has been stored since, the batch
     so far is committed and unclaimed crisis rows are handled first. A batch that fails is
     rolled back and its deliveries handled again one by one, so one bad delivery holds up no
-    other. ``batched=False`` handles every delivery in its own transactions (the way before
-    batches; the tests compare the two)."""
+    other. ``prepare(deliveries)``, when given, is called at the start of each batch's
+    transaction with the deliveries it may hold and returns their handler (the worker's
+    handler reads what the replies need once per batch: notifier.inbound.replies.Batch); one
+    by one, ``handle`` is used. ``batched=False`` handles every delivery in its own transactions
+    (the way before batches; the tests compare the two)."""
     ids = claim(db, worker, now, limit, urgent_only=urgent_only)
     if not ids:
         return 0
@@ -206,7 +211,7 @@ def process(
     while left:
         if pace is not None:
             pace(bool(left[0].urgent))
-        run = _batch(db, worker, left, handle, urgent_arrived)
+        run = _batch(db, worker, left, handle, urgent_arrived, prepare)
         left = left[len(run.taken) :]
         if run.failed:
             done += _one_by_one(db, worker, run.taken, handle, after)
@@ -215,7 +220,9 @@ def process(
             if after is not None and run.results:
                 after(run.results)
         if run.preempted:
-            done += process(db, worker, now, handle, limit, urgent_only=True, after=after)
+            done += process(
+                db, worker, now, handle, limit, urgent_only=True, after=after, prepare=prepare
+            )
     return done
 
 
@@ -234,12 +241,20 @@ def _batch(
     rows: list[Any],
     handle: Callable[..., object],
     urgent_arrived: Callable[[], bool] | None,
+    prepare: Callable[[list[dict[str, Any]]], Callable[..., object]] | None = None,
 ) -> _Run:
     """Handle rows from the front of ``rows`` in one transaction, up to the first of another
     urgency or until a crisis is stored meanwhile."""
     run = _Run()
     try:
         with db.batch() as s:
+            if prepare is not None:
+                same = list(takewhile(lambda r: r.urgent == rows[0].urgent, rows))
+                try:
+                    handle = prepare([_delivery(r) for r in same])
+                except Exception:
+                    run.taken = same  # handled one by one, as a failed batch is
+                    raise
             for r in rows:
                 if r.urgent != rows[0].urgent:
                     break

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -22,23 +23,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifier.core.db import Database
-from notifier.core.models import (
-    CHECKIN,
-    CLIENTS,
-    DELIVERED,
-    MESSAGES,
-    REMINDER,
-    REPLIES,
-    SENT,
-    Appointment,
-    Message,
-    Reply,
-)
+from notifier.core.models import CLIENTS, MESSAGES, REPLIES, Appointment, Message, Reply
 from notifier.core.settings import Settings
 from notifier.core.settings_values import to_e164
 from notifier.inbound import unknown
-from notifier.inbound.actions import Actions, ClientView, Context, Meeting, Prompt
+from notifier.inbound.actions import Actions, Context, Meeting
 from notifier.inbound.concerning import concerning
+from notifier.inbound.contexts import (
+    ACK_LABELS,
+    CLIENT_COLUMNS,
+    PROMPT_COLUMNS,
+    PROMPT_KINDS,
+    PROMPT_STATUSES,
+    BatchContext,
+    client_view,
+    prompts_of,
+    stands_in,
+)
 from notifier.inbound.decision import decide, open_kinds
 from notifier.inbound.episodes import join_episode, raise_alerts, read_episode, recent_risk
 from notifier.inbound.result import (
@@ -51,9 +52,9 @@ from notifier.inbound.result import (
 from notifier.outbound import outbox
 from notifier.outbound.texts import Templates
 from notifier.roster import consent
-from notifier.understanding import DEFAULT_CRISIS_TERMS, classify
+from notifier.understanding import DEFAULT_CRISIS_TERMS, Classification, classify
 
-__all__ = ["InboundResult", "concerning", "receive", "signals_of"]
+__all__ = ["Batch", "InboundResult", "concerning", "receive", "signals_of"]
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,9 @@ def receive(
     # A NUL cannot be stored in PostgreSQL text; it carries nothing a person wrote.
     body = body.replace("\x00", "")
     phone = to_e164(from_phone, settings.default_region) or from_phone.strip()
-    terms = tuple(DEFAULT_CRISIS_TERMS) + settings.crisis_terms
+    terms = crisis_terms(settings)
     assert db.crypto is not None, "replies need an encrypting database"
     hashes = db.crypto.lookup_hashes(phone)
-    c = CLIENTS.c
     # One read transaction: is it a retry, who sent it, what is it answering.
     with db.read() as s:
         if provider_sid:
@@ -85,28 +85,12 @@ def receive(
             if seen is not None:
                 return InboundResult(seen, "duplicate", duplicate=True)
         # By keyed hash (under every configured key, in case a rotation is half done).
-        client = s.execute(
-            select(
-                c.id,
-                c.external_id,
-                c.first_name,
-                c.timezone,
-                c.language,
-                c.opted_out_at,
-                c.group_name,
-            ).where(c.phone_hash.in_(hashes))
-        ).first()
+        client = s.execute(select(*CLIENT_COLUMNS).where(CLIENTS.c.phone_hash.in_(hashes))).first()
         if client is None:
             seen_before = unknown.read(s, hashes, now)
         else:
             ctx = _context(s, client, now, settings, twilio_answered=bool(opt_out_type))
-            result = classify(
-                body,
-                opted_out=ctx.client.opted_out,
-                open_prompts=open_kinds(ctx),
-                crisis_terms=terms,
-                recent_risk=ctx.recent_risk,
-            )
+            result = _classify(body, ctx, terms)
             if result.category == "checkin_answer":
                 ctx = replace(ctx, acks_sent=_acks_sent(s, ctx.client.id))
     if client is None:
@@ -115,10 +99,118 @@ def receive(
             db, settings, templates, result, seen_before, phone=phone, body=body, now=now,
             provider_sid=provider_sid, source=source,
         )  # fmt: skip
+    return answer(db, settings, templates, result, ctx, body, provider_sid, source)[0]
+
+
+def crisis_terms(settings: Settings) -> tuple[str, ...]:
+    return tuple(DEFAULT_CRISIS_TERMS) + settings.crisis_terms
+
+
+def _classify(body: str, ctx: Context, terms: tuple[str, ...]) -> Classification:
+    return classify(
+        body,
+        opted_out=ctx.client.opted_out,
+        open_prompts=open_kinds(ctx),
+        crisis_terms=terms,
+        recent_risk=ctx.recent_risk,
+    )
+
+
+def answer(
+    db: Database,
+    settings: Settings,
+    templates: Templates,
+    result: Classification,
+    ctx: Context,
+    body: str,
+    provider_sid: str | None,
+    source: str,
+) -> tuple[InboundResult, Actions]:
+    """Decide, then record the reply and what answers it (a known client's)."""
     actions = decide(result, ctx, settings, templates)
-    reply = reply_values(actions, ctx.client.id, None, body, now, provider_sid, source)
+    reply = reply_values(actions, ctx.client.id, None, body, ctx.now, provider_sid, source)
     reply.update(urgency(result))
-    return apply(db, settings, actions, ctx, reply)
+    return apply(db, settings, actions, ctx, reply), actions
+
+
+class Batch:
+    """The inbox worker's handler for one batch of deliveries, inside the batch's transaction
+    (:func:`notifier.inbound.inbox.process`): what the replies need is read once for the
+    whole batch (:class:`~notifier.inbound.contexts.BatchContext`) and kept up to date as
+    each reply is recorded, so each delivery is what :func:`receive` would make of it, in
+    order. A number on no client's record, and anything the batch was not read for, takes
+    :func:`receive` itself."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        templates: Templates,
+        deliveries: Sequence[dict[str, Any]],
+    ) -> None:
+        assert db.crypto is not None, "replies need an encrypting database"
+        self.db, self.settings, self.templates = db, settings, templates
+        self.terms = crisis_terms(settings)
+        self.hashes: dict[str, list[str]] = {}
+        for d in deliveries:
+            raw = d["from_phone"]
+            if raw not in self.hashes:
+                phone = to_e164(raw, settings.default_region) or raw.strip()
+                self.hashes[raw] = db.crypto.lookup_hashes(phone)
+        with db.read() as s:
+            self.known = BatchContext(s, settings, deliveries, self.hashes)
+
+    def __call__(
+        self,
+        *,
+        from_phone: str,
+        body: str,
+        now: datetime,
+        provider_sid: str | None = None,
+        opt_out_type: str | None = None,
+        source: str = "webhook",
+    ) -> InboundResult:
+        b = self.known
+        hashes = self.hashes.get(from_phone)
+        known = b.client(hashes) if hashes is not None and b.covers(provider_sid) else None
+        if known is None:
+            out = receive(
+                self.db, self.settings, from_phone=from_phone, body=body, now=now,
+                provider_sid=provider_sid, opt_out_type=opt_out_type, source=source,
+                templates=self.templates,
+            )  # fmt: skip
+            if provider_sid and out.reply_id is not None:
+                b.sids.setdefault(provider_sid, out.reply_id)
+            return out
+        assert provider_sid is not None  # covers() holds only for a MessageSid
+        seen = b.sids.get(provider_sid)
+        if seen is not None:
+            return InboundResult(seen, "duplicate", duplicate=True)
+        body = body.replace("\x00", "")
+        with self.db.read() as s:
+            prompts = b.prompts(known, now, self.settings)
+            ctx = Context(
+                client=client_view(known.row, known.opted_out),
+                now=now,
+                prompts=prompts,
+                next_meeting=(
+                    _next_meeting(s, int(known.row.id), known.row.group_name, now, self.settings)
+                    if stands_in(prompts, now)
+                    else None
+                ),
+                twilio_answered=bool(opt_out_type),
+                episode=b.episode(s, known),
+                recent_risk=b.recent_risk(known, now),
+            )
+        result = _classify(body, ctx, self.terms)
+        if result.category == "checkin_answer":
+            ctx = replace(ctx, acks_sent=known.acks)
+        out, actions = answer(
+            self.db, self.settings, self.templates, result, ctx, body, provider_sid, source
+        )
+        if out.reply_id is not None:
+            b.recorded(known, provider_sid, out.reply_id, actions, now)
+        return out
 
 
 def signals_of(stored: str | None) -> list[str]:
@@ -137,29 +229,14 @@ def _context(
     settings: Settings,
     twilio_answered: bool,
 ) -> Context:
-    view = ClientView(
-        id=int(client.id),
-        external_id=str(client.external_id),
-        first_name=str(client.first_name),
-        language=str(client.language),
-        timezone=str(client.timezone),
-        opted_out=client.opted_out_at is not None,
-    )
+    view = client_view(client)
     rows = s.execute(
-        select(
-            Message.id,
-            Message.kind,
-            Message.label,
-            Message.sent_at,
-            Appointment.id,
-            Appointment.starts_at,
-            Appointment.location,
-        )
+        select(*PROMPT_COLUMNS)
         .outerjoin(Appointment, Appointment.id == Message.session_id)
         .where(
             Message.client_id == view.id,
-            Message.kind.in_((REMINDER, CHECKIN)),
-            Message.status.in_((SENT, DELIVERED)),
+            Message.kind.in_(PROMPT_KINDS),
+            Message.status.in_(PROMPT_STATUSES),
             Message.sent_at >= now - settings.reply_window,
             Message.sent_at <= now,
         )
@@ -176,28 +253,15 @@ def _context(
         if ids
         else set()
     )
-    prompts = tuple(
-        Prompt(
-            id=r[0],
-            kind=r[1],
-            label=r[2],
-            sent_at=r[3] or now,
-            meeting=Meeting(r[4], r[5], r[6]) if r[4] is not None else None,
-            answered=r[0] in answered,
-        )
-        for r in rows
-    )
-    # The next meeting only stands in for a reminder's own meeting that has started (or that
-    # it has none of): looked up only then, one query fewer for most replies.
-    stands_in = any(
-        p.kind == REMINDER and (p.meeting is None or p.meeting.starts_at <= now) for p in prompts
-    )
+    prompts = prompts_of(rows, answered, now)
     return Context(
         client=view,
         now=now,
         prompts=prompts,
         next_meeting=(
-            _next_meeting(s, view.id, client.group_name, now, settings) if stands_in else None
+            _next_meeting(s, view.id, client.group_name, now, settings)
+            if stands_in(prompts, now)
+            else None
         ),
         twilio_answered=twilio_answered,
         episode=read_episode(s, client_id=view.id),
@@ -231,7 +295,7 @@ def _acks_sent(s: Session, client_id: int) -> int:
         s.scalar(
             select(func.count())
             .select_from(MESSAGES)
-            .where(MESSAGES.c.client_id == client_id, MESSAGES.c.label.in_(("ack", "ack_high")))
+            .where(MESSAGES.c.client_id == client_id, MESSAGES.c.label.in_(ACK_LABELS))
         )
         or 0
     )
