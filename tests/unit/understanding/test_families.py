@@ -786,3 +786,186 @@ def test_a_need_beside_a_naloxone_question_is_read_by_the_rule(text: str) -> Non
 @pytest.mark.parametrize("text", ["where can i buy narcan", "donde venden narcan"])
 def test_a_naloxone_question_alone_is_not_a_need(text: str) -> None:
     assert "naloxone" not in classify(text, backstop=False).signals
+
+
+# Fifth round (h14e): families generalised from the eighth batch as tuning data, each with
+# wordings written here and a hard negative that must not fire.
+
+
+def _rule(text: str, **kw: object) -> tuple[str, str, bool]:
+    r = classify(text, backstop=False, **kw)  # type: ignore[arg-type]
+    return r.category, r.rule.rsplit(".", 1)[0], r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A wake-up with a time or a state is an alarm clock (lethal_use, passive_ideation).
+        "hope i dont wake up late for my shift lol",
+        "hoping i dont wake up sick tomorrow, long week",
+        "crashing early, not waking up till 10 tomorrow",
+        "me voy a acostar y no despierto hasta las 11, ando muerta de sueño",
+        # A prayer for a safe trip is not a prayer to die.
+        "le pido a dios que me lleve con bien al trabajo",
+        "rezo para que diosito me traiga de regreso con bien",
+        # Water bought and drunk is not a drink.
+        "got a bottle of water and drank the whole thing",
+        "grabbed a can of soda and chugged it after the meeting",
+    ],
+)
+def test_alarm_clocks_safe_trips_and_water_are_not_risk_or_use(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category not in ("crisis", "concern"), r
+    assert "use" not in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hope i dont wake up tomorrow",
+        "ojala no despierte mañana",
+        "le pido a dios que ya me recoja",
+    ],
+)
+def test_the_wish_not_to_wake_still_reads_as_crisis(text: str) -> None:
+    assert _rule(text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no, im not safe",
+        "i dont feel safe with myself right now",
+        "honestly im not safe tonight",
+        "no estoy a salvo",
+        "no me siento segura conmigo misma",
+    ],
+)
+def test_not_safe_with_oneself_is_crisis(text: str) -> None:
+    assert _rule(text)[:2] == ("crisis", "crisis.not_safe")
+
+
+@pytest.mark.parametrize("text", ["im safe", "yes im safe now", "no estoy segura si voy manana"])
+def test_safe_and_not_sure_are_not_not_safe(text: str) -> None:
+    assert _rule(text)[1] != "crisis.not_safe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wish i could fade away and no one would even notice",
+        "lord im so tired, im ready to go home and be with my mama",
+        "dont think ill be alive by friday",
+        "mejor estar muerto que seguir asi",
+        "la neta no me importa si amanezco",
+        "si no amanezco mañana mejor",
+    ],
+)
+def test_passive_ideation_families(text: str) -> None:
+    assert _rule(text)[:2] == ("crisis", "crisis.passive_ideation")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lord im ready to go home lol this shift is forever",
+        "wish this headache would fade away",
+        "mejor estar en la casa hoy",
+    ],
+)
+def test_passive_ideation_lookalikes(text: str) -> None:
+    assert _rule(text)[0] not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "swallowed the whole bottle of my klonopin with wine on purpose, starting to feel it",
+        "mixed pills and vodka on purpose tonight. goodbye",
+        "me tome las pastillas con tequila a proposito, ya me siento pesada",
+    ],
+)
+def test_an_overdose_on_purpose_felt_now_is_urgent(text: str) -> None:
+    category, _, urgent = _rule(text)
+    assert (category, urgent) == ("crisis", True)
+
+
+def test_an_overdose_on_purpose_told_as_past_is_not_911() -> None:
+    category, _, urgent = _rule("took extra pills on purpose last night, feeling ok now")
+    assert category == "crisis" and not urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("nearly jumped on sunday, didnt", "crisis.recent_attempt"),
+        ("parked by the river thinking about driving straight in", "crisis.method_plan"),
+        ("fresh cuts all over my legs from this week", "crisis.self_harm"),
+    ],
+)
+def test_recent_attempts_methods_and_new_cuts(text: str, rule: str) -> None:
+    assert _rule(text)[:2] == ("crisis", rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "almost jumped out of my seat when my name got called",
+        "my son got cut from the team today",
+        "drove straight in to work this morning",
+    ],
+)
+def test_attempt_method_and_cut_lookalikes(text: str) -> None:
+    assert _rule(text)[0] not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("please help me i cant do this tonight", "crisis"),
+        ("help i cant do this anymore", "concern"),
+        ("please help, i cant do this math homework", "free_text"),
+    ],
+)
+def test_a_plea_beside_i_cant_do_this(text: str, category: str) -> None:
+    assert _rule(text)[0] == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "popped two blues in my truck by myself",
+        "sitting home alone drinking, wife left",
+        "drinking by myself in the garage",
+        "aqui solita tomando, los niños con su papa",
+    ],
+)
+def test_use_told_beside_being_alone_is_using_alone(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, "use" in r.signals) == ("concern", True), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my truck is blue", "home alone drinking tea with the cat", "aqui solita tomando agua"],
+)
+def test_alone_without_use_is_not_using_alone(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert "use" not in r.signals and r.category != "concern", r
+
+
+def test_first_use_in_months_is_use_and_tolerance_loss() -> None:
+    r = classify("drank for the first time in 5 months last night", backstop=False)
+    assert r.category == "concern" and "use" in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el cuchillo grande esta en el cajon, para la carne",
+        "pasame el cuchillo del pastel",
+        "the big knife is in the dishwasher, use the bread one",
+    ],
+)
+def test_a_kitchen_knife_is_no_risk_for_the_model(text: str) -> None:
+    assert classify(text).category not in ("crisis", "concern")
