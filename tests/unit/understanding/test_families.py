@@ -969,3 +969,38 @@ def test_first_use_in_months_is_use_and_tolerance_loss() -> None:
 )
 def test_a_kitchen_knife_is_no_risk_for_the_model(text: str) -> None:
     assert classify(text).category not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took a bunch of my gabapentin and now my chest is tight",
+        "swallowed my moms sleeping pills, cant keep my eyes open",
+        "me tome un monton de clonazepam y no puedo respirar",
+    ],
+)
+def test_own_taking_before_a_body_sign_is_use(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent, "use" in r.signals) == ("crisis", True, True), r
+
+
+def test_someone_elses_taking_before_a_body_sign_is_not_the_clients_use() -> None:
+    r = classify("she took something at the party and now shes not breathing", backstop=False)
+    assert r.category == "crisis" and "use" not in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gonna keep drinking till i pass out tonight and idc if i wake up",
+        "tomando desde el viernes y me vale si no amanezco",
+    ],
+)
+def test_use_named_beside_lethal_intent_is_use(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, "use" in r.signals) == ("crisis", True), r
+
+
+def test_no_use_without_the_use_itself() -> None:
+    r = classify("i stopped drinking but i still want to die tonight", backstop=False)
+    assert r.category == "crisis" and "use" not in r.signals, r
