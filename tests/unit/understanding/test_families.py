@@ -1004,3 +1004,32 @@ def test_use_named_beside_lethal_intent_is_use(text: str) -> None:
 def test_no_use_without_the_use_itself() -> None:
     r = classify("i stopped drinking but i still want to die tonight", backstop=False)
     assert r.category == "crisis" and "use" not in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my boyfriend used to choke me when he drank, i still jump at loud noises",
+        "mi marido me pegaba cada vez que tomaba",
+        "she hid my car keys and my phone again so i cant get to group",
+        "my husband locks me in when he goes out",
+        "mi novio me quito el celular y las llaves pa que no vaya al grupo",
+        "dice que me va a dar una paliza si lo dejo",
+    ],
+)
+def test_past_abuse_and_control_at_home_are_safety(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, "safety" in r.signals) == ("concern", True), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad used to hit me grounders after school",
+        "my wife locked up the house before we left",
+        "mi mama me daba de comer bien rico",
+    ],
+)
+def test_abuse_lookalikes_are_not_safety(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert "safety" not in r.signals and r.category not in ("crisis", "concern"), r
