@@ -1033,3 +1033,31 @@ def test_past_abuse_and_control_at_home_are_safety(text: str) -> None:
 def test_abuse_lookalikes_are_not_safety(text: str) -> None:
     r = classify(text, backstop=False)
     assert "safety" not in r.signals and r.category not in ("crisis", "concern"), r
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("escribi una carta pa mi hija por si acaso", "crisis.farewell"),
+        ("sold the truck, paid my debts, everything is in order now", "crisis.farewell"),
+        ("the gun is still here. never got rid of it like we talked", "crisis.method_plan"),
+        ("getting as much dope as i can afford and shooting it all", "crisis.lethal_use"),
+    ],
+)
+def test_farewell_means_kept_and_using_everything(text: str, rule: str) -> None:
+    category, found, _ = _rule(text)
+    assert category == "crisis", found
+    assert found == rule or rule == "crisis.farewell", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le di mi ropa vieja pa mis sobrinos",
+        "wrote a letter to my brother in prison today",
+        "wrote a letter to the judge for my sentencing",
+        "my paperwork is all in order for court",
+    ],
+)
+def test_farewell_lookalikes(text: str) -> None:
+    assert _rule(text)[0] not in ("crisis", "concern")
