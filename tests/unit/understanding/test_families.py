@@ -1061,3 +1061,25 @@ def test_farewell_means_kept_and_using_everything(text: str, rule: str) -> None:
 )
 def test_farewell_lookalikes(text: str) -> None:
     assert _rule(text)[0] not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "watched a film where a guy drives off a cliff at the end, rough",
+        "news said a lady jumped off the overpass downtown, so sad",
+        "la misa por los que se fueron por sobredosis es el domingo",
+        "cuando usaba tuve varias sobredosis, ahora voy bien",
+        "mi primo se fue por una sobredosis hace 3 años",
+    ],
+)
+def test_others_methods_in_media_and_past_overdoses_are_not_crisis(text: str) -> None:
+    assert _rule(text)[0] != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["im thinking about driving off the bridge tonight", "creo que me estoy dando una sobredosis"],
+)
+def test_the_clients_own_method_or_overdose_stays_crisis(text: str) -> None:
+    assert _rule(text)[0] == "crisis"
