@@ -992,8 +992,8 @@ def test_someone_elses_taking_before_a_body_sign_is_not_the_clients_use() -> Non
 @pytest.mark.parametrize(
     "text",
     [
-        "gonna keep drinking till i pass out tonight and idc if i wake up",
-        "tomando desde el viernes y me vale si no amanezco",
+        "been drinking since noon and idc if i wake up",
+        "ando tomando desde el viernes y me vale si no amanezco",
     ],
 )
 def test_use_named_beside_lethal_intent_is_use(text: str) -> None:
@@ -1001,8 +1001,17 @@ def test_use_named_beside_lethal_intent_is_use(text: str) -> None:
     assert (r.category, "use" in r.signals) == ("crisis", True), r
 
 
-def test_no_use_without_the_use_itself() -> None:
-    r = classify("i stopped drinking but i still want to die tonight", backstop=False)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i stopped drinking but i still want to die tonight",
+        # Use to come is not use (POLICY.md); poison is not a substance used.
+        "gonna drink till my heart gives out",
+        "me tome el veneno de las hormigas y no puedo respirar",
+    ],
+)
+def test_no_use_without_the_use_itself(text: str) -> None:
+    r = classify(text, backstop=False)
     assert r.category == "crisis" and "use" not in r.signals, r
 
 
@@ -1083,3 +1092,51 @@ def test_others_methods_in_media_and_past_overdoses_are_not_crisis(text: str) ->
 )
 def test_the_clients_own_method_or_overdose_stays_crisis(text: str) -> None:
     assert _rule(text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A plan with its day and the moment nobody is home.
+        "i have it all worked out, ill do it sunday when everyone is at church",
+        "ya tengo todo planeado pal domingo",
+        "el viernes cuando se vayan todos lo hago",
+        # A method turned on oneself, how easy it would be, searching how many it would take.
+        "i keep my rifle by the bed and think about turning it on myself",
+        "every day on the interstate i think how easy it would be to just swerve",
+        "been googling how many of my blood pressure pills it would take",
+        "im on the overpass",
+        "i think im ready to meet my maker",
+        # Lingering at a height, a last goodbye.
+        "sat on the ledge of the parking garage for a long time last night",
+        "wanted to say bye while i still might get the chance, tell my kids i tried",
+        "nomas queria despedirme de ustedes",
+        "esta es la ultima vez que les escribo",
+        "le di la troca a mi hermano, ya no la voy a necesitar",
+        # Emergencies now.
+        "tengo la pistola en la mano",
+        "hes banging on the bathroom door with a bat and im locked in here",
+        "me tiene agarrada del pelo ahorita",
+        "mi compa esta tirado y se esta poniendo morado",
+        "2 days no drinks and i just had a fit in the kitchen",
+    ],
+)
+def test_plans_methods_farewells_and_emergencies_are_crisis(text: str) -> None:
+    assert _rule(text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ya tengo el vestido para la boda",
+        "gonna do it friday when i get paid, the oil change",
+        "how easy it would be to just go over to my moms instead",
+        "looking up how much it would cost to fix my truck",
+        "im on the bridge stuck in traffic, be there in 10",
+        "she had a fit when i told her, lol",
+        "tengo la navaja en la mano cortando cebolla",
+        "mi camisa nueva es morada",
+    ],
+)
+def test_plan_method_and_emergency_lookalikes(text: str) -> None:
+    assert _rule(text)[0] not in ("crisis", "concern")
