@@ -1140,3 +1140,29 @@ def test_plans_methods_farewells_and_emergencies_are_crisis(text: str) -> None:
 )
 def test_plan_method_and_emergency_lookalikes(text: str) -> None:
     assert _rule(text)[0] not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i drive over the dam every day and think how easy itd be to just swerve",
+        "my roommate is passed out on the couch and his lips are purple",
+        "got all my pills lined up on the nightstand",
+        "me mande todo lo que tenia y no siento las piernas",
+        "me tome algo en la fiesta y se me cierra la garganta",
+    ],
+)
+def test_methods_means_and_body_signs_now(text: str) -> None:
+    assert _rule(text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "counted out my pills for the week in the organizer",
+        "got my meds sorted for the week in my pill box",
+        "no siento las piernas de tanto caminar en el trabajo",
+    ],
+)
+def test_pill_organisers_and_tired_legs_are_not_crisis(text: str) -> None:
+    assert _rule(text)[0] != "crisis"
