@@ -51,6 +51,7 @@ BATCHES = (
     "heldout-final.jsonl",
     "independent-5.jsonl",
     "independent-7.jsonl",
+    "independent-8.jsonl",
 )
 
 

@@ -130,6 +130,7 @@ _CARRIED_SET_ASIDE = frozenset((Signal.MEDICAL.value,))
 # about one phrase ("ill call you later"), not about the whole message.
 _NEVER_SET_ASIDE = frozenset((Signal.USE.value, Signal.CALLBACK.value))
 _SEPARATORS = frozenset(("|", ","))
+_PLEA = "crisis.help_after_risk."
 
 
 def _set_aside(hits: list[Hit]) -> set[str]:
@@ -259,7 +260,10 @@ def _classify(
         hit = urgent[0] if urgent else chosen[0]
         evidence = hit.evidence
         model_urgent = ""
-        if crisis and not urgent and reading is not None:
+        # A bare plea after a risk reply ("ayudame por favor") repeats the crisis text: the
+        # urgent model reads danger from words of danger, not from "please" (h14e).
+        plea_only = all(h.rule.startswith(_PLEA) for h in crisis)
+        if crisis and not urgent and reading is not None and not plea_only:
             model_urgent = _urgent_by_model(view, hit.lang, reading)
         if model_urgent:
             evidence = f"{evidence} (urgent: {model_urgent})"

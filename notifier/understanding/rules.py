@@ -85,7 +85,10 @@ def third_party(before: Sequence[str], ctx: Context) -> bool:
         return False
     if before[i] in ctx.third_party:
         return True
-    # "my roommate will", "mi hermano quiere": a possessed noun as the subject.
+    # "my roommate will", "mi hermano quiere": a possessed noun as the subject; after a
+    # preposition it is a place ("smoking in my car alone", h14e).
+    if i > 1 and before[i - 2] in ctx.places:
+        return False
     return i > 0 and before[i - 1] in ctx.possessives
 
 

@@ -49,6 +49,7 @@ BATCHES = (
     "heldout-final",
     "independent-5",
     "independent-7",
+    "independent-8",
 )
 REQUIRED = {
     "id",

@@ -786,3 +786,383 @@ def test_a_need_beside_a_naloxone_question_is_read_by_the_rule(text: str) -> Non
 @pytest.mark.parametrize("text", ["where can i buy narcan", "donde venden narcan"])
 def test_a_naloxone_question_alone_is_not_a_need(text: str) -> None:
     assert "naloxone" not in classify(text, backstop=False).signals
+
+
+# Fifth round (h14e): families generalised from the eighth batch as tuning data, each with
+# wordings written here and a hard negative that must not fire.
+
+
+def _rule(text: str, **kw: object) -> tuple[str, str, bool]:
+    r = classify(text, backstop=False, **kw)  # type: ignore[arg-type]
+    return r.category, r.rule.rsplit(".", 1)[0], r.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A wake-up with a time or a state is an alarm clock (lethal_use, passive_ideation).
+        "hope i dont wake up late for my shift lol",
+        "hoping i dont wake up sick tomorrow, long week",
+        "crashing early, not waking up till 10 tomorrow",
+        "me voy a acostar y no despierto hasta las 11, ando muerta de sueño",
+        # A prayer for a safe trip is not a prayer to die.
+        "le pido a dios que me lleve con bien al trabajo",
+        "rezo para que diosito me traiga de regreso con bien",
+        # Water bought and drunk is not a drink.
+        "got a bottle of water and drank the whole thing",
+        "grabbed a can of soda and chugged it after the meeting",
+    ],
+)
+def test_alarm_clocks_safe_trips_and_water_are_not_risk_or_use(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category not in ("crisis", "concern"), r
+    assert "use" not in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hope i dont wake up tomorrow",
+        "ojala no despierte mañana",
+        "le pido a dios que ya me recoja",
+    ],
+)
+def test_the_wish_not_to_wake_still_reads_as_crisis(text: str) -> None:
+    assert _rule(text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no, im not safe",
+        "i dont feel safe with myself right now",
+        "honestly im not safe tonight",
+        "no estoy a salvo",
+        "no me siento segura conmigo misma",
+    ],
+)
+def test_not_safe_with_oneself_is_crisis(text: str) -> None:
+    assert _rule(text)[:2] == ("crisis", "crisis.not_safe")
+
+
+@pytest.mark.parametrize("text", ["im safe", "yes im safe now", "no estoy segura si voy manana"])
+def test_safe_and_not_sure_are_not_not_safe(text: str) -> None:
+    assert _rule(text)[1] != "crisis.not_safe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wish i could fade away and no one would even notice",
+        "lord im so tired, im ready to go home and be with my mama",
+        "dont think ill be alive by friday",
+        "mejor estar muerto que seguir asi",
+        "la neta no me importa si amanezco",
+        "si no amanezco mañana mejor",
+    ],
+)
+def test_passive_ideation_families(text: str) -> None:
+    assert _rule(text)[:2] == ("crisis", "crisis.passive_ideation")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lord im ready to go home lol this shift is forever",
+        "wish this headache would fade away",
+        "mejor estar en la casa hoy",
+    ],
+)
+def test_passive_ideation_lookalikes(text: str) -> None:
+    assert _rule(text)[0] not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "swallowed the whole bottle of my klonopin with wine on purpose, starting to feel it",
+        "mixed pills and vodka on purpose tonight. goodbye",
+        "me tome las pastillas con tequila a proposito, ya me siento pesada",
+    ],
+)
+def test_an_overdose_on_purpose_felt_now_is_urgent(text: str) -> None:
+    category, _, urgent = _rule(text)
+    assert (category, urgent) == ("crisis", True)
+
+
+def test_an_overdose_on_purpose_told_as_past_is_not_911() -> None:
+    category, _, urgent = _rule("took extra pills on purpose last night, feeling ok now")
+    assert category == "crisis" and not urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("nearly jumped on sunday, didnt", "crisis.recent_attempt"),
+        ("parked by the river thinking about driving straight in", "crisis.method_plan"),
+        ("fresh cuts all over my legs from this week", "crisis.self_harm"),
+    ],
+)
+def test_recent_attempts_methods_and_new_cuts(text: str, rule: str) -> None:
+    assert _rule(text)[:2] == ("crisis", rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "almost jumped out of my seat when my name got called",
+        "my son got cut from the team today",
+        "drove straight in to work this morning",
+    ],
+)
+def test_attempt_method_and_cut_lookalikes(text: str) -> None:
+    assert _rule(text)[0] not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("please help me i cant do this tonight", "crisis"),
+        ("help i cant do this anymore", "concern"),
+        ("please help, i cant do this math homework", "free_text"),
+    ],
+)
+def test_a_plea_beside_i_cant_do_this(text: str, category: str) -> None:
+    assert _rule(text)[0] == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "popped two blues in my truck by myself",
+        "sitting home alone drinking, wife left",
+        "drinking by myself in the garage",
+        "aqui solita tomando, los niños con su papa",
+    ],
+)
+def test_use_told_beside_being_alone_is_using_alone(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, "use" in r.signals) == ("concern", True), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my truck is blue", "home alone drinking tea with the cat", "aqui solita tomando agua"],
+)
+def test_alone_without_use_is_not_using_alone(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert "use" not in r.signals and r.category != "concern", r
+
+
+def test_first_use_in_months_is_use_and_tolerance_loss() -> None:
+    r = classify("drank for the first time in 5 months last night", backstop=False)
+    assert r.category == "concern" and "use" in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el cuchillo grande esta en el cajon, para la carne",
+        "pasame el cuchillo del pastel",
+        "the big knife is in the dishwasher, use the bread one",
+    ],
+)
+def test_a_kitchen_knife_is_no_risk_for_the_model(text: str) -> None:
+    assert classify(text).category not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took a bunch of my gabapentin and now my chest is tight",
+        "swallowed my moms sleeping pills, cant keep my eyes open",
+        "me tome un monton de clonazepam y no puedo respirar",
+    ],
+)
+def test_own_taking_before_a_body_sign_is_use(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent, "use" in r.signals) == ("crisis", True, True), r
+
+
+def test_someone_elses_taking_before_a_body_sign_is_not_the_clients_use() -> None:
+    r = classify("she took something at the party and now shes not breathing", backstop=False)
+    assert r.category == "crisis" and "use" not in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "been drinking since noon and idc if i wake up",
+        "ando tomando desde el viernes y me vale si no amanezco",
+    ],
+)
+def test_use_named_beside_lethal_intent_is_use(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, "use" in r.signals) == ("crisis", True), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i stopped drinking but i still want to die tonight",
+        # Use to come is not use (POLICY.md); poison is not a substance used.
+        "gonna drink till my heart gives out",
+        "me tome el veneno de las hormigas y no puedo respirar",
+    ],
+)
+def test_no_use_without_the_use_itself(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and "use" not in r.signals, r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my boyfriend used to choke me when he drank, i still jump at loud noises",
+        "mi marido me pegaba cada vez que tomaba",
+        "she hid my car keys and my phone again so i cant get to group",
+        "my husband locks me in when he goes out",
+        "mi novio me quito el celular y las llaves pa que no vaya al grupo",
+        "dice que me va a dar una paliza si lo dejo",
+    ],
+)
+def test_past_abuse_and_control_at_home_are_safety(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, "safety" in r.signals) == ("concern", True), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad used to hit me grounders after school",
+        "my wife locked up the house before we left",
+        "mi mama me daba de comer bien rico",
+    ],
+)
+def test_abuse_lookalikes_are_not_safety(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert "safety" not in r.signals and r.category not in ("crisis", "concern"), r
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("escribi una carta pa mi hija por si acaso", "crisis.farewell"),
+        ("sold the truck, paid my debts, everything is in order now", "crisis.farewell"),
+        ("the gun is still here. never got rid of it like we talked", "crisis.method_plan"),
+        ("getting as much dope as i can afford and shooting it all", "crisis.lethal_use"),
+    ],
+)
+def test_farewell_means_kept_and_using_everything(text: str, rule: str) -> None:
+    category, found, _ = _rule(text)
+    assert category == "crisis", found
+    assert found == rule or rule == "crisis.farewell", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le di mi ropa vieja pa mis sobrinos",
+        "wrote a letter to my brother in prison today",
+        "wrote a letter to the judge for my sentencing",
+        "my paperwork is all in order for court",
+    ],
+)
+def test_farewell_lookalikes(text: str) -> None:
+    assert _rule(text)[0] not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "watched a film where a guy drives off a cliff at the end, rough",
+        "news said a lady jumped off the overpass downtown, so sad",
+        "la misa por los que se fueron por sobredosis es el domingo",
+        "cuando usaba tuve varias sobredosis, ahora voy bien",
+        "mi primo se fue por una sobredosis hace 3 años",
+    ],
+)
+def test_others_methods_in_media_and_past_overdoses_are_not_crisis(text: str) -> None:
+    assert _rule(text)[0] != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["im thinking about driving off the bridge tonight", "creo que me estoy dando una sobredosis"],
+)
+def test_the_clients_own_method_or_overdose_stays_crisis(text: str) -> None:
+    assert _rule(text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A plan with its day and the moment nobody is home.
+        "i have it all worked out, ill do it sunday when everyone is at church",
+        "ya tengo todo planeado pal domingo",
+        "el viernes cuando se vayan todos lo hago",
+        # A method turned on oneself, how easy it would be, searching how many it would take.
+        "i keep my rifle by the bed and think about turning it on myself",
+        "every day on the interstate i think how easy it would be to just swerve",
+        "been googling how many of my blood pressure pills it would take",
+        "im on the overpass",
+        "i think im ready to meet my maker",
+        # Lingering at a height, a last goodbye.
+        "sat on the ledge of the parking garage for a long time last night",
+        "wanted to say bye while i still might get the chance, tell my kids i tried",
+        "nomas queria despedirme de ustedes",
+        "esta es la ultima vez que les escribo",
+        "le di la troca a mi hermano, ya no la voy a necesitar",
+        # Emergencies now.
+        "tengo la pistola en la mano",
+        "hes banging on the bathroom door with a bat and im locked in here",
+        "me tiene agarrada del pelo ahorita",
+        "mi compa esta tirado y se esta poniendo morado",
+        "2 days no drinks and i just had a fit in the kitchen",
+    ],
+)
+def test_plans_methods_farewells_and_emergencies_are_crisis(text: str) -> None:
+    assert _rule(text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ya tengo el vestido para la boda",
+        "gonna do it friday when i get paid, the oil change",
+        "how easy it would be to just go over to my moms instead",
+        "looking up how much it would cost to fix my truck",
+        "im on the bridge stuck in traffic, be there in 10",
+        "she had a fit when i told her, lol",
+        "tengo la navaja en la mano cortando cebolla",
+        "mi camisa nueva es morada",
+    ],
+)
+def test_plan_method_and_emergency_lookalikes(text: str) -> None:
+    assert _rule(text)[0] not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i drive over the dam every day and think how easy itd be to just swerve",
+        "my roommate is passed out on the couch and his lips are purple",
+        "got all my pills lined up on the nightstand",
+        "me mande todo lo que tenia y no siento las piernas",
+        "me tome algo en la fiesta y se me cierra la garganta",
+    ],
+)
+def test_methods_means_and_body_signs_now(text: str) -> None:
+    assert _rule(text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "counted out my pills for the week in the organizer",
+        "got my meds sorted for the week in my pill box",
+        "no siento las piernas de tanto caminar en el trabajo",
+    ],
+)
+def test_pill_organisers_and_tired_legs_are_not_crisis(text: str) -> None:
+    assert _rule(text)[0] != "crisis"
