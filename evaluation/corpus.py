@@ -38,8 +38,9 @@ PARTS = (("dev", "dev.jsonl"), ("held-out", "heldout.jsonl"))
 FINAL = ("final", "final.jsonl")
 # The final held-out batches in the order they were written: final.jsonl (measured at 9aafd28,
 # before the third and fourth rounds) and final-2.jsonl (written while the fourth round tuned,
-# measured once after it). Both are reported by `make eval` and never tuned on.
-FINALS = (FINAL, ("final-2", "final-2.jsonl"))
+# measured once after it), final-3.jsonl (written while the fifth round tuned, measured once
+# after it). All are reported by `make eval` and never tuned on.
+FINALS = (FINAL, ("final-2", "final-2.jsonl"), ("final-3", "final-3.jsonl"))
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
 # measured once as the final held-out batch and then joined dev like the others; a new final
