@@ -53,6 +53,7 @@ BATCHES = (
     "independent-5.jsonl",
     "independent-7.jsonl",
     "independent-8.jsonl",
+    "independent-10.jsonl",
 )
 
 

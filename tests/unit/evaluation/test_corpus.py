@@ -50,6 +50,7 @@ BATCHES = (
     "independent-5",
     "independent-7",
     "independent-8",
+    "independent-10",
 )
 REQUIRED = {
     "id",
@@ -161,7 +162,10 @@ def test_every_independent_batch_is_in_dev_less_held_out_texts_and_repeats(batch
             assert dev[row["id"]] == row, row["id"]
         else:
             key = (fold(row["text"]), row["context"])
-            assert key[0] in held or key in dev_keys, row["id"]
+            # independent-10 has two confirms in context after_risk, which the schema refuses
+            # (a confirm answers a reminder): left out of dev rather than relabelled.
+            refused = row["category"] in ("confirm", "decline") and "reminder" not in key[1]
+            assert key[0] in held or key in dev_keys or refused, row["id"]
 
 
 def test_heldout_sha256_is_the_one_recorded_in_the_readme() -> None:
