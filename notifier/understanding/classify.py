@@ -131,6 +131,10 @@ _CARRIED_SET_ASIDE = frozenset((Signal.MEDICAL.value,))
 _NEVER_SET_ASIDE = frozenset((Signal.USE.value, Signal.CALLBACK.value))
 _SEPARATORS = frozenset(("|", ","))
 _PLEA = "crisis.help_after_risk."
+# A stated intent to hurt someone, with no weapon in hand now (those are the weapon rules): a
+# clinician now, not 911, so the urgent model does not make it urgent (h14f: "tomorrow i wait
+# for him outside and stab him").
+_INTENT = "crisis.harm_to_others."
 
 
 def _set_aside(hits: list[Hit]) -> set[str]:
@@ -262,7 +266,8 @@ def _classify(
         model_urgent = ""
         # A bare plea after a risk reply ("ayudame por favor") repeats the crisis text: the
         # urgent model reads danger from words of danger, not from "please" (h14e).
-        plea_only = all(h.rule.startswith(_PLEA) for h in crisis)
+        # Nor is an intent to hurt someone with no weapon in hand now urgent by the model (h14f).
+        plea_only = all(h.rule.startswith((_PLEA, _INTENT)) for h in crisis)
         if crisis and not urgent and reading is not None and not plea_only:
             model_urgent = _urgent_by_model(view, hit.lang, reading)
         if model_urgent:

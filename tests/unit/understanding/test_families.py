@@ -1166,3 +1166,94 @@ def test_methods_means_and_body_signs_now(text: str) -> None:
 )
 def test_pill_organisers_and_tired_legs_are_not_crisis(text: str) -> None:
     assert _rule(text)[0] != "crisis"
+
+
+# Sixth round (h14f): families seen in independent-10's misses on the tuning quarters, tried on
+# wording written for these tests.
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # An indirect farewell: the last text to all of them, letters left where the kids will
+        # find them, affairs put in order beside "im ready".
+        ("ok this is my last text to you all, thank you for putting up with me", "crisis.farewell"),
+        ("my last message to everybody, yall did good by me", "crisis.farewell"),
+        ("les deje unas cartas a mis hijos, estan debajo del colchon", "crisis.farewell"),
+        ("life insurance and bills all squared away, im ready now", "crisis.affairs_in_order"),
+        ("la poliza y las cuentas en orden pa mi vieja, ya estoy lista", "crisis.affairs_in_order"),
+        # Intent to hurt someone on a named day or occasion.
+        ("when he comes by friday for his check im stabbing him", "crisis.harm_to_others"),
+        ("soon as she pulls up tomorrow im gonna shoot her", "crisis.harm_to_others"),
+        ("el domingo lo agarro saliendo de misa y le meto unas punaladas", "crisis.harm_to_others"),
+        # An attempt survived, told apologetically.
+        ("sorry for worrying everyone, the pills didnt even work", "crisis.recent_attempt"),
+        ("perdonen, las pastillas ni sirvieron, sigo aqui", "crisis.recent_attempt"),
+        # A wish not to wake up, told to the family.
+        ("if i dont wake up tomorrow dont cry, its what i wanted", "crisis.passive_ideation"),
+        ("si no amanezco no lloren, asi lo quise", "crisis.passive_ideation"),
+    ],
+)
+def test_sixth_round_crisis_families(text: str, rule: str) -> None:
+    category, found, urgent = _rule(text)
+    assert (category, found, urgent) == ("crisis", rule, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # An overdose told by what was taken and a body slowing or fading: urgent, medical.
+        ("did 2 blues and some lean, my breathing is slowing down", "crisis.symptoms_after_use"),
+        ("took a bunch of my xanax, everything slowing way down", "crisis.symptoms_after_use"),
+        ("me meti unas pastas con guaro y me estoy apagando", "crisis.symptoms_after_use"),
+        # Withdrawal from alcohol or benzos with confusion: urgent, medical.
+        ("dad quit the bottle cold turkey, doesnt know his own name", "crisis.withdrawal_danger"),
+        ("mi tia dejo el clonazepam de golpe, no sabe como se llama", "crisis.withdrawal_danger"),
+    ],
+)
+def test_sixth_round_urgent_medical(text: str, rule: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.rule.rsplit(".", 1)[0], r.urgent) == ("crisis", rule, True)
+    assert "medical" in r.signals
+
+
+def test_intent_to_hurt_later_is_not_made_urgent_by_the_model() -> None:
+    r = classify("mañana la espero a la salida del trabajo y la lleno de punaladas")
+    assert (r.category, r.urgent) == ("crisis", False)
+    assert "violence" in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no me manden mas mensajes, mi novio los revisa",
+        "stop texting me, my husband goes through them",
+    ],
+)
+def test_a_partner_reading_the_texts_is_concern_and_safety_and_still_revokes(text: str) -> None:
+    r = classify(text)
+    assert (r.category, r.revokes) == ("concern", True)
+    assert "safety" in r.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "kw"),
+    [
+        # Hard negatives: a group topic, a word, a decline for work, a boss, the last text
+        # before a new number, pills for a headache, papers in order for an appointment.
+        ("the session on suicide prevention in group was really good", {}),
+        ("esa platica del grupo sobre el suicidio me sirvio", {}),
+        ("kms is such a weird word, the kids say it about everything", {}),
+        ("no can do, working a double at the plant", {"open_prompts": ("reminder",)}),
+        ("no voy a poder ir, mi jefe no me deja salir temprano", {}),
+        ("my last text to everyone on this phone, new number tomorrow", {}),
+        ("the pills didnt even work for my back pain", {}),
+        ("got the insurance papers in order for my intake, im ready", {}),
+        ("if he shows up saturday im shooting him a text", {}),
+        ("im a nurse, my patient doesnt know her own name today", {}),
+    ],
+)
+def test_sixth_round_lookalikes_are_not_risk(text: str, kw: dict[str, object]) -> None:
+    assert _rule(text, **kw)[0] not in ("crisis", "concern")
+
+
+def test_a_decline_for_work_is_never_risk_for_the_model() -> None:
+    assert classify("no can do, finishing the framing job out of town").category == "free_text"
