@@ -364,6 +364,11 @@ def _others(
     someone_else = third_party(before, ctx)
     if not someone_else and _own(before, ctx):
         return outcome
+    # A first-person word inside the match ("thinking about using it on myself") makes it the
+    # client's own, whatever else the sentence says ("ill be at group but ...", h14f).
+    inside = view.text[span[0] : span[1]].split()
+    if not someone_else and any(w in ctx.self_words and w not in ctx.possessives for w in inside):
+        return outcome
     sentence = view.sentence(*span)
     told = any(
         rx is not None and rx.search(sentence, view.words) is not None

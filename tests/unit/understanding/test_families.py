@@ -1257,3 +1257,19 @@ def test_sixth_round_lookalikes_are_not_risk(text: str, kw: dict[str, object]) -
 
 def test_a_decline_for_work_is_never_risk_for_the_model() -> None:
     assert classify("no can do, finishing the framing job out of town").category == "free_text"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A first-person word inside the match keeps it the client's own beside a group mention.
+        "ill be at group thursday but i keep thinking about turning the gun on myself",
+        "tried to hang myself back in 2019, we talked about it in group",
+    ],
+)
+def test_own_words_inside_the_match_beside_a_group_mention(text: str) -> None:
+    assert _rule(text)[0] in ("crisis", "concern")
+
+
+def test_someone_else_in_group_talk_stays_a_report() -> None:
+    assert _rule("in group we talked about a guy who shot himself")[0] == "free_text"
