@@ -1,71 +1,73 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
 
-Written by hand after tuning on the fourth author's batch (heldout-final.jsonl, now dev) and
-from the rules-only misses on the tuning part of dev; dev-check is never read line by line, so
-only its aggregate figures are cited. ``python -m evaluation --write-doc`` appends this section.
+Written by hand from the misses of the newest independent batch, independent-12.jsonl, after
+its one first read at 4a30f47 (the sixth round merged): a batch nobody tuned on, read only once
+measured. The final held-out batches' misses were not read. ``python -m evaluation
+--write-doc`` appends this section.
 """
 
 from __future__ import annotations
 
 HARDEST = (
     (
-        "A wish not to wake up told as a Spanish conditional ('if I don't wake up tomorrow, "
-        "better'), read as tiredness (concern), not a wish to be dead (crisis).",
-        "No death verb: the wish lives in the conditional and the word 'better'; a rule for "
-        "it would also fire on plans for tomorrow morning.",
+        "A rifle across the knees and a bottle of whiskey drunk, told with 'figured you ought to "
+        "hear it from me first' (urgent crisis), read as free text.",
+        "Means in hand are named by a model number and a family tie, not a weapon word; the "
+        "farewell is a courtesy phrase with no death word in it.",
     ),
     (
-        "A Spanish intent scheduled after a family event ('after my daughter's birthday I kill "
-        "myself'), read as concern about someone else.",
-        "Without accents the first-person 'I kill myself' and the figurative past 'it killed "
-        "me' are the same letters, and a named relative comes just before it.",
+        "Standing at a pond with coat pockets full of stones and a watch left to a grandson "
+        "(urgent crisis: a method now and a bequest), read as free text.",
+        "Drowning is told only through the stones; the bequest reads like an everyday errand. "
+        "Only the combination is a farewell, and no rule pairs a place with an object that way.",
     ),
     (
-        "A plan for tonight in learner English with Tagalog particles ('I already decide, I "
-        "will take all my pills tonight'), read as an overdose happening now (urgent).",
-        "The tense markers are missing or non-standard; the words match an ingestion now. "
-        "Crisis is right, 911 first is one step too far.",
+        "Vomiting what looks like coffee grounds and then bright red blood, dizzy (urgent "
+        "medical), read as free text.",
+        "The medical lexicon knows 'vomiting blood' but not its clinical description by colour "
+        "and texture; 'coffee' is everyday talk.",
     ),
     (
-        "Self-harm in the Spanish progressive that has gone on since Monday, read as urgent.",
-        "The progressive ('I am burning myself') reads as now; 'since Monday' turns it into a "
-        "repeated behaviour (crisis, same-day), and the same 'since' keeps an overdose urgent.",
+        "A Spanish decline to a reminder because the father is on the sofa with purple lips and "
+        "will not wake (urgent crisis), read as a decline.",
+        "The reminder answer ('I can't come') is matched first; the emergency is in the reason "
+        "clause. A decline's reason is not yet read for danger.",
     ),
     (
-        "Using everything one has with indifference to what happens, in Spanish, labelled crisis "
-        "(not urgent) by the author and read as an overdose in progress.",
-        "Where indifferent use ends and an overdose now begins is a clinical judgement; the "
-        "reader errs toward 911, which the policy prefers to the reverse.",
+        "A relative fallen, shaking and foaming on the floor after stopping anxiety pills on "
+        "Monday (urgent: a withdrawal seizure now), read as concern (withdrawal).",
+        "'Stopped ... on Monday' is a past time that the withdrawal rule reads as the story's "
+        "time; the seizure signs are in the present but in regional wording.",
     ),
     (
-        "A near-attempt last night with the pills in hand, not taken: the reader adds 'use'.",
-        "Means in hand and an ingestion share the substance words; only the denial at the end "
-        "('I didn't do it') says nothing was taken.",
+        "A handgun bought from a co-worker 'and it ain't for hunting' (crisis: means acquired), "
+        "read as free text.",
+        "Buying a gun is everyday in much of the country; the risk is in the negation of the "
+        "harmless purpose, which no rule reads.",
     ),
     (
-        "Reassurance after a risk reply ('I'm safe now, thanks for checking on me') read as "
-        "crisis by the learned backstop.",
-        "Its words ('safe', 'checking on me', 'going to') occur mostly in crisis lines; the "
-        "model cannot see that the message closes the episode.",
+        "A wish that 'this bottle finishes me off' with laughing emoji, in English and Spanish "
+        "(crisis: indifference to dying), read as free text.",
+        "Laughter and emoji are the hyperbole markers that set figures of speech aside; here "
+        "the wish is literal and the laughter is the mask the policy warns about.",
     ),
     (
-        "A reminder answer that also tells of a cousin killed in another city and travel to "
-        "the wake: read as a decline, the life event missed.",
-        "One message answers a prompt and carries news; the prompt reading wins and 'they "
-        "killed my cousin' is someone else's death, not a threat.",
+        "A handful of sleeping pills taken 'so I wouldn't wake up', woke up anyway, 'lol' "
+        "(crisis: an attempt last night), read as free text with use.",
+        "The intent is in a purpose clause ('so I wouldn't wake up') and the laughter marks "
+        "it as a joke to the hyperbole rule.",
     ),
     (
-        "Not being able to stop thinking about using, with 'but I'm fine, I won't do it', in "
-        "Spanish: read as concern (a denial that names the risk).",
-        "'I won't do it' is the negated form of the intent phrase 'I'm going to do it'; the "
-        "denial rule cannot tell a craving from suicidal intent without the object.",
+        "A decline 'for Thursday or any other day, I've made my peace with it' (crisis: a "
+        "farewell), read as a plain decline.",
+        "Every word is a decline's; 'made my peace' is the only farewell and it is an idiom "
+        "also used for ordinary acceptance.",
     ),
     (
-        "On dev-check, about one crisis line in twenty is read as free text (25 of 435 before "
-        "this round's last changes): wording no rule knows, whose backstop score stays under "
-        "the risk threshold.",
-        "The backstop threshold is held by the false-alarm budget on everyday talk; lowering it "
-        "further made the model read long nonsense and a chest cold as concern.",
+        "Walked past the guardrail at a mountain overlook, 'it's real quiet up here' (urgent "
+        "crisis), read as crisis but not urgent.",
+        "A height is named only by the place and the guardrail; the urgent rules want a method "
+        "word with a now.",
     ),
 )
 
