@@ -68,6 +68,11 @@ BUDGET_CONCERN = 0.075
 # (was 0.45, before that 0.55): on dev-check 5 more risks for 9 everyday concerns (3.9% -> 4.9%,
 # within the concern budget), and a missed risk costs more than a counselor's call.
 RISK_FLOOR = 0.35
+# Below this the model's crisis (the "strong" bar over a model risk) is not trusted whatever
+# the budget. The sixth round's retraining chose 0.41 (was 0.49) at the 3% budget's edge for no
+# gain in cross-validated crisis recall (0.9813 against 0.9806), and that model read a line of
+# HTML as a crisis with medication, and 3.7% of the fourth final batch's everyday talk as crisis.
+STRONG_FLOOR = 0.49
 # Share of the urgent model's flags that may be non-urgent crises (911 first where 988 would
 # have done: a cost, but far smaller than the reverse).
 URGENT_WRONG = 0.4
@@ -240,7 +245,8 @@ def thresholds(examples: list[Example], probs: list[dict[str, float]]) -> dict[s
         return said.count("crisis") / n, said.count("concern") / n
 
     def strong_for(t: float) -> float:
-        return _lowest(lambda s: rates({**th, "risk": t, "strong": s})[0] <= BUDGET_CRISIS, t)
+        budget = lambda s: rates({**th, "risk": t, "strong": s})[0] <= BUDGET_CRISIS  # noqa: E731
+        return _lowest(budget, max(t, STRONG_FLOOR))
 
     def risk_ok(t: float) -> bool:
         return rates({**th, "risk": t, "strong": strong_for(t)})[1] <= BUDGET_CONCERN

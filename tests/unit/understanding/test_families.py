@@ -1273,3 +1273,22 @@ def test_own_words_inside_the_match_beside_a_group_mention(text: str) -> None:
 
 def test_someone_else_in_group_talk_stays_a_report() -> None:
     assert _rule("in group we talked about a guy who shot himself")[0] == "free_text"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<script>alert("x")</script>',
+        "<b>hello</b>",
+        "{{7*7}} ${jndi:ldap://x}",
+        "asdf qwer zxcv",
+    ],
+)
+def test_markup_and_keyboard_noise_never_page_on_call(text: str) -> None:
+    """The model's crisis bar is floored (evaluation/train.py STRONG_FLOOR): a retraining at the
+    budget's edge once read a line of HTML as a crisis, paging on-call for it. ("script" is
+    also slang for a prescription, so the model may still ask a counselor about that one.)"""
+    c = classify(text)
+    assert c.category != "crisis" and not c.urgent, (c.category, c.rule)
+    if "script" not in text:
+        assert c.category != "concern" and not c.signals, (c.category, c.rule)
