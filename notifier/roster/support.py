@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -120,34 +121,23 @@ def number_opted_out(db: Database, client_id: int, phone: str, now: datetime, so
     """The provider says a support person's number opted out (Twilio 21610: they texted STOP):
     no more texts to them, as if the consent were revoked. The client's own texts go on: it
     was not their number. Returns how many records this stopped."""
-    with db.read() as s:
-        ids = [
-            p.id
-            for p in s.scalars(
-                select(SupportPerson).where(
-                    SupportPerson.client_id == client_id, SupportPerson.revoked_at.is_(None)
-                )
-            )
-            if p.phone == phone  # encrypted: compared once decrypted (a client has few)
-        ]
-    for support_id in ids:
-        revoke(db, support_id, now, event="support_opted_out", source=source)
-    return len(ids)
+    return _stop(db, phone, now, source, SupportPerson.client_id == client_id)
 
 
 def number_stopped(db: Database, phone: str, now: datetime, source: str = "sms") -> int:
     """A number on no client's record texted an opt-out (STOP, BAJA, "stop texting me"): if it
-    is a support person's, no more texts to them, as if the consent were revoked, whichever
-    client named them. Without this they would go on getting texts until the carrier refused
-    one (21610), and on a transport without carrier opt-out, for ever. Returns how many records
-    it stopped. Numbers are encrypted, so the active records are compared once decrypted:
-    an opt-out from an unknown number is rare and a program has few support persons."""
+    is a support person's, the same as :func:`number_opted_out`, whichever client named them.
+    Without this they would go on getting texts until the carrier refused one (21610), and on
+    a transport without carrier opt-out, for ever."""
+    return _stop(db, phone, now, source)
+
+
+def _stop(db: Database, phone: str, now: datetime, source: str, *where: Any) -> int:
+    """Revoke every active record with this number (among ``where``). Numbers are encrypted,
+    so they are compared once decrypted: an opt-out is rare and a program has few."""
+    active = select(SupportPerson).where(SupportPerson.revoked_at.is_(None), *where)
     with db.read() as s:
-        ids = [
-            p.id
-            for p in s.scalars(select(SupportPerson).where(SupportPerson.revoked_at.is_(None)))
-            if p.phone == phone
-        ]
+        ids = [p.id for p in s.scalars(active) if p.phone == phone]
     for support_id in ids:
         revoke(db, support_id, now, event="support_opted_out", source=source)
     return len(ids)

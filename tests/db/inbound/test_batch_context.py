@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import logging
 import random
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,7 +24,6 @@ from notifier.core.models import ALERTS, CLIENTS, INBOX, MESSAGES, REPLIES, Cons
 from notifier.core.settings import Settings
 from notifier.inbound import inbox
 from notifier.service import Service
-from tests.conftest import _truncate
 from tests.fakes.transport import FakeTransport
 from tests.helpers import Clock, add_client
 
@@ -58,22 +55,6 @@ SCRIPT: list[tuple[str, str, int, bool]] = [
     (PHONES[3], "ayuda", 14, False),  # after it: a plea
     (PHONES[0], "thanks", 15, False),  # a retry of a reply already recorded (DUPLICATE)
 ]
-
-
-@pytest.fixture
-def fresh(database_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Callable[[], str]]:
-    made = [0]
-
-    def make() -> str:
-        made[0] += 1
-        if database_url.startswith("sqlite"):
-            path = tmp_path / f"ctx{made[0]}.db"
-            shutil.copy(sqlite_template, path)
-            return f"sqlite:///{path}"
-        _truncate(database_url)
-        return database_url
-
-    yield make
 
 
 def play(

@@ -4,10 +4,8 @@ and a failure anywhere handled as before (the batch redone one by one)."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +25,7 @@ from notifier.core.models import (
 from notifier.core.settings import Settings
 from notifier.inbound import inbox
 from notifier.service import Service
-from tests.conftest import TEST_CRYPTO, _truncate
+from tests.conftest import TEST_CRYPTO
 from tests.fakes.transport import FakeTransport
 from tests.helpers import Clock, add_client
 
@@ -56,23 +54,6 @@ SCRIPT: list[tuple[str, str]] = [
     (PHONES[1], "hello?"),
     (PHONES[3], "me quiero morir"),
 ]
-
-
-@pytest.fixture
-def fresh(database_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Callable[[], str]]:
-    """A new empty database each call (a new SQLite file; PostgreSQL truncated)."""
-    made = [0]
-
-    def make() -> str:
-        made[0] += 1
-        if database_url.startswith("sqlite"):
-            path = tmp_path / f"play{made[0]}.db"
-            shutil.copy(sqlite_template, path)
-            return f"sqlite:///{path}"
-        _truncate(database_url)
-        return database_url
-
-    yield make
 
 
 def play(
