@@ -12,7 +12,6 @@ and the stylesheet at ``/static/notifier.css``.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -69,16 +68,7 @@ def create_app(service: Service) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handlers(app)
 
-    @app.middleware("http")
-    async def staff_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        if security.is_staff_path(request.url.path):
-            for name, value in security.SECURITY_HEADERS.items():
-                response.headers[name] = value
-        return response
-
+    app.add_middleware(security.StaffHeaders)
     # Authlib keeps an OpenID Connect sign-in's state and nonce in this (signed) cookie; it is
     # only written while such a sign-in is under way.
     app.add_middleware(

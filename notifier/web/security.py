@@ -271,6 +271,32 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+class StaffHeaders:
+    """Pure ASGI middleware: every staff page's answer carries :data:`SECURITY_HEADERS`.
+
+    Pure ASGI rather than Starlette's ``BaseHTTPMiddleware`` (``@app.middleware("http")``):
+    that one runs each request in a task group and re-streams the body through a memory
+    stream, which under a burst of webhooks cost every request, machine paths included, time
+    under the one interpreter lock although only staff paths get the headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_staff_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class RelativeRedirects:
     """Pure ASGI middleware: a redirect back to this site is made relative.
 

@@ -531,6 +531,26 @@ def test_security_headers_on_staff_pages(staff_app: Callable[..., App], path: st
     assert "<script" not in r.text and "style=" not in r.text
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/twilio/inbound"])
+def test_machine_paths_keep_their_own_headers(staff_app: Callable[..., App], path: str) -> None:
+    # The staff headers are for pages a person reads; Twilio and probes get plain answers.
+    app = staff_app()
+    client = app.browser()
+    r = client.get(path) if path == "/healthz" else client.post(path, data={})
+    assert "content-security-policy" not in r.headers
+    assert "x-frame-options" not in r.headers
+
+
+def test_error_pages_carry_the_staff_headers(staff_app: Callable[..., App]) -> None:
+    r = (
+        staff_app()
+        .browser()
+        .post("/login", content=b"x" * 10, headers={"Content-Type": "text/plain"})
+    )
+    assert r.status_code >= 400
+    assert r.headers["x-frame-options"] == "DENY"
+
+
 def test_stylesheet_is_served(staff_app: Callable[..., App]) -> None:
     r = staff_app().browser().get("/static/notifier.css")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/css")
