@@ -20,6 +20,8 @@ _BREAKS = re.compile("  +")
 # Then a run of two or more separators (words never hold "|" or ","), made one token below
 # (greedy from the run's first separator: linear).
 _RUN = re.compile(r"[|,](?: [|,])+")
+# What the start of a _RUN match looks like: a text holding none of these has no run.
+_RUN_STARTS = ("| |", "| ,", ", |", ", ,")
 
 
 def _one_separator(run: re.Match[str]) -> str:
@@ -46,8 +48,13 @@ class View:
         pieces = _PIECE.findall(normalised.replace("'", ""))
         # Sentence marks at both ends and at every break, then every run of separators made
         # one token.
-        joined = _BREAKS.sub(" | ", " ".join(["|", *pieces, "|"]))
-        joined = _RUN.sub(_one_separator, joined)
+        joined = " ".join(["|", *pieces, "|"])
+        # Each regex only where its match can occur (a substring test in C is far cheaper than
+        # the regex's try at every character): two spaces in a row; two separators in a row.
+        if "  " in joined:
+            joined = _BREAKS.sub(" | ", joined)
+        if any(map(joined.__contains__, _RUN_STARTS)):
+            joined = _RUN.sub(_one_separator, joined)
         tokens = joined.split()
         # offsets[k] = sum(len(t) + 1 for t in tokens[:k]), accumulated in C.
         offsets = list(accumulate(map((1).__add__, map(len, tokens)), initial=0))
