@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from itertools import chain, pairwise
+from itertools import chain, compress, pairwise
 
 # The signals a model may add beside the tier (each only where no rule gave it).
 SIGNAL_TASKS: tuple[str, ...] = (
@@ -192,7 +192,10 @@ class Models:
             self._learn(missing)
         present: dict[str, Weights] = dict(chain.from_iterable(map(by_word.__getitem__, toks)))
         table = self.table
-        pairs = [p for p in map(" ".join, pairwise(toks)) if p in table]
+        # Only a pair after a word that begins some weighted pair can be weighted: the others
+        # are never joined into a string, hashed and looked up (compress() picks in C).
+        starts = compress(pairwise(toks), map(self.pair_starts.__contains__, toks))
+        pairs = [p for p in map(" ".join, starts) if p in table]
         present.update(zip(pairs, map(table.__getitem__, pairs), strict=True))
         return self._scores(present)
 
@@ -212,7 +215,7 @@ class Models:
             name: _sigmoid(sum(column, t[name].bias))
             for name, column in zip(TASKS, columns, strict=True)
         }
-        return Scores(p, list(present.items()))
+        return Scores(p, present)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +224,7 @@ class Scores:
     that carry a weight (for the evidence)."""
 
     p: Mapping[str, float]
-    present: list[tuple[str, Weights]]
+    present: Mapping[str, Weights]
 
     def evidence(self, task: str, n: int = 3) -> str:
         """As :meth:`Linear.evidence`: the ``n`` features with the largest positive weights,
@@ -229,7 +232,7 @@ class Scores:
         i = TASKS.index(task)
         # sorted()[:n] is what heapq.nsmallest(n, ...) returns, and on a few dozen features the
         # C sort costs less than nsmallest's Python code.
-        ranked = sorted([(-w[i], f) for f, w in self.present if w[i] > 0])[:n]
+        ranked = sorted([(-w[i], f) for f, w in self.present.items() if w[i] > 0])[:n]
         return " | ".join(f for _, f in ranked)
 
 

@@ -179,7 +179,7 @@ def test_model_read_scores_the_same_features_as_score() -> None:
         view_text = View.of(nz.normalise(text)).text
         fast = models.read(view_text)
         plain = models.score(features(view_text))
-        assert sorted(fast.present) == sorted(plain.present)
+        assert sorted(fast.present.items()) == sorted(plain.present.items())
         for task in fast.p:
             assert fast.p[task] == pytest.approx(plain.p[task], rel=1e-12, abs=1e-15)
             assert fast.evidence(task) == plain.evidence(task)
@@ -197,4 +197,4 @@ def test_model_read_when_its_word_table_fills_up(monkeypatch: pytest.MonkeyPatch
     second = View.of(nz.normalise("i took all my pills and now i want to die tonight")).text
     fast = models.read(second)
     plain = models.score(features(second))
-    assert sorted(fast.present) == sorted(plain.present)
+    assert sorted(fast.present.items()) == sorted(plain.present.items())
