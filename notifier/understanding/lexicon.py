@@ -193,6 +193,8 @@ class Lexicons:
     # of two ints is one pass over a few machine words, where a set union hashes and inserts
     # every number (hundreds per message).
     requirement_words: Mapping[str, int] = field(default_factory=dict)
+    # Every required set's bit: XOR with the sets a text meets gives the ones it does not.
+    requirements: int = 0
     # Full rule name ("concern.withdrawal.en") -> the rule: where a match handed over goes.
     by_name: Mapping[str, Rule] = field(default_factory=dict)
 
@@ -357,6 +359,7 @@ def load() -> Lexicons:
         index={w: tuple(v) for w, v in index.items()},
         unanchored=tuple(unanchored),
         requirement_words=_by_word(numbers),
+        requirements=(1 << len(numbers)) - 1,
         by_name={r.name: r for lang in languages.values() for r in lang.rules},
     )
 

@@ -149,7 +149,6 @@ def surface(body: str) -> str:
     return _strip_edges(" ".join(text.split()))
 
 
-
 def detect_language(text: str, tokens: Sequence[str] | None = None) -> str:
     """ "es" when more words are Spanish markers than English ones, else "en". Crude on purpose:
     it only picks the abbreviation table; every rule of both languages still runs. ``tokens``:
