@@ -19,6 +19,7 @@ from notifier.understanding.lexicon import Lexicons, load
 from notifier.understanding.model import features
 from notifier.understanding.model import load as load_models
 from notifier.understanding.normalise import expand, surface
+from notifier.understanding.rules import candidates
 from notifier.understanding.view import View
 
 # The module, not the function the package exports under the same name.
@@ -198,3 +199,25 @@ def test_model_read_when_its_word_table_fills_up(monkeypatch: pytest.MonkeyPatch
     fast = models.read(second)
     plain = models.score(features(second))
     assert sorted(fast.present.items()) == sorted(plain.present.items())
+
+
+def test_candidates_are_the_patterns_whose_anchors_and_required_words_occur() -> None:
+    # The anchor index keeps the required word sets as bit masks; the plain rule: a pattern is
+    # tried around each of its anchor words in the text when every one of its required word
+    # sets has a word in the text.
+    lex = load()
+    for text in _texts(300, seed=14):
+        view = View.of(nz.normalise(text))
+        plain: dict[tuple[str, int], dict[int, set[int] | None]] = {}
+        for code, lang in lex.languages.items():
+            for r_no, rule in enumerate(lang.rules):
+                for p_no, anchors in enumerate(rule.anchors):
+                    if anchors is None:  # no anchor: always tried, on the whole text
+                        plain.setdefault((code, r_no), {})[p_no] = None
+                        continue
+                    if any(need.isdisjoint(view.words) for need in rule.requires[p_no]):
+                        continue
+                    at = {n for n, tok in enumerate(view.tokens) if tok in anchors}
+                    if at:
+                        plain.setdefault((code, r_no), {})[p_no] = at
+        assert candidates(view, lex) == plain, repr(text)
