@@ -144,6 +144,22 @@ def test_view_equals_the_token_by_token_construction() -> None:
         }
 
 
+def test_view_of_printable_ascii_equals_the_regex_reading() -> None:
+    # Printable ASCII is read through a character table, not the regex: every character class
+    # the regex tells apart, spaced and bare dashes, apostrophes, runs of separators.
+    rng = random.Random(14)
+    alphabet = [*"ab7Z ,.!?-_/'|:;()#*~", " - ", " -- ", "  ", "can't", "7-8", " ,", ", ,"]
+    texts = ["", " ", "-", " - ", "a - - b", "a '- b", *_every_printable_character()]
+    texts += ["".join(rng.choices(alphabet, k=rng.randrange(1, 30))) for _ in range(2000)]
+    for text in texts:
+        view = View.of(text)
+        assert (view.text, view.tokens) == _view_by_the_old_steps(text), repr(text)
+
+
+def _every_printable_character() -> list[str]:
+    return [chr(c) + " x" + chr(c) + "y " + chr(c) for c in range(0x20, 0x7F)]
+
+
 def test_a_thousand_commas_stay_linear() -> None:
     view = View.of("a" + ", " * 800 + "b")
     assert view.tokens == ("|", "a", ",", "b", "|")
