@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from notifier.understanding import prompts
 from notifier.understanding.finder import Finder, phrase_needs, regex_needs
 from notifier.understanding.lexicon import Lexicons, load
 from notifier.understanding.model import features
@@ -237,3 +238,16 @@ def test_candidates_are_the_patterns_whose_anchors_and_required_words_occur() ->
                     if at:
                         plain.setdefault((code, r_no), {})[p_no] = at
         assert candidates(view, lex) == plain, repr(text)
+
+
+def test_ascii_tokens_equal_the_token_regex() -> None:
+    rng = random.Random(15)
+    every = [chr(c) for c in range(128)]
+    texts = [
+        "".join(rng.choices([*every, "can't", "ab", "7"], k=rng.randrange(0, 40)))
+        for _ in range(2000)
+    ]
+    for text in texts:
+        assert prompts.tokens(text) == tuple(re.findall(r"[^\W_]+", text.replace("'", ""))), repr(
+            text
+        )
