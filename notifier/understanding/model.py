@@ -158,6 +158,8 @@ class Models:
     # word -> its own features that carry a weight (most carry none), filled as words are
     # seen; bounded like _FEATURES.
     _by_word: dict[str, tuple[tuple[str, Weights], ...]] = field(default_factory=dict)
+    # Each task's bias, in TASKS order.
+    biases: tuple[float, ...] = ()
 
     def score(self, feats: list[str]) -> Scores:
         """Every task in TASKS at once, exactly as :class:`Linear` computes each: the same
@@ -206,14 +208,14 @@ class Models:
             self._by_word[tok] = tuple((f, table[f]) for f in _word_features(tok) if f in table)
 
     def _scores(self, present: dict[str, Weights]) -> Scores:
-        t = self.tasks
         # The weights of every feature as one column per task, each summed in C from the
         # task's bias in feature order: the same additions in the same order as
         # ``z = bias; z += w`` (sum() adds floats as C doubles, left to right).
         columns = list(zip(*present.values(), strict=True)) or [()] * len(TASKS)
+        # _sigmoid written out: the same expression, without a Python call per task.
         p = {
-            name: _sigmoid(sum(column, t[name].bias))
-            for name, column in zip(TASKS, columns, strict=True)
+            name: 0.0 if z < -30 else 1.0 / (1.0 + math.exp(-z))
+            for name, z in zip(TASKS, map(sum, columns, self.biases), strict=True)
         }
         return Scores(p, present)
 
@@ -283,6 +285,7 @@ def from_json(text: str) -> Models:
         meta={k: v for k, v in data.items() if k != "tasks"},
         table=table,
         pair_starts=frozenset(f.split(" ", 1)[0] for f in table if " " in f),
+        biases=tuple(tasks[name].bias for name in TASKS),
     )
 
 
