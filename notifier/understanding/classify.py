@@ -57,6 +57,18 @@ def _carries(h: Hit, signal: str) -> bool:
     return h.signal == signal or signal in h.also or (signal == Signal.USE and h.use)
 
 
+def _carried(hits: list[Hit]) -> set[str]:
+    """Every signal some hit carries (as :func:`_carries`), gathered once: the backstop asks
+    for each of its signals."""
+    out: set[str] = set()
+    for h in hits:
+        out.add(h.signal)
+        out.update(h.also)
+        if h.use:
+            out.add(Signal.USE.value)
+    return out
+
+
 def _met(h: Hit, others: list[Hit]) -> bool:
     """A hit whose rule needs another signal ("using alone" needs the use itself) counts
     only beside another hit that carries it."""
@@ -214,10 +226,11 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
         urgent = risk == Signal.CRISIS and reading.fires("urgent")
         extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang,
                          reading.evidence("risk"), urgent, False))  # fmt: skip
+    carried = _carried(hits)
     for signal in model.SIGNAL_TASKS:
-        if signal in set_aside:
+        if signal in set_aside or signal in carried:
             continue
-        if not any(_carries(h, signal) for h in hits) and reading.fires(signal):
+        if reading.fires(signal):
             extra.append(Hit(f"{signal}.model.{lang}", signal, lang,
                              reading.evidence(signal), False, False))  # fmt: skip
     return hits + extra

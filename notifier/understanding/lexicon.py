@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -175,8 +175,9 @@ class Shorthand:
     between: bool = False
 
 
-# ((language, rule number), pattern number, the numbers of the pattern's required word sets)
-IndexEntry = tuple[tuple[str, int], int, frozenset[int]]
+# ((language, rule number), pattern number, the pattern's required word sets as a bit mask: bit
+# n for the set numbered n)
+IndexEntry = tuple[tuple[str, int], int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +188,13 @@ class Lexicons:
     # anchor (always tried). Most messages wake only a few patterns.
     index: Mapping[str, tuple[IndexEntry, ...]]
     unanchored: tuple[tuple[str, int, int], ...]
-    # word -> the numbers of the required word sets (Rule.requires, numbered once) holding it:
-    # the sets a text meets are the union over its words, a few C-level set operations per
-    # message instead of a set intersection per pattern.
-    requirement_words: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    # word -> the required word sets (Rule.requires, numbered once) holding it, as a bit mask:
+    # the sets a text meets are the OR over its words. Bit masks, not sets of numbers: an OR
+    # of two ints is one pass over a few machine words, where a set union hashes and inserts
+    # every number (hundreds per message).
+    requirement_words: Mapping[str, int] = field(default_factory=dict)
+    # Every required set's bit: XOR with the sets a text meets gives the ones it does not.
+    requirements: int = 0
     # Full rule name ("concern.withdrawal.en") -> the rule: where a match handed over goes.
     by_name: Mapping[str, Rule] = field(default_factory=dict)
 
@@ -334,9 +338,7 @@ def load() -> Lexicons:
             for p_no, anchors in enumerate(rule.anchors):
                 if anchors is None:
                     unanchored.append((code, r_no, p_no))
-                required = frozenset(
-                    numbers.setdefault(r, len(numbers)) for r in rule.requires[p_no]
-                )
+                required = _mask(numbers.setdefault(r, len(numbers)) for r in rule.requires[p_no])
                 for word in anchors or ():
                     index.setdefault(word, []).append((keys[r_no], p_no, required))
     known = frozenset(w for text in texts.values() for w in re.findall(r"[a-z]+", text))
@@ -357,13 +359,18 @@ def load() -> Lexicons:
         index={w: tuple(v) for w, v in index.items()},
         unanchored=tuple(unanchored),
         requirement_words=_by_word(numbers),
+        requirements=(1 << len(numbers)) - 1,
         by_name={r.name: r for lang in languages.values() for r in lang.rules},
     )
 
 
-def _by_word(numbers: Mapping[frozenset[str], int]) -> dict[str, frozenset[int]]:
+def _mask(numbers: Iterable[int]) -> int:
+    return sum(1 << n for n in set(numbers))
+
+
+def _by_word(numbers: Mapping[frozenset[str], int]) -> dict[str, int]:
     out: dict[str, set[int]] = {}
     for words_, n in numbers.items():
         for word in words_:
             out.setdefault(word, set()).add(n)
-    return {w: frozenset(ns) for w, ns in out.items()}
+    return {w: _mask(ns) for w, ns in out.items()}

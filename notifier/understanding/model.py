@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from itertools import chain, pairwise
+from itertools import chain, compress, pairwise
 
 # The signals a model may add beside the tier (each only where no rule gave it).
 SIGNAL_TASKS: tuple[str, ...] = (
@@ -158,6 +158,8 @@ class Models:
     # word -> its own features that carry a weight (most carry none), filled as words are
     # seen; bounded like _FEATURES.
     _by_word: dict[str, tuple[tuple[str, Weights], ...]] = field(default_factory=dict)
+    # Each task's bias, in TASKS order.
+    biases: tuple[float, ...] = ()
 
     def score(self, feats: list[str]) -> Scores:
         """Every task in TASKS at once, exactly as :class:`Linear` computes each: the same
@@ -192,7 +194,10 @@ class Models:
             self._learn(missing)
         present: dict[str, Weights] = dict(chain.from_iterable(map(by_word.__getitem__, toks)))
         table = self.table
-        pairs = [p for p in map(" ".join, pairwise(toks)) if p in table]
+        # Only a pair after a word that begins some weighted pair can be weighted: the others
+        # are never joined into a string, hashed and looked up (compress() picks in C).
+        starts = compress(pairwise(toks), map(self.pair_starts.__contains__, toks))
+        pairs = [p for p in map(" ".join, starts) if p in table]
         present.update(zip(pairs, map(table.__getitem__, pairs), strict=True))
         return self._scores(present)
 
@@ -203,16 +208,16 @@ class Models:
             self._by_word[tok] = tuple((f, table[f]) for f in _word_features(tok) if f in table)
 
     def _scores(self, present: dict[str, Weights]) -> Scores:
-        t = self.tasks
         # The weights of every feature as one column per task, each summed in C from the
         # task's bias in feature order: the same additions in the same order as
         # ``z = bias; z += w`` (sum() adds floats as C doubles, left to right).
         columns = list(zip(*present.values(), strict=True)) or [()] * len(TASKS)
+        # _sigmoid written out: the same expression, without a Python call per task.
         p = {
-            name: _sigmoid(sum(column, t[name].bias))
-            for name, column in zip(TASKS, columns, strict=True)
+            name: 0.0 if z < -30 else 1.0 / (1.0 + math.exp(-z))
+            for name, z in zip(TASKS, map(sum, columns, self.biases), strict=True)
         }
-        return Scores(p, list(present.items()))
+        return Scores(p, present)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +226,7 @@ class Scores:
     that carry a weight (for the evidence)."""
 
     p: Mapping[str, float]
-    present: list[tuple[str, Weights]]
+    present: Mapping[str, Weights]
 
     def evidence(self, task: str, n: int = 3) -> str:
         """As :meth:`Linear.evidence`: the ``n`` features with the largest positive weights,
@@ -229,7 +234,7 @@ class Scores:
         i = TASKS.index(task)
         # sorted()[:n] is what heapq.nsmallest(n, ...) returns, and on a few dozen features the
         # C sort costs less than nsmallest's Python code.
-        ranked = sorted([(-w[i], f) for f, w in self.present if w[i] > 0])[:n]
+        ranked = sorted([(-w[i], f) for f, w in self.present.items() if w[i] > 0])[:n]
         return " | ".join(f for _, f in ranked)
 
 
@@ -280,6 +285,7 @@ def from_json(text: str) -> Models:
         meta={k: v for k, v in data.items() if k != "tasks"},
         table=table,
         pair_starts=frozenset(f.split(" ", 1)[0] for f in table if " " in f),
+        biases=tuple(tasks[name].bias for name in TASKS),
     )
 
 

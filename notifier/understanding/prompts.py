@@ -38,8 +38,17 @@ _CLAUSE_SPLIT = re.compile(r"(?:[^\w\s'/-]|_)+|\s-+\s")
 _MAX_KEYWORD_TOKENS = 16
 
 
+# On ASCII text _TOKEN's words are the runs of letters and digits: every other character made a
+# space (the apostrophe dropped) and split, in C.
+_ASCII_TOKENS = str.maketrans(
+    {c: "" if c == "'" else " " for c in map(chr, range(128)) if not c.isalnum()}
+)
+
+
 def tokens(text: str) -> tuple[str, ...]:
     # Apostrophes are dropped so "can't"/"cant" and "i'll"/"ill" are one token each.
+    if text.isascii():
+        return tuple(text.translate(_ASCII_TOKENS).split())
     return tuple(_TOKEN.findall(text.replace("'", "")))
 
 

@@ -20,6 +20,35 @@ _BREAKS = re.compile("  +")
 # Then a run of two or more separators (words never hold "|" or ","), made one token below
 # (greedy from the run's first separator: linear).
 _RUN = re.compile(r"[|,](?: [|,])+")
+# What the start of a _RUN match looks like: a text holding none of these has no run.
+_RUN_STARTS = ("| |", "| ,", ", |", ", ,")
+
+
+# The same reading of printable ASCII without the regex (most texts): each character is a word
+# letter, a comma, a break ("|") or a mere gap, by the classes of _PIECE.
+_ASCII_PARTS = str.maketrans(
+    {
+        c: c if c.isalnum() else " , " if c == "," else " " if c in " /-" else " | "
+        for c in map(chr, range(0x20, 0x7F))
+    }
+)
+_SPACED_DASH = re.compile(r" -+ ")
+
+
+def _joined(normalised: str) -> str:
+    """The tokens with a "|" at both ends and at every break, joined by single spaces (runs of
+    separators not yet merged)."""
+    text = normalised.replace("'", "")
+    if text.isascii() and text.isprintable():
+        # Here \s is only " ", \w only letters, digits and "_": _PIECE's classes by a table.
+        # A spaced dash is a break; a bare one a gap ("7-8").
+        if " -" in text:
+            text = _SPACED_DASH.sub(" | ", text)
+        return " ".join(["|", *text.translate(_ASCII_PARTS).split(), "|"])
+    joined = " ".join(["|", *_PIECE.findall(text), "|"])
+    # Only where a match can occur (a substring test in C is far cheaper than the regex's try
+    # at every character): two spaces in a row.
+    return _BREAKS.sub(" | ", joined) if "  " in joined else joined
 
 
 def _one_separator(run: re.Match[str]) -> str:
@@ -43,11 +72,11 @@ class View:
 
     @classmethod
     def of(cls, normalised: str) -> View:
-        pieces = _PIECE.findall(normalised.replace("'", ""))
         # Sentence marks at both ends and at every break, then every run of separators made
-        # one token.
-        joined = _BREAKS.sub(" | ", " ".join(["|", *pieces, "|"]))
-        joined = _RUN.sub(_one_separator, joined)
+        # one token (only when there is one: two separators in a row).
+        joined = _joined(normalised)
+        if any(map(joined.__contains__, _RUN_STARTS)):
+            joined = _RUN.sub(_one_separator, joined)
         tokens = joined.split()
         # offsets[k] = sum(len(t) + 1 for t in tokens[:k]), accumulated in C.
         offsets = list(accumulate(map((1).__add__, map(len, tokens)), initial=0))

@@ -14,11 +14,13 @@ import re
 
 import pytest
 
+from notifier.understanding import prompts
 from notifier.understanding.finder import Finder, phrase_needs, regex_needs
 from notifier.understanding.lexicon import Lexicons, load
 from notifier.understanding.model import features
 from notifier.understanding.model import load as load_models
 from notifier.understanding.normalise import expand, surface
+from notifier.understanding.rules import candidates
 from notifier.understanding.view import View
 
 # The module, not the function the package exports under the same name.
@@ -143,6 +145,22 @@ def test_view_equals_the_token_by_token_construction() -> None:
         }
 
 
+def test_view_of_printable_ascii_equals_the_regex_reading() -> None:
+    # Printable ASCII is read through a character table, not the regex: every character class
+    # the regex tells apart, spaced and bare dashes, apostrophes, runs of separators.
+    rng = random.Random(14)
+    alphabet = [*"ab7Z ,.!?-_/'|:;()#*~", " - ", " -- ", "  ", "can't", "7-8", " ,", ", ,"]
+    texts = ["", " ", "-", " - ", "a - - b", "a '- b", *_every_printable_character()]
+    texts += ["".join(rng.choices(alphabet, k=rng.randrange(1, 30))) for _ in range(2000)]
+    for text in texts:
+        view = View.of(text)
+        assert (view.text, view.tokens) == _view_by_the_old_steps(text), repr(text)
+
+
+def _every_printable_character() -> list[str]:
+    return [chr(c) + " x" + chr(c) + "y " + chr(c) for c in range(0x20, 0x7F)]
+
+
 def test_a_thousand_commas_stay_linear() -> None:
     view = View.of("a" + ", " * 800 + "b")
     assert view.tokens == ("|", "a", ",", "b", "|")
@@ -179,7 +197,7 @@ def test_model_read_scores_the_same_features_as_score() -> None:
         view_text = View.of(nz.normalise(text)).text
         fast = models.read(view_text)
         plain = models.score(features(view_text))
-        assert sorted(fast.present) == sorted(plain.present)
+        assert sorted(fast.present.items()) == sorted(plain.present.items())
         for task in fast.p:
             assert fast.p[task] == pytest.approx(plain.p[task], rel=1e-12, abs=1e-15)
             assert fast.evidence(task) == plain.evidence(task)
@@ -197,4 +215,39 @@ def test_model_read_when_its_word_table_fills_up(monkeypatch: pytest.MonkeyPatch
     second = View.of(nz.normalise("i took all my pills and now i want to die tonight")).text
     fast = models.read(second)
     plain = models.score(features(second))
-    assert sorted(fast.present) == sorted(plain.present)
+    assert sorted(fast.present.items()) == sorted(plain.present.items())
+
+
+def test_candidates_are_the_patterns_whose_anchors_and_required_words_occur() -> None:
+    # The anchor index keeps the required word sets as bit masks; the plain rule: a pattern is
+    # tried around each of its anchor words in the text when every one of its required word
+    # sets has a word in the text.
+    lex = load()
+    for text in _texts(300, seed=14):
+        view = View.of(nz.normalise(text))
+        plain: dict[tuple[str, int], dict[int, set[int] | None]] = {}
+        for code, lang in lex.languages.items():
+            for r_no, rule in enumerate(lang.rules):
+                for p_no, anchors in enumerate(rule.anchors):
+                    if anchors is None:  # no anchor: always tried, on the whole text
+                        plain.setdefault((code, r_no), {})[p_no] = None
+                        continue
+                    if any(need.isdisjoint(view.words) for need in rule.requires[p_no]):
+                        continue
+                    at = {n for n, tok in enumerate(view.tokens) if tok in anchors}
+                    if at:
+                        plain.setdefault((code, r_no), {})[p_no] = at
+        assert candidates(view, lex) == plain, repr(text)
+
+
+def test_ascii_tokens_equal_the_token_regex() -> None:
+    rng = random.Random(15)
+    every = [chr(c) for c in range(128)]
+    texts = [
+        "".join(rng.choices([*every, "can't", "ab", "7"], k=rng.randrange(0, 40)))
+        for _ in range(2000)
+    ]
+    for text in texts:
+        assert prompts.tokens(text) == tuple(re.findall(r"[^\W_]+", text.replace("'", ""))), repr(
+            text
+        )
