@@ -26,15 +26,20 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, or_
+
 from notifier.core.clock import Clock, utcnow
 from notifier.core.db import Database
 from notifier.core.metrics import Metrics
 from notifier.core.models import (
+    ALERT,
     CALL,
     CANCELED,
     EXPIRED,
+    MESSAGES,
     PENDING,
     REMINDER,
+    REPLY,
     SENDING,
     SENT,
 )
@@ -50,10 +55,10 @@ from notifier.outbound.decisions import (
     send_decision,
 )
 from notifier.outbound.outbox import Outbox
-from notifier.outbound.pacing import RateLimiter
+from notifier.outbound.pacing import ANSWER, BULK, URGENT, RateLimiter
 from notifier.outbound.recorder import Recorder
 from notifier.outbound.render import planned_text
-from notifier.outbound.texts import Templates
+from notifier.outbound.texts import TEAM_OF, Templates
 from notifier.roster import support
 from notifier.roster.consent import opt_out
 from notifier.transports.base import ProviderMessage, Transport, TransportError
@@ -64,6 +69,7 @@ log = logging.getLogger(__name__)
 FLUSH_INTERVAL = 0.02
 FLUSH_SIZE = 200
 MAX_REFILLS = 20  # batches claimed while the first is still being sent, per run_once
+RATE_LIMITED = "20429"  # Twilio's "Too Many Requests" (HTTP 429)
 
 
 @dataclass
@@ -76,6 +82,31 @@ class DispatchResult:
         parts = [f"claimed={self.claimed}", f"expired={self.expired}"]
         parts += [f"{k}={v}" for k, v in sorted(self.outcomes.items())]
         return " ".join(parts)
+
+
+# Replies a life may hang on: the 988/911 text and every text that comes with an alert to
+# staff (those that carry the {team} sentence), and the reply to an unknown number's crisis.
+LIFE_SAFETY_REPLIES = frozenset(TEAM_OF) | {"unknown_crisis"}
+_m = MESSAGES.c
+LIFE_SAFETY = or_(
+    _m.kind.in_((ALERT, CALL)),
+    and_(_m.kind == REPLY, _m.label.in_(sorted(LIFE_SAFETY_REPLIES))),
+)
+# Sends of a life-safety answer refused at the provider's cap, in a row, before the back-off.
+URGENT_TRIES = 3
+
+
+def priority(c: Claimed) -> int:
+    """The rate limiter's order (notifier.outbound.pacing): the 988/911 reply and the staff's
+    pages and calls first, then other answers to replies, then planned texts."""
+    if c.kind in (ALERT, CALL) or (c.kind == REPLY and c.label in LIFE_SAFETY_REPLIES):
+        return URGENT
+    return ANSWER if c.kind == REPLY else BULK
+
+
+def refused_at_cap(exc: TransportError) -> bool:
+    """A 429 (Twilio 20429): the provider refused the send for its rate; it did not happen."""
+    return not exc.permanent and not exc.outcome_unknown and exc.code == RATE_LIMITED
 
 
 @dataclass(frozen=True)
@@ -136,8 +167,9 @@ class Dispatcher:
     ) -> list[int]:
         """Lease up to ``limit`` due rows to this worker (see Outbox.claim); their ids."""
         return self.outbox.claim(
-            now, limit, self.settings.claim_lease, only_unknown=only_unknown, kinds=kinds
-        )
+            now, limit, self.settings.claim_lease, only_unknown=only_unknown, kinds=kinds,
+            first=LIFE_SAFETY if kinds is not None else None,
+        )  # fmt: skip
 
     def _load(self, ids: list[int], sink: Recorder | None = None) -> list[_Row]:
         """The claimed rows with what sending needs; planned rows get their words now."""
@@ -203,7 +235,8 @@ class Dispatcher:
         for the whole batch (with slow API calls, each batch boundary would otherwise idle
         every thread)."""
         pool = self.pool if kinds is None else self.answer_pool
-        pending = {pool.submit(self._process, c) for c in claimed}
+        # A 988/911 text claimed with older acknowledgements starts first (sorted is stable).
+        pending = {pool.submit(self._process, c) for c in sorted(claimed, key=priority)}
         refills = 0
         while pending:
             done, pending = wait(pending, timeout=FLUSH_INTERVAL, return_when=FIRST_COMPLETED)
@@ -312,20 +345,32 @@ class Dispatcher:
             return decision.outcome
         if self._lease_spent(c):
             return self._release(c)
-        if self.limiter is not None and not self.limiter.acquire(self.stopping):
-            return self._release(c)
-        if self._lease_spent(c):  # pacing may have held it long
-            return self._release(c)
-        try:
-            if c.kind == CALL:  # an escalation tier's voice call: the body is what it says
-                result = self.transport.call(decision.to, c.body, message_id=c.id)
-            else:
-                result = self.transport.send(
-                    decision.to, c.body, message_id=c.id, valid_for=decision.valid_for
-                )
-        except TransportError as exc:
-            return self._after_failure(c, exc, now, exc.reason)
-        return self._sent(c, result.provider_sid, self._now(c))
+        first = priority(c)
+        for tried in range(1, URGENT_TRIES + 1):
+            if self.limiter is not None and not self.limiter.acquire(self.stopping, first):
+                return self._release(c)
+            if self._lease_spent(c):  # pacing may have held it long
+                return self._release(c)
+            try:
+                if c.kind == CALL:  # an escalation tier's voice call: the body is what it says
+                    result = self.transport.call(decision.to, c.body, message_id=c.id)
+                else:
+                    result = self.transport.send(
+                        decision.to, c.body, message_id=c.id, valid_for=decision.valid_for
+                    )
+            except TransportError as exc:
+                if first == URGENT and refused_at_cap(exc) and tried < URGENT_TRIES:
+                    # The provider's cap, which planned texts keep full at a noon: a 988/911
+                    # text takes the next slot (ahead of them) instead of the back-off
+                    # (30 s by default). Refused, the send did not happen: no lookup needed.
+                    log.info(
+                        "urgent send refused at the cap: next slot",
+                        extra={"event": "send.urgent_retry", "message_id": c.id, "try": tried},
+                    )
+                    continue
+                return self._after_failure(c, exc, now, exc.reason)
+            return self._sent(c, result.provider_sid, self._now(c))
+        raise AssertionError("unreachable: the last try returns")  # pragma: no cover
 
     def _lookup(self, c: _Row, to: str) -> ProviderMessage | str | None:
         try:
