@@ -58,4 +58,5 @@ class RateLimiter:
                 return False
             finally:
                 self.waiting[priority] -= 1
-                self.changed.notify_all()
+                if priority < BULK:  # senders held back for this one may go; a planned
+                    self.changed.notify_all()  # send holds none back (no wake-up storm)
