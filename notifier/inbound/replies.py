@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notifier.core.db import Database
+from notifier.core.db import Database, insert_returning
 from notifier.core.models import CLIENTS, MESSAGES, REPLIES, Appointment, Message, Reply
 from notifier.core.settings import Settings
 from notifier.core.settings_values import to_e164
@@ -144,12 +144,6 @@ class _Pending:
     now: datetime
 
 
-# The batch's replies in one statement (insertmanyvalues), each id returned with its
-# MessageSid: SQLite cannot promise RETURNING's order, and with sort_by_parameter_order
-# SQLAlchemy falls back to a statement per row there.
-INSERT_REPLIES = insert(REPLIES).returning(REPLIES.c.provider_sid, REPLIES.c.id)
-
-
 class Batch:
     """The inbox worker's handler for one batch of deliveries, inside the batch's transaction
     (:func:`notifier.inbound.inbox.process`): what the replies need is read once for the
@@ -253,19 +247,22 @@ class Batch:
         self.flush()
 
     def flush(self) -> None:
-        """Write the pending replies in one INSERT (insertmanyvalues, each id returned with
-        its MessageSid), then every text that answers them in one more, in the batch's
-        transaction. One INSERT per reply was a round trip each, a third of a reply's time
-        on PostgreSQL (docs/benchmarks.md, the inbox drain). An error here (a MessageSid
+        """Write the pending replies in one INSERT (:func:`insert_returning`), then every
+        text that answers them in one more, in the batch's transaction. One INSERT per reply
+        was a round trip each, a third of a reply's time on PostgreSQL (docs/benchmarks.md,
+        the inbox drain). An error here (a MessageSid
         another worker recorded meanwhile) rolls the batch back, and the inbox worker
         handles its deliveries one by one."""
         if not self.pending:
             return
         pending, self.pending = self.pending, []
         with self.db.session() as s:
-            ids = {
-                str(sid): int(i) for sid, i in s.execute(INSERT_REPLIES, [p.reply for p in pending])
-            }
+            # Each id comes back with its MessageSid: SQLite cannot promise RETURNING's order
+            # (with sort_by_parameter_order SQLAlchemy falls back to a statement per row).
+            written = insert_returning(
+                s.connection(), REPLIES, [p.reply for p in pending], ("provider_sid", "id")
+            )
+            ids = {str(sid): int(i) for sid, i in written}
             rows: list[dict[str, object]] = []
             for p in pending:  # every pending reply has a MessageSid (Batch covers only those)
                 reply_id = p.out.reply_id = ids[str(p.reply["provider_sid"])]

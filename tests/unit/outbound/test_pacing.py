@@ -7,10 +7,10 @@ import threading
 from notifier.outbound.pacing import BULK, URGENT, RateLimiter
 
 
-def test_an_urgent_send_takes_the_next_slot_ahead_of_bulk_sends_waiting():
-    """Three bulk senders wait for their slots (10 a second); an urgent one that arrives
+def test_an_urgent_send_takes_the_next_slot_ahead_of_bulk_sends_waiting() -> None:
+    """Three bulk senders wait for their slots (4 a second); an urgent one that arrives
     after them is handed the next slot. Order only, no timing."""
-    limiter = RateLimiter(10.0)
+    limiter = RateLimiter(4.0)
     assert limiter.acquire(priority=BULK)  # the current slot is taken
     order: list[str] = []
     lock = threading.Lock()
@@ -33,7 +33,7 @@ def test_an_urgent_send_takes_the_next_slot_ahead_of_bulk_sends_waiting():
     assert order[0] == "urgent", order
 
 
-def test_a_stopped_wait_returns_false():
+def test_a_stopped_wait_returns_false() -> None:
     limiter = RateLimiter(0.5)
     assert limiter.acquire()
     stop = threading.Event()
