@@ -94,6 +94,7 @@ LIFE_SAFETY = or_(
 )
 # Sends of a life-safety answer refused at the provider's cap, in a row, before the back-off.
 URGENT_TRIES = 3
+URGENT_PAUSE = 0.2  # seconds between those tries when sends are not paced (no rate limiter)
 
 
 def priority(c: Claimed) -> int:
@@ -367,6 +368,8 @@ class Dispatcher:
                         "urgent send refused at the cap: next slot",
                         extra={"event": "send.urgent_retry", "message_id": c.id, "try": tried},
                     )
+                    if self.limiter is None:  # unpaced: nothing spaces the next try for us
+                        self.stopping.wait(URGENT_PAUSE)
                     continue
                 return self._after_failure(c, exc, now, exc.reason)
             return self._sent(c, result.provider_sid, self._now(c))

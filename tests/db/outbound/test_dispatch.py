@@ -492,16 +492,17 @@ def _to_staff(database: Database, mid: int, number: str) -> None:
         m.recipient, m.client_id = number, None
 
 
+@pytest.mark.parametrize("rate", [100.0, 0.0])
 @pytest.mark.parametrize("kind", [REPLY, ALERT])
 def test_a_crisis_answer_refused_at_the_providers_cap_goes_at_the_next_slot_not_after_a_backoff(
-    kind: str, database: Database, make_settings: Callable[..., Settings]
+    kind: str, rate: float, database: Database, make_settings: Callable[..., Settings]
 ) -> None:
     """A 988/911 reply (or the on-call page) that the provider refuses with 429 (its cap, which
     a noon's check-ins keep full) is sent again at the next send slot by the drain that took
     it, not put back for the back-off (30 s by default; 1 s doubling in the noon benchmark:
     the seconds of the noon's crisis tail). A check-in refused so still backs off
     (test_rule_sending_transient_failures_retry_with_backoff_and_jitter)."""
-    s = make_settings(retry_backoff="30s", max_send_rate=100.0)
+    s = make_settings(retry_backoff="30s", max_send_rate=rate)  # 0: unpaced
     cid = add_client(database, "C1", now=NOON).id
     label = "crisis" if kind == REPLY else "crisis_alert"
     mid = put_message(database, cid, due=NOON, kind=kind, label=label, body="Call or text 988")
