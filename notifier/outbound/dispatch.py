@@ -45,20 +45,23 @@ from notifier.core.models import (
 )
 from notifier.core.settings import Settings
 from notifier.outbound.decisions import (
+    LIFE_SAFETY_REPLIES,
     Claimed,
     GiveUp,
     Lookup,
     Retry,
     Send,
     backoff,
+    priority,
+    refused_at_cap,
     retry_decision,
     send_decision,
 )
 from notifier.outbound.outbox import Outbox
-from notifier.outbound.pacing import ANSWER, BULK, URGENT, RateLimiter
+from notifier.outbound.pacing import URGENT, RateLimiter
 from notifier.outbound.recorder import Recorder
 from notifier.outbound.render import planned_text
-from notifier.outbound.texts import TEAM_OF, Templates
+from notifier.outbound.texts import Templates
 from notifier.roster import support
 from notifier.roster.consent import opt_out
 from notifier.transports.base import ProviderMessage, Transport, TransportError
@@ -69,7 +72,6 @@ log = logging.getLogger(__name__)
 FLUSH_INTERVAL = 0.02
 FLUSH_SIZE = 200
 MAX_REFILLS = 20  # batches claimed while the first is still being sent, per run_once
-RATE_LIMITED = "20429"  # Twilio's "Too Many Requests" (HTTP 429)
 
 
 @dataclass
@@ -84,9 +86,6 @@ class DispatchResult:
         return " ".join(parts)
 
 
-# Replies a life may hang on: the 988/911 text and every text that comes with an alert to
-# staff (those that carry the {team} sentence), and the reply to an unknown number's crisis.
-LIFE_SAFETY_REPLIES = frozenset(TEAM_OF) | {"unknown_crisis"}
 _m = MESSAGES.c
 LIFE_SAFETY = or_(
     _m.kind.in_((ALERT, CALL)),
@@ -95,19 +94,6 @@ LIFE_SAFETY = or_(
 # Sends of a life-safety answer refused at the provider's cap, in a row, before the back-off.
 URGENT_TRIES = 3
 URGENT_PAUSE = 0.2  # seconds between those tries when sends are not paced (no rate limiter)
-
-
-def priority(c: Claimed) -> int:
-    """The rate limiter's order (notifier.outbound.pacing): the 988/911 reply and the staff's
-    pages and calls first, then other answers to replies, then planned texts."""
-    if c.kind in (ALERT, CALL) or (c.kind == REPLY and c.label in LIFE_SAFETY_REPLIES):
-        return URGENT
-    return ANSWER if c.kind == REPLY else BULK
-
-
-def refused_at_cap(exc: TransportError) -> bool:
-    """A 429 (Twilio 20429): the provider refused the send for its rate; it did not happen."""
-    return not exc.permanent and not exc.outcome_unknown and exc.code == RATE_LIMITED
 
 
 @dataclass(frozen=True)
