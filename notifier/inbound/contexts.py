@@ -224,12 +224,14 @@ class BatchContext:
         self,
         known: _Known,
         provider_sid: str | None,
-        reply_id: int,
+        reply_id: int | None,
         actions: Actions,
         now: datetime,
     ) -> None:
-        """What a reply just recorded changes for the next delivery of the batch."""
-        if provider_sid:
+        """What a reply just recorded changes for the next delivery of the batch
+        (``reply_id`` None: it is written later with the batch's other replies, which record
+        its MessageSid then)."""
+        if provider_sid and reply_id is not None:
             self.sids.setdefault(provider_sid, reply_id)
         if actions.in_reply_to is not None:
             known.answered.add(actions.in_reply_to)
@@ -242,6 +244,8 @@ class BatchContext:
         elif actions.consent == "opt_in":
             known.opted_out = False
         for x in actions.sends:
+            # Acknowledgement keys name the check-in, never the reply (ack:<prompt id>), so a
+            # reply not written yet formats them the same.
             key = x.key.format(reply_id=reply_id)
             if x.label in ACK_LABELS and key not in self.ack_keys:
                 self.ack_keys.add(key)

@@ -182,9 +182,12 @@ def process(
     rolled back and its deliveries handled again one by one, so one bad delivery holds up no
     other. ``prepare(deliveries)``, when given, is called at the start of each batch's
     transaction with the deliveries it may hold and returns their handler (the worker's
-    handler reads what the replies need once per batch: notifier.inbound.replies.Batch); one
-    by one, ``handle`` is used. ``batched=False`` handles every delivery in its own transactions
-    (the way before batches; the tests compare the two)."""
+    handler reads what the replies need once per batch: notifier.inbound.replies.Batch); a
+    handler with a ``finish()`` has it called after the batch's last delivery, inside the
+    transaction (Batch writes the batch's replies there, together); an error in it rolls
+    the batch back like any other. One by one, ``handle`` is used. ``batched=False``
+    handles every delivery in its own transactions (the way before batches; the tests
+    compare the two)."""
     ids = claim(db, worker, now, limit, urgent_only=urgent_only)
     if not ids:
         return 0
@@ -263,6 +266,9 @@ def _batch(
                     break
                 run.taken.append(r)
                 run.results.append(handle(**_delivery(r)))
+            finish = getattr(handle, "finish", None)
+            if finish is not None:  # a batch handler writes what it kept for the end
+                finish()
             if run.taken:
                 ids = [r.id for r in run.taken]
                 run.deleted = rowcount(

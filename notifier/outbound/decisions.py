@@ -19,9 +19,11 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from notifier.core.models import ALERT, CALL, CANCELED, EXPIRED, FAILED, PENDING, SKIPPED
+from notifier.core.models import ALERT, CALL, CANCELED, EXPIRED, FAILED, PENDING, REPLY, SKIPPED
 from notifier.core.settings import Settings
+from notifier.outbound.pacing import ANSWER, BULK, URGENT
 from notifier.outbound.quiet import exempt, placement
+from notifier.outbound.texts import TEAM_OF
 from notifier.transports.base import TransportError
 
 MAX_BACKOFF = timedelta(minutes=15)
@@ -144,6 +146,26 @@ def send_decision(c: Claimed, now: datetime, settings: Settings) -> SendDecision
     if placed != now:
         return Defer(placed)
     return Send(to, (c.not_after - now).total_seconds())
+
+
+# --- who goes first ---------------------------------------------------------------------------
+# Replies a life may hang on: the 988/911 text and every text that comes with an alert to
+# staff (those that carry the {team} sentence), and the reply to an unknown number's crisis.
+LIFE_SAFETY_REPLIES = frozenset(TEAM_OF) | {"unknown_crisis"}
+RATE_LIMITED = "20429"  # Twilio's "Too Many Requests" (HTTP 429)
+
+
+def priority(c: Claimed) -> int:
+    """The rate limiter's order (notifier.outbound.pacing): the 988/911 reply and the staff's
+    pages and calls first, then other answers to replies, then planned texts."""
+    if c.kind in (ALERT, CALL) or (c.kind == REPLY and c.label in LIFE_SAFETY_REPLIES):
+        return URGENT
+    return ANSWER if c.kind == REPLY else BULK
+
+
+def refused_at_cap(exc: TransportError) -> bool:
+    """A 429 (Twilio 20429): the provider refused the send for its rate; it did not happen."""
+    return not exc.permanent and not exc.outcome_unknown and exc.code == RATE_LIMITED
 
 
 # --- after a failed send ----------------------------------------------------------------------

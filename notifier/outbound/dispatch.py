@@ -26,31 +26,39 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, or_
+
 from notifier.core.clock import Clock, utcnow
 from notifier.core.db import Database
 from notifier.core.metrics import Metrics
 from notifier.core.models import (
+    ALERT,
     CALL,
     CANCELED,
     EXPIRED,
+    MESSAGES,
     PENDING,
     REMINDER,
+    REPLY,
     SENDING,
     SENT,
 )
 from notifier.core.settings import Settings
 from notifier.outbound.decisions import (
+    LIFE_SAFETY_REPLIES,
     Claimed,
     GiveUp,
     Lookup,
     Retry,
     Send,
     backoff,
+    priority,
+    refused_at_cap,
     retry_decision,
     send_decision,
 )
 from notifier.outbound.outbox import Outbox
-from notifier.outbound.pacing import RateLimiter
+from notifier.outbound.pacing import URGENT, RateLimiter
 from notifier.outbound.recorder import Recorder
 from notifier.outbound.render import planned_text
 from notifier.outbound.texts import Templates
@@ -76,6 +84,16 @@ class DispatchResult:
         parts = [f"claimed={self.claimed}", f"expired={self.expired}"]
         parts += [f"{k}={v}" for k, v in sorted(self.outcomes.items())]
         return " ".join(parts)
+
+
+_m = MESSAGES.c
+LIFE_SAFETY = or_(
+    _m.kind.in_((ALERT, CALL)),
+    and_(_m.kind == REPLY, _m.label.in_(sorted(LIFE_SAFETY_REPLIES))),
+)
+# Sends of a life-safety answer refused at the provider's cap, in a row, before the back-off.
+URGENT_TRIES = 3
+URGENT_PAUSE = 0.2  # seconds between those tries when sends are not paced (no rate limiter)
 
 
 @dataclass(frozen=True)
@@ -136,8 +154,9 @@ class Dispatcher:
     ) -> list[int]:
         """Lease up to ``limit`` due rows to this worker (see Outbox.claim); their ids."""
         return self.outbox.claim(
-            now, limit, self.settings.claim_lease, only_unknown=only_unknown, kinds=kinds
-        )
+            now, limit, self.settings.claim_lease, only_unknown=only_unknown, kinds=kinds,
+            first=LIFE_SAFETY if kinds is not None else None,
+        )  # fmt: skip
 
     def _load(self, ids: list[int], sink: Recorder | None = None) -> list[_Row]:
         """The claimed rows with what sending needs; planned rows get their words now."""
@@ -203,7 +222,8 @@ class Dispatcher:
         for the whole batch (with slow API calls, each batch boundary would otherwise idle
         every thread)."""
         pool = self.pool if kinds is None else self.answer_pool
-        pending = {pool.submit(self._process, c) for c in claimed}
+        # A 988/911 text claimed with older acknowledgements starts first (sorted is stable).
+        pending = {pool.submit(self._process, c) for c in sorted(claimed, key=priority)}
         refills = 0
         while pending:
             done, pending = wait(pending, timeout=FLUSH_INTERVAL, return_when=FIRST_COMPLETED)
@@ -312,20 +332,34 @@ class Dispatcher:
             return decision.outcome
         if self._lease_spent(c):
             return self._release(c)
-        if self.limiter is not None and not self.limiter.acquire(self.stopping):
-            return self._release(c)
-        if self._lease_spent(c):  # pacing may have held it long
-            return self._release(c)
-        try:
-            if c.kind == CALL:  # an escalation tier's voice call: the body is what it says
-                result = self.transport.call(decision.to, c.body, message_id=c.id)
-            else:
-                result = self.transport.send(
-                    decision.to, c.body, message_id=c.id, valid_for=decision.valid_for
-                )
-        except TransportError as exc:
-            return self._after_failure(c, exc, now, exc.reason)
-        return self._sent(c, result.provider_sid, self._now(c))
+        first = priority(c)
+        for tried in range(1, URGENT_TRIES + 1):
+            if self.limiter is not None and not self.limiter.acquire(self.stopping, first):
+                return self._release(c)
+            if self._lease_spent(c):  # pacing may have held it long
+                return self._release(c)
+            try:
+                if c.kind == CALL:  # an escalation tier's voice call: the body is what it says
+                    result = self.transport.call(decision.to, c.body, message_id=c.id)
+                else:
+                    result = self.transport.send(
+                        decision.to, c.body, message_id=c.id, valid_for=decision.valid_for
+                    )
+            except TransportError as exc:
+                if first == URGENT and refused_at_cap(exc) and tried < URGENT_TRIES:
+                    # The provider's cap, which planned texts keep full at a noon: a 988/911
+                    # text takes the next slot (ahead of them) instead of the back-off
+                    # (30 s by default). Refused, the send did not happen: no lookup needed.
+                    log.info(
+                        "urgent send refused at the cap: next slot",
+                        extra={"event": "send.urgent_retry", "message_id": c.id, "try": tried},
+                    )
+                    if self.limiter is None:  # unpaced: nothing spaces the next try for us
+                        self.stopping.wait(URGENT_PAUSE)
+                    continue
+                return self._after_failure(c, exc, now, exc.reason)
+            return self._sent(c, result.provider_sid, self._now(c))
+        raise AssertionError("unreachable: the last try returns")  # pragma: no cover
 
     def _lookup(self, c: _Row, to: str) -> ProviderMessage | str | None:
         try:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from notifier.core.db import Database, bulk_insert_ignore, rowcount
@@ -183,11 +183,14 @@ class Outbox:
         *,
         only_unknown: bool = False,
         kinds: Sequence[str] | None = None,
+        first: ColumnElement[bool] | None = None,
     ) -> list[int]:
         """Move up to ``limit`` due rows to ``sending`` for this worker; returns their ids.
         ``only_unknown``: just the rows whose last send has an unknown outcome. ``kinds``:
         just rows of these kinds (answers to replies, which must not queue behind the
-        planned texts of a noon).
+        planned texts of a noon). ``first``: rows matching it are taken before the others,
+        each part in due order (a 988/911 text before acknowledgements due earlier; meant
+        with ``kinds``, whose rows are few, as it sorts them).
 
         Two picks, each able to walk the (status, due_at) index instead of sorting the whole
         outbox: rows abandoned by a worker whose lease ran out (rare), then due rows in due
@@ -227,7 +230,9 @@ class Outbox:
                 room = limit - len(claimed)
                 if room <= 0:
                     break
-                pick = select(m.id).where(condition).order_by(m.due_at, m.id).limit(room)
+                order = (m.due_at, m.id) if first is None else (case((first, 0), else_=1),
+                                                                  m.due_at, m.id)  # fmt: skip
+                pick = select(m.id).where(condition).order_by(*order).limit(room)
                 if self.db.is_sqlite:  # BEGIN IMMEDIATE already serialises claims
                     stmt = update(MESSAGES).where(m.id.in_(pick.scalar_subquery()))
                 else:

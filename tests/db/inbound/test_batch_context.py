@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, func, insert, select
 
 from notifier.core.db import Database
 from notifier.core.models import ALERTS, CLIENTS, INBOX, MESSAGES, REPLIES, ConsentEvent
@@ -245,3 +245,108 @@ def test_a_batch_whose_context_read_fails_is_handled_one_by_one(database: Databa
     assert inbox.process(database, "w1", MONDAY_NOON, handle, prepare=prepare) == 3
     assert handled == ["0", "1", "2"]
     assert inbox.backlog(database) == (0, 0)
+
+
+def _store(svc: Service, rows: list[tuple[str, str, str]]) -> None:
+    """(MessageSid, sender, text) rows put in the inbox as the webhook stores them."""
+    with svc.db.session() as s:
+        s.execute(
+            insert(INBOX),
+            [{"provider_sid": sid, "from_phone": phone, "body": body, "opt_out_type": None,
+              "urgent": False, "received_at": REPLIES_FROM, "claimed_by": None,
+              "claimed_at": None, "attempts": 0, "last_error": None}
+             for sid, phone, body in rows],
+        )  # fmt: skip
+
+
+def test_a_batch_writes_its_replies_and_answers_together(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    """Fifty deliveries from five clients (scores answered with an acknowledgement, thanks):
+    the replies go to the database in one statement and their answers in another, not an
+    INSERT (a round trip) per reply."""
+    settings = make_settings(database_url=database_url, checkin_days="daily", quiet_hours="off")
+    clock = Clock(MONDAY_NOON)
+    svc = Service(settings, transport=FakeTransport(), clock=clock, worker_id="t")
+    try:
+        phones = [f"+131255503{i:02d}" for i in range(5)]
+        for i, phone in enumerate(phones):
+            add_client(svc.db, f"C{i}", phone=phone, now=MONDAY_NOON - timedelta(days=1))
+        svc.tick(MONDAY_NOON)
+        clock.now = REPLIES_FROM
+        _store(svc, [(f"SM{k:032x}", phones[k % 5], "7" if k < 5 else "thanks")
+                     for k in range(50)])  # fmt: skip
+        inserts: list[str] = []
+
+        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if statement.lstrip().upper().startswith("INSERT"):
+                inserts.append(statement.split("(", 1)[0].split()[-1].strip('"').lower())
+
+        event.listen(svc.db.engine, "before_cursor_execute", count)
+        try:
+            assert svc.process_inbox() == 50
+        finally:
+            event.remove(svc.db.engine, "before_cursor_execute", count)
+        with svc.db.read() as s:
+            recorded = s.execute(select(REPLIES.c.provider_sid, REPLIES.c.id)).all()
+            acks = s.scalar(select(func.count()).where(MESSAGES.c.label.in_(("ack", "ack_high"))))
+    finally:
+        svc.close()
+    assert len(recorded) == len({sid for sid, _ in recorded}) == 50
+    assert acks == 5  # one per client's check-in
+    # One by one (and batched before) this was fifty INSERTs into replies.
+    assert inserts.count("replies") == 1, inserts
+    assert inserts.count("messages") <= 1, inserts
+
+
+def test_a_batch_whose_writes_fail_is_handled_one_by_one(
+    database_url: str,
+    make_settings: Callable[..., Settings],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When the batch's replies cannot be written together (here: another reply took one's
+    MessageSid after the batch read what was recorded, as a redelivered row's second worker
+    might), the batch is rolled back and its deliveries handled one by one: every reply is
+    recorded once and none is lost."""
+    from notifier.inbound import replies as replies_module
+
+    settings = make_settings(database_url=database_url, checkin_days="daily", quiet_hours="off")
+    clock = Clock(MONDAY_NOON)
+    svc = Service(settings, transport=FakeTransport(), clock=clock, worker_id="t")
+    original = replies_module.Batch.__init__
+    raced: list[str] = []
+
+    def racing_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if not raced:  # the first batch only: one by one, nothing races
+            raced.append("SM" + "0" * 31 + "3")
+            with self.db.session() as s:  # inside the batch's transaction
+                s.execute(
+                    insert(REPLIES).values(
+                        provider_sid=raced[0], client_id=None, from_ref="x", body="",
+                        received_at=REPLIES_FROM, category="other", source="webhook",
+                        created_at=REPLIES_FROM,
+                    )
+                )  # fmt: skip
+
+    monkeypatch.setattr(replies_module.Batch, "__init__", racing_init)
+    try:
+        phones = [f"+131255503{i:02d}" for i in range(2)]
+        for i, phone in enumerate(phones):
+            add_client(svc.db, f"C{i}", phone=phone, now=MONDAY_NOON - timedelta(days=1))
+        svc.tick(MONDAY_NOON)
+        clock.now = REPLIES_FROM
+        _store(svc, [(f"SM{k:032x}", phones[k % 2], "7" if k < 2 else "thanks")
+                     for k in range(8)])  # fmt: skip
+        caplog.set_level(logging.INFO, logger="notifier.inbound.inbox")
+        assert svc.process_inbox() == 8
+        with svc.db.read() as s:
+            recorded = s.execute(select(REPLIES.c.provider_sid, REPLIES.c.client_id)).all()
+    finally:
+        svc.close()
+    assert [r for r in caplog.records if getattr(r, "event", "") == "inbox.batch_failed"]
+    # The racing row was rolled back with the batch; each delivery is recorded once.
+    assert sorted(sid for sid, _ in recorded) == [f"SM{k:032x}" for k in range(8)]
+    assert all(client_id is not None for _, client_id in recorded)
+    assert inbox.backlog(svc.db) == (0, 0)

@@ -14,6 +14,8 @@ from sqlalchemy import select, update
 
 from notifier.core.db import Database
 from notifier.core.models import (
+    ALERT,
+    CALL,
     EXPIRED,
     FAILED,
     PENDING,
@@ -476,4 +478,108 @@ def test_answers_do_not_queue_behind_a_batch_already_handed_to_the_send_threads(
     batch.join()
     assert len(fake.accepted) == 101
     assert position < 30, f"the answer went out {position}th, behind the batch"
+    d.stop()
+
+
+ANSWERS = (REPLY, ALERT, CALL)
+
+
+def _to_staff(database: Database, mid: int, number: str) -> None:
+    """An on-call page goes to a staff number kept in the row."""
+    with database.session() as s:
+        m = s.get(Message, mid)
+        assert m is not None
+        m.recipient, m.client_id = number, None
+
+
+@pytest.mark.parametrize("rate", [100.0, 0.0])
+@pytest.mark.parametrize("kind", [REPLY, ALERT])
+def test_a_crisis_answer_refused_at_the_providers_cap_goes_at_the_next_slot_not_after_a_backoff(
+    kind: str, rate: float, database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """A 988/911 reply (or the on-call page) that the provider refuses with 429 (its cap, which
+    a noon's check-ins keep full) is sent again at the next send slot by the drain that took
+    it, not put back for the back-off (30 s by default; 1 s doubling in the noon benchmark:
+    the seconds of the noon's crisis tail). A check-in refused so still backs off
+    (test_rule_sending_transient_failures_retry_with_backoff_and_jitter)."""
+    s = make_settings(retry_backoff="30s", max_send_rate=rate)  # 0: unpaced
+    cid = add_client(database, "C1", now=NOON).id
+    label = "crisis" if kind == REPLY else "crisis_alert"
+    mid = put_message(database, cid, due=NOON, kind=kind, label=label, body="Call or text 988")
+    if kind == ALERT:
+        _to_staff(database, mid, "+13125550199")
+    fake = FakeTransport(script=[transient("20429"), transient("20429")])
+    d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
+    d.drain(kinds=ANSWERS, expire=False)
+    m = get_message(database, mid)
+    assert m.status == SENT, (m.status, m.next_attempt_at)
+    assert fake.calls == 3 and [x.message_id for x in fake.accepted] == [mid]
+    d.stop()
+
+
+def test_an_ordinary_answer_refused_at_the_cap_still_backs_off(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """Only the life-safety answers skip the back-off: an acknowledgement refused with 429
+    waits its turn like a check-in (it must not hammer a provider that is at its cap)."""
+    s = make_settings(retry_backoff="30s")
+    cid = add_client(database, "C1", now=NOON).id
+    mid = put_message(database, cid, due=NOON, kind=REPLY, label="ack", body="Thanks")
+    fake = FakeTransport(script=[transient("20429")])
+    d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
+    d.drain(kinds=ANSWERS, expire=False)
+    m = get_message(database, mid)
+    assert m.status == PENDING and m.next_attempt_at is not None and fake.calls == 1
+    d.stop()
+
+
+def test_a_crisis_answer_takes_the_next_send_slot_ahead_of_check_ins_waiting_for_theirs(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """At the provider's cap every send thread of the dispatch job waits in the rate limiter
+    for a slot; a 988/911 reply drained then takes the next slot, not one behind every
+    check-in thread already waiting (before: a slot behind all of them, 16 at the noon's
+    concurrency; and with two answer threads against sixteen, answers got an eighth of the
+    slots). Counted in sends, not seconds."""
+    s = make_settings(send_concurrency=8, dispatch_batch=24, max_send_rate=10.0)
+    cid = add_client(database, "C1", now=NOON).id
+    for i in range(24):
+        put_message(database, cid, due=NOON - timedelta(minutes=5), body=f"checkin {i}")
+    fake = FakeTransport()
+    d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
+    batch = threading.Thread(target=d.run_once)
+    batch.start()
+    pause = threading.Event()
+    while len(fake.accepted) < 3 and not pause.wait(0.005):
+        pass
+    answer = put_message(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call 988")
+    before = len(fake.accepted)
+    d.drain(kinds=ANSWERS, expire=False)
+    position = [x.message_id for x in fake.accepted].index(answer)
+    batch.join()
+    assert len(fake.accepted) == 25
+    # The check-in whose slot had come may go first (and one more while the drain claims, on
+    # a slow machine); the other threads' may not (eight went first before).
+    assert position - before <= 3, f"{position - before} check-ins went ahead of the answer"
+    d.stop()
+
+
+def test_a_drain_of_answers_sends_a_crisis_text_before_older_acknowledgements(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """After a burst of replies many acknowledgements may be due; a 988/911 reply recorded
+    after them is claimed and sent first, not a batch or more behind them (the answers'
+    claims went in due order)."""
+    s = make_settings(send_concurrency=1, dispatch_batch=3)
+    cid = add_client(database, "C1", now=NOON).id
+    acks = [
+        put_message(database, cid, due=NOON - timedelta(seconds=10 - i), kind=REPLY,
+                    label="ack", body=f"ack {i}")
+        for i in range(7)
+    ]  # fmt: skip
+    crisis = put_message(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call 988")
+    fake = FakeTransport()
+    d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
+    d.drain(kinds=ANSWERS, expire=False)
+    assert [x.message_id for x in fake.accepted] == [crisis, *acks]
     d.stop()
