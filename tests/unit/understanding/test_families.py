@@ -1549,3 +1549,39 @@ def test_seventh_round_lookalikes_raise_no_risk(text: str) -> None:
     r = classify(text, backstop=False)
     assert r.category not in ("crisis", "concern")
     assert "use" not in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A fit now after stopping on a day before now; an attempt just failed; blood that will
+        # not stop; a whole bottle with "im done"; insulin to be used all at once tonight;
+        # someone silent behind the bathroom door; an attacker back with a knife (h14g).
+        "my husband is having a seizure, he quit the vodka on sunday",
+        "a mi hermano le esta dando una convulsion, dejo el trago el lunes",
+        "tried to hang myself and the cord snapped, neck is killing me",
+        "me colgue pero se solto la soga",
+        "me corte y no para de sangrar",
+        "tylenol pm the whole bottle im done",
+        "gonna inject all of them tonight, the whole box of pens",
+        "she been in the bathroom an hour, wont answer the door, no sound",
+        "shes back n she got a knife, help",
+    ],
+)
+def test_seventh_round_emergencies_now_are_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a seizure last tuesday after i quit drinking, doing better now",
+        "im going to use all of my vacation days this year",
+        "bought advil the whole bottle was 3 bucks",
+        "me colgue del wifi del vecino jaja",
+        "the kids wont open the door, theyre playing hide and seek",
+    ],
+)
+def test_seventh_round_emergency_lookalikes_are_not_urgent(text: str) -> None:
+    assert not classify(text, backstop=False).urgent
