@@ -1456,17 +1456,19 @@ def test_seventh_round_use_lookalikes(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        # A drug that "hit hard" is not a partner's blow (h14g); a blow stays one.
-        "primera vez que consumo en meses y me pego durisimo",
-        "me meti un pase y me pego bien fuerte",
+        # A drug or a hangover that "hit" is not a partner's blow (h14g); a blow stays one
+        # ("me pego fuerte" alone stays a blow: it is how a beating is told).
+        "me pego la cruda bien feo despues de la fiesta",
+        "anoche me pego el perico y no dormi",
     ],
 )
 def test_a_drug_that_hit_hard_is_not_safety(text: str) -> None:
     assert "safety" not in classify(text, backstop=False).signals
 
 
-def test_a_blow_from_a_partner_stays_safety() -> None:
-    assert "safety" in classify("mi esposo me pego anoche", backstop=False).signals
+@pytest.mark.parametrize("text", ["mi esposo me pego anoche", "mi novio me pego bien fuerte"])
+def test_a_blow_from_a_partner_stays_safety(text: str) -> None:
+    assert "safety" in classify(text, backstop=False).signals
 
 
 @pytest.mark.parametrize(
