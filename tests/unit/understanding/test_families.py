@@ -1459,6 +1459,7 @@ def test_seventh_round_use_lookalikes(text: str) -> None:
         # A drug or a hangover that "hit" is not a partner's blow (h14g); a blow stays one
         # ("me pego fuerte" alone stays a blow: it is how a beating is told).
         "me pego la cruda bien feo despues de la fiesta",
+        "primera vez que consumo en meses y me pego durisimo",
         "anoche me pego el perico y no dormi",
     ],
 )
@@ -1587,3 +1588,21 @@ def test_seventh_round_emergencies_now_are_urgent(text: str) -> None:
 )
 def test_seventh_round_emergency_lookalikes_are_not_urgent(text: str) -> None:
     assert not classify(text, backstop=False).urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Last families of the round (h14g): the amount looked up, withdrawal told by the hour,
+        # release from a penal, thoughts owned and denied; someone else's fit told as over.
+        ("looked up how much tylenol it takes", "crisis"),
+        ("throwing up every hour, day 3 no dope", "concern"),
+        ("sali del tambo el viernes y ya me meti algo", "concern"),
+        ("a veces me vienen esos pensamientos pero no lo haria", "concern"),
+        ("i have those thoughts sometimes but i wont act on them", "concern"),
+        ("a lady at the store had a seizure, ambulance came, shes ok", "free_text"),
+        ("i have those thoughts about my ex sometimes", "free_text"),
+    ],
+)
+def test_seventh_round_last_families(text: str, category: str) -> None:
+    assert classify(text, backstop=False).category == category
