@@ -91,7 +91,10 @@ CRISIS_LEAN = 0.4
 # Out-of-fold precision a signal model must reach alone: use and call-back are everyday flags
 # with a rule family each (a false one costs a counselor's time); the kinds of docs/kinds.md
 # are rarer and the model is most of what generalises there.
-SIGNAL_PRECISION = {"use": 0.95, "callback": 0.95}
+# Use 0.955 (was 0.95, h14g): retrained with independent-12 the bar fell to 0.92 and read
+# "all my friends were drinking at the game, i had a soda" as the client's use; at 0.955 it is
+# 0.94, out of fold use recall 0.9395 against 0.9410 and precision 0.9199 against 0.9149.
+SIGNAL_PRECISION = {"use": 0.955, "callback": 0.95}
 # How much more a line by an independent author (POLICY.md) counts than an older dev line.
 BATCH_WEIGHT = 2.0
 

@@ -1606,3 +1606,9 @@ def test_seventh_round_emergency_lookalikes_are_not_urgent(text: str) -> None:
 )
 def test_seventh_round_last_families(text: str, category: str) -> None:
     assert classify(text, backstop=False).category == category
+
+
+@pytest.mark.parametrize("text", ["no voy a llegar a tiempo", "no creo llegar a tiempo hoy"])
+def test_lateness_is_never_risk_for_the_model(text: str) -> None:
+    # The retrained model read "no puedo llegar a tiempo" as concern (h14g): backstop.not_risk.
+    assert classify(text, open_prompts=("reminder",)).category == "free_text"
