@@ -7,8 +7,10 @@ vomit, a Spanish decline whose reason was a father with purple lips who would no
 withdrawal fit after pills stopped on Monday, a gun bought 'not for hunting', a bottle hoped to
 finish the writer off with laughing emoji, pills taken 'so I wouldn't wake up' with 'lol', a
 decline for 'any other day' with peace made, a walk past a guardrail at an overlook. This list
-comes from the batch's lines in the tuning quarters of dev that the rules still miss after that
-round (the dev-check quarter is not read line by line). The final held-out batches' misses were
+comes from the batch's lines in the tuning quarters of dev that the named rules still miss after
+that round (the dev-check quarter is not read line by line). The shipped model, trained on these
+very lines, reads all but the last two and the medical sign of the fifth, which says nothing
+about new wording: the rules are what generalises by family. The final held-out batches' misses were
 not read. ``python -m evaluation --write-doc`` appends this section.
 """
 
