@@ -60,6 +60,7 @@ BATCHES = (
     "independent-7.jsonl",
     "independent-8.jsonl",
     "independent-10.jsonl",
+    "independent-12.jsonl",
 )
 
 

@@ -64,14 +64,24 @@ POSITIVE_WEIGHT = {"risk": 2.0, "crisis": 1.5, "urgent": 2.0}
 # dev-check everyday crisis stays 2.1% (the lead's budget ~2.5%).
 BUDGET_CRISIS = 0.03
 BUDGET_CONCERN = 0.075
-# Below this a model risk is not trusted whatever the budget (short everyday replies); 0.35
-# (was 0.45, before that 0.55): on dev-check 5 more risks for 9 everyday concerns (3.9% -> 4.9%,
-# within the concern budget), and a missed risk costs more than a counselor's call.
-RISK_FLOOR = 0.35
+# Below this a model risk is not trusted whatever the budget (short everyday replies); 0.30
+# (was 0.35, before that 0.45 and 0.55). Unseen batches read everyday concern 1.1-2.6% against
+# the 8% budget while risk recall stayed 0.93-0.95 against 0.97, so the seventh round (h14g)
+# measured the floor on dev-check (aggregate only; model trained without dev-check, rules at
+# 47c1940, strong bar 0.49):
+#   floor 0.35: risk recall 0.955 (864/905), everyday concern 4.2% (53/1275), crisis 2.9%
+#   floor 0.30: risk recall 0.959 (868/905), everyday concern 4.9% (63/1275), crisis 2.9%
+#   floor 0.25: risk recall 0.964 (872/905), everyday concern 6.04% (77/1275), crisis 2.9%
+# 0.25 crosses the 6% line set for dev-check; 0.30 is the lowest floor within it. A missed
+# risk costs more than a counselor's call. Out of fold the concern budget does not bind there
+# (5.3% concern at 0.30).
+RISK_FLOOR = 0.30
 # Below this the model's crisis (the "strong" bar over a model risk) is not trusted whatever
 # the budget. The sixth round's retraining chose 0.41 (was 0.49) at the 3% budget's edge for no
 # gain in cross-validated crisis recall (0.9813 against 0.9806), and that model read a line of
 # HTML as a crisis with medication, and 3.7% of the fourth final batch's everyday talk as crisis.
+# Kept at the seventh round (h14g): at risk floor 0.30 a bar of 0.45 read no more crises on
+# dev-check (529/569 either way) and raised everyday crisis from 2.9% to 3.0% (38/1275).
 STRONG_FLOOR = 0.49
 # Share of the urgent model's flags that may be non-urgent crises (911 first where 988 would
 # have done: a cost, but far smaller than the reverse).
@@ -81,7 +91,10 @@ CRISIS_LEAN = 0.4
 # Out-of-fold precision a signal model must reach alone: use and call-back are everyday flags
 # with a rule family each (a false one costs a counselor's time); the kinds of docs/kinds.md
 # are rarer and the model is most of what generalises there.
-SIGNAL_PRECISION = {"use": 0.95, "callback": 0.95}
+# Use 0.955 (was 0.95, h14g): retrained with independent-12 the bar fell to 0.92 and read
+# "all my friends were drinking at the game, i had a soda" as the client's use; at 0.955 it is
+# 0.94, out of fold use recall 0.9395 against 0.9410 and precision 0.9199 against 0.9149.
+SIGNAL_PRECISION = {"use": 0.955, "callback": 0.95}
 # How much more a line by an independent author (POLICY.md) counts than an older dev line.
 BATCH_WEIGHT = 2.0
 

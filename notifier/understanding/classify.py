@@ -126,6 +126,22 @@ def _keyword_or_answer(
     return "reminder" in kinds and prompts.reminder_answer(clauses, raw) is not None
 
 
+def _answer_only(
+    clauses: prompts.Clauses,
+    raw: str,
+    kinds: list[str],
+    opted_out: bool,
+    revoking: tuple[str, str] | None,
+) -> bool:
+    """A confirm or decline to an open reminder and no keyword: the model may still read risk
+    in it (see :func:`_keyword_or_answer`)."""
+    if revoking is not None or opted_out or "reminder" not in kinds:
+        return False
+    if prompts.help_keyword(clauses) or prompts.mentions_revocation(clauses):
+        return False
+    return prompts.reminder_answer(clauses, raw) is not None
+
+
 def set_aside(body: str, recent_risk: bool = False) -> frozenset[str]:
     """The signals a rule read in ``body`` and set aside (see :func:`rules.veto`): the model
     may not add these. For training the model the way classify uses it."""
@@ -267,6 +283,18 @@ def _classify(
         hits = _backstop(view, lang, hits, reading)
         # The model may have found the use a waiting hit needs.
         hits += [h for h in waiting if _met(h, hits)]
+    elif (
+        reading is not None
+        and _answer_only(clauses, raw, kinds, opted_out, revoking)
+        and reading.p("risk") >= reading.models.tasks["risk"].strong
+    ):
+        # A reminder answer's reason clause may carry the danger ("can't come, dad won't wake
+        # up"): the risk reading runs on the whole text and outranks the answer (h14g), at the
+        # crisis bar (a bare "no puedo asistir" read 0.43), and only the risk tiers: the answer
+        # itself still takes no signal from the model.
+        risk = (Signal.CRISIS.value, Signal.CONCERN.value)
+        extra = _backstop(view, lang, hits, reading)[len(hits) :]
+        hits += [h for h in extra if h.signal in risk]
 
     crisis = [h for h in hits if h.signal == Signal.CRISIS]
     concern = [h for h in hits if h.signal == Signal.CONCERN]

@@ -51,6 +51,7 @@ BATCHES = (
     "independent-7",
     "independent-8",
     "independent-10",
+    "independent-12",
 )
 REQUIRED = {
     "id",

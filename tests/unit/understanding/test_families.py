@@ -1292,3 +1292,323 @@ def test_markup_and_keyboard_noise_never_page_on_call(text: str) -> None:
     assert c.category != "crisis" and not c.urgent, (c.category, c.rule)
     if "script" not in text:
         assert c.category != "concern" and not c.signals, (c.category, c.rule)
+
+
+# Seventh round (h14g): families seen in independent-12's misses on the tuning quarters, tried on
+# wording written for these tests.
+_SEIZURE = "crisis.withdrawal_seizure"
+_LAUGHING = "crisis.indifference_with_means"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # Means in hand named by the object, not a weapon word: a calibre or make on the knees.
+        ("sittin here with the 30-06 across my lap, had a few", "crisis.means_by_object"),
+        ("my dads old ruger is in my lap right now", "crisis.means_by_object"),
+        ("tengo la 38 en las piernas y ya me tome media botella", "crisis.means_by_object"),
+        # A method told through objects: the pockets weighed down by the water.
+        ("down by the river, filled my jacket pockets with rocks", "crisis.means_by_object"),
+        ("me llene las bolsas de piedras, ya llegue a la orilla del rio", "crisis.means_by_object"),
+        # Withdrawal seizures told with a past start and the signs now.
+        ("mom quit her nerve pills sunday, now shes on the floor jerking", _SEIZURE),
+        ("he stopped drinking on friday and his eyes rolled back, foaming", _SEIZURE),
+        ("mi hermano dejo el guaro el sabado y esta en el suelo sacudiendose", _SEIZURE),
+        # Bleeding from the gut described clinically.
+        ("been puking up stuff like coffee grounds all morning", "crisis.medical_emergency"),
+        ("vomite algo como cafe molido y me siento muy debil", "crisis.medical_emergency"),
+        # Someone not waking, told in Spanish by the colour of the mouth.
+        ("mi primo tiene la boca morada y no se despierta", "crisis.someone_unresponsive"),
+    ],
+)
+def test_seventh_round_urgent_families(text: str, rule: str) -> None:
+    category, found, urgent = _rule(text)
+    assert (category, found, urgent) == ("crisis", rule, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # A gun acquired with its harmless purpose denied.
+        ("picked up a pistol from my cousin, and its not for protection", "crisis.means_acquired"),
+        ("compre una pistola ayer y no es pa cazar", "crisis.means_acquired"),
+        # Indifference to dying told with laughter when a means is named.
+        ("haha hoping this fifth finishes me off", "crisis.indifference_with_means"),
+        ("lol swallowed a bunch of my sleeping pills so i wouldnt wake up", _LAUGHING),
+        ("jajaja a ver si esta caguama me mata", "crisis.indifference_with_means"),
+        ("me tome las pastillas pa no despertar jaja", "crisis.indifference_with_means"),
+        # A decline whose reason is a farewell.
+        ("i wont be there tuesday or any other day", "crisis.farewell"),
+    ],
+)
+def test_seventh_round_crisis_families(text: str, rule: str) -> None:
+    category, found, _ = _rule(text)
+    assert (category, found) == ("crisis", rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "kw"),
+    [
+        # Hard negatives: a hunt, a child's rock collection, a new rifle for the season, a
+        # heat wave with laughter, a decline for the rest of the week, sleep aids, a purple
+        # popsicle, an early riser, coffee and a stomach bug.
+        ("got the 30-30 across my lap in the deer stand, cold morning", {}),
+        ("my son came home with his pockets full of rocks from the creek lol", {}),
+        ("bought a new rifle for deer season", {}),
+        ("lol this heat is gonna finish me off", {}),
+        ("cant make it thursday or any other day this week, working doubles", {}),
+        ("took 2 melatonin so i wouldnt wake up at 3am again lol", {}),
+        ("tengo la boca morada de la paleta de mora jaja", {}),
+        ("mi hijo no se despierta temprano ni con alarma", {}),
+        ("threw up after too much coffee this morning", {}),
+        ("ay la fila del banco me va a matar jaja", {}),
+        # A fit told as over, after stopping: not 911 now.
+        ("he was on the floor shaking saturday after he quit drinking, hes ok now", {}),
+    ],
+)
+def test_seventh_round_lookalikes_are_not_crisis(text: str, kw: dict[str, object]) -> None:
+    assert _rule(text, **kw)[0] != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The reason clause of a reminder answer carries the danger: risk wins over the answer.
+        "cant come tonight, my brother is passed out and his lips are purple",
+        "no puedo ir, mi papa esta en el sillon con la boca morada y no despierta",
+        "sorry cant make it, just took the whole bottle of my sleeping pills",
+        "wont be there thursday or any other day, made my peace",
+    ],
+)
+def test_a_reminder_answer_with_danger_in_its_reason_is_crisis(text: str) -> None:
+    r = classify(text, open_prompts=("reminder",))
+    assert r.category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cant make it, dont really see the point in anything anymore",
+        "no voy a poder ir, ya no le encuentro sentido a nada",
+    ],
+)
+def test_the_model_reads_risk_in_a_reminder_answer(text: str) -> None:
+    # No rule reads these (the model does): the answer no longer hides the risk (h14g).
+    r = classify(text, open_prompts=("reminder",))
+    assert r.category in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("cant make it, my car broke down", "decline"),
+        ("no voy a poder ir, tengo que trabajar doble", "decline"),
+        ("cant make it, im sick with the flu", "decline"),
+        ("yes ill be there, running a bit late", "confirm"),
+        ("alli estare, gracias", "confirm"),
+    ],
+)
+def test_an_everyday_reminder_answer_stays_an_answer(text: str, answer: str) -> None:
+    assert classify(text, open_prompts=("reminder",)).category == answer
+
+
+def test_soon_not_being_around_escalates_a_burden() -> None:
+    r = classify("everyone would be better off if i wasnt here, and soon i wont be", backstop=False)
+    assert r.category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Use told through slang and sideways (h14g): a binge, the drink "in me", the last line,
+        # using together, the chip put off; es echandome unas, lo que ya me meti, la recaida.
+        "went on a little bender last weekend, feel like crap",
+        "got half a pint of old crow in me already",
+        "heart wont slow down since that last bump",
+        "we was usin together till 3 this morning",
+        "guess my 60 day coin is gonna have to wait",
+        "aqui en el carro echandome unas heladas",
+        "quien sabe que traia lo que ya me meti",
+        "me siento de lo peor despues de esta recaida",
+        "la medalla de 30 dias va a tener que esperar",
+    ],
+)
+def test_seventh_round_use_families(text: str) -> None:
+    assert "use" in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "binge watched the whole series this weekend",
+        "the kids were using the ipad together",
+        "after that last line of the poem i cried",
+        "got my 90 day chip tonight, so proud",
+        "tenia ganas de echarme unas pero no lo hice",
+        "me eche unos tacos bien ricos",
+        "la recaida es un tema que vimos en grupo",
+    ],
+)
+def test_seventh_round_use_lookalikes(text: str) -> None:
+    assert "use" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A drug or a hangover that "hit" is not a partner's blow (h14g); a blow stays one
+        # ("me pego fuerte" alone stays a blow: it is how a beating is told).
+        "me pego la cruda bien feo despues de la fiesta",
+        "primera vez que consumo en meses y me pego durisimo",
+        "anoche me pego el perico y no dormi",
+    ],
+)
+def test_a_drug_that_hit_hard_is_not_safety(text: str) -> None:
+    assert "safety" not in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize("text", ["mi esposo me pego anoche", "mi novio me pego bien fuerte"])
+def test_a_blow_from_a_partner_stays_safety(text: str) -> None:
+    assert "safety" in classify(text, backstop=False).signals
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # A height or a rope told by the place; bleeding through the towel (h14g).
+        ("standing on the other side of the guardrail at the overlook", "crisis.means_in_hand"),
+        ("climbed over the railing on the bridge, its windy", "crisis.means_in_hand"),
+        ("the noose is up in the garage already", "crisis.means_in_hand"),
+        ("went way deeper than i meant to on my arm this time", "crisis.means_in_hand"),
+        ("its bleeding right thru the bandage and wont slow", "crisis.means_in_hand"),
+        ("my meds are counted out in a bowl on the table", "crisis.means_in_hand"),
+        # Someone passed out and not answering, breathing once in a long while.
+        ("my girl passed out on the couch and wont answer me", "crisis.someone_unresponsive"),
+        ("hes breathing like once every 15 seconds", "crisis.someone_unresponsive"),
+        # A firearm held, by any name.
+        ("got the shotgun in my hands right now", "crisis.means_by_object"),
+    ],
+)
+def test_seventh_round_means_now_are_urgent(text: str, rule: str) -> None:
+    # Another urgent rule may read it first (a bridge, a noose: crisis.attempt_now).
+    category, found, urgent = _rule(text)
+    assert (category, urgent) == ("crisis", True)
+    assert found in (rule, "crisis.attempt_now")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("been working out how many of my xanax it would take", "crisis.method_plan"),
+        ("ando sacando cuantas pastillas tendria que tomarme", "crisis.method_plan"),
+        ("gave my fishin gear to my brother yesterday", "crisis.farewell"),
+        ("make sure my grandson gets my truck", "crisis.farewell"),
+        ("when he gets out im putting a bullet in him", "crisis.harm_to_others"),
+        ("gonna bust his head open next time he comes round", "crisis.harm_to_others"),
+        ("le meto un balazo cuando lo vea", "crisis.harm_to_others"),
+        ("so tired of being alive", "crisis.passive_ideation"),
+        ("me volvi a cortar anoche", "crisis.self_harm"),
+        ("el viernes me pase de pastas a proposito", "crisis.recent_attempt"),
+    ],
+)
+def test_seventh_round_crisis_by_rule(text: str, rule: str) -> None:
+    category, found, _ = _rule(text)
+    assert (category, found) == ("crisis", rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("doin shots alone at my place tonight", "concern.using_alone"),
+        ("hitting the bottle by myself out at the lake", "concern.using_alone"),
+        ("got out of jail monday and already copped", "concern.tolerance_loss"),
+        ("my mom threw a plate at me last night", "concern.abuse_at_home"),
+        ("mi esposo me avento un vaso anoche", "concern.abuse_at_home"),
+        ("drank last night, im such a screwup", "concern.lapse_self_hatred"),
+        ("recai el sabado y me siento un inutil", "concern.lapse_self_hatred"),
+        ("my buddy keeps saying he wants to go too since his wife died", "concern.third_party"),
+        ("mi prima me mando un mensaje raro despidiendose", "concern.third_party"),
+    ],
+)
+def test_seventh_round_concern_by_rule(text: str, rule: str) -> None:
+    category, found, _ = _rule(text)
+    assert (category, found) == ("concern", rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hard negatives: a fence, a hunt, a cook's question, a line dance, a plate thrown away.
+        "the deer was on the other side of the fence",
+        "got the rifle in my hands waiting on a buck",
+        "how many eggs it would take for the cake",
+        "did a line dance at my nieces quince lol",
+        "threw the plate away, it was chipped",
+        "how many tylenol it takes for a headache",
+        "they finally fixed the guardrail past the bridge",
+    ],
+)
+def test_seventh_round_lookalikes_raise_no_risk(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert r.category not in ("crisis", "concern")
+    assert "use" not in r.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A fit now after stopping on a day before now; an attempt just failed; blood that will
+        # not stop; a whole bottle with "im done"; insulin to be used all at once tonight;
+        # someone silent behind the bathroom door; an attacker back with a knife (h14g).
+        "my husband is having a seizure, he quit the vodka on sunday",
+        "a mi hermano le esta dando una convulsion, dejo el trago el lunes",
+        "tried to hang myself and the cord snapped, neck is killing me",
+        "me colgue pero se solto la soga",
+        "me corte y no para de sangrar",
+        "tylenol pm the whole bottle im done",
+        "gonna inject all of them tonight, the whole box of pens",
+        "she been in the bathroom an hour, wont answer the door, no sound",
+        "shes back n she got a knife, help",
+    ],
+)
+def test_seventh_round_emergencies_now_are_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a seizure last tuesday after i quit drinking, doing better now",
+        "im going to use all of my vacation days this year",
+        "bought advil the whole bottle was 3 bucks",
+        "me colgue del wifi del vecino jaja",
+        "the kids wont open the door, theyre playing hide and seek",
+    ],
+)
+def test_seventh_round_emergency_lookalikes_are_not_urgent(text: str) -> None:
+    assert not classify(text, backstop=False).urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Last families of the round (h14g): the amount looked up, withdrawal told by the hour,
+        # release from a penal, thoughts owned and denied; someone else's fit told as over.
+        ("looked up how much tylenol it takes", "crisis"),
+        ("throwing up every hour, day 3 no dope", "concern"),
+        ("sali del tambo el viernes y ya me meti algo", "concern"),
+        ("a veces me vienen esos pensamientos pero no lo haria", "concern"),
+        ("i have those thoughts sometimes but i wont act on them", "concern"),
+        ("a lady at the store had a seizure, ambulance came, shes ok", "free_text"),
+        ("i have those thoughts about my ex sometimes", "free_text"),
+    ],
+)
+def test_seventh_round_last_families(text: str, category: str) -> None:
+    assert classify(text, backstop=False).category == category
+
+
+@pytest.mark.parametrize("text", ["no voy a llegar a tiempo", "no creo llegar a tiempo hoy"])
+def test_lateness_is_never_risk_for_the_model(text: str) -> None:
+    # The retrained model read "no puedo llegar a tiempo" as concern (h14g): backstop.not_risk.
+    assert classify(text, open_prompts=("reminder",)).category == "free_text"

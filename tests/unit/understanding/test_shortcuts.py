@@ -178,6 +178,10 @@ def test_expansion_shortcut_equals_splitting_every_word() -> None:
         parts = nz._WORD_SPLIT.split(text)
         for i in range(1, len(parts), 2):
             parts[i] = nz._expand_word(parts[i], lang)
+        # SMS shorthand ("me n him") is read like expand() reads it: a random text meets it by
+        # chance (h14g's new lexicon words drew "lingers n queda").
+        if any(part in lang.shorthand for part in parts[1::2]):
+            nz._read_shorthand(parts, lang)
         return "".join(parts)
 
     for code in ("en", "es"):
