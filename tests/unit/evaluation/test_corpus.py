@@ -52,6 +52,7 @@ BATCHES = (
     "independent-8",
     "independent-10",
     "independent-12",
+    "independent-14",
 )
 REQUIRED = {
     "id",
