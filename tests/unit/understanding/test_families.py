@@ -1612,3 +1612,104 @@ def test_seventh_round_last_families(text: str, category: str) -> None:
 def test_lateness_is_never_risk_for_the_model(text: str) -> None:
     # The retrained model read "no puedo llegar a tiempo" as concern (h14g): backstop.not_risk.
     assert classify(text, open_prompts=("reminder",)).category == "free_text"
+
+
+# --- eighth round: from independent-14's misses after its first read (wording written here) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A withdrawal fit that just happened, after stopping on a day before now: the day is
+        # when the stopping began, "just" puts the fit now.
+        "stopped the klonopin on friday and i just had a seizure on the porch",
+        "quit drinking sunday, my wife just had a seizure in the truck",
+        "deje el clonazepam el viernes y acabo de tener una convulsion",
+        "mi papa dejo el trago el lunes y le acaba de dar una convulsion",
+        # A firearm bought or in hand with the mind made up: means and intent now.
+        "bought a pistol today, its right here with me, my mind is made up",
+        "got my dads shotgun out of the closet. ive decided",
+        "compre una escopeta ayer y la tengo aqui, ya lo decidi",
+        "consegui una pistola, ya estoy decidido",
+    ],
+)
+def test_eighth_round_emergencies_now_are_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True), r.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a seizure back in 2019 when i quit drinking",
+        "bought a rifle for deer season, made up my mind to finally get my license",
+        "compre una escopeta para la temporada de venado, ya lo decidi",
+    ],
+)
+def test_eighth_round_lookalikes_are_not_urgent(text: str) -> None:
+    assert not classify(text, backstop=False).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A car battery jump-started is not a method; food or a show that "killed me" with praise
+        # is hyperbole.
+        "battery died on the truck, getting a jump from my neighbor",
+        "need a jump start before work, anybody got cables",
+        "ese taco me mato, estaba buenisimo",
+        "esa serie me mato, el final estuvo brutal",
+        "este calor me mato hoy en la obra",
+    ],
+)
+def test_eighth_round_hyperbole_is_not_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category not in ("crisis", "concern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "esta noche me mato",
+        "dejen de mandarme mensajes, este fin de semana me mato",
+        "este dia me mato",
+    ],
+)
+def test_a_time_before_me_mato_is_a_plan_not_a_subject(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Opt-outs with a dropped g, or "these" for the texts: a revocation all the same.
+        "stop textin me",
+        "quit textin me, this is my number now",
+        "please stop sending me these",
+        "stop sendin me these",
+        "stop messagin me",
+    ],
+)
+def test_eighth_round_plain_opt_outs(text: str) -> None:
+    assert classify(text).category == "opt_out"
+
+
+@pytest.mark.parametrize(
+    "text", ["dont stop texting me, it helps", "please dont stop sending me these, they help"]
+)
+def test_eighth_round_negated_opt_outs_stay_in(text: str) -> None:
+    assert classify(text).category != "opt_out"
+
+
+def test_preparations_in_place_with_no_way_on_are_crisis() -> None:
+    r = classify("cant do this no more, got everything set up in the shed", backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True)
+    r = classify("ya no aguanto mas, ya tengo todo listo en el garaje", backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True)
+    assert (
+        classify("got everything set up in the shed for the party", backstop=False).category
+        == "free_text"
+    )
+    assert (
+        classify("ya tengo todo listo en el garaje pa la fiesta", backstop=False).category
+        == "free_text"
+    )
