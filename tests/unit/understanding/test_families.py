@@ -1626,6 +1626,9 @@ def test_lateness_is_never_risk_for_the_model(text: str) -> None:
         "quit drinking sunday, my wife just had a seizure in the truck",
         "deje el clonazepam el viernes y acabo de tener una convulsion",
         "mi papa dejo el trago el lunes y le acaba de dar una convulsion",
+        # Bleeding told in the present, the time word belonging to the drinking.
+        "estoy vomitando sangre despues de la peda de todo el fin de semana",
+        "im still throwing up blood, been drinking since friday",
         # A firearm bought or in hand with the mind made up: means and intent now.
         "bought a pistol today, its right here with me, my mind is made up",
         "got my dads shotgun out of the closet. ive decided",
