@@ -1716,3 +1716,25 @@ def test_preparations_in_place_with_no_way_on_are_crisis() -> None:
         classify("ya tengo todo listo en el garaje pa la fiesta", backstop=False).category
         == "free_text"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Within 24 hours of a crisis or concern reply, a plea inside a longer message is the
+        # crisis again (docs/kinds.md), not a same-day concern.
+        "somebody please call me i cant do this",
+        "please help me, its getting worse",
+        "ayudame por favor no puedo mas",
+        "llamenme porfa ya no aguanto",
+    ],
+)
+def test_a_plea_after_risk_is_crisis_again(text: str) -> None:
+    assert classify(text, recent_risk=True).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text", ["please call me tomorrow about my ride", "me pueden llamar manana para lo del grupo"]
+)
+def test_an_errand_after_risk_is_not_crisis(text: str) -> None:
+    assert classify(text, recent_risk=True).category != "crisis"
