@@ -1738,3 +1738,34 @@ def test_a_plea_after_risk_is_crisis_again(text: str) -> None:
 )
 def test_an_errand_after_risk_is_not_crisis(text: str) -> None:
     assert classify(text, recent_risk=True).category != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A wish to have died, told as what should have happened (C-SSRS question 1).
+        "wish i had died in that ambush with my squad instead of coming back to this",
+        "some days i wish the cancer had took me",
+        "should have died in that wreck honestly",
+        "everybody would be better off with me in the ground",
+        "some days i wish that stroke in 2021 had took me",
+        "ojala me hubiera muerto en ese choque",
+        "ojala ese infarto me hubiera llevado",
+        "todos estarian mejor conmigo bajo tierra",
+    ],
+)
+def test_a_wish_to_have_died_is_crisis(text: str) -> None:
+    assert _read(text) == ("crisis", "crisis.wish_had_died")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i wish i had died laughing at that show lol",
+        "my dad should have died in that wreck, he was lucky",
+        "ojala me hubiera quedado en casa hoy",
+        "me quise morir de verguenza jaja",
+    ],
+)
+def test_wish_had_died_lookalikes(text: str) -> None:
+    assert classify(text, backstop=False).category != "crisis"
