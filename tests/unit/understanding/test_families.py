@@ -1769,3 +1769,27 @@ def test_a_wish_to_have_died_is_crisis(text: str) -> None:
 )
 def test_wish_had_died_lookalikes(text: str) -> None:
     assert classify(text, backstop=False).category != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gave my nephew the keys to the truck and my wallet. told him goodbye",
+        "left the deed to the house with my sister and texted everybody bye",
+        "le deje las llaves y las escrituras a mi hermano, ya me despedi",
+    ],
+)
+def test_belongings_handed_over_with_a_goodbye_are_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gave my sister the keys to the car and told her goodbye at the airport",
+        "left the keys with my mom, told her bye, heading to work",
+        "le deje las llaves a mi hermano y me despedi, me voy de viaje",
+    ],
+)
+def test_a_goodbye_for_a_trip_is_everyday(text: str) -> None:
+    assert classify(text, backstop=False).category != "crisis"
