@@ -1,82 +1,85 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
 
-Written by hand from the misses of the newest independent batch, independent-12.jsonl. The
-first list (after its one first read at 4a30f47) was fixed whole by the seventh round, h14g: a
-rifle named by its calibre across the knees, stones in the pockets at a pond, coffee-ground
-vomit, a Spanish decline whose reason was a father with purple lips who would not wake, a
-withdrawal fit after pills stopped on Monday, a gun bought 'not for hunting', a bottle hoped to
-finish the writer off with laughing emoji, pills taken 'so I wouldn't wake up' with 'lol', a
-decline for 'any other day' with peace made, a walk past a guardrail at an overlook. This list
-comes from the batch's lines in the tuning quarters of dev that the named rules still miss after
-that round (the dev-check quarter is not read line by line). The shipped model, trained on these
-very lines, reads all but the last two and the medical sign of the fifth, which says nothing
-about new wording: the rules are what generalises by family. The final held-out batches' misses were
-not read. ``python -m evaluation --write-doc`` appends this section.
+Written by hand from the misses of the newest independent batch, independent-14.jsonl, after its
+one first read at f164ecd (the seventh round, h14g, merged) and after the eighth, rules-only pass
+that read those misses (tests "eighth round" in tests/unit/understanding/test_families.py). That
+pass fixed: a withdrawal fit that "just" happened after pills stopped on Friday, a shotgun
+fetched with the mind made up, everything set up in the garage with no way on, blood vomited
+after a weekend's drinking, a wish to have died with the unit overseas, the grandchildren
+better off with the writer in the ground, keys and a deed left with a brother and a goodbye,
+pleas after a crisis reply, opt-outs with a dropped g, food and a series that "killed" the
+writer with praise. The ten below are what the named rules still miss on that batch; the
+model retrained on all of dev (these very lines included) reads all but the second and the
+sixth, which says little about the next author's wording. The final held-out batches' misses
+were not read. ``python -m evaluation
+--write-doc`` appends this section.
 """
 
 from __future__ import annotations
 
 HARDEST = (
     (
-        "A plan told only by a day and the children's absence, with no method or death word "
-        "('it's figured out, Friday when the kids are at their dad's'; the same in Nicaraguan "
-        "Spanish), crisis, missed by the rules.",
-        "Every word is a weekend arrangement; the plan is what is left unsaid. Only the learned "
-        "model, which has seen such lines, reads them.",
+        "A check-in score of 6 with not caring whether the writer makes it to Thursday (crisis: "
+        "indifference to surviving), read as concern.",
+        "Survival is told as making it to a day of the week, the words of an appointment; "
+        "the indifference rule knows 'whatever happens' and 'dont care if i wake up', not a "
+        "date with the week.",
     ),
     (
-        "Affairs put in order by errands: a tab paid off, passwords written down for a daughter, "
-        "the deed in a drawer, 'won't be a bother' (and in Spanish the house papers and who keeps "
-        "the dog, 'así no molesto a nadie'), crisis, missed by the rules.",
-        "Each errand is everyday; the farewell is the sum and the last clause, which reads like "
-        "politeness.",
+        "A cocaine binge last night that ended in the emergency room, discharged now (crisis), "
+        "read as concern (tolerance loss).",
+        "The danger is over in the telling and the writer is home; whether a near-fatal use "
+        "yesterday is a crisis today is a policy question the label and the reader answer "
+        "differently.",
     ),
     (
-        "Tired of 'being here', then 'like here here', then 'alive' in three fragments "
-        "(crisis: passive ideation), missed by the rules.",
-        "The meaning is built across sentence fragments; a rule reads 'tired of being here' as "
-        "the waiting room it usually is.",
+        "A first drink since leaving a VA detox in August (concern: loss of tolerance), read as "
+        "free text.",
+        "Tolerance loss is told through an institution's name and a month; 'first drink' "
+        "alone is read as use only after a count of days or a release word.",
     ),
     (
-        "Mixing all the benzos with wine on purpose, with the letters on the counter (urgent), "
-        "read as crisis but not urgent by the rules.",
-        "The mix is a method now and the letters a farewell, but neither names a body sign or a "
-        "weapon; 911 comes only from the urgent model.",
+        "First use after five months, a pick-up the night of a hospital discharge, a positive "
+        "fentanyl strip on pills (concern with use), read as concern but without the use "
+        "signal.",
+        "'Did a small one', 'picked up' and a strip's result name the use only by slang the "
+        "use lexicon takes for everyday errands; the risk is read, the use flag for the "
+        "follow-up list is not.",
     ),
     (
-        "A check-in score of 10 followed by 'took the pills already. All of them' (urgent, "
-        "medical), read by the rules as a check-in answer.",
-        "The score is a perfect answer to the prompt; the overdose is split over two fragments "
-        "with no substance named.",
+        "An army friend's goodbye post and no answer on the phone (concern: someone else at "
+        "risk), read as an urgent crisis.",
+        "A farewell and a missing person read like the writer's own; the subject is a friend "
+        "only in the first words. Over-triage: 911 first where a call to the friend would do.",
     ),
     (
-        "The first night out of prison after two years, already thinking about the old spot "
-        "(concern: tolerance lost), missed by the rules.",
-        "The tolerance rule needs use, and there is none yet: only a place that means a dealer.",
+        "A past attempt in 2012 remembered today with low mood (concern), read as crisis.",
+        "'Intente quitarme la vida' is the active-ideation pattern; the year is read as the "
+        "message's history only when it stands beside the verb.",
     ),
     (
-        "A positive fentanyl test strip on what was already taken, in Spanish with a grimace "
-        "emoji (concern, use), read as use only.",
-        "'La prueba dio positivo' is how a pregnancy or a COVID test is told; fentanyl is named "
-        "before it, as what was tested for.",
+        "A grandson high with a knife on the writer right now (urgent crisis with safety), read "
+        "as urgent crisis without the safety signal.",
+        "Safety at home is known for partners; a grandchild as the one with the knife does not "
+        "make the discreet reply, though 911 goes first either way.",
     ),
     (
-        "Pregnant and used tonight alone, afraid (Spanish; concern, use, pregnancy), missed by "
-        "the rules.",
-        "'Sola' comes after the time ('esta noche sola') where the using-alone rule looks for it "
-        "right after the verb.",
+        "Chest like a bull standing on it and a numb left arm after days on 'crank' (urgent "
+        "medical with use), read urgent but without use.",
+        "'Crank' is methamphetamine in rural speech; the use lexicon does not know it, so the "
+        "follow-up list does not show the use behind the emergency.",
     ),
     (
-        "A decline because a brother died of an overdose on Sunday, told in three fragments "
-        "('overdose.' alone) (decline, life event), read as a crisis now.",
-        "A one-word sentence 'overdose' is the strongest overdose cue the rules have; whose "
-        "death it was sits in the sentence before.",
+        "A combine broken down in the beans and a border bridge crossed on the way in (everyday), "
+        "read as urgent crisis by the model.",
+        "Farm machinery and a named bridge share words the model learned from methods and "
+        "places of attempts; no rule fired, and the backstop has nothing to weigh against them.",
     ),
     (
-        "'Kill me, the bank line is endless' with a laughing emoji (Spanish; everyday), read as "
-        "concern.",
-        "The plea to be killed is a figure of speech about a queue; laughter sets the urgent "
-        "rules aside, not the concern rule that reads 'mátame' as despair.",
+        "Methadone run out three days ago with vomiting (concern: medication interrupted, "
+        "withdrawal), read as an urgent crisis.",
+        "Vomiting and running out read, to the model, like an overdose told backwards; the "
+        "medication rule names the task but the model's urgent bar is crossed first.",
     ),
 )
 
