@@ -106,40 +106,32 @@ def _signals(risk: str | None, hits: list[Hit]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _keyword_or_answer(
+# Why the model may not read a message (see :func:`_model_barred`).
+_KEYWORD, _ANSWER = "keyword", "answer"
+
+
+def _model_barred(
     clauses: prompts.Clauses,
     raw: str,
     kinds: list[str],
     opted_out: bool,
     revoking: tuple[str, str] | None,
-) -> bool:
-    """The model never touches opt-out, opt-in, help or a confirm/decline answer: only a
-    named rule may outrank those (a score still leaves room for the model)."""
+) -> str | None:
+    """The model never touches opt-out, opt-in or help (``_KEYWORD``: only a named rule may
+    outrank those) nor a confirm/decline answer to an open reminder (``_ANSWER``: the model
+    may still read risk in its reason, see :func:`classify`); None: the model reads it (a
+    score still leaves room for the model)."""
     if (
         revoking is not None
         or prompts.help_keyword(clauses)
         or prompts.mentions_revocation(clauses)
     ):
-        return True
+        return _KEYWORD
     if opted_out:
-        return prompts.opt_in(clauses)
-    return "reminder" in kinds and prompts.reminder_answer(clauses, raw) is not None
-
-
-def _answer_only(
-    clauses: prompts.Clauses,
-    raw: str,
-    kinds: list[str],
-    opted_out: bool,
-    revoking: tuple[str, str] | None,
-) -> bool:
-    """A confirm or decline to an open reminder and no keyword: the model may still read risk
-    in it (see :func:`_keyword_or_answer`)."""
-    if revoking is not None or opted_out or "reminder" not in kinds:
-        return False
-    if prompts.help_keyword(clauses) or prompts.mentions_revocation(clauses):
-        return False
-    return prompts.reminder_answer(clauses, raw) is not None
+        return _KEYWORD if prompts.opt_in(clauses) else None
+    if "reminder" in kinds and prompts.reminder_answer(clauses, raw) is not None:
+        return _ANSWER
+    return None
 
 
 def set_aside(body: str, recent_risk: bool = False) -> frozenset[str]:
@@ -279,13 +271,14 @@ def _classify(
     score = score_of(surf) if "checkin" in kinds else None
     revoking = prompts.revocation(clauses)
     reading = _Reading(view.text, models) if models is not None else None
-    if reading is not None and not _keyword_or_answer(clauses, raw, kinds, opted_out, revoking):
+    barred = _model_barred(clauses, raw, kinds, opted_out, revoking) if reading else None
+    if reading is not None and barred is None:
         hits = _backstop(view, lang, hits, reading)
         # The model may have found the use a waiting hit needs.
         hits += [h for h in waiting if _met(h, hits)]
     elif (
         reading is not None
-        and _answer_only(clauses, raw, kinds, opted_out, revoking)
+        and barred == _ANSWER
         and reading.p("risk") >= reading.models.tasks["risk"].strong
     ):
         # A reminder answer's reason clause may carry the danger ("can't come, dad won't wake

@@ -185,19 +185,29 @@ def test_any_sequence_records_what_one_by_one_records(
         assert batched[key] == one[key], key
 
 
+def _service(database_url: str, make_settings: Callable[..., Settings]) -> tuple[Service, Clock]:
+    settings = make_settings(database_url=database_url, checkin_days="daily", quiet_hours="off")
+    clock = Clock(MONDAY_NOON)
+    return Service(settings, transport=FakeTransport(), clock=clock, worker_id="t"), clock
+
+
+def _clients(svc: Service, n: int) -> list[str]:
+    """``n`` clients enrolled the day before, their Monday planned; their phones."""
+    phones = [f"+131255503{i:02d}" for i in range(n)]
+    for i, phone in enumerate(phones):
+        add_client(svc.db, f"C{i}", phone=phone, now=MONDAY_NOON - timedelta(days=1))
+    svc.tick(MONDAY_NOON)
+    return phones
+
+
 def test_a_batch_reads_its_context_once(
     database_url: str, make_settings: Callable[..., Settings]
 ) -> None:
     """Fifty deliveries from five clients: the statements run grow with the replies written,
     not with five context reads per delivery."""
-    settings = make_settings(database_url=database_url, checkin_days="daily", quiet_hours="off")
-    clock = Clock(MONDAY_NOON)
-    svc = Service(settings, transport=FakeTransport(), clock=clock, worker_id="t")
+    svc, _ = _service(database_url, make_settings)
     try:
-        phones = [f"+131255503{i:02d}" for i in range(5)]
-        for i, phone in enumerate(phones):
-            add_client(svc.db, f"C{i}", phone=phone, now=MONDAY_NOON - timedelta(days=1))
-        svc.tick(MONDAY_NOON)
+        phones = _clients(svc, 5)
         rows = [
             {"provider_sid": f"SM{k:032x}", "from_phone": phones[k % 5], "body": "thanks",
              "opt_out_type": None, "urgent": False, "received_at": REPLIES_FROM,
@@ -265,14 +275,9 @@ def test_a_batch_writes_its_replies_and_answers_together(
     """Fifty deliveries from five clients (scores answered with an acknowledgement, thanks):
     the replies go to the database in one statement and their answers in another, not an
     INSERT (a round trip) per reply."""
-    settings = make_settings(database_url=database_url, checkin_days="daily", quiet_hours="off")
-    clock = Clock(MONDAY_NOON)
-    svc = Service(settings, transport=FakeTransport(), clock=clock, worker_id="t")
+    svc, clock = _service(database_url, make_settings)
     try:
-        phones = [f"+131255503{i:02d}" for i in range(5)]
-        for i, phone in enumerate(phones):
-            add_client(svc.db, f"C{i}", phone=phone, now=MONDAY_NOON - timedelta(days=1))
-        svc.tick(MONDAY_NOON)
+        phones = _clients(svc, 5)
         clock.now = REPLIES_FROM
         _store(svc, [(f"SM{k:032x}", phones[k % 5], "7" if k < 5 else "thanks")
                      for k in range(50)])  # fmt: skip
@@ -311,9 +316,7 @@ def test_a_batch_whose_writes_fail_is_handled_one_by_one(
     recorded once and none is lost."""
     from notifier.inbound import replies as replies_module
 
-    settings = make_settings(database_url=database_url, checkin_days="daily", quiet_hours="off")
-    clock = Clock(MONDAY_NOON)
-    svc = Service(settings, transport=FakeTransport(), clock=clock, worker_id="t")
+    svc, clock = _service(database_url, make_settings)
     original = replies_module.Batch.__init__
     raced: list[str] = []
 
@@ -332,10 +335,7 @@ def test_a_batch_whose_writes_fail_is_handled_one_by_one(
 
     monkeypatch.setattr(replies_module.Batch, "__init__", racing_init)
     try:
-        phones = [f"+131255503{i:02d}" for i in range(2)]
-        for i, phone in enumerate(phones):
-            add_client(svc.db, f"C{i}", phone=phone, now=MONDAY_NOON - timedelta(days=1))
-        svc.tick(MONDAY_NOON)
+        phones = _clients(svc, 2)
         clock.now = REPLIES_FROM
         _store(svc, [(f"SM{k:032x}", phones[k % 2], "7" if k < 2 else "thanks")
                      for k in range(8)])  # fmt: skip
