@@ -7,7 +7,8 @@ same normalised words and may still flag the reply:
   crisis (rule ``crisis.model.<lang>``) when ``P(risk)`` also clears a higher bar and the
   crisis model (trained on risk replies only: crisis or concern?) does not lean to concern,
   else concern (rule ``concern.model.<lang>``). ``urgent`` when the urgent model (trained on
-  crisis replies only) clears its own threshold.
+  crisis replies only) clears its own threshold. Over an open concern rule (the risk is there,
+  not how high: classify.OPEN_CONCERN) the same crisis reading raises concern to crisis.
 
 The signal models (``use``, ``callback`` and the kinds of docs/kinds.md: ``medical``,
 ``violence``, ``safety``, ``medication``, ``naloxone``, ``pregnancy``, ``life_event``,

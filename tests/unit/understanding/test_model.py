@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from notifier.understanding import classify
-from notifier.understanding.model import TASKS, features, from_json, load
+from notifier.understanding.model import TASKS, Models, features, from_json, load
 
 
 def test_model_file_loads_with_every_task() -> None:
@@ -97,3 +100,59 @@ def test_model_urgency_names_its_evidence() -> None:
         assert r.category == "crisis" and r.urgent, (text, r)
         assert "(urgent:" in r.evidence, (text, r.evidence)
         assert r.evidence.split("(urgent:", 1)[1].strip(" )"), (text, r.evidence)
+
+
+# A plain concern rule leaves open how high the risk is; the models answer it as they do where
+# no rule spoke (the ninth round). Kinds with their own concern pathway keep it.
+def _strong_crisis_models() -> Models:
+    tasks: dict[str, dict[str, Any]] = {
+        t: {"bias": -9.0, "threshold": 0.5, "weights": {}} for t in TASKS
+    }
+    for task in ("risk", "crisis"):
+        tasks[task] = {"bias": -9.0, "threshold": 0.3, "weights": {"anymore": 20.0}}
+    tasks["risk"]["strong"] = 0.49
+    return from_json(json.dumps({"tasks": tasks}))
+
+
+@pytest.fixture
+def strong_crisis(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    classify_module = importlib.import_module("notifier.understanding.classify")
+    models = _strong_crisis_models()
+    monkeypatch.setattr(classify_module, "_models", lambda: models)
+
+
+@pytest.mark.usefixtures("strong_crisis")
+def test_model_raises_a_plain_concern_rule_to_crisis_and_names_both() -> None:
+    plain = "i feel so hopeless, nothing will ever change anymore"
+    assert classify(plain, backstop=False).rule == "concern.hopelessness.en"
+    r = classify(plain)
+    assert r.category == "crisis" and r.rule == "crisis.model.en"
+    assert "(over concern.hopelessness.en)" in r.evidence
+    assert r.signals[0] == "crisis"
+
+
+@pytest.mark.usefixtures("strong_crisis")
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("been shaking and sweating since i quit drinking yesterday anymore",
+         "concern.withdrawal.en"),
+        ("he hit me again last night anymore", "concern.abuse_at_home.en"),
+        ("drinking alone in my room tonight anymore", "concern.using_alone.en"),
+        # Rules that read crisis words and lowered them on purpose: the model does not undo it.
+        ("I don't want to die anymore", "concern.denial_names_risk.en"),
+        ("no me quiero morir anymore", "concern.denial_names_risk.es"),
+    ],
+)  # fmt: skip
+def test_model_leaves_a_kind_or_a_lowered_reading_alone(text: str, rule: str) -> None:
+    assert classify(text, backstop=False).rule == rule
+    r = classify(text)
+    assert r.category == "concern" and r.rule == rule
+
+
+def test_model_keeps_a_plain_concern_when_it_does_not_read_crisis() -> None:
+    # The shipped model on a plain hopelessness line with no sign of more: concern stays.
+    r = classify("i feel so hopeless, nothing will ever change")
+    assert r.category == "concern" and r.rule == "concern.hopelessness.en"
