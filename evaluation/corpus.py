@@ -39,14 +39,15 @@ FINAL = ("final", "final.jsonl")
 # The final held-out batches in the order they were written: final.jsonl (measured at 9aafd28,
 # before the third and fourth rounds) and final-2.jsonl (written while the fourth round tuned,
 # measured once after it), final-3.jsonl (written while the fifth round tuned, measured once
-# after it), final-4.jsonl (the same for the sixth round) and final-5.jsonl (the same for the
-# seventh). All are reported by `make eval` and never tuned on.
+# after it), final-4.jsonl (the same for the sixth round), final-5.jsonl (the same for the
+# seventh) and final-6.jsonl (written while the ninth round tuned, measured once after it). All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
     ("final-3", "final-3.jsonl"),
     ("final-4", "final-4.jsonl"),
     ("final-5", "final-5.jsonl"),
+    ("final-6", "final-6.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -63,6 +64,7 @@ BATCHES = (
     "independent-10.jsonl",
     "independent-12.jsonl",
     "independent-14.jsonl",
+    "independent-16.jsonl",
 )
 
 

@@ -1,85 +1,80 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
 
-Written by hand from the misses of the newest independent batch, independent-14.jsonl, after its
-one first read at f164ecd (the seventh round, h14g, merged) and after the eighth, rules-only pass
-that read those misses (tests "eighth round" in tests/unit/understanding/test_families.py). That
-pass fixed: a withdrawal fit that "just" happened after pills stopped on Friday, a shotgun
-fetched with the mind made up, everything set up in the garage with no way on, blood vomited
-after a weekend's drinking, a wish to have died with the unit overseas, the grandchildren
-better off with the writer in the ground, keys and a deed left with a brother and a goodbye,
-pleas after a crisis reply, opt-outs with a dropped g, food and a series that "killed" the
-writer with praise. The ten below are what the named rules still miss on that batch; the
-model retrained on all of dev (these very lines included) reads all but the second and the
-sixth, which says little about the next author's wording. The final held-out batches' misses
-were not read. ``python -m evaluation
---write-doc`` appends this section.
+Written by hand from the misses of the newest independent batch, independent-16.jsonl, after its
+one first read at 988f480 (the ninth round's change merged) and after the rules-only pass that
+read those misses (tests "ninth round" in tests/unit/understanding/test_families.py). That pass
+fixed: an emergency dated by a "before now" word in another clause (someone foaming at the mouth
+who got out of prison yesterday), seizures told as what keeps happening since a benzo was
+stopped, a plea not to be talked out of it read as a denial, a calibre written with its dot
+(".38") cut in two as a sentence end, a firearm held beside "everybody be better off", Spanish
+written as a second language ("yo quiere morir"). The ten below are what the named rules still
+miss on that batch; the model retrained on all of dev (these very lines included) reads all but
+the first, which says little about the next author's wording. The final held-out batches'
+misses were not read. ``python -m evaluation --write-doc`` appends this section.
 """
 
 from __future__ import annotations
 
 HARDEST = (
     (
-        "A check-in score of 6 with not caring whether the writer makes it to Thursday (crisis: "
-        "indifference to surviving), read as concern.",
-        "Survival is told as making it to a day of the week, the words of an appointment; "
-        "the indifference rule knows 'whatever happens' and 'dont care if i wake up', not a "
-        "date with the week.",
+        "A wish to fall asleep at the wheel and not wake up at the next rest stop (crisis: "
+        "C-SSRS question 1), read as free text.",
+        "'Not wake up at' is how people tell of oversleeping an alarm; the wish rule sets it "
+        "aside, and the place after it is a trucker's, not a bed.",
     ),
     (
-        "A cocaine binge last night that ended in the emergency room, discharged now (crisis), "
-        "read as concern (tolerance loss).",
-        "The danger is over in the telling and the writer is home; whether a near-fatal use "
-        "yesterday is a crisis today is a policy question the label and the reader answer "
-        "differently.",
+        "Tools and truck keys handed to a nephew with a charge to look after his mother and "
+        "'im tired' (crisis: preparations), read as free text by the rules.",
+        "The farewell is an instruction to someone else, not a goodbye; the handover rule needs "
+        "a farewell word beside the things given.",
     ),
     (
-        "A first drink since leaving a VA detox in August (concern: loss of tolerance), read as "
-        "free text.",
-        "Tolerance loss is told through an institution's name and a month; 'first drink' "
-        "alone is read as use only after a count of days or a release word.",
+        "A stepfather choking the writer's mother right now while the writer hides with the baby "
+        "(crisis, safety, urgent), read as free text by the rules.",
+        "The violence is against another adult in the home, witnessed now; the safety rules "
+        "read the client as the one hurt, the unresponsive rules need someone not breathing.",
     ),
     (
-        "First use after five months, a pick-up the night of a hospital discharge, a positive "
-        "fentanyl strip on pills (concern with use), read as concern but without the use "
-        "signal.",
-        "'Did a small one', 'picked up' and a strip's result name the use only by slang the "
-        "use lexicon takes for everyday errands; the risk is read, the use flag for the "
-        "follow-up list is not.",
+        "Voices and moving walls four days after the last drink, hands that will not stop, alone "
+        "in a motel room (crisis: withdrawal delirium, 911), read as free text by the rules.",
+        "Each sign is told in the writer's own words ('the walls are moving'); the delirium "
+        "list knows bugs and people who are not there, not a room in motion.",
     ),
     (
-        "An army friend's goodbye post and no answer on the phone (concern: someone else at "
-        "risk), read as an urgent crisis.",
-        "A farewell and a missing person read like the writer's own; the subject is a friend "
-        "only in the first words. Over-triage: 911 first where a call to the friend would do.",
+        "A hope to jackknife the truck tonight (crisis: a wish for a fatal crash), read as free "
+        "text.",
+        "The crash is named by a trade word, not 'crash' or 'accident'; the wish rule crosses "
+        "hope with vehicles and crashing, not with a manoeuvre.",
     ),
     (
-        "A past attempt in 2012 remembered today with low mood (concern), read as crisis.",
-        "'Intente quitarme la vida' is the active-ideation pattern; the year is read as the "
-        "message's history only when it stands beside the verb.",
+        "The dog told goodbye and the back door left unlocked for the neighbour (crisis: "
+        "preparation), read as free text by the rules.",
+        "Both acts are everyday alone; only together, and before an absence nobody names, are "
+        "they a farewell.",
     ),
     (
-        "A grandson high with a knife on the writer right now (urgent crisis with safety), read "
-        "as urgent crisis without the safety signal.",
-        "Safety at home is known for partners; a grandchild as the one with the knife does not "
-        "make the discreet reply, though 911 goes first either way.",
+        "Pills counted and water ready, 'tonight I really do it' in Spanish (crisis, urgent), "
+        "read as free text by the rules.",
+        "The plan names no verb of dying: 'lo hago' refers back to an act the message never "
+        "states; the means are staged, not taken.",
     ),
     (
-        "Chest like a bull standing on it and a numb left arm after days on 'crank' (urgent "
-        "medical with use), read urgent but without use.",
-        "'Crank' is methamphetamine in rural speech; the use lexicon does not know it, so the "
-        "follow-up list does not show the use behind the emergency.",
+        "A threat to stab a boss who kept three weeks' wages, in Spanish (crisis: violence), "
+        "read as free text by the rules.",
+        "'Dar unas puñaladas' is a noun of the wound with a light verb; the harm-to-others rule "
+        "knows verbs of stabbing and killing.",
     ),
     (
-        "A combine broken down in the beans and a border bridge crossed on the way in (everyday), "
-        "read as urgent crisis by the model.",
-        "Farm machinery and a named bridge share words the model learned from methods and "
-        "places of attempts; no rule fired, and the backstop has nothing to weigh against them.",
+        "A check-in 8 with a bunch of tramadol taken on purpose an hour ago (crisis, urgent), "
+        "read as a check-in answer by the rules.",
+        "The score comes first and the act is told as a count word with a medicine's name and "
+        "'on purpose'; the overdose rule needs a number or 'all' beside an ingestion.",
     ),
     (
-        "Methadone run out three days ago with vomiting (concern: medication interrupted, "
-        "withdrawal), read as an urgent crisis.",
-        "Vomiting and running out read, to the model, like an overdose told backwards; the "
-        "medication rule names the task but the model's urgent bar is crossed first.",
+        "A dead brother's voice asking the writer to join him, and the writer thinking about it "
+        "seriously (crisis), read as free text by the rules.",
+        "The wish to die is the voice's, not the writer's; the rules read first-person wanting, "
+        "and 'join him' names no death.",
     ),
 )
 

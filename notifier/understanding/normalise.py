@@ -301,7 +301,14 @@ def full(raw: str, code: str, surfaced: str | None = None) -> str:
     with_words = raw if raw.isascii() else raw.translate(_emoji_table(code))
     if surfaced is None or with_words != raw:
         surfaced = surface(with_words)
+    if " ." in surfaced or surfaced.startswith("."):
+        surfaced = _CALIBRE.sub("", surfaced)
     return expand(surfaced, code)
+
+
+# A calibre written with its dot ("my .38", ".45 in my lap"): the dot is part of the name, not
+# the end of a sentence (the ninth round). "0.5" keeps its dot: a digit stands before it.
+_CALIBRE = re.compile(r"(?<!\S)\.(?=\d)")
 
 
 def normalise(body: str) -> str:

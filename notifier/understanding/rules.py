@@ -330,7 +330,10 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
         before = _words_before(view, start)
         outcome = _resolve(rule, view, start, end, ctx, before)
         if outcome != DROP and (rule.others_past != KEEP or rule.others_recent != KEEP):
-            outcome = _others(rule, outcome, view, (start, end), before, before_now)
+            # Someone else's emergency is dated by a "before now" word in its own clause (see
+            # the urgency below), not by one about something else in the message.
+            dated = before_now and _clause_past(view, (start, end), ctx)
+            outcome = _others(rule, outcome, view, (start, end), before, dated)
         told_past = _clause_past(view, (start, end), ctx) if per_clause else before_now
         if outcome == KEEP and per_clause and told_past:
             outcome = rule.past
@@ -341,6 +344,11 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             continue
         evidence = view.text[start:end].strip()
         if outcome == KEEP:
+            # 911 first unless the emergency itself is told as before now: a "before now" word
+            # in another clause dates something else ("foaming at the mouth on the porch, he
+            # got out of prison yesterday" is now).
+            if told_past and not per_clause:
+                told_past = _clause_past(view, (start, end), ctx)
             urgent = rule.urgent and (not told_past or rule.past == "urgent")
             # An urgent rule's further signals describe the emergency ("medical"): told as
             # past, the match keeps its tier, not them.

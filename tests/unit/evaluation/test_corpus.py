@@ -53,6 +53,7 @@ BATCHES = (
     "independent-10",
     "independent-12",
     "independent-14",
+    "independent-16",
 )
 REQUIRED = {
     "id",

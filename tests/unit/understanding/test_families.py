@@ -1793,3 +1793,52 @@ def test_belongings_handed_over_with_a_goodbye_are_crisis(text: str) -> None:
 )
 def test_a_goodbye_for_a_trip_is_everyday(text: str) -> None:
     assert classify(text, backstop=False).category != "crisis"
+
+
+# --- ninth round: from independent-16's misses after its first read (wording written here) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The danger now; the "before now" word dates something else in its own clause.
+        "my brother is foaming at the mouth on the couch, he got out of jail yesterday",
+        "mi primo no respira en el bano, salio del hospital ayer",
+        # A seizure told as what keeps happening since a benzo or the drink was stopped.
+        "me dan convulsiones desde que deje el clonazepam",
+        "le estan dando ataques, convulsiones, dejo el trago de golpe",
+        # Signs in the body now after using: eyes that will not stay open, legs gone numb.
+        "shot up after 90 days clean and i cant keep my eyes open",
+        "me meti de todo y ya no siento las piernas",
+    ],
+)
+def test_ninth_round_emergencies_now_are_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True), r.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took 30 pills last night, im ok now",
+        "my cousin stopped breathing at a party last year, hes fine now",
+        "last week my friend was foaming at the mouth, he made it",
+    ],
+)
+def test_ninth_round_emergencies_told_as_past_stay_past(text: str) -> None:
+    assert not classify(text, backstop=False).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Resolve against being stopped is intent, not a denial.
+        "at the overpass now. dont try to talk me out of it",
+        "no traten de convencerme, ya lo decidi",
+        # Spanish written as a second language: "yo quiere" for "yo quiero".
+        "yo quiere morir, ya no aguanto",
+        "yo ya no quiere vivir",
+    ],
+)
+def test_ninth_round_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis"
