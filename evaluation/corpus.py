@@ -40,7 +40,8 @@ FINAL = ("final", "final.jsonl")
 # before the third and fourth rounds) and final-2.jsonl (written while the fourth round tuned,
 # measured once after it), final-3.jsonl (written while the fifth round tuned, measured once
 # after it), final-4.jsonl (the same for the sixth round), final-5.jsonl (the same for the
-# seventh) and final-6.jsonl (written while the ninth round tuned, measured once after it). All are reported by `make eval` and never tuned on.
+# seventh) and final-6.jsonl (written while the ninth round tuned, measured once after it).
+# All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
