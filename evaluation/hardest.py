@@ -7,9 +7,13 @@ fixed: an emergency dated by a "before now" word in another clause (someone foam
 who got out of prison yesterday), seizures told as what keeps happening since a benzo was
 stopped, a plea not to be talked out of it read as a denial, a calibre written with its dot
 (".38") cut in two as a sentence end, a firearm held beside "everybody be better off", Spanish
-written as a second language ("yo quiere morir"). The ten below are what the named rules still
-miss on that batch; the model retrained on all of dev (these very lines included) reads all but
-the first, which says little about the next author's wording. The final held-out batches'
+written as a second language ("yo quiere morir"); a second pass (the tenth round) fixed a parent
+choked in the kitchen now, a razor at hand beside the wish, a wrist bleeding badly, tramadol
+taken on purpose an hour ago, "i cant keep myself safe", a goodbye "before i do it", a jackknifed
+rig hoped for, threats to put a boss in hospital or to stab him, and what-if questions, group
+topics and "estoy mejor" read as emergencies. The ten below are what the named rules still miss
+on that batch; the model retrained on all of dev (these very lines included) reads all but the
+first, which says little about the next author's wording. The final held-out batches'
 misses were not read. ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -29,10 +33,10 @@ HARDEST = (
         "a farewell word beside the things given.",
     ),
     (
-        "A stepfather choking the writer's mother right now while the writer hides with the baby "
-        "(crisis, safety, urgent), read as free text by the rules.",
-        "The violence is against another adult in the home, witnessed now; the safety rules "
-        "read the client as the one hurt, the unresponsive rules need someone not breathing.",
+        "A hanging tried twenty minutes ago, cut down by a spouse, the writer at home now "
+        "(crisis, medical, urgent), read as crisis without 911 first by the rules.",
+        "'Tried to' with a method reads as a plan or an attempt told afterwards; that it was "
+        "minutes ago, and the body may be hurt, is in a time phrase the rules do not weigh.",
     ),
     (
         "Voices and moving walls four days after the last drink, hands that will not stop, alone "
@@ -41,10 +45,10 @@ HARDEST = (
         "list knows bugs and people who are not there, not a room in motion.",
     ),
     (
-        "A hope to jackknife the truck tonight (crisis: a wish for a fatal crash), read as free "
-        "text.",
-        "The crash is named by a trade word, not 'crash' or 'accident'; the wish rule crosses "
-        "hope with vehicles and crashing, not with a manoeuvre.",
+        "Parked on the shoulder of a bridge named only by its proper name, right now, asking "
+        "not to be talked out of it (crisis, urgent), read as crisis without 911 first.",
+        "The place is a proper name ('the Walt Whitman'), not the word 'bridge', so the "
+        "attempt-in-progress rules see no height; the resolve alone is not a means at hand.",
     ),
     (
         "The dog told goodbye and the back door left unlocked for the neighbour (crisis: "
@@ -59,16 +63,16 @@ HARDEST = (
         "states; the means are staged, not taken.",
     ),
     (
-        "A threat to stab a boss who kept three weeks' wages, in Spanish (crisis: violence), "
-        "read as free text by the rules.",
-        "'Dar unas puñaladas' is a noun of the wound with a light verb; the harm-to-others rule "
-        "knows verbs of stabbing and killing.",
+        "Standing on a bridge looking down, wanting to leave this world, in Caribbean Spanish "
+        "(crisis, urgent), read as crisis without 911 first by the rules.",
+        "'Parao' is 'parado' with the d dropped, as it is said; the place rules know "
+        "'parado en el puente', and the clipped form is one of many.",
     ),
     (
-        "A check-in 8 with a bunch of tramadol taken on purpose an hour ago (crisis, urgent), "
-        "read as a check-in answer by the rules.",
-        "The score comes first and the act is told as a count word with a medicine's name and "
-        "'on purpose'; the overdose rule needs a number or 'all' beside an ingestion.",
+        "About fifteen Percocets taken, not caring any more, in Spanglish (crisis, use, "
+        "urgent), read as crisis without 911 first by the rules.",
+        "'Como 15' is 'about 15': the approximate word sits between the verb and the count, "
+        "and the overdose rule reads a number right after the ingestion verb.",
     ),
     (
         "A dead brother's voice asking the writer to join him, and the writer thinking about it "

@@ -141,6 +141,9 @@ class Context:
     # First-person subject pronouns ("i", "yo"): inside a match they make the client its
     # subject ("everyone would be better off if I was dead"), whoever a word before it names.
     subject: frozenset[str] = frozenset()
+    # A question about what to do if it ever happens ("what do you do if someone ods"): the
+    # emergency words after it in its sentence are a what-if, not an emergency now.
+    hypothetical: Finder | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +308,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             objects=words(ctx.get("objects", "")),
             places=words(ctx.get("places", "")),
             subject=words(ctx.get("subject", "")),
+            hypothetical=_phrases_regex(ctx.get("hypothetical", []), common),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
         crisis_terms=tuple(data["crisis_terms"]["terms"]),

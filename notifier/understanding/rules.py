@@ -282,6 +282,17 @@ def _applies(rule: Rule, view: View) -> bool:
     return rule.without_any is None or rule.without_any.search(view.text, view.words) is None
 
 
+def _what_if(view: View, start: int, end: int, ctx: Context) -> bool:
+    """A question about what to do if it ever happens begins the match's sentence, before the
+    match ends: "que hago si alguien tiene sobredosis" asks to be ready. A 911 rule's match is
+    set aside there (and the model with it); an emergency told in another sentence is not."""
+    if ctx.hypothetical is None:
+        return False
+    left = view.text.rfind("|", 0, start) + 1
+    sentence = view.sentence(start, end)
+    return any(left + m.start() < end for m in ctx.hypothetical.finditer(sentence, view.words))
+
+
 def _clause(view: View, start: int, end: int) -> str:
     """The clause around a span: between the nearest separators ("|" or ",") on each side."""
     text = view.text
@@ -324,7 +335,9 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
         start, end = m.start(), m.end()
         if end <= start:
             continue
-        if any(s < end and start < e for s, e in unless):
+        if any(s < end and start < e for s, e in unless) or (
+            rule.urgent and _what_if(view, start, end, ctx)
+        ):
             yield veto(rule, m.group(0).strip())
             continue
         before = _words_before(view, start)

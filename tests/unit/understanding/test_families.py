@@ -1842,3 +1842,110 @@ def test_ninth_round_emergencies_told_as_past_stay_past(text: str) -> None:
 )
 def test_ninth_round_crisis(text: str) -> None:
     assert classify(text, backstop=False).category == "crisis"
+
+
+# --- tenth round: families from independent-16's misses the rules alone still had ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A question about what to do if it ever happens: wanting to be ready, not an emergency.
+        "what should i do if someone overdoses in front of me? want to be ready",
+        "how do you know if somebody is overdosing",
+        "que hago si alguien tiene sobredosis? pa saber nomas",
+        "como se si una persona esta en sobredosis",
+    ],
+)
+def test_tenth_round_a_question_about_if_is_not_an_emergency(text: str) -> None:
+    assert classify(text).category not in ("crisis",), classify(text).rule
+    assert not classify(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The emergency told beside the question, or without one: 911 first all the same.
+        "what do i do my friend stopped breathing",
+        "que hago mi hermano no respira",
+        "what do i do if someone overdoses? my brother is turning blue right now",
+        "if anyone finds me i took all my pills",
+    ],
+)
+def test_tenth_round_an_emergency_beside_a_question_stays_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True), r.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A group topic in Spanish told with the verb of talking (policy: a group topic).
+        "en el grupo hablamos de suicidio hoy, estuvo pesado",
+        "hoy platicamos sobre la sobredosis en la clase",
+        # Safe again after a crisis reply: no new crisis from the model.
+        "estoy mejor, mi hermana se quedo conmigo anoche",
+        "ok thank u for checkin on me, im at my moms now",
+        "ya me siento mejor, gracias por preguntar",
+    ],
+)
+def test_tenth_round_everyday_talk_is_not_crisis(text: str) -> None:
+    assert classify(text, recent_risk=True).category != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im better now but i still think about ending it",
+        "ya estoy mejor pero sigo pensando en matarme",
+    ],
+)
+def test_tenth_round_better_with_a_but_still_reads_the_risk(text: str) -> None:
+    assert classify(text, recent_risk=True).category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Someone else in the home being hurt right now, the writer hiding or watching.
+        "my stepdad is choking my mom right now in the kitchen",
+        "mi padrastro esta ahorcando a mi mama ahorita",
+        # Means at hand beside a wish to die: 911 first.
+        "i want to die and the razor is right here",
+        "quiero morirme y tengo la navaja aqui conmigo",
+        # A wound bleeding badly now.
+        "i sliced my wrist in the shower its bleeding bad",
+        # An overdose told as "on purpose", an hour ago.
+        "8 and i took a bunch of my tramadol on purpose about an hour ago",
+    ],
+)
+def test_tenth_round_life_in_danger_now_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False, open_prompts=("checkin",))
+    assert (r.category, r.urgent) == ("crisis", True), r.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Safety-plan language: not able to keep oneself safe.
+        "pls somebody call me i cant keep myself safe tonight",
+        "no me siento seguro conmigo mismo esta noche",
+        # A goodbye before an act named only as "it".
+        "wanted to tell somebody before i do it. bye mom",
+        # Wishing for a fatal crash named by a trade word.
+        "i hope i jackknife this rig tonight honestly",
+        "a veces quisiera que me atropellara un carro y ya",
+        # Harm to others stated as intent.
+        "im gonna put my boss in the hospital tomorrow",
+        "le voy a dar unas punaladas a mi patron",
+    ],
+)
+def test_tenth_round_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category == "crisis", classify(text, backstop=False)
+
+
+def test_tenth_round_better_than_someone_is_not_reassurance() -> None:
+    # "better than him" compares, it does not say the writer is better now (the model still
+    # reads the threat beside it).
+    r = classify("hes been threatening me ever since i got sober, says i think im better than him")
+    assert r.category == "concern"
