@@ -40,8 +40,8 @@ FINAL = ("final", "final.jsonl")
 # before the third and fourth rounds) and final-2.jsonl (written while the fourth round tuned,
 # measured once after it), final-3.jsonl (written while the fifth round tuned, measured once
 # after it), final-4.jsonl (the same for the sixth round), final-5.jsonl (the same for the
-# seventh) and final-6.jsonl (written while the ninth round tuned, measured once after it).
-# All are reported by `make eval` and never tuned on.
+# seventh), final-6.jsonl (written while the ninth round tuned, measured once after it) and
+# final-7.jsonl (the same for the tenth). All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -49,6 +49,7 @@ FINALS = (
     ("final-4", "final-4.jsonl"),
     ("final-5", "final-5.jsonl"),
     ("final-6", "final-6.jsonl"),
+    ("final-7", "final-7.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -66,6 +67,7 @@ BATCHES = (
     "independent-12.jsonl",
     "independent-14.jsonl",
     "independent-16.jsonl",
+    "independent-18.jsonl",
 )
 
 

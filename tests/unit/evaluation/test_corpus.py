@@ -54,6 +54,7 @@ BATCHES = (
     "independent-12",
     "independent-14",
     "independent-16",
+    "independent-18",
 )
 REQUIRED = {
     "id",
