@@ -209,10 +209,26 @@ def _expand_word(word: str, lang: Language) -> str:
     bare = word.replace("'", "")
     if bare in table:
         return table[bare]
-    # "killin", "usin", "drinkin": a dropped g.
-    if bare.endswith("in") and bare + "g" in load().vocabulary and bare not in load().vocabulary:
+    # "killin", "usin", "drinkin": a dropped g. A word of five letters or more ending in "in"
+    # whose "-ing" the lexicons know is that word, even where a pattern also spells the
+    # dropped form ("holdin", "bleedin"): writing it there once kept every other pattern's
+    # "holding" from matching it (the eleventh round). Shorter ones are read so only when no
+    # pattern spells them and they are not words of their own ("thin" is not "thing").
+    vocabulary = load().vocabulary
+    if (
+        bare.endswith("in")
+        and bare + "g" in vocabulary
+        and (len(bare) >= 5 or (bare not in vocabulary and bare not in _WORDS_IN_IN))
+    ):
         return bare + "g"
     return word
+
+
+# Short English words ending in "in" that are not a dropped g ("thin", "skin", "win").
+_WORDS_IN_IN = frozenset(
+    {"in", "sin", "win", "kin", "pin", "tin", "fin", "bin", "din", "thin", "skin", "spin"}
+    | {"chin", "twin", "grin", "shin"}
+)
 
 
 # Expanded forms already computed, per language: SMS vocabulary repeats, so most words of a

@@ -397,14 +397,29 @@ def _others(
     sentence = view.sentence(*span)
     told = any(
         rx is not None and rx.search(sentence, view.words) is not None
-        for rx in (ctx.history, ctx.reported, ctx.distant)
-    )
+        for rx in (ctx.history, ctx.distant)
+    ) or _reported(view, span, sentence, ctx)
     if told and rule.others_past != KEEP:
         return rule.others_past
     # "a guy i used with od'd", "hubo 3 sobredosis": nobody's, unless someone else is named.
     if someone_else and before_now and rule.others_recent != KEEP:
         return rule.others_recent
     return outcome
+
+
+def _reported(view: View, span: tuple[int, int], sentence: str, ctx: Context) -> bool:
+    """A report (news, a show, hearsay, a group topic) told before the match, or after it in
+    a clause of its own ("2 people od'd downtown, saw it on the news"). Run on in the same
+    clause after the match, "they said" is someone speaking now: "his lips are blue and i
+    called 911 and they said stay on the line" (the tenth round)."""
+    if ctx.reported is None:
+        return False
+    left = view.text.rfind("|", 0, span[0]) + 1
+    for m in ctx.reported.finditer(sentence, view.words):
+        at = left + m.start()
+        if at < span[1] or "," in view.text[span[1] : at]:
+            return True
+    return False
 
 
 def with_intent(hits: list[Hit], view: View, lexicons: Lexicons) -> list[Hit]:

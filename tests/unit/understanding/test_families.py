@@ -1949,3 +1949,126 @@ def test_tenth_round_better_than_someone_is_not_reassurance() -> None:
     # reads the threat beside it).
     r = classify("hes been threatening me ever since i got sober, says i think im better than him")
     assert r.category == "concern"
+
+
+# --- eleventh round: from independent-18's misses after its first read (wording written here) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Run on in one clause, "they said" is the 911 operator speaking now, not a report.
+        "hes on the floor not moving and his lips are blue and i called 911 and they said stay "
+        "on the line",
+        # Someone else fitting now after days off the drink.
+        "my wife just dropped and shes shaking all over the floor, she been off the drink 3 days",
+        # Means in hand now, whatever is said against it; the rope and "today is the day".
+        "the blade is in my hand right now. i dont want to but i think i will",
+        "ya tengo la soga lista, hoy es el dia",
+        # Taking everything in the medicine cabinet now; a whole bottle to not wake up (Spain).
+        "me estoy tomando todo lo que hay en el botiquin ahorita",
+        "me he metido todo el bote de orfidales para no despertar",
+        # Bleeding now, whenever the cut was made.
+        "me corte esta manana y no para de sangrar",
+        # A height told by the place: the top of a parking garage, now.
+        "im at the top of the parking garage right now",
+    ],
+)
+def test_eleventh_round_life_in_danger_now_is_urgent(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True), r.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Someone else's death from an overdose told as news: grief, a life event.
+        "my cousin passed last night, overdose. we were supposed to go fishing",
+        "ayer enterramos a mi tio, sobredosis",
+        "murio mi compa anoche de sobredosis, no lo creo",
+        # A figure of speech for grief or embarrassment; heat that passed.
+        "they took my kids yesterday and i cant breathe thinking about it",
+        "almost passed out from the heat at work but drank water and sat down, fine now",
+        "nearly jumped out of my skin when the alarm went off haha",
+        "que oso, me cai en el camion, queria que me tragara la tierra jaja",
+        # A doctor who does not answer the phone is not a body that does not respond.
+        "se me acabaron las pastillas y el doctor no contesta",
+    ],
+)
+def test_eleventh_round_news_and_figures_are_not_urgent_crisis(text: str) -> None:
+    r = classify(text)
+    assert r.category != "crisis" or not r.urgent, r.rule
+    assert r.category != "crisis", r.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        # A call asked for within a day of a crisis reply, things worse: a plea (policy).
+        ("its coming back worse. can somebody please call me", "after_risk"),
+        ("ayudame porfa, que alguien me llame", "after_risk"),
+        # Taking someone "out with me": harm to another and oneself.
+        ("when the PO violates me again im taking him out with me", "none"),
+    ],
+)  # fmt: skip
+def test_eleventh_round_crisis(text: str, context: str) -> None:
+    r = classify(text, backstop=False, recent_risk=context == "after_risk")
+    assert r.category == "crisis", r.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "urgent"),
+    [
+        ("ayudame porfa alguien que me llame", "after_risk", False),
+        ("can somebody call me rn. its bad again", "after_risk", False),
+        ("blade in my hand right now. i think i will", "none", True),
+        ("i think i want to go to sleep for good", "none", False),
+        ("quisiera dormirme y ya no abrir los ojos", "none", False),
+        ("ya deje todo arreglado, los papeles y la carta pa mis hijos", "none", False),
+        ("my uncle is slumped in his chair and hes gray looking, he took his pills with vodka",
+         "none", True),
+        ("me acaba de amenazar con el martillo, estoy encerrada en el bano", "none", True),
+    ],
+)  # fmt: skip
+def test_eleventh_round_more_families(text: str, context: str, urgent: bool) -> None:
+    r = classify(text, backstop=False, recent_risk=context == "after_risk")
+    assert (r.category, r.urgent) == ("crisis", urgent), r.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "estoy arriba del estacionamiento ahorita, no se por que les escribo",
+        "sentada en la orilla del puente mirando pa abajo",
+    ],
+)
+def test_eleventh_round_a_height_with_a_reason_is_urgent_in_spanish(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True), r.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im at the top of the parking garage, cant find a spot lol",
+        "estoy arriba del estacionamiento buscando lugar para la troca",
+        "on the roof of the building for the fireworks tonight",
+    ],
+)
+def test_eleventh_round_a_height_on_an_errand_is_not_crisis(text: str) -> None:
+    assert classify(text, backstop=False).category != "crisis"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("im holdin it", "im holding it"), ("lookin down", "looking down"),
+     ("bleedin bad", "bleeding bad"), ("thin skin", "thin skin")],
+)  # fmt: skip
+def test_a_dropped_g_reads_as_its_word_even_where_a_pattern_spells_it(
+    written: str, read: str
+) -> None:
+    # A pattern that spelled "holdin" put it in the vocabulary, and the vocabulary kept it
+    # from being read as "holding" by every other pattern (the eleventh round).
+    from notifier.understanding.normalise import normalise
+
+    assert normalise(written) == read
