@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert, or_, select, text
 
 from benchmarks.common import (
     KEY,
@@ -276,6 +276,7 @@ def _run_load(args: Any, replicas: list[Any], url: str, due: datetime, t0: float
         for s in sent
         if s.index in crisis and crisis[s.index] in answered
     )
+    tail = _tail(url, crisis, sent, answered, t0)
     statuses: dict[int, int] = {}
     for s in sent:
         statuses[s.status] = statuses.get(s.status, 0) + 1
@@ -287,12 +288,54 @@ def _run_load(args: Any, replicas: list[Any], url: str, due: datetime, t0: float
         "webhook_max_ms": http[-1] * 1000 if http else float("nan"),
         "crisis": len(crisis), "crisis_answered": len(latencies),
         "crisis_p50_s": pct(latencies, 0.5), "crisis_p99_s": pct(latencies, 0.99),
-        "crisis_max_s": latencies[-1] if latencies else float("nan"),
+        "crisis_max_s": latencies[-1] if latencies else float("nan"), "crisis_tail": tail,
         "all_recorded_at_s": recorded_at, "checkins_sent_at_s": checkins_at,
         "followup_lists_s": lists_s, "followup_clients_listed": listed,
         "followup_ready_at_s": (recorded_at + lists_s) if recorded_at is not None else None,
         "samples": sampler.rows,
     }  # fmt: skip
+
+
+def _tail(
+    url: str, crisis: dict[int, str], sent: list[Sent], answered: dict[str, datetime], t0: float
+) -> list[dict[str, float]]:
+    """Where the five slowest crisis answers spent their time, in seconds after the request
+    was written: the reply recorded (inbox drained), its 988/911 text queued, claimed by a
+    sender, accepted by the provider; ``at`` is when the request came (after t = 0)."""
+    from notifier.core.models import MESSAGES, REPLIES, REPLY
+
+    slow = sorted(
+        ((answered[crisis[s.index]].timestamp() - s.sent_at, s) for s in sent
+         if s.index in crisis and crisis[s.index] in answered),
+        key=lambda x: x[0], reverse=True,
+    )[:5]  # fmt: skip
+    engine = create_engine(url)
+    out: list[dict[str, float]] = []
+    with engine.connect() as conn:
+        for _, s in slow:
+            reply = conn.execute(
+                select(REPLIES.c.id, REPLIES.c.created_at).where(
+                    REPLIES.c.provider_sid == crisis[s.index]
+                )
+            ).one()
+            msg = conn.execute(
+                select(MESSAGES.c.created_at, MESSAGES.c.claimed_at, MESSAGES.c.sent_at,
+                       MESSAGES.c.attempts)
+                .where(MESSAGES.c.kind == REPLY, MESSAGES.c.sent_at.is_not(None),
+                       or_(MESSAGES.c.dedupe_key.like(f"%:{reply.id}"),
+                           MESSAGES.c.dedupe_key.like(f"%:{reply.id}:%")))
+                .order_by(MESSAGES.c.sent_at)
+                .limit(1)
+            ).one()  # fmt: skip
+
+            def after(at: datetime | None, since: float = s.sent_at) -> float:
+                return round(at.timestamp() - since, 3) if at is not None else float("nan")
+
+            out.append({"at": round(s.sent_at - t0, 1), "recorded": after(reply.created_at),
+                        "queued": after(msg.created_at), "claimed": after(msg.claimed_at),
+                        "accepted": after(msg.sent_at), "attempts": int(msg.attempts)})  # fmt: skip
+    engine.dispose()
+    return out
 
 
 def measure(args: Any) -> dict[str, Any]:
@@ -360,6 +403,11 @@ def rows(r: dict[str, Any]) -> list[list[object]]:
         ["crisis reply (request to 988/911 reply accepted)",
          f"{r['crisis_answered']} of {r['crisis']}: p50 {r['crisis_p50_s']:.2f} s, p99 "
          f"{r['crisis_p99_s']:.2f} s, max {r['crisis_max_s']:.2f} s", f"{met(crisis_ok)} (< 2 s)"],
+        ["the five slowest crisis answers (s after the request: recorded / queued / claimed / "
+         "accepted; request at t)",
+         "; ".join(f"t {x['at']:.0f}: {x['recorded']:.2f} / {x['queued']:.2f} / "
+                   f"{x['claimed']:.2f} / {x['accepted']:.2f} ({x['attempts']} tries)"
+                   for x in r.get("crisis_tail", [])), ""],
         ["webhook latency", f"p50 {r['webhook_p50_ms']:.0f} ms, p99 {r['webhook_p99_ms']:.0f} ms, "
          f"max {r['webhook_max_ms']:.0f} ms",
          f"{met(r['webhook_p99_ms'] < TARGETS['webhook_p99_ms'])} (p99 < 100 ms)"],

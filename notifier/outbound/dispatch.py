@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, case
 
 from notifier.core.clock import Clock, utcnow
 from notifier.core.db import Database
@@ -87,9 +87,15 @@ class DispatchResult:
 
 
 _m = MESSAGES.c
-LIFE_SAFETY = or_(
-    _m.kind.in_((ALERT, CALL)),
-    and_(_m.kind == REPLY, _m.label.in_(sorted(LIFE_SAFETY_REPLIES))),
+# The order answers are claimed in: the client's own 988/911 text, then the staff's pages and
+# calls, then acknowledgements; each in due order. A burst of crisis replies queues a text and
+# a page per on-call number for each: in due order alone the last client's text waited behind
+# every page before it (2 s at a noon's peak, benchmarks.noon); the pages follow the texts
+# within a second or two, and a human's call-back takes minutes anyway.
+LIFE_SAFETY_FIRST = case(
+    (and_(_m.kind == REPLY, _m.label.in_(sorted(LIFE_SAFETY_REPLIES))), 0),
+    (_m.kind.in_((ALERT, CALL)), 1),
+    else_=2,
 )
 # Sends of a life-safety answer refused at the provider's cap, in a row, before the back-off.
 URGENT_TRIES = 3
@@ -132,8 +138,12 @@ class Dispatcher:
         # threads of their own under the same rate limit: on the shared pool they would queue
         # behind every planned text a running batch has already handed it (a noon's check-ins
         # at the provider's cap: seconds). Here they wait for at most a few send slots.
+        # Four, not two: a burst's acknowledgements (one per reply, each a ~100 ms API call)
+        # are answers too, and two threads sent about 16 a second while a noon's replies came
+        # at 50 a second per replica (benchmarks.noon).
+        self.answer_threads = min(4, settings.send_concurrency)
         self.answer_pool = ThreadPoolExecutor(
-            max_workers=min(2, settings.send_concurrency), thread_name_prefix="answer"
+            max_workers=self.answer_threads, thread_name_prefix="answer"
         )
 
     # ----------------------------------------------------------------------------------------
@@ -155,7 +165,7 @@ class Dispatcher:
         """Lease up to ``limit`` due rows to this worker (see Outbox.claim); their ids."""
         return self.outbox.claim(
             now, limit, self.settings.claim_lease, only_unknown=only_unknown, kinds=kinds,
-            first=LIFE_SAFETY if kinds is not None else None,
+            rank=LIFE_SAFETY_FIRST if kinds is not None else None,
         )  # fmt: skip
 
     def _load(self, ids: list[int], sink: Recorder | None = None) -> list[_Row]:
@@ -182,7 +192,7 @@ class Dispatcher:
             return result
         # Stale rows are never claimed (the claim checks not_after); marking them `expired`
         # is the expire job's, and drain()'s, business.
-        ids = self.claim(now, limit or self.settings.dispatch_batch, kinds=kinds)
+        ids = self.claim(now, limit or self._batch(kinds), kinds=kinds)
         result.claimed = len(ids)
         if not ids:
             return result
@@ -222,6 +232,7 @@ class Dispatcher:
         for the whole batch (with slow API calls, each batch boundary would otherwise idle
         every thread)."""
         pool = self.pool if kinds is None else self.answer_pool
+        width = self.settings.send_concurrency if kinds is None else self.answer_threads
         # A 988/911 text claimed with older acknowledgements starts first (sorted is stable).
         pending = {pool.submit(self._process, c) for c in sorted(claimed, key=priority)}
         refills = 0
@@ -231,19 +242,23 @@ class Dispatcher:
                 result.outcomes[future.result()] += 1
             if recorder.due(FLUSH_SIZE, FLUSH_INTERVAL):
                 recorder.flush()
-            if (
-                len(pending) < self.settings.send_concurrency
-                and refills < MAX_REFILLS
-                and not self.stopping.is_set()
-            ):
+            if len(pending) < width and refills < MAX_REFILLS and not self.stopping.is_set():
                 at = now + (self.clock() - started)
-                more = self.claim(at, self.settings.dispatch_batch, kinds=kinds)
+                more = self.claim(at, self._batch(kinds), kinds=kinds)
                 refills += 1
                 if not more:
                     refills = MAX_REFILLS  # nothing more is due: finish this round
                     continue
                 result.claimed += len(more)
                 pending |= {pool.submit(self._process, c) for c in self._load(more, recorder)}
+
+    def _batch(self, kinds: Sequence[str] | None) -> int:
+        """Rows per claim. Answers take only what their threads send at once: a claim sorts
+        the life-safety ones first, but rows already handed to the threads are sent in the
+        order given, so a 988/911 reply recorded a moment later waited behind a whole batch
+        of acknowledgements (4 s at the noon benchmark). Claiming again as each send ends lets
+        it go at the next."""
+        return self.settings.dispatch_batch if kinds is None else self.answer_threads
 
     def settle_unknown(self, now: datetime | None = None, limit: int = 200) -> int:
         """Look up every send whose outcome is unknown (a timeout, a crash between the API

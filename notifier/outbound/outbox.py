@@ -183,14 +183,14 @@ class Outbox:
         *,
         only_unknown: bool = False,
         kinds: Sequence[str] | None = None,
-        first: ColumnElement[bool] | None = None,
+        rank: ColumnElement[int] | None = None,
     ) -> list[int]:
         """Move up to ``limit`` due rows to ``sending`` for this worker; returns their ids.
         ``only_unknown``: just the rows whose last send has an unknown outcome. ``kinds``:
         just rows of these kinds (answers to replies, which must not queue behind the
-        planned texts of a noon). ``first``: rows matching it are taken before the others,
-        each part in due order (a 988/911 text before acknowledgements due earlier; meant
-        with ``kinds``, whose rows are few, as it sorts them).
+        planned texts of a noon). ``rank``: rows are taken lowest rank first, each rank in due
+        order (a 988/911 text before the pages and acknowledgements due earlier; meant with
+        ``kinds``, whose rows are few, as it sorts them).
 
         Two picks, each able to walk the (status, due_at) index instead of sorting the whole
         outbox: rows abandoned by a worker whose lease ran out (rare), then due rows in due
@@ -230,8 +230,7 @@ class Outbox:
                 room = limit - len(claimed)
                 if room <= 0:
                     break
-                order = (m.due_at, m.id) if first is None else (case((first, 0), else_=1),
-                                                                  m.due_at, m.id)  # fmt: skip
+                order = (m.due_at, m.id) if rank is None else (rank, m.due_at, m.id)
                 pick = select(m.id).where(condition).order_by(*order).limit(room)
                 if self.db.is_sqlite:  # BEGIN IMMEDIATE already serialises claims
                     stmt = update(MESSAGES).where(m.id.in_(pick.scalar_subquery()))

@@ -564,6 +564,63 @@ def test_a_crisis_answer_takes_the_next_send_slot_ahead_of_check_ins_waiting_for
     d.stop()
 
 
+def test_a_crisis_answer_due_during_a_drain_of_acknowledgements_goes_within_a_few_sends(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """A drain of answers hands its send threads only as many rows as they can send at once
+    and claims again as each finishes, so a 988/911 reply recorded while many
+    acknowledgements are being sent is claimed next, not after every row of a big claim
+    already queued on two threads (the noon benchmark's tail: crisis answers claimed in 0.2 s
+    waited 4 s behind the acknowledgements of a burst)."""
+    s = make_settings(send_concurrency=16, dispatch_batch=100)
+    cid = add_client(database, "C1", now=NOON).id
+    for i in range(60):
+        put_message(database, cid, due=NOON - timedelta(seconds=60 - i), kind=REPLY,
+                    label="ack", body=f"ack {i}")  # fmt: skip
+    fake = FakeTransport(delay=0.01)
+    d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
+    drain = threading.Thread(target=d.drain, kwargs={"kinds": ANSWERS, "expire": False})
+    drain.start()
+    pause = threading.Event()
+    while len(fake.accepted) < 5 and not pause.wait(0.002):
+        pass
+    crisis = put_message(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call 988")
+    before = len(fake.accepted)
+    drain.join()
+    d.drain(kinds=ANSWERS, expire=False)  # a drain that began before it may have missed it
+    position = [x.message_id for x in fake.accepted].index(crisis)
+    assert len(fake.accepted) == 61
+    assert position - before <= 2 * d.answer_threads, f"{position - before} acks went first"
+    d.stop()
+
+
+def test_in_a_burst_of_crises_each_clients_988_text_goes_before_the_staff_pages(
+    database: Database, make_settings: Callable[..., Settings]
+) -> None:
+    """Many crisis replies at once (a noon's peak) queue three life-safety sends each: the
+    client's 988/911 text and a page to each on-call number. In due order the last client's
+    text waited behind every page before it (the noon benchmark's 2 s tail at the provider's
+    cap); the clients' texts go first, the pages right after them."""
+    s = make_settings(send_concurrency=1, dispatch_batch=3)
+    cid = add_client(database, "C1", now=NOON).id
+    texts, pages = [], []
+    for i in range(4):
+        due = NOON - timedelta(seconds=10 - i)
+        texts.append(put_message(database, cid, due=due, kind=REPLY, label="crisis",
+                                 body=f"Call 988 ({i})"))  # fmt: skip
+        for number in ("+13125550198", "+13125550199"):
+            page = put_message(database, cid, due=due, kind=ALERT, label="crisis_alert",
+                               body=f"On-call: crisis ({i})")  # fmt: skip
+            _to_staff(database, page, number)
+            pages.append(page)
+    fake = FakeTransport()
+    d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
+    d.drain(kinds=ANSWERS, expire=False)
+    sent = [x.message_id for x in fake.accepted]
+    assert sent[:4] == texts and sorted(sent[4:]) == sorted(pages)
+    d.stop()
+
+
 def test_a_drain_of_answers_sends_a_crisis_text_before_older_acknowledgements(
     database: Database, make_settings: Callable[..., Settings]
 ) -> None:
