@@ -1,84 +1,84 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
 
-Written by hand from the misses of the newest independent batch, independent-16.jsonl, after its
-one first read at 988f480 (the ninth round's change merged) and after the rules-only pass that
-read those misses (tests "ninth round" in tests/unit/understanding/test_families.py). That pass
-fixed: an emergency dated by a "before now" word in another clause (someone foaming at the mouth
-who got out of prison yesterday), seizures told as what keeps happening since a benzo was
-stopped, a plea not to be talked out of it read as a denial, a calibre written with its dot
-(".38") cut in two as a sentence end, a firearm held beside "everybody be better off", Spanish
-written as a second language ("yo quiere morir"); a second pass (the tenth round) fixed a parent
-choked in the kitchen now, a razor at hand beside the wish, a wrist bleeding badly, tramadol
-taken on purpose an hour ago, "i cant keep myself safe", a goodbye "before i do it", a jackknifed
-rig hoped for, threats to put a boss in hospital or to stab him, and what-if questions, group
-topics and "estoy mejor" read as emergencies. The ten below are what the named rules still miss
-on that batch; the model retrained on all of dev (these very lines included) reads all but the
-first, which says little about the next author's wording. The final held-out batches'
-misses were not read. ``python -m evaluation --write-doc`` appends this section.
+Written by hand from the misses of the newest independent batch, independent-18.jsonl, after its
+one first read at 32894b8 (the tenth round merged) and after the rules-only pass that read
+those misses (the eleventh round: tests "eleventh round" in
+tests/unit/understanding/test_families.py). That pass fixed: an overdose told in one run-on
+sentence with the 911 operator's "they said" in it (read as hearsay, nothing), a death told
+first and "overdose" after it (read as an overdose now), grief that takes the breath away,
+a doctor who does not answer the phone, someone who dropped and shook all over after days off
+the drink, a whole bottle taken now in the Spanish of Spain, bleeding that will not stop, the
+top of a parking garage with no reason to be there, a call asked for with things worse within a
+day of a crisis reply, a threat to take a parole officer "out with me", and a dropped g spelt
+in a pattern ("holdin"), which had kept every other pattern's "holding" from matching it. The
+ten below are what the named rules still miss on that batch; the model retrained on all of dev
+(these very lines included) reads all of them, which says little about the next author's
+wording. The final held-out batches' misses were not read. ``python -m evaluation
+--write-doc`` appends this section.
 """
 
 from __future__ import annotations
 
 HARDEST = (
     (
-        "A wish to fall asleep at the wheel and not wake up at the next rest stop (crisis: "
-        "C-SSRS question 1), read as free text.",
-        "'Not wake up at' is how people tell of oversleeping an alarm; the wish rule sets it "
-        "aside, and the place after it is a trucker's, not a bed.",
+        "Being fine with the boat going down with the writer aboard this fishing opener "
+        "(crisis: C-SSRS question 1), read as free text by the rules.",
+        "The wish is told as acceptance of an accident at work ('id be ok with that'); the "
+        "wish rules know 'if i died', not a boat that sinks with the writer on it.",
     ),
     (
-        "Tools and truck keys handed to a nephew with a charge to look after his mother and "
-        "'im tired' (crisis: preparations), read as free text by the rules.",
-        "The farewell is an instruction to someone else, not a goodbye; the handover rule needs "
-        "a farewell word beside the things given.",
+        "A threat that a deck boss will not walk off the dock if he touches the writer's "
+        "sister again (crisis: violence), read as free text.",
+        "The harm is told by its result for him, in a conditional, with no verb of hurting; "
+        "'i mean it' is the only sign it is not a figure of speech.",
     ),
     (
-        "A hanging tried twenty minutes ago, cut down by a spouse, the writer at home now "
-        "(crisis, medical, urgent), read as crisis without 911 first by the rules.",
-        "'Tried to' with a method reads as a plan or an attempt told afterwards; that it was "
-        "minutes ago, and the body may be hurt, is in a time phrase the rules do not weigh.",
+        "The whole house breathing easier with the writer in the ground (crisis: burden "
+        "with death), read as free text by the rules.",
+        "Burden is told by others' relief and death by a burial phrase; the burden rules "
+        "know 'better off without me', not 'breathe easier with me in the ground'.",
     ),
     (
-        "Voices and moving walls four days after the last drink, hands that will not stop, alone "
-        "in a motel room (crisis: withdrawal delirium, 911), read as free text by the rules.",
-        "Each sign is told in the writer's own words ('the walls are moving'); the delirium "
-        "list knows bugs and people who are not there, not a room in motion.",
+        "A rope at hand, 'today is the day', thanks for everything, in Colombian Spanish "
+        "(crisis, urgent), read as free text by the rules.",
+        "'Ya tengo la soga' names the means with no verb of hanging and no place; the day "
+        "and the thanks are a farewell only together.",
     ),
     (
-        "Parked on the shoulder of a bridge named only by its proper name, right now, asking "
-        "not to be talked out of it (crisis, urgent), read as crisis without 911 first.",
-        "The place is a proper name ('the Walt Whitman'), not the word 'bridge', so the "
-        "attempt-in-progress rules see no height; the resolve alone is not a means at hand.",
+        "Drinking until falling down and not caring if the writer does not get up tomorrow "
+        "(crisis: indifference to dying, with use), read as free text by the rules.",
+        "'Si no me levanto mañana, ni modo' says indifference with a shrug word; the "
+        "indifference rules know 'me da igual' and 'no me importa'.",
     ),
     (
-        "The dog told goodbye and the back door left unlocked for the neighbour (crisis: "
-        "preparation), read as free text by the rules.",
-        "Both acts are everyday alone; only together, and before an absence nobody names, are "
-        "they a farewell.",
+        "Collapsed in a stockroom, shaking, shelves that seem to move, days after the last "
+        "drink (crisis: withdrawal delirium, 911), read as free text by the rules.",
+        "Each sign is ordinary alone ('fell out', 'shaking', 'looks like it's moving'); the "
+        "delirium rules know bugs and people who are not there, not a room that moves.",
     ),
     (
-        "Pills counted and water ready, 'tonight I really do it' in Spanish (crisis, urgent), "
+        "Cold water off a dock looking peaceful tonight, an hour out there (crisis, urgent), "
         "read as free text by the rules.",
-        "The plan names no verb of dying: 'lo hago' refers back to an act the message never "
-        "states; the means are staged, not taken.",
+        "A place told as peaceful is also how people describe a nice evening; only the "
+        "hour alone at night by cold water says otherwise.",
     ),
     (
-        "Standing on a bridge looking down, wanting to leave this world, in Caribbean Spanish "
-        "(crisis, urgent), read as crisis without 911 first by the rules.",
-        "'Parao' is 'parado' with the d dropped, as it is said; the place rules know "
-        "'parado en el puente', and the clipped form is one of many.",
+        "A knife in hand outside a man's house, 'today he pays', in Colombian Spanish "
+        "(crisis: violence, urgent), read as free text by the rules.",
+        "'Me las paga' is a revenge idiom with no verb of hurting; the harm-to-others rules "
+        "need one, and the knife rules read it as the writer's own means.",
     ),
     (
-        "About fifteen Percocets taken, not caring any more, in Spanglish (crisis, use, "
-        "urgent), read as crisis without 911 first by the rules.",
-        "'Como 15' is 'about 15': the approximate word sits between the verb and the count, "
-        "and the overdose rule reads a number right after the ingestion verb.",
+        "A check-in of 10 with 'I already know how. Tonight' in Spanish (crisis: plan), read "
+        "as a check-in answer.",
+        "The plan is told by its knowledge ('tengo pensado como') and a time, with no "
+        "method or verb of dying; the score is read first.",
     ),
     (
-        "A dead brother's voice asking the writer to join him, and the writer thinking about it "
-        "seriously (crisis), read as free text by the rules.",
-        "The wish to die is the voice's, not the writer's; the rules read first-person wanting, "
-        "and 'join him' names no death.",
+        "Shooting everything left and not caring how it ends, alone in a motel (crisis, with "
+        "use), read as free text by the rules.",
+        "'Shoot' is the drug sense and 'how it ends' the indifference; the lethal-use rules "
+        "know 'until my heart stops', not an ending left open.",
     ),
 )
 
