@@ -41,7 +41,9 @@ FINAL = ("final", "final.jsonl")
 # measured once after it), final-3.jsonl (written while the fifth round tuned, measured once
 # after it), final-4.jsonl (the same for the sixth round), final-5.jsonl (the same for the
 # seventh), final-6.jsonl (written while the ninth round tuned, measured once after it) and
-# final-7.jsonl (the same for the tenth). All are reported by `make eval` and never tuned on.
+# final-7.jsonl (the same for the tenth) and final-8.jsonl (written while the eleventh round
+# tuned, measured once after it: no tuning since). All are reported by `make eval` and never
+# tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -50,6 +52,7 @@ FINALS = (
     ("final-5", "final-5.jsonl"),
     ("final-6", "final-6.jsonl"),
     ("final-7", "final-7.jsonl"),
+    ("final-8", "final-8.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -68,6 +71,7 @@ BATCHES = (
     "independent-14.jsonl",
     "independent-16.jsonl",
     "independent-18.jsonl",
+    "independent-20.jsonl",
 )
 
 

@@ -55,6 +55,7 @@ BATCHES = (
     "independent-14",
     "independent-16",
     "independent-18",
+    "independent-20",
 )
 REQUIRED = {
     "id",
