@@ -1,84 +1,78 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
 
-Written by hand from the misses of the newest independent batch, independent-18.jsonl, after its
-one first read at 32894b8 (the tenth round merged) and after the rules-only pass that read
-those misses (the eleventh round: tests "eleventh round" in
-tests/unit/understanding/test_families.py). That pass fixed: an overdose told in one run-on
-sentence with the 911 operator's "they said" in it (read as hearsay, nothing), a death told
-first and "overdose" after it (read as an overdose now), grief that takes the breath away,
-a doctor who does not answer the phone, someone who dropped and shook all over after days off
-the drink, a whole bottle taken now in the Spanish of Spain, bleeding that will not stop, the
-top of a parking garage with no reason to be there, a call asked for with things worse within a
-day of a crisis reply, a threat to take a parole officer "out with me", and a dropped g spelt
-in a pattern ("holdin"), which had kept every other pattern's "holding" from matching it. The
-ten below are what the named rules still miss on that batch; the model retrained on all of dev
-(these very lines included) reads all of them, which says little about the next author's
-wording. The final held-out batches' misses were not read. ``python -m evaluation
---write-doc`` appends this section.
+Written by hand from the misses of the newest independent batch, independent-20.jsonl, with the
+reader exactly as it was first read at 6677767 (the eleventh round and its retrained model):
+nothing was tuned on these lines, so the list is what the reader as it stands gets wrong on
+writing it never saw (six of the ten are life in danger read too low; four are everyday lines
+read as a crisis with 911 first). The final held-out batches' misses were not read.
+``python -m evaluation --write-doc`` appends this section.
 """
 
 from __future__ import annotations
 
 HARDEST = (
     (
-        "Being fine with the boat going down with the writer aboard this fishing opener "
-        "(crisis: C-SSRS question 1), read as free text by the rules.",
-        "The wish is told as acceptance of an accident at work ('id be ok with that'); the "
-        "wish rules know 'if i died', not a boat that sinks with the writer on it.",
+        "The last naloxone used on someone who is still not coming round (crisis, medical, "
+        "urgent), read as free text with the naloxone signal only.",
+        "Naloxone is read as a need for naloxone; that it was used and did not work, the "
+        "sign an overdose is still under way, is told as 'not coming around', a phrase no "
+        "unresponsive rule knows.",
     ),
     (
-        "A threat that a deck boss will not walk off the dock if he touches the writer's "
-        "sister again (crisis: violence), read as free text.",
-        "The harm is told by its result for him, in a conditional, with no verb of hurting; "
-        "'i mean it' is the only sign it is not a figure of speech.",
+        "Blurred sight, a pounding heart, drenching sweat and voices of people who are not "
+        "there, days after the last drink (crisis: withdrawal delirium, 911), read as concern.",
+        "Each sign is one the withdrawal-concern rule knows; the hallucination ('hearing "
+        "people that aint here') is the one that makes it delirium, and it is said in the "
+        "writer's own words.",
     ),
     (
-        "The whole house breathing easier with the writer in the ground (crisis: burden "
-        "with death), read as free text by the rules.",
-        "Burden is told by others' relief and death by a burial phrase; the burden rules "
-        "know 'better off without me', not 'breathe easier with me in the ground'.",
+        "A husband who threatened to put the writer in the ground and is loading his rifle in "
+        "the next room right now, in answer to a reminder (crisis, safety, urgent), read as "
+        "concern.",
+        "The weapon is being readied, not pointed or held at the writer; the danger-at-home "
+        "rules read a weapon at or near the writer, and the model, not a rule, spoke.",
     ),
     (
-        "A rope at hand, 'today is the day', thanks for everything, in Colombian Spanish "
-        "(crisis, urgent), read as free text by the rules.",
-        "'Ya tengo la soga' names the means with no verb of hanging and no place; the day "
-        "and the thanks are a farewell only together.",
+        "Tremors, cold sweat and voices after stopping alprazolam all at once, in Spanish "
+        "(crisis: benzodiazepine withdrawal, 911), read as concern.",
+        "Benzodiazepine withdrawal is as dangerous as alcohol's; the Spanish delirium rules "
+        "know bugs on the wall, not voices, and 'de golpe' reads as the concern pathway.",
     ),
     (
-        "Drinking until falling down and not caring if the writer does not get up tomorrow "
-        "(crisis: indifference to dying, with use), read as free text by the rules.",
-        "'Si no me levanto mañana, ni modo' says indifference with a shrug word; the "
-        "indifference rules know 'me da igual' and 'no me importa'.",
+        "Missing group because the writer is at the emergency room with a son who broke his "
+        "wrist at practice (a decline), read as an urgent crisis by the model.",
+        "An emergency room and a broken bone are words of emergencies; whose emergency, and "
+        "that it is ordinary, only the whole sentence says.",
     ),
     (
-        "Collapsed in a stockroom, shaking, shelves that seem to move, days after the last "
-        "drink (crisis: withdrawal delirium, 911), read as free text by the rules.",
-        "Each sign is ordinary alone ('fell out', 'shaking', 'looks like it's moving'); the "
-        "delirium rules know bugs and people who are not there, not a room that moves.",
+        "Ten hours on the kill floor and a smell that will not wash off (everyday talk at a "
+        "meatpacking plant), read as an urgent crisis by the model.",
+        "'Kill floor' is the trade's name for the slaughter line; the model weighs 'kill' "
+        "and has never seen the trade.",
     ),
     (
-        "Cold water off a dock looking peaceful tonight, an hour out there (crisis, urgent), "
-        "read as free text by the rules.",
-        "A place told as peaceful is also how people describe a nice evening; only the "
-        "hour alone at night by cold water says otherwise.",
+        "Wildfire smoke so thick the writer can barely breathe outside, everyone in town "
+        "coughing, with 'lol' (everyday), read as an urgent crisis with a medical signal by "
+        "the model.",
+        "Breathing words weigh towards an overdose; the laughter that sets a rule's match "
+        "aside does not stop the model.",
     ),
     (
-        "A knife in hand outside a man's house, 'today he pays', in Colombian Spanish "
-        "(crisis: violence, urgent), read as free text by the rules.",
-        "'Me las paga' is a revenge idiom with no verb of hurting; the harm-to-others rules "
-        "need one, and the knife rules read it as the writer's own means.",
+        "In hospital and kept overnight for observation, within a day of a crisis reply "
+        "(free text: the writer is safe and cared for), read as a crisis by the model.",
+        "After a crisis reply a hospital stay is the good news; the model reads hospital "
+        "words as danger and does not know the context.",
     ),
     (
-        "A check-in of 10 with 'I already know how. Tonight' in Spanish (crisis: plan), read "
-        "as a check-in answer.",
-        "The plan is told by its knowledge ('tengo pensado como') and a time, with no "
-        "method or verb of dying; the score is read first.",
+        "A pill emoji and a crying emoji, nothing else (concern), read as free text.",
+        "Two symbols are below the model's word count and no rule reads emoji alone; a "
+        "person would ask, and the reader files it for a person to read.",
     ),
     (
-        "Shooting everything left and not caring how it ends, alone in a motel (crisis, with "
-        "use), read as free text by the rules.",
-        "'Shoot' is the drug sense and 'how it ends' the indifference; the lethal-use rules "
-        "know 'until my heart stops', not an ending left open.",
+        "A third relapse this month and hating who the writer is (concern: self-hatred after "
+        "a lapse), read as free text with use only.",
+        "The self-hatred rule knows 'i hate myself', not 'i hate who i am', and a count of "
+        "relapses is not one of its lapse words.",
     ),
 )
 
