@@ -3,8 +3,9 @@
 Written by hand from the misses of the newest independent batch, independent-20.jsonl, with the
 reader exactly as it was first read at 6677767 (the eleventh round and its retrained model):
 nothing was tuned on these lines, so the list is what the reader as it stands gets wrong on
-writing it never saw (six of the ten are life in danger read too low; four are everyday lines
-read as a crisis with 911 first). The final held-out batches' misses were not read.
+writing it never saw (four are life in danger read too low, two a concern not read at all,
+four everyday lines read as a crisis with 911 first). The final held-out batches' misses were
+not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
