@@ -26,26 +26,20 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case
-
 from notifier.core.clock import Clock, utcnow
 from notifier.core.db import Database
 from notifier.core.metrics import Metrics
 from notifier.core.models import (
-    ALERT,
     CALL,
     CANCELED,
     EXPIRED,
-    MESSAGES,
     PENDING,
     REMINDER,
-    REPLY,
     SENDING,
     SENT,
 )
 from notifier.core.settings import Settings
 from notifier.outbound.decisions import (
-    LIFE_SAFETY_REPLIES,
     Claimed,
     GiveUp,
     Lookup,
@@ -57,7 +51,7 @@ from notifier.outbound.decisions import (
     retry_decision,
     send_decision,
 )
-from notifier.outbound.outbox import Outbox
+from notifier.outbound.outbox import ANSWER_ORDER, Outbox
 from notifier.outbound.pacing import URGENT, RateLimiter
 from notifier.outbound.recorder import Recorder
 from notifier.outbound.render import planned_text
@@ -86,17 +80,6 @@ class DispatchResult:
         return " ".join(parts)
 
 
-_m = MESSAGES.c
-# The order answers are claimed in: the client's own 988/911 text, then the staff's pages and
-# calls, then acknowledgements; each in due order. A burst of crisis replies queues a text and
-# a page per on-call number for each: in due order alone the last client's text waited behind
-# every page before it (2 s at a noon's peak, benchmarks.noon); the pages follow the texts
-# within a second or two, and a human's call-back takes minutes anyway.
-LIFE_SAFETY_FIRST = case(
-    (and_(_m.kind == REPLY, _m.label.in_(sorted(LIFE_SAFETY_REPLIES))), 0),
-    (_m.kind.in_((ALERT, CALL)), 1),
-    else_=2,
-)
 # Sends of a life-safety answer refused at the provider's cap, in a row, before the back-off.
 URGENT_TRIES = 3
 URGENT_PAUSE = 0.2  # seconds between those tries when sends are not paced (no rate limiter)
@@ -165,7 +148,7 @@ class Dispatcher:
         """Lease up to ``limit`` due rows to this worker (see Outbox.claim); their ids."""
         return self.outbox.claim(
             now, limit, self.settings.claim_lease, only_unknown=only_unknown, kinds=kinds,
-            rank=LIFE_SAFETY_FIRST if kinds is not None else None,
+            rank=ANSWER_ORDER if kinds is not None else None,
         )  # fmt: skip
 
     def _load(self, ids: list[int], sink: Recorder | None = None) -> list[_Row]:

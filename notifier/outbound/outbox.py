@@ -28,15 +28,31 @@ from sqlalchemy.orm import Session
 
 from notifier.core.db import Database, bulk_insert_ignore, rowcount
 from notifier.core.models import (
+    ALERT,
+    CALL,
     CANCELED,
     CLIENTS,
     EXPIRED,
     MESSAGES,
     PENDING,
+    REPLY,
     SENDING,
     SENT,
     SESSIONS,
     Message,
+)
+from notifier.outbound.decisions import LIFE_SAFETY_REPLIES
+
+_m = MESSAGES.c
+# The order answers are claimed in (Outbox.claim's ``rank``): the client's own 988/911 text,
+# then the staff's pages and calls, then acknowledgements; each in due order. A burst of crisis
+# replies queues a text and a page per on-call number for each: in due order alone the last
+# client's text waited behind every page before it (2 s at a noon's peak, benchmarks.noon);
+# the pages follow the texts within a second or two, and a human's call-back takes minutes.
+ANSWER_ORDER = case(
+    (and_(_m.kind == REPLY, _m.label.in_(sorted(LIFE_SAFETY_REPLIES))), 0),
+    (_m.kind.in_((ALERT, CALL)), 1),
+    else_=2,
 )
 
 # The keys of an outcome that only records a send: those go to the database in one batch.
