@@ -454,6 +454,18 @@ def test_a_drain_of_some_kinds_sends_them_ahead_of_earlier_planned_texts(
     d.stop()
 
 
+def _crisis_once_sent(
+    database: Database, cid: int, fake: FakeTransport, sent: int
+) -> tuple[int, int]:
+    """Once ``sent`` texts have reached the provider, a 988/911 reply falls due: its id, and
+    how many had been sent when it did."""
+    pause = threading.Event()
+    while len(fake.accepted) < sent and not pause.wait(0.002):
+        pass
+    crisis = put_message(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call 988")
+    return crisis, len(fake.accepted)
+
+
 def test_answers_do_not_queue_behind_a_batch_already_handed_to_the_send_threads(
     database: Database, make_settings: Callable[..., Settings]
 ) -> None:
@@ -469,10 +481,7 @@ def test_answers_do_not_queue_behind_a_batch_already_handed_to_the_send_threads(
     d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
     batch = threading.Thread(target=d.run_once)
     batch.start()
-    deadline = threading.Event()
-    while len(fake.accepted) < 5 and not deadline.wait(0.005):
-        pass
-    answer = put_message(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call 988")
+    answer, _ = _crisis_once_sent(database, cid, fake, 5)
     d.drain(kinds=(REPLY,), expire=False)
     position = [x.message_id for x in fake.accepted].index(answer)
     batch.join()
@@ -549,11 +558,7 @@ def test_a_crisis_answer_takes_the_next_send_slot_ahead_of_check_ins_waiting_for
     d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
     batch = threading.Thread(target=d.run_once)
     batch.start()
-    pause = threading.Event()
-    while len(fake.accepted) < 3 and not pause.wait(0.005):
-        pass
-    answer = put_message(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call 988")
-    before = len(fake.accepted)
+    answer, before = _crisis_once_sent(database, cid, fake, 3)
     d.drain(kinds=ANSWERS, expire=False)
     position = [x.message_id for x in fake.accepted].index(answer)
     batch.join()
@@ -581,11 +586,7 @@ def test_a_crisis_answer_due_during_a_drain_of_acknowledgements_goes_within_a_fe
     d = dispatcher(database, s, fake, NOON + timedelta(seconds=1))
     drain = threading.Thread(target=d.drain, kwargs={"kinds": ANSWERS, "expire": False})
     drain.start()
-    pause = threading.Event()
-    while len(fake.accepted) < 5 and not pause.wait(0.002):
-        pass
-    crisis = put_message(database, cid, due=NOON, kind=REPLY, label="crisis", body="Call 988")
-    before = len(fake.accepted)
+    crisis, before = _crisis_once_sent(database, cid, fake, 5)
     drain.join()
     d.drain(kinds=ANSWERS, expire=False)  # a drain that began before it may have missed it
     position = [x.message_id for x in fake.accepted].index(crisis)
