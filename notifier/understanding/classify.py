@@ -213,7 +213,7 @@ class _Reading:
 
 # Kinds with a concern pathway of their own (docs/kinds.md): withdrawal is a same-day medical
 # call, abuse at home a discreet one, using alone or after a break an overdose-risk call. The
-# model does not turn those into the 988 crisis text; only a plain concern rule's reading.
+# model does not turn those into the 988 crisis text; only an open concern rule's reading.
 OWN_PATHWAY = frozenset(s.value for s in Signal if s not in (Signal.CRISIS, Signal.CONCERN,
                                                                 Signal.CALLBACK))  # fmt: skip
 
@@ -236,11 +236,11 @@ def _crisis_over_concern(
 ) -> list[Hit]:
     """Policy "crisis when unsure" where a rule read only concern: an open concern rule
     (OPEN_CONCERN) says the risk is there but not how high, and the models answer that as they
-    do for a message no rule read: crisis when
-    the risk model clears its crisis bar and the crisis model does not lean to concern. Raise
-    only: the concern hit stays beside it, and its rule is named in the evidence. Measured on
-    dev-check (model trained without it): crisis recall 0.932 -> 0.947, everyday crisis 2.65%
-    -> 2.72% (the ninth round, evaluation/train.py CRISIS_LEAN)."""
+    do for a message no rule read: crisis when the risk model clears its crisis bar and the
+    crisis model does not lean to concern. Raise only: the concern hit stays beside it, and its
+    rule is named in the evidence. Measured on dev-check (model trained without it): crisis
+    recall 0.932 -> 0.947, everyday crisis 2.65% -> 2.72% (the ninth round,
+    evaluation/train.py CRISIS_LEAN)."""
     concern = [h for h in hits if h.signal == Signal.CONCERN]
     if (
         not concern

@@ -283,9 +283,9 @@ def _applies(rule: Rule, view: View) -> bool:
 
 
 def _what_if(view: View, start: int, end: int, ctx: Context) -> bool:
-    """A question about what to do if it ever happens begins the match's sentence, before the
-    match ends: "que hago si alguien tiene sobredosis" asks to be ready. A 911 rule's match is
-    set aside there (and the model with it); an emergency told in another sentence is not."""
+    """A question about what to do if it ever happens stands in the match's sentence before
+    the match ends: "que hago si alguien tiene sobredosis" asks to be ready. A 911 rule's match
+    is set aside there (and the model with it); an emergency in another sentence is not."""
     if ctx.hypothetical is None:
         return False
     left = view.text.rfind("|", 0, start) + 1
@@ -411,7 +411,7 @@ def _reported(view: View, span: tuple[int, int], sentence: str, ctx: Context) ->
     """A report (news, a show, hearsay, a group topic) told before the match, or after it in
     a clause of its own ("2 people od'd downtown, saw it on the news"). Run on in the same
     clause after the match, "they said" is someone speaking now: "his lips are blue and i
-    called 911 and they said stay on the line" (the tenth round)."""
+    called 911 and they said stay on the line" (the eleventh round)."""
     if ctx.reported is None:
         return False
     left = view.text.rfind("|", 0, span[0]) + 1
