@@ -260,18 +260,21 @@ def _plain(e: Example) -> bool:
     return e.rule_name.startswith(OPEN_CONCERN) and OWN_PATHWAY.isdisjoint(e.rule_signals)
 
 
+def _reads_crisis(p: dict[str, float], th: dict[str, float]) -> bool:
+    """Crisis rather than concern (classify's _Reading.reads_crisis)."""
+    return p["risk"] >= th["strong"] and p["crisis"] >= th["crisis"]
+
+
 def decide(e: Example, p: dict[str, float], th: dict[str, float]) -> str | None:
     """Rules first; the model only where no rule spoke, or over a plain concern rule (as
     classify does)."""
     if e.rule_risk == "concern" and _plain(e) and "crisis" not in e.set_aside:
-        strong = p["risk"] >= th["strong"] and p["crisis"] >= th["crisis"]
-        return "crisis" if strong else "concern"
+        return "crisis" if _reads_crisis(p, th) else "concern"
     if e.rule_risk is not None:
         return e.rule_risk
     if "crisis" in e.set_aside or "concern" in e.set_aside or p["risk"] < th["risk"]:
         return None
-    strong = p["risk"] >= th["strong"] and p["crisis"] >= th["crisis"]
-    return "crisis" if strong else "concern"
+    return "crisis" if _reads_crisis(p, th) else "concern"
 
 
 def thresholds(examples: list[Example], probs: list[dict[str, float]]) -> dict[str, float]:

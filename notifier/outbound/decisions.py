@@ -157,7 +157,9 @@ RATE_LIMITED = "20429"  # Twilio's "Too Many Requests" (HTTP 429)
 
 def priority(c: Claimed) -> int:
     """The rate limiter's order (notifier.outbound.pacing): the 988/911 reply and the staff's
-    pages and calls first, then other answers to replies, then planned texts."""
+    pages and calls first, then other answers to replies, then planned texts. The claim's
+    order among answers (outbox.ANSWER_ORDER) puts the client's text before the pages within
+    the first of these."""
     if c.kind in (ALERT, CALL) or (c.kind == REPLY and c.label in LIFE_SAFETY_REPLIES):
         return URGENT
     return ANSWER if c.kind == REPLY else BULK

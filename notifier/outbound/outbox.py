@@ -49,6 +49,7 @@ _m = MESSAGES.c
 # replies queues a text and a page per on-call number for each: in due order alone the last
 # client's text waited behind every page before it (2 s at a noon's peak, benchmarks.noon);
 # the pages follow the texts within a second or two, and a human's call-back takes minutes.
+# decisions.priority is the same split for the rate limiter, texts and pages one level there.
 ANSWER_ORDER = case(
     (and_(_m.kind == REPLY, _m.label.in_(sorted(LIFE_SAFETY_REPLIES))), 0),
     (_m.kind.in_((ALERT, CALL)), 1),

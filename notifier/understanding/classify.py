@@ -210,6 +210,15 @@ class _Reading:
     def evidence(self, task: str) -> str:
         return self.scores.evidence(task)
 
+    def at_crisis_bar(self) -> bool:
+        """The risk model clears its higher bar, the one a crisis needs."""
+        return self.p("risk") >= self.models.tasks["risk"].strong
+
+    def reads_crisis(self) -> bool:
+        """Crisis rather than concern: the risk at the crisis bar, and the crisis model does
+        not lean to concern (policy "crisis when unsure")."""
+        return self.at_crisis_bar() and self.fires("crisis")
+
 
 # Kinds with a concern pathway of their own (docs/kinds.md): withdrawal is a same-day medical
 # call, abuse at home a discreet one, using alone or after a break an overdose-risk call. The
@@ -248,8 +257,7 @@ def _crisis_over_concern(
         or any(h.signal == Signal.CRISIS for h in hits)
         or Signal.CRISIS.value in set_aside
         or not OWN_PATHWAY.isdisjoint(_carried(hits))
-        or reading.p("risk") < reading.models.tasks["risk"].strong
-        or not reading.fires("crisis")
+        or not reading.reads_crisis()
         or _not_risk(view)
     ):
         return []
@@ -277,9 +285,7 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
         extra += _crisis_over_concern(view, lang, hits, set_aside, reading)
     elif reading.fires("risk") and not _not_risk(view):
         # Unsure between crisis and concern -> crisis, unless it reads like concern.
-        strong = reading.p("risk") >= reading.models.tasks["risk"].strong
-        strong = strong and reading.fires("crisis")
-        risk = Signal.CRISIS if strong else Signal.CONCERN
+        risk = Signal.CRISIS if reading.reads_crisis() else Signal.CONCERN
         urgent = risk == Signal.CRISIS and reading.fires("urgent")
         extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang,
                          reading.evidence("risk"), urgent, False))  # fmt: skip
@@ -325,11 +331,7 @@ def _classify(
         hits = _backstop(view, lang, hits, reading)
         # The model may have found the use a waiting hit needs.
         hits += [h for h in waiting if _met(h, hits)]
-    elif (
-        reading is not None
-        and barred == _ANSWER
-        and reading.p("risk") >= reading.models.tasks["risk"].strong
-    ):
+    elif reading is not None and barred == _ANSWER and reading.at_crisis_bar():
         # A reminder answer's reason clause may carry the danger ("can't come, dad won't wake
         # up"): the risk reading runs on the whole text and outranks the answer (h14g), at the
         # crisis bar (a bare "no puedo asistir" read 0.43), and only the risk tiers: the answer

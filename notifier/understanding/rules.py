@@ -328,9 +328,9 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
     if laughs and (rule.urgent or rule.laughter == DROP):
         yield veto(rule, matches[0].group(0).strip())
         return
-    # A rule that hands a past match on reads the past per clause (a seizure "last night"
-    # goes to a same-day call; "stopped drinking friday, now seizing" stays 911).
-    per_clause = rule.past not in (KEEP, DROP, "urgent")
+    # A rule that hands a past match on does so by the match's own clause (a seizure "last
+    # night" goes to a same-day call; "stopped drinking friday, now seizing" stays 911).
+    hands_on = rule.past not in (KEEP, DROP, "urgent")
     for m in matches:
         start, end = m.start(), m.end()
         if end <= start:
@@ -342,13 +342,14 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             continue
         before = _words_before(view, start)
         outcome = _resolve(rule, view, start, end, ctx, before)
+        # The match is dated by a "before now" word in its own clause, not by one about
+        # something else in the message ("foaming at the mouth on the porch, he got out of
+        # prison yesterday" is now): for someone else's emergency, for a rule that hands a
+        # past match on, and for 911 first. Read once, and only when the message has one.
+        told_past = before_now and _clause_past(view, (start, end), ctx)
         if outcome != DROP and (rule.others_past != KEEP or rule.others_recent != KEEP):
-            # Someone else's emergency is dated by a "before now" word in its own clause (see
-            # the urgency below), not by one about something else in the message.
-            dated = before_now and _clause_past(view, (start, end), ctx)
-            outcome = _others(rule, outcome, view, (start, end), before, dated)
-        told_past = _clause_past(view, (start, end), ctx) if per_clause else before_now
-        if outcome == KEEP and per_clause and told_past:
+            outcome = _others(rule, outcome, view, (start, end), before, told_past)
+        if outcome == KEEP and hands_on and told_past:
             outcome = rule.past
         if outcome == KEEP and laughs and rule.laughter != KEEP:
             outcome = rule.laughter
@@ -357,11 +358,6 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             continue
         evidence = view.text[start:end].strip()
         if outcome == KEEP:
-            # 911 first unless the emergency itself is told as before now: a "before now" word
-            # in another clause dates something else ("foaming at the mouth on the porch, he
-            # got out of prison yesterday" is now).
-            if told_past and not per_clause:
-                told_past = _clause_past(view, (start, end), ctx)
             urgent = rule.urgent and (not told_past or rule.past == "urgent")
             # An urgent rule's further signals describe the emergency ("medical"): told as
             # past, the match keeps its tier, not them.
