@@ -286,7 +286,7 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
     elif reading.fires("risk") and not _not_risk(view):
         # Unsure between crisis and concern -> crisis, unless it reads like concern.
         risk = Signal.CRISIS if reading.reads_crisis() else Signal.CONCERN
-        urgent = risk == Signal.CRISIS and reading.fires("urgent")
+        urgent = risk == Signal.CRISIS and reading.fires("urgent") and not _laughs(view, lang)
         extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang,
                          reading.evidence("risk"), urgent, False))  # fmt: skip
     carried = _carried(hits)
@@ -299,11 +299,17 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
     return hits + extra
 
 
+def _laughs(view: View, lang: str) -> bool:
+    """Laughter in the message ("lol", "jaja", a laughing emoji): what an urgent rule drops
+    (rules.run), the urgent model drops too ("can barely breathe outside lol"; twelfth round)."""
+    return not view.words.isdisjoint(load().languages[lang].context.laughter)
+
+
 def _urgent_by_model(view: View, lang: str, reading: _Reading) -> str:
     """The urgent model's evidence when it says a crisis no urgent rule flagged is life in
     danger now (911 first), else "". Raise-only like the rest of the backstop; never when the
-    message says it was before now ("last night")."""
-    if past(view, lang):
+    message says it was before now ("last night") or laughs."""
+    if past(view, lang) or _laughs(view, lang):
         return ""
     return reading.evidence("urgent") or "model" if reading.fires("urgent") else ""
 

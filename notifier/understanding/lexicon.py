@@ -106,6 +106,9 @@ class Rule:
     # to a rule; told with a "before now" time ("my friend od'd last night"): others_recent.
     others_past: str = KEEP
     others_recent: str = KEEP
+    # A body in danger told as earlier today ("threw up blood this morning") is still now:
+    # the context's same-day times do not date this rule's matches (twelfth round).
+    same_day: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,12 @@ class Context:
     # A question about what to do if it ever happens ("what do you do if someone ods"): the
     # emergency words after it in its sentence are a what-if, not an emergency now.
     hypothetical: Finder | None = None
+    # "Before now" times that are still today ("this morning", "esta manana"): a rule with
+    # ``same_day`` is not dated by them.
+    same_day: frozenset[str] = frozenset()
+    # A subject that counts the client in ("we"): someone else's for risk, the client's own
+    # for use ("we did a line together").
+    we: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +254,7 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
         needs=_needs(raw, also),
         others_past=_target(raw.get("others_past", KEEP), lang),
         others_recent=_target(raw.get("others_recent", KEEP), lang),
+        same_day=bool(raw.get("same_day", False)),
     )
 
 
@@ -309,6 +319,8 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             places=words(ctx.get("places", "")),
             subject=words(ctx.get("subject", "")),
             hypothetical=_phrases_regex(ctx.get("hypothetical", []), common),
+            same_day=frozenset(ctx.get("same_day", [])),
+            we=words(ctx.get("we", "")),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
         crisis_terms=tuple(data["crisis_terms"]["terms"]),

@@ -71,8 +71,12 @@ def negated(before: Sequence[str], ctx: Context) -> bool:
     return i >= 0 and before[i] in ctx.negators
 
 
-def third_party(before: Sequence[str], ctx: Context) -> bool:
+def third_party(before: Sequence[str], ctx: Context, use: bool = False) -> bool:
+    """Someone else is the subject right before the match. For use, "we" counts the client
+    in ("we did a line together": the client used too; twelfth round)."""
     i = _first_content(before, ctx)
+    if use and i >= 0 and before[i] in ctx.we:
+        return False
     # A first-person verb on the way back ("por eso me VOY a matar", "I AM going to") says the
     # client is the subject, whatever noun came before it.
     if any(w in ctx.first_person for w in before[i + 1 :]):
@@ -145,7 +149,11 @@ def _resolve(
         and history.search(view.sentence(start, end), view.words)
     ):
         return rule.history
-    if rule.third_party != KEEP and third_party(before, ctx) and not _says_i(view, start, end, ctx):
+    if (
+        rule.third_party != KEEP
+        and third_party(before, ctx, rule.signal == "use")
+        and not _says_i(view, start, end, ctx)
+    ):
         return rule.third_party
     return KEEP
 
@@ -301,12 +309,15 @@ def _clause(view: View, start: int, end: int) -> str:
     return text[left + 1 : min(ends) if ends else len(text)]
 
 
-def _clause_past(view: View, span: tuple[int, int], ctx: Context) -> bool:
+def _clause_past(view: View, span: tuple[int, int], ctx: Context, same_day: bool) -> bool:
     """A "before now" time in the match's own clause, and no "now" there ("quit friday and
-    now im seeing bugs" is now; "had a seizure last night" is not)."""
+    now im seeing bugs" is now; "had a seizure last night" is not). With ``same_day`` a time
+    earlier today ("this morning") does not count: the rule's danger lasts the day."""
     clause = _clause(view, *span)
     if ctx.past_time is None or not any(
-        not _ongoing(clause, m.start(), ctx) for m in ctx.past_time.finditer(clause, view.words)
+        not _ongoing(clause, m.start(), ctx)
+        and not (same_day and m.group(0).strip() in ctx.same_day)
+        for m in ctx.past_time.finditer(clause, view.words)
     ):
         return False
     return ctx.present.isdisjoint(clause.split())
@@ -346,7 +357,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
         # something else in the message ("foaming at the mouth on the porch, he got out of
         # prison yesterday" is now): for someone else's emergency, for a rule that hands a
         # past match on, and for 911 first. Read once, and only when the message has one.
-        told_past = before_now and _clause_past(view, (start, end), ctx)
+        told_past = before_now and _clause_past(view, (start, end), ctx, rule.same_day)
         if outcome != DROP and (rule.others_past != KEEP or rule.others_recent != KEEP):
             outcome = _others(rule, outcome, view, (start, end), before, told_past)
         if outcome == KEEP and hands_on and told_past:
@@ -362,7 +373,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             # An urgent rule's further signals describe the emergency ("medical"): told as
             # past, the match keeps its tier, not them.
             also = rule.also if urgent or not rule.urgent else ()
-            own = not third_party(before, ctx)
+            own = not third_party(before, ctx, use=True)
             yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own,
                       also)  # fmt: skip
         else:
