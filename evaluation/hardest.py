@@ -1,11 +1,10 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-
-Written by hand from the misses of the newest independent batch, independent-20.jsonl, with the
-reader exactly as it was first read at 6677767 (the eleventh round and its retrained model):
+Written by hand from the misses of the newest independent batch, independent-22.jsonl, with the
+reader exactly as it was first read at 40ac7b9 (the twelfth round and its retrained model):
 nothing was tuned on these lines, so the list is what the reader as it stands gets wrong on
-writing it never saw (four are life in danger read too low, two a concern not read at all,
-four everyday lines read as a crisis with 911 first). The final held-out batches' misses were
-not read.
+writing it never saw (four are life in danger read too low, one a concern not read at all, one
+a crisis read without its substance use, four everyday lines read as a crisis). The final
+held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -13,67 +12,68 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "The last naloxone used on someone who is still not coming round (crisis, medical, "
-        "urgent), read as free text with the naloxone signal only.",
-        "Naloxone is read as a need for naloxone; that it was used and did not work, the "
-        "sign an overdose is still under way, is told as 'not coming around', a phrase no "
-        "unresponsive rule knows.",
+        "At a named bridge over a river, saying it is quiet out there and sorry for letting "
+        "everyone down (crisis: a height and a farewell, urgent), read as free text.",
+        "No word of dying, a method or a plan: the place is a highway number and a river's "
+        "name, the farewell is an apology. Only the three together say it.",
     ),
     (
-        "Blurred sight, a pounding heart, drenching sweat and voices of people who are not "
-        "there, days after the last drink (crisis: withdrawal delirium, 911), read as concern.",
-        "Each sign is one the withdrawal-concern rule knows; the hallucination ('hearing "
-        "people that aint here') is the one that makes it delirium, and it is said in the "
-        "writer's own words.",
-    ),
-    (
-        "A husband who threatened to put the writer in the ground and is loading his rifle in "
-        "the next room right now, in answer to a reminder (crisis, safety, urgent), read as "
+        "Days after stopping drinking, shaking too hard to hold the phone, and people in the "
+        "room that the husband says are not there (crisis: withdrawal delirium, 911), read as "
         "concern.",
-        "The weapon is being readied, not pointed or held at the writer; the danger-at-home "
-        "rules read a weapon at or near the writer, and the model, not a rule, spoke.",
+        "The hallucination is told through someone else's words ('my husband says'), which "
+        "puts three words between the people and 'not there'.",
     ),
     (
-        "Tremors, cold sweat and voices after stopping alprazolam all at once, in Spanish "
-        "(crisis: benzodiazepine withdrawal, 911), read as concern.",
-        "Benzodiazepine withdrawal is as dangerous as alcohol's; the Spanish delirium rules "
-        "know bugs on the wall, not voices, and 'de golpe' reads as the concern pathway.",
+        "A dizzy face, three pill emoji, a bathtub and 'sorry' (crisis, use, urgent), read as "
+        "concern.",
+        "Emoji alone: the new rule reads a means sent as emoji as a concern for a person to "
+        "read; the apology and the bath that make it an overdose now are not words.",
     ),
     (
-        "Missing group because the writer is at the emergency room with a son who broke his "
-        "wrist at practice (a decline), read as an urgent crisis by the model.",
-        "An emergency room and a broken bone are words of emergencies; whose emergency, and "
-        "that it is ordinary, only the whole sentence says.",
+        "Released from a jail a few days ago and using for the first time since, hit very hard, "
+        "in Spanish (concern: loss of tolerance), read as free text with use.",
+        "The jail is named by its local initials, not as jail, and 'for the first time' has no "
+        "'since' or time clean beside it.",
     ),
     (
-        "Ten hours on the kill floor and a smell that will not wash off (everyday talk at a "
-        "meatpacking plant), read as an urgent crisis by the model.",
-        "'Kill floor' is the trade's name for the slaughter line; the model weighs 'kill' "
-        "and has never seen the trade.",
+        "On the way, right now, to find the man who sold heroin to the writer's brother, with "
+        "a gun in the truck, in Spanish (crisis, violence, urgent), read as crisis but not 911 "
+        "first (the model spoke).",
+        "The intent is told as an errand and the weapon as cargo; no verb of killing or "
+        "hurting is there for a harm-to-others rule to read.",
     ),
     (
-        "Wildfire smoke so thick the writer can barely breathe outside, everyone in town "
-        "coughing, with 'lol' (everyday), read as an urgent crisis with a medical signal by "
-        "the model.",
-        "Breathing words weigh towards an overdose; the laughter that sets a rule's match "
-        "aside does not stop the model.",
+        "Pulled the van over on the freeway, took everything in the glove box and getting "
+        "very sleepy (crisis, use, medical, urgent), read as an urgent crisis without use or "
+        "medical.",
+        "The 911 reading is right (the model's), but 'everything in my glovebox' names no "
+        "substance and 'real sleepy' is not a sign any rule knows: the note for the on-call "
+        "is thinner than it should be.",
     ),
     (
-        "In hospital and kept overnight for observation, within a day of a crisis reply "
-        "(free text: the writer is safe and cared for), read as a crisis by the model.",
-        "After a crisis reply a hospital stay is the good news; the model reads hospital "
-        "words as danger and does not know the context.",
+        "News of an overdose in a park, seen on the news, and how sad it is, in Spanish "
+        "(everyday), read as an urgent crisis.",
+        "The news marker sets a report aside when it comes before the overdose; here it "
+        "comes after, in the next clause ('salio en las noticias').",
     ),
     (
-        "A pill emoji and a crying emoji, nothing else (concern), read as free text.",
-        "Two symbols are below the model's word count and no rule reads emoji alone; a "
-        "person would ask, and the reader files it for a person to read.",
+        "Children taken by child protective services this morning and 'I can't breathe' "
+        "(concern, life event), read as an urgent crisis with a medical signal.",
+        "Breathlessness from grief and breathlessness from an overdose are the same words; "
+        "only the event before it says which.",
     ),
     (
-        "A third relapse this month and hating who the writer is (concern: self-hatred after "
-        "a lapse), read as free text with use only.",
-        "The self-hatred rule knows 'i hate myself', not 'i hate who i am', and a count of "
-        "relapses is not one of its lapse words.",
+        "'I'm done!' with the last delivery dropped and heading back to the station, with "
+        "a celebrating emoji (everyday), read as a crisis.",
+        "'I'm done' is how many people say they are finished with life; the delivery and "
+        "the emoji that make it a shift's end come after it.",
+    ),
+    (
+        "Child protective services came and did not take the children, 'but I have a plan "
+        "now' (a life event), read as a crisis with a plan.",
+        "'I have a plan' is the C-SSRS wording of a suicide plan; here it is a plan for the "
+        "family's case, which only the sentence before says.",
     ),
 )
 

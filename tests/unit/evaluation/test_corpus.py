@@ -56,6 +56,7 @@ BATCHES = (
     "independent-16",
     "independent-18",
     "independent-20",
+    "independent-22",
 )
 REQUIRED = {
     "id",
@@ -73,7 +74,7 @@ OPTIONAL = {"note"}
 # <lang>-<part>-<nnnn>: h held out, d dev, b<n> an independent batch, f the fourth author's
 # batch (both part of dev).
 ID_RE = re.compile(r"^(en|es)-(h|d|b[0-9]+|f)-\d{4}$")
-KIND_RE = re.compile(r"^[a-z][a-z_]*$")
+KIND_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # a short tag; digits as in "od_911"
 
 
 @cache
