@@ -308,8 +308,12 @@ def _laughs(view: View, lang: str) -> bool:
 def _urgent_by_model(view: View, lang: str, reading: _Reading) -> str:
     """The urgent model's evidence when it says a crisis no urgent rule flagged is life in
     danger now (911 first), else "". Raise-only like the rest of the backstop; never when the
-    message says it was before now ("last night") or laughs."""
+    message says it was before now ("last night"), tells history ("years ago", "cuando
+    andaba en las drogas": a past attempt is no 911 now; thirteenth round) or laughs."""
+    history = load().languages[lang].context.history
     if past(view, lang) or _laughs(view, lang):
+        return ""
+    if history is not None and history.search(view.text, view.words) is not None:
         return ""
     return reading.evidence("urgent") or "model" if reading.fires("urgent") else ""
 

@@ -153,6 +153,15 @@ class Context:
     # A subject that counts the client in ("we"): someone else's for risk, the client's own
     # for use ("we did a line together").
     we: frozenset[str] = frozenset()
+    # Reports that stay reports run on after the match (the news, a show): a subset of
+    # ``reported`` (hearsay such as "they said" after the match may be someone speaking now).
+    media: frozenset[str] = frozenset()
+    # Someone else as a clause's subject for use: a pronoun ("he", "ellos"), or an article or
+    # a possessive before a person of ``third_party`` ("the neighbors", "mi cunado").
+    others: frozenset[str] = frozenset()
+    # Words of now that part a history marker from a match ("years ago ... tonight i took").
+    now: frozenset[str] = frozenset()
+    articles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +330,10 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             hypothetical=_phrases_regex(ctx.get("hypothetical", []), common),
             same_day=frozenset(ctx.get("same_day", [])),
             we=words(ctx.get("we", "")),
+            media=frozenset(ctx.get("media", [])),
+            others=words(ctx.get("others", "")),
+            now=words(ctx.get("now", "")),
+            articles=words(ctx.get("articles", "")),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),
         crisis_terms=tuple(data["crisis_terms"]["terms"]),

@@ -112,6 +112,27 @@ def _thing(before: Sequence[str], ctx: Context) -> bool:
     return True
 
 
+def _clause_of_others(before: Sequence[str], ctx: Context) -> bool:
+    """The match's clause begins with someone else as its subject and no first-person word
+    comes before the match: "my husband came home drunk again", "los vecinos andaban fumando
+    piedra". Read for use only (someone else's use is not the client's; thirteenth round):
+    for risk, a word between is not enough to set a match aside."""
+    k = len(before)
+    while k > 0 and before[k - 1] not in _BREAKS:
+        k -= 1
+    clause = before[k:]
+    if not clause or any(
+        (w in ctx.self_words and w not in ctx.possessives) or w in ctx.subject or w in ctx.we
+        for w in clause
+    ):
+        return False
+    first = 1 if clause[0] in ctx.vocatives and len(clause) > 1 else 0
+    head = clause[first]
+    if head in ctx.possessives or head in ctx.articles:
+        return len(clause) > first + 1 and clause[first + 1] in ctx.third_party
+    return head in ctx.others
+
+
 def _own(before: Sequence[str], ctx: Context) -> bool:
     """The client's own: the sentence starts with the match ("took all my pills", SMS drops
     the "I") or a first-person word is close before it ("i think i od'd")."""
@@ -142,20 +163,33 @@ def _resolve(
         return DROP
     if rule.near_miss != KEEP and near_miss(before, ctx, rule.signal == "use"):
         return rule.near_miss
-    history = ctx.history
-    if (
-        rule.history != KEEP
-        and history is not None
-        and history.search(view.sentence(start, end), view.words)
-    ):
+    if rule.history != KEEP and _told_as_history(view, start, end, ctx):
         return rule.history
+    use = rule.signal == "use"
     if (
         rule.third_party != KEEP
-        and third_party(before, ctx, rule.signal == "use")
+        and (third_party(before, ctx, use) or (use and _clause_of_others(before, ctx)))
         and not _says_i(view, start, end, ctx)
     ):
         return rule.third_party
     return KEEP
+
+
+def _told_as_history(view: View, start: int, end: int, ctx: Context) -> bool:
+    """A history marker in the match's sentence ("years ago", "when i was 19"), with no word
+    of now between it and the match: "i tried to kill myself years ago and TONIGHT i took all
+    my pills" is now, "years ago i tried" is history (thirteenth round)."""
+    history = ctx.history
+    if history is None:
+        return False
+    left = view.text.rfind("|", 0, start) + 1
+    sentence = view.sentence(start, end)
+    for m in history.finditer(sentence, view.words):
+        a, b = left + m.start(), left + m.end()
+        between = view.text[b:start] if b <= start else view.text[end:a] if a >= end else ""
+        if ctx.now.isdisjoint(between.split()):
+            return True
+    return False
 
 
 def _says_i(view: View, start: int, end: int, ctx: Context) -> bool:
@@ -418,13 +452,15 @@ def _reported(view: View, span: tuple[int, int], sentence: str, ctx: Context) ->
     """A report (news, a show, hearsay, a group topic) told before the match, or after it in
     a clause of its own ("2 people od'd downtown, saw it on the news"). Run on in the same
     clause after the match, "they said" is someone speaking now: "his lips are blue and i
-    called 911 and they said stay on the line" (the eleventh round)."""
+    called 911 and they said stay on the line" (the eleventh round); the news or a show is a
+    report wherever it stands ("hubo una sobredosis en el parque salio en las noticias",
+    ``media``; the thirteenth round)."""
     if ctx.reported is None:
         return False
     left = view.text.rfind("|", 0, span[0]) + 1
     for m in ctx.reported.finditer(sentence, view.words):
         at = left + m.start()
-        if at < span[1] or "," in view.text[span[1] : at]:
+        if at < span[1] or "," in view.text[span[1] : at] or m.group(0).strip() in ctx.media:
             return True
     return False
 
