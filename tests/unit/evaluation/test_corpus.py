@@ -57,6 +57,7 @@ BATCHES = (
     "independent-18",
     "independent-20",
     "independent-22",
+    "independent-24",
 )
 REQUIRED = {
     "id",
