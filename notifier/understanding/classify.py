@@ -258,6 +258,7 @@ def _crisis_over_concern(
         or Signal.CRISIS.value in set_aside
         or not OWN_PATHWAY.isdisjoint(_carried(hits))
         or not reading.reads_crisis()
+        or _laughs(view, lang)
         or _not_risk(view)
     ):
         return []
@@ -284,8 +285,10 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
     if spoke:
         extra += _crisis_over_concern(view, lang, hits, set_aside, reading)
     elif reading.fires("risk") and not _not_risk(view):
-        # Unsure between crisis and concern -> crisis, unless it reads like concern.
-        risk = Signal.CRISIS if reading.reads_crisis() else Signal.CONCERN
+        # Unsure between crisis and concern -> crisis, unless it reads like concern or laughs
+        # (hyperbole: "me va a matar, le choque la troca jaja"; a person still reads it).
+        crisis = reading.reads_crisis() and not _laughs(view, lang)
+        risk = Signal.CRISIS if crisis else Signal.CONCERN
         urgent = risk == Signal.CRISIS and reading.fires("urgent") and not _laughs(view, lang)
         extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang,
                          reading.evidence("risk"), urgent, False))  # fmt: skip
