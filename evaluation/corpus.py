@@ -42,9 +42,9 @@ FINAL = ("final", "final.jsonl")
 # after it), final-4.jsonl (the same for the sixth round), final-5.jsonl (the same for the
 # seventh), final-6.jsonl (written while the ninth round tuned, measured once after it) and
 # final-7.jsonl (the same for the tenth) and final-8.jsonl (written while the eleventh round
-# tuned, measured once after it), final-9.jsonl (the same for the twelfth) and final-10.jsonl
-# (written while the thirteenth round tuned, measured once after it: no tuning since). All
-# are reported by `make eval` and never tuned on.
+# tuned, measured once after it), final-9.jsonl, final-10.jsonl (the same for the twelfth and
+# thirteenth) and final-11.jsonl (written while the fourteenth round tuned, measured once
+# after it: no tuning since). All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -56,6 +56,7 @@ FINALS = (
     ("final-8", "final-8.jsonl"),
     ("final-9", "final-9.jsonl"),
     ("final-10", "final-10.jsonl"),
+    ("final-11", "final-11.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -77,6 +78,7 @@ BATCHES = (
     "independent-20.jsonl",
     "independent-22.jsonl",
     "independent-24.jsonl",
+    "independent-26.jsonl",
 )
 
 

@@ -1,10 +1,10 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-24.jsonl, with the
-reader exactly as it was first read at ecfa5d4 (the thirteenth round and its retrained model):
+Written by hand from the misses of the newest independent batch, independent-26.jsonl, with the
+reader exactly as it was first read at bc42a9d (the fourteenth round and its retrained model):
 nothing was tuned on these lines, so the list is what the reader as it stands gets wrong on
-writing it never saw (four are life in danger read too low, one a concern not read at all, five
-everyday lines or a concern read as an urgent crisis). The final held-out batches' misses were
-not read.
+writing it never saw (three are life in danger or a crisis read too low, four a concern not
+read at all, three everyday lines read as an urgent crisis). The final held-out batches'
+misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -12,66 +12,65 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "Off the drink since the weekend for the oil company's breath tests, bugs on the wall "
-        "of the bunkhouse and shaking that will not stop (crisis: withdrawal delirium, 911), "
-        "read as concern.",
-        "The delirium rule knows bugs on the wall; the writer's own noun ('bunkhouse') stands "
-        "between 'the' and 'wall', one word more than the pattern allows.",
+        "Cleaning fluid from under the sink drunk, nothing more said (crisis: poisoning now, "
+        "urgent), read as free text with use.",
+        "The poison rules know bleach, antifreeze and drain cleaner by name; 'the cleaning "
+        "stuff' names no product, and 'drank' reads as drinking.",
     ),
     (
-        "A greeting naming the writer and the Tuesday group, then a partner who took a lot of "
-        "something, is not making sense and has gray lips (crisis, medical, urgent), read as "
-        "a friend at risk (concern).",
-        "The group named in the greeting reads as a report of someone else's story; the "
-        "emergency comes after it in one run-on sentence.",
+        "The man who shot the writer's brother back on the block, the writer 'handling it "
+        "tonight' with 'the hammer' already in hand (crisis: harm to others), read as free "
+        "text.",
+        "'Hammer' is street slang for a gun and 'handling it' for revenge: no verb of killing "
+        "and no weapon word the harm rules know.",
     ),
     (
-        "A vial and a syringe brought home from the hospital, the writer sitting in the garage "
-        "(crisis: means in hand, urgent), read as crisis but not 911 first.",
-        "No word of dying, taking or intent: the means and the place are all there is, and "
-        "only the model spoke.",
+        "Letters written for everyone, the board and the dog left with a friend, going up the "
+        "mountain pass tonight (crisis: preparations and a plan, urgent), read as crisis but "
+        "not 911 first.",
+        "Every sign is preparation (letters, things given away) and the act is told as a "
+        "drive; the farewell rules do not treat 'tonight' after preparations as imminent.",
     ),
     (
-        "'Goodbye' alone within a day of a crisis reply (crisis, urgent), read as crisis "
-        "without 911 first.",
-        "A farewell after a crisis reply is the last message before an attempt; the rule "
-        "reads the farewell, not that nothing more may come.",
+        "The rope and the place ready, waiting only for everyone to fall asleep, in Spanish "
+        "(crisis: means and a plan now, urgent), read as crisis but not 911 first.",
+        "The means and the moment are both there; 'nomas espero que se duerman' puts the act "
+        "minutes away without a word of now.",
     ),
     (
-        "What was left in a syringe pushed in the staff bathroom, asking for someone to check "
-        "(crisis, use, medical, urgent), read as an urgent crisis without use.",
-        "'Pushed' is injection slang that no use rule knows; the model caught the emergency, "
-        "not what was taken.",
+        "Hit with a cast-iron pan last week by a partner, then 'I'm fine, it's fine' "
+        "(concern: abuse at home), read as free text.",
+        "The weapon is a pan and the reassurance follows; the abuse rules know 'hit me' beside "
+        "a partner word, and here the partner is only 'she'.",
     ),
     (
-        "A group session on overdose that was heavy but worth it (everyday), read as an "
-        "urgent crisis with use.",
-        "The group-topic markers know 'talked about' and 'in group'; 'group today on "
-        "overdose' names the topic with a preposition.",
+        "A slap in front of the children on Saturday, told in Spanish with a regional word "
+        "for a slap (concern: abuse at home), read as free text.",
+        "'Galletazo' is one of many regional words for a blow; the rules know 'me pego' and "
+        "'me golpeo'.",
     ),
     (
-        "A nurse telling of a patient who overdosed in the emergency room and was given "
-        "naloxone twice (everyday), read as an urgent crisis.",
-        "Someone else's overdose told at work: the patient is the subject, but 'tonight' "
-        "puts it now and the 'we' who gave naloxone reads as the writer's own.",
+        "Out of a named prison on Thursday and high on Friday (concern: loss of tolerance, a "
+        "life event), read as free text with use.",
+        "The prison is named by its town (Jessup) and 'came home' is how release is said; "
+        "neither is a word the tolerance rules know.",
     ),
     (
-        "A neighbor who overdosed twice this month and a wish to keep naloxone at home "
-        "(everyday, naloxone), read as an urgent crisis.",
-        "'This month' is not a time the report rules know as past, so the neighbor's "
-        "overdose reads as now.",
+        "Nobody is going to miss me, in DC English (concern: burden), read as free text.",
+        "'Aint nobody gonna miss me' puts a double negative and the local address 'moe' "
+        "around the burden rules' wording.",
     ),
     (
-        "Children who deserve a better mother and would be better off with their grandmother "
-        "for good (concern: burden), read as free text.",
-        "The burden is told without 'without me' or 'not me': the grandmother's name and "
-        "'for good' carry it.",
+        "The overdose talk in group tonight, heavy but worth it (everyday), read as an urgent "
+        "crisis with use.",
+        "'Tonight' puts the overdose now; the group-topic markers know 'talked about' and "
+        "'group today on', not 'the overdose talk in group'.",
     ),
     (
-        "A roommate's stimulant snorted for the first time in a year, heart racing a little "
-        "but fine (concern: loss of tolerance), read as an urgent crisis.",
-        "A racing heart after use is a sign the symptom rule reads as an emergency; 'a lil' "
-        "and 'im ok' that lower it come after.",
+        "An uncle who died last night up north, thought to have overdosed (a life event), "
+        "read as an urgent crisis with use.",
+        "The death comes first, the overdose as hearsay after it ('they think'); an "
+        "overdose with 'last night' about someone else still reads as the writer's.",
     ),
 )
 

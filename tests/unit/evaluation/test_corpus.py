@@ -58,6 +58,7 @@ BATCHES = (
     "independent-20",
     "independent-22",
     "independent-24",
+    "independent-26",
 )
 REQUIRED = {
     "id",
