@@ -109,6 +109,9 @@ class Rule:
     # A body in danger told as earlier today ("threw up blood this morning") is still now:
     # the context's same-day times do not date this rule's matches (twelfth round).
     same_day: bool = False
+    # Preparations or a plan told with a time that is now or hours away ("tonight", "when
+    # everyone is asleep"): the match is urgent ([context] imminent; fifteenth round).
+    imminent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,8 @@ class Context:
     others: frozenset[str] = frozenset()
     # Words of now that part a history marker from a match ("years ago ... tonight i took").
     now: frozenset[str] = frozenset()
+    # Times now or hours away that make preparations urgent (Rule.imminent).
+    imminent: Finder | None = None
     articles: frozenset[str] = frozenset()
 
 
@@ -264,6 +269,7 @@ def _rule(raw: Mapping[str, Any], lang: str, vocab: Vocabulary) -> Rule:
         others_past=_target(raw.get("others_past", KEEP), lang),
         others_recent=_target(raw.get("others_recent", KEEP), lang),
         same_day=bool(raw.get("same_day", False)),
+        imminent=bool(raw.get("imminent", False)),
     )
 
 
@@ -333,6 +339,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             media=frozenset(ctx.get("media", [])),
             others=words(ctx.get("others", "")),
             now=words(ctx.get("now", "")),
+            imminent=_phrases_regex(ctx.get("imminent", []), common),
             articles=words(ctx.get("articles", "")),
         ),
         rules=tuple(_rule(r, code, vocab) for r in data["rules"]),

@@ -175,6 +175,11 @@ def _resolve(
     return KEEP
 
 
+def _imminent(view: View, ctx: Context) -> bool:
+    """A time now or hours away in the message ("tonight", "cuando se duerman")."""
+    return ctx.imminent is not None and ctx.imminent.search(view.text, view.words) is not None
+
+
 def _told_as_history(view: View, start: int, end: int, ctx: Context) -> bool:
     """A history marker in the match's sentence ("years ago", "when i was 19"), with no word
     of now between it and the match: "i tried to kill myself years ago and TONIGHT i took all
@@ -404,6 +409,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
         evidence = view.text[start:end].strip()
         if outcome == KEEP:
             urgent = rule.urgent and (not told_past or rule.past == "urgent")
+            urgent = urgent or (rule.imminent and not told_past and _imminent(view, ctx))
             # An urgent rule's further signals describe the emergency ("medical"): told as
             # past, the match keeps its tier, not them.
             also = rule.also if urgent or not rule.urgent else ()
