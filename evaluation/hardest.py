@@ -1,10 +1,10 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-26.jsonl, with the
-reader exactly as it was first read at bc42a9d (the fourteenth round and its retrained model):
-nothing was tuned on these lines, so the list is what the reader as it stands gets wrong on
-writing it never saw (three are life in danger or a crisis read too low, four a concern not
-read at all, three everyday lines read as an urgent crisis). The final held-out batches'
-misses were not read.
+Written by hand from the misses of the newest independent batch, independent-28.jsonl, with the
+reader exactly as it was first read at a46e294 (the fifteenth round): nothing was tuned on
+these lines before that read, so the list is what the reader got wrong on writing it never
+saw (five are life in danger read too low, two a crisis or concern not read at all, three
+everyday lines read as a crisis). The sixteenth round was tuned on this batch afterwards. The
+final held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -12,65 +12,64 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "Cleaning fluid from under the sink drunk, nothing more said (crisis: poisoning now, "
-        "urgent), read as free text with use.",
-        "The poison rules know bleach, antifreeze and drain cleaner by name; 'the cleaning "
-        "stuff' names no product, and 'drank' reads as drinking.",
+        "A pistol in hand, by its regional name, just loaded, and 'don't look for me', in "
+        "Spanish (crisis, urgent), read as concern by the model.",
+        "'Escuadra' is the Sinaloa word for a pistol: no weapon word the rules knew, and no "
+        "verb of dying beside it.",
     ),
     (
-        "The man who shot the writer's brother back on the block, the writer 'handling it "
-        "tonight' with 'the hammer' already in hand (crisis: harm to others), read as free "
-        "text.",
-        "'Hammer' is street slang for a gun and 'handling it' for revenge: no verb of killing "
-        "and no weapon word the harm rules know.",
+        "On a bridge over a canal, leaving now, with thanks to the counselor who listened, in "
+        "Spanish (crisis, urgent), read as concern.",
+        "The height rule wanted a reason beside the place; the reason here is a goodbye told "
+        "as gratitude.",
     ),
     (
-        "Letters written for everyone, the board and the dog left with a friend, going up the "
-        "mountain pass tonight (crisis: preparations and a plan, urgent), read as crisis but "
-        "not 911 first.",
-        "Every sign is preparation (letters, things given away) and the act is told as a "
-        "drive; the farewell rules do not treat 'tonight' after preparations as imminent.",
+        "A borrowed handgun carried, knowing where the other man stays, 'tonight' (crisis, "
+        "violence, urgent), read as crisis without violence or 911 first.",
+        "The weapon is a number ('9') and the intent is an address and a time: no verb of "
+        "hurting anywhere.",
     ),
     (
-        "The rope and the place ready, waiting only for everyone to fall asleep, in Spanish "
-        "(crisis: means and a plan now, urgent), read as crisis but not 911 first.",
-        "The means and the moment are both there; 'nomas espero que se duerman' puts the act "
-        "minutes away without a word of now.",
+        "A shotgun carried out on the family plot and no wish to go on, in Spanish (crisis, "
+        "urgent), read as crisis but not 911 first.",
+        "The wish to die is read; that the means is in hand at that moment is told by "
+        "'con la escopeta', a phrase of company, not of holding.",
     ),
     (
-        "Hit with a cast-iron pan last week by a partner, then 'I'm fine, it's fine' "
-        "(concern: abuse at home), read as free text.",
-        "The weapon is a pan and the reassurance follows; the abuse rules know 'hit me' beside "
-        "a partner word, and here the partner is only 'she'.",
+        "Going over right now to beat a man with a tire iron, already in the car (crisis, "
+        "violence, urgent), read as crisis without violence.",
+        "'Beat his ass' is a figure of speech as often as a threat; the tire iron and 'already "
+        "in the car' make it real, and no rule joined them.",
     ),
     (
-        "A slap in front of the children on Saturday, told in Spanish with a regional word "
-        "for a slap (concern: abuse at home), read as free text.",
-        "'Galletazo' is one of many regional words for a blow; the rules know 'me pego' and "
-        "'me golpeo'.",
+        "Wishing it had been the writer who died instead of a brother (crisis: a wish to be "
+        "dead), read as free text.",
+        "A wish to be dead told through someone else's death: grief and the wish share every "
+        "word but 'me'.",
     ),
     (
-        "Out of a named prison on Thursday and high on Friday (concern: loss of tolerance, a "
-        "life event), read as free text with use.",
-        "The prison is named by its town (Jessup) and 'came home' is how release is said; "
-        "neither is a word the tolerance rules know.",
+        "Letters written for the children and left with a godmother, in Spanish (crisis: a "
+        "farewell), read as free text.",
+        "A rule set aside 'letters for my children' unless a place or 'just in case' followed, "
+        "to spare everyday letters; here the handover follows.",
     ),
     (
-        "Nobody is going to miss me, in DC English (concern: burden), read as free text.",
-        "'Aint nobody gonna miss me' puts a double negative and the local address 'moe' "
-        "around the burden rules' wording.",
+        "A former emergency nurse who gave naloxone for twenty years and never thought she "
+        "would be on this side of it (everyday), read as an urgent crisis by the model.",
+        "Naloxone, the emergency room and a turn of fate: every word weighs towards an "
+        "overdose, and the past tense is twenty years long.",
     ),
     (
-        "The overdose talk in group tonight, heavy but worth it (everyday), read as an urgent "
-        "crisis with use.",
-        "'Tonight' puts the overdose now; the group-topic markers know 'talked about' and "
-        "'group today on', not 'the overdose talk in group'.",
+        "The father's shotgun already sold, no more hunting, in Spanish (everyday), read as an "
+        "urgent crisis by the model.",
+        "Getting rid of a gun is the safe news a counselor hopes for; the model weighs the "
+        "gun, not that it is gone.",
     ),
     (
-        "An uncle who died last night up north, thought to have overdosed (a life event), "
-        "read as an urgent crisis with use.",
-        "The death comes first, the overdose as hearsay after it ('they think'); an "
-        "overdose with 'last night' about someone else still reads as the writer's.",
+        "A burn on the arm from the restaurant's flat-top, fine and only annoyed (everyday), "
+        "read as a crisis (self-harm).",
+        "'Burned my arm' is how self-harm is told too; the grill and 'im fine just annoyed' "
+        "are what make it a kitchen accident.",
     ),
 )
 

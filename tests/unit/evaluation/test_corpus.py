@@ -59,6 +59,7 @@ BATCHES = (
     "independent-22",
     "independent-24",
     "independent-26",
+    "independent-28",
 )
 REQUIRED = {
     "id",
