@@ -42,9 +42,9 @@ FINAL = ("final", "final.jsonl")
 # after it), final-4.jsonl (the same for the sixth round), final-5.jsonl (the same for the
 # seventh), final-6.jsonl (written while the ninth round tuned, measured once after it) and
 # final-7.jsonl (the same for the tenth) and final-8.jsonl (written while the eleventh round
-# tuned, measured once after it), final-9.jsonl to final-11.jsonl (the same for the twelfth
-# to fourteenth) and final-12.jsonl (written while the fifteenth round tuned, measured once
-# after it; the sixteenth round came after it). All are reported by `make eval` and never
+# tuned, measured once after it), final-9.jsonl to final-12.jsonl (the same for the twelfth
+# to fifteenth) and final-13.jsonl (written while the sixteenth round tuned, measured once
+# after it; the seventeenth round came after it). All are reported by `make eval` and never
 # tuned on.
 FINALS = (
     FINAL,
@@ -59,6 +59,7 @@ FINALS = (
     ("final-10", "final-10.jsonl"),
     ("final-11", "final-11.jsonl"),
     ("final-12", "final-12.jsonl"),
+    ("final-13", "final-13.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -82,6 +83,7 @@ BATCHES = (
     "independent-24.jsonl",
     "independent-26.jsonl",
     "independent-28.jsonl",
+    "independent-30.jsonl",
 )
 
 

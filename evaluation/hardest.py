@@ -1,10 +1,10 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-28.jsonl, with the
-reader exactly as it was first read at a46e294 (the fifteenth round): nothing was tuned on
+Written by hand from the misses of the newest independent batch, independent-30.jsonl, with the
+reader exactly as it was first read at 85fd179 (the sixteenth round): nothing was tuned on
 these lines before that read, so the list is what the reader got wrong on writing it never
-saw (five are life in danger read too low, two a crisis or concern not read at all, three
-everyday lines read as a crisis). The sixteenth round was tuned on this batch afterwards. The
-final held-out batches' misses were not read.
+saw (two are life in danger read without 911 first, four a crisis or concern read too low or
+not at all, four everyday lines read as a crisis). The seventeenth round was tuned on this
+batch afterwards. The final held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -12,64 +12,63 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "A pistol in hand, by its regional name, just loaded, and 'don't look for me', in "
-        "Spanish (crisis, urgent), read as concern by the model.",
-        "'Escuadra' is the Sinaloa word for a pistol: no weapon word the rules knew, and no "
-        "verb of dying beside it.",
+        "Injected more than ever before, and it is fine not to wake up (crisis, urgent), read "
+        "as crisis without 911 first.",
+        "The indifference to dying is read; that the dose is already in the body is told as "
+        "a comparison ('more than i ever did'), not as an overdose.",
     ),
     (
-        "On a bridge over a canal, leaving now, with thanks to the counselor who listened, in "
-        "Spanish (crisis, urgent), read as concern.",
-        "The height rule wanted a reason beside the place; the reason here is a goodbye told "
-        "as gratitude.",
+        "On the second bottle of liquor and not caring what happens now (crisis, urgent), "
+        "read as crisis without 911 first.",
+        "Drinking with indifference is crisis by the policy; whether the amount already "
+        "drunk is an overdose now is a judgement the words leave to the reader.",
     ),
     (
-        "A borrowed handgun carried, knowing where the other man stays, 'tonight' (crisis, "
-        "violence, urgent), read as crisis without violence or 911 first.",
-        "The weapon is a number ('9') and the intent is an address and a time: no verb of "
-        "hurting anywhere.",
+        "If the writer's wife leaves him for another man he will kill them both, in Spanish "
+        "(crisis, violence), read as free text.",
+        "The threat comes after a long condition; the harm rules allowed only a few words "
+        "between 'si' and 'los mato'.",
     ),
     (
-        "A shotgun carried out on the family plot and no wish to go on, in Spanish (crisis, "
-        "urgent), read as crisis but not 911 first.",
-        "The wish to die is read; that the means is in hand at that moment is told by "
-        "'con la escopeta', a phrase of company, not of holding.",
+        "Since child protective services took the children nothing makes sense any more, in "
+        "Spanish (concern: hopelessness), read as free text.",
+        "'A mis hijos' (the children, an object after the verb) was read as the subject, so "
+        "the hopelessness after it was someone else's.",
     ),
     (
-        "Going over right now to beat a man with a tire iron, already in the car (crisis, "
-        "violence, urgent), read as crisis without violence.",
-        "'Beat his ass' is a figure of speech as often as a threat; the tire iron and 'already "
-        "in the car' make it real, and no rule joined them.",
+        "Thinking on the ship channel how easy it would be to go over the rail and not come "
+        "back up, then 'not gonna do nothing' (crisis by its author), read as concern.",
+        "A method and a place with a denial after it: the policy reads a denial that names "
+        "the risk as concern, the author as crisis. The line sits on the boundary.",
     ),
     (
-        "Wishing it had been the writer who died instead of a brother (crisis: a wish to be "
-        "dead), read as free text.",
-        "A wish to be dead told through someone else's death: grief and the wish share every "
-        "word but 'me'.",
+        "The family would get the life insurance if something happened on the rig, 'that's "
+        "not normal right' (crisis by its author), read as concern.",
+        "A death imagined as an accident and its worth to the family: burden and a passive "
+        "wish together, with no word of dying.",
     ),
     (
-        "Letters written for the children and left with a godmother, in Spanish (crisis: a "
-        "farewell), read as free text.",
-        "A rule set aside 'letters for my children' unless a place or 'just in case' followed, "
-        "to spare everyday letters; here the handover follows.",
+        "The usual buprenorphine taken, all fine, just running late, in Spanish (everyday), "
+        "read as an urgent crisis.",
+        "'Ya me tome ... todo' is how an overdose is told; here 'todo' begins 'todo bien'.",
     ),
     (
-        "A former emergency nurse who gave naloxone for twenty years and never thought she "
-        "would be on this side of it (everyday), read as an urgent crisis by the model.",
-        "Naloxone, the emergency room and a turn of fate: every word weighs towards an "
-        "overdose, and the past tense is twenty years long.",
+        "Blood-pressure pills taken, all fine, in Spanish (everyday), read as an urgent crisis "
+        "by the model.",
+        "'Ya me tome mis pastillas' opens many overdose lines; the model weighs the pills "
+        "and the past tense, not the reassurance.",
     ),
     (
-        "The father's shotgun already sold, no more hunting, in Spanish (everyday), read as an "
-        "urgent crisis by the model.",
-        "Getting rid of a gun is the safe news a counselor hopes for; the model weighs the "
-        "gun, not that it is gone.",
+        "A letter written to a daughter for her quinceanera, cried like a baby (everyday), "
+        "read as a crisis (a farewell).",
+        "A letter to one's child is a farewell sign; the occasion after it is what makes it "
+        "a celebration.",
     ),
     (
-        "A burn on the arm from the restaurant's flat-top, fine and only annoyed (everyday), "
-        "read as a crisis (self-harm).",
-        "'Burned my arm' is how self-harm is told too; the grill and 'im fine just annoyed' "
-        "are what make it a kitchen accident.",
+        "A television show that killed off a favorite character, with 'unalived' (everyday), "
+        "read as a crisis.",
+        "'Unalived' is the online euphemism for suicide and for killing; the show before it "
+        "is a report the rule did not look back to.",
     ),
 )
 

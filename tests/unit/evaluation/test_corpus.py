@@ -60,6 +60,7 @@ BATCHES = (
     "independent-24",
     "independent-26",
     "independent-28",
+    "independent-30",
 )
 REQUIRED = {
     "id",
