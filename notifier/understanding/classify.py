@@ -17,9 +17,10 @@ from notifier.understanding import model, prompts
 from notifier.understanding.lexicon import load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
-from notifier.understanding.rules import VETO, Hit, candidates, past, run, with_intent
+from notifier.understanding.rules import VETO, Hit, candidates, run, with_intent
 from notifier.understanding.score import MAX_CHARS, score_of
 from notifier.understanding.terms import DEFAULT_CRISIS_TERMS, custom_terms, fallback_crisis
+from notifier.understanding.timing import past
 from notifier.understanding.view import View
 
 

@@ -26,6 +26,7 @@ from functools import reduce
 from operator import or_
 
 from notifier.understanding.lexicon import DROP, KEEP, Context, Lexicons, Rule, load
+from notifier.understanding.timing import clause_past, imminent, past, told_as_history
 from notifier.understanding.view import View
 
 _BREAKS = frozenset(("|", ","))
@@ -87,6 +88,17 @@ def third_party(before: Sequence[str], ctx: Context, use: bool = False) -> bool:
     # of a sentence is not the subject.
     if before[i] in ctx.vocatives and (
         i == 0 or before[i - 1] in _BREAKS or (i == 1 and before[0] in ctx.possessives)
+    ):
+        return False
+    # After a verb and a preposition the person is an object, not the subject: "se llevo a
+    # mis hijos, ya nada tiene sentido" (seventeenth round). At the start of a clause it is the
+    # topic ("a mi vecina la desalojaron"): still someone else.
+    j = i - 1 if i > 0 and before[i - 1] in ctx.places else i - 2
+    if (
+        j >= 1
+        and before[j] in ctx.places
+        and (j == i - 1 or before[i - 1] in ctx.possessives)
+        and before[j - 1] not in _BREAKS
     ):
         return False
     if before[i] in ctx.third_party:
@@ -163,7 +175,7 @@ def _resolve(
         return DROP
     if rule.near_miss != KEEP and near_miss(before, ctx, rule.signal == "use"):
         return rule.near_miss
-    if rule.history != KEEP and _told_as_history(view, start, end, ctx):
+    if rule.history != KEEP and told_as_history(view, start, end, ctx):
         return rule.history
     use = rule.signal == "use"
     if (
@@ -173,28 +185,6 @@ def _resolve(
     ):
         return rule.third_party
     return KEEP
-
-
-def _imminent(view: View, ctx: Context) -> bool:
-    """A time now or hours away in the message ("tonight", "cuando se duerman")."""
-    return ctx.imminent is not None and ctx.imminent.search(view.text, view.words) is not None
-
-
-def _told_as_history(view: View, start: int, end: int, ctx: Context) -> bool:
-    """A history marker in the match's sentence ("years ago", "when i was 19"), with no word
-    of now between it and the match: "i tried to kill myself years ago and TONIGHT i took all
-    my pills" is now, "years ago i tried" is history (thirteenth round)."""
-    history = ctx.history
-    if history is None:
-        return False
-    left = view.text.rfind("|", 0, start) + 1
-    sentence = view.sentence(start, end)
-    for m in history.finditer(sentence, view.words):
-        a, b = left + m.start(), left + m.end()
-        between = view.text[b:start] if b <= start else view.text[end:a] if a >= end else ""
-        if ctx.now.isdisjoint(between.split()):
-            return True
-    return False
 
 
 def _says_i(view: View, start: int, end: int, ctx: Context) -> bool:
@@ -302,25 +292,6 @@ def _end(offsets: tuple[int, ...], tok: int, last: int, text: str) -> int:
     return len(text) if tok >= last else offsets[tok + 1]
 
 
-def past(view: View, code: str) -> bool:
-    """A "before now" word in the text (searched once per message and language, not per
-    rule: the answer is kept on the view)."""
-    known = view.past.get(code)
-    if known is None:
-        ctx = load().languages[code].context
-        known = view.past[code] = ctx.past_time is not None and any(
-            not _ongoing(view.text, m.start(), ctx)
-            for m in ctx.past_time.finditer(view.text, view.words)
-        )
-    return known
-
-
-def _ongoing(text: str, start: int, ctx: Context) -> bool:
-    """ "since this morning", "desde anoche": a time that began before now and lasts."""
-    before = text[max(0, start - 12) : start].split()
-    return bool(before) and before[-1] in ctx.ongoing
-
-
 def _applies(rule: Rule, view: View) -> bool:
     """The rule's message-wide conditions: one of ``with_any`` occurs, none of
     ``without_any`` does."""
@@ -338,28 +309,6 @@ def _what_if(view: View, start: int, end: int, ctx: Context) -> bool:
     left = view.text.rfind("|", 0, start) + 1
     sentence = view.sentence(start, end)
     return any(left + m.start() < end for m in ctx.hypothetical.finditer(sentence, view.words))
-
-
-def _clause(view: View, start: int, end: int) -> str:
-    """The clause around a span: between the nearest separators ("|" or ",") on each side."""
-    text = view.text
-    left = max(text.rfind("|", 0, start), text.rfind(",", 0, start))
-    ends = [i for i in (text.find("|", end), text.find(",", end)) if i >= 0]
-    return text[left + 1 : min(ends) if ends else len(text)]
-
-
-def _clause_past(view: View, span: tuple[int, int], ctx: Context, same_day: bool) -> bool:
-    """A "before now" time in the match's own clause, and no "now" there ("quit friday and
-    now im seeing bugs" is now; "had a seizure last night" is not). With ``same_day`` a time
-    earlier today ("this morning") does not count: the rule's danger lasts the day."""
-    clause = _clause(view, *span)
-    if ctx.past_time is None or not any(
-        not _ongoing(clause, m.start(), ctx)
-        and not (same_day and m.group(0).strip() in ctx.same_day)
-        for m in ctx.past_time.finditer(clause, view.words)
-    ):
-        return False
-    return ctx.present.isdisjoint(clause.split())
 
 
 def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[Hit]:
@@ -396,7 +345,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
         # something else in the message ("foaming at the mouth on the porch, he got out of
         # prison yesterday" is now): for someone else's emergency, for a rule that hands a
         # past match on, and for 911 first. Read once, and only when the message has one.
-        told_past = before_now and _clause_past(view, (start, end), ctx, rule.same_day)
+        told_past = before_now and clause_past(view, (start, end), ctx, rule.same_day)
         if outcome != DROP and (rule.others_past != KEEP or rule.others_recent != KEEP):
             outcome = _others(rule, outcome, view, (start, end), before, told_past)
         if outcome == KEEP and hands_on and told_past:
@@ -409,7 +358,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
         evidence = view.text[start:end].strip()
         if outcome == KEEP:
             urgent = rule.urgent and (not told_past or rule.past == "urgent")
-            urgent = urgent or (rule.imminent and not told_past and _imminent(view, ctx))
+            urgent = urgent or (rule.imminent and not told_past and imminent(view, ctx))
             # An urgent rule's further signals describe the emergency ("medical"): told as
             # past, the match keeps its tier, not them.
             also = rule.also if urgent or not rule.urgent else ()

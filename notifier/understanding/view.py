@@ -66,7 +66,7 @@ class View:
     # The tokens themselves (``text`` is them joined by spaces): the words before a match are
     # a slice of this, not a split of the text before it.
     tokens: tuple[str, ...] = ()
-    # language -> whether a "before now" word occurs (rules.past fills it: one search per
+    # language -> whether a "before now" word occurs (timing.past fills it: one search per
     # message, however many rules ask)
     past: dict[str, bool] = field(default_factory=dict, compare=False)
 
