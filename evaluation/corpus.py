@@ -42,10 +42,9 @@ FINAL = ("final", "final.jsonl")
 # after it), final-4.jsonl (the same for the sixth round), final-5.jsonl (the same for the
 # seventh), final-6.jsonl (written while the ninth round tuned, measured once after it) and
 # final-7.jsonl (the same for the tenth) and final-8.jsonl (written while the eleventh round
-# tuned, measured once after it), final-9.jsonl to final-12.jsonl (the same for the twelfth
-# to fifteenth) and final-13.jsonl (written while the sixteenth round tuned, measured once
-# after it; the seventeenth round came after it). All are reported by `make eval` and never
-# tuned on.
+# tuned, measured once after it), final-9.jsonl to final-13.jsonl (the same for the twelfth
+# to sixteenth) and final-14.jsonl (written while the seventeenth round tuned, measured once
+# after it). All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -60,6 +59,7 @@ FINALS = (
     ("final-11", "final-11.jsonl"),
     ("final-12", "final-12.jsonl"),
     ("final-13", "final-13.jsonl"),
+    ("final-14", "final-14.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -84,6 +84,7 @@ BATCHES = (
     "independent-26.jsonl",
     "independent-28.jsonl",
     "independent-30.jsonl",
+    "independent-32.jsonl",
 )
 
 

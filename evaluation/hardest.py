@@ -1,10 +1,10 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-30.jsonl, with the
-reader exactly as it was first read at 85fd179 (the sixteenth round): nothing was tuned on
+Written by hand from the misses of the newest independent batch, independent-32.jsonl, with the
+reader exactly as it was first read at c58573e (the seventeenth round): nothing was tuned on
 these lines before that read, so the list is what the reader got wrong on writing it never
-saw (two are life in danger read without 911 first, four a crisis or concern read too low or
-not at all, four everyday lines read as a crisis). The seventeenth round was tuned on this
-batch afterwards. The final held-out batches' misses were not read.
+saw (eight are life in danger read too low or not at all, two a concern not read). The
+eighteenth round was tuned on this batch afterwards. The final held-out batches' misses were
+not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -12,63 +12,60 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "Injected more than ever before, and it is fine not to wake up (crisis, urgent), read "
-        "as crisis without 911 first.",
-        "The indifference to dying is read; that the dose is already in the body is told as "
-        "a comparison ('more than i ever did'), not as an overdose.",
+        "'I did it', and nothing else, within a day of a crisis reply (crisis, urgent), read "
+        "as free text.",
+        "Three common words: only the conversation before them (the program answered a "
+        "crisis) says what 'it' is. The reader saw the after-risk context only for a plea.",
     ),
     (
-        "On the second bottle of liquor and not caring what happens now (crisis, urgent), "
-        "read as crisis without 911 first.",
-        "Drinking with indifference is crisis by the policy; whether the amount already "
-        "drunk is an overdose now is a judgement the words leave to the reader.",
+        "'Sorry I lied earlier. I took them', within a day of a crisis reply (crisis, "
+        "urgent), read as a crisis but not 911 first.",
+        "'Them' are the pills named in an earlier message; the overdose is told by a pronoun.",
     ),
     (
-        "If the writer's wife leaves him for another man he will kill them both, in Spanish "
-        "(crisis, violence), read as free text.",
-        "The threat comes after a long condition; the harm rules allowed only a few words "
-        "between 'si' and 'los mato'.",
+        "'Help please, I already did it', in Spanish, after a crisis reply (crisis, urgent), "
+        "read as a call-back only.",
+        "The plea was read; the act, 'ya lo hice', has no verb of harm.",
     ),
     (
-        "Since child protective services took the children nothing makes sense any more, in "
-        "Spanish (concern: hopelessness), read as free text.",
-        "'A mis hijos' (the children, an object after the verb) was read as the subject, so "
-        "the hopelessness after it was someone else's.",
+        "Something stronger than usual at a cousin's place, very sleepy, breathing slow, "
+        "nobody else to text (crisis, urgent), read as concern (history).",
+        "'Than what I'm used to' contains 'used to', a history marker ('I used to drink'), "
+        "which dated the slow breathing as the past.",
     ),
     (
-        "Thinking on the ship channel how easy it would be to go over the rail and not come "
-        "back up, then 'not gonna do nothing' (crisis by its author), read as concern.",
-        "A method and a place with a denial after it: the policy reads a denial that names "
-        "the risk as concern, the author as crisis. The line sits on the boundary.",
+        "Overdid what was taken, cannot move the arms, everything going dark, alone in a car "
+        "in a car park, in Spanish (crisis, urgent), read as concern.",
+        "'Me pase con lo que me meti' names no substance and no amount, and the signs (arms, "
+        "darkness) are not the ones the overdose rules know.",
     ),
     (
-        "The family would get the life insurance if something happened on the rig, 'that's "
-        "not normal right' (crisis by its author), read as concern.",
-        "A death imagined as an accident and its worth to the family: burden and a passive "
-        "wish together, with no word of dying.",
+        "Sitting in the truck with a father's old pistol, thanking everyone for trying "
+        "(crisis, urgent), read as free text.",
+        "The weapon is 'with' the writer, not held or pointed, and the farewell is gratitude.",
     ),
     (
-        "The usual buprenorphine taken, all fine, just running late, in Spanish (everyday), "
-        "read as an urgent crisis.",
-        "'Ya me tome ... todo' is how an overdose is told; here 'todo' begins 'todo bien'.",
+        "Keys and a bank card left with the pastor, the dogs fed, 'it's time' (crisis, "
+        "urgent), read as crisis without 911 first.",
+        "A handover and a moment; most authors label preparations without a method as crisis "
+        "without 911, and the reader follows them.",
     ),
     (
-        "Blood-pressure pills taken, all fine, in Spanish (everyday), read as an urgent crisis "
-        "by the model.",
-        "'Ya me tome mis pastillas' opens many overdose lines; the model weighs the pills "
-        "and the past tense, not the reassurance.",
+        "Letters for everyone on the kitchen table and 'I already took what I needed to "
+        "take' (crisis, urgent), read as crisis without 911 first.",
+        "The overdose is told as a taking with no object; the farewell around it was read.",
     ),
     (
-        "A letter written to a daughter for her quinceanera, cried like a baby (everyday), "
-        "read as a crisis (a farewell).",
-        "A letter to one's child is a farewell sign; the occasion after it is what makes it "
-        "a celebration.",
+        "A friend who died of an overdose and 'it should have been me' (crisis by its author), "
+        "read as a life event only.",
+        "Survivor's guilt and a wish to be dead share the words; the policy reads every wish "
+        "to be dead as crisis, and one earlier author read the same words as concern.",
     ),
     (
-        "A television show that killed off a favorite character, with 'unalived' (everyday), "
-        "read as a crisis.",
-        "'Unalived' is the online euphemism for suicide and for killing; the show before it "
-        "is a report the rule did not look back to.",
+        "Asking God to call the writer home, very tired (crisis: a wish to be dead), read as "
+        "concern.",
+        "A religious wording of the wish; 'call me home' was not among the phrasings the "
+        "passive-ideation rule knew.",
     ),
 )
 

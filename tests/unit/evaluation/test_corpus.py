@@ -61,6 +61,7 @@ BATCHES = (
     "independent-26",
     "independent-28",
     "independent-30",
+    "independent-32",
 )
 REQUIRED = {
     "id",
