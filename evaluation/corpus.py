@@ -42,9 +42,9 @@ FINAL = ("final", "final.jsonl")
 # after it), final-4.jsonl (the same for the sixth round), final-5.jsonl (the same for the
 # seventh), final-6.jsonl (written while the ninth round tuned, measured once after it) and
 # final-7.jsonl (the same for the tenth) and final-8.jsonl (written while the eleventh round
-# tuned, measured once after it), final-9.jsonl to final-13.jsonl (the same for the twelfth
-# to sixteenth) and final-14.jsonl (written while the seventeenth round tuned, measured once
-# after it). All are reported by `make eval` and never tuned on.
+# tuned, measured once after it), final-9.jsonl to final-14.jsonl (the same for the twelfth
+# to seventeenth) and final-15.jsonl (written while the eighteenth round tuned, measured once
+# after it: no tuning since). All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -60,6 +60,7 @@ FINALS = (
     ("final-12", "final-12.jsonl"),
     ("final-13", "final-13.jsonl"),
     ("final-14", "final-14.jsonl"),
+    ("final-15", "final-15.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -85,6 +86,7 @@ BATCHES = (
     "independent-28.jsonl",
     "independent-30.jsonl",
     "independent-32.jsonl",
+    "independent-34.jsonl",
 )
 
 

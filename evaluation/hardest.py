@@ -1,10 +1,10 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-32.jsonl, with the
-reader exactly as it was first read at c58573e (the seventeenth round): nothing was tuned on
-these lines before that read, so the list is what the reader got wrong on writing it never
-saw (eight are life in danger read too low or not at all, two a concern not read). The
-eighteenth round was tuned on this batch afterwards. The final held-out batches' misses were
-not read.
+Written by hand from the misses of the newest independent batch, independent-34.jsonl, with the
+reader exactly as it was first read at ca94117 (the eighteenth round, the reader as it stands:
+nothing was tuned on these lines), so the list is what the reader gets wrong on writing it
+never saw (seven are life in danger or a crisis read too low or not at all, one a wish to be
+dead in a language the reader does not know, two everyday lines read as an urgent crisis).
+The final held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -12,60 +12,63 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "'I did it', and nothing else, within a day of a crisis reply (crisis, urgent), read "
-        "as free text.",
-        "Three common words: only the conversation before them (the program answered a "
-        "crisis) says what 'it' is. The reader saw the after-risk context only for a plea.",
+        "A partner with the shotgun out saying he will do it tonight, the writer hiding in "
+        "the bathroom (crisis, urgent), read as concern.",
+        "'Do it' is his suicide or an attack on her, and the weapon is his; the rules read a "
+        "weapon pointed at the writer, or a partner's threat to kill her, not this.",
     ),
     (
-        "'Sorry I lied earlier. I took them', within a day of a crisis reply (crisis, "
-        "urgent), read as a crisis but not 911 first.",
-        "'Them' are the pills named in an earlier message; the overdose is told by a pronoun.",
-    ),
-    (
-        "'Help please, I already did it', in Spanish, after a crisis reply (crisis, urgent), "
-        "read as a call-back only.",
-        "The plea was read; the act, 'ya lo hice', has no verb of harm.",
-    ),
-    (
-        "Something stronger than usual at a cousin's place, very sleepy, breathing slow, "
-        "nobody else to text (crisis, urgent), read as concern (history).",
-        "'Than what I'm used to' contains 'used to', a history marker ('I used to drink'), "
-        "which dated the slow breathing as the past.",
-    ),
-    (
-        "Overdid what was taken, cannot move the arms, everything going dark, alone in a car "
-        "in a car park, in Spanish (crisis, urgent), read as concern.",
-        "'Me pase con lo que me meti' names no substance and no amount, and the signs (arms, "
-        "darkness) are not the ones the overdose rules know.",
-    ),
-    (
-        "Sitting in the truck with a father's old pistol, thanking everyone for trying "
+        "Medicines taken home from work for a month, all of them to be used at once tonight "
         "(crisis, urgent), read as free text.",
-        "The weapon is 'with' the writer, not held or pointed, and the farewell is gratitude.",
+        "'Wasted meds' is the hospital's word for leftover doses; the overdose is planned in "
+        "a plain sentence with no substance name and no word of dying.",
     ),
     (
-        "Keys and a bank card left with the pastor, the dogs fed, 'it's time' (crisis, "
-        "urgent), read as crisis without 911 first.",
-        "A handover and a moment; most authors label preparations without a method as crisis "
-        "without 911, and the reader follows them.",
+        "A friend's rifle handed over to hold 'because he won't need it', and the friend not "
+        "answering (concern: a friend at risk), read as free text.",
+        "The farewell and the means are someone else's, told as a favour; no rule reads a "
+        "weapon given away as a warning sign in another person.",
     ),
     (
-        "Letters for everyone on the kitchen table and 'I already took what I needed to "
-        "take' (crisis, urgent), read as crisis without 911 first.",
-        "The overdose is told as a taking with no object; the farewell around it was read.",
+        "A wish not to wake up tomorrow written in Tagalog, then 'sorry for the drama' in "
+        "English (crisis), read as free text.",
+        "The reader knows English and Spanish only; a third language falls to the model, "
+        "which has never seen it.",
     ),
     (
-        "A friend who died of an overdose and 'it should have been me' (crisis by its author), "
-        "read as a life event only.",
-        "Survivor's guilt and a wish to be dead share the words; the policy reads every wish "
-        "to be dead as crisis, and one earlier author read the same words as concern.",
+        "'Just waiting till everybody falls asleep', within a day of a crisis reply (crisis, "
+        "urgent), read as a crisis without 911 first.",
+        "The moment is named but the act is not: the imminent reading needs a preparation or "
+        "a plan in the message itself, and here it is in the conversation before.",
     ),
     (
-        "Asking God to call the writer home, very tired (crisis: a wish to be dead), read as "
+        "Fifteen sedatives taken last night 'to see what would happen', woke up on the floor, "
+        "'whatever', with laughter (concern), read as free text with use.",
+        "Past, laughed off and indifferent: every marker lowers it, and together they are "
+        "what a counselor would call the day's most worrying message.",
+    ),
+    (
+        "A cousin's suicide last winter, thinking of going the same way, and knowing where "
+        "his gun is (crisis), read as concern.",
+        "The sentence about the cousin (someone else, the past) sets the tone; the writer's "
+        "own wish and the means follow in sentences of their own.",
+    ),
+    (
+        "Drinking by the water tonight, not going home, 'it's ok' (crisis, urgent), read as "
         "concern.",
-        "A religious wording of the wish; 'call me home' was not among the phrasings the "
-        "passive-ideation rule knew.",
+        "A place, a night and a reassurance: the plan is told as an evening out.",
+    ),
+    (
+        "Sitting in the truck with the engine running to warm it up, four degrees out, there "
+        "in fifteen minutes (everyday), read as an urgent crisis.",
+        "A running engine in a closed space is a method the rules know; the cold and the "
+        "arrival time that make it a winter morning come after.",
+    ),
+    (
+        "A friend from the mine who died last night, said to be an overdose (a life event), "
+        "read as an urgent crisis.",
+        "Someone else's overdose told as hearsay after his death; 'last night' and 'they say' "
+        "did not set it aside.",
     ),
 )
 

@@ -62,6 +62,7 @@ BATCHES = (
     "independent-28",
     "independent-30",
     "independent-32",
+    "independent-34",
 )
 REQUIRED = {
     "id",
