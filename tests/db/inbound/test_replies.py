@@ -152,6 +152,30 @@ def test_rule_crisis_gets_988_and_alerts_even_in_quiet_hours(
     assert "Ana (C1)" in alerts[0].body and "pills" not in alerts[0].body  # no reply text
 
 
+def test_rule_an_act_told_as_done_within_a_day_of_a_crisis_reply_is_911_first(
+    service: Service, clock: Clock, fake: FakeTransport
+) -> None:
+    # "i did it" means nothing alone; within 24 h of the program's crisis reply (the context
+    # the inbound path reads from the database) it is an attempt just made.
+    first = service.receive(from_phone=ANA, body="i want to die tonight", now=clock.now)
+    service.send_now(clock.now)
+    later = clock.now + timedelta(hours=2)
+    r = service.receive(from_phone=ANA, body="i did it", now=later)
+    service.send_now(later)
+    assert (first.category, r.category) == ("crisis", "crisis")
+    stored = replies(service.db)[-1]
+    assert stored.urgent and stored.rule == "crisis.attempt_after_risk.en"
+    answer = sent_to_ana(fake)[-1]
+    assert answer.index("911") < answer.index("988")  # 911 first
+
+
+def test_rule_an_act_told_as_done_with_no_crisis_reply_before_is_not_crisis(
+    service: Service, clock: Clock
+) -> None:
+    r = service.receive(from_phone=ANA, body="i did it", now=clock.now)
+    assert r.category != "crisis" and not replies(service.db)[-1].urgent
+
+
 def test_rule_crisis_from_an_opted_out_client_still_alerts_staff(
     service: Service, clock: Clock, fake: FakeTransport
 ) -> None:
