@@ -17,7 +17,7 @@ from notifier.understanding import model, prompts
 from notifier.understanding.lexicon import load
 from notifier.understanding.normalise import detect_language, full, surface
 from notifier.understanding.result import Category, Classification, Signal
-from notifier.understanding.rules import VETO, Hit, candidates, run, with_intent
+from notifier.understanding.rules import VETO, Hit, candidates, laughing, run, with_intent
 from notifier.understanding.score import MAX_CHARS, score_of
 from notifier.understanding.terms import DEFAULT_CRISIS_TERMS, custom_terms, fallback_crisis
 from notifier.understanding.timing import past
@@ -290,7 +290,7 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
         # (hyperbole: "me va a matar, le choque la troca jaja"; a person still reads it).
         crisis = reading.reads_crisis() and not _laughs(view, lang)
         risk = Signal.CRISIS if crisis else Signal.CONCERN
-        urgent = risk == Signal.CRISIS and reading.fires("urgent") and not _laughs(view, lang)
+        urgent = crisis and reading.fires("urgent")
         extra.append(Hit(f"{risk.value}.model.{lang}", risk.value, lang,
                          reading.evidence("risk"), urgent, False))  # fmt: skip
     carried = _carried(hits)
@@ -304,9 +304,9 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
 
 
 def _laughs(view: View, lang: str) -> bool:
-    """Laughter in the message ("lol", "jaja", a laughing emoji): what an urgent rule drops
-    (rules.run), the urgent model drops too ("can barely breathe outside lol"; twelfth round)."""
-    return not view.words.isdisjoint(load().languages[lang].context.laughter)
+    """What an urgent rule drops (rules.run), the models drop too ("can barely breathe outside
+    lol"; twelfth round)."""
+    return laughing(view, load().languages[lang].context)
 
 
 def _urgent_by_model(view: View, lang: str, reading: _Reading) -> str:
@@ -314,10 +314,10 @@ def _urgent_by_model(view: View, lang: str, reading: _Reading) -> str:
     danger now (911 first), else "". Raise-only like the rest of the backstop; never when the
     message says it was before now ("last night"), tells history ("years ago", "cuando
     andaba en las drogas": a past attempt is no 911 now; thirteenth round) or laughs."""
-    history = load().languages[lang].context.history
-    if past(view, lang) or _laughs(view, lang):
+    ctx = load().languages[lang].context
+    if past(view, lang) or laughing(view, ctx):
         return ""
-    if history is not None and history.search(view.text, view.words) is not None:
+    if ctx.history is not None and ctx.history.search(view.text, view.words) is not None:
         return ""
     return reading.evidence("urgent") or "model" if reading.fires("urgent") else ""
 

@@ -166,6 +166,7 @@ class Context:
     now: frozenset[str] = frozenset()
     # Times now or hours away that make preparations urgent (Rule.imminent).
     imminent: Finder | None = None
+    # Articles that, like a possessive, stand before a person of ``third_party`` ("the").
     articles: frozenset[str] = frozenset()
 
 

@@ -90,16 +90,11 @@ def third_party(before: Sequence[str], ctx: Context, use: bool = False) -> bool:
         i == 0 or before[i - 1] in _BREAKS or (i == 1 and before[0] in ctx.possessives)
     ):
         return False
-    # After a verb and a preposition the person is an object, not the subject: "se llevo a
-    # mis hijos, ya nada tiene sentido" (seventeenth round). At the start of a clause it is the
-    # topic ("a mi vecina la desalojaron"): still someone else.
-    j = i - 1 if i > 0 and before[i - 1] in ctx.places else i - 2
-    if (
-        j >= 1
-        and before[j] in ctx.places
-        and (j == i - 1 or before[i - 1] in ctx.possessives)
-        and before[j - 1] not in _BREAKS
-    ):
+    # After a verb and a preposition (and a possessive) the person is an object, not the
+    # subject: "se llevo a mis hijos, ya nada tiene sentido" (seventeenth round). At the start
+    # of a clause it is the topic ("a mi vecina la desalojaron"): still someone else.
+    k = i - 1 if i > 0 and before[i - 1] in ctx.possessives else i
+    if k >= 2 and before[k - 1] in ctx.places and before[k - 2] not in _BREAKS:
         return False
     if before[i] in ctx.third_party:
         return True
@@ -292,6 +287,12 @@ def _end(offsets: tuple[int, ...], tok: int, last: int, text: str) -> int:
     return len(text) if tok >= last else offsets[tok + 1]
 
 
+def laughing(view: View, ctx: Context) -> bool:
+    """Laughter in the message ("lol", "jaja", a laughing emoji): hyperbole for the urgent
+    rules here, and for the learned backstop (classify)."""
+    return not view.words.isdisjoint(ctx.laughter)
+
+
 def _applies(rule: Rule, view: View) -> bool:
     """The rule's message-wide conditions: one of ``with_any`` occurs, none of
     ``without_any`` does."""
@@ -323,7 +324,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
     if before_now and rule.past == DROP:
         return
     # "i cant breathe lol", "lips are blue from the slushie haha": laughter is not an emergency.
-    laughs = not view.words.isdisjoint(ctx.laughter)
+    laughs = laughing(view, ctx)
     if laughs and (rule.urgent or rule.laughter == DROP):
         yield veto(rule, matches[0].group(0).strip())
         return
