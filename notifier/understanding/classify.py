@@ -285,7 +285,7 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
     # The model before the phrase check: both are pure, the model is already paid for.
     if spoke:
         extra += _crisis_over_concern(view, lang, hits, set_aside, reading)
-    elif reading.fires("risk") and not _not_risk(view):
+    elif reading.fires("risk") and not _not_risk(view) and not _not_the_client(hits):
         # Unsure between crisis and concern -> crisis, unless it reads like concern or laughs
         # (hyperbole: "me va a matar, le choque la troca jaja"; a person still reads it).
         crisis = reading.reads_crisis() and not _laughs(view, lang)
@@ -301,6 +301,13 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
             extra.append(Hit(f"{signal}.model.{lang}", signal, lang,
                              reading.evidence(signal), False, False))  # fmt: skip
     return hits + extra
+
+
+def _not_the_client(hits: list[Hit]) -> bool:
+    """A rule read that the phone is not the client's ("this is not tonys number"): a
+    stranger's annoyance is not a client's risk, so the model adds none (the rules still read
+    a risk stated in words; nineteenth round)."""
+    return any(h.signal == Signal.WRONG_NUMBER for h in hits)
 
 
 def _laughs(view: View, lang: str) -> bool:

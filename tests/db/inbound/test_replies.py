@@ -169,6 +169,38 @@ def test_rule_an_act_told_as_done_within_a_day_of_a_crisis_reply_is_911_first(
     assert answer.index("911") < answer.index("988")  # 911 first
 
 
+def test_rule_pills_taken_as_said_after_a_crisis_reply_are_911_first_and_use(
+    service: Service, clock: Clock, fake: FakeTransport
+) -> None:
+    # The nineteenth round: "took it all" within a day of the crisis reply is an overdose of
+    # the client's own (use on the follow-up list) as well as 911 first.
+    service.receive(from_phone=ANA, body="i want to die tonight", now=clock.now)
+    service.send_now(clock.now)
+    later = clock.now + timedelta(hours=3)
+    r = service.receive(from_phone=ANA, body="sorry. took it all", now=later)
+    service.send_now(later)
+    stored = replies(service.db)[-1]
+    assert r.category == "crisis" and stored.urgent
+    assert stored.rule == "crisis.taken_after_risk.en" and "use" in stored.signals
+    answer = sent_to_ana(fake)[-1]
+    assert answer.index("911") < answer.index("988")
+
+
+def test_rule_intent_held_after_a_crisis_reply_is_crisis_988_first(
+    service: Service, clock: Clock, fake: FakeTransport
+) -> None:
+    service.receive(from_phone=ANA, body="i want to die", now=clock.now)
+    service.send_now(clock.now)
+    later = clock.now + timedelta(hours=1)
+    r = service.receive(from_phone=ANA, body="my mind is made up. thanks for trying", now=later)
+    service.send_now(later)
+    stored = replies(service.db)[-1]
+    assert r.category == "crisis" and stored.rule == "crisis.intent_after_risk.en"
+    assert not stored.urgent
+    answer = sent_to_ana(fake)[-1]
+    assert "988" in answer
+
+
 def test_rule_an_act_told_as_done_with_no_crisis_reply_before_is_not_crisis(
     service: Service, clock: Clock
 ) -> None:
