@@ -43,8 +43,8 @@ FINAL = ("final", "final.jsonl")
 # seventh), final-6.jsonl (written while the ninth round tuned, measured once after it) and
 # final-7.jsonl (the same for the tenth) and final-8.jsonl (written while the eleventh round
 # tuned, measured once after it), final-9.jsonl to final-14.jsonl (the same for the twelfth
-# to seventeenth) and final-15.jsonl (written while the eighteenth round tuned, measured once
-# after it: no tuning since). All are reported by `make eval` and never tuned on.
+# to seventeenth), final-15.jsonl (the same for the eighteenth) and final-16.jsonl (written
+# while the nineteenth round tuned, measured once after it: no tuning since). All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -61,6 +61,7 @@ FINALS = (
     ("final-13", "final-13.jsonl"),
     ("final-14", "final-14.jsonl"),
     ("final-15", "final-15.jsonl"),
+    ("final-16", "final-16.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -87,6 +88,7 @@ BATCHES = (
     "independent-30.jsonl",
     "independent-32.jsonl",
     "independent-34.jsonl",
+    "independent-36.jsonl",
 )
 
 

@@ -63,6 +63,7 @@ BATCHES = (
     "independent-30",
     "independent-32",
     "independent-34",
+    "independent-36",
 )
 REQUIRED = {
     "id",
