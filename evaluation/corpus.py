@@ -44,7 +44,8 @@ FINAL = ("final", "final.jsonl")
 # final-7.jsonl (the same for the tenth) and final-8.jsonl (written while the eleventh round
 # tuned, measured once after it), final-9.jsonl to final-14.jsonl (the same for the twelfth
 # to seventeenth), final-15.jsonl (the same for the eighteenth) and final-16.jsonl (written
-# while the nineteenth round tuned, measured once after it: no tuning since). All are reported by `make eval` and never tuned on.
+# while the nineteenth round tuned, measured once after it). All are reported by `make eval`
+# and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),

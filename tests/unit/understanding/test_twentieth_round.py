@@ -147,7 +147,8 @@ def test_twentieth_round_use_look_alikes_are_no_use(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["gracias por llamarme anoche, ya estoy mejor", "he is hitting me please call the police"]
+    "text",
+    ["gracias por llamarme anoche, ya estoy mejor", "he is hitting me please call the police"],
 )
 def test_twentieth_round_thanks_for_a_call_or_a_call_to_911_is_no_callback(text: str) -> None:
     assert "callback" not in classify(text, backstop=False).signals
@@ -156,3 +157,13 @@ def test_twentieth_round_thanks_for_a_call_or_a_call_to_911_is_no_callback(text:
 @pytest.mark.parametrize("text", ["please call me", "llamenme por favor"])
 def test_twentieth_round_a_call_asked_for_stays_callback(text: str) -> None:
     assert "callback" in classify(text, backstop=False).signals
+
+
+def test_twentieth_round_a_craving_for_the_hidden_bottle_is_no_crisis() -> None:
+    r = classify("cravings are bad, I keep thinking about the bottle under the sink")
+    assert r.category != "crisis", r.rule
+
+
+def test_twentieth_round_a_craving_beside_a_wish_to_die_stays_crisis() -> None:
+    r = classify("cravings are bad, I keep thinking about the bottle, I want to die")
+    assert r.category == "crisis", r.rule
