@@ -44,8 +44,8 @@ FINAL = ("final", "final.jsonl")
 # final-7.jsonl (the same for the tenth) and final-8.jsonl (written while the eleventh round
 # tuned, measured once after it), final-9.jsonl to final-14.jsonl (the same for the twelfth
 # to seventeenth), final-15.jsonl (the same for the eighteenth) and final-16.jsonl (written
-# while the nineteenth round tuned, measured once after it). All are reported by `make eval`
-# and never tuned on.
+# while the nineteenth round tuned, measured once after it), final-17.jsonl (the same for the
+# twentieth). All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -63,6 +63,7 @@ FINALS = (
     ("final-14", "final-14.jsonl"),
     ("final-15", "final-15.jsonl"),
     ("final-16", "final-16.jsonl"),
+    ("final-17", "final-17.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -90,6 +91,7 @@ BATCHES = (
     "independent-32.jsonl",
     "independent-34.jsonl",
     "independent-36.jsonl",
+    "independent-38.jsonl",
 )
 
 

@@ -64,6 +64,7 @@ BATCHES = (
     "independent-32",
     "independent-34",
     "independent-36",
+    "independent-38",
 )
 REQUIRED = {
     "id",
