@@ -140,6 +140,9 @@ class Context:
     vocatives: frozenset[str] = frozenset()
     # Times long enough ago that someone else's event is history ("last month").
     distant: Finder | None = None
+    # A death told anywhere in the message ("funeral is friday", "we buried him"): someone
+    # else's overdose beside it is how they died, not an emergency now (twenty-first round).
+    death_told: Finder | None = None
     # Things that die or get killed ("my phone is about to die"): never a person at risk.
     objects: frozenset[str] = frozenset()
     # Prepositions before such a word make it a place ("in the car"), not the subject.
@@ -331,6 +334,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             present=words(ctx.get("present", "")),
             vocatives=words(ctx.get("vocatives", "")),
             distant=_phrases_regex(ctx.get("distant", []), common),
+            death_told=_phrases_regex(ctx.get("death_told", []), common),
             objects=words(ctx.get("objects", "")),
             places=words(ctx.get("places", "")),
             subject=words(ctx.get("subject", "")),

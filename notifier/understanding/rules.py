@@ -392,16 +392,26 @@ def _others(
     if not someone_else and any(w in ctx.self_words and w not in ctx.possessives for w in inside):
         return outcome
     sentence = view.sentence(*span)
-    told = any(
-        rx is not None and rx.search(sentence, view.words) is not None
-        for rx in (ctx.history, ctx.distant)
-    ) or _reported(view, span, sentence, ctx)
+    told = (
+        any(
+            rx is not None and rx.search(sentence, view.words) is not None
+            for rx in (ctx.history, ctx.distant)
+        )
+        or _reported(view, span, sentence, ctx)
+        or (someone_else and _death_told(view, ctx))
+    )
     if told and rule.others_past != KEEP:
         return rule.others_past
     # "a guy i used with od'd", "hubo 3 sobredosis": nobody's, unless someone else is named.
     if someone_else and before_now and rule.others_recent != KEEP:
         return rule.others_recent
     return outcome
+
+
+def _death_told(view: View, ctx: Context) -> bool:
+    """The message tells a death ("funeral is friday", "lo enterramos"): someone else's
+    overdose in it, in any sentence, is how they died ("my cousin passed. he od'd")."""
+    return ctx.death_told is not None and ctx.death_told.search(view.text, view.words) is not None
 
 
 def _reported(view: View, span: tuple[int, int], sentence: str, ctx: Context) -> bool:
