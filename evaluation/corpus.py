@@ -45,7 +45,8 @@ FINAL = ("final", "final.jsonl")
 # tuned, measured once after it), final-9.jsonl to final-14.jsonl (the same for the twelfth
 # to seventeenth), final-15.jsonl (the same for the eighteenth) and final-16.jsonl (written
 # while the nineteenth round tuned, measured once after it), final-17.jsonl (the same for the
-# twentieth). All are reported by `make eval` and never tuned on.
+# twentieth) and final-18.jsonl (the same for the twenty-first: no tuning since). All are
+# reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -64,6 +65,7 @@ FINALS = (
     ("final-15", "final-15.jsonl"),
     ("final-16", "final-16.jsonl"),
     ("final-17", "final-17.jsonl"),
+    ("final-18", "final-18.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -92,6 +94,7 @@ BATCHES = (
     "independent-34.jsonl",
     "independent-36.jsonl",
     "independent-38.jsonl",
+    "independent-40.jsonl",
 )
 
 

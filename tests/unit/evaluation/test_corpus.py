@@ -65,6 +65,7 @@ BATCHES = (
     "independent-34",
     "independent-36",
     "independent-38",
+    "independent-40",
 )
 REQUIRED = {
     "id",
