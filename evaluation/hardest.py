@@ -1,10 +1,11 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-34.jsonl, with the
-reader exactly as it was first read at ca94117 (the eighteenth round, the reader as it stands:
-nothing was tuned on these lines), so the list is what the reader gets wrong on writing it
-never saw (seven are life in danger or a crisis read too low or not at all, one a wish to be
-dead in a language the reader does not know, two everyday lines read as an urgent crisis).
-The final held-out batches' misses were not read.
+Written by hand from the misses of the newest independent batch, independent-40.jsonl, first
+read at 143d510 (the twenty-first round) and read again with the reader as it stands (four
+life-in-danger families were mended after that read: a seizure just now after a benzo ran
+out, beating on the door with a weapon, delirium tremens and a closing throat told in
+Spanish; tests/unit/understanding/test_after_the_final_read.py). What remains is one
+emergency without 911 first and nine over-readings, six of them sending 911 where a
+counselor's call was the policy. The final held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -12,63 +13,63 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "A partner with the shotgun out saying he will do it tonight, the writer hiding in "
-        "the bathroom (crisis, urgent), read as concern.",
-        "'Do it' is his suicide or an attack on her, and the weapon is his; the rules read a "
-        "weapon pointed at the writer, or a partner's threat to kill her, not this.",
+        "Within a day of a crisis reply, everything is ready and with the writer to do it "
+        "tonight, and they cannot take any more (crisis, urgent), read as a crisis without "
+        "911 first.",
+        "'Everything' and 'it' point back to the conversation; the imminent reading needs the "
+        "means named in the message itself.",
     ),
     (
-        "Medicines taken home from work for a month, all of them to be used at once tonight "
-        "(crisis, urgent), read as free text.",
-        "'Wasted meds' is the hospital's word for leftover doses; the overdose is planned in "
-        "a plain sentence with no substance name and no word of dying.",
+        "The fifth anniversary of a suicide attempt, 'this week is always hard', with no "
+        "score (concern), read as an urgent crisis.",
+        "'Tried to kill myself' is an attempt told in the words of one just made; the "
+        "distance is in 'it's been five years since', a form the history markers miss "
+        "before the match.",
     ),
     (
-        "A friend's rifle handed over to hold 'because he won't need it', and the friend not "
-        "answering (concern: a friend at risk), read as free text.",
-        "The farewell and the means are someone else's, told as a favour; no rule reads a "
-        "weapon given away as a warning sign in another person.",
+        "A friend's overdose last week, out of hospital and going to treatment, told as good "
+        "news (everyday), read as an urgent crisis.",
+        "Someone else's overdose dated last week is kept as a friend at risk; the good news "
+        "after it is what makes it history.",
     ),
     (
-        "A wish not to wake up tomorrow written in Tagalog, then 'sorry for the drama' in "
-        "English (crisis), read as free text.",
-        "The reader knows English and Spanish only; a third language falls to the model, "
-        "which has never seen it.",
+        "A craving at ten while coworkers passed a bottle round all night, and the writer "
+        "did not drink (a check-in answer), read as an urgent crisis by the model.",
+        "Every word of danger is there (a bottle, all night, 'god I wanted to'); only the "
+        "refusal says it is a craving, and the model weighs words, not the refusal.",
     ),
     (
-        "'Just waiting till everybody falls asleep', within a day of a crisis reply (crisis, "
-        "urgent), read as a crisis without 911 first.",
-        "The moment is named but the act is not: the imminent reading needs a preparation or "
-        "a plan in the message itself, and here it is in the conversation before.",
+        "Offered drugs by a user on the corner and said no, 'I'm in another place now' "
+        "(everyday, Spanish), read as an urgent crisis by the model.",
+        "A dealer's word and an offer outweigh the refusal in a bag of words.",
     ),
     (
-        "Fifteen sedatives taken last night 'to see what would happen', woke up on the floor, "
-        "'whatever', with laughter (concern), read as free text with use.",
-        "Past, laughed off and indifferent: every marker lowers it, and together they are "
-        "what a counselor would call the day's most worrying message.",
+        "Self-hatred after using with cousins after a brother's funeral (concern and a life "
+        "event), read as an urgent crisis.",
+        "A death, use and self-hatred together look like the overdose family to the model; "
+        "the policy keeps self-hatred after a lapse at concern.",
     ),
     (
-        "A cousin's suicide last winter, thinking of going the same way, and knowing where "
-        "his gun is (crisis), read as concern.",
-        "The sentence about the cousin (someone else, the past) sets the tone; the writer's "
-        "own wish and the means follow in sentences of their own.",
+        "'lol I want to die' because a child washed the phone (everyday), read as crisis.",
+        "The wish is said outright; the laughter and the trivial cause are what make it "
+        "hyperbole, and the rule keeps an explicit wish even beside laughter (safety first).",
     ),
     (
-        "Drinking by the water tonight, not going home, 'it's ok' (crisis, urgent), read as "
-        "concern.",
-        "A place, a night and a reassurance: the plan is told as an evening out.",
+        "A call asked for because of a craving the writer does not want to act on (a "
+        "callback, Spanish), read as crisis by the model.",
+        "'Necesito que alguien me llame' beside a wish to use reads like a plea; the policy "
+        "makes it a call-back, not a crisis.",
     ),
     (
-        "Sitting in the truck with the engine running to warm it up, four degrees out, there "
-        "in fifteen minutes (everyday), read as an urgent crisis.",
-        "A running engine in a closed space is a method the rules know; the cold and the "
-        "arrival time that make it a winter morning come after.",
+        "A dog sniffing round the woodpile for a skunk (everyday), read as crisis by the model.",
+        "'Sniffing' is a word of use, and the model has seen it in overdoses; nothing else in "
+        "the message is risky.",
     ),
     (
-        "A friend from the mine who died last night, said to be an overdose (a life event), "
-        "read as an urgent crisis.",
-        "Someone else's overdose told as hearsay after his death; 'last night' and 'they say' "
-        "did not set it aside.",
+        "Thrown out by a wife and living at a camp with no power (a life event), read as "
+        "abuse at home (concern).",
+        "'Kicked me out' is what an abusive partner does in other lines; losing housing is a "
+        "life event for the case manager, not a safety call.",
     ),
 )
 
