@@ -178,11 +178,7 @@ def _not_risk(view: View) -> bool:
     """Everyday phrases the lexicons say the model must not read as risk ("my family won't
     leave me alone": someone else's pestering, not isolation)."""
     lexicons = load()
-    return any(
-        rx.search(view.text, view.words) is not None
-        for rx in (lexicons.languages[c].not_risk for c in LANGUAGES)
-        if rx is not None
-    )
+    return any(view.holds(lexicons.languages[c].not_risk) for c in LANGUAGES)
 
 
 class _Reading:
@@ -324,7 +320,7 @@ def _urgent_by_model(view: View, lang: str, reading: _Reading) -> str:
     ctx = load().languages[lang].context
     if past(view, lang) or laughing(view, ctx):
         return ""
-    if ctx.history is not None and ctx.history.search(view.text, view.words) is not None:
+    if view.holds(ctx.history):
         return ""
     return reading.evidence("urgent") or "model" if reading.fires("urgent") else ""
 

@@ -296,9 +296,9 @@ def laughing(view: View, ctx: Context) -> bool:
 def _applies(rule: Rule, view: View) -> bool:
     """The rule's message-wide conditions: one of ``with_any`` occurs, none of
     ``without_any`` does."""
-    if rule.with_any is not None and rule.with_any.search(view.text, view.words) is None:
+    if rule.with_any is not None and not view.holds(rule.with_any):
         return False
-    return rule.without_any is None or rule.without_any.search(view.text, view.words) is None
+    return not view.holds(rule.without_any)
 
 
 def _what_if(view: View, start: int, end: int, ctx: Context) -> bool:
@@ -398,7 +398,9 @@ def _others(
             for rx in (ctx.history, ctx.distant)
         )
         or _reported(view, span, sentence, ctx)
-        or (someone_else and _death_told(view, ctx))
+        # A death told anywhere ("funeral is friday", "lo enterramos"): someone else's overdose
+        # in it, in any sentence, is how they died ("my cousin passed. he od'd").
+        or (someone_else and view.holds(ctx.death_told))
     )
     if told and rule.others_past != KEEP:
         return rule.others_past
@@ -406,12 +408,6 @@ def _others(
     if someone_else and before_now and rule.others_recent != KEEP:
         return rule.others_recent
     return outcome
-
-
-def _death_told(view: View, ctx: Context) -> bool:
-    """The message tells a death ("funeral is friday", "lo enterramos"): someone else's
-    overdose in it, in any sentence, is how they died ("my cousin passed. he od'd")."""
-    return ctx.death_told is not None and ctx.death_told.search(view.text, view.words) is not None
 
 
 def _reported(view: View, span: tuple[int, int], sentence: str, ctx: Context) -> bool:

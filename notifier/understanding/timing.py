@@ -51,7 +51,7 @@ def clause_past(view: View, span: tuple[int, int], ctx: Context, same_day: bool)
 
 def imminent(view: View, ctx: Context) -> bool:
     """A time now or hours away in the message ("tonight", "cuando se duerman")."""
-    return ctx.imminent is not None and ctx.imminent.search(view.text, view.words) is not None
+    return view.holds(ctx.imminent)
 
 
 def told_as_history(view: View, start: int, end: int, ctx: Context) -> bool:

@@ -11,6 +11,10 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from notifier.understanding.finder import Finder
 
 # One scan for both: a word or a comma (the group), or a sentence break (sentence punctuation,
 # a line break, emoji and other symbols, "_", a spaced dash), which findall hands back as "".
@@ -106,3 +110,7 @@ class View:
         left = self.text.rfind("|", 0, start)
         right = self.text.find("|", end)
         return self.text[left + 1 : right if right >= 0 else len(self.text)]
+
+    def holds(self, finder: Finder | None) -> bool:
+        """One of a phrase list's phrases occurs anywhere in the message (no list: no)."""
+        return finder is not None and finder.search(self.text, self.words) is not None

@@ -24,6 +24,7 @@ from notifier.core.models import (
     Reply,
 )
 from notifier.core.settings import Settings
+from notifier.inbound.replies import InboundResult
 from notifier.service import Service
 from tests.fakes.transport import FakeTransport
 from tests.helpers import Clock, add_client, messages, ny
@@ -152,18 +153,27 @@ def test_rule_crisis_gets_988_and_alerts_even_in_quiet_hours(
     assert "Ana (C1)" in alerts[0].body and "pills" not in alerts[0].body  # no reply text
 
 
+def after_a_crisis_reply(
+    service: Service, clock: Clock, body: str, hours: int
+) -> tuple[InboundResult, Reply]:
+    """Ana's crisis reply answered, then ``body`` ``hours`` later (the recent-risk context
+    the inbound path reads from the database): the result and the stored reply."""
+    first = service.receive(from_phone=ANA, body="i want to die tonight", now=clock.now)
+    assert first.category == "crisis"
+    service.send_now(clock.now)
+    later = clock.now + timedelta(hours=hours)
+    r = service.receive(from_phone=ANA, body=body, now=later)
+    service.send_now(later)
+    return r, replies(service.db)[-1]
+
+
 def test_rule_an_act_told_as_done_within_a_day_of_a_crisis_reply_is_911_first(
     service: Service, clock: Clock, fake: FakeTransport
 ) -> None:
-    # "i did it" means nothing alone; within 24 h of the program's crisis reply (the context
-    # the inbound path reads from the database) it is an attempt just made.
-    first = service.receive(from_phone=ANA, body="i want to die tonight", now=clock.now)
-    service.send_now(clock.now)
-    later = clock.now + timedelta(hours=2)
-    r = service.receive(from_phone=ANA, body="i did it", now=later)
-    service.send_now(later)
-    assert (first.category, r.category) == ("crisis", "crisis")
-    stored = replies(service.db)[-1]
+    # "i did it" means nothing alone; within 24 h of the program's crisis reply it is an
+    # attempt just made.
+    r, stored = after_a_crisis_reply(service, clock, "i did it", hours=2)
+    assert r.category == "crisis"
     assert stored.urgent and stored.rule == "crisis.attempt_after_risk.en"
     answer = sent_to_ana(fake)[-1]
     assert answer.index("911") < answer.index("988")  # 911 first
@@ -174,12 +184,7 @@ def test_rule_pills_taken_as_said_after_a_crisis_reply_are_911_first_and_use(
 ) -> None:
     # The nineteenth round: "took it all" within a day of the crisis reply is an overdose of
     # the client's own (use on the follow-up list) as well as 911 first.
-    service.receive(from_phone=ANA, body="i want to die tonight", now=clock.now)
-    service.send_now(clock.now)
-    later = clock.now + timedelta(hours=3)
-    r = service.receive(from_phone=ANA, body="sorry. took it all", now=later)
-    service.send_now(later)
-    stored = replies(service.db)[-1]
+    r, stored = after_a_crisis_reply(service, clock, "sorry. took it all", hours=3)
     assert r.category == "crisis" and stored.urgent
     assert stored.rule == "crisis.taken_after_risk.en" and "use" in stored.signals
     answer = sent_to_ana(fake)[-1]
@@ -189,12 +194,9 @@ def test_rule_pills_taken_as_said_after_a_crisis_reply_are_911_first_and_use(
 def test_rule_intent_held_after_a_crisis_reply_is_crisis_988_first(
     service: Service, clock: Clock, fake: FakeTransport
 ) -> None:
-    service.receive(from_phone=ANA, body="i want to die", now=clock.now)
-    service.send_now(clock.now)
-    later = clock.now + timedelta(hours=1)
-    r = service.receive(from_phone=ANA, body="my mind is made up. thanks for trying", now=later)
-    service.send_now(later)
-    stored = replies(service.db)[-1]
+    r, stored = after_a_crisis_reply(
+        service, clock, "my mind is made up. thanks for trying", hours=1
+    )
     assert r.category == "crisis" and stored.rule == "crisis.intent_after_risk.en"
     assert not stored.urgent
     answer = sent_to_ana(fake)[-1]
