@@ -45,8 +45,9 @@ FINAL = ("final", "final.jsonl")
 # tuned, measured once after it), final-9.jsonl to final-14.jsonl (the same for the twelfth
 # to seventeenth), final-15.jsonl (the same for the eighteenth) and final-16.jsonl (written
 # while the nineteenth round tuned, measured once after it), final-17.jsonl (the same for the
-# twentieth) and final-18.jsonl (the same for the twenty-first: no tuning since). All are
-# reported by `make eval` and never tuned on.
+# twentieth), final-18.jsonl (the same for the twenty-first) and final-19.jsonl (written after
+# the four life-in-danger mends that followed final-18, measured once at f4d0bc0 with no tuning
+# between). All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -66,6 +67,7 @@ FINALS = (
     ("final-16", "final-16.jsonl"),
     ("final-17", "final-17.jsonl"),
     ("final-18", "final-18.jsonl"),
+    ("final-19", "final-19.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -95,6 +97,7 @@ BATCHES = (
     "independent-36.jsonl",
     "independent-38.jsonl",
     "independent-40.jsonl",
+    "independent-42.jsonl",
 )
 
 

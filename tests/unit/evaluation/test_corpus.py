@@ -66,6 +66,7 @@ BATCHES = (
     "independent-36",
     "independent-38",
     "independent-40",
+    "independent-42",
 )
 REQUIRED = {
     "id",
