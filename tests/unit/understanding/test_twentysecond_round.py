@@ -145,3 +145,18 @@ def test_twentysecond_round_going_over_to_hurt_someone_is_violence() -> None:
 
 def test_twentysecond_round_a_bruise_of_my_own_is_not_911() -> None:
     assert not classify("todavia traigo el ojo morado del sabado", backstop=False).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Alternations that were split one word too late ("me colgue|me_ahorque" read as "me"
+        # then "colgue" or "me ahorque"): each phrase now matches as written.
+        "me ahorque y se rompio la cuerda",
+        "mi papa no reconoce a sus hijos, lleva 3 dias sin tomar",
+        "im hiding in here hes got a knife",
+    ],
+)
+def test_twentysecond_round_mis_split_alternations_match_as_meant(text: str) -> None:
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent) == ("crisis", True), r.rule
