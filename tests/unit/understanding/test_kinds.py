@@ -299,7 +299,10 @@ def test_using_now_and_alone_is_concern_with_use(text: str) -> None:
 
 
 def test_using_alone_told_as_past_is_use_only() -> None:
-    r = classify("drank alone last night, not proud")
+    # The rules' reading. The model retrained in the twenty-second round raises this line to
+    # concern (a same-day call: the safe side of the boundary); a veto for every past-dated
+    # "alone" cost five dev lines, two of them recent attempts, and was not kept.
+    r = classify("drank alone last night, not proud", backstop=False)
     assert r.category == "free_text" and Signal.USE in r.signals
 
 
