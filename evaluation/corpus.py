@@ -47,7 +47,9 @@ FINAL = ("final", "final.jsonl")
 # while the nineteenth round tuned, measured once after it), final-17.jsonl (the same for the
 # twentieth), final-18.jsonl (the same for the twenty-first) and final-19.jsonl (written after
 # the four life-in-danger mends that followed final-18, measured once at f4d0bc0 with no tuning
-# between). All are reported by `make eval` and never tuned on.
+# between); final-20.jsonl to final-22.jsonl were written while the twenty-second round tuned
+# and measured once at a005d6f after it, with three more independent batches at the same commit.
+# All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -68,6 +70,9 @@ FINALS = (
     ("final-17", "final-17.jsonl"),
     ("final-18", "final-18.jsonl"),
     ("final-19", "final-19.jsonl"),
+    ("final-20", "final-20.jsonl"),
+    ("final-21", "final-21.jsonl"),
+    ("final-22", "final-22.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -98,6 +103,9 @@ BATCHES = (
     "independent-38.jsonl",
     "independent-40.jsonl",
     "independent-42.jsonl",
+    "independent-44.jsonl",
+    "independent-46.jsonl",
+    "independent-48.jsonl",
 )
 
 

@@ -67,6 +67,9 @@ BATCHES = (
     "independent-38",
     "independent-40",
     "independent-42",
+    "independent-44",
+    "independent-46",
+    "independent-48",
 )
 REQUIRED = {
     "id",
