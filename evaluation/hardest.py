@@ -1,11 +1,8 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-40.jsonl, first
-read at 143d510 (the twenty-first round) and read again with the reader as it stands (four
-life-in-danger families were mended after that read: a seizure just now after a benzo ran
-out, beating on the door with a weapon, delirium tremens and a closing throat told in
-Spanish; tests/unit/understanding/test_after_the_final_read.py). What remains is one
-emergency without 911 first and nine over-readings, six of them sending 911 where a
-counselor's call was the policy. The final held-out batches' misses were not read.
+Written by hand from the misses of the newest independent batch, independent-48.jsonl, first
+read at a005d6f after the twenty-second round (nothing in the reader has changed since). Five
+are risk read too low or not at all, five are everyday lines read as risk. The final held-out
+batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -13,63 +10,63 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "Within a day of a crisis reply, everything is ready and with the writer to do it "
-        "tonight, and they cannot take any more (crisis, urgent), read as a crisis without "
-        "911 first.",
-        "'Everything' and 'it' point back to the conversation; the imminent reading needs the "
-        "means named in the message itself.",
+        "A father with crushing chest pain and a cold sweat on the third day without a drink "
+        "(crisis, urgent: Spanish), read as same-day withdrawal (concern).",
+        "The withdrawal rule reads the days without drinking first and hands the body signs to "
+        "a same-day call; chest pain in someone else, told beside withdrawal, needs the "
+        "medical-emergency reading to win.",
     ),
     (
-        "The fifth anniversary of a suicide attempt, 'this week is always hard', with no "
-        "score (concern), read as an urgent crisis.",
-        "'Tried to kill myself' is an attempt told in the words of one just made; the "
-        "distance is in 'it's been five years since', a form the history markers miss "
-        "before the match.",
+        "On a bender far from home, 'if I don't make it back, so be it' (crisis: indifference to "
+        "dying while using), read as nothing.",
+        "No word of death or of a method: 'make it back' and 'so be it' carry the indifference, "
+        "and both are everyday words alone.",
     ),
     (
-        "A friend's overdose last week, out of hospital and going to treatment, told as good "
-        "news (everyday), read as an urgent crisis.",
-        "Someone else's overdose dated last week is kept as a friend at risk; the good news "
-        "after it is what makes it history.",
+        "About ten Xanax taken 'to see if I wake up', with laughter and a laughing emoji "
+        "(crisis, Spanish), read as nothing.",
+        "Laughter is what makes the urgent rules stand down for hyperbole; here it sits beside "
+        "an overdose told in earnest, and the rules cannot weigh which one the laugh belongs to.",
     ),
     (
-        "A craving at ten while coworkers passed a bottle round all night, and the writer "
-        "did not drink (a check-in answer), read as an urgent crisis by the model.",
-        "Every word of danger is there (a bottle, all night, 'god I wanted to'); only the "
-        "refusal says it is a craving, and the model weighs words, not the refusal.",
+        "A wish that a rockslide would take the writer out on the highway, 'lol, not even "
+        "joking' (crisis), read as concern.",
+        "'lol' marks hyperbole and 'not even joking' takes it back; the model weighs both and "
+        "lands between the tiers.",
     ),
     (
-        "Offered drugs by a user on the corner and said no, 'I'm in another place now' "
-        "(everyday, Spanish), read as an urgent crisis by the model.",
-        "A dealer's word and an offer outweigh the refusal in a bag of words.",
+        "A father's threat to beat the client before throwing them out if they go back to "
+        "rehab, 'he did it before' (concern, safety), read as nothing.",
+        "The threat is conditional and told in an idiom ('beat the hell out of'); 'kicking me "
+        "out' is set aside as housing talk.",
     ),
     (
-        "Self-hatred after using with cousins after a brother's funeral (concern and a life "
-        "event), read as an urgent crisis.",
-        "A death, use and self-hatred together look like the overdose family to the model; "
-        "the policy keeps self-hatred after a lapse at concern.",
+        "After a crisis reply, 'talked to the line but still bad' (concern, Spanish), read as "
+        "nothing.",
+        "Every word is everyday; only the context (a crisis reply yesterday) makes 'still bad' "
+        "the same risk continuing.",
     ),
     (
-        "'lol I want to die' because a child washed the phone (everyday), read as crisis.",
-        "The wish is said outright; the laughter and the trivial cause are what make it "
-        "hyperbole, and the rule keeps an explicit wish even beside laughter (safety first).",
+        "After a crisis reply, pills handed to a spouse to hold as the program asked (everyday, "
+        "English and Spanish), read as crisis by the model.",
+        "Pills, a spouse and 'hold onto' are the words of a plan; the rules know means handed "
+        "over for safe keeping, the model weighs the pill words.",
     ),
     (
-        "A call asked for because of a craving the writer does not want to act on (a "
-        "callback, Spanish), read as crisis by the model.",
-        "'Necesito que alguien me llame' beside a wish to use reads like a plea; the policy "
-        "makes it a call-back, not a crisis.",
+        "Leaving for work in another state, 'this is my last week, I'll miss you' (everyday, "
+        "Spanish), read as crisis by the model.",
+        "A farewell in the words of one: only the job and the other state say it is a move.",
     ),
     (
-        "A dog sniffing round the woodpile for a skunk (everyday), read as crisis by the model.",
-        "'Sniffing' is a word of use, and the model has seen it in overdoses; nothing else in "
-        "the message is risky.",
+        "So embarrassed in group 'I wanted to die, lol' (everyday), read as crisis.",
+        "The wish is said outright; the embarrassment and the laughter make it hyperbole, and "
+        "the rule keeps an explicit wish even beside laughter (safety first).",
     ),
     (
-        "Thrown out by a wife and living at a camp with no power (a life event), read as "
-        "abuse at home (concern).",
-        "'Kicked me out' is what an abusive partner does in other lines; losing housing is a "
-        "life event for the case manager, not a safety call.",
+        "A husband relapsed and using in the garage, the writer staying at her mother's "
+        "(everyday), read as concern by the model.",
+        "Someone else's use told at home, in the present tense, with the writer leaving: the "
+        "model reads the leaving as risk.",
     ),
 )
 
