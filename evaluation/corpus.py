@@ -49,6 +49,8 @@ FINAL = ("final", "final.jsonl")
 # the four life-in-danger mends that followed final-18, measured once at f4d0bc0 with no tuning
 # between); final-20.jsonl to final-22.jsonl were written while the twenty-second round tuned
 # and measured once at a005d6f after it, with three more independent batches at the same commit.
+# final-23.jsonl was written while the twenty-third round (rules only) tuned and measured once at
+# 0cc757c after it, beside independent-50.
 # All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
@@ -73,6 +75,7 @@ FINALS = (
     ("final-20", "final-20.jsonl"),
     ("final-21", "final-21.jsonl"),
     ("final-22", "final-22.jsonl"),
+    ("final-23", "final-23.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -106,6 +109,7 @@ BATCHES = (
     "independent-44.jsonl",
     "independent-46.jsonl",
     "independent-48.jsonl",
+    "independent-50.jsonl",
 )
 
 

@@ -70,6 +70,7 @@ BATCHES = (
     "independent-44",
     "independent-46",
     "independent-48",
+    "independent-50",
 )
 REQUIRED = {
     "id",
