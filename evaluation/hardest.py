@@ -1,8 +1,8 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-48.jsonl, first
-read at a005d6f after the twenty-second round (nothing in the reader has changed since). Five
-are risk read too low or not at all, five are everyday lines read as risk. The final held-out
-batches' misses were not read.
+Written by hand from the misses of the newest independent batch, independent-50.jsonl, first
+read at 0cc757c after the twenty-third round (nothing in the reader has changed since). Seven
+are risk read too low or not at all, three are everyday lines read as crisis. The final
+held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -10,63 +10,62 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "A father with crushing chest pain and a cold sweat on the third day without a drink "
-        "(crisis, urgent: Spanish), read as same-day withdrawal (concern).",
-        "The withdrawal rule reads the days without drinking first and hands the body signs to "
-        "a same-day call; chest pain in someone else, told beside withdrawal, needs the "
-        "medical-emergency reading to win.",
+        "Fainted twice at work today from withdrawal and still dizzy (crisis, urgent), read as "
+        "a same-day concern by the model.",
+        "The fainting is told as done ('today', past tense) and withdrawal hands body signs to "
+        "a same-day call; only 'still' says the danger goes on now.",
     ),
     (
-        "On a bender far from home, 'if I don't make it back, so be it' (crisis: indifference to "
-        "dying while using), read as nothing.",
-        "No word of death or of a method: 'make it back' and 'so be it' carry the indifference, "
-        "and both are everyday words alone.",
+        "Within a day of a crisis reply, nobody called back and the writer is 'still thinking "
+        "about it' (crisis, a call-back asked), read as concern.",
+        "'It' is the suicide of yesterday's message: the words carry no risk, the context does, "
+        "and the missed call-back is the program's own failure to report.",
     ),
     (
-        "About ten Xanax taken 'to see if I wake up', with laughter and a laughing emoji "
-        "(crisis, Spanish), read as nothing.",
-        "Laughter is what makes the urgent rules stand down for hyperbole; here it sits beside "
-        "an overdose told in earnest, and the rules cannot weigh which one the laugh belongs to.",
+        "'Better if I had died in the desert when I crossed' (crisis, Spanish), read as nothing.",
+        "A wish to be dead put in the past conditional and tied to a migration: no present wish "
+        "word, and 'cuando crucé' reads like history.",
     ),
     (
-        "A wish that a rockslide would take the writer out on the highway, 'lol, not even "
-        "joking' (crisis), read as concern.",
-        "'lol' marks hyperbole and 'not even joking' takes it back; the model weighs both and "
-        "lands between the tiers.",
+        "A brother dead of an overdose on Sunday, drunk every night since, 'I don't even care' "
+        "(concern), read as nothing.",
+        "Grief and use together are labelled everyday by some authors and concern by others; "
+        "'don't even care' has no object to make it indifference to dying.",
     ),
     (
-        "A father's threat to beat the client before throwing them out if they go back to "
-        "rehab, 'he did it before' (concern, safety), read as nothing.",
-        "The threat is conditional and told in an idiom ('beat the hell out of'); 'kicking me "
-        "out' is set aside as housing talk.",
+        "Within a day of a crisis reply, 'I said I was fine but it isn't true' (concern, "
+        "Spanish), read as nothing.",
+        "Every word is everyday; only the context makes taking back 'I'm fine' a risk.",
     ),
     (
-        "After a crisis reply, 'talked to the line but still bad' (concern, Spanish), read as "
-        "nothing.",
-        "Every word is everyday; only the context (a crisis reply yesterday) makes 'still bad' "
-        "the same risk continuing.",
+        "'He reads all my messages, don't text me anything about the program' (concern, safety, "
+        "Spanish), read as an opt-out.",
+        "The monitoring rule wants the verb next to 'my messages'; 'todos' stands between, and "
+        "the revocation that follows is honoured as asked.",
     ),
     (
-        "After a crisis reply, pills handed to a spouse to hold as the program asked (everyday, "
-        "English and Spanish), read as crisis by the model.",
-        "Pills, a spouse and 'hold onto' are the words of a plan; the rules know means handed "
-        "over for safe keeping, the model weighs the pill words.",
+        "Children taken by the agency, 'I have nothing left' (concern, a life event, Spanish), "
+        "read as nothing.",
+        "The agency is named as a group ('los del DSS') and the hopelessness is one common "
+        "phrase that alone is everyday talk.",
     ),
     (
-        "Leaving for work in another state, 'this is my last week, I'll miss you' (everyday, "
-        "Spanish), read as crisis by the model.",
-        "A farewell in the words of one: only the job and the other state say it is a move.",
+        "A team lost in overtime, 'I'm done, I'm deceased' with a skull emoji (everyday), read "
+        "as crisis.",
+        "'I'm done' is an ambiguous risk phrase and 'deceased' a death word; the skull emoji "
+        "and the game are what make it a joke.",
     ),
     (
-        "So embarrassed in group 'I wanted to die, lol' (everyday), read as crisis.",
-        "The wish is said outright; the embarrassment and the laughter make it hyperbole, and "
-        "the rule keeps an explicit wish even beside laughter (safety first).",
+        "Within a day of a crisis reply, 'sorry about last night, I was drunk and talking crazy, "
+        "I'm safe' (everyday), read as crisis by the model.",
+        "Drunk, last night and crazy are the words of the crisis itself; 'I'm safe' at the end "
+        "is the only sign it is over.",
     ),
     (
-        "A husband relapsed and using in the garage, the writer staying at her mother's "
-        "(everyday), read as concern by the model.",
-        "Someone else's use told at home, in the present tense, with the writer leaving: the "
-        "model reads the leaving as risk.",
+        "Naloxone asked for because a brother just out of jail is living with the writer "
+        "(everyday, naloxone), read as an urgent crisis by the model.",
+        "'Need narcan' and 'just got out of jail' are the words of an overdose after release; "
+        "here they are preparation, and no one is in danger now.",
     ),
 )
 
