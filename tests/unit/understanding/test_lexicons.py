@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
+from itertools import pairwise
 
 import pytest
 
@@ -65,3 +67,46 @@ def test_bad_patterns_are_rejected(bad: str) -> None:
     vocab = Vocabulary(forms={"kill": ("kill", "kills")}, classes={"self": ("myself",)})
     with pytest.raises(PatternError):
         compile_pattern(bad, vocab)
+
+
+# Patterns where one plain word W is followed by an item with an alternative "W_...": the
+# grammar splits on spaces first, so "me colgue|me_ahorque" reads "me" then "colgue" or "me me
+# ahorque", never what was meant. Ten were mended in the twenty-second and twenty-third rounds;
+# these keep their present meaning until a reviewer decides each one (making all of them mean
+# what was written moved dev 2 lines better and 6 worse). The count may only go down.
+KNOWN_MIS_SPLIT = 72
+_PLAIN_WORD = re.compile(r"[a-z0-9']+")
+
+
+def _raw(code: str) -> dict[str, list[dict[str, object]]]:
+    path = resources.files("notifier.understanding").joinpath(f"lexicons/{code}.toml")
+    data: dict[str, list[dict[str, object]]] = tomllib.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _mis_split(pattern: str) -> bool:
+    items = pattern.split()
+    return any(
+        _PLAIN_WORD.fullmatch(prev) is not None
+        and "|" in item
+        and any(a.startswith(prev + "_") for a in item.rstrip("?").split("|"))
+        for prev, item in pairwise(items)
+    )
+
+
+def _listed(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def test_no_new_alternation_is_split_one_word_too_late() -> None:
+    found = [
+        (code, rule["name"], p)
+        for code in LANGUAGES
+        for rule in _raw(code)["rules"]
+        for key in ("patterns", "with_any", "unless", "without_any")
+        for p in _listed(rule.get(key))
+        if _mis_split(p)
+    ]
+    assert len(found) <= KNOWN_MIS_SPLIT, found
+    assert _mis_split("me colgue|me_ahorque ...? y")
+    assert not _mis_split("me_colgue|me_ahorque ...? y")
