@@ -76,3 +76,26 @@ def test_twentyfourth_round_signals(text: str, signal: str) -> None:
 def test_twentyfourth_round_nothing_left_is_same_day_but_not_a_phone_balance() -> None:
     assert classify("ya no me queda nada, pa que sigo", backstop=False).category == "concern"
     assert classify("ya no me queda nada de saldo", backstop=False).category != "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he has his pistol on the table and says hes gonna kill me",
+        "esta borracho con la pistola en la sala y dice que me va a matar",
+    ],
+)
+def test_after_the_twentyfourth_round_a_weapon_at_hand_and_a_threat_now_is_911_first(
+    text: str,
+) -> None:
+    # The threat rules of concern.abuse_at_home (twenty-second round) read these as same-day
+    # abuse; with a weapon at hand in the message they are danger now.
+    r = classify(text, backstop=False)
+    assert (r.category, r.urgent, "safety" in r.signals) == ("crisis", True, True), r.rule
+
+
+def test_after_the_twentyfourth_round_a_conditional_threat_stays_same_day() -> None:
+    r = classify(
+        "he keeps his gun in the truck and says he will kill me if i leave", backstop=False
+    )
+    assert (r.category, "safety" in r.signals) == ("concern", True), r.rule
