@@ -50,7 +50,8 @@ FINAL = ("final", "final.jsonl")
 # between); final-20.jsonl to final-22.jsonl were written while the twenty-second round tuned
 # and measured once at a005d6f after it, with three more independent batches at the same commit.
 # final-23.jsonl was written while the twenty-third round (rules only) tuned and measured once at
-# 0cc757c after it, beside independent-50.
+# 0cc757c after it, beside independent-50; final-24.jsonl the same for the twenty-fourth round
+# (rules only), measured once at 1b431a0 beside independent-52.
 # All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
@@ -76,6 +77,7 @@ FINALS = (
     ("final-21", "final-21.jsonl"),
     ("final-22", "final-22.jsonl"),
     ("final-23", "final-23.jsonl"),
+    ("final-24", "final-24.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -110,6 +112,7 @@ BATCHES = (
     "independent-46.jsonl",
     "independent-48.jsonl",
     "independent-50.jsonl",
+    "independent-52.jsonl",
 )
 
 

@@ -71,6 +71,7 @@ BATCHES = (
     "independent-46",
     "independent-48",
     "independent-50",
+    "independent-52",
 )
 REQUIRED = {
     "id",
