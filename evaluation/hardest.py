@@ -1,7 +1,8 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-50.jsonl, first
-read at 0cc757c after the twenty-third round (nothing in the reader has changed since). Seven
-are risk read too low or not at all, three are everyday lines read as crisis. The final
+Written by hand from the misses of the newest independent batch, independent-52.jsonl, first
+read at 1b431a0 after the twenty-fourth round, and read again with the reader as it stands
+(one family was mended after that read: a weapon at hand and a threat to kill said now).
+Seven are risk read too low or not at all, three are everyday lines read as crisis. The final
 held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
@@ -10,62 +11,62 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "Fainted twice at work today from withdrawal and still dizzy (crisis, urgent), read as "
-        "a same-day concern by the model.",
-        "The fainting is told as done ('today', past tense) and withdrawal hands body signs to "
-        "a same-day call; only 'still' says the danger goes on now.",
+        "Within a day of a crisis reply, 'no, I'm not ok, still thinking about doing it' "
+        "(crisis), read as concern.",
+        "'Not ok' reads as the denial rule's hedge and 'doing it' names nothing; only the "
+        "conversation says what 'it' is.",
     ),
     (
-        "Within a day of a crisis reply, nobody called back and the writer is 'still thinking "
-        "about it' (crisis, a call-back asked), read as concern.",
-        "'It' is the suicide of yesterday's message: the words carry no risk, the context does, "
-        "and the missed call-back is the program's own failure to report.",
+        "Three crying emoji and 'today is bad' (concern), read as nothing; the same in Spanish "
+        "with two sad faces and 'not a good day for anything'.",
+        "The emoji carry the weight and the words alone are everyday; emoji are sentence breaks "
+        "to the rules and rare features to the model.",
     ),
     (
-        "'Better if I had died in the desert when I crossed' (crisis, Spanish), read as nothing.",
-        "A wish to be dead put in the past conditional and tied to a migration: no present wish "
-        "word, and 'cuando crucé' reads like history.",
-    ),
-    (
-        "A brother dead of an overdose on Sunday, drunk every night since, 'I don't even care' "
+        "Within a day of a crisis reply, 'made it through the night, still don't feel right' "
         "(concern), read as nothing.",
-        "Grief and use together are labelled everyday by some authors and concern by others; "
-        "'don't even care' has no object to make it indifference to dying.",
+        "Surviving the night is good news in most lines; the risk is in 'still' and the context.",
     ),
     (
-        "Within a day of a crisis reply, 'I said I was fine but it isn't true' (concern, "
+        "Smoking meth since yesterday and 'I don't care if something happens to me' (crisis, "
+        "Spanish), read as concern by the model.",
+        "'Si me da algo' is the idiom for an overdose or a heart attack; no death word is said, "
+        "so the indifference rule does not see it.",
+    ),
+    (
+        "The methadone clinic closed and gave no dose, sick and vomiting (concern, medication, "
         "Spanish), read as nothing.",
-        "Every word is everyday; only the context makes taking back 'I'm fine' a risk.",
+        "The interruption is told as the clinic's act ('cerró y no me dieron mi dosis'), not in "
+        "the words of running out the medication rule knows.",
     ),
     (
-        "'He reads all my messages, don't text me anything about the program' (concern, safety, "
-        "Spanish), read as an opt-out.",
-        "The monitoring rule wants the verb next to 'my messages'; 'todos' stands between, and "
-        "the revocation that follows is honoured as asked.",
+        "The children's father threatens to call immigration if she goes to the police "
+        "(concern, safety, Spanish), read as nothing.",
+        "Coercive control without a word of violence: the threat is a call, not a blow.",
     ),
     (
-        "Children taken by the agency, 'I have nothing left' (concern, a life event, Spanish), "
-        "read as nothing.",
-        "The agency is named as a group ('los del DSS') and the hopelessness is one common "
-        "phrase that alone is everyday talk.",
+        "A wish to die laughed off after a phone went off in group, with a laughing emoji "
+        "(everyday), read as crisis.",
+        "The wish is said outright; the rule keeps an explicit wish even beside laughter "
+        "(safety first), and only the trivial cause makes it hyperbole.",
     ),
     (
-        "A team lost in overtime, 'I'm done, I'm deceased' with a skull emoji (everyday), read "
-        "as crisis.",
-        "'I'm done' is an ambiguous risk phrase and 'deceased' a death word; the skull emoji "
-        "and the game are what make it a joke.",
+        "A speaker's story of her son's overdose made the room cry (everyday), read as an "
+        "urgent crisis.",
+        "Someone else's overdose told as a talk, with 'tonight' in the sentence: the report "
+        "words ('talking about') stand before the match, the time word beside it.",
     ),
     (
-        "Within a day of a crisis reply, 'sorry about last night, I was drunk and talking crazy, "
-        "I'm safe' (everyday), read as crisis by the model.",
-        "Drunk, last night and crazy are the words of the crisis itself; 'I'm safe' at the end "
-        "is the only sign it is over.",
+        "Old work boots and coveralls offered to anyone in group (everyday), read as crisis "
+        "by the model.",
+        "Giving things away is a farewell sign; 'old' and 'if anybody needs them' make it a "
+        "hand-me-down, and the rules' exceptions know clothes for charity, not for the group.",
     ),
     (
-        "Naloxone asked for because a brother just out of jail is living with the writer "
-        "(everyday, naloxone), read as an urgent crisis by the model.",
-        "'Need narcan' and 'just got out of jail' are the words of an overdose after release; "
-        "here they are preparation, and no one is in danger now.",
+        "A pregnancy with a lapse on pills at the weekend, 'don't tell anyone' (everyday, "
+        "pregnancy, use, Spanish), read as crisis by the model.",
+        "Secrecy, pills and a lapse weigh like risk; the policy makes it a nurse's same-day "
+        "flag, not a crisis.",
     ),
 )
 
