@@ -1,6 +1,7 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
 Written by hand from the misses of the newest independent batch, independent-52.jsonl, first
 read at 1b431a0 after the twenty-fourth round, and read again with the reader as it stands
+(9cceb0f; independent-54 and final-25 were read there)
 (one family was mended after that read: a weapon at hand and a threat to kill said now).
 Seven are risk read too low or not at all, three are everyday lines read as crisis. The final
 held-out batches' misses were not read.

@@ -72,6 +72,7 @@ BATCHES = (
     "independent-48",
     "independent-50",
     "independent-52",
+    "independent-54",
 )
 REQUIRED = {
     "id",
