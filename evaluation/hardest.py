@@ -1,10 +1,7 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-52.jsonl, first
-read at 1b431a0 after the twenty-fourth round, and read again with the reader as it stands
-(9cceb0f; independent-54 and final-25 were read there)
-(one family was mended after that read: a weapon at hand and a threat to kill said now).
-Seven are risk read too low or not at all, three are everyday lines read as crisis. The final
-held-out batches' misses were not read.
+Written by hand from the misses of the newest independent batch, independent-54.jsonl, first
+read at 9cceb0f: the reader as it stands. Six are risk read too low or not at all, four are
+everyday lines read as an urgent crisis. The final held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -12,62 +9,63 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "Within a day of a crisis reply, 'no, I'm not ok, still thinking about doing it' "
-        "(crisis), read as concern.",
-        "'Not ok' reads as the denial rule's hedge and 'doing it' names nothing; only the "
-        "conversation says what 'it' is.",
+        "Everything ready in the garage, 'tonight when everyone sleeps' (crisis, urgent), read "
+        "as a crisis without 911 first.",
+        "Preparation and a time are there, but neither the means nor the act is named; the "
+        "urgent reading needs the means in the message.",
     ),
     (
-        "Three crying emoji and 'today is bad' (concern), read as nothing; the same in Spanish "
-        "with two sad faces and 'not a good day for anything'.",
-        "The emoji carry the weight and the words alone are everyday; emoji are sentence breaks "
-        "to the rules and rare features to the model.",
+        "Letters written to the children, everything ready here, goodbye (crisis, urgent, "
+        "Spanish), read as a crisis without 911 first.",
+        "A farewell with preparation is crisis by the rules; 'tengo todo listo aquí' is the "
+        "means at hand without naming them.",
     ),
     (
-        "Within a day of a crisis reply, 'made it through the night, still don't feel right' "
+        "Thinking again about a father's rifle in the closet, 'how easy it would be' (crisis), "
+        "read as concern about someone else.",
+        "'My dad's rifle' puts another person at the start of the clause, so the method reads "
+        "as his; the client is the one thinking.",
+    ),
+    (
+        "The family better off if the writer went back to the village and disappeared "
         "(concern), read as nothing.",
-        "Surviving the night is good news in most lines; the risk is in 'still' and the context.",
+        "Being a burden told as a move home: 'went back to the village' is everyday, and "
+        "'disappeared' after it is the only sign.",
     ),
     (
-        "Smoking meth since yesterday and 'I don't care if something happens to me' (crisis, "
-        "Spanish), read as concern by the model.",
-        "'Si me da algo' is the idiom for an overdose or a heart attack; no death word is said, "
-        "so the indifference rule does not see it.",
+        "Stuck, no job, no truck, no way off the island (concern), read as nothing.",
+        "Feeling trapped is a warning sign; the words are all everyday losses, and 'this rock' "
+        "is local slang for the island.",
     ),
     (
-        "The methadone clinic closed and gave no dose, sick and vomiting (concern, medication, "
-        "Spanish), read as nothing.",
-        "The interruption is told as the clinic's act ('cerró y no me dieron mi dosis'), not in "
-        "the words of running out the medication rule knows.",
+        "Drinking every day since a brother died of an overdose, alone with the bottle now "
+        "(concern, use, Spanish), read as nothing.",
+        "Using alone now, told after grief: 'solo con la botella' holds no use verb the using-"
+        "alone rule needs, and grief with use divides the authors.",
     ),
     (
-        "The children's father threatens to call immigration if she goes to the police "
-        "(concern, safety, Spanish), read as nothing.",
-        "Coercive control without a word of violence: the threat is a call, not a blow.",
+        "A cousin's suicide last week, 'I'm ok, just numb', going to the funeral (everyday, a "
+        "life event), read as an urgent crisis.",
+        "'Took his own life' and 'numb' are words of an attempt and its symptoms; the past, the "
+        "funeral and 'I'm ok' make it grief.",
     ),
     (
-        "A wish to die laughed off after a phone went off in group, with a laughing emoji "
-        "(everyday), read as crisis.",
-        "The wish is said outright; the rule keeps an explicit wish even beside laughter "
-        "(safety first), and only the trivial cause makes it hyperbole.",
-    ),
-    (
-        "A speaker's story of her son's overdose made the room cry (everyday), read as an "
+        "Five years to the day since an overdose, grateful to be alive (everyday), read as an "
         "urgent crisis.",
-        "Someone else's overdose told as a talk, with 'tonight' in the sentence: the report "
-        "words ('talking about') stand before the match, the time word beside it.",
+        "'I od'd' is told in the words of one just made; the distance is in '5 yrs ago today', "
+        "which the history markers read as today.",
     ),
     (
-        "Old work boots and coveralls offered to anyone in group (everyday), read as crisis "
-        "by the model.",
-        "Giving things away is a farewell sign; 'old' and 'if anybody needs them' make it a "
-        "hand-me-down, and the rules' exceptions know clothes for charity, not for the group.",
+        "News of a bad batch with three overdoses this week in a neighbourhood (everyday), read "
+        "as an urgent crisis.",
+        "Other people's overdoses told as news, with a question before them ('did you hear'): "
+        "the report words stand apart from the match.",
     ),
     (
-        "A pregnancy with a lapse on pills at the weekend, 'don't tell anyone' (everyday, "
-        "pregnancy, use, Spanish), read as crisis by the model.",
-        "Secrecy, pills and a lapse weigh like risk; the policy makes it a nurse's same-day "
-        "flag, not a crisis.",
+        "First snow on the mountains with a tired emoji, in local slang (everyday), read as an "
+        "urgent crisis by the model.",
+        "'Termination dust' is Alaskan for the first snow; the model has seen 'termination' "
+        "only in ending things.",
     ),
 )
 
