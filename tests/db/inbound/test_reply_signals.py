@@ -156,6 +156,25 @@ def test_rule_risk_text_that_revokes_opts_out_after_responding(
     assert "opt_out_confirm" in r.queued
 
 
+@pytest.mark.parametrize("body", ["el lee todos mis mensajes, no me escriban nada del programa",
+                                  "el revisa mis mensajes, no me escriban mas"])  # fmt: skip
+def test_rule_a_partner_reading_the_phone_and_a_revocation_opts_out_discreetly(
+    service: Service, fake: FakeTransport, body: str
+) -> None:
+    # The twenty-second and twenty-fourth rounds read these as abuse at home (concern, safety)
+    # where they had been a bare opt-out: the revocation is still honoured at once, and nothing
+    # sent to the phone the partner reads names abuse, a hotline or the program's nature.
+    r = say(service, CARLA, body, WED_NOON)
+    assert (r.category, "safety" in r.signals) == ("concern", True)
+    with service.db.read() as s:
+        client = s.scalar(select(Client).where(external_id_filter(service.db.crypto, "C3")))
+        assert client is not None and client.opted_out_at is not None
+    assert "opt_out_confirm" in r.queued
+    sent = " ".join(to(fake, CARLA)).lower()
+    for word in ("988", "abuso", "violencia", "linea", "adiccion", "tratamiento"):
+        assert word not in sent
+
+
 # --- call-back -----------------------------------------------------------------------------
 def test_rule_callback_inside_program_hours_alerts_on_call_now(
     service: Service, fake: FakeTransport
