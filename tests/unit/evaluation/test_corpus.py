@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from evaluation import corpus
+
 CORPUS = Path(__file__).resolve().parents[3] / "evaluation" / "corpus"
 PARTS = {"heldout": "h", "dev": "d"}
 LANGS = {"en", "es"}
@@ -41,39 +43,9 @@ SIGNALS = (
     "life_event",
     "wrong_number",
 )
-# heldout-final: the fourth author's batch, read once as the final held-out batch, then tuned on.
-BATCHES = (
-    "independent-1",
-    "independent-2",
-    "independent-3",
-    "heldout-final",
-    "independent-5",
-    "independent-7",
-    "independent-8",
-    "independent-10",
-    "independent-12",
-    "independent-14",
-    "independent-16",
-    "independent-18",
-    "independent-20",
-    "independent-22",
-    "independent-24",
-    "independent-26",
-    "independent-28",
-    "independent-30",
-    "independent-32",
-    "independent-34",
-    "independent-36",
-    "independent-38",
-    "independent-40",
-    "independent-42",
-    "independent-44",
-    "independent-46",
-    "independent-48",
-    "independent-50",
-    "independent-52",
-    "independent-54",
-)
+# The batches that joined dev, as evaluation/corpus.py lists them (heldout-final: the fourth
+# author's batch, read once as the final held-out batch, then tuned on).
+BATCHES = tuple(name.removesuffix(".jsonl") for name in corpus.BATCHES)
 REQUIRED = {
     "id",
     "text",

@@ -28,6 +28,9 @@ def test_twentyfourth_round_the_call_that_did_not_come_after_a_crisis_reply_is_c
 )
 def test_twentyfourth_round_the_same_words_elsewhere_are_no_crisis(text: str) -> None:
     assert classify(text, backstop=False).category != "crisis"
+
+
+def test_twentyfourth_round_no_me_llamo_after_a_crisis_reply_is_a_name() -> None:
     assert (
         classify("no me llamo ana, numero equivocado", backstop=False, recent_risk=True).category
         != "crisis"
