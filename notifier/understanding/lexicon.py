@@ -167,6 +167,9 @@ class Context:
     others: frozenset[str] = frozenset()
     # Words of now that part a history marker from a match ("years ago ... tonight i took").
     now: frozenset[str] = frozenset()
+    # Words of now that, right after a history marker, name its anniversary ("5 years ago
+    # today i od'd": the overdose is five years old; twenty-fifth round).
+    anniversary: frozenset[str] = frozenset()
     # Times now or hours away that make preparations urgent (Rule.imminent).
     imminent: Finder | None = None
     # Articles that, like a possessive, stand before a person of ``third_party`` ("the").
@@ -344,6 +347,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             media=frozenset(ctx.get("media", [])),
             others=words(ctx.get("others", "")),
             now=words(ctx.get("now", "")),
+            anniversary=words(ctx.get("anniversary", "")),
             imminent=_phrases_regex(ctx.get("imminent", []), common),
             articles=words(ctx.get("articles", "")),
         ),

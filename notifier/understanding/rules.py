@@ -331,6 +331,12 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
     # A rule that hands a past match on does so by the match's own clause (a seizure "last
     # night" goes to a same-day call; "stopped drinking friday, now seizing" stays 911).
     hands_on = rule.past not in (KEEP, DROP, "urgent")
+    # Spans this rule read as negated and set aside: a shorter match inside one is the same
+    # words, already read as denied ("no necesito que me llamen" holds "que me llamen";
+    # twenty-fifth round). Only where a negation drops the match: a risk rule's denial hands
+    # it on, and its inner match may still read a wish ("wouldnt care if i died in my sleep").
+    denied: list[tuple[int, int]] = []
+    drops_denied = rule.negated == DROP
     for m in matches:
         start, end = m.start(), m.end()
         if end <= start:
@@ -341,7 +347,10 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             yield veto(rule, m.group(0).strip())
             continue
         before = _words_before(view, start)
-        outcome = _resolve(rule, view, start, end, ctx, before)
+        inside = any(a <= start < b for a, b in denied)
+        outcome = DROP if inside else _resolve(rule, view, start, end, ctx, before)
+        if drops_denied and (inside or negated(before, ctx)):
+            denied.append((start, end))
         # The match is dated by a "before now" word in its own clause, not by one about
         # something else in the message ("foaming at the mouth on the porch, he got out of
         # prison yesterday" is now): for someone else's emergency, for a rule that hands a

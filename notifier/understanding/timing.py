@@ -65,7 +65,11 @@ def told_as_history(view: View, start: int, end: int, ctx: Context) -> bool:
     sentence = view.sentence(start, end)
     for m in history.finditer(sentence, view.words):
         a, b = left + m.start(), left + m.end()
-        between = view.text[b:start] if b <= start else view.text[end:a] if a >= end else ""
-        if ctx.now.isdisjoint(between.split()):
+        between = (
+            view.text[b:start] if b <= start else view.text[end:a] if a >= end else ""
+        ).split()
+        if b <= start and between and between[0] in ctx.anniversary:
+            between = between[1:]  # "years ago today i od'd": the day is the anniversary
+        if ctx.now.isdisjoint(between):
             return True
     return False
