@@ -80,6 +80,7 @@ FINALS = (
     ("final-23", "final-23.jsonl"),
     ("final-24", "final-24.jsonl"),
     ("final-25", "final-25.jsonl"),
+    ("final-26", "final-26.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -116,6 +117,7 @@ BATCHES = (
     "independent-50.jsonl",
     "independent-52.jsonl",
     "independent-54.jsonl",
+    "independent-56.jsonl",
 )
 
 
