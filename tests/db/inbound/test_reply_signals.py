@@ -175,6 +175,22 @@ def test_rule_a_partner_reading_the_phone_and_a_revocation_opts_out_discreetly(
         assert word not in sent
 
 
+def test_rule_the_means_still_at_hand_after_a_crisis_reply_is_911_first_in_the_episode(
+    service: Service, fake: FakeTransport
+) -> None:
+    # The twenty-sixth round: with no risk reply before them the rule does not read these words;
+    # after one, the means in hand is 911 first and joins the episode.
+    say(service, ANA, "I want to kill myself", WED_NOON)
+    r = say(service, ANA, "they let me go home and i still have the rope",
+            WED_NOON + timedelta(hours=3))  # fmt: skip
+    assert r.category == "crisis" and last_reply(service).urgent is True
+    first, again = to(fake, ANA)
+    assert again.index("911") < again.index("988")
+    assert [a.kind for a in alert_rows(service)] == ["crisis"]  # one episode
+    later = say(service, BEN, "i still have the rope", WED_NOON)
+    assert later.rule != "crisis.means_after_risk.en"  # no risk reply before it
+
+
 # --- call-back -----------------------------------------------------------------------------
 def test_rule_callback_inside_program_hours_alerts_on_call_now(
     service: Service, fake: FakeTransport
