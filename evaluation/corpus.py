@@ -81,6 +81,7 @@ FINALS = (
     ("final-24", "final-24.jsonl"),
     ("final-25", "final-25.jsonl"),
     ("final-26", "final-26.jsonl"),
+    ("final-27", "final-27.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -118,6 +119,7 @@ BATCHES = (
     "independent-52.jsonl",
     "independent-54.jsonl",
     "independent-56.jsonl",
+    "independent-58.jsonl",
 )
 
 

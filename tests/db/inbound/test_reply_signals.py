@@ -184,7 +184,7 @@ def test_rule_the_means_still_at_hand_after_a_crisis_reply_is_911_first_in_the_e
     r = say(service, ANA, "they let me go home and i still have the rope",
             WED_NOON + timedelta(hours=3))  # fmt: skip
     assert r.category == "crisis" and last_reply(service).urgent is True
-    first, again = to(fake, ANA)
+    _first, again = to(fake, ANA)
     assert again.index("911") < again.index("988")
     assert [a.kind for a in alert_rows(service)] == ["crisis"]  # one episode
     later = say(service, BEN, "i still have the rope", WED_NOON)
