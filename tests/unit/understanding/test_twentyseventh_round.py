@@ -75,3 +75,18 @@ def test_twentyseventh_round_a_new_number_a_sermon_and_a_show_are_everyday(text:
 def test_twentyseventh_round_a_sermon_does_not_hide_a_wish_said_after_it() -> None:
     r = classify("the pastor preached on suicide and honestly i want to die", backstop=False)
     assert r.category == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text", ["wish i hadnt woke up after my last od", "shouldnt have woke up from that one"]
+)
+def test_twentyseventh_round_waking_from_the_last_overdose_regretted_is_a_wish_to_be_dead(
+    text: str,
+) -> None:
+    r = classify(text, backstop=False)
+    assert r.category == "crisis" and not r.urgent, r.rule
+
+
+def test_twentyseventh_round_an_overdose_now_after_the_last_one_is_still_911() -> None:
+    r = classify("od'd again, first time since my last od, cant breathe", backstop=False)
+    assert r.category == "crisis" and r.urgent
