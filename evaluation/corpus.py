@@ -52,8 +52,11 @@ FINAL = ("final", "final.jsonl")
 # final-23.jsonl was written while the twenty-third round (rules only) tuned and measured once at
 # 0cc757c after it, beside independent-50; final-24.jsonl the same for the twenty-fourth round
 # (rules only), measured once at 1b431a0 beside independent-52; final-25.jsonl measured once at
-# 9cceb0f (after one more family was mended) beside independent-54: the reader as it stands.
-# All are reported by `make eval` and never tuned on.
+# 9cceb0f (after one more family was mended) beside independent-54; final-26.jsonl was
+# written while the twenty-fifth round tuned and measured once at 33acb6c after it (its model
+# retrained) beside independent-56; final-27.jsonl the same for the twenty-sixth round
+# (cc997fa, its model retrained) beside independent-58; final-28.jsonl and final-29.jsonl
+# the same for the twenty-seventh and twenty-eighth rounds. All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
