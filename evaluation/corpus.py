@@ -55,8 +55,10 @@ FINAL = ("final", "final.jsonl")
 # 9cceb0f (after one more family was mended) beside independent-54; final-26.jsonl was
 # written while the twenty-fifth round tuned and measured once at 33acb6c after it (its model
 # retrained) beside independent-56; final-27.jsonl the same for the twenty-sixth round
-# (cc997fa, its model retrained) beside independent-58; final-28.jsonl and final-29.jsonl
-# the same for the twenty-seventh and twenty-eighth rounds. All are reported by `make eval` and never tuned on.
+# (cc997fa, its model retrained) beside independent-58; final-28.jsonl and final-29.jsonl were
+# written while the twenty-seventh round tuned and measured once at 78bcfd7 after it (its model
+# retrained), beside independent-60 and independent-62: the reader as it stands, tuned no
+# further. All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -85,6 +87,8 @@ FINALS = (
     ("final-25", "final-25.jsonl"),
     ("final-26", "final-26.jsonl"),
     ("final-27", "final-27.jsonl"),
+    ("final-28", "final-28.jsonl"),
+    ("final-29", "final-29.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -123,6 +127,8 @@ BATCHES = (
     "independent-54.jsonl",
     "independent-56.jsonl",
     "independent-58.jsonl",
+    "independent-60.jsonl",
+    "independent-62.jsonl",
 )
 
 

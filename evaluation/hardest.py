@@ -1,7 +1,7 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-54.jsonl, first
-read at 9cceb0f: the reader as it stands. Six are risk read too low or not at all, four are
-everyday lines read as an urgent crisis. The final held-out batches' misses were not read.
+Written by hand from the misses of the newest independent batch, independent-62.jsonl, first
+read at 78bcfd7: the reader as it stands. Five are risk read too low or not at all, five are
+everyday lines read as risk. The final held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -9,63 +9,64 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "Everything ready in the garage, 'tonight when everyone sleeps' (crisis, urgent), read "
-        "as a crisis without 911 first.",
-        "Preparation and a time are there, but neither the means nor the act is named; the "
-        "urgent reading needs the means in the message.",
+        "A pipe in the truck and on the way to a man's job, 'he's done' (crisis, urgent, "
+        "violence), read as nothing.",
+        "The weapon is an everyday tool and the threat is two words of slang; no verb of harm "
+        "is said, only where the writer is going.",
     ),
     (
-        "Letters written to the children, everything ready here, goodbye (crisis, urgent, "
-        "Spanish), read as a crisis without 911 first.",
-        "A farewell with preparation is crisis by the rules; 'tengo todo listo aquí' is the "
-        "means at hand without naming them.",
+        "'I know what I'm going to do', tomorrow morning at the metro before work (crisis), read "
+        "as nothing.",
+        "A plan with a time and a place and no method named: the metro is the method, and "
+        "'before work' sounds like a commute.",
     ),
     (
-        "Thinking again about a father's rifle in the closet, 'how easy it would be' (crisis), "
-        "read as concern about someone else.",
-        "'My dad's rifle' puts another person at the start of the clause, so the method reads "
-        "as his; the client is the one thinking.",
+        "Bringing a gun to the job site tomorrow to 'handle it' with a crew leader stealing "
+        "hours (crisis, violence), read as concern.",
+        "Intent to harm said as 'handling it'; the gun and the grievance are there, the verb of "
+        "harm is not.",
     ),
     (
-        "The family better off if the writer went back to the village and disappeared "
-        "(concern), read as nothing.",
-        "Being a burden told as a move home: 'went back to the village' is everyday, and "
-        "'disappeared' after it is the only sign.",
+        "Money spent on guaro on Friday, 'ya sé', with a check-in score (an answer with use), "
+        "read as concern and the use missed.",
+        "Use told through what the money went on, in Central American slang ('pisto' for money, "
+        "'guaro' for liquor), beside a resigned 'I know'.",
     ),
     (
-        "Stuck, no job, no truck, no way off the island (concern), read as nothing.",
-        "Feeling trapped is a warning sign; the words are all everyday losses, and 'this rock' "
-        "is local slang for the island.",
+        "A court date to see whether the children come back (everyday, a life event), read as "
+        "crisis by the model.",
+        "'Ver si me devuelven' shares words with 'to see if I...' lines of risk; the court and "
+        "the children are a life event, not danger.",
     ),
     (
-        "Drinking every day since a brother died of an overdose, alone with the bottle now "
-        "(concern, use, Spanish), read as nothing.",
-        "Using alone now, told after grief: 'solo con la botella' holds no use verb the using-"
-        "alone rule needs, and grief with use divides the authors.",
+        "People smoking crack in the building's hallway, not good for the children (everyday), "
+        "read as an urgent crisis by the model.",
+        "Other people's use where the writer lives; the model has learnt 'donde vivo' and "
+        "'piedra' from crisis lines.",
     ),
     (
-        "A cousin's suicide last week, 'I'm ok, just numb', going to the funeral (everyday, a "
-        "life event), read as an urgent crisis.",
-        "'Took his own life' and 'numb' are words of an attempt and its symptoms; the past, the "
-        "funeral and 'I'm ok' make it grief.",
-    ),
-    (
-        "Five years to the day since an overdose, grateful to be alive (everyday), read as an "
-        "urgent crisis.",
-        "'I od'd' is told in the words of one just made; the distance is in '5 yrs ago today', "
-        "which the history markers read as today.",
-    ),
-    (
-        "News of a bad batch with three overdoses this week in a neighbourhood (everyday), read "
-        "as an urgent crisis.",
-        "Other people's overdoses told as news, with a question before them ('did you hear'): "
-        "the report words stand apart from the match.",
-    ),
-    (
-        "First snow on the mountains with a tired emoji, in local slang (everyday), read as an "
+        "A check-in score with an Amharic blessing, 'still standing' (an answer), read as an "
         "urgent crisis by the model.",
-        "'Termination dust' is Alaskan for the first snow; the model has seen 'termination' "
-        "only in ending things.",
+        "A language the corpus does not hold, beside 'standing', which the model knows from "
+        "people standing on ledges.",
+    ),
+    (
+        "Watching a telenovela where a girl wants to kill herself, 'so sad' (everyday), read as "
+        "concern about someone else.",
+        "A character's wish told in the present tense; 'la novela' is the report, before the "
+        "match, and is not among the words that mark media.",
+    ),
+    (
+        "'I'm gonna die if my son doesn't stop singing that song' with a laughing emoji "
+        "(everyday), read as crisis.",
+        "Hyperbole with a condition on something everyday; the laughing emoji comes after the "
+        "condition, not beside the words of dying.",
+    ),
+    (
+        "Asking for the counselor to call to go over the safety plan, after a crisis reply (a "
+        "call-back, everyday), read as concern.",
+        "'Safety plan' and 'want to' after a risk reply are words of risk to the model; the "
+        "request is the plan working.",
     ),
 )
 

@@ -159,6 +159,9 @@ def test_every_independent_batch_is_in_dev_less_held_out_texts_and_repeats(batch
             # independent-10 has two confirms in context after_risk, which the schema refuses
             # (a confirm answers a reminder): left out of dev rather than relabelled.
             refused = row["category"] in ("confirm", "decline") and "reminder" not in key[1]
+            # independent-60 and -62 have kind tags starting with a digit or holding capitals
+            # ("86_...", "after_HELP"), which the schema refuses: left out of dev, not retagged.
+            refused = refused or not KIND_RE.match(str(row["kind"]))
             assert key[0] in held or key in dev_keys or refused, row["id"]
 
 
