@@ -170,6 +170,9 @@ class Context:
     # Words of now that, right after a history marker, name its anniversary ("5 years ago
     # today i od'd": the overdose is five years old; twenty-fifth round).
     anniversary: frozenset[str] = frozenset()
+    # Third-person pronouns that name someone else in an emergency ("he", "ella"), without the
+    # words that are also articles ("el"): see rules._someone_elses.
+    pronouns: frozenset[str] = frozenset()
     # Times now or hours away that make preparations urgent (Rule.imminent).
     imminent: Finder | None = None
     # Articles that, like a possessive, stand before a person of ``third_party`` ("the").
@@ -348,6 +351,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             others=words(ctx.get("others", "")),
             now=words(ctx.get("now", "")),
             anniversary=words(ctx.get("anniversary", "")),
+            pronouns=words(ctx.get("pronouns", "")),
             imminent=_phrases_regex(ctx.get("imminent", []), common),
             articles=words(ctx.get("articles", "")),
         ),

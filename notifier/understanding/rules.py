@@ -23,6 +23,7 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
+from itertools import pairwise
 from operator import or_
 
 from notifier.understanding.lexicon import DROP, KEEP, Context, Lexicons, Rule, load
@@ -372,12 +373,25 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             # An urgent rule's further signals describe the emergency ("medical"): told as
             # past, the match keeps its tier, not them.
             also = rule.also if urgent or not rule.urgent else ()
-            own = not third_party(before, ctx, use=True)
+            own = not third_party(before, ctx, use=True) and not _someone_elses(view, ctx)
             yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own,
                       also)  # fmt: skip
         else:
             target = lexicons.by_name[outcome]
             yield Hit(outcome, target.signal, rule.lang, evidence, False, False, target.also)
+
+
+def _someone_elses(view: View, ctx: Context) -> bool:
+    """The emergency is someone else's: a person other than the client is named ("he", "my
+    cousin", "mi amigo") and the client never says "I" (twenty-eighth round: "my cousin on the
+    bathroom floor, lips blue" is no use of the client's). Only the client's own overdose is
+    their use."""
+    words = view.words
+    if not ctx.subject.isdisjoint(words):
+        return False
+    if not ctx.pronouns.isdisjoint(words):
+        return True
+    return any(a in ctx.possessives and b in ctx.third_party for a, b in pairwise(view.tokens))
 
 
 def _others(
