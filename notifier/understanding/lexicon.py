@@ -173,6 +173,9 @@ class Context:
     # Third-person pronouns that name someone else in an emergency ("he", "ella"), without the
     # words that are also articles ("el"): see rules._someone_elses.
     pronouns: frozenset[str] = frozenset()
+    # Words just before a use match that make it a plan, not use yet ("im going to drink the
+    # whole fifth", "me voy a tomar"): each a tuple of tokens (twenty-eighth round).
+    plan: tuple[tuple[str, ...], ...] = ()
     # Times now or hours away that make preparations urgent (Rule.imminent).
     imminent: Finder | None = None
     # Articles that, like a possessive, stand before a person of ``third_party`` ("the").
@@ -352,6 +355,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             now=words(ctx.get("now", "")),
             anniversary=words(ctx.get("anniversary", "")),
             pronouns=words(ctx.get("pronouns", "")),
+            plan=tuple(tuple(p.split()) for p in ctx.get("plan", [])),
             imminent=_phrases_regex(ctx.get("imminent", []), common),
             articles=words(ctx.get("articles", "")),
         ),

@@ -363,6 +363,9 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             outcome = rule.past
         if outcome == KEEP and laughs and rule.laughter != KEEP:
             outcome = rule.laughter
+        planning = planned(before, ctx)
+        if outcome == KEEP and planning and rule.signal == "use":
+            outcome = DROP
         if outcome == DROP or rule.veto:
             yield veto(rule, m.group(0).strip())
             continue
@@ -373,12 +376,18 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             # An urgent rule's further signals describe the emergency ("medical"): told as
             # past, the match keeps its tier, not them.
             also = rule.also if urgent or not rule.urgent else ()
-            own = not third_party(before, ctx, use=True) and not _someone_elses(view, ctx)
+            own = not (third_party(before, ctx, use=True) or planning or _someone_elses(view, ctx))
             yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own,
                       also)  # fmt: skip
         else:
             target = lexicons.by_name[outcome]
             yield Hit(outcome, target.signal, rule.lang, evidence, False, False, target.also)
+
+
+def planned(before: Sequence[str], ctx: Context) -> bool:
+    """A plan said just before the match ("im going to drink", "me voy a tomar"): use that has
+    not happened yet is no use (POLICY.md: use happened or is happening)."""
+    return any(tuple(before[-len(p) :]) == p for p in ctx.plan)
 
 
 def _someone_elses(view: View, ctx: Context) -> bool:

@@ -35,3 +35,31 @@ def test_twentyeighth_round_someone_elses_overdose_is_911_without_the_clients_us
 def test_twentyeighth_round_the_clients_own_overdose_is_still_use(text: str) -> None:
     r = classify(text, backstop=False)
     assert r.category == "crisis" and r.urgent and "use" in r.signals, r.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "soon as i get off work im gonna drink the whole fifth",
+        "me voy a tomar todas las cervezas que hay",
+        "about to smoke this blue, dont care anymore",
+    ],
+)
+def test_twentyeighth_round_a_plan_to_use_is_no_use_yet(text: str) -> None:
+    assert "use" not in classify(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was going to stay clean but i used last night",
+        "iba a venir al grupo pero anoche me emborrache",
+    ],
+)
+def test_twentyeighth_round_use_told_after_a_plan_word_is_still_use(text: str) -> None:
+    assert "use" in classify(text, backstop=False).signals
+
+
+def test_twentyeighth_round_a_plan_to_die_by_drinking_is_still_crisis() -> None:
+    r = classify("voy a tomar guaro hasta caer y si no despierto mejor", backstop=False)
+    assert r.category == "crisis" and "use" not in r.signals
