@@ -63,3 +63,10 @@ def test_twentyeighth_round_use_told_after_a_plan_word_is_still_use(text: str) -
 def test_twentyeighth_round_a_plan_to_die_by_drinking_is_still_crisis() -> None:
     r = classify("voy a tomar guaro hasta caer y si no despierto mejor", backstop=False)
     assert r.category == "crisis" and "use" not in r.signals
+
+
+def test_twentyeighth_round_eating_something_is_food() -> None:
+    assert (
+        "use"
+        not in classify("ate something and took a shower, going to bed", backstop=False).signals
+    )
