@@ -134,7 +134,12 @@ def _clause_of_others(before: Sequence[str], ctx: Context) -> bool:
         for w in clause
     ):
         return False
-    first = 1 if clause[0] in ctx.vocatives and len(clause) > 1 else 0
+    # A word that can address the reader ("guys") is a vocative only before another subject
+    # ("bro my cousin used"); before anything else it is the subject ("guys on the crew were
+    # smoking meth"; twenty-eighth round). No first-person word is in the clause by now.
+    following = clause[1] if len(clause) > 1 else ""
+    addressed = following in ctx.possessives or following in ctx.articles or following in ctx.others
+    first = 1 if clause[0] in ctx.vocatives and addressed else 0
     head = clause[first]
     if head in ctx.possessives or head in ctx.articles:
         return len(clause) > first + 1 and clause[first + 1] in ctx.third_party

@@ -70,3 +70,20 @@ def test_twentyeighth_round_eating_something_is_food() -> None:
         "use"
         not in classify("ate something and took a shower, going to bed", backstop=False).signals
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "guys on the crew were smoking meth in the porta john, i left",
+        "the uncles was drinking all night at the party, i had water",
+    ],
+)
+def test_twentyeighth_round_other_people_named_as_the_subject_are_not_the_clients_use(
+    text: str,
+) -> None:
+    assert "use" not in classify(text, backstop=False).signals
+
+
+def test_twentyeighth_round_guys_as_an_address_before_the_clients_lapse_is_still_use() -> None:
+    assert "use" in classify("guys i slipped last night, drank again", backstop=False).signals
