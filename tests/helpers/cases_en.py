@@ -24,11 +24,8 @@ CRISIS = [
     case("crisis_took_too_many_pills", "took too many pills", "crisis"),
     case("crisis_no_reason_to_live", "there's no reason to live", "crisis"),
     case("crisis_better_off_dead", "I'm better off dead", "crisis"),
-    # Changed with the new policy: "can't go on" is hopelessness (concern), not crisis, by the
-    # rules (test_twentyfifth_round); since the model retrained in the twenty-fifth round the
-    # backstop raises the bare line to crisis, as README says it may over an open concern rule
-    # ("crisis when unsure": the safe error).
-    case("crisis_model_over_cant_go_on", "i cant go on like this", "crisis"),
+    # Changed with the new policy: "can't go on" is hopelessness (concern), not crisis.
+    case("concern_cant_go_on_without_apostrophe", "i cant go on like this", "concern"),
     # Changed: "kill me" alone is hyperbole-or-not: concern ("kill myself" stays crisis).
     case("concern_grey_area_kill_me", "ugh kill me", "concern"),
     case("crisis_grey_area_want_to_die_lol", "want to die lol", "crisis"),
