@@ -57,8 +57,10 @@ FINAL = ("final", "final.jsonl")
 # retrained) beside independent-56; final-27.jsonl the same for the twenty-sixth round
 # (cc997fa, its model retrained) beside independent-58; final-28.jsonl and final-29.jsonl were
 # written while the twenty-seventh round tuned and measured once at 78bcfd7 after it (its model
-# retrained), beside independent-60 and independent-62: the reader as it stands, tuned no
-# further. All are reported by `make eval` and never tuned on.
+# retrained), beside independent-60 and independent-62; final-30.jsonl was written while the
+# twenty-eighth round (use precision) tuned and measured once at ac95773 after it (its model
+# retrained), beside independent-64: the reader as it stands. All are reported by `make eval`
+# and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -89,6 +91,7 @@ FINALS = (
     ("final-27", "final-27.jsonl"),
     ("final-28", "final-28.jsonl"),
     ("final-29", "final-29.jsonl"),
+    ("final-30", "final-30.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -129,6 +132,7 @@ BATCHES = (
     "independent-58.jsonl",
     "independent-60.jsonl",
     "independent-62.jsonl",
+    "independent-64.jsonl",
 )
 
 

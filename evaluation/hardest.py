@@ -1,7 +1,7 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-62.jsonl, first
-read at 78bcfd7: the reader as it stands. Five are risk read too low or not at all, five are
-everyday lines read as risk. The final held-out batches' misses were not read.
+Written by hand from the misses of the newest independent batch, independent-64.jsonl, first
+read at ac95773: the reader as it stands. Seven are risk or 911-first read too low, three are
+everyday lines read as an emergency. The final held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -9,64 +9,60 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "A pipe in the truck and on the way to a man's job, 'he's done' (crisis, urgent, "
-        "violence), read as nothing.",
-        "The weapon is an everyday tool and the threat is two words of slang; no verb of harm "
-        "is said, only where the writer is going.",
+        "A brother-in-law loading his rifle now, saying he will shoot his ex when her shift ends "
+        "(crisis, urgent), read as nothing beyond safety.",
+        "Someone else's intent to kill, told by a witness: the violence rules read the client's "
+        "own intent, the danger-at-home rules a threat against the client.",
     ),
     (
-        "'I know what I'm going to do', tomorrow morning at the metro before work (crisis), read "
-        "as nothing.",
-        "A plan with a time and a place and no method named: the metro is the method, and "
-        "'before work' sounds like a commute.",
+        "Locked in by a partner who says he will kill her with the knife, outside the door now "
+        "(crisis, urgent, Spanish), read as abuse at home (same day).",
+        "'Me tiene encerrada' and the knife are there, but the threat rule reads a threat "
+        "told, and the weapon is named after the threat, not in hand before it.",
     ),
     (
-        "Bringing a gun to the job site tomorrow to 'handle it' with a crew leader stealing "
-        "hours (crisis, violence), read as concern.",
-        "Intent to harm said as 'handling it'; the gun and the grievance are there, the verb of "
-        "harm is not.",
+        "Shaking, cold sweats and chest pain since stopping alcohol (crisis, urgent, Spanish), "
+        "read as severe withdrawal (same day).",
+        "Chest pain is a danger sign; inside a withdrawal list it reads as one more symptom.",
     ),
     (
-        "Money spent on guaro on Friday, 'ya sé', with a check-in score (an answer with use), "
-        "read as concern and the use missed.",
-        "Use told through what the money went on, in Central American slang ('pisto' for money, "
-        "'guaro' for liquor), beside a resigned 'I know'.",
+        "That seizure feeling again after quitting benzos, already dropped once in the kitchen "
+        "(crisis, urgent), read as severe withdrawal.",
+        "A fall told as 'dropped' is the seizure already happening; the rules read 'that seizure "
+        "feeling' as a memory.",
     ),
     (
-        "A court date to see whether the children come back (everyday, a life event), read as "
-        "crisis by the model.",
-        "'Ver si me devuelven' shares words with 'to see if I...' lines of risk; the court and "
-        "the children are a life event, not danger.",
+        "A goodbye video for the children, set to post tomorrow (crisis), read as concern.",
+        "A farewell scheduled through an app: no farewell verb, no 'letter', and 'set to post' "
+        "is how people talk about everyday posts.",
     ),
     (
-        "People smoking crack in the building's hallway, not good for the children (everyday), "
-        "read as an urgent crisis by the model.",
-        "Other people's use where the writer lives; the model has learnt 'donde vivo' and "
-        "'piedra' from crisis lines.",
+        "The rope taken out of the shed, 'tonight is it', thanks for trying (crisis, urgent), "
+        "read as a crisis without 911 first.",
+        "Means at hand and a time tonight: authors split on whether tonight is 911 now, and the "
+        "rules follow the majority that says it is not.",
     ),
     (
-        "A check-in score with an Amharic blessing, 'still standing' (an answer), read as an "
-        "urgent crisis by the model.",
-        "A language the corpus does not hold, beside 'standing', which the model knows from "
-        "people standing on ledges.",
+        "'Better I die, then they stop suffering with me' (crisis, Spanish), read as concern.",
+        "A wish to die told as a benefit to others: the burden rules read concern, and 'mejor "
+        "me muero' is said with the family's suffering as its reason, not as a wish alone.",
     ),
     (
-        "Watching a telenovela where a girl wants to kill herself, 'so sad' (everyday), read as "
-        "concern about someone else.",
-        "A character's wish told in the present tense; 'la novela' is the report, before the "
-        "match, and is not among the words that mark media.",
+        "A brother's overdose death last night, found in his car (a life event), read as an "
+        "urgent crisis.",
+        "The death is told first and the overdose as one word after it; 'last night' dates the "
+        "death, not the overdose.",
     ),
     (
-        "'I'm gonna die if my son doesn't stop singing that song' with a laughing emoji "
-        "(everyday), read as crisis.",
-        "Hyperbole with a condition on something everyday; the laughing emoji comes after the "
-        "condition, not beside the words of dying.",
+        "A hurricane about to kill the whole garden (everyday), read as harm to others.",
+        "'About to kill my' with an object that is a thing, not a person, after a subject that "
+        "is weather.",
     ),
     (
-        "Asking for the counselor to call to go over the safety plan, after a crisis reply (a "
-        "call-back, everyday), read as concern.",
-        "'Safety plan' and 'want to' after a risk reply are words of risk to the model; the "
-        "request is the plan working.",
+        "Someone asking who keeps sending texts after they stopped them, while opted out "
+        "(everyday), read as an urgent crisis by the model.",
+        "Complaint words ('keeps', 'already') that the model has seen in crisis lines; an "
+        "opted-out stranger's annoyance.",
     ),
 )
 
