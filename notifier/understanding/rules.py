@@ -368,8 +368,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             outcome = rule.past
         if outcome == KEEP and laughs and rule.laughter != KEEP:
             outcome = rule.laughter
-        planning = planned(before, ctx)
-        if outcome == KEEP and planning and rule.signal == "use":
+        if outcome == KEEP and rule.signal == "use" and planned(before, ctx):
             outcome = DROP
         if outcome == DROP or rule.veto:
             yield veto(rule, m.group(0).strip())
@@ -381,9 +380,13 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             # An urgent rule's further signals describe the emergency ("medical"): told as
             # past, the match keeps its tier, not them.
             also = rule.also if urgent or not rule.urgent else ()
-            own = not (third_party(before, ctx, use=True) or planning or _someone_elses(view, ctx))
-            yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, rule.use and own,
-                      also)  # fmt: skip
+            # Read only for a rule that can carry the client's use (most cannot).
+            own = rule.use and not (
+                third_party(before, ctx, use=True)
+                or planned(before, ctx)
+                or _someone_elses(view, ctx)
+            )
+            yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, own, also)
         else:
             target = lexicons.by_name[outcome]
             yield Hit(outcome, target.signal, rule.lang, evidence, False, False, target.also)
