@@ -105,12 +105,21 @@ def test_twentyfifth_round_alone_with_a_bottle_of_water_is_everyday() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        # An overdose on its anniversary is history ([context] anniversary).
         "3 yrs ago today i od'd at a rest stop. grateful to be here",
         "a year ago today i overdosed in my car, still here",
         "hoy hace 4 anos me dio una sobredosis en el bano, gracias a dios sigo aqui",
+        # Counted overdoses of others this week are news.
+        "did you hear? 4 people od'd this week on the east side, bad batch",
+        "two guys overdosed at the shelter this week, scary",
+        # Numb with grief is no overdose sign.
+        "my brother took his own life sunday. im ok, just numb",
+        "since the funeral i feel emotionally numb",
     ],
 )
-def test_twentyfifth_round_an_overdose_on_its_anniversary_is_history_not_911(text: str) -> None:
+def test_twentyfifth_round_overdose_words_told_as_past_news_or_grief_are_not_911(
+    text: str,
+) -> None:
     r = classify(text, backstop=False)
     assert not r.urgent and r.category != "crisis", r.rule
 
@@ -118,18 +127,6 @@ def test_twentyfifth_round_an_overdose_on_its_anniversary_is_history_not_911(tex
 def test_twentyfifth_round_an_overdose_today_after_years_is_still_911() -> None:
     r = classify("clean 5 years and today i overdosed, hes giving me narcan", backstop=False)
     assert r.category == "crisis" and r.urgent
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "did you hear? 4 people od'd this week on the east side, bad batch",
-        "two guys overdosed at the shelter this week, scary",
-    ],
-)
-def test_twentyfifth_round_counted_overdoses_of_others_are_news_not_911(text: str) -> None:
-    r = classify(text, backstop=False)
-    assert not r.urgent and r.category != "crisis", r.rule
 
 
 def test_twentyfifth_round_overdoses_this_week_are_not_911() -> None:
@@ -141,18 +138,6 @@ def test_twentyfifth_round_overdoses_this_week_are_not_911() -> None:
 def test_twentyfifth_round_an_overdose_in_the_house_now_stays_911() -> None:
     r = classify("hubo una sobredosis aqui en la casa y no respira", backstop=False)
     assert r.category == "crisis" and r.urgent
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "my brother took his own life sunday. im ok, just numb",
-        "since the funeral i feel emotionally numb",
-    ],
-)
-def test_twentyfifth_round_numb_with_grief_is_no_overdose(text: str) -> None:
-    r = classify(text, backstop=False)
-    assert not r.urgent and r.category != "crisis", r.rule
 
 
 def test_twentyfifth_round_numb_after_pills_is_still_911() -> None:
