@@ -403,10 +403,12 @@ def _someone_elses(view: View, ctx: Context) -> bool:
     cousin", "mi amigo") and the client never says "I" (twenty-eighth round: "my cousin on the
     bathroom floor, lips blue" is no use of the client's). Only the client's own overdose is
     their use."""
-    words = view.words
-    if not ctx.subject.isdisjoint(words):
-        return False
-    if not ctx.pronouns.isdisjoint(words):
+    return ctx.subject.isdisjoint(view.words) and _names_someone(view, ctx)
+
+
+def _names_someone(view: View, ctx: Context) -> bool:
+    """A person other than the client is named somewhere in the message."""
+    if not ctx.pronouns.isdisjoint(view.words):
         return True
     return any(a in ctx.possessives and b in ctx.third_party for a, b in pairwise(view.tokens))
 
@@ -424,6 +426,8 @@ def _others(
     "saw on the news 2 people od'd" is nothing, "my friend od'd last night" a friend at risk."""
     ctx = load().languages[rule.lang].context
     someone_else = third_party(before, ctx)
+    if not someone_else and _cause_of_a_death(view, span, before, ctx):
+        return rule.others_past if rule.others_past != KEEP else outcome
     if not someone_else and _own(before, ctx):
         return outcome
     # A first-person word inside the match ("thinking about using it on myself") makes it the
@@ -448,6 +452,19 @@ def _others(
     if someone_else and before_now and rule.others_recent != KEEP:
         return rule.others_recent
     return outcome
+
+
+def _cause_of_a_death(
+    view: View, span: tuple[int, int], before: Sequence[str], ctx: Context
+) -> bool:
+    """One word alone in its sentence after a death told of someone named ("my brother died
+    last night. overdose."): the cause of that death, not the client's own overdose, which
+    SMS would tell without the "I" but with a verb ("took all my pills"; twenty-ninth round)."""
+    if before and before[-1] not in _BREAKS:
+        return False
+    if len(view.text[span[0] : span[1]].split()) != 1:
+        return False
+    return view.holds(ctx.death_told) and _names_someone(view, ctx)
 
 
 def _reported(view: View, span: tuple[int, int], sentence: str, ctx: Context) -> bool:
