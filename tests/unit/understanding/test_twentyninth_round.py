@@ -87,7 +87,10 @@ def test_twentyninth_round_a_recorded_farewell_is_crisis(text: str) -> None:
 
 
 def test_twentyninth_round_a_goodbye_video_for_a_coworker_is_everyday() -> None:
-    assert classify("made a goodbye video for my coworker who is retiring", backstop=False).category == "free_text"
+    assert (
+        classify("made a goodbye video for my coworker who is retiring", backstop=False).category
+        == "free_text"
+    )
 
 
 @pytest.mark.parametrize(
