@@ -121,10 +121,25 @@ def main(argv: list[str] | None = None) -> int:
             + "\n".join(rows)
         )
     if args.write_doc:
-        args.write_doc.parent.mkdir(parents=True, exist_ok=True)
-        parts_out = [*doc, hardest_block(), "## Misses", *miss_sections]
-        args.write_doc.write_text("\n\n".join(parts_out) + "\n")
+        _write(args.write_doc, doc, miss_sections)
     return 0
+
+
+def _write(path: Path, doc: list[str], miss_sections: list[str]) -> None:
+    """The report, with dev's misses; the misses of the parts never tuned on (held-out and
+    final) go to a file of their own beside it, so that whoever tunes the next round and
+    reads the report does not see them by accident."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dev = [s for s in miss_sections if s.startswith("### Misses on dev ")]
+    never = [s for s in miss_sections if s not in dev]
+    aside = path.with_name(f"{path.stem}-never-tuned-misses{path.suffix}")
+    pointer = (
+        f"The misses of the parts never tuned on (held-out and final) are in `{aside.name}`: "
+        "for the report only; not opened while a round is tuned."
+    )
+    path.write_text("\n\n".join([*doc, hardest_block(), "## Misses", pointer, *dev]) + "\n")
+    head = "# Misses of the parts never tuned on\n\nListed for the report only: never tuned on."
+    aside.write_text("\n\n".join([head, *never]) + "\n")
 
 
 if __name__ == "__main__":
