@@ -171,7 +171,7 @@ class Context:
     # today i od'd": the overdose is five years old; twenty-fifth round).
     anniversary: frozenset[str] = frozenset()
     # Third-person pronouns that name someone else in an emergency ("he", "ella"), without the
-    # words that are also articles ("el"): see rules._someone_elses.
+    # words that are also articles ("el"): see others.someone_elses.
     pronouns: frozenset[str] = frozenset()
     # Words just before a use match that make it a plan, not use yet ("im going to drink the
     # whole fifth", "me voy a tomar"): each a tuple of tokens (twenty-eighth round).

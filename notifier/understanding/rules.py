@@ -23,14 +23,14 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from itertools import pairwise
 from operator import or_
 
 from notifier.understanding.lexicon import DROP, KEEP, Context, Lexicons, Rule, load
+from notifier.understanding.others import BREAKS as _BREAKS
+from notifier.understanding.others import cause_of_a_death, reported, someone_elses
 from notifier.understanding.timing import clause_past, imminent, past, told_as_history
 from notifier.understanding.view import View
 
-_BREAKS = frozenset(("|", ","))
 # How far back a near-miss word still counts ("almost went and used").
 _NEAR_MISS_WINDOW = 4
 # Worry reaches further: "worried my roommate from work will OD".
@@ -384,7 +384,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             own = rule.use and not (
                 third_party(before, ctx, use=True)
                 or planned(before, ctx)
-                or _someone_elses(view, ctx)
+                or someone_elses(view, ctx)
             )
             yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, own, also)
         else:
@@ -396,21 +396,6 @@ def planned(before: Sequence[str], ctx: Context) -> bool:
     """A plan said just before the match ("im going to drink", "me voy a tomar"): use that has
     not happened yet is no use (POLICY.md: use happened or is happening)."""
     return any(tuple(before[-len(p) :]) == p for p in ctx.plan)
-
-
-def _someone_elses(view: View, ctx: Context) -> bool:
-    """The emergency is someone else's: a person other than the client is named ("he", "my
-    cousin", "mi amigo") and the client never says "I" (twenty-eighth round: "my cousin on the
-    bathroom floor, lips blue" is no use of the client's). Only the client's own overdose is
-    their use."""
-    return ctx.subject.isdisjoint(view.words) and _names_someone(view, ctx)
-
-
-def _names_someone(view: View, ctx: Context) -> bool:
-    """A person other than the client is named somewhere in the message."""
-    if not ctx.pronouns.isdisjoint(view.words):
-        return True
-    return any(a in ctx.possessives and b in ctx.third_party for a, b in pairwise(view.tokens))
 
 
 def _others(
@@ -426,7 +411,7 @@ def _others(
     "saw on the news 2 people od'd" is nothing, "my friend od'd last night" a friend at risk."""
     ctx = load().languages[rule.lang].context
     someone_else = third_party(before, ctx)
-    if not someone_else and _cause_of_a_death(view, span, before, ctx):
+    if not someone_else and cause_of_a_death(view, span, before, ctx):
         return rule.others_past if rule.others_past != KEEP else outcome
     if not someone_else and _own(before, ctx):
         return outcome
@@ -441,7 +426,7 @@ def _others(
             rx is not None and rx.search(sentence, view.words) is not None
             for rx in (ctx.history, ctx.distant)
         )
-        or _reported(view, span, sentence, ctx)
+        or reported(view, span, sentence, ctx)
         # A death told anywhere ("funeral is friday", "lo enterramos"): someone else's overdose
         # in it, in any sentence, is how they died ("my cousin passed. he od'd").
         or (someone_else and view.holds(ctx.death_told))
@@ -452,36 +437,6 @@ def _others(
     if someone_else and before_now and rule.others_recent != KEEP:
         return rule.others_recent
     return outcome
-
-
-def _cause_of_a_death(
-    view: View, span: tuple[int, int], before: Sequence[str], ctx: Context
-) -> bool:
-    """One word alone in its sentence after a death told of someone named ("my brother died
-    last night. overdose."): the cause of that death, not the client's own overdose, which
-    SMS would tell without the "I" but with a verb ("took all my pills"; twenty-ninth round)."""
-    if before and before[-1] not in _BREAKS:
-        return False
-    if len(view.text[span[0] : span[1]].split()) != 1:
-        return False
-    return view.holds(ctx.death_told) and _names_someone(view, ctx)
-
-
-def _reported(view: View, span: tuple[int, int], sentence: str, ctx: Context) -> bool:
-    """A report (news, a show, hearsay, a group topic) told before the match, or after it in
-    a clause of its own ("2 people od'd downtown, saw it on the news"). Run on in the same
-    clause after the match, "they said" is someone speaking now: "his lips are blue and i
-    called 911 and they said stay on the line" (the eleventh round); the news or a show is a
-    report wherever it stands ("hubo una sobredosis en el parque salio en las noticias",
-    ``media``; the thirteenth round)."""
-    if ctx.reported is None:
-        return False
-    left = view.text.rfind("|", 0, span[0]) + 1
-    for m in ctx.reported.finditer(sentence, view.words):
-        at = left + m.start()
-        if at < span[1] or "," in view.text[span[1] : at] or m.group(0).strip() in ctx.media:
-            return True
-    return False
 
 
 def with_intent(hits: list[Hit], view: View, lexicons: Lexicons) -> list[Hit]:
