@@ -59,8 +59,10 @@ FINAL = ("final", "final.jsonl")
 # written while the twenty-seventh round tuned and measured once at 78bcfd7 after it (its model
 # retrained), beside independent-60 and independent-62; final-30.jsonl was written while the
 # twenty-eighth round (use precision) tuned and measured once at ac95773 after it (its model
-# retrained), beside independent-64: the reader as it stands. All are reported by `make eval`
-# and never tuned on.
+# retrained), beside independent-64. final-31.jsonl to final-33.jsonl were written while the
+# twenty-ninth round tuned and measured once at 521acd1 after it (its model retrained), beside
+# independent-66, -68 and -70, with nothing tuned between the six reads: the reader as it
+# stands. All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -92,6 +94,9 @@ FINALS = (
     ("final-28", "final-28.jsonl"),
     ("final-29", "final-29.jsonl"),
     ("final-30", "final-30.jsonl"),
+    ("final-31", "final-31.jsonl"),
+    ("final-32", "final-32.jsonl"),
+    ("final-33", "final-33.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -133,6 +138,9 @@ BATCHES = (
     "independent-60.jsonl",
     "independent-62.jsonl",
     "independent-64.jsonl",
+    "independent-66.jsonl",
+    "independent-68.jsonl",
+    "independent-70.jsonl",
 )
 
 
