@@ -61,8 +61,10 @@ FINAL = ("final", "final.jsonl")
 # twenty-eighth round (use precision) tuned and measured once at ac95773 after it (its model
 # retrained), beside independent-64. final-31.jsonl to final-33.jsonl were written while the
 # twenty-ninth round tuned and measured once at 521acd1 after it (its model retrained), beside
-# independent-66, -68 and -70, with nothing tuned between the six reads: the reader as it
-# stands. All are reported by `make eval` and never tuned on.
+# independent-66, -68 and -70, with nothing tuned between the six reads; final-34.jsonl was
+# written while the thirtieth round (rules only) tuned and measured once at b4cfa86 after it,
+# beside independent-72: the reader as it stands. All are reported by `make eval` and never
+# tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -97,6 +99,7 @@ FINALS = (
     ("final-31", "final-31.jsonl"),
     ("final-32", "final-32.jsonl"),
     ("final-33", "final-33.jsonl"),
+    ("final-34", "final-34.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -141,6 +144,7 @@ BATCHES = (
     "independent-66.jsonl",
     "independent-68.jsonl",
     "independent-70.jsonl",
+    "independent-72.jsonl",
 )
 
 

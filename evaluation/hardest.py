@@ -1,7 +1,7 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-64.jsonl, first
-read at ac95773: the reader as it stands. Seven are risk or 911-first read too low, three are
-everyday lines read as an emergency. The final held-out batches' misses were not read.
+Written by hand from the misses of the newest independent batch, independent-72.jsonl, first
+read at b4cfa86: the reader as it stands. Seven are risk or 911-first read too low, three are
+everyday lines read as a crisis. The final held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
 
@@ -9,60 +9,60 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "A brother-in-law loading his rifle now, saying he will shoot his ex when her shift ends "
-        "(crisis, urgent), read as nothing beyond safety.",
-        "Someone else's intent to kill, told by a witness: the violence rules read the client's "
-        "own intent, the danger-at-home rules a threat against the client.",
+        "Shaking, the heart pounding, seeing things that are not there, the second day without "
+        "a drink (crisis, urgent), read as severe withdrawal (same day).",
+        "The hallucination is told as 'that's not there' with a bare 'not', where the rules "
+        "know 'isn't' and 'aren't'; the other signs alone are withdrawal without danger.",
     ),
     (
-        "Locked in by a partner who says he will kill her with the knife, outside the door now "
-        "(crisis, urgent, Spanish), read as abuse at home (same day).",
-        "'Me tiene encerrada' and the knife are there, but the threat rule reads a threat "
-        "told, and the weapon is named after the threat, not in hand before it.",
+        "Letters already written for the children so they will know they were loved (crisis, "
+        "Spanish), read as nothing.",
+        "Letters for one's children are everyday (a birthday, a trip); the farewell is only in "
+        "the past tense of the love, with no goodbye word.",
     ),
     (
-        "Shaking, cold sweats and chest pain since stopping alcohol (crisis, urgent, Spanish), "
-        "read as severe withdrawal (same day).",
-        "Chest pain is a danger sign; inside a withdrawal list it reads as one more symptom.",
+        "Injected far more than ever, on purpose, wanting it to be over (crisis, urgent), read "
+        "as a crisis without 911 first and without use.",
+        "'Shot' as injecting is not among the taking verbs of the on-purpose overdose rule, and "
+        "'on purpose' stands after a comma, apart from the dose.",
     ),
     (
-        "That seizure feeling again after quitting benzos, already dropped once in the kitchen "
-        "(crisis, urgent), read as severe withdrawal.",
-        "A fall told as 'dropped' is the seizure already happening; the rules read 'that seizure "
-        "feeling' as a memory.",
+        "Since a daughter's death, only wanting to go with her (crisis, Spanish), read as concern.",
+        "A wish to be dead told as joining the dead ('irme con ella'): no word of dying, and "
+        "'irme' alone is leaving.",
     ),
     (
-        "A goodbye video for the children, set to post tomorrow (crisis), read as concern.",
-        "A farewell scheduled through an app: no farewell verb, no 'letter', and 'set to post' "
-        "is how people talk about everyday posts.",
+        "Wanting to die, 'lol jk', then 'kinda' (crisis), read as nothing.",
+        "Laughter and 'jk' mark hyperbole and set the wish aside; the one word after them takes "
+        "the joke back.",
     ),
     (
-        "The rope taken out of the shed, 'tonight is it', thanks for trying (crisis, urgent), "
-        "read as a crisis without 911 first.",
-        "Means at hand and a time tonight: authors split on whether tonight is 911 now, and the "
-        "rules follow the majority that says it is not.",
+        "Lost the children and the job, asking what is even left (concern), read as a life "
+        "event only.",
+        "Hopelessness asked as a question, after two losses the rules read as life events.",
     ),
     (
-        "'Better I die, then they stop suffering with me' (crisis, Spanish), read as concern.",
-        "A wish to die told as a benefit to others: the burden rules read concern, and 'mejor "
-        "me muero' is said with the family's suffering as its reason, not as a wish alone.",
+        "The children would be better off with their father, without the writer around "
+        "(concern: a burden), read as nothing.",
+        "'Better off without me' with the other parent named in between: the burden rules "
+        "want the phrase whole.",
     ),
     (
-        "A brother's overdose death last night, found in his car (a life event), read as an "
-        "urgent crisis.",
-        "The death is told first and the overdose as one word after it; 'last night' dates the "
-        "death, not the overdose.",
+        "Pregnant after a slip, asking whether that will hurt the baby (everyday), read as "
+        "harm to others.",
+        "'Gonna hurt my baby' asked as a question with 'am i' before it; the exception knows "
+        "'is it gonna hurt the baby'.",
     ),
     (
-        "A hurricane about to kill the whole garden (everyday), read as harm to others.",
-        "'About to kill my' with an object that is a thing, not a person, after a subject that "
-        "is weather.",
+        "A phone on 2% that is going to die any second (everyday), read as a wish to die.",
+        "'Gonna die' with no subject after a phone named in another clause; the exception "
+        "knows 'it's about to die'.",
     ),
     (
-        "Someone asking who keeps sending texts after they stopped them, while opted out "
-        "(everyday), read as an urgent crisis by the model.",
-        "Complaint words ('keeps', 'already') that the model has seen in crisis lines; an "
-        "opted-out stranger's annoyance.",
+        "Safe, sleeping at a sister's tonight, the day after a risk reply (everyday), read as "
+        "a crisis by the model.",
+        "Reassurance after a risk reply shares its words ('safe', 'tonight', 'sleep') with the "
+        "lines that follow a crisis.",
     ),
 )
 
