@@ -226,7 +226,11 @@ def test_rule_callback_outside_program_hours_alerts_at_next_opening(
 def test_rule_use_signal_is_stored_and_answered_without_judgement(
     service: Service, fake: FakeTransport
 ) -> None:
-    r = say(service, ANA, "I relapsed last night", WED_NOON)
+    # A plain lapse told with nothing else. (Not "I relapsed last night": since the model's
+    # retraining after the twenty-ninth round that reads concern at 0.34, over its 0.30 bar; a
+    # relapse after clean time is a loss of tolerance in POLICY.md, and a same-day person is the
+    # safe side of that reading.)
+    r = say(service, ANA, "I used last night", WED_NOON)
     assert r.category == "free_text"
     stored = last_reply(service)
     assert json.loads(stored.signals or "[]") == ["use"]
@@ -371,7 +375,7 @@ def test_followup_reads_stored_signals_and_shows_the_reply_behind_each_flag(
     from notifier.followup.digest import build_digest
 
     concern = say(service, ANA, "what's the point anymore", ny(2026, 11, 30, 10, 0))
-    use = say(service, ANA, "I relapsed last night", ny(2026, 11, 30, 11, 0))
+    use = say(service, ANA, "I used last night", ny(2026, 11, 30, 11, 0))
     say(service, CARLA, "llamenme por favor", ny(2026, 11, 30, 11, 30))
     d = build_digest(service.db, service.settings, "evening", ny(2026, 11, 30, 12, 0))
     ana, carla = d.clients[0], d.clients[1]
