@@ -63,8 +63,9 @@ FINAL = ("final", "final.jsonl")
 # twenty-ninth round tuned and measured once at 521acd1 after it (its model retrained), beside
 # independent-66, -68 and -70, with nothing tuned between the six reads; final-34.jsonl was
 # written while the thirtieth round (rules only) tuned and measured once at b4cfa86 after it,
-# beside independent-72: the reader as it stands. All are reported by `make eval` and never
-# tuned on.
+# beside independent-72; final-35.jsonl was written while the thirty-first round (rules only)
+# tuned and measured once at 3b7dd5f after it, beside independent-74: the reader as it stands.
+# All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -100,6 +101,7 @@ FINALS = (
     ("final-32", "final-32.jsonl"),
     ("final-33", "final-33.jsonl"),
     ("final-34", "final-34.jsonl"),
+    ("final-35", "final-35.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -145,6 +147,7 @@ BATCHES = (
     "independent-68.jsonl",
     "independent-70.jsonl",
     "independent-72.jsonl",
+    "independent-74.jsonl",
 )
 
 

@@ -1,6 +1,6 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-72.jsonl, first
-read at b4cfa86: the reader as it stands. Seven are risk or 911-first read too low, three are
+Written by hand from the misses of the newest independent batch, independent-74.jsonl, first
+read at 3b7dd5f: the reader as it stands. Seven are risk or 911-first read too low, three are
 everyday lines read as a crisis. The final held-out batches' misses were not read.
 ``python -m evaluation --write-doc`` appends this section.
 """
@@ -9,60 +9,61 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "Shaking, the heart pounding, seeing things that are not there, the second day without "
-        "a drink (crisis, urgent), read as severe withdrawal (same day).",
-        "The hallucination is told as 'that's not there' with a bare 'not', where the rules "
-        "know 'isn't' and 'aren't'; the other signs alone are withdrawal without danger.",
+        "The car started in a closed garage, 'here I stay', instead of coming to group "
+        "(crisis, urgent, Spanish), read as nothing.",
+        "A method told by its setting (a running car, a closed garage) with no word of dying, "
+        "inside a reminder answer ('no llego hoy').",
     ),
     (
-        "Letters already written for the children so they will know they were loved (crisis, "
+        "A knife in hand and a man cornered in the kitchen, the writer fed up with him "
+        "(crisis, urgent, Spanish), read as nothing.",
+        "No word of killing: the intent is in 'acorralado' and the weapon; the harm-to-others "
+        "rules want a verb of hurting.",
+    ),
+    (
+        "A brother shaking all over, talking nonsense, seeing people in the closet, days after "
+        "quitting drinking (crisis, urgent), read as severe withdrawal.",
+        "Told about someone else in a long run-on: 'talking crazy' and 'there are people in the "
+        "closet' are not among the delirium phrasings the rules know.",
+    ),
+    (
+        "Taking everything that is left, no longer caring about dying (crisis, urgent, "
+        "Spanish), read as a crisis without 911 first.",
+        "The taking is in the progressive ('me estoy metiendo') and the indifference in another "
+        "clause; the urgent rules want a dose taken or a body sign.",
+    ),
+    (
+        "A brother-in-law touched the writer and threatened her if she tells (concern: abuse, "
         "Spanish), read as nothing.",
-        "Letters for one's children are everyday (a birthday, a trip); the farewell is only in "
-        "the past tense of the love, with no goodbye word.",
+        "Sexual abuse told with the mildest verb ('me tocó') and a threat with no harm named.",
     ),
     (
-        "Injected far more than ever, on purpose, wanting it to be over (crisis, urgent), read "
-        "as a crisis without 911 first and without use.",
-        "'Shot' as injecting is not among the taking verbs of the on-purpose overdose rule, and "
-        "'on purpose' stands after a comma, apart from the dose.",
+        "An overdose long ago, remembered after today's group topic and feeling bad (concern, "
+        "Spanish), read as use only.",
+        "A past attempt told with 'hace mucho' reads as history; the distress now is one vague "
+        "phrase ('me puse mal').",
     ),
     (
-        "Since a daughter's death, only wanting to go with her (crisis, Spanish), read as concern.",
-        "A wish to be dead told as joining the dead ('irme con ella'): no word of dying, and "
-        "'irme' alone is leaving.",
+        "A check-in score, meth yesterday, and wanting to die of shame today (concern, "
+        "Spanish), read as the score only.",
+        "'Me quiero morir de la vergüenza' is the figure of speech the policy calls everyday; "
+        "after a lapse the same words are self-hatred.",
     ),
     (
-        "Wanting to die, 'lol jk', then 'kinda' (crisis), read as nothing.",
-        "Laughter and 'jk' mark hyperbole and set the wish aside; the one word after them takes "
-        "the joke back.",
+        "Safe, a sister here now, thanks for reaching out, after a risk reply (everyday), read "
+        "as a crisis by the model.",
+        "Reassurance after a risk reply shares its words with the lines that follow a crisis.",
     ),
     (
-        "Lost the children and the job, asking what is even left (concern), read as a life "
-        "event only.",
-        "Hopelessness asked as a question, after two losses the rules read as life events.",
+        "A cousin killed by an overdose on Sunday (a life event, Spanish), read as an overdose "
+        "now.",
+        "'Lo mató una sobredosis' puts the overdose as the subject of a past killing; the rules "
+        "date the death only with words like 'murió' or a funeral.",
     ),
     (
-        "The children would be better off with their father, without the writer around "
-        "(concern: a burden), read as nothing.",
-        "'Better off without me' with the other parent named in between: the burden rules "
-        "want the phrase whole.",
-    ),
-    (
-        "Pregnant after a slip, asking whether that will hurt the baby (everyday), read as "
-        "harm to others.",
-        "'Gonna hurt my baby' asked as a question with 'am i' before it; the exception knows "
-        "'is it gonna hurt the baby'.",
-    ),
-    (
-        "A phone on 2% that is going to die any second (everyday), read as a wish to die.",
-        "'Gonna die' with no subject after a phone named in another clause; the exception "
-        "knows 'it's about to die'.",
-    ),
-    (
-        "Safe, sleeping at a sister's tonight, the day after a risk reply (everyday), read as "
-        "a crisis by the model.",
-        "Reassurance after a risk reply shares its words ('safe', 'tonight', 'sleep') with the "
-        "lines that follow a crisis.",
+        "A father who worked himself to death at the plant and now rests at home (everyday, "
+        "Spanish), read as an urgent crisis by the model.",
+        "'Se mató trabajando' is an idiom for overwork; the model reads 'se mató' as a suicide.",
     ),
 )
 
