@@ -368,7 +368,9 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             outcome = rule.past
         if outcome == KEEP and laughs and rule.laughter != KEEP:
             outcome = rule.laughter
-        if outcome == KEEP and rule.signal == "use" and planned(before, ctx):
+        # A plan said just before ("im going to drink"): read once, for the rules it concerns.
+        plan = outcome == KEEP and (rule.use or rule.signal == "use") and planned(before, ctx)
+        if plan and rule.signal == "use":
             outcome = DROP
         if outcome == DROP or rule.veto:
             yield veto(rule, m.group(0).strip())
@@ -382,9 +384,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             also = rule.also if urgent or not rule.urgent else ()
             # Read only for a rule that can carry the client's use (most cannot).
             own = rule.use and not (
-                third_party(before, ctx, use=True)
-                or planned(before, ctx)
-                or someone_elses(view, ctx)
+                plan or third_party(before, ctx, use=True) or someone_elses(view, ctx)
             )
             yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, own, also)
         else:

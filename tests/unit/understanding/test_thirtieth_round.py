@@ -13,46 +13,32 @@ from notifier.understanding import classify
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "kind"),
     [
-        "quit drinking saturday and now hes seeing men in the closet and cant stop shaking",
-        "day 2 no beer and hes talking out of his head, sweating buckets",
-        "she just collapsed and shes jerking, she quit the vodka 3 days ago",
-        "my uncle quit the bottle monday, hes shaking all over and not responding",
+        # Delirium tremens and fits after stopping.
+        (
+            "quit drinking saturday and now hes seeing men in the closet and cant stop shaking",
+            "medical",
+        ),
+        ("day 2 no beer and hes talking out of his head, sweating buckets", "medical"),
+        ("she just collapsed and shes jerking, she quit the vodka 3 days ago", "medical"),
+        ("my uncle quit the bottle monday, hes shaking all over and not responding", "medical"),
+        # The abuser here now.
+        ("he says hes gonna kill me, i can see his truck in the driveway", "safety"),
+        ("he threw me down and now hes coming back with a bat", "safety"),
+        # The client's own weapon in hand as the intent is said.
+        ("im holding the hammer and im about to bust his skull", "violence"),
+        ("the knife is in my hand, im gonna stab him when he opens that door", "violence"),
     ],
 )
-def test_thirtieth_round_dts_and_fits_after_stopping_are_911_first(text: str) -> None:
+def test_thirtieth_round_911_first_with_its_kind(text: str, kind: str) -> None:
     r = classify(text, backstop=False)
-    assert r.category == "crisis" and r.urgent and "medical" in r.signals, r.rule
+    assert r.category == "crisis" and r.urgent and kind in r.signals, r.rule
 
 
 def test_thirtieth_round_breath_going_after_use_is_911_first() -> None:
     r = classify("me meti fentanilo hace rato y se me va el aire", backstop=False)
     assert r.category == "crisis" and r.urgent, r.rule
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "he says hes gonna kill me, i can see his truck in the driveway",
-        "he threw me down and now hes coming back with a bat",
-    ],
-)
-def test_thirtieth_round_the_abuser_here_now_is_911_first(text: str) -> None:
-    r = classify(text, backstop=False)
-    assert r.category == "crisis" and r.urgent and "safety" in r.signals, r.rule
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "im holding the hammer and im about to bust his skull",
-        "the knife is in my hand, im gonna stab him when he opens that door",
-    ],
-)
-def test_thirtieth_round_the_clients_weapon_in_hand_with_intent_is_911_first(text: str) -> None:
-    r = classify(text, backstop=False)
-    assert r.category == "crisis" and r.urgent and "violence" in r.signals, r.rule
 
 
 def test_thirtieth_round_someone_elses_weapon_against_the_client_is_not_violence() -> None:

@@ -13,33 +13,24 @@ from notifier.understanding import classify
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "kind"),
     [
         # A split alternation never matched "dolor de pecho" (it read "dolor en de pecho").
-        "tengo dolor de pecho y escalofrios desde que deje la botella",
-        "sudando y con dolor de pecho, ya van dos dias sin tomar",
+        ("tengo dolor de pecho y escalofrios desde que deje la botella", "medical"),
+        ("sudando y con dolor de pecho, ya van dos dias sin tomar", "medical"),
         # A fall, or a fit felt coming on, while withdrawing.
-        "quit the benzos friday and i already collapsed once in the shower",
-        "off the booze 3 days, feel a seizure coming on",
-        "ya me desmaye una vez en la cocina desde que deje el trago",
+        ("quit the benzos friday and i already collapsed once in the shower", "medical"),
+        ("off the booze 3 days, feel a seizure coming on", "medical"),
+        ("ya me desmaye una vez en la cocina desde que deje el trago", "medical"),
+        # A threat to kill with the man at the door, or the writer locked in.
+        ("dice que me va a matar con la pistola y esta afuera en la sala", "safety"),
+        ("me tienen encerrada en el cuarto y el dice que hoy me va a matar", "safety"),
+        ("he says hell stab me with the knife, hes outside the bedroom door", "safety"),
     ],
 )
-def test_twentyninth_round_danger_inside_withdrawal_is_911_first(text: str) -> None:
+def test_twentyninth_round_911_first_with_its_kind(text: str, kind: str) -> None:
     r = classify(text, backstop=False)
-    assert r.category == "crisis" and r.urgent and "medical" in r.signals, r.rule
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "dice que me va a matar con la pistola y esta afuera en la sala",
-        "me tienen encerrada en el cuarto y el dice que hoy me va a matar",
-        "he says hell stab me with the knife, hes outside the bedroom door",
-    ],
-)
-def test_twentyninth_round_a_threat_with_the_man_at_the_door_is_911_first(text: str) -> None:
-    r = classify(text, backstop=False)
-    assert r.category == "crisis" and r.urgent and "safety" in r.signals, r.rule
+    assert r.category == "crisis" and r.urgent and kind in r.signals, r.rule
 
 
 @pytest.mark.parametrize(
