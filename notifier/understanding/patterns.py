@@ -32,6 +32,15 @@ GAP = r"(?:[^ |]+ ){0,3}"  # may cross a comma, never a sentence end
 START = r"(?<=[|,] )"
 END = r"(?=[|,] )"
 
+_GAP_WORDS = 3
+
+
+def _gaps(n: int) -> str:
+    """``n`` gaps in a row as one: ``(?:[^ |]+ ){0,3n}`` matches what ``GAP * n`` matches, and
+    the same span (both take the most words that let the rest match), but a failing try costs
+    3n + 1 steps instead of 4**n: nine gaps in a row cost 0.7 ms on a long message."""
+    return GAP if n == 1 else rf"(?:[^ |]+ ){{0,{_GAP_WORDS * n}}}"
+
 
 class PatternError(ValueError):
     """A lexicon pattern that does not parse (caught by tests/unit/understanding)."""
@@ -104,11 +113,15 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
     rare: list[frozenset[str]] = []
     first: frozenset[str] | None = None
     span = 0
+    gaps = 0  # gaps seen in a row, written as one when the run ends
     for n, item in enumerate(items):
         if item in ("...", "...?"):
-            out.append(GAP)
-            span += 3
+            gaps += 1
+            span += _GAP_WORDS
             continue
+        if gaps:
+            out.append(_gaps(gaps))
+            gaps = 0
         if item in ("_", "#"):
             out.append(WORD if item == "_" else BIG_NUMBER)
             span += 1
@@ -138,6 +151,8 @@ def compile_pattern(pattern: str, vocab: Vocabulary) -> Compiled:
                 rare.append(frozenset(_rarest(p, vocab.common) for p in plain))
                 if n == 0:
                     first = frozenset(starts)
+    if gaps:
+        out.append(_gaps(gaps))
     # Any mandatory item must be in the text; the one with the fewest frequent words filters best
     # (later items win ties: they are usually the content word, "want to <die>").
     anchors = None
