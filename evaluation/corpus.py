@@ -64,8 +64,10 @@ FINAL = ("final", "final.jsonl")
 # independent-66, -68 and -70, with nothing tuned between the six reads; final-34.jsonl was
 # written while the thirtieth round (rules only) tuned and measured once at b4cfa86 after it,
 # beside independent-72; final-35.jsonl was written while the thirty-first round (rules only)
-# tuned and measured once at 3b7dd5f after it, beside independent-74: the reader as it stands.
-# All are reported by `make eval` and never tuned on.
+# tuned and measured once at 3b7dd5f after it, beside independent-74; final-36.jsonl was written
+# after the thirty-first round and measured once at 285f59b (a speed commit: every
+# classification identical to 3b7dd5f's) beside independent-76. All are reported by `make eval`
+# and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -102,6 +104,7 @@ FINALS = (
     ("final-33", "final-33.jsonl"),
     ("final-34", "final-34.jsonl"),
     ("final-35", "final-35.jsonl"),
+    ("final-36", "final-36.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -148,6 +151,7 @@ BATCHES = (
     "independent-70.jsonl",
     "independent-72.jsonl",
     "independent-74.jsonl",
+    "independent-76.jsonl",
 )
 
 

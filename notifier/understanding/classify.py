@@ -299,6 +299,23 @@ def _backstop(view: View, lang: str, hits: list[Hit], reading: _Reading) -> list
     return hits + extra
 
 
+def _plea_after_risk(hits: list[Hit]) -> list[Hit]:
+    """Within 24 hours of a crisis or concern reply, distress read again (any concern) with a
+    call asked for is the plea of the open episode: the crisis text again, as HELP would be
+    (docs/kinds.md; thirty-second round: "no im not ok. please call"). A call asked for alone
+    (a ride, the schedule) stays a call-back."""
+    if any(h.signal == Signal.CRISIS for h in hits):
+        return []
+    # A rule's concern: the model's bag of words does not know what the call is for ("can the
+    # counselor call me today, to go over the safety plan").
+    concern = next((h for h in hits if h.signal == Signal.CONCERN and ".model." not in h.rule),
+                   None)  # fmt: skip
+    if concern is None or not any(_carries(h, Signal.CALLBACK) for h in hits):
+        return []
+    return [Hit(f"crisis.plea_after_risk.{concern.lang}", Signal.CRISIS.value, concern.lang,
+                concern.evidence, False, False, (Signal.CALLBACK.value,))]  # fmt: skip
+
+
 def _not_the_client(hits: list[Hit]) -> bool:
     """A rule read that the phone is not the client's ("this is not tonys number"): a
     stranger's annoyance is not a client's risk, so the model adds none (the rules still read
@@ -357,6 +374,8 @@ def _classify(
         extra = _backstop(view, lang, hits, reading)[len(hits) :]
         hits += [h for h in extra if h.signal in risk]
 
+    if recent_risk:
+        hits += _plea_after_risk(hits)
     crisis = [h for h in hits if h.signal == Signal.CRISIS]
     concern = [h for h in hits if h.signal == Signal.CONCERN]
     if crisis or concern:
