@@ -77,7 +77,7 @@ def third_party(before: Sequence[str], ctx: Context, use: bool = False) -> bool:
     """Someone else is the subject right before the match. For use, "we" counts the client
     in ("we did a line together": the client used too; twelfth round)."""
     i = _first_content(before, ctx)
-    if use and i >= 0 and before[i] in ctx.we:
+    if use and i >= 0 and (before[i] in ctx.we or _with_me(before, i, ctx)):
         return False
     # A first-person verb on the way back ("por eso me VOY a matar", "I AM going to") says the
     # client is the subject, whatever noun came before it.
@@ -104,6 +104,24 @@ def third_party(before: Sequence[str], ctx: Context, use: bool = False) -> bool:
     if i > 1 and before[i - 2] in ctx.places:
         return False
     return i > 0 and before[i - 1] in ctx.possessives
+
+
+def _with_me(before: Sequence[str], i: int, ctx: Context) -> bool:
+    """The subject at ``i`` is joined to the client at the start of a clause: "me and my buddy
+    were drinking", "yo y mi primo" (the client used too, as with "we"; thirty-second round).
+    Not "stays with me and his daddy still uses": there "me" is an object."""
+    det = i > 0 and (before[i - 1] in ctx.possessives or before[i - 1] in ctx.articles)
+    k = i - 1 if det else i
+    return (
+        k >= 2
+        and before[k - 1] in _AND
+        and before[k - 2] in ctx.self_words
+        and before[k - 2] not in ctx.possessives
+        and (k == 2 or before[k - 3] in _BREAKS)
+    )
+
+
+_AND = frozenset(("and", "n", "&", "y", "e"))
 
 
 def _thing(before: Sequence[str], ctx: Context) -> bool:

@@ -153,3 +153,30 @@ def test_thirtysecond_round_standing_on_a_bridge_about_to_jump_is_911_first() ->
 )
 def test_thirtysecond_round_everyday_lines_are_not_crisis(text: str, recent_risk: bool) -> None:
     assert classify(text, recent_risk=recent_risk).category not in ("crisis", "concern")
+
+
+def test_thirtysecond_round_an_overdose_told_with_its_month_is_not_911_now() -> None:
+    r = classify("i tried to overdose on purpose in april and nobody knew", backstop=False)
+    assert not r.urgent, r.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last time i drank was 2015, nine years sober now",
+        "sone que estaba tomando otra vez, desperte asustada",
+        "i dreamt i was using again and woke up sweating",
+    ],
+)
+def test_thirtysecond_round_use_told_as_history_or_dreamed_is_no_use(text: str) -> None:
+    assert "use" not in classify(text, backstop=False).signals
+
+
+def test_thirtysecond_round_me_and_a_friend_using_is_the_clients_use() -> None:
+    r = classify("me and my cousin were drinking all night", backstop=False)
+    assert "use" in r.signals, r.rule
+
+
+def test_thirtysecond_round_someone_else_using_beside_me_is_not_the_clients_use() -> None:
+    r = classify("my nephew stays with me and his dad still drinks", backstop=False)
+    assert "use" not in r.signals, r.rule
