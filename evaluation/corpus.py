@@ -66,8 +66,9 @@ FINAL = ("final", "final.jsonl")
 # beside independent-72; final-35.jsonl was written while the thirty-first round (rules only)
 # tuned and measured once at 3b7dd5f after it, beside independent-74; final-36.jsonl was written
 # after the thirty-first round and measured once at 285f59b (a speed commit: every
-# classification identical to 3b7dd5f's) beside independent-76. All are reported by `make eval`
-# and never tuned on.
+# classification identical to 3b7dd5f's) beside independent-76; final-37.jsonl was written while
+# the thirty-second round (rules only) tuned and measured once at 131a7ea after it, beside
+# independent-78. All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -105,6 +106,7 @@ FINALS = (
     ("final-34", "final-34.jsonl"),
     ("final-35", "final-35.jsonl"),
     ("final-36", "final-36.jsonl"),
+    ("final-37", "final-37.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -152,6 +154,7 @@ BATCHES = (
     "independent-72.jsonl",
     "independent-74.jsonl",
     "independent-76.jsonl",
+    "independent-78.jsonl",
 )
 
 
