@@ -151,11 +151,14 @@ _CARRIED_SET_ASIDE = frozenset((Signal.MEDICAL.value,))
 # about one phrase ("ill call you later"), not about the whole message.
 _NEVER_SET_ASIDE = frozenset((Signal.USE.value, Signal.CALLBACK.value))
 _SEPARATORS = frozenset(("|", ","))
-_PLEA = "crisis.help_after_risk."
+_PLEA = ("crisis.help_after_risk.", "crisis.call_now_after_risk.")
 # A stated intent to hurt someone, with no weapon in hand now (those are the weapon rules): a
 # clinician now, not 911, so the urgent model does not make it urgent (h14f: "tomorrow i wait
 # for him outside and stab him").
 _INTENT = "crisis.harm_to_others."
+# Brought back with naloxone, told from the ambulance or the hospital (thirty-third round): the
+# paramedics are there, so the urgent model does not make it 911 first.
+_REVIVED = "crisis.revived_with_naloxone."
 
 
 def _set_aside(hits: list[Hit]) -> set[str]:
@@ -388,7 +391,7 @@ def _classify(
         # A bare plea after a risk reply ("ayudame por favor") repeats the crisis text: the
         # urgent model reads danger from words of danger, not from "please" (h14e).
         # Nor is an intent to hurt someone with no weapon in hand now urgent by the model (h14f).
-        plea_only = all(h.rule.startswith((_PLEA, _INTENT)) for h in crisis)
+        plea_only = all(h.rule.startswith((*_PLEA, _INTENT, _REVIVED)) for h in crisis)
         if crisis and not urgent and reading is not None and not plea_only:
             model_urgent = _urgent_by_model(view, hit.lang, reading)
         if model_urgent:
