@@ -69,7 +69,9 @@ FINAL = ("final", "final.jsonl")
 # classification identical to 3b7dd5f's) beside independent-76; final-37.jsonl was written while
 # the thirty-second round (rules only) tuned and measured once at 131a7ea after it, beside
 # independent-78; final-38.jsonl was written after it and measured once at b385bf4 (the reader
-# of 131a7ea) beside independent-80. All are reported by `make eval` and never tuned on.
+# of 131a7ea) beside independent-80; final-39.jsonl was written while the thirty-third round
+# (rules only) tuned and measured once at 4549562 (the reader of f5b642a) after it, beside
+# independent-82. All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -109,6 +111,7 @@ FINALS = (
     ("final-36", "final-36.jsonl"),
     ("final-37", "final-37.jsonl"),
     ("final-38", "final-38.jsonl"),
+    ("final-39", "final-39.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -158,6 +161,7 @@ BATCHES = (
     "independent-76.jsonl",
     "independent-78.jsonl",
     "independent-80.jsonl",
+    "independent-82.jsonl",
 )
 
 
