@@ -71,7 +71,9 @@ FINAL = ("final", "final.jsonl")
 # independent-78; final-38.jsonl was written after it and measured once at b385bf4 (the reader
 # of 131a7ea) beside independent-80; final-39.jsonl was written while the thirty-third round
 # (rules only) tuned and measured once at 4549562 (the reader of f5b642a) after it, beside
-# independent-82. All are reported by `make eval` and never tuned on.
+# independent-82; final-40.jsonl was written while the thirty-fourth round (rules only) tuned and
+# measured once at f21e9d3 after it, beside independent-84: the reader as it stands. All are
+# reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -112,6 +114,7 @@ FINALS = (
     ("final-37", "final-37.jsonl"),
     ("final-38", "final-38.jsonl"),
     ("final-39", "final-39.jsonl"),
+    ("final-40", "final-40.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -162,6 +165,7 @@ BATCHES = (
     "independent-78.jsonl",
     "independent-80.jsonl",
     "independent-82.jsonl",
+    "independent-84.jsonl",
 )
 
 
