@@ -1,69 +1,70 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-74.jsonl, first
-read at 3b7dd5f: the reader as it stands. Seven are risk or 911-first read too low, three are
-everyday lines read as a crisis. The final held-out batches' misses were not read.
-``python -m evaluation --write-doc`` appends this section.
+Written by hand from the misses of the newest independent batch, independent-84.jsonl, first
+read at f21e9d3: the reader as it stands (after the thirty-fourth round). Seven are risk, 911
+first or a signal read too low, three are everyday lines read as a crisis. The final held-out
+batches' misses were not read. ``python -m evaluation --write-doc`` appends this section.
 """
 
 from __future__ import annotations
 
 HARDEST = (
     (
-        "The car started in a closed garage, 'here I stay', instead of coming to group "
-        "(crisis, urgent, Spanish), read as nothing.",
-        "A method told by its setting (a running car, a closed garage) with no word of dying, "
-        "inside a reminder answer ('no llego hoy').",
+        "A partner drunk and screaming, and the writer just heard him pull the knife out of the "
+        "kitchen drawer (crisis, urgent), read as abuse at home only.",
+        "The weapon is heard, not seen, and nobody says a threat: the danger-at-home rules want "
+        "a threat said, an attack, or the weapon pointed.",
     ),
     (
-        "A knife in hand and a man cornered in the kitchen, the writer fed up with him "
-        "(crisis, urgent, Spanish), read as nothing.",
-        "No word of killing: the intent is in 'acorralado' and the weapon; the harm-to-others "
-        "rules want a verb of hurting.",
+        "Leaving work and driving straight into the sea, 'and that's it' (crisis, Spanish), "
+        "read as nothing.",
+        "A method told by a place and a car, with 'y ya' the only sign of an end; no word of "
+        "dying, and 'manejar al mar' is an everyday outing.",
     ),
     (
-        "A brother shaking all over, talking nonsense, seeing people in the closet, days after "
-        "quitting drinking (crisis, urgent), read as severe withdrawal.",
-        "Told about someone else in a long run-on: 'talking crazy' and 'there are people in the "
-        "closet' are not among the delirium phrasings the rules know.",
+        "Overdosed last night at a friend's, they brought the writer back with naloxone, home "
+        "now and feeling like trash (crisis, not urgent), read as self-hatred after a lapse.",
+        "'Narcanned' as a verb and the revival told as over; the naloxone rule wants an "
+        "ambulance, a hospital or 'twice', since 'get me narcan' is a request.",
     ),
     (
-        "Taking everything that is left, no longer caring about dying (crisis, urgent, "
-        "Spanish), read as a crisis without 911 first.",
-        "The taking is in the progressive ('me estoy metiendo') and the indifference in another "
-        "clause; the urgent rules want a dose taken or a body sign.",
+        "Used after two years and was out for ten minutes until a friend found them, fine now "
+        "(crisis), read as loss of tolerance (concern).",
+        "An overdose told as 'out for ten minutes' without the word overdose: the rules read "
+        "the use after clean time, not the body that stopped.",
     ),
     (
-        "A brother-in-law touched the writer and threatened her if she tells (concern: abuse, "
-        "Spanish), read as nothing.",
-        "Sexual abuse told with the mildest verb ('me tocó') and a threat with no harm named.",
+        "After a risk reply: 'it's tonight', and thanks for trying (crisis), read as concern by "
+        "the model.",
+        "Intent and a time with a farewell-like thanks; nothing names the act, and 'tonight' "
+        "alone is everyday.",
     ),
     (
-        "An overdose long ago, remembered after today's group topic and feeling bad (concern, "
-        "Spanish), read as use only.",
-        "A past attempt told with 'hace mucho' reads as history; the distress now is one vague "
-        "phrase ('me puse mal').",
+        "Thinks they overdid it, feels strange, eyes closing, alone (crisis, urgent, use, "
+        "Spanish), read as urgent by the model but without use.",
+        "'Me pasé' names no substance, so no rule carries the client's own use.",
     ),
     (
-        "A check-in score, meth yesterday, and wanting to die of shame today (concern, "
-        "Spanish), read as the score only.",
-        "'Me quiero morir de la vergüenza' is the figure of speech the policy calls everyday; "
-        "after a lapse the same words are self-hatred.",
+        "Overdid the pills and the alcohol and cannot breathe well (crisis, urgent, use, "
+        "Spanish), read as urgent without use.",
+        "'Se me fue la mano' is an idiom for too much; the use rules want a verb of taking.",
     ),
     (
-        "Safe, a sister here now, thanks for reaching out, after a risk reply (everyday), read "
-        "as a crisis by the model.",
-        "Reassurance after a risk reply shares its words with the lines that follow a crisis.",
+        "'kms' with laughter about a phone dropped in a portable toilet (everyday), read as a "
+        "crisis.",
+        "'kms' is a crisis term by itself, and laughter does not lower it by policy: the safer "
+        "error (README, 'Risk tiers').",
     ),
     (
-        "A cousin killed by an overdose on Sunday (a life event, Spanish), read as an overdose "
-        "now.",
-        "'Lo mató una sobredosis' puts the overdose as the subject of a past killing; the rules "
-        "date the death only with words like 'murió' or a funeral.",
+        "After a risk reply, the gun taken out of the house as advised, the night spent at an "
+        "aunt's (everyday), read as an urgent crisis by the model.",
+        "A safety step shares its words with the means; the model reads 'gun' and 'took' and "
+        "no rule set them aside.",
     ),
     (
-        "A father who worked himself to death at the plant and now rests at home (everyday, "
-        "Spanish), read as an urgent crisis by the model.",
-        "'Se mató trabajando' is an idiom for overwork; the model reads 'se mató' as a suicide.",
+        "A goodbye to the ranch crew for a new job in a campus kitchen (everyday, Spanish), "
+        "read as a farewell.",
+        "The new job is told as 'me cambio a la cocina', not among the job and moving phrases "
+        "that set a goodbye aside.",
     ),
 )
 
