@@ -157,8 +157,11 @@ _PLEA = ("crisis.help_after_risk.", "crisis.call_now_after_risk.")
 # for him outside and stab him").
 _INTENT = "crisis.harm_to_others."
 # Brought back with naloxone, told from the ambulance or the hospital (thirty-third round): the
-# paramedics are there, so the urgent model does not make it 911 first.
+# paramedics are there, so the urgent model does not make it 911 first. Told from the floor
+# where it happened ("just came to, my friend hit me with narcan"), it may (naloxone wears off).
 _REVIVED = "crisis.revived_with_naloxone."
+_IN_CARE = frozenset(("ambulance", "hospital", "er", "paramedics", "medics", "ems", "emts", "icu",
+                      "ambulancia", "paramedicos", "emergencias", "urgencias"))  # fmt: skip
 
 
 def _set_aside(hits: list[Hit]) -> set[str]:
@@ -391,7 +394,11 @@ def _classify(
         # A bare plea after a risk reply ("ayudame por favor") repeats the crisis text: the
         # urgent model reads danger from words of danger, not from "please" (h14e).
         # Nor is an intent to hurt someone with no weapon in hand now urgent by the model (h14f).
-        plea_only = all(h.rule.startswith((*_PLEA, _INTENT, _REVIVED)) for h in crisis)
+        in_care = not view.words.isdisjoint(_IN_CARE)
+        plea_only = all(
+            h.rule.startswith((*_PLEA, _INTENT)) or (in_care and h.rule.startswith(_REVIVED))
+            for h in crisis
+        )
         if crisis and not urgent and reading is not None and not plea_only:
             model_urgent = _urgent_by_model(view, hit.lang, reading)
         if model_urgent:
