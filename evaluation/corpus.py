@@ -72,8 +72,9 @@ FINAL = ("final", "final.jsonl")
 # of 131a7ea) beside independent-80; final-39.jsonl was written while the thirty-third round
 # (rules only) tuned and measured once at 4549562 (the reader of f5b642a) after it, beside
 # independent-82; final-40.jsonl was written while the thirty-fourth round (rules only) tuned and
-# measured once at f21e9d3 after it, beside independent-84: the reader as it stands. All are
-# reported by `make eval` and never tuned on.
+# measured once at f21e9d3 after it, beside independent-84; final-41.jsonl was written while the
+# thirty-fifth round (rules only) tuned and measured once at 4134f01 after it, beside
+# independent-86: the reader as it stands. All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -115,6 +116,7 @@ FINALS = (
     ("final-38", "final-38.jsonl"),
     ("final-39", "final-39.jsonl"),
     ("final-40", "final-40.jsonl"),
+    ("final-41", "final-41.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -166,6 +168,7 @@ BATCHES = (
     "independent-80.jsonl",
     "independent-82.jsonl",
     "independent-84.jsonl",
+    "independent-86.jsonl",
 )
 
 
