@@ -1,6 +1,6 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-84.jsonl, first
-read at f21e9d3: the reader as it stands (after the thirty-fourth round). Seven are risk, 911
+Written by hand from the misses of the newest independent batch, independent-86.jsonl, first
+read at 4134f01: the reader as it stands (after the thirty-fifth round). Seven are risk, 911
 first or a signal read too low, three are everyday lines read as a crisis. The final held-out
 batches' misses were not read. ``python -m evaluation --write-doc`` appends this section.
 """
@@ -9,62 +9,63 @@ from __future__ import annotations
 
 HARDEST = (
     (
-        "A partner drunk and screaming, and the writer just heard him pull the knife out of the "
-        "kitchen drawer (crisis, urgent), read as abuse at home only.",
-        "The weapon is heard, not seen, and nobody says a threat: the danger-at-home rules want "
-        "a threat said, an attack, or the weapon pointed.",
+        "After a long shift's news, sitting in the truck with a father's shotgun in the lap, "
+        "thinking tonight might be it (crisis, urgent), read as nothing.",
+        "The gun is 'in my lap' and the intent is 'tonight might be it': no verb of dying, no "
+        "'loaded' or 'holding', and the danger comes after ordinary work talk.",
     ),
     (
-        "Leaving work and driving straight into the sea, 'and that's it' (crisis, Spanish), "
-        "read as nothing.",
-        "A method told by a place and a car, with 'y ya' the only sign of an end; no word of "
-        "dying, and 'manejar al mar' is an everyday outing.",
+        "Just injected what tested hot, starting to nod hard, nobody there (crisis, urgent, "
+        "use), read as concern by the model.",
+        "An overdose under way told in drug slang ('hot', 'nod'): the rules know using alone and "
+        "a positive strip, not the body slowing in these words.",
     ),
     (
-        "Overdosed last night at a friend's, they brought the writer back with naloxone, home "
-        "now and feeling like trash (crisis, not urgent), read as self-hatred after a lapse.",
-        "'Narcanned' as a verb and the revival told as over; the naloxone rule wants an "
-        "ambulance, a hospital or 'twice', since 'get me narcan' is a request.",
+        "Day three without liquor, seeing things crawl on the walls, shaking too hard to hold "
+        "the phone (crisis, urgent), read as severe withdrawal (concern).",
+        "'Stuff crawl on the walls' is a hallucination without the words bugs, spiders or "
+        "'not there' that the delirium rules know.",
     ),
     (
-        "Used after two years and was out for ten minutes until a friend found them, fine now "
-        "(crisis), read as loss of tolerance (concern).",
-        "An overdose told as 'out for ten minutes' without the word overdose: the rules read "
-        "the use after clean time, not the body that stopped.",
+        "Eight of a mother's sedatives and four beers, floating, 'whatever if I don't wake up', "
+        "with 'lol' (crisis), read as use only.",
+        "Indifference to dying after a dose, with laughter: laughter lowers the overdose rules, "
+        "and 'its whatever if' is not among the indifference phrasings.",
     ),
     (
-        "After a risk reply: 'it's tonight', and thanks for trying (crisis), read as concern by "
-        "the model.",
-        "Intent and a time with a farewell-like thanks; nothing names the act, and 'tonight' "
-        "alone is everyday.",
+        "After a risk reply, what was needed bought and in the truck, 'tonight' (crisis, "
+        "urgent, Spanish), read as a crisis without 911 first.",
+        "The means is 'lo que necesito' (never named); the after-risk means rule wants the "
+        "method's word.",
     ),
     (
-        "Thinks they overdid it, feels strange, eyes closing, alone (crisis, urgent, use, "
-        "Spanish), read as urgent by the model but without use.",
-        "'Me pasé' names no substance, so no rule carries the client's own use.",
+        "Woke up this morning and thought 'not again' (crisis, Spanish), read as nothing.",
+        "A wish to be dead told as dismay at waking; 'otra vez no' is everyday without the "
+        "waking before it.",
     ),
     (
-        "Overdid the pills and the alcohol and cannot breathe well (crisis, urgent, use, "
-        "Spanish), read as urgent without use.",
-        "'Se me fue la mano' is an idiom for too much; the use rules want a verb of taking.",
+        "A father who beat the children, coming up in group (concern: abuse before now), read "
+        "as nothing.",
+        "Abuse in childhood told as 'used to beat us' (the first person plural): the rule wants "
+        "'me'.",
     ),
     (
-        "'kms' with laughter about a phone dropped in a portable toilet (everyday), read as a "
-        "crisis.",
-        "'kms' is a crisis term by itself, and laughter does not lower it by policy: the safer "
-        "error (README, 'Risk tiers').",
+        "Danced sober at a powwow, 'thought I was gonna die' of tired legs, with 'lol' "
+        "(everyday), read as a crisis.",
+        "'I was gonna die' is read by the ideation rules; tired legs are not among the "
+        "hyperbole settings, and laughter does not lower ideation (the safer error).",
     ),
     (
-        "After a risk reply, the gun taken out of the house as advised, the night spent at an "
-        "aunt's (everyday), read as an urgent crisis by the model.",
-        "A safety step shares its words with the means; the model reads 'gun' and 'took' and "
-        "no rule set them aside.",
+        "A tornado over the town last night, the family in the cellar, the house fine "
+        "(everyday), read as an urgent crisis by the model.",
+        "Disaster words (went over, cellar) share the model's features with danger now; no rule "
+        "set them aside.",
     ),
     (
-        "A goodbye to the ranch crew for a new job in a campus kitchen (everyday, Spanish), "
-        "read as a farewell.",
-        "The new job is told as 'me cambio a la cocina', not among the job and moving phrases "
-        "that set a goodbye aside.",
+        "After a risk reply, still here, thanks for not leaving the writer alone (everyday, "
+        "Spanish), read as a crisis by the model.",
+        "Reassurance after a risk reply shares its words with the lines that follow a crisis "
+        "('sigo aqui', 'solo').",
     ),
 )
 
