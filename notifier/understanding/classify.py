@@ -160,8 +160,6 @@ _INTENT = "crisis.harm_to_others."
 # paramedics are there, so the urgent model does not make it 911 first. Told from the floor
 # where it happened ("just came to, my friend hit me with narcan"), it may (naloxone wears off).
 _REVIVED = "crisis.revived_with_naloxone."
-_IN_CARE = frozenset(("ambulance", "hospital", "er", "paramedics", "medics", "ems", "emts", "icu",
-                      "ambulancia", "paramedicos", "emergencias", "urgencias"))  # fmt: skip
 
 
 def _set_aside(hits: list[Hit]) -> set[str]:
@@ -322,6 +320,12 @@ def _plea_after_risk(hits: list[Hit]) -> list[Hit]:
                 concern.evidence, False, False, (Signal.CALLBACK.value,))]  # fmt: skip
 
 
+def _in_care(view: View) -> bool:
+    """Paramedics or a hospital already have the client (the lexicons' ``in_care`` words)."""
+    lexicons = load()
+    return any(not view.words.isdisjoint(lexicons.languages[c].context.in_care) for c in LANGUAGES)
+
+
 def _not_the_client(hits: list[Hit]) -> bool:
     """A rule read that the phone is not the client's ("this is not tonys number"): a
     stranger's annoyance is not a client's risk, so the model adds none (the rules still read
@@ -394,9 +398,8 @@ def _classify(
         # A bare plea after a risk reply ("ayudame por favor") repeats the crisis text: the
         # urgent model reads danger from words of danger, not from "please" (h14e).
         # Nor is an intent to hurt someone with no weapon in hand now urgent by the model (h14f).
-        in_care = not view.words.isdisjoint(_IN_CARE)
         plea_only = all(
-            h.rule.startswith((*_PLEA, _INTENT)) or (in_care and h.rule.startswith(_REVIVED))
+            h.rule.startswith((*_PLEA, _INTENT)) or (h.rule.startswith(_REVIVED) and _in_care(view))
             for h in crisis
         )
         if crisis and not urgent and reading is not None and not plea_only:

@@ -159,6 +159,12 @@ class Context:
     # A subject that counts the client in ("we"): someone else's for risk, the client's own
     # for use ("we did a line together").
     we: frozenset[str] = frozenset()
+    # "And" joining the client to someone else at a clause start ("me and my buddy"): the
+    # client's own use too, as with ``we``.
+    joins: frozenset[str] = frozenset()
+    # Places where paramedics or a hospital already have the client ("ambulance", "ER"): a
+    # revival told from there is not made 911 first by the urgent model.
+    in_care: frozenset[str] = frozenset()
     # Reports that stay reports run on after the match (the news, a show): a subset of
     # ``reported`` (hearsay such as "they said" after the match may be someone speaking now).
     media: frozenset[str] = frozenset()
@@ -350,6 +356,8 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             hypothetical=_phrases_regex(ctx.get("hypothetical", []), common),
             same_day=frozenset(ctx.get("same_day", [])),
             we=words(ctx.get("we", "")),
+            joins=words(ctx.get("joins", "")),
+            in_care=words(ctx.get("in_care", "")),
             media=frozenset(ctx.get("media", [])),
             others=words(ctx.get("others", "")),
             now=words(ctx.get("now", "")),

@@ -114,14 +114,11 @@ def _with_me(before: Sequence[str], i: int, ctx: Context) -> bool:
     k = i - 1 if det else i
     return (
         k >= 2
-        and before[k - 1] in _AND
+        and before[k - 1] in ctx.joins
         and before[k - 2] in ctx.self_words
         and before[k - 2] not in ctx.possessives
         and (k == 2 or before[k - 3] in _BREAKS)
     )
-
-
-_AND = frozenset(("and", "n", "&", "y", "e"))
 
 
 def _thing(before: Sequence[str], ctx: Context) -> bool:
