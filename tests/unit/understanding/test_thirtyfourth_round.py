@@ -24,26 +24,6 @@ def test_thirtyfourth_round_please_call_me_without_a_risk_reply_is_a_call_back()
     assert r.category == "free_text" and "callback" in r.signals, r.rule
 
 
-def test_thirtyfourth_round_kept_in_a_room_by_him_now_is_911_first() -> None:
-    r = classify("hes got me trapped in the bedroom, yelling hes gonna end me", backstop=False)
-    assert r.category == "crisis" and r.urgent and "safety" in r.signals, r.rule
-
-
-def test_thirtyfourth_round_using_now_hoping_not_to_come_back_is_911_first() -> None:
-    r = classify("smoking it alone behind the shop, hoping i dont come back", backstop=False)
-    assert r.category == "crisis" and r.urgent, r.rule
-
-
-def test_thirtyfourth_round_a_weapon_on_me_with_a_threat_is_911_first() -> None:
-    r = classify("ima stab him when he walks out, got it on me right now", backstop=False)
-    assert r.category == "crisis" and r.urgent and "violence" in r.signals, r.rule
-
-
-def test_thirtyfourth_round_the_stuff_at_hand_after_a_risk_reply_is_911_first() -> None:
-    r = classify("not safe. i still have the stuff right here", recent_risk=True, backstop=False)
-    assert r.category == "crisis" and r.urgent, r.rule
-
-
 def test_thirtyfourth_round_finishing_what_was_started_is_crisis() -> None:
     assert classify("soon im gonna finish what i started", backstop=False).category == "crisis"
 
@@ -92,12 +72,24 @@ def test_thirtyfourth_round_a_cherished_thing_left_to_a_child_is_a_farewell() ->
     assert r.category == "crisis", r.rule
 
 
-def test_thirtyfourth_round_gray_lips_after_a_fall_in_the_street_is_911_first() -> None:
-    r = classify("mi primo se desmayo en la calle y tiene la boca gris, no responde",
-                 backstop=False)  # fmt: skip
-    assert r.category == "crisis" and r.urgent, r.rule
-
-
 def test_thirtyfourth_round_a_rumour_in_the_street_stays_someone_elses_news() -> None:
     r = classify("en la calle dicen que un muchacho se murio de sobredosis")
     assert r.category != "crisis", r.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "recent_risk", "signal"),
+    [
+        ("hes got me trapped in the bedroom, yelling hes gonna end me", False, "safety"),
+        ("smoking it alone behind the shop, hoping i dont come back", False, None),
+        ("ima stab him when he walks out, got it on me right now", False, "violence"),
+        ("not safe. i still have the stuff right here", True, None),
+        ("mi primo se desmayo en la calle y tiene la boca gris, no responde", False, None),
+    ],
+)
+def test_thirtyfourth_round_life_in_danger_now_is_911_first(
+    text: str, recent_risk: bool, signal: str | None
+) -> None:
+    r = classify(text, recent_risk=recent_risk, backstop=False)
+    assert r.category == "crisis" and r.urgent, r.rule
+    assert signal is None or signal in r.signals, r.rule

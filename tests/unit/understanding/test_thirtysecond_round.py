@@ -115,32 +115,6 @@ def test_thirtysecond_round_voices_to_hurt_someone_are_harm_to_others(text: str)
     assert r.category == "crisis" and "violence" in r.signals, r.rule
 
 
-def test_thirtysecond_round_a_gun_fetched_in_the_next_room_is_911_first() -> None:
-    r = classify("he shoved me into the wall and now hes in the bedroom grabbing his pistol",
-                 backstop=False)  # fmt: skip
-    assert r.category == "crisis" and r.urgent and "safety" in r.signals, r.rule
-
-
-def test_thirtysecond_round_a_weapon_carried_on_the_way_is_911_first() -> None:
-    r = classify("ya voy con el cuchillo a buscarlo, se la voy a hacer pagar", backstop=False)
-    assert r.category == "crisis" and r.urgent and "violence" in r.signals, r.rule
-
-
-def test_thirtysecond_round_a_gun_in_the_glovebox_with_a_decision_is_911_first() -> None:
-    r = classify("tengo el rifle en la troca y ya se lo que voy a hacer", backstop=False)
-    assert r.category == "crisis" and r.urgent, r.rule
-
-
-def test_thirtysecond_round_a_word_between_hoping_and_waking_is_911_first() -> None:
-    r = classify("took all my gabapentin with wine hoping i really dont wake up", backstop=False)
-    assert r.category == "crisis" and r.urgent, r.rule
-
-
-def test_thirtysecond_round_standing_on_a_bridge_about_to_jump_is_911_first() -> None:
-    r = classify("estoy parado en el puente de la 10 y voy a saltar", backstop=False)
-    assert r.category == "crisis" and r.urgent, r.rule
-
-
 @pytest.mark.parametrize(
     ("text", "recent_risk"),
     [
@@ -180,3 +154,25 @@ def test_thirtysecond_round_me_and_a_friend_using_is_the_clients_use() -> None:
 def test_thirtysecond_round_someone_else_using_beside_me_is_not_the_clients_use() -> None:
     r = classify("my nephew stays with me and his dad still drinks", backstop=False)
     assert "use" not in r.signals, r.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "recent_risk", "signal"),
+    [
+        (
+            "he shoved me into the wall and now hes in the bedroom grabbing his pistol",
+            False,
+            "safety",
+        ),
+        ("ya voy con el cuchillo a buscarlo, se la voy a hacer pagar", False, "violence"),
+        ("tengo el rifle en la troca y ya se lo que voy a hacer", False, None),
+        ("took all my gabapentin with wine hoping i really dont wake up", False, None),
+        ("estoy parado en el puente de la 10 y voy a saltar", False, None),
+    ],
+)
+def test_thirtysecond_round_life_in_danger_now_is_911_first(
+    text: str, recent_risk: bool, signal: str | None
+) -> None:
+    r = classify(text, recent_risk=recent_risk, backstop=False)
+    assert r.category == "crisis" and r.urgent, r.rule
+    assert signal is None or signal in r.signals, r.rule

@@ -55,28 +55,6 @@ def test_thirtythird_round_afraid_of_what_one_might_do_is_crisis(text: str) -> N
     assert classify(text, backstop=False).category == "crisis"
 
 
-def test_thirtythird_round_taken_and_now_not_responding_is_911_first() -> None:
-    r = classify("my cousin mixed pills with vodka and now hes unresponsive", backstop=False)
-    assert r.category == "crisis" and r.urgent, r.rule
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "ya voy por el con el bate, me las va a pagar",
-        "estoy afuera de su casa con la barreta esperandolo",
-    ],
-)
-def test_thirtythird_round_a_weapon_carried_to_someone_is_911_first(text: str) -> None:
-    r = classify(text, backstop=False)
-    assert r.category == "crisis" and r.urgent and "violence" in r.signals, r.rule
-
-
-def test_thirtythird_round_an_overdose_on_purpose_to_not_wake_is_911_first() -> None:
-    r = classify("me tome todas las pastillas a proposito pa ver si no amanezco", backstop=False)
-    assert r.category == "crisis" and r.urgent, r.rule
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -106,3 +84,20 @@ def test_thirtythird_round_use_just_out_of_detox_is_concern() -> None:
 )
 def test_thirtythird_round_everyday_lines_are_not_crisis(text: str) -> None:
     assert classify(text).category != "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "recent_risk", "signal"),
+    [
+        ("my cousin mixed pills with vodka and now hes unresponsive", False, None),
+        ("ya voy por el con el bate, me las va a pagar", False, "violence"),
+        ("estoy afuera de su casa con la barreta esperandolo", False, "violence"),
+        ("me tome todas las pastillas a proposito pa ver si no amanezco", False, None),
+    ],
+)
+def test_thirtythird_round_life_in_danger_now_is_911_first(
+    text: str, recent_risk: bool, signal: str | None
+) -> None:
+    r = classify(text, recent_risk=recent_risk, backstop=False)
+    assert r.category == "crisis" and r.urgent, r.rule
+    assert signal is None or signal in r.signals, r.rule
