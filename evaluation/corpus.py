@@ -169,6 +169,10 @@ BATCHES = (
     "independent-82.jsonl",
     "independent-84.jsonl",
     "independent-86.jsonl",
+    # The thirty-sixth round's reader (d7132dd): independent-88 (the newest by the roles written
+    # before either was read) and independent-90 (written while that round tuned, never seen).
+    "independent-88.jsonl",
+    "independent-90.jsonl",
 )
 
 
