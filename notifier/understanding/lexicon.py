@@ -129,6 +129,8 @@ class Context:
     # Intent or imminence ("tonight", "im going to do it"): turns a concern match into crisis.
     intent: Finder | None
     laughter: frozenset[str]  # "lol", "jaja": an urgent reading is not kept beside them
+    # "jk", "mentira": a joke taken back; what follows is said in earnest (see rules.laughing).
+    retraction: frozenset[str]
     escalates: frozenset[str]  # concern rules (without language) that intent turns to crisis
     # A sentence that reports (news, media, a group topic, hearsay): see Rule.others_past.
     reported: Finder | None = None
@@ -344,6 +346,7 @@ def _language(code: str, text: str, common: frozenset[str]) -> Language:
             intent=_phrases_regex(ctx.get("intent", []), common),
             escalates=words(ctx.get("escalates", "")),
             laughter=words(ctx.get("laughter", "")),
+            retraction=words(ctx.get("retraction", "")),
             reported=_phrases_regex(ctx.get("reported", []), common),
             ongoing=words(ctx.get("ongoing", "")),
             present=words(ctx.get("present", "")),

@@ -308,10 +308,20 @@ def _end(offsets: tuple[int, ...], tok: int, last: int, text: str) -> int:
     return len(text) if tok >= last else offsets[tok + 1]
 
 
-def laughing(view: View, ctx: Context) -> bool:
+def laughing(view: View, ctx: Context, start: int | None = None) -> bool:
     """Laughter in the message ("lol", "jaja", a laughing emoji): hyperbole for the urgent
-    rules here, and for the learned backstop (classify)."""
-    return not view.words.isdisjoint(ctx.laughter)
+    rules here, and for the learned backstop (classify). A joke taken back before the match
+    ("1 lol jk im sitting in the tub with a razor": the score was the joke) leaves the words
+    after it in earnest: laughter counts only if some stands after the last retraction before
+    ``start`` (thirty-seventh round)."""
+    if view.words.isdisjoint(ctx.laughter):
+        return False
+    if start is None or view.words.isdisjoint(ctx.retraction):
+        return True
+    tokens = view.tokens
+    before = bisect_left(view.offsets, start)
+    taken_back = [i for i in range(before) if tokens[i] in ctx.retraction]
+    return not taken_back or not ctx.laughter.isdisjoint(tokens[taken_back[-1] + 1 :])
 
 
 def _applies(rule: Rule, view: View) -> bool:
@@ -345,7 +355,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
     if before_now and rule.past == DROP:
         return
     # "i cant breathe lol", "lips are blue from the slushie haha": laughter is not an emergency.
-    laughs = laughing(view, ctx)
+    laughs = laughing(view, ctx, matches[0].start())
     if laughs and (rule.urgent or rule.laughter == DROP):
         yield veto(rule, matches[0].group(0).strip())
         return
