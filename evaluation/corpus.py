@@ -74,7 +74,9 @@ FINAL = ("final", "final.jsonl")
 # independent-82; final-40.jsonl was written while the thirty-fourth round (rules only) tuned and
 # measured once at f21e9d3 after it, beside independent-84; final-41.jsonl was written while the
 # thirty-fifth round (rules only) tuned and measured once at 4134f01 after it, beside
-# independent-86: the reader as it stands. All are reported by `make eval` and never tuned on.
+# independent-86. final-42.jsonl was written after the thirty-sixth round (launched once its
+# commit was made) and measured once at d7132dd, beside independent-88 and -90. All are reported
+# by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -117,6 +119,7 @@ FINALS = (
     ("final-39", "final-39.jsonl"),
     ("final-40", "final-40.jsonl"),
     ("final-41", "final-41.jsonl"),
+    ("final-42", "final-42.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
