@@ -75,8 +75,9 @@ FINAL = ("final", "final.jsonl")
 # measured once at f21e9d3 after it, beside independent-84; final-41.jsonl was written while the
 # thirty-fifth round (rules only) tuned and measured once at 4134f01 after it, beside
 # independent-86. final-42.jsonl was written after the thirty-sixth round (launched once its
-# commit was made) and measured once at d7132dd, beside independent-88 and -90. All are reported
-# by `make eval` and never tuned on.
+# commit was made) and measured once at d7132dd, beside independent-88 and -90; final-43.jsonl
+# was written after the thirty-seventh round (launched once its commit was made) and measured
+# once at 47e0e8b, beside independent-91. All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -120,6 +121,7 @@ FINALS = (
     ("final-40", "final-40.jsonl"),
     ("final-41", "final-41.jsonl"),
     ("final-42", "final-42.jsonl"),
+    ("final-43", "final-43.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -176,6 +178,8 @@ BATCHES = (
     # before either was read) and independent-90 (written while that round tuned, never seen).
     "independent-88.jsonl",
     "independent-90.jsonl",
+    # The thirty-seventh round's reader (47e0e8b), read beside final-43.
+    "independent-91.jsonl",
 )
 
 
