@@ -409,12 +409,23 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
             also = rule.also if urgent or not rule.urgent else ()
             # Read only for a rule that can carry the client's use (most cannot).
             own = rule.use and not (
-                plan or third_party(before, ctx, use=True) or someone_elses(view, ctx)
+                plan
+                or (
+                    (third_party(before, ctx, use=True) or someone_elses(view, ctx))
+                    and not _names_me(evidence, ctx)
+                )
             )
             yield Hit(rule.name, rule.signal, rule.lang, evidence, urgent, own, also)
         else:
             target = lexicons.by_name[outcome]
             yield Hit(outcome, target.signal, rule.lang, evidence, False, False, target.also)
+
+
+def _names_me(evidence: str, ctx: Context) -> bool:
+    """The match itself has the client in it ("my girl had to narcan me", "mi hermana me dio
+    narcan"): someone else named in the message is the helper, not the one who used
+    (thirty-eighth round)."""
+    return any(w in ctx.self_words and w not in ctx.possessives for w in evidence.split())
 
 
 def planned(before: Sequence[str], ctx: Context) -> bool:
