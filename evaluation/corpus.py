@@ -180,6 +180,8 @@ BATCHES = (
     "independent-90.jsonl",
     # The thirty-seventh round's reader (47e0e8b), read beside final-43.
     "independent-91.jsonl",
+    # The thirty-eighth round's reader (26ebba8), read beside final-44.
+    "independent-93.jsonl",
 )
 
 
