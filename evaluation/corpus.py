@@ -185,6 +185,8 @@ BATCHES = (
     "independent-91.jsonl",
     # The thirty-eighth round's reader (26ebba8), read beside final-44.
     "independent-93.jsonl",
+    # The thirty-ninth round's reader (5df5f6f), read beside final-45.
+    "independent-95.jsonl",
 )
 
 
