@@ -78,8 +78,9 @@ FINAL = ("final", "final.jsonl")
 # commit was made) and measured once at d7132dd, beside independent-88 and -90; final-43.jsonl
 # was written after the thirty-seventh round (launched once its commit was made) and measured
 # once at 47e0e8b, beside independent-91; final-44.jsonl was written after the thirty-eighth round
-# and measured once at 26ebba8, beside independent-93. All are reported by `make eval` and never
-# tuned on.
+# and measured once at 26ebba8, beside independent-93; final-45.jsonl was written after the
+# thirty-ninth round and measured once at 5df5f6f, beside independent-95. All are reported by
+# `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -125,6 +126,7 @@ FINALS = (
     ("final-42", "final-42.jsonl"),
     ("final-43", "final-43.jsonl"),
     ("final-44", "final-44.jsonl"),
+    ("final-45", "final-45.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
