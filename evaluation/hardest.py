@@ -1,71 +1,68 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-86.jsonl, first
-read at 4134f01: the reader as it stands (after the thirty-fifth round). Seven are risk, 911
-first or a signal read too low, three are everyday lines read as a crisis. The final held-out
-batches' misses were not read. ``python -m evaluation --write-doc`` appends this section.
+Written by hand from the misses of the newest independent batch, independent-97.jsonl, first
+read at 6d2d705: the reader as it stands (after the fortieth round). Six are risk or 911 first
+read too low, four are everyday lines read as a crisis. The final held-out batches' misses were
+not read. ``python -m evaluation --write-doc`` appends this section.
 """
 
 from __future__ import annotations
 
 HARDEST = (
     (
-        "After a long shift's news, sitting in the truck with a father's shotgun in the lap, "
-        "thinking tonight might be it (crisis, urgent), read as nothing.",
-        "The gun is 'in my lap' and the intent is 'tonight might be it': no verb of dying, no "
-        "'loaded' or 'holding', and the danger comes after ordinary work talk.",
+        "The man who hurt the writer's mother is in the next room and the writer has the knife; "
+        "he will not hurt her ever again (crisis, urgent, violence), read as nothing.",
+        "The intent is told as protection, with no verb of killing or stabbing: 'got the knife' "
+        "and 'not gonna hurt my mom ever again' are each everyday alone.",
     ),
     (
-        "Just injected what tested hot, starting to nod hard, nobody there (crisis, urgent, "
-        "use), read as concern by the model.",
-        "An overdose under way told in drug slang ('hot', 'nod'): the rules know using alone and "
-        "a positive strip, not the body slowing in these words.",
+        "After a risk reply: calmer now, but still meaning what was said about him, 'he's a "
+        "dead man' (crisis, violence), read as nothing.",
+        "The threat points back to an earlier message, and 'a dead man' is an idiom the rules "
+        "read about someone else, not as a threat by the writer.",
     ),
     (
-        "Day three without liquor, seeing things crawl on the walls, shaking too hard to hold "
-        "the phone (crisis, urgent), read as severe withdrawal (concern).",
-        "'Stuff crawl on the walls' is a hallucination without the words bugs, spiders or "
-        "'not there' that the delirium rules know.",
+        "Tried to die years ago and again last month, never told anyone (crisis), read as "
+        "concern by the model.",
+        "The year told first marks the sentence as history; the recent attempt after 'again' "
+        "is not read apart from it.",
     ),
     (
-        "Eight of a mother's sedatives and four beers, floating, 'whatever if I don't wake up', "
-        "with 'lol' (crisis), read as use only.",
-        "Indifference to dying after a dose, with laughter: laughter lowers the overdose rules, "
-        "and 'its whatever if' is not among the indifference phrasings.",
+        "After a risk reply, the gun given to a friend to keep, 'but I still feel very bad' "
+        "(concern, Spanish), read as nothing.",
+        "The safety step sets the means aside, and the distress after 'pero' has no risk word "
+        "of its own.",
     ),
     (
-        "After a risk reply, what was needed bought and in the truck, 'tonight' (crisis, "
-        "urgent, Spanish), read as a crisis without 911 first.",
-        "The means is 'lo que necesito' (never named); the after-risk means rule wants the "
-        "method's word.",
-    ),
-    (
-        "Woke up this morning and thought 'not again' (crisis, Spanish), read as nothing.",
-        "A wish to be dead told as dismay at waking; 'otra vez no' is everyday without the "
-        "waking before it.",
-    ),
-    (
-        "A father who beat the children, coming up in group (concern: abuse before now), read "
+        "Tried before, years ago, and group talk about it gets to the writer (concern), read "
         "as nothing.",
-        "Abuse in childhood told as 'used to beat us' (the first person plural): the rule wants "
-        "'me'.",
+        "'Tried' has no object: the attempt is only implied by the group topic.",
     ),
     (
-        "Danced sober at a powwow, 'thought I was gonna die' of tired legs, with 'lol' "
-        "(everyday), read as a crisis.",
-        "'I was gonna die' is read by the ideation rules; tired legs are not among the "
-        "hyperbole settings, and laughter does not lower ideation (the safer error).",
+        "Someone found lying in a rail yard, given naloxone and taken away; the writer needs "
+        "another kit (naloxone only, Spanish), read as an urgent crisis by the model.",
+        "A rescue told as done shares every word with one under way ('tirado', 'narcan'); no "
+        "rule reads the ending ('ya se lo llevaron').",
     ),
     (
-        "A tornado over the town last night, the family in the cellar, the house fine "
-        "(everyday), read as an urgent crisis by the model.",
-        "Disaster words (went over, cellar) share the model's features with danger now; no rule "
-        "set them aside.",
+        "After a risk reply: safe, the mother is there and holds the pills (everyday), read as "
+        "an urgent crisis by the model.",
+        "A safety step names the means and the giving; the rules set aside 'took the pills out "
+        "of the house', not 'gave her my pills to hold'.",
     ),
     (
-        "After a risk reply, still here, thanks for not leaving the writer alone (everyday, "
-        "Spanish), read as a crisis by the model.",
-        "Reassurance after a risk reply shares its words with the lines that follow a crisis "
-        "('sigo aqui', 'solo').",
+        "A check-in of 8, a rough day, 'but I have a plan': a meeting at noon (a score), read "
+        "as a crisis.",
+        "'I have a plan' is C-SSRS question 5; the plan named after it is a recovery one.",
+    ),
+    (
+        "Swears to kill a brother if he takes the truck again (everyday), read as harm to others.",
+        "A kill threat with a trivial trigger is hyperbole to the author; the rule reads the "
+        "same words as a conditional threat, the safer error.",
+    ),
+    (
+        "Using again would kill the writer, so they will not (everyday), read as a crisis by "
+        "the model.",
+        "Death told as a reason to stay sober shares the words of indifference to dying.",
     ),
 )
 
