@@ -164,11 +164,20 @@ _REVIVED = "crisis.revived_with_naloxone."
 
 def _set_aside(hits: list[Hit]) -> set[str]:
     out: set[str] = set()
+    whole: set[str] = set()
+    by_name = load().by_name
     for h in hits:
         if h.signal.startswith(VETO):
-            out.add(h.signal[len(VETO) :])
+            signal = h.signal[len(VETO) :]
+            out.add(signal)
             out.update(h.also)
-    return out - _NEVER_SET_ASIDE
+            # A rule whose only work is setting a signal aside reads the whole message ("i need
+            # help finding a job" is help with a task, not a plea; forty-first round): it sets
+            # aside even the everyday flags.
+            rule = by_name.get(h.rule)
+            if rule is not None and rule.veto:
+                whole.add(signal)
+    return (out - _NEVER_SET_ASIDE) | whole
 
 
 def _models() -> model.Models | None:
