@@ -80,8 +80,9 @@ FINAL = ("final", "final.jsonl")
 # once at 47e0e8b, beside independent-91; final-44.jsonl was written after the thirty-eighth round
 # and measured once at 26ebba8, beside independent-93; final-45.jsonl was written after the
 # thirty-ninth round and measured once at 5df5f6f, beside independent-95; final-46.jsonl was
-# written after the fortieth round and measured once at 6d2d705, beside independent-97: the reader
-# as it stands. All are reported by `make eval` and never tuned on.
+# written after the fortieth round and measured once at 6d2d705, beside independent-97; final-47.jsonl
+# was written after the forty-first round and measured once at d03e11b, beside independent-99: the
+# reader as it stands. All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
@@ -129,6 +130,7 @@ FINALS = (
     ("final-44", "final-44.jsonl"),
     ("final-45", "final-45.jsonl"),
     ("final-46", "final-46.jsonl"),
+    ("final-47", "final-47.jsonl"),
 )
 # Batches by independent authors (policy and sources only), each measured once before any
 # tuning (first_reads.json) and then part of dev. heldout-final.jsonl (the fourth author) was
@@ -191,8 +193,10 @@ BATCHES = (
     "independent-93.jsonl",
     # The thirty-ninth round's reader (5df5f6f), read beside final-45.
     "independent-95.jsonl",
-    # The fortieth round's reader (6d2d705, the reader as it stands), read beside final-46.
+    # The fortieth round's reader (6d2d705), read beside final-46.
     "independent-97.jsonl",
+    # The forty-first round's reader (d03e11b, the reader as it stands), read beside final-47.
+    "independent-99.jsonl",
 )
 
 

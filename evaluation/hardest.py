@@ -1,68 +1,71 @@
 """The ten hardest misses that remain, described in words (not quoted) with why each is hard.
-Written by hand from the misses of the newest independent batch, independent-97.jsonl, first
-read at 6d2d705: the reader as it stands (after the fortieth round). Six are risk or 911 first
-read too low, four are everyday lines read as a crisis. The final held-out batches' misses were
-not read. ``python -m evaluation --write-doc`` appends this section.
+Written by hand from the misses of the newest independent batch, independent-99.jsonl, first
+read at d03e11b: the reader as it stands (after the forty-first round). Six are risk or 911
+first read too low, four are everyday lines read as a crisis. The final held-out batches'
+misses were not read. ``python -m evaluation --write-doc`` appends this section.
 """
 
 from __future__ import annotations
 
 HARDEST = (
     (
-        "The man who hurt the writer's mother is in the next room and the writer has the knife; "
-        "he will not hurt her ever again (crisis, urgent, violence), read as nothing.",
-        "The intent is told as protection, with no verb of killing or stabbing: 'got the knife' "
-        "and 'not gonna hurt my mom ever again' are each everyday alone.",
+        "A stranger at a bus stop passed out and blue; the writer has naloxone from group but "
+        "shaking hands, asking how (crisis, urgent), read as concern by the model.",
+        "'Passed out blue' without 'and' or 'with' between: the rules know 'passed out and "
+        "blue', 'lips are blue', 'turning blue', not the colour straight after.",
     ),
     (
-        "After a risk reply: calmer now, but still meaning what was said about him, 'he's a "
-        "dead man' (crisis, violence), read as nothing.",
-        "The threat points back to an earlier message, and 'a dead man' is an idiom the rules "
-        "read about someone else, not as a threat by the writer.",
+        "Four days off alcohol, people whispering in the room, shaking, not knowing the day "
+        "(crisis, urgent), read as severe withdrawal (concern).",
+        "The people are there 'i swear' and heard, not seen; 'idk what day it is' is confusion "
+        "the delirium rules word as not knowing where or who.",
     ),
     (
-        "Tried to die years ago and again last month, never told anyone (crisis), read as "
+        "Passed out at work on the line after drinking before the shift (crisis, medical), "
+        "read as use only.",
+        "Fainting told as past with the cause after it, and the break room as care: the medical "
+        "rules read fainting now or repeated.",
+    ),
+    (
+        "Drinking alone and not caring what happens tonight (crisis, Spanish), read as using "
+        "alone (concern).",
+        "Indifference to what happens ('ni me importa lo q me pase') is not among the Spanish "
+        "indifference phrasings, which name dying or waking.",
+    ),
+    (
+        "Laughing, then 'I want to die, really, no joke, I can't anymore' (crisis, Spanish), "
+        "read as ambiguous (concern).",
+        "Laughter before the wish lowers it; 'no es broma' takes the laughter back after the "
+        "wish, and retraction is only read before a match.",
+    ),
+    (
+        "After a risk reply: no hospital, 'I just want this to end' (crisis, Spanish), read as "
         "concern by the model.",
-        "The year told first marks the sentence as history; the recent attempt after 'again' "
-        "is not read apart from it.",
+        "'Que esto se acabe' is ambiguous (a day, a pain, a life); refusing the hospital beside "
+        "it is what makes it crisis.",
     ),
     (
-        "After a risk reply, the gun given to a friend to keep, 'but I still feel very bad' "
-        "(concern, Spanish), read as nothing.",
-        "The safety step sets the means aside, and the distress after 'pero' has no risk word "
-        "of its own.",
+        "A mother gone three years from an overdose, a recipe of hers cooked tonight "
+        "(everyday), read as an urgent crisis.",
+        "'Been gone 3 years' dates the death without 'ago'; the history markers want 'years ago' "
+        "or a year, so the overdose reads as now.",
     ),
     (
-        "Tried before, years ago, and group talk about it gets to the writer (concern), read "
-        "as nothing.",
-        "'Tried' has no object: the attempt is only implied by the group topic.",
+        "Today's group was about overdose and naloxone (everyday, Spanish), read as an urgent "
+        "crisis.",
+        "A group topic told as 'fue sobre' is not among the report words ('hablamos de', 'nos "
+        "hablaron de').",
     ),
     (
-        "Someone found lying in a rail yard, given naloxone and taken away; the writer needs "
-        "another kit (naloxone only, Spanish), read as an urgent crisis by the model.",
-        "A rescue told as done shares every word with one under way ('tirado', 'narcan'); no "
-        "rule reads the ending ('ya se lo llevaron').",
+        "A will updated and the children's things put in order, the lawyer's errand done "
+        "(everyday), read as a crisis.",
+        "Putting affairs in order is a 988 warning sign in the same words; only the lawyer and "
+        "'felt good' say it is paperwork.",
     ),
     (
-        "After a risk reply: safe, the mother is there and holds the pills (everyday), read as "
-        "an urgent crisis by the model.",
-        "A safety step names the means and the giving; the rules set aside 'took the pills out "
-        "of the house', not 'gave her my pills to hold'.",
-    ),
-    (
-        "A check-in of 8, a rough day, 'but I have a plan': a meeting at noon (a score), read "
-        "as a crisis.",
-        "'I have a plan' is C-SSRS question 5; the plan named after it is a recovery one.",
-    ),
-    (
-        "Swears to kill a brother if he takes the truck again (everyday), read as harm to others.",
-        "A kill threat with a trivial trigger is hyperbole to the author; the rule reads the "
-        "same words as a conditional threat, the safer error.",
-    ),
-    (
-        "Using again would kill the writer, so they will not (everyday), read as a crisis by "
-        "the model.",
-        "Death told as a reason to stay sober shares the words of indifference to dying.",
+        "A closed bridge on the highway, take the other exit to group (everyday, Spanish), read "
+        "as an urgent crisis by the model.",
+        "A bridge named as a road shares the model's features with a bridge as a method.",
     ),
 )
 
