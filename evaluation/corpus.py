@@ -80,9 +80,9 @@ FINAL = ("final", "final.jsonl")
 # once at 47e0e8b, beside independent-91; final-44.jsonl was written after the thirty-eighth round
 # and measured once at 26ebba8, beside independent-93; final-45.jsonl was written after the
 # thirty-ninth round and measured once at 5df5f6f, beside independent-95; final-46.jsonl was
-# written after the fortieth round and measured once at 6d2d705, beside independent-97; final-47.jsonl
-# was written after the forty-first round and measured once at d03e11b, beside independent-99: the
-# reader as it stands. All are reported by `make eval` and never tuned on.
+# written after the fortieth round and measured once at 6d2d705, beside independent-97;
+# final-47.jsonl was written after the forty-first round and measured once at d03e11b, beside
+# independent-99: the reader as it stands. All are reported by `make eval` and never tuned on.
 FINALS = (
     FINAL,
     ("final-2", "final-2.jsonl"),
