@@ -424,7 +424,7 @@ def run(rule: Rule, wanted: Wanted, view: View, lexicons: Lexicons) -> Iterator[
 def _names_me(evidence: str, ctx: Context) -> bool:
     """The match itself has the client in it ("my girl had to narcan me", "mi hermana me dio
     narcan"): someone else named in the message is the helper, not the one who used
-    (thirty-eighth round)."""
+    (thirty-eighth round); also what makes a match the client's own in :func:`_others`."""
     return any(w in ctx.self_words and w not in ctx.possessives for w in evidence.split())
 
 
@@ -453,8 +453,7 @@ def _others(
         return outcome
     # A first-person word inside the match ("thinking about using it on myself") makes it the
     # client's own, whatever else the sentence says ("ill be at group but ...", h14f).
-    inside = view.text[span[0] : span[1]].split()
-    if not someone_else and any(w in ctx.self_words and w not in ctx.possessives for w in inside):
+    if not someone_else and _names_me(view.text[span[0] : span[1]], ctx):
         return outcome
     sentence = view.sentence(*span)
     told = (
